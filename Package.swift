@@ -1,0 +1,130 @@
+// swift-tools-version: 6.1
+// Module layout: ../shared/DESIGN.md "Layers". Versions: only those this machine kind serves (TOOLCHAIN.md §1).
+// Benchmarks/ and Fuzz/ are separate packages that depend on this one by path, so `swift build` stays lean.
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift-service-lifecycle")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
+let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+
+let package = Package(
+    name: "ModemMessaging",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "messagingd", targets: ["messagingd"]),
+        .executable(name: "telcp", targets: ["telcp"]),
+        .executable(name: "modemctl", targets: ["modemctl"]),
+        .library(name: "SMSCodec", targets: ["SMSCodec"]),
+        .library(name: "MMSCodec", targets: ["MMSCodec"]),
+        .library(name: "Modem", targets: ["Modem"]),
+        .library(name: "ModemSimulator", targets: ["ModemSimulator"]),
+        .library(name: "MessageStore", targets: ["MessageStore"]),
+        .library(name: "Messaging", targets: ["Messaging"]),
+        .library(name: "UPnP", targets: ["UPnP"]),
+        .library(name: "MessagingUPnP", targets: ["MessagingUPnP"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+    ],
+    targets: [
+        // MARK: - System libraries and C shims
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        .target(name: "CPosixTTY"),
+
+        // MARK: - Pure codecs (no I/O)
+        .target(name: "SMSCodec", swiftSettings: strictSettings),
+        .target(name: "MMSCodec", swiftSettings: strictSettings),
+
+        // MARK: - Hardware abstraction
+        .target(
+            name: "Modem",
+            dependencies: ["SMSCodec", "CPosixTTY", "CUdev", logging, systemPackage],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ModemSimulator",
+            dependencies: ["Modem", "SMSCodec", "CPosixTTY", logging, systemPackage],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: - Service
+        .target(name: "MessageStore", dependencies: ["SMSCodec", grdb, logging], swiftSettings: strictSettings),
+        .target(
+            name: "Messaging",
+            dependencies: ["MessageStore", "Modem", "SMSCodec", "MMSCodec", logging, lifecycle],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: - UPnP
+        .target(
+            name: "UPnP",
+            dependencies: ["CLibXML2", nioCore, nioPosix, nioHTTP1, logging, lifecycle],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "MessagingUPnP",
+            dependencies: ["UPnP", "Messaging", logging],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: - Executables (thin: parse, wire, run)
+        .executableTarget(
+            name: "messagingd",
+            dependencies: [
+                "MessagingUPnP", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
+                argumentParser, logging, lifecycle, unixSignals,
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "telcp",
+            dependencies: ["UPnP", nioCore, nioPosix, nioHTTP1, argumentParser, logging],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "modemctl",
+            dependencies: ["SMSCodec", "Modem", "ModemSimulator", argumentParser, logging],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: - Tests (mirror Sources/)
+        .testTarget(name: "SMSCodecTests", dependencies: ["SMSCodec"], swiftSettings: strictSettings),
+        .testTarget(name: "MMSCodecTests", dependencies: ["MMSCodec"], swiftSettings: strictSettings),
+        .testTarget(name: "ModemTests", dependencies: ["Modem", "ModemSimulator", "SMSCodec"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ModemSimulatorTests",
+            dependencies: ["ModemSimulator", "Modem", "SMSCodec"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "MessageStoreTests", dependencies: ["MessageStore", grdb], swiftSettings: strictSettings),
+        .testTarget(
+            name: "MessagingTests",
+            dependencies: ["Messaging", "MessageStore", "Modem", "ModemSimulator", "SMSCodec"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "UPnPTests", dependencies: ["UPnP", nioCore, nioPosix, nioHTTP1], swiftSettings: strictSettings),
+        .testTarget(
+            name: "MessagingUPnPTests",
+            dependencies: ["MessagingUPnP", "UPnP", "Messaging"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
