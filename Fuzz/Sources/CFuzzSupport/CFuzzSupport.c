@@ -1,0 +1,1 @@
+// Empty: the target only exports the header for LLVMFuzzerRunDriver, which libFuzzer provides at link time.
