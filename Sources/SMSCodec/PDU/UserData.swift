@@ -170,8 +170,13 @@ public struct UserData: Hashable, Sendable {
     }
 
     /// The GSM 7-bit tables a header selects (IEI 0x24/0x25, TS 23.038 §6.2.1.2.4).
+    /// Identifiers this codec has no table for (0, 14…255) select the default tables, as §6.2.1.2.4 requires.
     static func alphabet(for header: UserDataHeader?) -> GSM7Alphabet {
-        GSM7Alphabet.default
+        guard let header else { return .default }
+        let locking = header.nationalLanguageLockingShift.flatMap(NationalLanguage.init(rawValue:))
+        let single = header.nationalLanguageSingleShift.flatMap(NationalLanguage.init(rawValue:))
+        if locking == nil, single == nil { return .default }
+        return GSM7Alphabet.make(locking: locking, single: single)
     }
 
     /// UCS-2 as UTF-16BE (TS 23.038 §6.2.3): surrogate pairs join; a lone surrogate or a dangling odd octet
