@@ -198,7 +198,9 @@ public struct GSM7EncodingError: Error, Hashable, Sendable, CustomStringConverti
     }
 
     public var description: String {
-        let tables = "locking \(lockingShift?.description ?? "default"), single \(singleShift?.description ?? "default")"
+        let locking = lockingShift?.description ?? "default"
+        let single = singleShift?.description ?? "default"
+        let tables = "locking \(locking), single \(single)"
         let code = String(scalar.value, radix: 16, uppercase: true)
         return "U+\(code) at scalar offset \(scalarOffset) has no GSM 7-bit code (\(tables))"
     }
