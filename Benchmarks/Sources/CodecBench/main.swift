@@ -5,7 +5,7 @@ import SMSCodec
 //
 //   CodecBench corpus TESTDATA_DIR OUT_DIR   writes OUT_DIR/decode.txt (hex PDUs with SMSC prefix) and
 //                                            OUT_DIR/encode.txt ("<destination> <hex of UTF-8 text>" lines)
-//   CodecBench run OUT_DIR SECONDS           times SMSCodec over that corpus
+//   CodecBench run OUT_DIR SECONDS [decode|encode]   times SMSCodec over that corpus (both by default)
 //
 // scripts/bench-codec builds this in release mode and a C harness against libgammu, runs both over the same
 // files and prints the ratio.
@@ -91,7 +91,7 @@ func measure(_ items: Int, seconds: Double, _ body: () -> Int) -> (rate: Double,
     return (Double(done) / elapsed, failures)
 }
 
-func run(out: String, seconds: Double) throws {
+func run(out: String, seconds: Double, only: String?) throws {
     let decodeLines = try String(contentsOfFile: out + "/decode.txt", encoding: .utf8).split(separator: "\n")
     let pdus = try decodeLines.map { try PDUHex.decode($0) }
     let encodeLines = try String(contentsOfFile: out + "/encode.txt", encoding: .utf8).split(separator: "\n")
@@ -101,7 +101,7 @@ func run(out: String, seconds: Double) throws {
     }
 
     var sink = 0
-    let decode = measure(pdus.count, seconds: seconds) {
+    let decode = measure(pdus.count, seconds: only == "encode" ? 0 : seconds) {
         var failures = 0
         for pdu in pdus {
             do {
@@ -113,7 +113,7 @@ func run(out: String, seconds: Double) throws {
         }
         return failures
     }
-    let encode = measure(texts.count, seconds: seconds) {
+    let encode = measure(texts.count, seconds: only == "decode" ? 0 : seconds) {
         var failures = 0
         for (destination, text) in texts {
             do {
@@ -134,8 +134,8 @@ let arguments = CommandLine.arguments
 switch arguments.dropFirst().first {
 case "corpus" where arguments.count == 4:
     try writeCorpus(testdata: arguments[2], out: arguments[3])
-case "run" where arguments.count == 4:
-    try run(out: arguments[2], seconds: Double(arguments[3]) ?? 2)
+case "run" where arguments.count >= 4:
+    try run(out: arguments[2], seconds: Double(arguments[3]) ?? 2, only: arguments.count > 4 ? arguments[4] : nil)
 default:
     print("usage: CodecBench corpus TESTDATA_DIR OUT_DIR | CodecBench run OUT_DIR SECONDS")
     exit(2)
