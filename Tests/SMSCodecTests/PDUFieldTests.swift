@@ -50,8 +50,10 @@ import Testing
     }
 
     /// A compressed or reserved DCS still decodes the header fields; the body is carried raw with a reason.
-    @Test(arguments: [(UInt8(0x24), UnsupportedUserData.Reason.compressed), (0x0C, .reservedAlphabet),
-                      (0x90, .reservedCodingGroup)])
+    @Test(arguments: [
+        (UInt8(0x24), UnsupportedUserData.Reason.compressed), (0x0C, .reservedAlphabet),
+        (0x90, .reservedCodingGroup),
+    ])
     func unsupportedCodingCarriesRawBytes(_ dcs: UInt8, _ reason: UnsupportedUserData.Reason) throws {
         // Compressed data counts octets (9), the reserved codings septets (10), TS 23.040 §9.2.3.16.
         let udl = reason == .compressed ? "09" : "0A"
@@ -118,7 +120,15 @@ import Testing
         #expect(try ts("98000000000000").twoDigitYear == 89)
         #expect(try ts("98000000000000").year() == 2089)
         #expect(try ts("09000000000000").year() == 1990)
-        let built = try SMSTimestamp(year: 2013, month: 7, day: 10, hour: 13, minute: 39, second: 0, timeZoneQuarterHours: -8)
+        let built = try SMSTimestamp(
+            year: 2013,
+            month: 7,
+            day: 10,
+            hour: 13,
+            minute: 39,
+            second: 0,
+            timeZoneQuarterHours: -8
+        )
         #expect(PDUHex.encode(built.octets) == "31700131930088")
         #expect(built.iso8601() == "2013-07-10T13:39:00-02:00")
         #expect(built.secondsSince1970() == 1_373_470_740)
@@ -174,7 +184,9 @@ import Testing
 
     @Test func eightBitPortsAndFillBitsForEveryHeaderLength() throws {
         for headerLength in 1...10 {
-            let header = UserDataHeader(elements: [InformationElement(identifier: 0x70, data: Array(repeating: 0x55, count: headerLength - 1))])
+            let header = UserDataHeader(elements: [
+                InformationElement(identifier: 0x70, data: Array(repeating: 0x55, count: headerLength - 1))
+            ])
             let septets = try GSM7Alphabet.default.encode("fill bits")
             let userData = try UserData(header: header, septets: septets)
             #expect(userData.fillBits == (7 - (header.encodedLength * 8) % 7) % 7)
@@ -182,7 +194,14 @@ import Testing
                 originator: try SMSAddress(number: "+1"),
                 dataCodingScheme: .gsm7,
                 serviceCentreTimestamp: try SMSTimestamp(
-                    year: 2024, month: 2, day: 29, hour: 23, minute: 59, second: 59, timeZoneQuarterHours: 5),
+                    year: 2024,
+                    month: 2,
+                    day: 29,
+                    hour: 23,
+                    minute: 59,
+                    second: 59,
+                    timeZoneQuarterHours: 5
+                ),
                 userData: userData
             )
             let bytes = SMSPDU(serviceCentre: nil, tpdu: .deliver(deliver)).encoded()
@@ -207,7 +226,10 @@ import Testing
 
     @Test func submitReportRoundTrips() throws {
         // RP-ACK form: first octet, TP-PI (DCS + UDL), SCTS, DCS, UDL 0.
-        let report = try SMSSubmitReport(decoding: try PDUHex.decode("0106" + "01908241650040" + "0000"), isError: false)
+        let report = try SMSSubmitReport(
+            decoding: try PDUHex.decode("0106" + "01908241650040" + "0000"),
+            isError: false
+        )
         #expect(report.parameters.dataCodingScheme == .gsm7)
         #expect(report.parameters.userData?.length == 0)
         #expect(report.serviceCentreTimestamp.iso8601() == "2010-09-28T14:56:00+01:00")
@@ -226,10 +248,24 @@ import Testing
         let report = SMSStatusReport(
             messageReference: 200,
             recipient: try SMSAddress(number: "+15550000099"),
-            serviceCentreTimestamp: try SMSTimestamp(year: 2026, month: 11, day: 23, hour: 16, minute: 0, second: 0,
-                                                     timeZoneQuarterHours: 0),
-            dischargeTime: try SMSTimestamp(year: 2026, month: 11, day: 23, hour: 16, minute: 0, second: 5,
-                                            timeZoneQuarterHours: 0),
+            serviceCentreTimestamp: try SMSTimestamp(
+                year: 2026,
+                month: 11,
+                day: 23,
+                hour: 16,
+                minute: 0,
+                second: 0,
+                timeZoneQuarterHours: 0
+            ),
+            dischargeTime: try SMSTimestamp(
+                year: 2026,
+                month: 11,
+                day: 23,
+                hour: 16,
+                minute: 0,
+                second: 5,
+                timeZoneQuarterHours: 0
+            ),
             status: TPStatus(rawValue: 0x46),
             parameters: parameters
         )

@@ -38,7 +38,8 @@ import Testing
         for _ in 0..<3000 {
             let count = Int(rng.next() % 72)
             let units = (0..<count).map { _ in
-                rng.next() % 2 == 0 ? interesting[Int(rng.next() % UInt64(interesting.count))]
+                rng.next() % 2 == 0
+                    ? interesting[Int(rng.next() % UInt64(interesting.count))]
                     : UInt16(truncatingIfNeeded: rng.next())
             }
             var octets = units.flatMap { [UInt8($0 >> 8), UInt8(truncatingIfNeeded: $0)] }

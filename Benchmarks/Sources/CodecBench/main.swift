@@ -12,7 +12,7 @@ import SMSCodec
 
 /// Long messages for the corpus: GSM 7-bit prose, extension characters, Cyrillic, CJK and emoji, 1…6 parts.
 func generatedTexts() -> [String] {
-    let prose = "Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod tempor incididunt ut labore. "
+    let prose = "Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod tempor incididunt. "
     let ext = "Price: 5€ [incl. {tax}] ~ ok | \\path^ "
     let cyrillic = "Да здравствует король, детка! Съешь же ещё этих мягких французских булок. "
     let cjk = "中兴通讯你好世界，短信测试。"
@@ -54,8 +54,16 @@ func writeCorpus(testdata: String, out: String) throws {
         )
         decode += message.parts.map(\.hex)
     }
-    try decode.joined(separator: "\n").appending("\n").write(toFile: out + "/decode.txt", atomically: true, encoding: .utf8)
-    try encode.joined(separator: "\n").appending("\n").write(toFile: out + "/encode.txt", atomically: true, encoding: .utf8)
+    try decode.joined(separator: "\n").appending("\n").write(
+        toFile: out + "/decode.txt",
+        atomically: true,
+        encoding: .utf8
+    )
+    try encode.joined(separator: "\n").appending("\n").write(
+        toFile: out + "/encode.txt",
+        atomically: true,
+        encoding: .utf8
+    )
     print("corpus: \(decode.count) PDUs to decode, \(encode.count) texts to encode")
 }
 

@@ -14,7 +14,8 @@ public struct OptionalParameters: Hashable, Sendable {
     public let userData: UserData?
 
     /// Builds the parameters; TP-PI follows from what is present.
-    public init(protocolIdentifier: UInt8? = nil, dataCodingScheme: DataCodingScheme? = nil, userData: UserData? = nil) {
+    public init(protocolIdentifier: UInt8? = nil, dataCodingScheme: DataCodingScheme? = nil, userData: UserData? = nil)
+    {
         var pi: UInt8 = 0
         if protocolIdentifier != nil { pi |= 0x01 }
         if dataCodingScheme != nil { pi |= 0x02 }

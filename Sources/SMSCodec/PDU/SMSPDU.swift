@@ -46,7 +46,11 @@ public struct SMSPDU: Hashable, Sendable {
     ) throws(PDUError) -> SMSPDU {
         let array = Array(bytes)
         guard !array.isEmpty, array.count <= PDUHex.maximumOctets else {
-            throw PDUError(.invalidPDULength, offset: 0, reason: "a PDU has 1…\(PDUHex.maximumOctets) octets, not \(array.count)")
+            throw PDUError(
+                .invalidPDULength,
+                offset: 0,
+                reason: "a PDU has 1…\(PDUHex.maximumOctets) octets, not \(array.count)"
+            )
         }
         var cursor = PDUCursor(array[...])
         let smsc = hasSMSC ? try SMSAddress(decoding: &cursor, kind: .serviceCentre, field: "SMSC address") : nil

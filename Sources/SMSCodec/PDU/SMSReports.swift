@@ -27,7 +27,11 @@ public struct SMSSubmitReport: Hashable, Sendable {
     init(decoding cursor: inout PDUCursor, isError: Bool) throws(PDUError) {
         firstOctet = try cursor.readByte("first octet")
         guard firstOctet & 0x03 == 0x01 else {
-            throw PDUError(.unexpectedMessageType, offset: 0, reason: "TP-MTI \(firstOctet & 0x03) is not SMS-SUBMIT-REPORT")
+            throw PDUError(
+                .unexpectedMessageType,
+                offset: 0,
+                reason: "TP-MTI \(firstOctet & 0x03) is not SMS-SUBMIT-REPORT"
+            )
         }
         failureCause = isError ? try cursor.readByte("TP-FCS") : nil
         // TP-PI (with any extension octets) precedes TP-SCTS here, unlike in the status report (§9.2.2.2a).
@@ -73,7 +77,11 @@ public struct SMSDeliverReport: Hashable, Sendable {
         var cursor = PDUCursor(ArraySlice(bytes))
         firstOctet = try cursor.readByte("first octet")
         guard firstOctet & 0x03 == 0x00 else {
-            throw PDUError(.unexpectedMessageType, offset: 0, reason: "TP-MTI \(firstOctet & 0x03) is not SMS-DELIVER-REPORT")
+            throw PDUError(
+                .unexpectedMessageType,
+                offset: 0,
+                reason: "TP-MTI \(firstOctet & 0x03) is not SMS-DELIVER-REPORT"
+            )
         }
         failureCause = isError ? try cursor.readByte("TP-FCS") : nil
         parameters = try OptionalParameters(decoding: &cursor, hasHeader: firstOctet & 0x40 != 0)

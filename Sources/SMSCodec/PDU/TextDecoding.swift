@@ -23,7 +23,8 @@ enum TextDecoding {
             if septet == GSM7Alphabet.escape {
                 extended = " "  // ESC ESC: reserved, shown as a space (TS 23.038 §6.2.1.1 NOTE 1)
             } else {
-                extended = alphabet.extensionCharacter(forSeptet: septet) ?? alphabet.character(forSeptet: septet)
+                extended =
+                    alphabet.extensionCharacter(forSeptet: septet) ?? alphabet.character(forSeptet: septet)
                     ?? GSM7Alphabet.undefinedCharacter
             }
             table[128 + Int(septet)] = pack(extended)

@@ -200,7 +200,9 @@ public struct UserData: Hashable, Sendable {
         guard total <= Self.maximumSeptets else {
             throw PDUError(.invalidValue, offset: 0, reason: "\(total) septets exceed \(Self.maximumSeptets)")
         }
-        out.append(contentsOf: SeptetPacking.pack(septets.map { $0 & 0x7F }, fillBits: headerSeptets * 7 - headerOctets * 8))
+        out.append(
+            contentsOf: SeptetPacking.pack(septets.map { $0 & 0x7F }, fillBits: headerSeptets * 7 - headerOctets * 8)
+        )
         try self.init(
             length: UInt8(total),
             octets: out[...],

@@ -50,7 +50,9 @@ public enum ValidityPeriod: Hashable, Sendable {
         case 0b11: return .absolute(try SMSTimestamp(decoding: &cursor, field: "TP-VP (absolute)"))
         case 0b01:
             return .enhanced(
-                EnhancedValidityPeriod(octets: try cursor.readBytes(EnhancedValidityPeriod.octetCount, "TP-VP (enhanced)"))
+                EnhancedValidityPeriod(
+                    octets: try cursor.readBytes(EnhancedValidityPeriod.octetCount, "TP-VP (enhanced)")
+                )
             )
         default: return nil
         }
@@ -116,10 +118,17 @@ public struct EnhancedValidityPeriod: Hashable, Sendable {
         func bcd(_ value: Int) -> UInt8 { UInt8(value % 10) << 4 | UInt8(value / 10 % 10) }
         switch format {
         case .none: octets[0] = 0
-        case .relative(let value): octets[0] = 1; octets[1] = value
-        case .seconds(let value): octets[0] = 2; octets[1] = value
+        case .relative(let value):
+            octets[0] = 1
+            octets[1] = value
+        case .seconds(let value):
+            octets[0] = 2
+            octets[1] = value
         case .time(let h, let m, let s):
-            octets[0] = 3; octets[1] = bcd(h); octets[2] = bcd(m); octets[3] = bcd(s)
+            octets[0] = 3
+            octets[1] = bcd(h)
+            octets[2] = bcd(m)
+            octets[3] = bcd(s)
         case .reserved(let value): octets[0] = value & 0x07
         }
         if singleShot { octets[0] |= 0x40 }
