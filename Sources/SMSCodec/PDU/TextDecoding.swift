@@ -1,5 +1,5 @@
 /// Allocation-lean text decoding for the hot path of PDU decoding: straight from the packed octets (GSM 7-bit) or
-/// the UTF-16BE octets (UCS-2) into the String's own UTF-8 storage, without intermediate arrays.
+/// the UTF-16BE octets (UCS-2) into UTF-8 in a stack buffer, without intermediate arrays.
 ///
 /// The GSM 7-bit path covers the default alphabet and extension table only, with exactly the semantics of
 /// ``GSM7Alphabet/decode(_:)`` (checked exhaustively by tests); national tables go through that method.
@@ -32,12 +32,26 @@ enum TextDecoding {
         return table
     }()
 
+    /// Runs `body` over a stack buffer (user data is at most 160 septets or 70 UTF-16 units, i.e. < 500 UTF-8
+    /// octets) and makes a String of what it wrote: short texts become small strings with no heap allocation,
+    /// longer ones one exact-size allocation.
+    @inline(__always)
+    private static func decodeInTemporaryBuffer(
+        capacity: Int,
+        _ body: (UnsafeMutableBufferPointer<UInt8>) -> Int
+    ) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            let written = body(buffer)
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<written]), as: UTF8.self)
+        }
+    }
+
     /// Decodes `count` septets packed in `octets` after `fillBits`, with the default alphabet and extension table.
     /// The caller guarantees `fillBits + 7 × count <= 8 × octets.count`.
     static func gsm7Default(_ octets: ArraySlice<UInt8>, count: Int, fillBits: Int) -> String {
         guard count > 0 else { return "" }
         let table = utf8Table
-        return String(unsafeUninitializedCapacity: count * 3 + 1) { buffer in
+        return decodeInTemporaryBuffer(capacity: count * 3 + 1) { buffer in
             var written = 0
             var escaped = false
             let base = octets.startIndex
@@ -75,7 +89,7 @@ enum TextDecoding {
     static func ucs2(_ octets: ArraySlice<UInt8>) -> String {
         let units = octets.count / 2
         guard units > 0 || octets.count % 2 != 0 else { return "" }
-        return String(unsafeUninitializedCapacity: units * 3 + 3) { buffer in
+        return decodeInTemporaryBuffer(capacity: units * 3 + 3) { buffer in
             var written = 0
             func put(_ scalar: UInt32) {
                 switch scalar {

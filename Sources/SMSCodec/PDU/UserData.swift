@@ -12,8 +12,8 @@ public struct UserData: Hashable, Sendable {
 
     /// TP-UDL as on the wire.
     public let length: UInt8
-    /// TP-UD as on the wire, header included.
-    public let octets: [UInt8]
+    /// TP-UD as on the wire, header included. A slice of the decoded input (no copy).
+    public let octets: ArraySlice<UInt8>
     /// The decoded header when TP-UDHI is set.
     public let header: UserDataHeader?
     /// The message body after the header.
@@ -40,7 +40,7 @@ public struct UserData: Hashable, Sendable {
 
     private init(
         length: UInt8,
-        octets: [UInt8],
+        octets: ArraySlice<UInt8>,
         header: UserDataHeader?,
         content: UserDataContent,
         fillBits: Int,
@@ -127,7 +127,7 @@ public struct UserData: Hashable, Sendable {
     ) throws(PDUError) {
         self.missingOctets = missingOctets
         self.length = length
-        self.octets = Array(octets)
+        self.octets = octets
         let header = hasHeader ? try UserDataHeader(decoding: octets, baseOffset: baseOffset) : nil
         self.header = header
         let headerOctets = header.map { $0.length + 1 } ?? 0
