@@ -149,7 +149,8 @@ import Testing
         #expect(ValidityPeriod.relative(minutes: 4 * 1440) == .relative(170))
         #expect(ValidityPeriod.relative(minutes: 30 * 1440) == .relative(196))
         #expect(ValidityPeriod.relative(minutes: 63 * 7 * 1440) == .relative(255))
-        #expect(ValidityPeriod.relative(minutes: Int.max / 2) == .relative(255))
+        #expect(ValidityPeriod.relative(minutes: Int.max) == .relative(255))
+        #expect(ValidityPeriod.relative(minutes: Int.min) == .relative(0))
         for value in UInt8.min...UInt8.max {
             #expect(ValidityPeriod.relative(minutes: ValidityPeriod.minutes(relative: value)) == .relative(value))
         }
@@ -162,6 +163,9 @@ import Testing
         #expect(time.isSingleShot)
         #expect(EnhancedValidityPeriod(.relative(170)).format == .relative(170))
         #expect(EnhancedValidityPeriod(octets: [0x07, 0, 0, 0, 0, 0, 0]).format == .reserved(7))
+        // Out-of-range fields are clamped, not trapped on.
+        let clamped = EnhancedValidityPeriod(.time(hours: -1, minutes: 250, seconds: 0))
+        #expect(clamped.format == .time(hours: 0, minutes: 99, seconds: 0))
     }
 
     // MARK: - User data header (TS 23.040 §9.2.3.24)
