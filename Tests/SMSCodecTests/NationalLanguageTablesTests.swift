@@ -194,7 +194,10 @@ import Testing
     func representativeTextNeedsFewerPartsThanUCS2(_ language: NationalLanguage) throws {
         let phrase = try #require(Self.phrases.first { $0.0 == language }?.1)
         let text = String(repeating: phrase, count: max(1, 150 / phrase.count + 1))
-        let national = try Segmenter.segment(text, options: SegmentationOptions(nationalLanguages: .languages([language])))
+        let national = try Segmenter.segment(
+            text,
+            options: SegmentationOptions(nationalLanguages: .languages([language]))
+        )
         let ucs2 = try Segmenter.segment(text, options: SegmentationOptions(forceUCS2: true))
         guard case .gsm7(let locking, let single) = national.alphabet else {
             Issue.record("\(language): expected GSM 7-bit, got \(national.alphabet)")
@@ -225,7 +228,9 @@ import Testing
 
     @Test func defaultTextNeverPicksANationalTable() throws {
         let options = SegmentationOptions(nationalLanguages: .auto)
-        for text in ["Hello world", "Ça va? 5€ [ok]", String(repeating: "a", count: 160), String(repeating: "x", count: 500)] {
+        for text in [
+            "Hello world", "Ça va? 5€ [ok]", String(repeating: "a", count: 160), String(repeating: "x", count: 500),
+        ] {
             let result = try Segmenter.segment(text, options: options)
             #expect(result.alphabet == .gsm7Default, "\(text.prefix(20))")
             #expect(result.alphabet.nationalLanguageElements.isEmpty)
@@ -282,7 +287,10 @@ import Testing
         // The Bengali tables have no DANDA (U+0964); the Gujarati single shift table (and other Indic ones) has.
         // With every language enabled, Bengali locking + another language's single shift encodes the text.
         let text = String(repeating: "আমি তোমাকে ভালোবাসি। ", count: 8)
-        #expect(try Segmenter.segment(text, options: SegmentationOptions(nationalLanguages: .languages([.bengali]))).alphabet == .ucs2)
+        #expect(
+            try Segmenter.segment(text, options: SegmentationOptions(nationalLanguages: .languages([.bengali])))
+                .alphabet == .ucs2
+        )
         let result = try Segmenter.segment(text, options: SegmentationOptions(nationalLanguages: .auto))
         guard case .gsm7(let locking, let single) = result.alphabet, let single else {
             Issue.record("expected a national pair, got \(result.alphabet)")

@@ -38,7 +38,10 @@ import Testing
         }
         // The generator must reach every kind of outcome, or the properties above prove little.
         for kind in ["gsm7-default", "gsm7-locking", "gsm7-single-only", "gsm7-both", "ucs2", "multipart", "single"] {
-            #expect(seen.contains(kind), "seed \(String(seed, radix: 16)): no \(kind) outcome in \(Self.iterations) texts")
+            #expect(
+                seen.contains(kind),
+                "seed \(String(seed, radix: 16)): no \(kind) outcome in \(Self.iterations) texts"
+            )
         }
     }
 
@@ -122,7 +125,10 @@ import Testing
         if decoded != input { failures.append("decoded parts do not join to the input") }
 
         if !options.forceUCS2, !options.nationalLanguages.enabled.isEmpty,
-            let plain = try? Segmenter.segment(text, options: with(options, national: SegmentationOptions.NationalLanguages.none)),
+            let plain = try? Segmenter.segment(
+                text,
+                options: with(options, national: SegmentationOptions.NationalLanguages.none)
+            ),
             plain.parts.count < result.parts.count
         {
             failures.append("national tables made it worse")

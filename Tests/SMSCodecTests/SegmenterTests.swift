@@ -172,3 +172,16 @@ import Testing
         #expect(SegmentedText.Alphabet.ucs2.nationalLanguageElements.isEmpty)
     }
 }
+
+extension SegmenterTests {
+    @Test func hugeTextIsRejectedBeforeAnyTableIsTried() throws {
+        let text = String(repeating: "a", count: SegmentLimits.maxScalarsPerMessage + 1)
+        let error = try #require(throws: SegmentationError.self) {
+            try Segmenter.segment(text, options: SegmentationOptions(nationalLanguages: .auto))
+        }
+        #expect(error.code == .tooManySegments)
+        #expect(error.alphabet == nil)
+        #expect(error.requiredParts == nil)
+        #expect(SegmentLimits.maxScalarsPerMessage == 40_800)
+    }
+}

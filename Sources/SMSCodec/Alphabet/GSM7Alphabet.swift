@@ -55,10 +55,12 @@ public struct GSM7Alphabet: Sendable, Hashable {
     /// Whether the pair uses no national table, i.e. needs no shift element in the user data header.
     public var isDefault: Bool { lockingShift == nil && singleShift == nil }
 
+    /// Two pairs are equal when they use the same tables.
     public static func == (lhs: GSM7Alphabet, rhs: GSM7Alphabet) -> Bool {
         lhs.lockingShift == rhs.lockingShift && lhs.singleShift == rhs.singleShift
     }
 
+    /// Hashes the table identities.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(lockingShift)
         hasher.combine(singleShift)
@@ -197,6 +199,7 @@ public struct GSM7EncodingError: Error, Hashable, Sendable, CustomStringConverti
         self.singleShift = singleShift
     }
 
+    /// The scalar, its offset and the tables tried.
     public var description: String {
         let locking = lockingShift?.description ?? "default"
         let single = singleShift?.description ?? "default"

@@ -35,6 +35,15 @@ public enum Segmenter {
         options: SegmentationOptions = SegmentationOptions()
     ) throws(SegmentationError) -> SegmentedText {
         try validate(options)
+        // Bound the work before looking at the text closely: every scalar takes at least one septet or UTF-16 unit,
+        // and no part carries more than 160 of them.
+        let scalarCount = text.unicodeScalars.count
+        guard scalarCount <= SegmentLimits.maxScalarsPerMessage else {
+            throw SegmentationError(
+                code: .tooManySegments,
+                reason: "too long: \(scalarCount) characters need more than \(SegmentLimits.maxSegments) segments"
+            )
+        }
         var best: Candidate?
         if !options.forceUCS2 {
             best = bestGSM7Candidate(TextProfile(text), options: options)
