@@ -78,6 +78,7 @@ import Testing
         case .gsm7(let locking, let single):
             let pair = GSM7Alphabet.make(locking: locking, single: single)
             let capacity = SegmentLimits.septetCapacity(headerOctets: result.headerOctets)
+            if result.unitsPerPart != capacity { failures.append("unitsPerPart") }
             for part in result.parts {
                 if part.unitCount != part.units.count || part.unitCount > capacity { failures.append("gsm7 units") }
                 if part.units.contains(where: { $0 > 0x7F }) { failures.append("septet > 127") }
@@ -96,6 +97,7 @@ import Testing
             }
         case .ucs2:
             let capacity = SegmentLimits.ucs2Capacity(headerOctets: result.headerOctets)
+            if result.unitsPerPart != capacity { failures.append("unitsPerPart") }
             var offset = 0
             let boundaries = clusterBoundaries(text)
             for (index, part) in result.parts.enumerated() {

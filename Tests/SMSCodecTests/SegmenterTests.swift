@@ -185,3 +185,19 @@ extension SegmenterTests {
         #expect(SegmentLimits.maxScalarsPerMessage == 40_800)
     }
 }
+
+extension SegmenterTests {
+    @Test func unitsPerPartAndRemainingUnits() throws {
+        let single = try Segmenter.segment("hello")
+        #expect(single.unitsPerPart == 160)
+        #expect(single.remainingUnits == 155)
+        let multi = try Segmenter.segment(String(repeating: "x", count: 161))
+        #expect(multi.unitsPerPart == 153)
+        #expect(multi.remainingUnits == 145)
+        let ucs2 = try Segmenter.segment("ж", options: SegmentationOptions(extraHeaderOctets: 4))
+        #expect(ucs2.unitsPerPart == 67)
+        let data = try Segmenter.segment(data: Array(repeating: 1, count: 200))
+        #expect(data.unitsPerPart == 134)
+        #expect(data.remainingUnits == 134 - 66)
+    }
+}

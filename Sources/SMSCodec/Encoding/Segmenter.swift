@@ -95,7 +95,8 @@ public enum Segmenter {
                 alphabet: .eightBit,
                 parts: [TextSegment(text: "", units: data, unitCount: data.count)],
                 referenceBits: options.referenceBits,
-                headerOctets: singleHeader
+                headerOctets: singleHeader,
+                unitsPerPart: singleCapacity
             )
         }
         let header = headerOctets(shiftElements: 0, multipart: true, options: options)
@@ -127,7 +128,8 @@ public enum Segmenter {
             alphabet: .eightBit,
             parts: segments,
             referenceBits: options.referenceBits,
-            headerOctets: header
+            headerOctets: header,
+            unitsPerPart: capacity
         )
     }
 
@@ -388,7 +390,8 @@ public enum Segmenter {
             alphabet: candidate.alphabet,
             parts: parts,
             referenceBits: options.referenceBits,
-            headerOctets: candidate.headerOctets
+            headerOctets: candidate.headerOctets,
+            unitsPerPart: candidate.capacity
         )
     }
 
@@ -415,7 +418,8 @@ public enum Segmenter {
             alphabet: .ucs2,
             parts: parts,
             referenceBits: options.referenceBits,
-            headerOctets: candidate.headerOctets
+            headerOctets: candidate.headerOctets,
+            unitsPerPart: candidate.capacity
         )
     }
 }
