@@ -18,7 +18,7 @@ import Testing
 
     @Test func segmentThenDecodeGivesTheInputBack() {
         let seed = Self.seed
-        var random = SplitMix64(seed: seed)
+        var random = PropertyTestRandom(seed: seed)
         let generator = TextGenerator()
         var seen: Set<String> = []
         for iteration in 0..<Self.iterations {
@@ -195,8 +195,9 @@ import Testing
     }
 }
 
-/// SplitMix64: a tiny, well-known seeded generator (deterministic across platforms).
-struct SplitMix64: RandomNumberGenerator {
+/// SplitMix64, a tiny well-known seeded generator (deterministic across platforms). Named apart from other test
+/// files' generators so that the test target links after merges.
+struct PropertyTestRandom: RandomNumberGenerator {
     private var state: UInt64
     init(seed: UInt64) { state = seed }
 
@@ -232,7 +233,7 @@ struct TextGenerator {
         nationalCharacters = national
     }
 
-    func options(using random: inout SplitMix64) -> SegmentationOptions {
+    func options(using random: inout PropertyTestRandom) -> SegmentationOptions {
         let national: SegmentationOptions.NationalLanguages
         switch Int.random(in: 0..<4, using: &random) {
         case 0: national = .none
@@ -248,7 +249,7 @@ struct TextGenerator {
         )
     }
 
-    func text(using random: inout SplitMix64) -> String {
+    func text(using random: inout PropertyTestRandom) -> String {
         let lengths = [0, 1, 5, 60, 70, 71, 140, 153, 160, 161, 320, 500, 1200]
         let base = lengths.randomElement(using: &random) ?? 0
         let length = max(0, base + Int.random(in: -3...3, using: &random))
@@ -272,7 +273,7 @@ struct TextGenerator {
         return String(scalars)
     }
 
-    private func appendAnything(_ roll: Int, to scalars: inout String.UnicodeScalarView, _ random: inout SplitMix64) {
+    private func appendAnything(_ roll: Int, to scalars: inout String.UnicodeScalarView, _ random: inout PropertyTestRandom) {
         switch roll {
         case 0..<30: scalars.append(pick(defaultCharacters, &random))
         case 30..<50: scalars.append(randomBMP(&random))
@@ -302,11 +303,11 @@ struct TextGenerator {
         }
     }
 
-    private func pick(_ pool: [Unicode.Scalar], _ random: inout SplitMix64) -> Unicode.Scalar {
+    private func pick(_ pool: [Unicode.Scalar], _ random: inout PropertyTestRandom) -> Unicode.Scalar {
         pool.randomElement(using: &random) ?? "?"
     }
 
-    private func randomBMP(_ random: inout SplitMix64) -> Unicode.Scalar {
+    private func randomBMP(_ random: inout PropertyTestRandom) -> Unicode.Scalar {
         Bool.random(using: &random)
             ? scalar(Int.random(in: 0x00A0...0xD7FF, using: &random))
             : scalar(Int.random(in: 0xE000...0xFFFD, using: &random))
