@@ -273,7 +273,11 @@ struct TextGenerator {
         return String(scalars)
     }
 
-    private func appendAnything(_ roll: Int, to scalars: inout String.UnicodeScalarView, _ random: inout PropertyTestRandom) {
+    private func appendAnything(
+        _ roll: Int,
+        to scalars: inout String.UnicodeScalarView,
+        _ random: inout PropertyTestRandom
+    ) {
         switch roll {
         case 0..<30: scalars.append(pick(defaultCharacters, &random))
         case 30..<50: scalars.append(randomBMP(&random))
