@@ -45,6 +45,24 @@ import Testing
         }
     }
 
+    /// Septet packing (TS 23.038 §6.1.2.1.1) after 0...6 fill bits is the exact inverse of unpacking.
+    @Test func septetPackingRoundTrips() throws {
+        let seed = Self.seed
+        var random = PropertyTestRandom(seed: seed ^ 0x7)
+        for iteration in 0..<2000 {
+            let count = Int.random(in: 0...SegmentLimits.maxSeptets, using: &random)
+            let fill = Int.random(in: 0...6, using: &random)
+            let septets = (0..<count).map { _ in UInt8.random(in: 0...0x7F, using: &random) }
+            let packed = SeptetPacking.pack(septets, fillBits: fill)
+            let context = "seed \(String(seed, radix: 16)) iteration \(iteration) count \(count) fill \(fill)"
+            #expect(packed.count == SeptetPacking.octetCount(septets: count, fillBits: fill), "\(context)")
+            #expect(try SeptetPacking.unpack(packed, count: count, fillBits: fill) == septets, "\(context)")
+            // The fill bits stay zero.
+            #expect(packed.first.map { $0 & UInt8((1 << fill) - 1) } ?? 0 == 0, "\(context)")
+            if septets != (try? SeptetPacking.unpack(packed, count: count, fillBits: fill)) { return }
+        }
+    }
+
     /// Every property one segmentation must have; returns the violated ones.
     static func check(_ text: String, options: SegmentationOptions, seen: inout Set<String>) -> [String] {
         var failures: [String] = []
