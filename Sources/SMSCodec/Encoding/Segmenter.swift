@@ -183,16 +183,14 @@ public enum Segmenter {
         }
     }
 
-    /// The text as scalars, each mapped to an index into the distinct scalars, with a histogram: lets every table
+    /// The text's scalars, each mapped to an index into the distinct scalars, with a histogram: lets every table
     /// pair be costed in O(distinct scalars) and counted in O(scalars) without hashing.
     struct TextProfile {
-        let scalars: [Unicode.Scalar]
         let distinct: [Unicode.Scalar]
         let distinctIndex: [Int32]
         let histogram: [Int]
 
         init(_ text: String) {
-            var scalars: [Unicode.Scalar] = []
             var distinct: [Unicode.Scalar] = []
             var distinctIndex: [Int32] = []
             var histogram: [Int] = []
@@ -200,7 +198,6 @@ public enum Segmenter {
             var asciiIndex = [Int32](repeating: -1, count: 128)
             var indexOf: [Unicode.Scalar: Int32] = [:]
             for scalar in text.unicodeScalars {
-                scalars.append(scalar)
                 let value = Int(scalar.value)
                 var index = value < 128 ? asciiIndex[value] : (indexOf[scalar] ?? -1)
                 if index < 0 {
@@ -212,7 +209,6 @@ public enum Segmenter {
                 distinctIndex.append(index)
                 histogram[Int(index)] += 1
             }
-            self.scalars = scalars
             self.distinct = distinct
             self.distinctIndex = distinctIndex
             self.histogram = histogram
