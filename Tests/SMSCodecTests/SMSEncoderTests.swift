@@ -98,6 +98,40 @@ import Testing
         #expect(result == text)
     }
 
+    static let limits = cases.filter { $0.record["kind"]?.string == "limit" }
+
+    /// `kind: limit`: 255 parts encode (and every part decodes); one septet or unit more is a typed error.
+    @Test(arguments: limits)
+    func limitCase(_ vector: Vector) throws {
+        let input = try #require(vector.record["input"])
+        var text = ""
+        for run in input["text_runs"]?.array ?? [] {
+            text += String(repeating: run["repeat"]?.string ?? "", count: run["count"]?.int ?? 0)
+        }
+        var options = try Self.options(input)
+        options.messageReference = 250
+        options.incrementsMessageReference = true  // 250 … 255, 0 … 248: wraps without error
+        let destination = try #require(input["destination"]?.string)
+        if vector.expect["error"] != nil {
+            let error = try #require(throws: SMSEncodingError.self) {
+                try SMSEncoder.encode(text: text, to: destination, options: options)
+            }
+            guard case .segmentation(let segmentation) = error else {
+                Issue.record("expected a segmentation error, got \(error)")
+                return
+            }
+            #expect(segmentation.code == .tooManySegments)
+        } else {
+            let message = try SMSEncoder.encode(text: text, to: destination, options: options)
+            #expect(message.parts.count == vector.expect["parts"]?.int)
+            #expect(message.parts.last?.messageReference == UInt8(truncatingIfNeeded: 250 + 254))
+            for part in message.parts {
+                let decoded = try SMSPDU.decode(part.bytes, hasSMSC: true)
+                #expect(decoded.tpdu.userData?.header?.concatenation?.total == 255)
+            }
+        }
+    }
+
     @Test func messageReferenceWrapsWithoutError() throws {
         let text = String(repeating: "x", count: 400)  // 3 parts
         let message = try SMSEncoder.encode(
