@@ -217,6 +217,41 @@ import Testing
         #expect(message.parts.count == 3)  // 140 − 12 header octets = 128 per part
     }
 
+    /// The simulator's direction: SMS-DELIVER parts that decode and reassemble to the text.
+    @Test func deliverPartsForTheSimulatedNetwork() throws {
+        let timestamp = try SMSTimestamp(secondsSince1970: 1_373_470_740, timeZoneQuarterHours: -8)
+        #expect(timestamp.iso8601() == "2013-07-10T13:39:00-02:00")
+        let text = "echo: " + String(repeating: "Привет ", count: 20)
+        let pdus = try SMSEncoder.encodeDeliver(
+            text: text,
+            from: "+15550000099",
+            timestamp: timestamp,
+            options: SMSEncodingOptions(serviceCentre: "+15550000000", concatenationReference: 9)
+        )
+        #expect(pdus.count == 3)
+        var reassembler = Reassembler()
+        var result: String?
+        for pdu in pdus {
+            let decoded = try SMSPDU.decode(pdu.encoded(), hasSMSC: true)
+            guard case .deliver(let deliver) = decoded.tpdu else {
+                Issue.record("not a deliver")
+                continue
+            }
+            #expect(deliver.originator.number == "+15550000099")
+            #expect(deliver.serviceCentreTimestamp == timestamp)
+            for event in try reassembler.add(decoded, now: 0) {
+                if case .completed(let m) = event { result = m.text }
+            }
+        }
+        #expect(result == text)
+        let alpha = try SMSEncoder.encodeDeliver(text: "hi", from: "Megafon", timestamp: timestamp)
+        guard case .deliver(let fromName) = alpha[0].tpdu else { return }
+        #expect(fromName.originator.typeOfAddress == .alphanumeric)
+        #expect(fromName.originator.number == "Megafon")
+        #expect(!fromName.moreMessagesToSend)
+        #expect(throws: PDUError.self) { try SMSTimestamp(secondsSince1970: 0, timeZoneQuarterHours: 0) }  // 1970
+    }
+
     @Test func badAddressesAreTypedErrors() {
         #expect(throws: SMSEncodingError.self) { try SMSEncoder.encode(text: "x", to: "+12ab!") }
         #expect(throws: SMSEncodingError.self) {
