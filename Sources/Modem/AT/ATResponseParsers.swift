@@ -188,7 +188,7 @@ package enum ATResponseParser {
     package static func iccid(_ lines: [String]) -> String? {
         for line in lines {
             var value = Substring(line)
-            if let name = ATUnsolicited.codeName(of: line) { value = value.dropFirst(name.count + 1) }
+            if let colon = value.firstIndex(of: ":") { value = value[value.index(after: colon)...] }
             let candidate = ATFields.unquote(ATFields.split(value)[0])
             let digits = candidate.hasSuffix("F") || candidate.hasSuffix("f") ? String(candidate.dropLast()) : candidate
             if (18...20).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) { return digits }
