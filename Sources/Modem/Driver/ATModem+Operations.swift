@@ -234,11 +234,13 @@ extension ATModem {
     }
 
     public func signalQuality() async throws -> SignalQuality {
-        let value = try await firstValue(of: "AT+CSQ", prefix: "+CSQ")
-        guard let quality = ATResponseParser.signalQuality(value) else {
-            throw ModemError(.malformedResponse, reason: "+CSQ")
+        try await serialized {
+            let value = try await firstValue(of: "AT+CSQ", prefix: "+CSQ")
+            guard let quality = ATResponseParser.signalQuality(value) else {
+                throw ModemError(.malformedResponse, reason: "+CSQ")
+            }
+            return quality
         }
-        return quality
     }
 
     public func networkStatus() async throws -> NetworkStatus {

@@ -299,7 +299,9 @@ public final class ATModem: Modem {
     public func acknowledge(_ token: DeliveryToken) async throws {
         let needsCommand = state.withLock { state -> Bool? in
             guard let index = state.session.pendingAcknowledgements.firstIndex(of: token.id) else {
-                return token.id <= state.nextToken ? false : nil
+                // Without <service>=1 nothing waits for +CNMA; any token this driver issued is fine.
+                let isIssued = token.id > 0 && token.id <= state.nextToken
+                return isIssued && !(state.session.startup?.needsAcknowledgement ?? false) ? false : nil
             }
             state.session.pendingAcknowledgements.remove(at: index)
             return true
@@ -333,8 +335,15 @@ public final class ATModem: Modem {
     var cachedIdentity: ModemIdentity? { state.withLock { $0.session.identity } }
     func cacheIdentity(_ identity: ModemIdentity) { state.withLock { $0.session.identity = identity } }
 
+    /// Runs `body` alone (no other operation's commands in between) and reports AT failures as ``ModemError``
+    /// (`.commandFailed` with the ``ATError`` as `underlying`).
     func serialized<R: Sendable>(_ body: () async throws -> R) async throws -> R {
-        try await operations.run(body)
+        do {
+            return try await operations.run(body)
+        } catch let error as ATError {
+            if error.code == .disconnected { throw ModemError(.disconnected, underlying: error) }
+            throw ModemError(.commandFailed, underlying: error)
+        }
     }
 
     var log: Logger { logger }

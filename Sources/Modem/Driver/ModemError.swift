@@ -24,6 +24,8 @@ public struct ModemError: Error, Hashable, Sendable, CustomStringConvertible {
         case unknownDeliveryToken
         /// The device is gone; reopen the driver.
         case disconnected
+        /// An AT command failed (error result, timeout); `underlying` says how.
+        case commandFailed
         /// ``ATModem/start()`` has not completed.
         case notStarted
     }
