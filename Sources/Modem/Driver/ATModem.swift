@@ -316,6 +316,9 @@ public final class ATModem: Modem {
 
     var startupState: ATModemStartup? { state.withLock { $0.session.startup } }
 
+    /// What the last ``start()`` on the current transport set up; nil before.
+    public var startup: ATModemStartup? { startupState }
+
     func setStartup(_ startup: ATModemStartup, indicatorNames: [Int: String]) {
         state.withLock { state in
             state.session.startup = startup
