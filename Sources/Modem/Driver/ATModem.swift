@@ -4,7 +4,7 @@ import Synchronization
 /// What ``ATModem/start()`` found out and set up.
 public struct ATModemStartup: Hashable, Sendable {
     /// The detected (or configured) family.
-    public var profile: ModemProfile
+    public var profile: ATModemProfile
     /// Storages the modem offers for reading (<mem1> of AT+CPMS=?), SM/ME/SR first.
     public var storages: [MessageStorage]
     /// Where new messages are stored (<mem3>), `nil` when the modem has no selectable storage.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Modem
 
 /// `modemctl at --device D 'AT+CSQ' […]`: sends raw AT commands and prints their answers.
-struct ATCommandLine: AsyncParsableCommand {
+struct ATSubcommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "at",
         abstract: "Sends AT commands to a modem and prints the answers.",
