@@ -166,6 +166,9 @@ public actor SimulatedModem {
         if let old = self.transport { await old.close() }
         self.transport = transport
         resetSession()
+        // Power-on: RAM settings start from the defaults; the SIM asks for its PIN again.
+        settings = Settings(cnmi: profile.defaultCNMI, pinUnlocked: simPIN == nil)
+        bufferedIndications = []
         logger.debug("simulated modem powered on", metadata: ["modem.profile": "\(profile.id)"])
         for line in profile.startupURCs { emitURC([line]) }
         await flush()
@@ -264,8 +267,8 @@ public actor SimulatedModem {
     /// Formats lines as a URC (`\r\n<line>\r\n` each, V.250 §5.7.1) and sends it now, or after the command in
     /// progress (TS 27.005 §3.4.1 <mode>=2: buffered while the link is reserved).
     func emitURC(_ lines: [String]) {
-        var bytes: [UInt8] = []
-        for line in lines { bytes += Array("\r\n\(line)\r\n".utf8) }
+        // A multi-line URC (+CMT header and PDU) is one block: "\r\n<line>\r\n<line>\r\n".
+        let bytes = Array(("\r\n" + lines.joined(separator: "\r\n") + "\r\n").utf8)
         if isBusy || prompt != nil {
             heldURCs.append(bytes)
         } else {
@@ -276,9 +279,7 @@ public actor SimulatedModem {
     /// An SMS indication (+CMTI, +CMT, +CDSI, +CDS) under the rules of +CNMI <mode> (TS 27.005 §3.4.1).
     func emitIndication(_ lines: [String]) {
         if settings.cnmi.first == 0 {
-            var bytes: [UInt8] = []
-            for line in lines { bytes += Array("\r\n\(line)\r\n".utf8) }
-            bufferedIndications.append(bytes)
+            bufferedIndications.append(Array(("\r\n" + lines.joined(separator: "\r\n") + "\r\n").utf8))
             if bufferedIndications.count > Self.maximumBufferedIndications { bufferedIndications.removeFirst() }
         } else {
             emitURC(lines)
