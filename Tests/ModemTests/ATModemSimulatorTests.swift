@@ -274,7 +274,7 @@ import Testing
             try await rig.modem.start()
             await rig.simulated.stall()
             let stalled = Task { try await rig.modem.signalQuality() }
-            while clock.sleeperCount == 0 { await Task.yield() }
+            #expect(await clock.waitUntil { clock.sleeperCount > 0 })
             clock.advance(by: .seconds(6))
             let error = await #expect(throws: ModemError(.commandFailed)) { try await stalled.value }
             #expect(error?.underlying?.code == .timeout)

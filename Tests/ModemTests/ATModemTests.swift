@@ -272,6 +272,49 @@ import Testing
         }
     }
 
+    @Test func numberedSMSFullIndicatorIsResolvedThroughCIND() async throws {
+        let handler = try Self.huaweiHandler { command in
+            command == "AT+CIND=?"
+                ? .text("\r\n+CIND: (\"battchg\",(0-5)),(\"signal\",(0-5)),(\"smsfull\",(0-1))\r\nOK\r\n") : nil
+        }
+        try await Self.withScripted(handler: handler) { modem, scripted in
+            var events = modem.events().makeAsyncIterator()
+            try await modem.start()
+            #expect(scripted.commands.contains("AT+CMER=3,0,0,1"))
+            try await scripted.inject("\r\n+CIEV: 2,4\r\n+CIEV: 3,1\r\n")
+            #expect(await Self.next(&events) { _ in true } == .storageFull(nil))
+            try await scripted.inject("\r\n+CIEV: 3,0\r\n")
+            #expect(await Self.next(&events) { _ in true } == .storageAvailable(nil))
+        }
+    }
+
+    @Test func busySIMIsWaitedFor() async throws {
+        let clock = TestClock()
+        let busy = Mutex(2)
+        let handler = try Self.huaweiHandler { command in
+            guard command == "AT+CMGF=0" else { return nil }
+            let isBusy = busy.withLock { value in
+                defer { value -= 1 }
+                return value > 0
+            }
+            return isBusy ? .text("\r\n+CME ERROR: 14\r\n") : nil
+        }
+        try await Self.withScripted(clock: clock, handler: handler) { modem, scripted in
+            let started = Task { try await modem.start() }
+            for attempt in 1...2 {
+                // The pause after the attempt-th busy answer (not the 1 s deadline of the start-up "AT").
+                #expect(await clock.waitUntil {
+                    scripted.commands.filter { $0 == "AT+CMGF=0" }.count == attempt
+                        && clock.hasSleeper(dueIn: ATModem.simBusyPause)
+                })
+                clock.advance(by: ATModem.simBusyPause)
+            }
+            let startup = try await started.value
+            #expect(startup.profile.family == .huawei)
+            #expect(scripted.commands.filter { $0 == "AT+CMGF=0" }.count == 3)
+        }
+    }
+
     @Test func aCommandWithNoAnswerTimesOutAndTheEngineRecovers() async throws {
         let clock = TestClock()
         let answered = Mutex(false)
@@ -287,7 +330,7 @@ import Testing
             try await modem.start()
             let stalled = Task { try await modem.signalQuality() }
             await scripted.waitForCommand(prefix: "AT+CSQ")
-            while clock.sleeperCount == 0 { await Task.yield() }
+            #expect(await clock.waitUntil { clock.sleeperCount > 0 })
             clock.advance(by: .seconds(6))
             let error = await #expect(throws: ModemError(.commandFailed)) { try await stalled.value }
             #expect(error?.underlying?.code == .timeout)

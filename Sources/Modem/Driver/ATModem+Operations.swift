@@ -27,7 +27,7 @@ extension ATModem {
             try await unlockSIM(profile: profile)
 
             do {
-                _ = try await command("AT+CMGF=0")
+                _ = try await commandRetryingWhileSIMBusy("AT+CMGF=0")
             } catch let error as ATError {
                 throw ModemError(.pduModeUnsupported, underlying: error)
             }
@@ -38,6 +38,11 @@ extension ATModem {
             var indicatorNames: [Int: String] = [:]
             if let response = try? await command("AT+CIND=?", prefix: "+CIND") {
                 indicatorNames = Self.indicatorNames(response.values(prefixed: "+CIND").first ?? "")
+                // TS 27.007 §8.10: +CIEV is only sent after AT+CMER <ind>=1; "smsfull" is the storage-full signal of
+                // modems that have no vendor URC for it (SIMCom). Mode 3 forwards at once, 2 where 3 is refused.
+                if indicatorNames.values.contains(where: { $0.lowercased() == "smsfull" }) {
+                    if (try? await command("AT+CMER=3,0,0,1")) == nil { _ = try? await command("AT+CMER=2,0,0,1") }
+                }
             }
             for extra in profile.extraStartupCommands { _ = try? await command(extra) }
             var serviceCenter: String?
@@ -59,6 +64,26 @@ extension ATModem {
                 for status in ATResponseParser.storageQuery(value) { noteCounters(status) }
             }
             return startup
+        }
+    }
+
+    /// Attempts of a command the SIM may refuse while it initialises, and the pause between them.
+    static let simBusyAttempts = 5
+    static let simBusyPause: Duration = .seconds(1)
+
+    /// Sends `text`, retrying while the SIM is busy (+CME ERROR: 14, +CMS ERROR: 314, Huawei +CME ERROR: 515,
+    /// huawei-e1752.json notes): right after the PIN is entered the SIM needs a few seconds.
+    func commandRetryingWhileSIMBusy(_ text: String, prefix: String? = nil) async throws -> ATResponse {
+        var attempt = 1
+        while true {
+            do {
+                return try await command(text, prefix: prefix)
+            } catch let error as ATError where attempt < Self.simBusyAttempts
+                && (error.cmeError == .simBusy || error.cmsError == .simBusy || error.cmeError == CMEError(rawValue: 515))
+            {
+                attempt += 1
+                try await pause(Self.simBusyPause)
+            }
         }
     }
 
@@ -112,7 +137,7 @@ extension ATModem {
 
     /// AT+CPMS=? then AT+CPMS=<mem1>,<mem2>,<mem3> (TS 27.005 §3.2.2).
     private func chooseStorages() async throws -> ([MessageStorage], MessageStorage?) {
-        guard let response = try? await command("AT+CPMS=?", prefix: "+CPMS"),
+        guard let response = try? await commandRetryingWhileSIMBusy("AT+CPMS=?", prefix: "+CPMS"),
             let value = response.values(prefixed: "+CPMS").first
         else { return ([], nil) }
         let lists = ATResponseParser.supportedStorages(value)
