@@ -16,6 +16,10 @@ extension ATModem {
             await abortPendingInput()
             _ = try? await send(ATCommand("AT", timeout: .seconds(1)))
             _ = try? await command("ATZ", timeout: .seconds(5))
+            // V.250 §6.2.5/§6.2.6: result codes on (Q0) and verbose (V1), which the framer and parser expect; sent
+            // one by one because some firmware rejects combined basic commands.
+            _ = try? await command("ATQ0")
+            _ = try? await command("ATV1")
             _ = try? await command("ATE0")
             _ = try? await command("AT+CMEE=1")
 
