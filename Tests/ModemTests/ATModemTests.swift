@@ -158,7 +158,7 @@ import Testing
             let commands = scripted.commands
             let list = try #require(commands.firstIndex(of: "AT+CMGL=4"))
             #expect(commands[..<list].contains("AT+CPMS=\"SM\"") || commands[..<list].contains("AT+CPMS=\"SM\",\"ME\",\"ME\""))
-            await #expect(throws: ModemError(.messageNotFound)) { try await modem.listMessages(in: .broadcast) }
+            await #expect(throws: ModemError(.storageUnavailable(.broadcast))) { try await modem.listMessages(in: .broadcast) }
         }
     }
 
@@ -169,6 +169,9 @@ import Testing
                 OutgoingPDU(pdu: ATHex.decode("0041000B915121551532F400000A0BC8329BFD06") ?? [], tpduLength: 19),
                 OutgoingPDU(pdu: ATHex.decode("0041010B915121551532F400000A0BC8329BFD07") ?? [], tpduLength: 19),
             ]
+            let bad = OutgoingPDU(pdu: parts[0].pdu, tpduLength: 18)
+            await #expect(throws: ModemError(.invalidPDU)) { try await modem.send([parts[0], bad]) }
+            #expect(!scripted.commands.contains { $0.hasPrefix("AT+CMGS") })
             let references = try await modem.send(parts)
             #expect(references == [183, 184])
             let commands = scripted.commands

@@ -309,9 +309,7 @@ extension ATModem {
     @discardableResult
     private func select(_ storage: MessageStorage, force: Bool = false) async throws -> StorageStatus? {
         guard let startup = startupState else { throw ModemError(.notStarted) }
-        guard startup.storages.contains(storage) else {
-            throw ModemError(.messageNotFound, reason: "storage \(storage) not offered by the modem")
-        }
+        guard startup.storages.contains(storage) else { throw ModemError(.storageUnavailable(storage)) }
         if !force, selectedStorage == storage { return nil }
         setSelectedStorage(nil)
         let response = try await command("AT+CPMS=\"\(storage.rawValue)\"", prefix: "+CPMS")
@@ -391,11 +389,14 @@ extension ATModem {
 
     public func send(_ parts: [OutgoingPDU]) async throws -> [UInt8] {
         guard !parts.isEmpty else { return [] }
-        for part in parts {
-            guard part.pdu.count <= ATLimits.maximumPDULength, (1...ATLimits.maximumPDULength).contains(part.tpduLength),
-                part.tpduLength < part.pdu.count
+        for (number, part) in parts.enumerated() {
+            // TS 27.005 §3.5.1: <length> counts the TPDU octets, i.e. everything after the SMSC field, whose first
+            // octet is its own length (TS 24.011 §8.2.5.1).
+            guard part.pdu.count <= ATLimits.maximumPDULength, let smscLength = part.pdu.first,
+                (1...ATLimits.maximumPDULength).contains(part.tpduLength),
+                part.pdu.count == 1 + Int(smscLength) + part.tpduLength
             else {
-                throw ModemError(.sendFailed(part: 0), reason: "PDU length out of bounds")
+                throw ModemError(.invalidPDU, reason: "part \(number): SMSC field and TPDU length do not add up")
             }
         }
         return try await serialized {
