@@ -14,7 +14,7 @@ extension ATModem {
         return try await serialized {
             // A modem can be mid-line or in prompt mode from an earlier user: ESC, then AT until it answers.
             await abortPendingInput()
-            _ = try? await send(ATCommand("AT", timeout: .seconds(1)))
+            _ = try? await send(ATCommand("AT", timeout: configuration.commandTimeout))
             _ = try? await command("ATZ", timeout: .seconds(5))
             // V.250 §6.2.5/§6.2.6: result codes on (Q0) and verbose (V1), which the framer and parser expect; sent
             // one by one because some firmware rejects combined basic commands.
