@@ -32,7 +32,7 @@ final class DialogueHarness {
 
     /// A network with one modem of `profile`, served, its start-up URCs consumed.
     static func start(
-        profile: ModemProfile = .huaweiE3372,
+        profile: SimulatorProfile = .huaweiE3372,
         clock: any SimulatorClock = ManualSimulatorClock(),
         configure: (SimulatedModem) async -> Void = { _ in }
     ) async throws -> DialogueHarness {
@@ -53,7 +53,7 @@ final class DialogueHarness {
     }
 
     /// Another harness for a second modem on the same network.
-    func addModem(profile: ModemProfile = .huaweiE3372) async throws -> DialogueHarness {
+    func addModem(profile: SimulatorProfile = .huaweiE3372) async throws -> DialogueHarness {
         let modem = await network.makeModem(profile: profile)
         let other = DialogueHarness(network: network, modem: modem)
         other.serve()
