@@ -122,7 +122,7 @@ let package = Package(
         .testTarget(name: "UPnPTests", dependencies: ["UPnP", nioCore, nioPosix, nioHTTP1], swiftSettings: strictSettings),
         .testTarget(
             name: "MessagingUPnPTests",
-            dependencies: ["MessagingUPnP", "UPnP", "Messaging"],
+            dependencies: ["MessagingUPnP", "UPnP", "Messaging", "MessageStore", logging],
             swiftSettings: strictSettings
         ),
     ],
