@@ -14,6 +14,7 @@ func fuzzer(_ name: String, _ libraries: [String]) -> Target {
 
 let fuzzers: [(String, [String])] = [
     ("FuzzSeptets", ["SMSCodec"]),
+    ("FuzzXML", ["UPnP", "MessagingUPnP"]),
 ]
 
 let package = Package(
