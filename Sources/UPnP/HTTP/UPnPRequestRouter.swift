@@ -117,7 +117,10 @@ struct UPnPRequestRouter: Sendable {
         }
         let envelope: SOAPActionRequest
         do {
-            envelope = try SOAPActionRequest(parsing: request.body)
+            envelope = try SOAPActionRequest(
+                parsing: request.body,
+                limits: SOAPActionRequest.limits(maximumBytes: limits.maximumRequestBodyBytes)
+            )
         } catch {
             logger.debug("upnp.soap unparseable request", metadata: ["error": "\(error)"])
             return fault(.invalidArgs("Invalid Args: malformed SOAP request"))
