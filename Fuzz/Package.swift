@@ -14,6 +14,8 @@ func fuzzer(_ name: String, _ libraries: [String]) -> Target {
 
 let fuzzers: [(String, [String])] = [
     ("FuzzSeptets", ["SMSCodec"]),
+    ("FuzzSSDP", ["UPnP"]),
+    ("FuzzHTTPHeaders", ["UPnP"]),
 ]
 
 let package = Package(
