@@ -15,6 +15,8 @@ func fuzzer(_ name: String, _ libraries: [String]) -> Target {
 let fuzzers: [(String, [String])] = [
     ("FuzzSeptets", ["SMSCodec"]),
     ("FuzzXML", ["UPnP", "MessagingUPnP"]),
+    ("FuzzSSDP", ["UPnP"]),
+    ("FuzzHTTPHeaders", ["UPnP"]),
 ]
 
 let package = Package(

@@ -186,16 +186,22 @@ public final class UPnPDevice: Service, Sendable {
                 )
                 let notifier = GENANotifier(group: group, timeout: configuration.limits.notifyTimeout, logger: logger)
                 try await withThrowingDiscardingTaskGroup { tasks in
+                    // Child tasks end by cancellation at shutdown; an error after that is the cancellation's echo,
+                    // not a failure of run() (which would turn a graceful shutdown into an error).
                     for inbound in httpInbounds {
-                        tasks.addTask { try await http.serve(inbound) }
+                        tasks.addTask { try await UPnPDevice.untilCancelled { try await http.serve(inbound) } }
                     }
-                    tasks.addTask { try await ssdp.answerSearches(inbound: ssdpInbound, outbound: ssdpOutbound) }
+                    tasks.addTask {
+                        try await UPnPDevice.untilCancelled {
+                            try await ssdp.answerSearches(inbound: ssdpInbound, outbound: ssdpOutbound)
+                        }
+                    }
                     tasks.addTask { await self.runEventJobs(notifier: notifier) }
-                    tasks.addTask { try await self.expireSubscriptions() }
+                    tasks.addTask { try await UPnPDevice.untilCancelled { try await self.expireSubscriptions() } }
                     // UDA 1.1 §1.2.2: UDP is unreliable, so announcements go out more than once.
                     await ssdp.sendAlive(senders)
                     await ssdp.sendAlive(senders)
-                    tasks.addTask { try await ssdp.renewAnnouncements(senders) }
+                    tasks.addTask { try await UPnPDevice.untilCancelled { try await ssdp.renewAnnouncements(senders) } }
                     let endpoints = Endpoints(
                         httpPort: httpPort,
                         ssdpPort: ssdpPort,
@@ -282,6 +288,16 @@ public final class UPnPDevice: Service, Sendable {
                 // subscriber sees the gap in SEQ.
                 logger.debug("upnp.gena event not delivered", metadata: ["upnp.sid": "\(sid)"])
             }
+        }
+    }
+
+    /// Runs `body`; an error thrown once the task is cancelled is dropped (the loop ended because of shutdown).
+    static func untilCancelled(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            if Task.isCancelled || error is CancellationError { return }
+            throw error
         }
     }
 

@@ -70,7 +70,7 @@ struct GENANotifier: Sendable {
             headers.add(name: "CONNECTION", value: "close")
             let head = HTTPRequestHead(
                 version: .http1_1,
-                method: .RAW(value: "NOTIFY"),
+                method: .NOTIFY,
                 uri: url.path,
                 headers: headers
             )

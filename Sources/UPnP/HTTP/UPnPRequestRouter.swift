@@ -81,9 +81,10 @@ struct UPnPRequestRouter: Sendable {
                 guard method == .POST else { return methodNotAllowed("POST") }
                 return await control(request, service: service)
             case service.paths.event:
-                switch method {
-                case .RAW(value: "SUBSCRIBE"): return await subscribe(request, service: service)
-                case .RAW(value: "UNSUBSCRIBE"): return await unsubscribe(request, service: service)
+                // NIO parses these into named cases (.SUBSCRIBE); compare the wire text to cover both forms.
+                switch method.rawValue {
+                case "SUBSCRIBE": return await subscribe(request, service: service)
+                case "UNSUBSCRIBE": return await unsubscribe(request, service: service)
                 default: return methodNotAllowed("SUBSCRIBE, UNSUBSCRIBE")
                 }
             default:
@@ -117,7 +118,10 @@ struct UPnPRequestRouter: Sendable {
         }
         let envelope: SOAPActionRequest
         do {
-            envelope = try SOAPActionRequest(parsing: request.body)
+            envelope = try SOAPActionRequest(
+                parsing: request.body,
+                limits: SOAPActionRequest.limits(maximumBytes: limits.maximumRequestBodyBytes)
+            )
         } catch {
             logger.debug("upnp.soap unparseable request", metadata: ["error": "\(error)"])
             return fault(.invalidArgs("Invalid Args: malformed SOAP request"))

@@ -32,38 +32,45 @@ struct SOAPActionRequest: Sendable, Hashable {
     enum ParseError: Error, Sendable, Hashable {
         /// Not XML, or XML we refuse (DOCTYPE, too deep, too many elements). Answered with 402 Invalid Args: UDA 1.1
         /// has no code for an unparseable body, and 402 names the closest fault (bad arguments).
-        case xml(XMLElementTree.ParseError)
+        case xml(XMLParseError)
         /// Well-formed XML but not `Envelope/Body/action`.
         case notAnEnvelope(String)
         /// An argument with element content.
         case structuredArgument(String)
     }
 
-    /// Parses a request body.
-    init(parsing body: [UInt8], limits: XMLElementTree.Limits = .soapRequest) throws(ParseError) {
-        let root: XMLElementTree
+    /// Bounds of a SOAP request document: an envelope, a body, an action and its arguments (text), so shallow and
+    /// with few elements; the byte bound is the HTTP body limit, checked before this parse.
+    static func limits(maximumBytes: Int) -> XMLParseLimits {
+        XMLParseLimits(maxDocumentBytes: maximumBytes, maxDepth: 16, maxElements: 1024)
+    }
+
+    /// Parses a request body with the hardened parser (XMLDocumentParser: no DTD, no entities, no network).
+    init(parsing body: [UInt8], limits: XMLParseLimits = SOAPActionRequest.limits(maximumBytes: 1 << 20))
+        throws(ParseError)
+    {
+        let root: XMLElement
         do {
-            root = try XMLElementTree.parse(body, limits: limits)
+            root = try XMLDocumentParser.parse(body, limits: limits)
         } catch {
             throw .xml(error)
         }
-        guard root.localName == "Envelope", root.namespaceURI == SOAPActionRequest.envelopeNamespace else {
+        guard root.name == "Envelope", root.namespaceURI == SOAPActionRequest.envelopeNamespace else {
             throw .notAnEnvelope("root is not a SOAP 1.1 Envelope")
         }
-        guard let soapBody = root.children.first(where: {
-            $0.localName == "Body" && $0.namespaceURI == SOAPActionRequest.envelopeNamespace
-        }) else {
+        guard let soapBody = root.firstElement(named: "Body", namespaceURI: SOAPActionRequest.envelopeNamespace) else {
             throw .notAnEnvelope("no Body")
         }
-        guard soapBody.children.count == 1, let action = soapBody.children.first else {
+        let actions = soapBody.elements
+        guard actions.count == 1, let action = actions.first else {
             throw .notAnEnvelope("Body must hold exactly one action element")
         }
         var arguments: [(name: String, value: String)] = []
-        for argument in action.children {
-            guard argument.children.isEmpty else { throw .structuredArgument(argument.localName) }
-            arguments.append((argument.localName, argument.text))
+        for argument in action.elements {
+            guard !argument.hasElementChildren else { throw .structuredArgument(argument.name) }
+            arguments.append((argument.name, argument.text))
         }
-        self.actionName = action.localName
+        self.actionName = action.name
         self.serviceType = action.namespaceURI
         self.arguments = arguments
     }

@@ -44,9 +44,11 @@ struct SSDPMessage: Sendable, Hashable {
     init(parsing bytes: some Collection<UInt8>) throws(ParseError) {
         guard bytes.count <= SSDPMessage.maximumDatagramBytes else { throw .tooLarge }
         // SSDP is ASCII; anything else (NUL, control characters, invalid UTF-8) marks a hostile or broken sender.
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw .badEncoding }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.last == "\r" ? line.dropLast() : line
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw .badEncoding }
+        // Split on bytes: as a String, CR LF is one Character and would not split on "\n".
+        var lines: [Substring] = Array(bytes).split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+            let trimmed = line.last == 0x0D ? line.dropLast() : line[...]
+            return Substring(String(decoding: trimmed, as: UTF8.self))
         }
         guard !lines.isEmpty else { throw .badStartLine }
         let first = lines.removeFirst()

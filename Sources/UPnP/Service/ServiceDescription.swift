@@ -24,25 +24,25 @@ struct ServiceDescription: Sendable, Hashable {
 
     /// Parses an SCPD.
     init(parsing text: String) throws(ServiceDescription.Error) {
-        let root: XMLElementTree
+        let root: XMLElement
         do {
-            root = try XMLElementTree.parse(Array(text.utf8), limits: .scpd)
+            root = try XMLDocumentParser.parse(text)
         } catch {
             throw Error(message: "not parseable: \(error)")
         }
-        guard root.localName == "scpd" else { throw Error(message: "root element is <\(root.localName)>, not <scpd>") }
+        guard root.name == "scpd" else { throw Error(message: "root element is <\(root.name)>, not <scpd>") }
         var actions: [String: Action] = [:]
-        for element in root.child("actionList")?.children ?? [] where element.localName == "action" {
-            guard let name = element.child("name")?.text.trimmedXMLSpace, !name.isEmpty else {
+        for element in root.firstElement(named: "actionList")?.elements ?? [] where element.name == "action" {
+            guard let name = element.firstElement(named: "name")?.text.trimmedXMLSpace, !name.isEmpty else {
                 throw Error(message: "an action has no name")
             }
             var inArguments: [String] = []
             var outArguments: [String] = []
-            for argument in element.child("argumentList")?.children ?? [] where argument.localName == "argument" {
-                guard let argumentName = argument.child("name")?.text.trimmedXMLSpace, !argumentName.isEmpty else {
+            for argument in element.firstElement(named: "argumentList")?.elements ?? [] where argument.name == "argument" {
+                guard let argumentName = argument.firstElement(named: "name")?.text.trimmedXMLSpace, !argumentName.isEmpty else {
                     throw Error(message: "an argument of \(name) has no name")
                 }
-                switch argument.child("direction")?.text.trimmedXMLSpace {
+                switch argument.firstElement(named: "direction")?.text.trimmedXMLSpace {
                 case "in": inArguments.append(argumentName)
                 case "out": outArguments.append(argumentName)
                 default: throw Error(message: "argument \(argumentName) of \(name) has no direction in/out")
@@ -52,11 +52,11 @@ struct ServiceDescription: Sendable, Hashable {
             actions[name] = Action(name: name, inArguments: inArguments, outArguments: outArguments)
         }
         var evented: [String] = []
-        for variable in root.child("serviceStateTable")?.children ?? [] where variable.localName == "stateVariable" {
-            guard let name = variable.child("name")?.text.trimmedXMLSpace, !name.isEmpty else {
+        for variable in root.firstElement(named: "serviceStateTable")?.elements ?? [] where variable.name == "stateVariable" {
+            guard let name = variable.firstElement(named: "name")?.text.trimmedXMLSpace, !name.isEmpty else {
                 throw Error(message: "a state variable has no name")
             }
-            if (variable.attributes["sendEvents"] ?? "yes") == "yes" { evented.append(name) }
+            if (variable.attribute("sendEvents") ?? "yes") == "yes" { evented.append(name) }
         }
         self.actions = actions
         self.eventedVariables = evented
