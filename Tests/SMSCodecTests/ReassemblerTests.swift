@@ -44,7 +44,7 @@ import Testing
     func reassemblesEverySetInAnyOrder(_ vector: Vector) throws {
         let parts = try Self.parts(of: vector)
         var orders = [parts, parts.reversed()]
-        if let arrival = vector.record["arrival_order"]?.array?.compactMap(\.int) {
+        if let arrival = vector.record["arrival_order"]?.array?.compactMap { $0.int } {
             orders.append(arrival.compactMap { seq in parts.first { $0.seq == seq } })
         }
         for order in orders {
