@@ -43,6 +43,11 @@ public struct SlotStore: Sendable, Hashable, Codable {
         if slots[index]?.status == .receivedUnread { slots[index]?.status = .receivedRead }
     }
 
+    /// Changes the status of a stored message (AT+CMSS marks a stored unsent message sent, TS 27.005 §3.5.2).
+    public mutating func setStatus(_ status: StoredMessageStatus, at index: Int) {
+        slots[index]?.status = status
+    }
+
     /// Deletes the entry at `index`. Returns false when the slot was empty.
     @discardableResult
     public mutating func delete(at index: Int) -> Bool { slots.removeValue(forKey: index) != nil }

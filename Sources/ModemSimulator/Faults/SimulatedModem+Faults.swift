@@ -1,0 +1,78 @@
+import Logging
+import Modem
+
+// MARK: - Fault injection (issue 5 "Realism and faults")
+
+extension SimulatedModem {
+    /// Writes `bytes` onto the line now, between whatever else is sent (line noise).
+    public func injectGarbage(_ bytes: [UInt8]) async {
+        await send(bytes)
+    }
+
+    /// Drops the next `count` bytes the modem sends.
+    public func dropNextOutputBytes(_ count: Int) { faults.dropNextOutputBytes += max(0, count) }
+
+    /// Drops every `n`-th byte the modem sends (nil: stop).
+    public func dropEveryNthOutputByte(_ n: Int?) { faults.dropEveryNthOutputByte = n }
+
+    /// Stops answering: input is swallowed until ``resume()`` (a hung firmware).
+    public func stall() {
+        faults.isStalled = true
+        lineBuffer = []
+        prompt = nil
+    }
+
+    /// Answers again after ``stall()``.
+    public func resume() {
+        faults.isStalled = false
+        isBusy = false
+    }
+
+    /// Bytes swallowed while stalled.
+    public var bytesSwallowedWhileStalled: Int { faults.swallowedWhileStalled }
+
+    /// The next command called `name` (e.g. "+CMGS", "+CMGL") fails with `failure` instead of running.
+    public func failNextCommand(_ name: String, with failure: ATFailure) {
+        faults.forcedFailures.append((name.uppercased(), failure))
+    }
+
+    /// Each AT+CMGS/AT+CMSS fails with probability `rate` with a +CMS ERROR drawn from `codes` (seeded: repeatable).
+    public func setRandomSendFailures(rate: Double, codes: [Int] = [500, 331, 332], seed: UInt64 = 1) {
+        faults.sendFailureRate = rate
+        faults.sendFailureCodes = codes
+        faults.random = SplitMix64(seed: seed)
+    }
+
+    /// USB unplug or modem reset: the transport closes; the SIM, ME storage and the network's queue for this
+    /// modem are kept. Serve a new transport to plug it back in.
+    public func unplug() async {
+        let transport = self.transport
+        self.transport = nil
+        sessionGeneration += 1
+        pendingAcknowledgement?.timer?.cancel()
+        if let id = pendingAcknowledgement?.deliveryID {
+            pendingAcknowledgement = nil
+            await network?.deliveryResult(id, to: number, accepted: false)
+        }
+        await transport?.close()
+    }
+
+    /// Reboot on the same line: RAM state (echo, +CMEE, +CNMI, +CPMS, PIN entry, unacknowledged +CMT) is lost,
+    /// SIM and ME storage are kept, and the start-up URCs are sent again.
+    public func reboot() async {
+        pendingAcknowledgement?.timer?.cancel()
+        let lost = pendingAcknowledgement?.deliveryID
+        pendingAcknowledgement = nil
+        settings = Settings(cnmi: profile.defaultCNMI, pinUnlocked: simPIN == nil)
+        pinAttemptsLeft = 3
+        lineBuffer = []
+        prompt = nil
+        bufferedIndications = []
+        heldURCs = []
+        faults.isStalled = false
+        isBusy = false
+        for line in profile.startupURCs { emitURC([line]) }
+        await flush()
+        if let lost { await network?.deliveryResult(lost, to: number, accepted: false) }
+    }
+}

@@ -1,0 +1,385 @@
+import Foundation
+import Logging
+import Modem
+
+/// A simulated mobile network with one SMS service centre: the modems on it text each other, get status reports,
+/// and can text the echo subscriber (``echoNumber``), which answers every message with "echo: <text>".
+///
+/// ```swift
+/// let network = SimulatedNetwork(clock: ManualSimulatorClock())
+/// let modem = await network.makeModem(profile: .huaweiE3372)   // +15550000001
+/// let (driverSide, modemSide) = InMemoryTransport.makePair()
+/// // run `try await modem.serve(modemSide)` in a task; the driver talks AT on `driverSide`.
+/// ```
+/// Tests inject incoming messages with ``injectText(_:from:to:messageClass:partOrder:)`` and friends and inspect
+/// what the modems sent with ``submissions``.
+public actor SimulatedNetwork {
+    /// The service centre's address (AT+CSCA? and the SMSC field of delivered PDUs).
+    public static let smscNumber = "+15550000100"
+    /// The subscriber that answers every SMS with "echo: <text>" (DESIGN.md "Executables").
+    public static let echoNumber = "+15550000099"
+    /// Most messages the network holds for one subscriber before it rejects more (a bounded SMSC queue).
+    public static let maximumQueuedPerSubscriber = 1000
+    /// Most submissions kept for inspection (oldest dropped first).
+    public static let maximumRecordedSubmissions = 10_000
+
+    /// A message a modem sent (AT+CMGS/AT+CMSS), as the SMSC received it.
+    public struct Submission: Hashable, Sendable {
+        public var from: String
+        public var to: String
+        public var messageReference: UInt8
+        /// The SMS-SUBMIT TPDU (no SMSC field), TP-MR as assigned by the modem.
+        public var tpdu: [UInt8]
+        /// The text of this part (GSM 7-bit or UCS-2 decoded; 8-bit data as UTF-8).
+        public var text: String
+        /// Concatenation (reference, total, sequence) when the part carries one.
+        public var concatenation: (reference: Int, total: Int, sequence: Int)?
+        public var requestsStatusReport: Bool
+        public var time: Date
+
+        public static func == (a: Submission, b: Submission) -> Bool {
+            a.from == b.from && a.to == b.to && a.tpdu == b.tpdu && a.time == b.time
+        }
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(from)
+            hasher.combine(tpdu)
+        }
+    }
+
+    struct Queued {
+        var delivery: NetworkDelivery
+        /// Where to send a status report once this is delivered (TP-SRR of the SUBMIT).
+        var report: ReportRequest?
+    }
+
+    struct ReportRequest {
+        var sender: String
+        var messageReference: UInt8
+        var recipient: String
+        var submitted: Date
+    }
+
+    public nonisolated let clock: any SimulatorClock
+    let logger: Logger
+    /// Time between a submission and its delivery.
+    public private(set) var delay: Duration
+    /// Time before the network retries a delivery the modem did not acknowledge.
+    public private(set) var retryInterval: Duration = .seconds(30)
+
+    var modems: [String: SimulatedModem] = [:]
+    var modemOrder: [SimulatedModem] = []
+    var queues: [String: [Queued]] = [:]
+    var inFlight: [String: UInt64] = [:]
+    var pumping: Set<String> = []
+    var repump: Set<String> = []
+    var nextDeliveryID: UInt64 = 0
+    var nextReference: UInt8 = 0
+    var echoFragments: [String: [Int: String]] = [:]
+    public private(set) var submissions: [Submission] = []
+    var submissionWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    var savedState: SimulatorState
+    nonisolated let changes = ChangeFlag()
+
+    /// - Parameters:
+    ///   - clock: time for delays, timers and time stamps (inject ``ManualSimulatorClock`` in tests).
+    ///   - delay: time between a submission and its delivery.
+    ///   - state: stores to start the modems with (by number), e.g. from `--state`.
+    public init(
+        clock: any SimulatorClock = SystemSimulatorClock(),
+        delay: Duration = .zero,
+        state: SimulatorState = SimulatorState(),
+        logger: Logger = Logger(label: "ModemSimulator")
+    ) {
+        self.clock = clock
+        self.delay = delay
+        self.savedState = state
+        self.logger = logger
+    }
+
+    /// Changes the network delay.
+    public func setDelay(_ delay: Duration) { self.delay = delay }
+    /// Changes the retry interval.
+    public func setRetryInterval(_ interval: Duration) { retryInterval = interval }
+
+    /// Digits only: `+15550000001` and `15550000001` are one subscriber.
+    static func key(_ number: String) -> String { String(number.filter(\.isNumber)) }
+
+    /// The number of the n-th modem (1-based): +1555000000N (DESIGN.md).
+    public static func number(ofModem n: Int) -> String { "+1555" + String(format: "%07d", n) }
+
+    /// Adds a modem to the network.
+    /// - Parameters:
+    ///   - profile: the model it imitates.
+    ///   - number: its number; default ``number(ofModem:)`` of the next position.
+    public func makeModem(profile: ModemProfile = .huaweiE3372, number: String? = nil) -> SimulatedModem {
+        let position = modemOrder.count + 1
+        let number = number ?? Self.number(ofModem: position)
+        let modem = SimulatedModem(
+            profile: profile,
+            number: number,
+            subscriberIndex: position,
+            network: self,
+            clock: clock,
+            stores: savedState.modems[Self.key(number)],
+            logger: logger
+        )
+        modems[Self.key(number)] = modem
+        modemOrder.append(modem)
+        return modem
+    }
+
+    /// The modem with `number`, if any.
+    public func modem(number: String) -> SimulatedModem? { modems[Self.key(number)] }
+
+    /// Every modem, in the order they were made.
+    public var allModems: [SimulatedModem] { modemOrder }
+
+    // MARK: - Mobile-originated (from a modem)
+
+    func submit(from sender: String, tpdu: [UInt8], submit: SimSubmit) {
+        let decoded = SimUserData.decode(
+            ud: submit.userData, udl: Int(submit.userDataLength), dcs: submit.dataCodingScheme,
+            hasHeader: submit.hasUserDataHeader
+        )
+        let record = Submission(
+            from: sender, to: submit.destination.value, messageReference: submit.messageReference, tpdu: tpdu,
+            text: decoded.text, concatenation: decoded.concat.map { ($0.reference, $0.total, $0.sequence) },
+            requestsStatusReport: submit.requestsStatusReport, time: clock.now()
+        )
+        submissions.append(record)
+        if submissions.count > Self.maximumRecordedSubmissions { submissions.removeFirst() }
+        let ready = submissionWaiters.filter { $0.count <= submissions.count }
+        submissionWaiters.removeAll { $0.count <= submissions.count }
+        for waiter in ready { waiter.continuation.resume() }
+        let delay = self.delay
+        let clock = self.clock
+        // Delivery runs after the network delay, independently of the sender's AT+CMGS answer (the SMSC has
+        // accepted the message); one short-lived task per message.
+        Task {
+            try? await clock.sleep(for: delay)
+            await self.route(record, submit: submit)
+        }
+    }
+
+    /// Waits until at least `count` submissions have been recorded, and returns them all.
+    public func waitForSubmissions(_ count: Int) async -> [Submission] {
+        if submissions.count < count {
+            await withCheckedContinuation { submissionWaiters.append((count, $0)) }
+        }
+        return submissions
+    }
+
+    func route(_ record: Submission, submit: SimSubmit) async {
+        let now = clock.now()
+        let report = submit.requestsStatusReport
+            ? ReportRequest(sender: record.from, messageReference: record.messageReference, recipient: record.to,
+                            submitted: record.time)
+            : nil
+        let destination = Self.key(record.to)
+        if destination == Self.key(Self.echoNumber) {
+            if let report { await sendStatusReport(for: report, status: 0x00) }
+            await echo(record, submit: submit)
+            return
+        }
+        guard modems[destination] != nil else {
+            // A subscriber outside the simulation: the SMSC delivers it somewhere we do not model.
+            if let report { await sendStatusReport(for: report, status: 0x00) }
+            return
+        }
+        let tpdu = SimTPDU.deliver(
+            from: SimAddress.number(record.from), pid: submit.protocolIdentifier, dcs: submit.dataCodingScheme,
+            timestamp: now, udl: submit.userDataLength, ud: submit.userData, hasHeader: submit.hasUserDataHeader,
+            statusReportIndication: submit.requestsStatusReport
+        )
+        await enqueue(tpdu, kind: .deliver, to: destination, report: report)
+    }
+
+    /// The echo subscriber: reassembles concatenated parts, then answers "echo: <text>".
+    func echo(_ record: Submission, submit: SimSubmit) async {
+        var text = record.text
+        if let concat = record.concatenation {
+            let key = "\(Self.key(record.from))|\(concat.reference)|\(concat.total)"
+            var fragments = echoFragments[key] ?? [:]
+            fragments[concat.sequence] = record.text
+            guard fragments.count >= concat.total else {
+                echoFragments[key] = fragments
+                return
+            }
+            echoFragments[key] = nil
+            text = fragments.keys.sorted().compactMap { fragments[$0] }.joined()
+        }
+        nextReference &+= 1
+        let parts = SimUserData.encode("echo: " + text, reference: nextReference)
+        for part in parts {
+            let tpdu = SimTPDU.deliver(
+                from: SimAddress.number(Self.echoNumber), dcs: part.dcs, timestamp: clock.now(), udl: part.udl,
+                ud: part.ud, hasHeader: part.hasHeader
+            )
+            await enqueue(tpdu, kind: .deliver, to: Self.key(record.from), report: nil)
+        }
+    }
+
+    func sendStatusReport(for request: ReportRequest, status: UInt8) async {
+        let tpdu = SimTPDU.statusReport(
+            messageReference: request.messageReference, recipient: SimAddress.number(request.recipient),
+            submitted: request.submitted, discharged: clock.now(), status: status
+        )
+        await enqueue(tpdu, kind: .statusReport, to: Self.key(request.sender), report: nil)
+    }
+
+    // MARK: - Mobile-terminated (to a modem)
+
+    func enqueue(_ tpdu: [UInt8], kind: NetworkDelivery.Kind, to key: String, report: ReportRequest?) async {
+        guard modems[key] != nil else { return }
+        guard (queues[key]?.count ?? 0) < Self.maximumQueuedPerSubscriber else {
+            logger.warning("simulated SMSC queue full; message dropped")
+            return
+        }
+        nextDeliveryID += 1
+        let pdu = SimAddress.number(Self.smscNumber).encodeAsSMSC() + tpdu
+        queues[key, default: []].append(
+            Queued(delivery: NetworkDelivery(id: nextDeliveryID, kind: kind, pdu: pdu), report: report)
+        )
+        await pump(key)
+    }
+
+    /// Delivers what is queued for a subscriber, in order, until the modem cannot take more.
+    func pump(_ key: String) async {
+        if pumping.contains(key) {
+            repump.insert(key)
+            return
+        }
+        pumping.insert(key)
+        defer { pumping.remove(key) }
+        repeat {
+            repump.remove(key)
+            while inFlight[key] == nil, let head = queues[key]?.first, let modem = modems[key] {
+                inFlight[key] = head.delivery.id
+                let outcome = await modem.receive(head.delivery)
+                switch outcome {
+                case .stored:
+                    if inFlight[key] == head.delivery.id { inFlight[key] = nil }
+                    await completed(head.delivery.id, for: key)
+                case .awaitingAcknowledgement:
+                    break
+                case .memoryFull, .unavailable:
+                    if inFlight[key] == head.delivery.id { inFlight[key] = nil }
+                }
+                if outcome != .stored { break }
+            }
+        } while repump.contains(key)
+    }
+
+    func completed(_ id: UInt64, for key: String) async {
+        guard let index = queues[key]?.firstIndex(where: { $0.delivery.id == id }),
+              let done = queues[key]?.remove(at: index)
+        else { return }
+        if let report = done.report { await sendStatusReport(for: report, status: 0x00) }
+    }
+
+    /// The modem's answer to a +CMT/+CDS delivery: +CNMA (accepted), a negative +CNMA or a timeout.
+    func deliveryResult(_ id: UInt64, to number: String, accepted: Bool) async {
+        let key = Self.key(number)
+        guard inFlight[key] == id else { return }
+        inFlight[key] = nil
+        if accepted {
+            await completed(id, for: key)
+            await pump(key)
+        } else {
+            let clock = self.clock
+            let interval = retryInterval
+            // The SMSC retries later (TS 23.040 §3.2.5); a short-lived task per failed attempt.
+            Task {
+                try? await clock.sleep(for: interval)
+                await self.pump(key)
+            }
+        }
+    }
+
+    /// The modem powered on, registered, or freed memory (RP-SMMA, TS 24.011 §7.3.2): deliver what waits.
+    func modemBecameAvailable(_ number: String) async {
+        await pump(Self.key(number))
+    }
+
+    /// Messages waiting in the SMSC for `number` (full storage, modem off, unacknowledged).
+    public func queuedCount(for number: String) -> Int { queues[Self.key(number)]?.count ?? 0 }
+
+    // MARK: - Injection (tests)
+
+    /// Delivers a text to `number` as if `sender` had sent it: one SMS-DELIVER, or concatenated parts when long.
+    /// - Parameters:
+    ///   - sender: a number (`+1555…`) or an alphanumeric name (`Bank`), which becomes a TON-alphanumeric address.
+    ///   - messageClass: TP-DCS message class 0…3 (class 0 = flash), nil for none.
+    ///   - partOrder: the 1-based order in which to deliver the parts (e.g. `[2, 1, 3]` for out of order).
+    /// - Returns: the delivered TPDUs in sequence order.
+    @discardableResult
+    public func injectText(
+        _ text: String,
+        from sender: String,
+        to number: String,
+        messageClass: Int? = nil,
+        partOrder: [Int]? = nil
+    ) async -> [[UInt8]] {
+        nextReference &+= 1
+        let parts = SimUserData.encode(text, reference: nextReference, messageClass: messageClass)
+        let address = sender.contains(where: \.isLetter)
+            ? SimAddress(kind: .alphanumeric, value: sender) : SimAddress.number(sender)
+        let tpdus = parts.map { part in
+            SimTPDU.deliver(
+                from: address, dcs: part.dcs, timestamp: clock.now(), udl: part.udl, ud: part.ud,
+                hasHeader: part.hasHeader
+            )
+        }
+        let order = partOrder ?? Array(1...tpdus.count)
+        for n in order where (1...tpdus.count).contains(n) {
+            await enqueue(tpdus[n - 1], kind: .deliver, to: Self.key(number), report: nil)
+        }
+        return tpdus
+    }
+
+    /// Delivers a ready-made TPDU (SMS-DELIVER or SMS-STATUS-REPORT, no SMSC field) to `number`.
+    public func injectTPDU(_ tpdu: [UInt8], to number: String) async {
+        let kind: NetworkDelivery.Kind = tpdu.first.map { $0 & 0x03 == 0x02 } == true ? .statusReport : .deliver
+        await enqueue(tpdu, kind: kind, to: Self.key(number), report: nil)
+    }
+
+    /// Delivers a status report for message reference `messageReference` to `number` (TP-ST `status`, 0 =
+    /// delivered, TS 23.040 §9.2.3.15).
+    /// - Returns: the TPDU delivered.
+    @discardableResult
+    public func injectStatusReport(
+        messageReference: UInt8,
+        recipient: String,
+        status: UInt8 = 0x00,
+        to number: String
+    ) async -> [UInt8] {
+        let tpdu = SimTPDU.statusReport(
+            messageReference: messageReference, recipient: SimAddress.number(recipient), submitted: clock.now(),
+            discharged: clock.now(), status: status
+        )
+        await enqueue(tpdu, kind: .statusReport, to: Self.key(number), report: nil)
+        return tpdu
+    }
+
+    // MARK: - Persistence
+
+    /// Stores of every modem, for `--state`.
+    public func currentState() async -> SimulatorState {
+        var state = savedState
+        for modem in modemOrder {
+            state.modems[Self.key(modem.number)] = await modem.storesSnapshot()
+        }
+        return state
+    }
+
+    /// True once since the last call if any store changed.
+    public nonisolated func takeStoresChanged() -> Bool { changes.take() }
+
+    nonisolated func noteStoresChanged() { changes.set() }
+}
+
+extension SimulatedModem {
+    func storesSnapshot() -> SimulatorState.ModemStores {
+        SimulatorState.ModemStores(sim: storages["SM"], phone: storages["ME"], statusReports: storages["SR"])
+    }
+}

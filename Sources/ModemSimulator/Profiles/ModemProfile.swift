@@ -1,0 +1,316 @@
+/// What makes one simulated modem model answer like the real one: identity strings, storages, the vendor
+/// unsolicited result codes (URCs) and the quirks of its AT dialogue.
+///
+/// Each quirk cites the transcript in `../shared/testdata/at-transcripts/` it was taken from. Where no transcript of
+/// the exact model exists, the closest family's transcript is used and the comment says so; behaviour for which no
+/// transcript exists at all is marked "(no transcript: vendor documentation)".
+public struct ModemProfile: Sendable, Hashable {
+    /// The name `modemctl simulate --profile` takes (e.g. `huawei-e3372`).
+    public var id: String
+    public var manufacturer: String
+    public var model: String
+    public var revision: String
+    /// First eight digits of the IMEI (type allocation code).
+    public var imeiTAC: String
+
+    /// How the ICCID is read besides the standard AT+CRSM read of EF_ICCID, and the prefix of its answer.
+    public enum ICCIDCommand: Sendable, Hashable {
+        /// `AT^ICCID?` → `^ICCID: <iccid>` (Huawei).
+        case huawei
+        /// `AT+ZGETICCID` → `+ZGETICCID: <iccid>` (ZTE).
+        case zte
+        /// `AT+QCCID` → `+QCCID: <iccid>` (Quectel).
+        case quectel
+        /// `AT+CCID` → `<iccid>` (SIMCom SIM800) or `+ICCID: <iccid>` (SIM7600 `AT+CICCID`).
+        case simcom(prefixed: Bool)
+        /// `AT!ICCID?` → `!ICCID: <iccid>` (Sierra Wireless).
+        case sierra
+        /// Only AT+CRSM.
+        case none
+    }
+    public var iccidCommand: ICCIDCommand
+
+    /// Lines sent once the modem has powered up (before any command).
+    public var startupURCs: [String]
+    /// Lines sent periodically as noise (e.g. Huawei `^RSSI`, `^DSFLOWRPT`) when noise is enabled.
+    public var noiseURCs: [String]
+
+    /// The final result for a command the modem does not know. TS 27.007 says ERROR; Huawei says otherwise.
+    public var unknownCommandResult: String
+    /// The `+CPMS=?` answer's parameter text.
+    public var cpmsTestAnswer: String
+    /// The storages the modem accepts in AT+CPMS.
+    public var supportedStorages: [String]
+    /// The `+CNMI=?` answer's parameter text.
+    public var cnmiTestAnswer: String
+    /// Allowed <mt> values of AT+CNMI.
+    public var cnmiMT: Set<Int>
+    /// Allowed <ds> values of AT+CNMI.
+    public var cnmiDS: Set<Int>
+    /// The storage in which status reports are stored when +CNMI <ds>=2 (SR, or SM on modems without SR).
+    public var statusReportStorage: String
+    /// Index of the first slot: 0 on modems that count from zero, 1 per TS 27.005's examples.
+    public var indexBase: Int
+    /// Slots in the SIM (SM), phone (ME) and status report (SR) storages.
+    public var simSlots: Int
+    public var phoneSlots: Int
+    public var statusReportSlots: Int
+    /// Lines announcing a full storage, with `%MEM%` replaced by the storage name (^SMMEMFULL, +CIEV, +QIND).
+    public var storageFullURCs: [String]
+    /// Lines announcing that a full storage has room again (empty when the modem says nothing).
+    public var storageAvailableURCs: [String]
+    /// True when AT+CMMS is supported.
+    public var supportsCMMS: Bool
+    /// AT+CREG? <n>=2 answer style: quoted hex LAC/CI per TS 27.007, or the unquoted hex some Huawei send.
+    public var quotesLocationInCREG: Bool
+    /// True when AT+CEREG is known (LTE modems).
+    public var supportsCEREG: Bool
+    /// The line end after each AT+CLAC entry (`\r\n`; Huawei `\r\r\n`) and whether entries are one per line.
+    public var clacLineEnd: String
+    /// The +COPS? operator name in long alphanumeric format.
+    public var operatorName: String
+    /// ATI answer lines.
+    public var atiLines: [String]
+    /// AT+CNMI values at power-on (<mode>,<mt>,<bm>,<ds>,<bfr>); TS 27.005 leaves them manufacturer specific.
+    public var defaultCNMI: [Int] = [0, 0, 0, 0, 0]
+
+    // MARK: - Profiles
+
+    /// Huawei E173 (3G stick, 2011). No E173 transcript exists; values follow the Huawei 3G family transcripts
+    /// huawei-e1752.json and huawei-k3715.json (same firmware line, 11.xxx).
+    public static let huaweiE173 = ModemProfile(
+        id: "huawei-e173",
+        manufacturer: "huawei",  // huawei-e1752.json: AT+CGMI → "huawei"
+        model: "E173",
+        revision: "11.126.85.00.209",  // huawei-e1752.json: 11.126.13.00.00 (same family numbering)
+        imeiTAC: "35273104",
+        iccidCommand: .huawei,  // ^ICCID is listed in huawei-e1752.json AT+CLAC
+        // ^BOOT, ^RSSI and ^DSFLOWRPT are in the AT+CLAC list of huawei-e1752.json; the URC forms are the Huawei
+        // ones (no transcript: vendor documentation).
+        startupURCs: ["^BOOT:12345678,0,0,0,75", "^RSSI:18"],
+        noiseURCs: ["^RSSI:18", "^DSFLOWRPT:00000002,00000000,00000000,0000000000000000,0000000000000000,0000000,0000000"],
+        unknownCommandResult: "COMMAND NOT SUPPORT",  // huawei-e1752.json notes
+        cpmsTestAnswer: #"("ME","MT","SM","SR"),("ME","MT","SM","SR"),("ME","MT","SM","SR")"#,  // huawei-e1752.json
+        supportedStorages: ["ME", "MT", "SM", "SR"],
+        cnmiTestAnswer: "(0-2),(0-3),(0,2),(0-2),(0-1)",
+        cnmiMT: [0, 1, 2, 3],
+        cnmiDS: [0, 1, 2],
+        statusReportStorage: "SR",
+        // Huawei sticks number slots from 0 (python-gsmmodem-generic-sms.json shows the 0-based form).
+        indexBase: 0,
+        simSlots: 30,
+        phoneSlots: 255,
+        statusReportSlots: 20,
+        storageFullURCs: [#"^SMMEMFULL: "%MEM%""#],
+        storageAvailableURCs: [],
+        supportsCMMS: true,  // +CMMS in huawei-e1752.json AT+CLAC
+        quotesLocationInCREG: false,  // huawei-unknown-model.json: +CREG: 2,1,4CA,81DE445
+        supportsCEREG: false,
+        clacLineEnd: "\r\r\n",  // huawei-e1752.json notes
+        operatorName: "Simulated Telecom",
+        atiLines: ["Manufacturer: huawei", "Model: E173", "Revision: 11.126.85.00.209", "IMEI: %IMEI%", "+GCAP: +CGSM,+DS,+ES"]
+    )
+
+    /// Huawei E3372 (LTE stick in "stick" firmware). AT+CPMS=? follows huawei-e3372-brovi.json (Brovi E3372-325).
+    public static let huaweiE3372 = ModemProfile(
+        id: "huawei-e3372",
+        manufacturer: "huawei",
+        model: "E3372",
+        revision: "21.180.01.00.00",
+        imeiTAC: "86307303",
+        iccidCommand: .huawei,
+        startupURCs: ["^SYSSTART", "^RSSI:20"],
+        noiseURCs: ["^RSSI:20", "^HCSQ:\"LTE\",55,40,160,28"],
+        unknownCommandResult: "COMMAND NOT SUPPORT",  // huawei-e1752.json (Huawei family)
+        cpmsTestAnswer: #"("SM","ME"),("SM","ME"),("SM","ME")"#,  // huawei-e3372-brovi.json
+        supportedStorages: ["SM", "ME"],
+        cnmiTestAnswer: "(0-2),(0-3),(0,2),(0-2),(0-1)",
+        cnmiMT: [0, 1, 2, 3],
+        cnmiDS: [0, 1, 2],
+        // No SR storage in the Brovi AT+CPMS=? answer, so stored reports go to SM.
+        statusReportStorage: "SM",
+        indexBase: 0,
+        simSlots: 50,
+        phoneSlots: 255,
+        statusReportSlots: 0,
+        storageFullURCs: [#"^SMMEMFULL: "%MEM%""#],
+        storageAvailableURCs: [],
+        supportsCMMS: true,
+        quotesLocationInCREG: false,  // huawei-unknown-model.json
+        supportsCEREG: true,
+        clacLineEnd: "\r\r\n",
+        operatorName: "Simulated Telecom",
+        atiLines: ["Manufacturer: huawei", "Model: E3372", "Revision: 21.180.01.00.00", "IMEI: %IMEI%", "+GCAP: +CGSM,+DS,+ES"]
+    )
+
+    /// ZTE MF190. No MF190 transcript exists; follows zte-k3565-z.json and qualcomm-m6280-zte.json (ZTE on
+    /// Qualcomm), and the ZTE +ZPASR/+ZDONR noise of python-gsmmodem-generic-sms.json.
+    public static let zteMF190 = ModemProfile(
+        id: "zte-mf190",
+        manufacturer: "ZTE INCORPORATED",  // zte-k3565-z.json
+        model: "MF190",
+        revision: "BD_MF190V1.0.0B05",  // zte-k3565-z.json: BD_P673A2V1.0.0B09 (same scheme)
+        imeiTAC: "35489104",
+        iccidCommand: .zte,
+        startupURCs: ["+ZUSIMR:2", #"+ZPASR: "UMTS""#],
+        noiseURCs: [#"+ZPASR: "UMTS""#, #"+ZDONR: "SIMTEL",272,3,"CS_PS","ROAM_OFF""#],  // python-gsmmodem-generic-sms.json
+        unknownCommandResult: "ERROR",  // zte-k3565-z.json: AT+WIND? → ERROR
+        cpmsTestAnswer: #"("ME","MT","SM","SR"),("ME","MT","SM","SR"),("ME","MT","SM","SR")"#,  // zte-k3565-z.json
+        supportedStorages: ["ME", "MT", "SM", "SR"],
+        cnmiTestAnswer: "(0-3),(0-3),(0-3),(0-2),(0-1)",
+        cnmiMT: [0, 1, 2, 3],
+        cnmiDS: [0, 1, 2],
+        statusReportStorage: "SR",
+        indexBase: 0,
+        simSlots: 40,
+        phoneSlots: 100,
+        statusReportSlots: 20,
+        storageFullURCs: [],  // ZTE signals full storage only by +CMS ERROR 322 and the +CPMS counters
+        storageAvailableURCs: [],
+        supportsCMMS: true,  // +CMMS in zte-k3565-z.json AT+CLAC
+        quotesLocationInCREG: true,
+        supportsCEREG: false,
+        clacLineEnd: "\r\n",  // zte-k3565-z.json: one command per line, no +CLAC: prefix
+        operatorName: "Simulated Telecom",
+        atiLines: ["Manufacturer: ZTE INCORPORATED", "Model: MF190", "Revision: BD_MF190V1.0.0B05", "IMEI: %IMEI%"]
+    )
+
+    /// Quectel EC25 (LTE module). No EC25 transcript exists; the only Quectel transcript is quectel-m35.json
+    /// (USSD only), so the start-up URCs and +QIND follow the vendor's documentation (no transcript).
+    public static let quectelEC25 = ModemProfile(
+        id: "quectel-ec25",
+        manufacturer: "Quectel",
+        model: "EC25",
+        revision: "EC25EFAR06A06M4G",
+        imeiTAC: "86967303",
+        iccidCommand: .quectel,
+        startupURCs: ["RDY", "+CPIN: READY", "+QUSIM: 1", "+QIND: SMS DONE", "+QIND: PB DONE"],
+        noiseURCs: [#"+QIND: "csq",20,99"#],
+        unknownCommandResult: "ERROR",
+        cpmsTestAnswer: #"("SM","ME","MT"),("SM","ME","MT"),("SM","ME","MT")"#,
+        supportedStorages: ["SM", "ME", "MT"],
+        cnmiTestAnswer: "(0-2),(0-3),(0,2),(0-2),(0,1)",
+        cnmiMT: [0, 1, 2, 3],
+        cnmiDS: [0, 1, 2],
+        statusReportStorage: "ME",
+        indexBase: 0,
+        simSlots: 50,
+        phoneSlots: 255,
+        statusReportSlots: 0,
+        storageFullURCs: [#"+QIND: "smsfull","%MEM%""#],
+        storageAvailableURCs: [],
+        supportsCMMS: true,
+        quotesLocationInCREG: true,
+        supportsCEREG: true,
+        clacLineEnd: "\r\n",
+        operatorName: "Simulated Telecom",
+        atiLines: ["Quectel", "EC25", "Revision: EC25EFAR06A06M4G"]
+    )
+
+    /// SIMCom SIM800 (2G module). No SIMCom transcript exists; follows TS 27.005 defaults (1-based indices as in
+    /// wavecom-multiband-900e-1800.json, the closest 2G module transcript) and SIMCom's documented start-up URCs.
+    public static let simcomSIM800 = ModemProfile(
+        id: "simcom-sim800",
+        manufacturer: "SIMCOM_Ltd",
+        model: "SIMCOM_SIM800",
+        revision: "Revision:1418B04SIM800L24",
+        imeiTAC: "86241303",
+        iccidCommand: .simcom(prefixed: false),
+        startupURCs: ["RDY", "+CFUN: 1", "+CPIN: READY", "Call Ready", "SMS Ready"],
+        noiseURCs: [],
+        unknownCommandResult: "ERROR",
+        cpmsTestAnswer: #"("SM","ME","SM_P","ME_P","MT"),("SM","ME","SM_P","ME_P","MT"),("SM","ME","SM_P","ME_P","MT")"#,
+        supportedStorages: ["SM", "ME", "MT", "SM_P", "ME_P"],
+        cnmiTestAnswer: "(0-3),(0-3),(0,2),(0-2),(0,1)",
+        cnmiMT: [0, 1, 2, 3],
+        cnmiDS: [0, 1, 2],
+        statusReportStorage: "SM",
+        indexBase: 1,
+        simSlots: 30,
+        phoneSlots: 50,
+        statusReportSlots: 0,
+        storageFullURCs: [#"+CIEV: "SMSFULL",1"#],
+        storageAvailableURCs: [#"+CIEV: "SMSFULL",0"#],
+        supportsCMMS: true,
+        quotesLocationInCREG: true,
+        supportsCEREG: false,
+        clacLineEnd: "\r\n",
+        operatorName: "Simulated Telecom",
+        atiLines: ["SIM800 R14.18"],
+        defaultCNMI: [2, 1, 0, 0, 0]
+    )
+
+    /// SIMCom SIM7600 (LTE module). Same family notes as ``simcomSIM800``.
+    public static let simcomSIM7600 = ModemProfile(
+        id: "simcom-sim7600",
+        manufacturer: "SIMCOM INCORPORATED",
+        model: "SIMCOM_SIM7600E-H",
+        revision: "+CGMR: LE20B04SIM7600M22",
+        imeiTAC: "86214704",
+        iccidCommand: .simcom(prefixed: true),
+        startupURCs: ["RDY", "+CPIN: READY", "SMS DONE", "PB DONE"],
+        noiseURCs: [],
+        unknownCommandResult: "ERROR",
+        cpmsTestAnswer: #"("ME","MT","SM","SR"),("ME","MT","SM","SR"),("ME","MT","SM","SR")"#,
+        supportedStorages: ["ME", "MT", "SM", "SR"],
+        cnmiTestAnswer: "(0-2),(0-3),(0,2),(0-2),(0-1)",
+        cnmiMT: [0, 1, 2, 3],
+        cnmiDS: [0, 1, 2],
+        statusReportStorage: "SR",
+        indexBase: 0,
+        simSlots: 40,
+        phoneSlots: 255,
+        statusReportSlots: 20,
+        storageFullURCs: [#"+CIEV: "SMSFULL",1"#],
+        storageAvailableURCs: [#"+CIEV: "SMSFULL",0"#],
+        supportsCMMS: true,
+        quotesLocationInCREG: true,
+        supportsCEREG: true,
+        clacLineEnd: "\r\n",
+        operatorName: "Simulated Telecom",
+        atiLines: ["Manufacturer: SIMCOM INCORPORATED", "Model: SIMCOM_SIM7600E-H", "Revision: LE20B04SIM7600M22",
+                   "IMEI: %IMEI%", "+GCAP: +CGSM"]
+    )
+
+    /// Sierra Wireless MC7455 (LTE M.2 module). No Sierra transcript exists; TS 27.005 behaviour with Sierra's
+    /// `!ICCID?` (no transcript: vendor documentation).
+    public static let sierraMC7455 = ModemProfile(
+        id: "sierra-mc7455",
+        manufacturer: "Sierra Wireless, Incorporated",
+        model: "MC7455",
+        revision: "SWI9X30C_02.24.05.06 r7040 CARMD-EV-FRMWR2 2017/05/19 06:23:09",
+        imeiTAC: "35907206",
+        iccidCommand: .sierra,
+        startupURCs: [],
+        noiseURCs: [],
+        unknownCommandResult: "ERROR",
+        cpmsTestAnswer: #"("SM","ME","MT","SR"),("SM","ME","MT","SR"),("SM","ME","MT","SR")"#,
+        supportedStorages: ["SM", "ME", "MT", "SR"],
+        cnmiTestAnswer: "(0-2),(0-3),(0,2),(0-2),(0-1)",
+        cnmiMT: [0, 1, 2, 3],
+        cnmiDS: [0, 1, 2],
+        statusReportStorage: "SR",
+        indexBase: 0,
+        simSlots: 30,
+        phoneSlots: 255,
+        statusReportSlots: 20,
+        storageFullURCs: [],
+        storageAvailableURCs: [],
+        supportsCMMS: true,
+        quotesLocationInCREG: true,
+        supportsCEREG: true,
+        clacLineEnd: "\r\n",
+        operatorName: "Simulated Telecom",
+        atiLines: ["Manufacturer: Sierra Wireless, Incorporated", "Model: MC7455",
+                   "Revision: SWI9X30C_02.24.05.06 r7040 CARMD-EV-FRMWR2 2017/05/19 06:23:09", "IMEI: %IMEI%",
+                   "IMEI SV: 18", "FSN: LQ71234567890", "+GCAP: +CGSM"]
+    )
+
+    /// Every built-in profile.
+    public static let all: [ModemProfile] = [
+        huaweiE173, huaweiE3372, zteMF190, quectelEC25, simcomSIM800, simcomSIM7600, sierraMC7455,
+    ]
+
+    /// The built-in profile named `id`.
+    public static func named(_ id: String) -> ModemProfile? { all.first { $0.id == id } }
+}
