@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "MMSCodecTests", dependencies: ["MMSCodec"], swiftSettings: strictSettings),
         .testTarget(
             name: "ModemTests",
-            dependencies: ["Modem", "ModemSimulator", "SMSCodec", logging],
+            dependencies: ["Modem", "ModemSimulator", "SMSCodec", "CPosixTTY", logging],
             swiftSettings: strictSettings
         ),
         .testTarget(

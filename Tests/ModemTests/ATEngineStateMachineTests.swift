@@ -234,3 +234,17 @@ extension String {
         return String(text)
     }
 }
+
+@Suite struct ATCommandTests {
+    @Test(arguments: [
+        ("AT+CREG?", "+CREG"), ("at+cmgl=4", "+CMGL"), ("AT^ICCID?", "^ICCID"), ("AT+CSQ", "+CSQ"),
+    ])
+    func extendedCommandsHaveAPrefix(text: String, prefix: String) {
+        #expect(ATCommand.responsePrefix(of: text) == prefix)
+    }
+
+    @Test(arguments: ["ATZ", "ATI", "AT", "AT+", "hello"])
+    func basicCommandsHaveNone(text: String) {
+        #expect(ATCommand.responsePrefix(of: text) == nil)
+    }
+}

@@ -25,6 +25,15 @@ public struct ATCommand: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { text }
+
+    /// The information-line prefix an extended command answers with (`AT+CREG?` → `+CREG`, `AT^ICCID?` →
+    /// `^ICCID`), nil for basic commands (`ATI`, `ATZ`). For sending commands typed by a person.
+    public static func responsePrefix(of text: String) -> String? {
+        let upper = text.uppercased()
+        guard upper.hasPrefix("AT"), let marker = upper.dropFirst(2).first, marker == "+" || marker == "^" else { return nil }
+        let name = upper.dropFirst(2).prefix { $0 != "=" && $0 != "?" && $0 != " " }
+        return name.count > 1 ? String(name) : nil
+    }
 }
 
 /// A final result code (V.250 §5.7.1, TS 27.007 §9.2, TS 27.005 §3.2.5).

@@ -21,7 +21,7 @@ extension ATModem {
 
             let manufacturer = (try? await firstValue(of: "AT+CGMI", prefix: "+CGMI")) ?? ""
             let model = (try? await firstValue(of: "AT+CGMM", prefix: "+CGMM")) ?? ""
-            let profile = configuration.profile ?? ModemProfile.detect(manufacturer: manufacturer, model: model)
+            let profile = configuration.profile ?? ATModemProfile.detect(manufacturer: manufacturer, model: model)
             log.debug("modem profile", metadata: ["modem.profile": "\(profile.family.rawValue)"])
 
             try await unlockSIM(profile: profile)
@@ -71,7 +71,7 @@ extension ATModem {
         return names
     }
 
-    private func unlockSIM(profile: ModemProfile) async throws {
+    private func unlockSIM(profile: ATModemProfile) async throws {
         for attempt in 0..<2 {
             let state: PINState
             do {
@@ -198,7 +198,7 @@ extension ATModem {
             if let response = try? await command("AT+CNUM", prefix: "+CNUM") {
                 msisdn = ATResponseParser.ownNumbers(response.lines).first ?? ""
             }
-            let profile = startupState?.profile ?? ModemProfile.detect(manufacturer: manufacturer, model: model)
+            let profile = startupState?.profile ?? ATModemProfile.detect(manufacturer: manufacturer, model: model)
             let iccid = await readICCID(profile: profile) ?? ""
             let identity = ModemIdentity(
                 manufacturer: manufacturer,
@@ -216,7 +216,7 @@ extension ATModem {
 
     /// The vendor ICCID commands, the profile's first, then AT+CRSM READ BINARY of EF_ICCID (2FE2 = 12258,
     /// TS 27.007 §8.18, TS 102 221 §13.2).
-    private func readICCID(profile: ModemProfile) async -> String? {
+    private func readICCID(profile: ATModemProfile) async -> String? {
         var commands = profile.iccidCommands
         for candidate in ["AT+CCID", "AT^ICCID?", "AT+QCCID", "AT+ICCID", "AT+CICCID"] where !commands.contains(candidate) {
             commands.append(candidate)

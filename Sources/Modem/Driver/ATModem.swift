@@ -4,7 +4,7 @@ import Synchronization
 /// What ``ATModem/start()`` found out and set up.
 public struct ATModemStartup: Hashable, Sendable {
     /// The detected (or configured) family.
-    public var profile: ModemProfile
+    public var profile: ATModemProfile
     /// Storages the modem offers for reading (<mem1> of AT+CPMS=?), SM/ME/SR first.
     public var storages: [MessageStorage]
     /// Where new messages are stored (<mem3>), `nil` when the modem has no selectable storage.
@@ -315,6 +315,9 @@ public final class ATModem: Modem {
     // MARK: - Session state helpers
 
     var startupState: ATModemStartup? { state.withLock { $0.session.startup } }
+
+    /// What the last ``start()`` on the current transport set up; nil before.
+    public var startup: ATModemStartup? { startupState }
 
     func setStartup(_ startup: ATModemStartup, indicatorNames: [Int: String]) {
         state.withLock { state in

@@ -15,7 +15,7 @@ public struct ATModemConfiguration: Sendable, Hashable {
     public var commandTimeout: Duration
     public var listTimeout: Duration
     public var sendTimeout: Duration
-    public var profile: ModemProfile?
+    public var profile: ATModemProfile?
     public var usesConcatenationLink: Bool
 
     public init(
@@ -24,7 +24,7 @@ public struct ATModemConfiguration: Sendable, Hashable {
         commandTimeout: Duration = .seconds(5),
         listTimeout: Duration = .seconds(60),
         sendTimeout: Duration = ATCommand.sendTimeout,
-        profile: ModemProfile? = nil,
+        profile: ATModemProfile? = nil,
         usesConcatenationLink: Bool = true
     ) {
         self.pin = pin

@@ -3,7 +3,7 @@
 /// Every quirk names the transcript in `../shared/testdata/at-transcripts/` it comes from. Where the test data has
 /// no transcript of a family (Quectel EC25, SIMCom, Sierra), the quirk says so and names the vendor's AT manual;
 /// those are unverified here and marked as such.
-public struct ModemProfile: Hashable, Sendable, CustomStringConvertible {
+public struct ATModemProfile: Hashable, Sendable, CustomStringConvertible {
     /// The families the driver knows.
     public enum Family: String, Hashable, Sendable, CaseIterable, Codable {
         case generic
@@ -51,10 +51,10 @@ public struct ModemProfile: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The profile of a family.
-    public static func profile(for family: Family) -> ModemProfile {
+    public static func profile(for family: Family) -> ATModemProfile {
         switch family {
         case .generic:
-            return ModemProfile(family: .generic, evidence: ["python-gsmmodem-generic-sms.json"])
+            return ATModemProfile(family: .generic, evidence: ["python-gsmmodem-generic-sms.json"])
         case .huawei, .huaweiE173, .huaweiE3372:
             // huawei-e1752.json, huawei-k3715.json: "COMMAND NOT SUPPORT" instead of ERROR (ATFinalResult maps it),
             // +CLAC lines end in CR CR LF (ATLineFramer takes CR or LF as a line end); CPMS offers ME,MT,SM,SR.
@@ -62,12 +62,12 @@ public struct ModemProfile: Hashable, Sendable, CustomStringConvertible {
             // ^ICCID? is Huawei's own ICCID query; ^SMMEMFULL, ^RSSI, ^BOOT arrive unasked (ATUnsolicited).
             var evidence = ["huawei-e1752.json", "huawei-k3715.json", "huawei-e160.json"]
             if family == .huaweiE3372 { evidence.append("huawei-e3372-brovi.json") }
-            return ModemProfile(family: family, iccidCommands: ["AT^ICCID?"], evidence: evidence)
+            return ATModemProfile(family: family, iccidCommands: ["AT^ICCID?"], evidence: evidence)
         case .zteMF190:
             // zte-k3565-z.json, qualcomm-m6280-zte.json: ZTE sticks report "ZTE INCORPORATED" or "QUALCOMM
             // INCORPORATED" (M6280 chipset); +CLAC without prefix; +ZDONR/+ZPASR interleaved in the AT+CMGS answer
             // and +CMGR without <stat> (python-gsmmodem-generic-sms.json, sequences "ZTE: …").
-            return ModemProfile(
+            return ATModemProfile(
                 family: .zteMF190,
                 iccidCommands: ["AT+ZGETICCID"],
                 evidence: ["zte-k3565-z.json", "qualcomm-m6280-zte.json", "python-gsmmodem-generic-sms.json"]
@@ -75,7 +75,7 @@ public struct ModemProfile: Hashable, Sendable, CustomStringConvertible {
         case .quectelEC25:
             // No EC25 transcript in testdata (Quectel EC2x AT manual: RDY at boot, AT+QCCID, +CIEV "SMSFULL" after
             // AT+CMER=2,0,0,2 / AT+QINDCFG="smsfull",1). quectel-m35.json: UCS-2 hex in +CUSD (passed on raw).
-            return ModemProfile(
+            return ATModemProfile(
                 family: .quectelEC25,
                 iccidCommands: ["AT+QCCID"],
                 extraStartupCommands: ["AT+QINDCFG=\"smsfull\",1,1"],
@@ -84,14 +84,14 @@ public struct ModemProfile: Hashable, Sendable, CustomStringConvertible {
         case .simcomSIM800, .simcomSIM7600:
             // No SIMCom transcript in testdata (SIM800/SIM7600 AT manuals: "Call Ready"/"SMS Ready" at boot,
             // AT+CCID on SIM800, AT+CICCID on SIM7600).
-            return ModemProfile(
+            return ATModemProfile(
                 family: family,
                 iccidCommands: family == .simcomSIM800 ? ["AT+CCID"] : ["AT+CICCID"],
                 evidence: ["(no SIMCom transcript: unverified, SIMCom AT manuals)"]
             )
         case .sierraMC7455:
             // No Sierra transcript in testdata (MC7455 AT reference: AT!ICCID?).
-            return ModemProfile(
+            return ATModemProfile(
                 family: .sierraMC7455,
                 iccidCommands: ["AT!ICCID?"],
                 evidence: ["(no Sierra transcript: unverified, Sierra MC74xx AT reference)"]
@@ -99,7 +99,7 @@ public struct ModemProfile: Hashable, Sendable, CustomStringConvertible {
         case .wavecom:
             // wavecom-multiband-900e-1800.json: leading spaces in +CGMI/+CGMM answers (trimmed), +CPMS=? wrapped in
             // one more pair of parentheses, AT+CPIN? without final OK, AT+CVHU=0 → ERROR.
-            return ModemProfile(
+            return ATModemProfile(
                 family: .wavecom,
                 pinQueryMayLackFinalResult: true,
                 evidence: ["wavecom-multiband-900e-1800.json"]
@@ -107,12 +107,12 @@ public struct ModemProfile: Hashable, Sendable, CustomStringConvertible {
         case .nokia:
             // nokia-n79.json: AT+CNMI=2,1,0,2 → ERROR (the driver falls back), +CPMS=? answers (),(),() and
             // AT+CPMS? ,,,,,,,, (no storage to select; the driver keeps the phone's default).
-            return ModemProfile(family: .nokia, supportsConcatenationLink: false, evidence: ["nokia-n79.json"])
+            return ATModemProfile(family: .nokia, supportsConcatenationLink: false, evidence: ["nokia-n79.json"])
         }
     }
 
     /// Detects the family from the +CGMI and +CGMM answers.
-    public static func detect(manufacturer: String, model: String) -> ModemProfile {
+    public static func detect(manufacturer: String, model: String) -> ATModemProfile {
         let maker = manufacturer.lowercased()
         let name = model.uppercased()
         let family: Family
