@@ -10,18 +10,25 @@ struct ServiceFixture {
     let clock: ManualMessagingClock
     let service: MessagingService
 
+    static let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    static var configuration: MessagingConfiguration {
+        var configuration = MessagingConfiguration()
+        configuration.ownNumber = "+15550000001"
+        return configuration
+    }
+
     init(configure: (inout MessagingConfiguration) -> Void = { _ in }) throws {
         store = try MessageStore.inMemory()
         clock = ManualMessagingClock()
-        var configuration = MessagingConfiguration()
-        configuration.ownNumber = "+15550000001"
+        var configuration = Self.configuration
         configure(&configuration)
         service = MessagingService(
             store: store,
             modem: nil,
             configuration: configuration,
             clock: clock,
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+            logger: Self.logger
         )
     }
 
@@ -41,7 +48,7 @@ struct ServiceFixture {
             folder: folder,
             status: status,
             direction: "in",
-            fromId: sender,
+            fromId: PeerAddress.normalize(sender),
             text: text,
             dateSent: seconds - 5,
             dateSentOffset: 3600,
