@@ -229,6 +229,7 @@ package enum MessageStoreMigrations {
         try db.execute(
             sql: """
                 CREATE INDEX message_folder_status ON message (folder, status, sortTime);
+                CREATE INDEX message_status ON message (status, sortTime);
                 CREATE INDEX message_class ON message (class, sortTime);
                 CREATE INDEX message_session ON message (sessionId, sortTime);
                 CREATE INDEX message_sort ON message (sortTime);

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 // One Codable record per table (STYLE.md §7). NOT NULL columns are non-optional; enumerations are the spec strings.
@@ -204,7 +205,7 @@ package struct ReceivedPartRecord: Codable, Sendable, Hashable, FetchableRecord,
     /// `pending` (waits for the rest of its message), `assembled`, `statusReport`, `undecodable`, `ignored`.
     package var state: String
     package var contentHash: String
-    package var pdu: [UInt8]
+    package var pdu: Data
     /// `cmt`, `cds` or `store`.
     package var source: String
     package var receivedAt: Double
@@ -220,7 +221,7 @@ package struct ReceivedPartRecord: Codable, Sendable, Hashable, FetchableRecord,
         messageId: Int64? = nil,
         state: String,
         contentHash: String,
-        pdu: [UInt8],
+        pdu: Data,
         source: String,
         receivedAt: Double,
         originator: String? = nil,
@@ -295,7 +296,7 @@ package struct OutboxPartRecord: Codable, Sendable, Hashable, FetchableRecord, M
     package var seq: Int
     package var total: Int
     package var recipient: String
-    package var pdu: [UInt8]
+    package var pdu: Data
     package var tpduLength: Int
     /// `notSent`, `submitting` (AT+CMGS in flight), `accepted`, `pending`, `delivered`, `failed`.
     package var state: String
@@ -311,7 +312,7 @@ package struct OutboxPartRecord: Codable, Sendable, Hashable, FetchableRecord, M
         seq: Int,
         total: Int,
         recipient: String,
-        pdu: [UInt8],
+        pdu: Data,
         tpduLength: Int,
         state: String = "notSent",
         mr: Int? = nil,

@@ -1,16 +1,15 @@
 import SMSCodec
 
-/// How many SMS segments a text needs, for SendMessage's size check (703) before the message is queued.
-///
-/// TS 23.038 §6.2.1: GSM 7-bit default alphabet (+ extension table, two septets per escaped character) when every
-/// character has a septet, else UCS-2. TS 23.040 §9.2.3.24.1: 160 septets / 70 UCS-2 units in one segment; with a
-/// 6-octet concatenation UDH, 153 septets / 67 units per segment.
+/// How many SMS segments a text needs, for SendMessage's size check (703) before the message is queued: the same
+/// choice of alphabet and split the outbox worker's ``SMSEncoder`` makes later (TS 23.038 §6.2, TS 23.040
+/// §9.2.3.24), so the check and the send agree.
 enum SMSSegmentation {
     static func segmentCount(for text: String) -> Int {
-        if let septets = try? GSM7Alphabet.default.encode(text) {
-            return septets.count <= 160 ? 1 : (septets.count + 152) / 153
+        do {
+            return try Segmenter.segment(text, options: SegmentationOptions()).parts.count
+        } catch {
+            // More than 255 parts (the codec's limit): more than any configured maximum.
+            return SegmentLimits.maxSegments + 1
         }
-        let units = text.utf16.count
-        return units <= 70 ? 1 : (units + 66) / 67
     }
 }

@@ -62,7 +62,7 @@ extension MessagingService {
             recipients: RecipientsList(to: recipients.to).rows,
             attachments: [],
             requestStatusReport: configuration.requestStatusReports,
-            now: clock.uptime.timeInterval
+            now: now.timeIntervalSince1970
         )
         outboxSignal.fire()
         var stored = record

@@ -36,6 +36,8 @@ public actor MessagingService: Service {
     var modemIdentity: ModemIdentity?
     /// The store's row of the SIM in the modem, once known (the mirror is keyed by it).
     var simID: Int64?
+    /// The mirror's counters.
+    var mirror = MirrorStatus()
 
     /// Creates the service.
     /// - Parameters:
