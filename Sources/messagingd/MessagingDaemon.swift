@@ -77,7 +77,7 @@ struct MessagingDaemon: AsyncParsableCommand {
             let network = SimulatedNetwork(logger: Logger(label: "simulator"))
             let simulated = await network.makeModem()
             let (driverSide, modemSide) = InMemoryTransport.makePair()
-            services.append(.init(service: SimulatedModemService(modem: simulated, transport: modemSide)))
+            services.append(.init(service: SimulatedModemService(network: network, modem: simulated, transport: modemSide)))
             modem = ATModem(transport: driverSide, logger: Logger(label: "modem"))
             ownNumber = SimulatedNetwork.number(ofModem: 1)
         } else {

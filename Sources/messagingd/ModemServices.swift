@@ -5,6 +5,8 @@ import ServiceLifecycle
 
 /// Runs the simulated modem's AT side on its end of the in-memory pipe until graceful shutdown.
 struct SimulatedModemService: Service {
+    /// Held here because a simulated modem refers to its network weakly: the service keeps it alive.
+    let network: SimulatedNetwork
     let modem: SimulatedModem
     let transport: InMemoryTransport
 
