@@ -219,6 +219,15 @@ enum AnyFragment {
         #expect(xxe?.reason.contains("DOCTYPE") == true)
     }
 
+    @Test func absentSenderRoundTrips() throws {
+        // Found by FuzzXML: an absent recipientFrom is written as an empty peer:id and must read back as absent.
+        let list = RecipientsListFragment(to: [PeerFragment(id: "1")])
+        #expect(try RecipientsListFragment(parsing: list.serialized()) == list)
+        let message = try MessageFragment(parsing: "<message/>")
+        #expect(try MessageFragment(parsing: message.serialized()) == message)
+        try Self.schema().validate(message.serialized())
+    }
+
     @Test func emptyOutputsValidate() throws {
         try Self.schema().validate(NewMessagesFragment(entries: []).serialized())
         try Self.schema().validate(SessionUpdatesFragment(updates: []).serialized())

@@ -149,9 +149,11 @@ public struct RecipientsListFragment: MessagingFragment {
         bcc = try element.children("recipientBcc").map { element throws(FragmentError) in
             try PeerFragment(element: element)
         }
+        // An empty recipientFrom (what a TelCP writes when it does not know the sender, I-8) counts as absent,
+        // which is also how the device writes an absent one: reading what we write gives the same value.
         from = try element.child("recipientFrom").map { element throws(FragmentError) in
             try PeerFragment(element: element)
-        }
+        }.flatMap { $0.id.isEmpty ? nil : $0 }
     }
 
     public func writeContent(into writer: inout XMLWriter) {
