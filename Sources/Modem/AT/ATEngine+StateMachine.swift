@@ -204,7 +204,7 @@ extension ATEngine {
 
             if let pending = pendingPDU {
                 pendingPDU = nil
-                if let pdu = Hex.decode(line) {
+                if let pdu = ATHex.decode(line) {
                     switch pending.kind {
                     case .deliver: actions.append(.emit(.messageDelivered(pdu: pdu)))
                     case .statusReport: actions.append(.emit(.statusReportDelivered(pdu: pdu)))
@@ -215,7 +215,7 @@ extension ATEngine {
                 // The PDU line is missing or broken (gammu incoming-sms.c "+CDS:25\rBAD\r"): pass the header on
                 // raw and treat this line on its own.
                 actions.append(.emit(.unknown(pending.header)))
-                if Hex.isHexDigits(line) || line == "BAD" {
+                if ATHex.isHexDigits(line) || line == "BAD" {
                     actions.append(.emit(.unknown(line)))
                     return
                 }
@@ -270,7 +270,10 @@ extension ATEngine {
             if let parsed = ATUnsolicited.parse(line) {
                 handleUnsolicited(parsed, line: line, into: &actions)
             } else if ATFinalResult.parse(line) != nil {
-                actions.append(.trace("dropped a final result with no command in flight"))
+                // A late answer after a timeout, or call progress (CONNECT, NO CARRIER): not a command's result,
+                // so it is passed on raw like any line no table knows.
+                actions.append(.trace("final result with no command in flight"))
+                actions.append(.emit(.unknown(line)))
             } else {
                 actions.append(.emit(.unknown(line)))
             }
