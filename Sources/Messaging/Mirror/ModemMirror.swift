@@ -125,7 +125,9 @@ extension MessagingService {
         let sim = try await refreshIdentity(modem: modem)
         let storages = try await modem.storageStatus()
         mirror.storages = storages
-        for storage in Self.storagesToList(storages.map(\.storage)) {
+        // Storages the modem named in +CMTI/+CDSI (e.g. SR for status reports) are listed even when +CPMS? does not
+        // report them.
+        for storage in Self.storagesToList(storages.map(\.storage) + announcedStorages.sorted { $0.rawValue < $1.rawValue }) {
             try Task.checkCancellation()
             let listed = try await modem.listMessages(in: storage)
             var kept: [(index: Int, contentHash: String, partId: Int64?)] = []
@@ -225,7 +227,10 @@ extension MessagingService {
                 // Stored already; a redelivery is recognised as a duplicate.
                 logger.info("acknowledgement failed", metadata: ["error": "\(error)"])
             }
-        case .messageStored, .storageFull, .storageAvailable:
+        case .messageStored(let storage, _):
+            announcedStorages.insert(storage)
+            mirrorSignal.fire()
+        case .storageFull, .storageAvailable:
             mirrorSignal.fire()
         case .restarted:
             simID = nil
