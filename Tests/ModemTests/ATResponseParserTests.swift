@@ -68,7 +68,7 @@ import Testing
         let entry = try #require(ATResponseParser.message(Self.lines(vector.response)))
         #expect(entry.index == want["index"] as? Int)
         #expect(entry.status == want["status"] as? Int)
-        #expect(Hex.decode(entry.pduHex) != nil)
+        #expect(ATHex.decode(entry.pduHex) != nil)
     }
 
     @Test(arguments: vectors.filter { $0.command == "AT+CNUM" })
@@ -118,7 +118,7 @@ import Testing
             let entry = try #require(ATResponseParser.message(Array(lines)), "\(raw.prefix(40))")
             let pduLine = try #require(lines.first { !$0.hasPrefix("+CMGR") && $0 != "OK" })
             #expect(entry.pduHex == pduLine)
-            #expect(Hex.decode(entry.pduHex) != nil, "\(raw.prefix(40))")
+            #expect(ATHex.decode(entry.pduHex) != nil, "\(raw.prefix(40))")
         }
     }
 
@@ -187,10 +187,10 @@ import Testing
     }
 
     @Test func hexRejectsOddAndNonHexAndOverLong() {
-        #expect(Hex.decode("0041000b81") == [0x00, 0x41, 0x00, 0x0B, 0x81])
-        #expect(Hex.decode("079") == nil)
-        #expect(Hex.decode("BAD0") == [0xBA, 0xD0])
-        #expect(Hex.decode("XYZ0") == nil)
-        #expect(Hex.decode(String(repeating: "00", count: ATLimits.maximumPDULength + 1)) == nil)
+        #expect(ATHex.decode("0041000b81") == [0x00, 0x41, 0x00, 0x0B, 0x81])
+        #expect(ATHex.decode("079") == nil)
+        #expect(ATHex.decode("BAD0") == [0xBA, 0xD0])
+        #expect(ATHex.decode("XYZ0") == nil)
+        #expect(ATHex.decode(String(repeating: "00", count: ATLimits.maximumPDULength + 1)) == nil)
     }
 }

@@ -204,7 +204,7 @@ extension ATEngine {
 
             if let pending = pendingPDU {
                 pendingPDU = nil
-                if let pdu = Hex.decode(line) {
+                if let pdu = ATHex.decode(line) {
                     switch pending.kind {
                     case .deliver: actions.append(.emit(.messageDelivered(pdu: pdu)))
                     case .statusReport: actions.append(.emit(.statusReportDelivered(pdu: pdu)))
@@ -215,7 +215,7 @@ extension ATEngine {
                 // The PDU line is missing or broken (gammu incoming-sms.c "+CDS:25\rBAD\r"): pass the header on
                 // raw and treat this line on its own.
                 actions.append(.emit(.unknown(pending.header)))
-                if Hex.isHexDigits(line) || line == "BAD" {
+                if ATHex.isHexDigits(line) || line == "BAD" {
                     actions.append(.emit(.unknown(line)))
                     return
                 }

@@ -70,7 +70,7 @@ package enum ATFields {
 }
 
 /// Hex helpers for PDUs (TS 27.005 §3.1: PDUs travel as pairs of hex digits).
-package enum Hex {
+package enum ATHex {
     /// Decodes an even number of hex digits (either case); nil for anything else or beyond `maximumBytes`.
     package static func decode(_ text: some StringProtocol, maximumBytes: Int = ATLimits.maximumPDULength) -> [UInt8]? {
         let utf8 = Array(text.utf8)

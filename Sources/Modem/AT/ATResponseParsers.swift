@@ -42,7 +42,7 @@ package enum ATResponseParser {
         guard let space = value.lastIndex(of: " ") else { return (value, nil) }
         let head = value[..<space].trimmingSpaces()
         let tail = value[value.index(after: space)...]
-        guard tail.count >= 4, Hex.isHexDigits(tail), let last = head.last, last != "," else { return (value, nil) }
+        guard tail.count >= 4, ATHex.isHexDigits(tail), let last = head.last, last != "," else { return (value, nil) }
         return (value[..<space], String(tail))
     }
 

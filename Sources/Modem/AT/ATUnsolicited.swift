@@ -23,7 +23,7 @@ public enum ATUnsolicited: Hashable, Sendable {
     case heartbeat
     /// A start-up line: Quectel `RDY`, Cinterion `^SYSSTART`, SIMCom `Call Ready`/`SMS Ready`, `+PBREADY`.
     case ready(String)
-    /// Storage full: Huawei `^SMMEMFULL: <mem>`, `+CIEV: "SMSFULL",1`.
+    /// Storage full: Huawei `^SMMEMFULL: <mem>`, Quectel `+QIND: "smsfull",<mem>`, `+CIEV: "SMSFULL",1`.
     case storageFull(MessageStorage?)
     /// Storage has room again: `+CIEV: "SMSFULL",0`.
     case storageAvailable(MessageStorage?)
@@ -106,6 +106,9 @@ extension ATUnsolicited {
         case "^SMMEMFULL":
             let storage = fields[0].isEmpty ? nil : MessageStorage(rawValue: ATFields.unquote(fields[0]))
             return .complete(.storageFull(storage))
+        case "+QIND" where fields.count >= 2 && ATFields.unquote(fields[0]).lowercased() == "smsfull":
+            // Quectel EC2x: +QIND: "smsfull",<storage> after AT+QINDCFG="smsfull",1 (no transcript: EC2x manual).
+            return .complete(.storageFull(MessageStorage(rawValue: ATFields.unquote(fields[1]))))
         case "+CIEV":
             guard fields.count >= 2, let level = Int(fields[1]) else { return .complete(.unknown(line)) }
             let indicator = ATFields.unquote(fields[0])

@@ -307,7 +307,7 @@ extension ATModem {
             let response = try await send(ATCommand("AT+CMGL=4", timeout: configuration.listTimeout, responsePrefix: "+CMGL"))
             var messages: [StoredMessage] = []
             for entry in ATResponseParser.messageList(response.lines) {
-                guard let pdu = Hex.decode(entry.pduHex) else {
+                guard let pdu = ATHex.decode(entry.pduHex) else {
                     log.warning("skipped a listed message whose PDU is not hex", metadata: ["sms.index": "\(entry.index)", "modem.storage": "\(storage)"])
                     continue
                 }
@@ -330,7 +330,7 @@ extension ATModem {
                 // TS 27.005 §3.4.3 leaves an empty slot to the modem: many answer OK alone.
                 throw ModemError(.messageNotFound, reason: "slot \(index) in \(storage) is empty")
             }
-            guard let pdu = Hex.decode(entry.pduHex) else { throw ModemError(.malformedResponse, reason: "+CMGR PDU is not hex") }
+            guard let pdu = ATHex.decode(entry.pduHex) else { throw ModemError(.malformedResponse, reason: "+CMGR PDU is not hex") }
             return StoredMessage(storage: storage, index: index, status: Self.status(entry.status, pdu: pdu), pdu: pdu)
         }
     }
@@ -381,7 +381,7 @@ extension ATModem {
                             "AT+CMGS=\(part.tpduLength)",
                             timeout: configuration.sendTimeout,
                             responsePrefix: "+CMGS",
-                            payload: Array(Hex.encode(part.pdu).utf8)
+                            payload: Array(ATHex.encode(part.pdu).utf8)
                         )
                     )
                     guard let value = response.values(prefixed: "+CMGS").first, let reference = ATResponseParser.messageReference(value) else {

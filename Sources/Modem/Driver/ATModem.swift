@@ -233,7 +233,7 @@ public final class ATModem: Modem {
         case .statusReportDelivered(let pdu):
             broadcast(.statusReportDelivered(pdu: pdu, token: makeToken()))
         case .broadcastDelivered(let pdu):
-            broadcast(.unrecognized(line: "+CBM: " + Hex.encode(pdu)))
+            broadcast(.unrecognized(line: "+CBM: " + ATHex.encode(pdu)))
         case .registration(let registration, _):
             broadcast(.registrationChanged(registration))
         case .ready(let line):
