@@ -98,6 +98,9 @@ extension MessagingService {
         }
     }
 
+    /// Stored messages imported per transaction during a pass.
+    static let importChunkSize = 100
+
     /// 1 s, 2 s, 4 s … up to the slow timer's interval.
     static func mirrorRetryDelay(failures: Int) -> Duration {
         .seconds(1 << min(max(0, failures - 1), 6))
@@ -131,6 +134,8 @@ extension MessagingService {
             try Task.checkCancellation()
             let listed = try await modem.listMessages(in: storage)
             var kept: [(index: Int, contentHash: String, partId: Int64?)] = []
+            var batch: [(stored: StoredMessage, part: IncomingPart)] = []
+            let now = clock.wallNow
             for stored in listed {
                 let kind = Self.kind(of: stored.status)
                 let part = IncomingDecoder.decode(
@@ -139,30 +144,43 @@ extension MessagingService {
                     source: "store",
                     simId: sim,
                     ownNumber: ownNumber ?? "",
-                    receivedAt: clock.wallNow,
+                    receivedAt: now,
                     importStoredSent: configuration.importStoredSent
                 )
                 if kind == .storedUnsent {
                     // Another UI's draft: left alone, not imported, not deleted (§10, I-30).
                     kept.append((stored.index, part.contentHash, nil))
-                    continue
+                } else {
+                    batch.append((stored, part))
                 }
-                let outcome = try await store.importPart(part)
-                noteImport(outcome)
-                if configuration.mirrorPolicy == .move {
-                    do {
-                        try await modem.deleteMessage(at: stored.index, in: storage)
-                        mirror.deletedFromModem += 1
-                        continue
-                    } catch {
-                        // The part is safely stored; the next pass deletes it (and recognises it as a duplicate).
-                        logger.warning(
-                            "could not delete an imported message from the modem",
-                            metadata: ["modem.storage": "\(storage)", "modem.index": "\(stored.index)", "error": "\(error)"]
-                        )
+            }
+            // Persist a chunk in one transaction, then delete that chunk from the modem (persist → delete).
+            var start = 0
+            while start < batch.count {
+                try Task.checkCancellation()
+                let chunk = batch[start..<min(start + Self.importChunkSize, batch.count)]
+                start += Self.importChunkSize
+                let outcomes = try await store.importParts(chunk.map(\.part))
+                for (entry, outcome) in zip(chunk, outcomes) {
+                    noteImport(outcome)
+                    if configuration.mirrorPolicy == .move {
+                        do {
+                            try await modem.deleteMessage(at: entry.stored.index, in: storage)
+                            mirror.deletedFromModem += 1
+                            continue
+                        } catch {
+                            // The part is safely stored; the next pass deletes it (recognised as a duplicate).
+                            logger.warning(
+                                "could not delete an imported message from the modem",
+                                metadata: [
+                                    "modem.storage": "\(storage)", "modem.index": "\(entry.stored.index)",
+                                    "error": "\(error)",
+                                ]
+                            )
+                        }
                     }
+                    kept.append((entry.stored.index, entry.part.contentHash, outcome.partId))
                 }
-                kept.append((stored.index, part.contentHash, outcome.partId))
             }
             try await store.recordSlots(
                 simId: sim,
