@@ -104,6 +104,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Test support: the service as a separate process, for the SIGKILL tests of MessagingTests (issue 7).
+        .executableTarget(
+            name: "MessagingCrashHarness",
+            dependencies: ["Messaging", "MessageStore", "Modem", logging],
+            path: "Tests/MessagingCrashHarness",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: - Tests (mirror Sources/)
         .testTarget(name: "SMSCodecTests", dependencies: ["SMSCodec"], swiftSettings: strictSettings),
         .testTarget(name: "MMSCodecTests", dependencies: ["MMSCodec"], swiftSettings: strictSettings),

@@ -17,6 +17,7 @@ let fuzzers: [(String, [String])] = [
     ("FuzzXML", ["UPnP", "MessagingUPnP"]),
     ("FuzzSSDP", ["UPnP"]),
     ("FuzzHTTPHeaders", ["UPnP"]),
+    ("FuzzPDU", ["SMSCodec"]),
 ]
 
 let package = Package(

@@ -188,6 +188,12 @@ extension MessageStore {
         try await writer.write { db in try Self.importPart(part, in: db) }
     }
 
+    /// Imports several PDUs in one transaction (a storage listing), in order; same rules as ``importPart(_:)``.
+    /// One commit for the batch: the mirror deletes the batch from the modem only after it returns.
+    package func importParts(_ parts: [IncomingPart]) async throws -> [ImportOutcome] {
+        try await writer.write { db in try parts.map { try Self.importPart($0, in: db) } }
+    }
+
     static func importPart(_ part: IncomingPart, in db: Database) throws -> ImportOutcome {
         if let existing = try Int64.fetchOne(
             db,

@@ -160,6 +160,22 @@ import Testing
         await rig.stop()
     }
 
+    @Test func aMessageQueuedWhileTheModemIsUnpluggedIsSentAfterReplug() async throws {
+        let rig = try await SimulatorRig(configure: { $0.maximumSendAttempts = 2 })
+        await rig.unplug()
+        let id = try await rig.service.sendMessage(ServiceFixture.sms(to: SimulatedNetwork.echoNumber, text: "later"))
+        // More failed attempts than the limit: modem failures do not count against it.
+        try await rig.eventually("several failed attempts") {
+            try await rig.service.readMessage(id: id.description).delivery?.attempts ?? 0 >= 3
+        }
+        #expect(try await rig.service.readMessage(id: id.description).delivery?.state == .queued)
+        try await rig.replug()
+        try await rig.eventually("sent after replug") {
+            try await rig.service.readMessage(id: id.description).folder == .sent
+        }
+        await rig.stop()
+    }
+
     @Test func newMessagesAreEventedModerated() async throws {
         let rig = try await SimulatorRig()
         let largest = Mutex(0)

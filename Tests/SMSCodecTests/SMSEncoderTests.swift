@@ -37,7 +37,12 @@ import Testing
         try #require(digits.count == 8)
         let sign = iso.dropFirst(19).first == "-" ? -1 : 1
         return try SMSTimestamp(
-            year: digits[0], month: digits[1], day: digits[2], hour: digits[3], minute: digits[4], second: digits[5],
+            year: digits[0],
+            month: digits[1],
+            day: digits[2],
+            hour: digits[3],
+            minute: digits[4],
+            second: digits[5],
             timeZoneQuarterHours: sign * (digits[6] * 4 + digits[7] / 15)
         )
     }
@@ -78,7 +83,7 @@ import Testing
         options.concatenationReference = 0x1234
         let message = try SMSEncoder.encode(text: text, to: "+15550000001", options: options)
         #expect(message.parts.count == vector.expect["parts"]?.int)
-        if let texts = vector.expect["part_texts"]?.array?.compactMap { $0.string } {
+        if let texts = vector.expect["part_texts"]?.array?.compactMap({ $0.string }) {
             #expect(message.parts.map(\.text) == texts)
         }
         var reassembler = Reassembler()
@@ -180,7 +185,9 @@ import Testing
 
     @Test func badAddressesAreTypedErrors() {
         #expect(throws: SMSEncodingError.self) { try SMSEncoder.encode(text: "x", to: "+12ab!") }
-        #expect(throws: SMSEncodingError.self) { try SMSEncoder.encode(text: "x", to: String(repeating: "1", count: 21)) }
+        #expect(throws: SMSEncodingError.self) {
+            try SMSEncoder.encode(text: "x", to: String(repeating: "1", count: 21))
+        }
         #expect(throws: SMSEncodingError.self) {
             try SMSEncoder.encode(text: "x", to: "+1", options: SMSEncodingOptions(serviceCentre: "smsc"))
         }
@@ -205,7 +212,10 @@ import Testing
             let message = try SMSEncoder.encode(
                 text: text,
                 to: "+15550000001",
-                options: SMSEncodingOptions(concatenationReference: ref, referenceBits: ref % 2 == 0 ? .eight : .sixteen)
+                options: SMSEncodingOptions(
+                    concatenationReference: ref,
+                    referenceBits: ref % 2 == 0 ? .eight : .sixteen
+                )
             )
             var reassembler = Reassembler()
             var result: String?

@@ -98,6 +98,9 @@ extension MessagingService {
         }
     }
 
+    /// Stored messages imported per transaction during a pass.
+    static let importChunkSize = 100
+
     /// 1 s, 2 s, 4 s … up to the slow timer's interval.
     static func mirrorRetryDelay(failures: Int) -> Duration {
         .seconds(1 << min(max(0, failures - 1), 6))
@@ -125,10 +128,14 @@ extension MessagingService {
         let sim = try await refreshIdentity(modem: modem)
         let storages = try await modem.storageStatus()
         mirror.storages = storages
-        for storage in Self.storagesToList(storages.map(\.storage)) {
+        // Storages the modem named in +CMTI/+CDSI (e.g. SR for status reports) are listed even when +CPMS? does not
+        // report them.
+        for storage in Self.storagesToList(storages.map(\.storage) + announcedStorages.sorted { $0.rawValue < $1.rawValue }) {
             try Task.checkCancellation()
             let listed = try await modem.listMessages(in: storage)
             var kept: [(index: Int, contentHash: String, partId: Int64?)] = []
+            var batch: [(stored: StoredMessage, part: IncomingPart)] = []
+            let now = clock.wallNow
             for stored in listed {
                 let kind = Self.kind(of: stored.status)
                 let part = IncomingDecoder.decode(
@@ -137,30 +144,43 @@ extension MessagingService {
                     source: "store",
                     simId: sim,
                     ownNumber: ownNumber ?? "",
-                    receivedAt: clock.wallNow,
+                    receivedAt: now,
                     importStoredSent: configuration.importStoredSent
                 )
                 if kind == .storedUnsent {
                     // Another UI's draft: left alone, not imported, not deleted (§10, I-30).
                     kept.append((stored.index, part.contentHash, nil))
-                    continue
+                } else {
+                    batch.append((stored, part))
                 }
-                let outcome = try await store.importPart(part)
-                noteImport(outcome)
-                if configuration.mirrorPolicy == .move {
-                    do {
-                        try await modem.deleteMessage(at: stored.index, in: storage)
-                        mirror.deletedFromModem += 1
-                        continue
-                    } catch {
-                        // The part is safely stored; the next pass deletes it (and recognises it as a duplicate).
-                        logger.warning(
-                            "could not delete an imported message from the modem",
-                            metadata: ["modem.storage": "\(storage)", "modem.index": "\(stored.index)", "error": "\(error)"]
-                        )
+            }
+            // Persist a chunk in one transaction, then delete that chunk from the modem (persist → delete).
+            var start = 0
+            while start < batch.count {
+                try Task.checkCancellation()
+                let chunk = batch[start..<min(start + Self.importChunkSize, batch.count)]
+                start += Self.importChunkSize
+                let outcomes = try await store.importParts(chunk.map(\.part))
+                for (entry, outcome) in zip(chunk, outcomes) {
+                    noteImport(outcome)
+                    if configuration.mirrorPolicy == .move {
+                        do {
+                            try await modem.deleteMessage(at: entry.stored.index, in: storage)
+                            mirror.deletedFromModem += 1
+                            continue
+                        } catch {
+                            // The part is safely stored; the next pass deletes it (recognised as a duplicate).
+                            logger.warning(
+                                "could not delete an imported message from the modem",
+                                metadata: [
+                                    "modem.storage": "\(storage)", "modem.index": "\(entry.stored.index)",
+                                    "error": "\(error)",
+                                ]
+                            )
+                        }
                     }
+                    kept.append((entry.stored.index, entry.part.contentHash, outcome.partId))
                 }
-                kept.append((stored.index, part.contentHash, outcome.partId))
             }
             try await store.recordSlots(
                 simId: sim,
@@ -225,7 +245,10 @@ extension MessagingService {
                 // Stored already; a redelivery is recognised as a duplicate.
                 logger.info("acknowledgement failed", metadata: ["error": "\(error)"])
             }
-        case .messageStored, .storageFull, .storageAvailable:
+        case .messageStored(let storage, _):
+            announcedStorages.insert(storage)
+            mirrorSignal.fire()
+        case .storageFull, .storageAvailable:
             mirrorSignal.fire()
         case .restarted:
             simID = nil

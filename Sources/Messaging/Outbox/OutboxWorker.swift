@@ -127,7 +127,11 @@ extension MessagingService {
     /// one or the last allowed attempt.
     func recordFailure(messageId: Int64, attempts: Int, failure: SendFailure) async throws {
         var nextAttempt: Double?
-        if !failure.isPermanent, attempts < configuration.maximumSendAttempts {
+        // The attempt limit counts refusals by the network (+CMS ERROR). A modem that is unplugged, restarting or
+        // silent is retried for as long as it takes (at the capped interval): the message stays in Outgoing until
+        // it is sent (§5.6), and an outage must not turn every queued message into a failure.
+        let withinLimit = failure.cmsError == nil || attempts < configuration.maximumSendAttempts
+        if !failure.isPermanent, withinLimit {
             let delay = Self.retryDelay(
                 attempts: attempts,
                 initial: configuration.initialRetryDelay,

@@ -26,7 +26,8 @@ public struct MessagingConfiguration: Sendable {
     public var initialRetryDelay: Duration = .seconds(5)
     /// Cap of the exponential back-off.
     public var maximumRetryDelay: Duration = .seconds(600)
-    /// After this many failed attempts the message is marked failed (it stays in Outgoing, I-30).
+    /// After this many attempts refused by the network (+CMS ERROR) the message is marked failed (it stays in
+    /// Outgoing, I-30). Failures of the modem itself (unplugged, timeouts) are retried without limit.
     public var maximumSendAttempts: Int = 10
     /// Ask for a status report (TP-SRR) for every part sent.
     public var requestStatusReports: Bool = true

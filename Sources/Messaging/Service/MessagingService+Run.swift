@@ -37,6 +37,7 @@ extension MessagingService {
         var newMessages = EventModerator()
         var sessionUpdates = EventModerator()
         if try await hasUnpublishedSessionEvents() { sessionUpdates.changed() }
+        var retryAfter: Duration?
         while !Task.isCancelled {
             let changes = hub.takeChanges()
             if changes.newMessages { newMessages.changed() }
@@ -59,9 +60,15 @@ extension MessagingService {
                 logger.warning("event publication failed", metadata: ["error": "\(error)"])
                 newMessages.changed()
                 sessionUpdates.changed()
+                retryAfter = now + EventModerator.standardInterval
             }
             if event.newMessages != nil || event.sessionUpdates != nil { hub.publish(event) }
-            let deadline = [newMessages.dueTime(now: now), sessionUpdates.dueTime(now: now)].compactMap { $0 }.min()
+            var deadline = [newMessages.dueTime(now: now), sessionUpdates.dueTime(now: now)].compactMap { $0 }.min()
+            if let retry = retryAfter, let due = deadline {
+                // After a store error, try again a second later rather than spinning.
+                deadline = max(due, retry)
+                if retry <= now { retryAfter = nil }
+            }
             await Self.wait(for: hub.signal, until: deadline.map { max($0, now + .milliseconds(1)) }, clock: clock)
         }
     }

@@ -38,6 +38,8 @@ public actor MessagingService: Service {
     var simID: Int64?
     /// The mirror's counters.
     var mirror = MirrorStatus()
+    /// Storages the modem announced messages in (+CMTI/+CDSI), listed by every pass.
+    var announcedStorages: Set<MessageStorage> = []
 
     /// Creates the service.
     /// - Parameters:

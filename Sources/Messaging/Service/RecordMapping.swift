@@ -48,7 +48,8 @@ extension MessageID {
     init(record: MessageRecord) {
         let message = StoredID.encode(record.id ?? 0)
         let session = record.sessionId.map(StoredID.encode)
-        // Safe: base-36 digits are alphanumeric and never empty.
+        // Safe to force unwrap: "0" is a literal alphanumeric ID, and base-36 text is alphanumeric and non-empty,
+        // so the fallback is never even reached.
         self = MessageID(sessionID: session, messageID: message) ?? MessageID(messageID: "0")!
     }
 }
@@ -63,7 +64,14 @@ extension MessagingService {
         parts: [OutboxPartRecord],
         includeContent: Bool
     ) -> Message {
-        let from = Peer(id: record.fromId, name: record.fromName)
+        // What was stored before the modem's number was known gets it now: the device is the sender of what it
+        // sends and the recipient of what it receives (§10 "Identity"; recipientTo is required for SMS, §7.5).
+        let own = ownNumber
+        let from = Peer(id: record.fromId.isEmpty ? own ?? "" : record.fromId, name: record.fromName)
+        var recipients = recipients
+        if record.direction == "in", let own, !recipients.contains(where: { $0.role == "to" }) {
+            recipients.insert(PeerRow(role: "to", peerId: own, name: nil), at: 0)
+        }
         var delivery: DeliveryInfo?
         if let outbox {
             delivery = DeliveryInfo(

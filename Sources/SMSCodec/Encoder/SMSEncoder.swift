@@ -55,9 +55,10 @@ public enum SMSEncoder {
         let smsc: SMSAddress
         do {
             address = try SMSAddress(number: destination)
-            smsc = try options.serviceCentre.map { (number) throws(PDUError) in
-                try SMSAddress(number: number, kind: .serviceCentre)
-            } ?? .emptyServiceCentre
+            smsc =
+                try options.serviceCentre.map { (number) throws(PDUError) in
+                    try SMSAddress(number: number, kind: .serviceCentre)
+                } ?? .emptyServiceCentre
         } catch {
             throw .invalidAddress(error)
         }
@@ -96,12 +97,14 @@ public enum SMSEncoder {
             do {
                 switch alphabet {
                 case .gsm7: userData = try UserData(header: header, septets: segment.units)
-                case .ucs2, .eightBit: userData = try UserData(header: header, octets: segment.units, alphabet: alphabet)
+                case .ucs2, .eightBit:
+                    userData = try UserData(header: header, octets: segment.units, alphabet: alphabet)
                 }
             } catch {
                 throw .partTooLong(error)
             }
-            let mr = options.incrementsMessageReference
+            let mr =
+                options.incrementsMessageReference
                 ? options.messageReference &+ UInt8(truncatingIfNeeded: index) : options.messageReference
             let submit = SMSSubmit(
                 messageReference: mr,

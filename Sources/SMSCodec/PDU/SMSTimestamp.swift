@@ -39,8 +39,10 @@ public struct SMSTimestamp: Hashable, Sendable, Codable {
         second: Int,
         timeZoneQuarterHours: Int
     ) throws(PDUError) {
-        let fields = [(year % 100, 0...99), (month, 1...12), (day, 1...31), (hour, 0...23), (minute, 0...59),
-                      (second, 0...59), (abs(timeZoneQuarterHours), 0...79)]
+        let fields = [
+            (year % 100, 0...99), (month, 1...12), (day, 1...31), (hour, 0...23), (minute, 0...59),
+            (second, 0...59), (abs(timeZoneQuarterHours), 0...79),
+        ]
         var octets = [UInt8]()
         for (index, (value, range)) in fields.enumerated() {
             guard year >= 0, range.contains(value) else {

@@ -240,8 +240,17 @@ public struct Reassembler: Hashable, Sendable, Codable {
             let part = Part(sequence: 1, content: content, receivedAt: now, partID: partID)
             return [.completed(Message(id: id, key: key, parts: [part]))]
         }
-        let key = Key(party: name, reference: concat.reference, referenceBits: concat.referenceBits, total: concat.total)
-        return try add(Part(sequence: concat.sequence, content: content, receivedAt: now, partID: partID), key: key, now: now)
+        let key = Key(
+            party: name,
+            reference: concat.reference,
+            referenceBits: concat.referenceBits,
+            total: concat.total
+        )
+        return try add(
+            Part(sequence: concat.sequence, content: content, receivedAt: now, partID: partID),
+            key: key,
+            now: now
+        )
     }
 
     // MARK: - Time
@@ -277,7 +286,9 @@ public struct Reassembler: Hashable, Sendable, Codable {
         set.surfacedAt = now
         if configuration.maximumRetainedPartials > 0 {
             if surfaced.count >= configuration.maximumRetainedPartials,
-                let oldest = surfaced.min(by: { ($0.value.surfacedAt ?? 0, $0.key) < ($1.value.surfacedAt ?? 0, $1.key) })
+                let oldest = surfaced.min(by: {
+                    ($0.value.surfacedAt ?? 0, $0.key) < ($1.value.surfacedAt ?? 0, $1.key)
+                })
             {
                 surfaced[oldest.key] = nil
             }
@@ -288,7 +299,8 @@ public struct Reassembler: Hashable, Sendable, Codable {
 
     private static func collision(in message: Message, with part: Part, key: Key) -> Event? {
         guard let held = message.parts.first(where: { $0.sequence == part.sequence }) else { return nil }
-        return held.content == part.content ? .duplicate(key, sequence: part.sequence) : .conflict(key, sequence: part.sequence)
+        return held.content == part.content
+            ? .duplicate(key, sequence: part.sequence) : .conflict(key, sequence: part.sequence)
     }
 
     private static func inserting(_ part: Part, into parts: [Part]) -> [Part] {

@@ -1,0 +1,29 @@
+// swift-tools-version: 6.1
+// Benchmarks are a separate package that depends on the root by path, so that the root's `swift build` stays lean
+// (TOOLCHAIN.md §6). Run them with ../scripts/bench-codec.
+import PackageDescription
+
+let package = Package(
+    name: "ModemMessagingBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: "ModemMessaging", path: "..")],
+    targets: [
+        // A plain timing loop in release mode: the codec against libgammu on the same corpus (scripts/bench-codec).
+        .executableTarget(
+            name: "CodecBench",
+            dependencies: [.product(name: "SMSCodec", package: "ModemMessaging")]
+        ),
+        // SearchMessages/ReadMessage latency over 100,000 messages and the mirror's import rate (issue 7);
+        // run with `swift run -c release --package-path Benchmarks MessagingBench`.
+        .executableTarget(
+            name: "MessagingBench",
+            dependencies: [
+                .product(name: "Messaging", package: "ModemMessaging"),
+                .product(name: "MessageStore", package: "ModemMessaging"),
+                .product(name: "Modem", package: "ModemMessaging"),
+                .product(name: "SMSCodec", package: "ModemMessaging"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
