@@ -4,7 +4,7 @@ import Glibc
 import Logging
 import UPnP
 
-/// Usage: upnp-bench-server RESPONSE_VALUE_FILE
+/// Usage: upnp-bench-server RESPONSE_VALUE_FILE [SSDP_PORT]   (SSDP port default 0: a free one)
 /// Serves urn:schemas-upnp-org:service:Messaging:2 on lo with one action, ReadMessage(MessageID) →
 /// MessageRequested, whose value is the file's text (sent escaped, as the real service does). Prints
 /// `port N` once listening; runs until killed.
@@ -41,8 +41,10 @@ struct FixedReadMessageService: UPnPServiceHandler {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 2, let file = fopen(arguments[1], "r") else {
-    print("usage: upnp-bench-server RESPONSE_VALUE_FILE")
+guard (2...3).contains(arguments.count), let file = fopen(arguments[1], "r"),
+    let ssdpPort = arguments.count == 3 ? Int(arguments[2]) : 0
+else {
+    print("usage: upnp-bench-server RESPONSE_VALUE_FILE [SSDP_PORT]")
     exit(2)
 }
 var bytes: [UInt8] = []
@@ -64,7 +66,7 @@ let configuration = UPnPDeviceConfiguration(
     modelName: "bench",
     services: [FixedReadMessageService(value: String(decoding: bytes, as: UTF8.self))],
     interfaces: ["lo"],
-    ssdpPort: 0,
+    ssdpPort: ssdpPort,
     limits: {
         var limits = UPnPLimits()
         limits.maximumConnections = 1024
