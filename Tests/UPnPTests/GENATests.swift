@@ -184,3 +184,31 @@ extension SubscriptionTable.Delivery: Equatable {
         )
     }
 }
+
+@Suite struct XMLTextBytesTests {
+    @Test(arguments: [
+        "", "plain", "<a b=\"c\">&'</a>", "cr\r\nlf\ttab", "\u{0}\u{1}\u{1F}x", "\u{FFFE}\u{FFFF}\u{FFFD}\u{FEFF}",
+        "ÄÖ € 😀 \u{EFBF}", "&amp;", String(repeating: "<&>", count: 1000), "\u{EF}\u{BF}", "end\u{FFFF}",
+    ])
+    func agreesWithXMLEscaping(_ text: String) {
+        var out: [UInt8] = []
+        XMLTextBytes.appendEscaped(text, to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == XMLEscaping.escape(text))
+    }
+
+    @Test func agreesWithXMLEscapingOnRandomText() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Unicode.Scalar] = ["a", "<", ">", "&", "\"", "'", "\r", "\n", "\t", "\u{0}", "\u{1B}", "é",
+            "\u{FFFE}", "\u{FFFF}", "\u{FFFD}", "\u{EFBF}", "😀", "\u{10FFFF}"]
+        for _ in 0..<500 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...40, using: &generator) {
+                text.append(alphabet[Int.random(in: 0..<alphabet.count, using: &generator)])
+            }
+            let string = String(text)
+            var out: [UInt8] = []
+            XMLTextBytes.appendEscaped(string, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == XMLEscaping.escape(string), "\(Array(string.unicodeScalars))")
+        }
+    }
+}

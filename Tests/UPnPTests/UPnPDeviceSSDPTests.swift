@@ -27,7 +27,7 @@ import Glibc
             }
         return try await channel.executeThenClose { inbound, outbound in
             if let provider = channel.channel as? any SocketOptionProvider {
-                try await provider.setIPMulticastIF(SSDPServer.inAddr("127.0.0.1")).get()
+                try await provider.setIPMulticastIF(SSDPServer.inAddr(.v4(127, 0, 0, 1))).get()
             }
             return try await body(inbound, outbound)
         }

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,10 +21,16 @@ enum HTTPDate {
             + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
     }
 
-    /// The current date.
+    /// The current date, formatted at most once per second (every response carries one).
     static func now() -> String {
-        format(secondsSince1970: Int(time(nil)))
+        let seconds = Int(time(nil))
+        if let cached = cache.withLock({ $0 }), cached.seconds == seconds { return cached.text }
+        let text = format(secondsSince1970: seconds)
+        cache.withLock { $0 = (seconds, text) }
+        return text
     }
+
+    private static let cache = Mutex<(seconds: Int, text: String)?>(nil)
 
     /// Proleptic Gregorian date of a day number (H. Hinnant's `civil_from_days`).
     static func civilDate(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {

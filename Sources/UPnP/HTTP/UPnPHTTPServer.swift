@@ -52,13 +52,17 @@ struct UPnPHTTPServer: Sendable {
                 }
                 group.addTask {
                     defer { connections.leave() }
-                    await handle(connection)
+                    // Runs the connection on its own event loop (an actor whose executor is the loop), so that reading,
+                    // routing and writing need no thread hops; only the service's action may run elsewhere.
+                    await EventLoopBound(eventLoop: connection.channel.eventLoop).run { isolation in
+                        await handle(connection, isolation: isolation)
+                    }
                 }
             }
         }
     }
 
-    private func handle(_ connection: Connection) async {
+    private func handle(_ connection: Connection, isolation: isolated (any Actor)? = #isolation) async {
         guard let remote = connection.channel.remoteAddress?.ipAddress.flatMap({ IPAddress($0) }),
             let localAddress = connection.channel.localAddress, let localPort = localAddress.port,
             let local = localAddress.ipAddress.flatMap({ IPAddress($0) })
@@ -118,7 +122,8 @@ struct UPnPHTTPServer: Sendable {
     private func write(
         _ response: UPnPHTTPResponse,
         for request: HTTPRequestHead,
-        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
+        isolation: isolated (any Actor)? = #isolation
     ) async throws -> Bool {
         let keepAlive = request.isKeepAlive && !response.closeConnection
         var headers = HTTPHeaders()
@@ -141,6 +146,24 @@ struct UPnPHTTPServer: Sendable {
             ])
         }
         return keepAlive
+    }
+}
+
+/// An actor that runs on a NIO event loop: work isolated to it runs on that loop's thread.
+actor EventLoopBound {
+    let eventLoop: any EventLoop
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    nonisolated var unownedExecutor: UnownedSerialExecutor {
+        eventLoop.executor.asUnownedSerialExecutor()
+    }
+
+    /// Runs `body` isolated to this actor.
+    func run(_ body: @Sendable (isolated EventLoopBound) async -> Void) async {
+        await body(self)
     }
 }
 

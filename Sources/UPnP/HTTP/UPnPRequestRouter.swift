@@ -66,7 +66,10 @@ struct UPnPRequestRouter: Sendable {
     // MARK: - Routing
 
     /// Answers a complete request.
-    func respond(to request: UPnPHTTPRequest) async -> UPnPHTTPResponse {
+    func respond(
+        to request: UPnPHTTPRequest,
+        isolation: isolated (any Actor)? = #isolation
+    ) async -> UPnPHTTPResponse {
         guard policy.allowsClient(request.client) else { return .status(.forbidden) }
         let path = request.head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
         let method = request.head.method
@@ -105,7 +108,11 @@ struct UPnPRequestRouter: Sendable {
 
     // MARK: - SOAP control (UDA 1.1 §3.2)
 
-    private func control(_ request: UPnPHTTPRequest, service: ServedService) async -> UPnPHTTPResponse {
+    private func control(
+        _ request: UPnPHTTPRequest,
+        service: ServedService,
+        isolation: isolated (any Actor)? = #isolation
+    ) async -> UPnPHTTPResponse {
         let headers = request.head.headers
         // UDA 1.1 §3.2.1: CONTENT-TYPE text/xml; charset="utf-8". Anything else is not ours to parse.
         guard UPnPRequestRouter.isXMLUTF8(headers["content-type"]) else { return .status(.unsupportedMediaType) }

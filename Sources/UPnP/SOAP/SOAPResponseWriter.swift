@@ -12,13 +12,26 @@ enum SOAPResponseWriter {
     /// `<u:ACTIONResponse xmlns:u="SERVICE-TYPE"><ARG>value</ARG>…</u:ACTIONResponse>` in an envelope; arguments
     /// unqualified and in the order given (the caller puts them in SCPD order).
     static func response(action: String, serviceType: String, arguments: [(name: String, value: String)]) -> [UInt8] {
-        var text = envelopeStart
-        text += "<u:\(action)Response xmlns:u=\"\(XMLEscaping.escape(serviceType))\">"
+        // Bytes, not String concatenation: this is the hot path of every action (scripts/bench-upnp).
+        var out: [UInt8] = []
+        out.reserveCapacity(512 + arguments.reduce(0) { $0 + $1.value.utf8.count + 2 * $1.name.utf8.count })
+        XMLTextBytes.appendRaw(envelopeStart, to: &out)
+        XMLTextBytes.appendRaw("<u:\(action)Response xmlns:u=\"", to: &out)
+        XMLTextBytes.appendEscaped(serviceType, to: &out)
+        XMLTextBytes.append("\">", to: &out)
         for argument in arguments {
-            text += "<\(argument.name)>\(XMLEscaping.escape(argument.value))</\(argument.name)>"
+            // Names come from the SCPD (checked XML names), values are escaped.
+            out.append(UInt8(ascii: "<"))
+            XMLTextBytes.appendRaw(argument.name, to: &out)
+            out.append(UInt8(ascii: ">"))
+            XMLTextBytes.appendEscaped(argument.value, to: &out)
+            XMLTextBytes.append("</", to: &out)
+            XMLTextBytes.appendRaw(argument.name, to: &out)
+            out.append(UInt8(ascii: ">"))
         }
-        text += "</u:\(action)Response>" + envelopeEnd
-        return Array(text.utf8)
+        XMLTextBytes.appendRaw("</u:\(action)Response>", to: &out)
+        XMLTextBytes.appendRaw(envelopeEnd, to: &out)
+        return out
     }
 
     /// The UDA fault: `s:Client` / `UPnPError` with `errorCode` and `errorDescription`, sent with HTTP 500.

@@ -98,6 +98,9 @@ struct SSDPSearch: Sendable, Hashable {
     /// which is answered at once.
     var maximumWait: Int?
 
+    /// The SSDP group address (UDA 1.1 §1.1.2).
+    static let multicastAddress = "239.255.255.250"
+
     /// The largest MX honoured.
     static let maximumMX = 5
     /// Longest ST accepted.
@@ -113,7 +116,8 @@ struct SSDPSearch: Sendable, Hashable {
             st.utf8.count <= SSDPSearch.maximumSearchTargetLength
         else { return nil }
         searchTarget = st
-        if host == multicastHost {
+        // Some control points leave the port out of HOST; the group address alone still marks a multicast search.
+        if host == multicastHost || host == SSDPSearch.multicastAddress {
             guard let mxText = message["MX"], (1...3).contains(mxText.count),
                 mxText.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let mx = Int(mxText), mx >= 1
             else { return nil }

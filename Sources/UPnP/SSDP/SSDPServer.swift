@@ -63,9 +63,10 @@ struct SSDPServer: Sendable {
             throw UPnPConfigurationError(message: "the SSDP socket offers no socket options")
         }
         for interface in interfaces {
-            var request = ip_mreq()
-            request.imr_multiaddr = SSDPServer.inAddr(SSDPServer.multicastGroup)
-            request.imr_interface = SSDPServer.inAddr(interface.address.description)
+            let request = SSDPServer.membershipRequest(
+                group: SSDPServer.multicastGroupAddress,
+                interface: interface.address
+            )
             try await provider.unsafeSetSocketOption(level: .ip, name: .ip_add_membership, value: request).get()
         }
     }
@@ -79,7 +80,7 @@ struct SSDPServer: Sendable {
                     .bind(host: interface.address.description, port: 0).get()
                 senders.append((interface, channel))
                 guard let provider = channel as? any SocketOptionProvider else { continue }
-                try await provider.setIPMulticastIF(SSDPServer.inAddr(interface.address.description)).get()
+                try await provider.setIPMulticastIF(SSDPServer.inAddr(interface.address)).get()
                 try await provider.setIPMulticastTTL(CUnsignedChar(clamping: multicastTTL)).get()
                 try await provider.setIPMulticastLoop(1).get()
             }
@@ -94,11 +95,24 @@ struct SSDPServer: Sendable {
         for (_, channel) in senders { try? await channel.close() }
     }
 
-    static func inAddr(_ dotted: String) -> in_addr {
-        var address = in_addr()
-        _ = inet_pton(AF_INET, dotted, &address)
-        return address
+    /// The IPv4 address as a C `in_addr` (network byte order). Built from the bytes rather than with `in_addr()`:
+    /// in some build graphs the C struct's initializers resolve to NIO's internal CNIOLinux module, which
+    /// MemberImportVisibility then refuses.
+    static func inAddr(_ address: IPAddress) -> in_addr {
+        var raw: UInt32 = 0
+        withUnsafeMutableBytes(of: &raw) { $0.copyBytes(from: address.bytes.prefix(4)) }
+        return unsafeBitCast(raw, to: in_addr.self)
     }
+
+    /// An `ip_mreq` for IP_ADD_MEMBERSHIP (group, then interface address), built from bytes for the same reason.
+    static func membershipRequest(group: IPAddress, interface: IPAddress) -> ip_mreq {
+        var raw: (UInt32, UInt32) = (0, 0)
+        withUnsafeMutableBytes(of: &raw) { $0.copyBytes(from: group.bytes.prefix(4) + interface.bytes.prefix(4)) }
+        return unsafeBitCast(raw, to: ip_mreq.self)
+    }
+
+    /// The SSDP group as an address.
+    static let multicastGroupAddress = IPAddress.v4(239, 255, 255, 250)
 
     // MARK: - Announcements (UDA 1.1 §1.2)
 
