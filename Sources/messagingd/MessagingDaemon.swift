@@ -30,6 +30,9 @@ struct MessagingDaemon: AsyncParsableCommand {
     @Option(help: "The modem's AT port, e.g. /dev/ttyUSB2, or 'auto' for udev discovery.")
     var device: String?
 
+    @Option(help: "Baud rate of the --device serial port.")
+    var baudRate: Int = 115_200
+
     @Option(help: "Path of the SQLite database (default: a temporary directory with --simulate).")
     var db: String?
 
@@ -80,10 +83,17 @@ struct MessagingDaemon: AsyncParsableCommand {
             services.append(.init(service: SimulatedModemService(network: network, modem: simulated, transport: modemSide)))
             modem = ATModem(transport: driverSide, logger: Logger(label: "modem"))
             ownNumber = SimulatedNetwork.number(ofModem: 1)
+        } else if let device, device != "auto" {
+            // A real AT port (a termios tty in raw mode; DESIGN.md "Real components").
+            let port: SerialPort
+            do {
+                port = try SerialPort(path: device, options: .init(baudRate: baudRate))
+            } catch {
+                throw StartupError(description: "cannot open \(device): \(error)")
+            }
+            modem = ATModem(transport: port, logger: Logger(label: "modem"))
         } else {
-            throw ValidationError(
-                "--device needs the serial transport of the modem driver, which this build does not have yet; use --simulate."
-            )
+            throw StartupError(description: "--device auto needs udev discovery, which this build does not have yet; name the AT port")
         }
         services.append(.init(service: ATModemService(modem: modem, logger: Logger(label: "modem"))))
 
@@ -152,4 +162,9 @@ struct MessagingDaemon: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory.appendingPathComponent("messages.sqlite").path
     }
+}
+
+/// A start-up failure that is not a usage error (ArgumentParser prints it without the usage text).
+struct StartupError: Error, CustomStringConvertible {
+    var description: String
 }
