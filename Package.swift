@@ -104,6 +104,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Test support: the service as a separate process, for the SIGKILL tests of MessagingTests (issue 7).
+        .executableTarget(
+            name: "MessagingCrashHarness",
+            dependencies: ["Messaging", "MessageStore", "Modem", logging],
+            path: "Tests/MessagingCrashHarness",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: - Tests (mirror Sources/)
         .testTarget(name: "SMSCodecTests", dependencies: ["SMSCodec"], swiftSettings: strictSettings),
         .testTarget(name: "MMSCodecTests", dependencies: ["MMSCodec"], swiftSettings: strictSettings),
@@ -123,10 +131,17 @@ let package = Package(
             dependencies: ["Messaging", "MessageStore", "Modem", "ModemSimulator", "SMSCodec"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "UPnPTests", dependencies: ["UPnP", nioCore, nioPosix, nioHTTP1], swiftSettings: strictSettings),
+        .testTarget(
+            name: "UPnPTests",
+            dependencies: [
+                "UPnP", nioCore, nioPosix, nioHTTP1, logging, lifecycle,
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "MessagingUPnPTests",
-            dependencies: ["MessagingUPnP", "UPnP", "Messaging"],
+            dependencies: ["MessagingUPnP", "UPnP", "Messaging", "MessageStore", logging],
             swiftSettings: strictSettings
         ),
     ],

@@ -12,7 +12,18 @@ let package = Package(
         .executableTarget(
             name: "CodecBench",
             dependencies: [.product(name: "SMSCodec", package: "ModemMessaging")]
-        )
+        ),
+        // SearchMessages/ReadMessage latency over 100,000 messages and the mirror's import rate (issue 7);
+        // run with `swift run -c release --package-path Benchmarks MessagingBench`.
+        .executableTarget(
+            name: "MessagingBench",
+            dependencies: [
+                .product(name: "Messaging", package: "ModemMessaging"),
+                .product(name: "MessageStore", package: "ModemMessaging"),
+                .product(name: "Modem", package: "ModemMessaging"),
+                .product(name: "SMSCodec", package: "ModemMessaging"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

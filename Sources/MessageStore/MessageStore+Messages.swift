@@ -1,0 +1,342 @@
+import Foundation
+import GRDB
+
+/// A message with everything ReadMessage shows.
+package struct MessageDetail: Sendable, Hashable {
+    package var message: MessageRecord
+    package var recipients: [PeerRow]
+    package var attachments: [AttachmentRow]
+    /// Set for messages this device sends.
+    package var outbox: OutboxRecord?
+    package var outboxParts: [OutboxPartRecord]
+}
+
+/// A message as SearchMessages lists it: no text, no attachments.
+package struct MessageSummary: Sendable, Hashable {
+    package var message: MessageRecord
+    package var recipients: [PeerRow]
+}
+
+/// The criteria of a search; `nil` = any. Values are the stored strings.
+package struct StoreQuery: Sendable, Hashable {
+    package var messageClass: String?
+    package var folder: String?
+    package var status: String?
+    package var sessionId: Int64?
+    package var peer: String?
+    package var since: Double?
+    package var until: Double?
+    package var text: String?
+    package var limit: Int?
+
+    package init(
+        messageClass: String? = nil,
+        folder: String? = nil,
+        status: String? = nil,
+        sessionId: Int64? = nil,
+        peer: String? = nil,
+        since: Double? = nil,
+        until: Double? = nil,
+        text: String? = nil,
+        limit: Int? = nil
+    ) {
+        self.messageClass = messageClass
+        self.folder = folder
+        self.status = status
+        self.sessionId = sessionId
+        self.peer = peer
+        self.since = since
+        self.until = until
+        self.text = text
+        self.limit = limit
+    }
+}
+
+/// What DeleteMessage did.
+package enum DeleteOutcome: Sendable, Hashable {
+    case notFound
+    /// Moved to Deleted (messaging-v2.md §5.7). `wasNew` when it was an unread received message (NewMessages
+    /// changes).
+    case movedToDeleted(wasNew: Bool)
+    /// It was already in Deleted: removed for good.
+    case purged
+}
+
+/// What ReadMessage did.
+package struct ReadOutcome: Sendable {
+    package var detail: MessageDetail
+    /// True when the status went from Unread to Read (NewMessages changes).
+    package var becameRead: Bool
+}
+
+extension MessageStore {
+    /// The fixed folder strings (messaging-v2.md §3 #7); the store keeps them as text.
+    package enum Folder {
+        package static let received = "Received"
+        package static let outgoing = "Outgoing"
+        package static let sent = "Sent"
+        package static let deleted = "Deleted"
+        package static let closedSession = "ClosedSession"
+    }
+
+    package enum Status {
+        package static let read = "Read"
+        package static let unread = "Unread"
+    }
+
+    // MARK: - Insert
+
+    /// Inserts a message with its recipients and attachments inside an open transaction; returns its row id.
+    static func insert(
+        _ message: MessageRecord,
+        recipients: [PeerRow],
+        attachments: [AttachmentRow],
+        in db: Database
+    ) throws -> Int64 {
+        var record = message
+        try record.insert(db)
+        guard let id = record.id else { throw StoreError.missingRowID }
+        try insertRecipients(recipients, messageId: id, in: db)
+        for (position, attachment) in attachments.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO messageAttachment (messageId, position, uri, size, mimeType) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, position, attachment.uri, attachment.size, attachment.mimeType]
+            )
+        }
+        return id
+    }
+
+    static func insertRecipients(_ recipients: [PeerRow], messageId: Int64, in db: Database) throws {
+        var positions: [String: Int] = [:]
+        for peer in recipients {
+            let position = positions[peer.role, default: 0]
+            positions[peer.role] = position + 1
+            try db.execute(
+                sql: "INSERT INTO messageRecipient (messageId, role, position, peerId, name) VALUES (?, ?, ?, ?, ?)",
+                arguments: [messageId, peer.role, position, peer.peerId, peer.name]
+            )
+        }
+    }
+
+    /// Inserts a message (e.g. one the tests or the local UI create).
+    package func insertMessage(
+        _ message: MessageRecord,
+        recipients: [PeerRow],
+        attachments: [AttachmentRow] = []
+    ) async throws -> Int64 {
+        try await writer.write { db in
+            try Self.insert(message, recipients: recipients, attachments: attachments, in: db)
+        }
+    }
+
+    // MARK: - Read
+
+    static func detail(id: Int64, in db: Database) throws -> MessageDetail? {
+        guard let message = try MessageRecord.fetchOne(db, key: id) else { return nil }
+        let recipients = try recipientRows(messageId: id, in: db)
+        let attachments = try Row.fetchAll(
+            db,
+            sql: "SELECT uri, size, mimeType FROM messageAttachment WHERE messageId = ? ORDER BY position",
+            arguments: [id]
+        ).map { AttachmentRow(uri: $0["uri"], size: $0["size"], mimeType: $0["mimeType"]) }
+        let outbox = try OutboxRecord.fetchOne(db, key: id)
+        let parts =
+            outbox == nil
+            ? []
+            : try OutboxPartRecord.fetchAll(
+                db,
+                sql: "SELECT * FROM outboxPart WHERE messageId = ? ORDER BY recipientIndex, seq",
+                arguments: [id]
+            )
+        return MessageDetail(
+            message: message,
+            recipients: recipients,
+            attachments: attachments,
+            outbox: outbox,
+            outboxParts: parts
+        )
+    }
+
+    static func recipientRows(messageId: Int64, in db: Database) throws -> [PeerRow] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT role, peerId, name FROM messageRecipient WHERE messageId = ?
+                ORDER BY CASE role WHEN 'to' THEN 0 WHEN 'cc' THEN 1 ELSE 2 END, position
+                """,
+            arguments: [messageId]
+        ).map { PeerRow(role: $0["role"], peerId: $0["peerId"], name: $0["name"]) }
+    }
+
+    /// The message with every detail, or `nil`.
+    package func message(id: Int64) async throws -> MessageDetail? {
+        try await writer.read { db in try Self.detail(id: id, in: db) }
+    }
+
+    /// ReadMessage: returns the message and marks it Read when it was Unread — except in Outgoing, where Unread
+    /// means "not yet sent" (messaging-v2.md §5.5, I-13).
+    package func readMessage(id: Int64) async throws -> ReadOutcome? {
+        try await writer.write { db in
+            guard var detail = try Self.detail(id: id, in: db) else { return nil }
+            var becameRead = false
+            if detail.message.status == Status.unread && detail.message.folder != Folder.outgoing {
+                try db.execute(sql: "UPDATE message SET status = ? WHERE id = ?", arguments: [Status.read, id])
+                detail.message.status = Status.read
+                becameRead = detail.message.folder == Folder.received
+            }
+            return ReadOutcome(detail: detail, becameRead: becameRead)
+        }
+    }
+
+    // MARK: - Delete
+
+    /// DeleteMessage: moves to Deleted, or purges what is already there (messaging-v2.md §5.7). Deleting an
+    /// Outgoing message cancels its delivery if it is not yet sent; the status never changes.
+    package func deleteMessage(id: Int64) async throws -> DeleteOutcome {
+        try await writer.write { db in
+            guard let message = try MessageRecord.fetchOne(db, key: id) else { return .notFound }
+            if message.folder == Folder.deleted {
+                try db.execute(sql: "DELETE FROM message WHERE id = ?", arguments: [id])
+                return .purged
+            }
+            try db.execute(sql: "UPDATE message SET folder = ? WHERE id = ?", arguments: [Folder.deleted, id])
+            try db.execute(
+                sql: "UPDATE outbox SET state = 'cancelled' WHERE messageId = ? AND state IN ('queued', 'failed')",
+                arguments: [id]
+            )
+            let wasNew = message.folder == Folder.received && message.status == Status.unread
+            return .movedToDeleted(wasNew: wasNew)
+        }
+    }
+
+    // MARK: - Search
+
+    /// Builds the SQL of a search. Every criterion maps onto an index (v2-search); the test suite checks the plans.
+    package static func searchSQL(_ query: StoreQuery) -> (sql: String, arguments: StatementArguments) {
+        var clauses: [String] = []
+        var arguments = StatementArguments()
+        if let value = query.messageClass {
+            clauses.append("class = ?")
+            _ = arguments.append(contentsOf: [value])
+        }
+        if let value = query.folder {
+            clauses.append("folder = ?")
+            _ = arguments.append(contentsOf: [value])
+        }
+        if let value = query.status {
+            clauses.append("status = ?")
+            _ = arguments.append(contentsOf: [value])
+        }
+        if let value = query.sessionId {
+            clauses.append("sessionId = ?")
+            _ = arguments.append(contentsOf: [value])
+        }
+        if let value = query.peer {
+            clauses.append(
+                "id IN (SELECT id FROM message WHERE fromId = ? UNION SELECT messageId FROM messageRecipient WHERE peerId = ?)"
+            )
+            _ = arguments.append(contentsOf: [value, value])
+        }
+        if let value = query.since {
+            clauses.append("sortTime >= ?")
+            _ = arguments.append(contentsOf: [value])
+        }
+        if let value = query.until {
+            clauses.append("sortTime < ?")
+            _ = arguments.append(contentsOf: [value])
+        }
+        if let value = query.text, !value.isEmpty {
+            if value.unicodeScalars.count >= 3 {
+                // Trigram index: a quoted FTS5 string matches the substring, case-insensitively.
+                clauses.append("id IN (SELECT rowid FROM messageText WHERE messageText MATCH ?)")
+                _ = arguments.append(contentsOf: ["\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""])
+            } else {
+                // Below three characters no trigram exists; LIKE over the FTS table is still SQL, just not indexed.
+                clauses.append("id IN (SELECT rowid FROM messageText WHERE text LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\')")
+                let pattern = "%" + escapeLike(value) + "%"
+                _ = arguments.append(contentsOf: [pattern, pattern])
+            }
+        }
+        var sql = "SELECT * FROM message"
+        if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+        sql += " ORDER BY sortTime, id"
+        if let limit = query.limit {
+            sql += " LIMIT ?"
+            _ = arguments.append(contentsOf: [max(0, limit)])
+        }
+        return (sql, arguments)
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+
+    /// SearchMessages: the matching messages, oldest first, with their recipients.
+    package func search(_ query: StoreQuery) async throws -> [MessageSummary] {
+        try await writer.read { db in
+            let (sql, arguments) = Self.searchSQL(query)
+            let messages = try MessageRecord.fetchAll(db, sql: sql, arguments: arguments)
+            return try Self.attachRecipients(to: messages, in: db)
+        }
+    }
+
+    /// Loads the recipients of many messages with one query per chunk instead of one per message.
+    static func attachRecipients(to messages: [MessageRecord], in db: Database) throws -> [MessageSummary] {
+        var byMessage: [Int64: [PeerRow]] = [:]
+        let ids = messages.compactMap(\.id)
+        // SQLite's default SQLITE_MAX_VARIABLE_NUMBER is 32766; stay well below it.
+        let chunkSize = 500
+        var start = 0
+        while start < ids.count {
+            let chunk = Array(ids[start..<min(start + chunkSize, ids.count)])
+            start += chunkSize
+            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT messageId, role, peerId, name FROM messageRecipient WHERE messageId IN (\(placeholders))
+                    ORDER BY messageId, CASE role WHEN 'to' THEN 0 WHEN 'cc' THEN 1 ELSE 2 END, position
+                    """,
+                arguments: StatementArguments(chunk)
+            )
+            for row in rows {
+                byMessage[row["messageId"], default: []].append(
+                    PeerRow(role: row["role"], peerId: row["peerId"], name: row["name"])
+                )
+            }
+        }
+        return messages.map { MessageSummary(message: $0, recipients: $0.id.flatMap { byMessage[$0] } ?? []) }
+    }
+
+    /// The value of NewMessages: every message in Received with status Unread, oldest first (I-1).
+    package func unreadReceived() async throws -> [MessageRecord] {
+        try await writer.read { db in
+            try MessageRecord.fetchAll(
+                db,
+                sql: "SELECT * FROM message WHERE folder = ? AND status = ? ORDER BY sortTime, id",
+                arguments: [Folder.received, Status.unread]
+            )
+        }
+    }
+
+    /// Number of messages per folder (for status displays and tests).
+    package func folderCounts() async throws -> [String: Int] {
+        try await writer.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT folder, COUNT(*) AS n FROM message GROUP BY folder") {
+                counts[row["folder"]] = row["n"]
+            }
+            return counts
+        }
+    }
+}
+
+/// Internal store failures (not action errors: the service maps them to 501).
+package enum StoreError: Error, Sendable {
+    case missingRowID
+}

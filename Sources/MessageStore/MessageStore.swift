@@ -1,0 +1,38 @@
+import GRDB
+
+/// The service's persistent store (SQLite through GRDB): folders, received parts, the modem mirror's bookkeeping,
+/// the outbox, sessions, file transfers and the event cursor.
+///
+/// Every operation that reads, decides and writes runs in one write transaction, so concurrent callers (actions,
+/// the mirror, the outbox worker) never interleave inside it, and a crash leaves either all of it or nothing.
+public final class MessageStore: Sendable {
+    package let writer: any DatabaseWriter
+
+    /// Opens (creating when missing) the database file at `path` in WAL mode and migrates it to the latest schema.
+    public convenience init(path: String) throws {
+        try self.init(writer: MessageStoreDatabase.openFile(at: path))
+    }
+
+    /// An in-memory store, for tests and benchmarks.
+    public static func inMemory() throws -> MessageStore {
+        try MessageStore(writer: MessageStoreDatabase.openInMemory())
+    }
+
+    /// Wraps an opened database and migrates it: to the latest schema, or only through the first `migrations`
+    /// migrations (tests build old databases that way).
+    package init(writer: any DatabaseWriter, migrations: Int? = nil) throws {
+        self.writer = writer
+        try MessageStoreMigrations.makeMigrator(upTo: migrations ?? MessageStoreMigrations.identifiers.count)
+            .migrate(writer)
+    }
+
+    /// The migrations applied to the database, in order.
+    package func appliedMigrations() throws -> [String] {
+        try writer.read { db in try MessageStoreMigrations.makeMigrator().appliedMigrations(db) }
+    }
+
+    /// Applies the migrations not yet applied.
+    package func migrateToLatest() throws {
+        try MessageStoreMigrations.makeMigrator().migrate(writer)
+    }
+}

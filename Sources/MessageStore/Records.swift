@@ -1,0 +1,376 @@
+import Foundation
+import GRDB
+
+// One Codable record per table (STYLE.md §7). NOT NULL columns are non-optional; enumerations are the spec strings.
+
+/// A row of `sim`.
+package struct SIMRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "sim"
+    package var id: Int64?
+    package var iccid: String
+    package var imsi: String
+    package var msisdn: String
+    package var firstSeen: Double
+    package var lastSeen: Double
+
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A row of `message`.
+package struct MessageRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "message"
+    package var id: Int64?
+    package var sessionId: Int64?
+    package var simId: Int64?
+    package var messageClass: String
+    package var folder: String
+    package var status: String
+    package var kind: String
+    /// `in` or `out`.
+    package var direction: String
+    package var replyTo: String?
+    package var fromId: String
+    package var fromName: String?
+    package var subject: String?
+    package var text: String?
+    package var dateSent: Double?
+    package var dateSentOffset: Int?
+    package var dateReceived: Double?
+    package var dateReceivedOffset: Int?
+    package var sortTime: Double
+    package var isComplete: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, sessionId, simId
+        case messageClass = "class"
+        case folder, status, kind, direction, replyTo, fromId, fromName, subject, text
+        case dateSent, dateSentOffset, dateReceived, dateReceivedOffset, sortTime, isComplete
+    }
+
+    package init(
+        id: Int64? = nil,
+        sessionId: Int64? = nil,
+        simId: Int64? = nil,
+        messageClass: String,
+        folder: String,
+        status: String,
+        kind: String = "normal",
+        direction: String,
+        replyTo: String? = nil,
+        fromId: String,
+        fromName: String? = nil,
+        subject: String? = nil,
+        text: String? = nil,
+        dateSent: Double? = nil,
+        dateSentOffset: Int? = nil,
+        dateReceived: Double? = nil,
+        dateReceivedOffset: Int? = nil,
+        sortTime: Double,
+        isComplete: Bool = true
+    ) {
+        self.id = id
+        self.sessionId = sessionId
+        self.simId = simId
+        self.messageClass = messageClass
+        self.folder = folder
+        self.status = status
+        self.kind = kind
+        self.direction = direction
+        self.replyTo = replyTo
+        self.fromId = fromId
+        self.fromName = fromName
+        self.subject = subject
+        self.text = text
+        self.dateSent = dateSent
+        self.dateSentOffset = dateSentOffset
+        self.dateReceived = dateReceived
+        self.dateReceivedOffset = dateReceivedOffset
+        self.sortTime = sortTime
+        self.isComplete = isComplete
+    }
+
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A recipient row (`messageRecipient` or `sessionRecipient`), without its owner key.
+package struct PeerRow: Codable, Sendable, Hashable {
+    /// `to`, `cc` or `bcc`.
+    package var role: String
+    package var peerId: String
+    package var name: String?
+
+    package init(role: String, peerId: String, name: String?) {
+        self.role = role
+        self.peerId = peerId
+        self.name = name
+    }
+}
+
+/// An attachment row, without its owner key.
+package struct AttachmentRow: Codable, Sendable, Hashable {
+    package var uri: String
+    package var size: Int64?
+    package var mimeType: String?
+
+    package init(uri: String, size: Int64?, mimeType: String?) {
+        self.uri = uri
+        self.size = size
+        self.mimeType = mimeType
+    }
+}
+
+/// A row of `session`.
+package struct SessionRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "session"
+    package var id: Int64?
+    package var sessionClass: String
+    package var subject: String?
+    package var status: String
+    package var contentTypes: String?
+    package var isIncoming: Bool
+    package var creatorId: String
+    package var creatorName: String?
+    package var peerKey: String
+    package var dateStarted: Double
+    package var dateStartedOffset: Int
+    package var dateLastMessage: Double?
+    package var dateEnded: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case sessionClass = "class"
+        case subject, status, contentTypes, isIncoming, creatorId, creatorName, peerKey
+        case dateStarted, dateStartedOffset, dateLastMessage, dateEnded
+    }
+
+    package init(
+        id: Int64? = nil,
+        sessionClass: String,
+        subject: String?,
+        status: String,
+        contentTypes: String?,
+        isIncoming: Bool,
+        creatorId: String,
+        creatorName: String?,
+        peerKey: String,
+        dateStarted: Double,
+        dateStartedOffset: Int,
+        dateLastMessage: Double? = nil,
+        dateEnded: Double? = nil
+    ) {
+        self.id = id
+        self.sessionClass = sessionClass
+        self.subject = subject
+        self.status = status
+        self.contentTypes = contentTypes
+        self.isIncoming = isIncoming
+        self.creatorId = creatorId
+        self.creatorName = creatorName
+        self.peerKey = peerKey
+        self.dateStarted = dateStarted
+        self.dateStartedOffset = dateStartedOffset
+        self.dateLastMessage = dateLastMessage
+        self.dateEnded = dateEnded
+    }
+
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A row of `sessionEvent`.
+package struct SessionEventRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "sessionEvent"
+    package var seq: Int64?
+    package var sessionId: Int64
+    package var kind: String
+    package var argument: String?
+    package var at: Double
+
+    package init(seq: Int64? = nil, sessionId: Int64, kind: String, argument: String?, at: Double) {
+        self.seq = seq
+        self.sessionId = sessionId
+        self.kind = kind
+        self.argument = argument
+        self.at = at
+    }
+
+    package mutating func didInsert(_ inserted: InsertionSuccess) { seq = inserted.rowID }
+}
+
+/// A row of `receivedPart`.
+package struct ReceivedPartRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "receivedPart"
+    package var id: Int64?
+    package var simId: Int64
+    package var messageId: Int64?
+    /// `pending` (waits for the rest of its message), `assembled`, `statusReport`, `undecodable`, `ignored`.
+    package var state: String
+    package var contentHash: String
+    package var pdu: Data
+    /// `cmt`, `cds` or `store`.
+    package var source: String
+    package var receivedAt: Double
+    package var originator: String?
+    package var concatRef: Int?
+    package var concatTotal: Int?
+    package var concatSeq: Int?
+    package var partText: String?
+
+    package init(
+        id: Int64? = nil,
+        simId: Int64,
+        messageId: Int64? = nil,
+        state: String,
+        contentHash: String,
+        pdu: Data,
+        source: String,
+        receivedAt: Double,
+        originator: String? = nil,
+        concatRef: Int? = nil,
+        concatTotal: Int? = nil,
+        concatSeq: Int? = nil,
+        partText: String? = nil
+    ) {
+        self.id = id
+        self.simId = simId
+        self.messageId = messageId
+        self.state = state
+        self.contentHash = contentHash
+        self.pdu = pdu
+        self.source = source
+        self.receivedAt = receivedAt
+        self.originator = originator
+        self.concatRef = concatRef
+        self.concatTotal = concatTotal
+        self.concatSeq = concatSeq
+        self.partText = partText
+    }
+
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A row of `outbox`.
+package struct OutboxRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "outbox"
+    package var messageId: Int64
+    /// `queued`, `sending`, `sent`, `failed`, `cancelled`.
+    package var state: String
+    package var attempts: Int
+    package var nextAttemptAt: Double
+    package var lastErrorCode: Int?
+    package var lastError: String?
+    package var isPermanentError: Bool
+    package var requestStatusReport: Bool
+    package var createdAt: Double
+    package var sentAt: Double?
+
+    package init(
+        messageId: Int64,
+        state: String,
+        attempts: Int = 0,
+        nextAttemptAt: Double,
+        lastErrorCode: Int? = nil,
+        lastError: String? = nil,
+        isPermanentError: Bool = false,
+        requestStatusReport: Bool,
+        createdAt: Double,
+        sentAt: Double? = nil
+    ) {
+        self.messageId = messageId
+        self.state = state
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastErrorCode = lastErrorCode
+        self.lastError = lastError
+        self.isPermanentError = isPermanentError
+        self.requestStatusReport = requestStatusReport
+        self.createdAt = createdAt
+        self.sentAt = sentAt
+    }
+}
+
+/// A row of `outboxPart`.
+package struct OutboxPartRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "outboxPart"
+    package var messageId: Int64
+    package var recipientIndex: Int
+    package var seq: Int
+    package var total: Int
+    package var recipient: String
+    package var pdu: Data
+    package var tpduLength: Int
+    /// `notSent`, `submitting` (AT+CMGS in flight), `accepted`, `pending`, `delivered`, `failed`.
+    package var state: String
+    package var mr: Int?
+    package var submittedAt: Double?
+    package var statusCode: Int?
+    package var statusTime: Double?
+    package var statusTimeOffset: Int?
+
+    package init(
+        messageId: Int64,
+        recipientIndex: Int,
+        seq: Int,
+        total: Int,
+        recipient: String,
+        pdu: Data,
+        tpduLength: Int,
+        state: String = "notSent",
+        mr: Int? = nil,
+        submittedAt: Double? = nil,
+        statusCode: Int? = nil,
+        statusTime: Double? = nil,
+        statusTimeOffset: Int? = nil
+    ) {
+        self.messageId = messageId
+        self.recipientIndex = recipientIndex
+        self.seq = seq
+        self.total = total
+        self.recipient = recipient
+        self.pdu = pdu
+        self.tpduLength = tpduLength
+        self.state = state
+        self.mr = mr
+        self.submittedAt = submittedAt
+        self.statusCode = statusCode
+        self.statusTime = statusTime
+        self.statusTimeOffset = statusTimeOffset
+    }
+}
+
+/// A row of `fileTransfer`.
+package struct FileTransferRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "fileTransfer"
+    package var sessionId: Int64
+    package var position: Int
+    package var fileType: String
+    package var fileSize: Int64
+    package var fileLink: String
+    /// Seconds between progress events; `nil` for a single completion event.
+    package var progressInterval: Int?
+    /// `queued`, `running`, `completed`, `failed`, `cancelled`.
+    package var state: String
+    package var bytes: Int64
+    package var messageId: Int64?
+
+    package init(
+        sessionId: Int64,
+        position: Int,
+        fileType: String,
+        fileSize: Int64,
+        fileLink: String,
+        progressInterval: Int?,
+        state: String,
+        bytes: Int64 = 0,
+        messageId: Int64? = nil
+    ) {
+        self.sessionId = sessionId
+        self.position = position
+        self.fileType = fileType
+        self.fileSize = fileSize
+        self.fileLink = fileLink
+        self.progressInterval = progressInterval
+        self.state = state
+        self.bytes = bytes
+        self.messageId = messageId
+    }
+}

@@ -1,0 +1,294 @@
+import Foundation
+import Logging
+import MessageStore
+import Modem
+
+/// Counters and state of the mirror of the modem store (reported for the SIM-full case and diagnosis).
+public struct MirrorStatus: Hashable, Sendable {
+    /// Storage counters (+CPMS) at the last pass.
+    public var storages: [StorageStatus]
+    /// When the last complete pass ended.
+    public var lastPass: Date?
+    /// Why the last pass failed, if it did (e.g. the modem was unplugged).
+    public var lastError: String?
+    /// Parts imported since the service started (new ones only).
+    public var importedParts: Int
+    /// Parts seen again and recognised (by +CMT and from storage).
+    public var duplicateParts: Int
+    /// Messages deleted from the modem after their import committed (policy `move`).
+    public var deletedFromModem: Int
+    /// Segments waiting for the rest of their message.
+    public var pendingSegments: Int
+
+    public init(
+        storages: [StorageStatus] = [],
+        lastPass: Date? = nil,
+        lastError: String? = nil,
+        importedParts: Int = 0,
+        duplicateParts: Int = 0,
+        deletedFromModem: Int = 0,
+        pendingSegments: Int = 0
+    ) {
+        self.storages = storages
+        self.lastPass = lastPass
+        self.lastError = lastError
+        self.importedParts = importedParts
+        self.duplicateParts = duplicateParts
+        self.deletedFromModem = deletedFromModem
+        self.pendingSegments = pendingSegments
+    }
+}
+
+// MARK: - The mirror of the modem store (issue 7 "Mirror of the modem store")
+//
+// Passes run on start, on every +CMTI/+CDSI, on storage-full and restart events, and on a slow timer. A pass lists
+// every storage and imports what is new; +CMT/+CDS deliveries are imported as they come. Import is idempotent (the
+// store deduplicates by SIM and TPDU), so a part seen both ways, or again after a crash, is stored once.
+//
+// Order, always: persist (the import transaction commits) → acknowledge (+CNMA) → delete (+CMGD). A crash before
+// the commit loses nothing (the modem or the network still has the message); a crash between commit and delete
+// gives no duplicate (the next pass finds the part already imported and only deletes it).
+
+extension MessagingService {
+    /// The mirror's counters.
+    public func mirrorStatus() async throws -> MirrorStatus {
+        var status = mirror
+        status.pendingSegments = try await store.pendingSegmentCount()
+        return status
+    }
+
+    /// Asks for a mirror pass now (as a +CMTI would). Returns at once.
+    public nonisolated func requestMirrorPass() { mirrorSignal.fire() }
+
+    func runMirror(modem: any Modem) async throws {
+        // One subscription for the service's lifetime: the driver keeps it across reopen after an unplug.
+        let events = modem.events()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in events {
+                    try Task.checkCancellation()
+                    await self.handle(event, modem: modem)
+                }
+            }
+            group.addTask { try await self.runPasses(modem: modem) }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Passes on start, on request and on the slow timer; after a failure, retries sooner.
+    func runPasses(modem: any Modem) async throws {
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                try await mirrorPass(modem: modem)
+                failures = 0
+            } catch is CancellationError {
+                return
+            } catch {
+                failures += 1
+                mirror.lastError = "\(error)"
+                logger.warning("mirror pass failed", metadata: ["error": "\(error)", "mirror.failures": "\(failures)"])
+                // The SIM may have changed while the modem was away.
+                simID = nil
+            }
+            try await flushStaleSegments()
+            let delay = failures == 0 ? configuration.mirrorInterval : Self.mirrorRetryDelay(failures: failures)
+            await Self.wait(for: mirrorSignal, until: clock.uptime + delay, clock: clock)
+        }
+    }
+
+    /// Stored messages imported per transaction during a pass.
+    static let importChunkSize = 100
+
+    /// 1 s, 2 s, 4 s … up to the slow timer's interval.
+    static func mirrorRetryDelay(failures: Int) -> Duration {
+        .seconds(1 << min(max(0, failures - 1), 6))
+    }
+
+    /// Reads the modem's identity and the SIM's row (the mirror is keyed by ICCID/IMSI).
+    func refreshIdentity(modem: any Modem) async throws -> Int64 {
+        let identity = try await modem.identity()
+        let id = try await store.simID(
+            iccid: identity.iccid,
+            imsi: identity.imsi,
+            msisdn: identity.msisdn,
+            now: clock.wallNow.timeIntervalSince1970
+        )
+        if simID != id, simID != nil {
+            logger.notice("SIM changed", metadata: ["sim.row": "\(id)"])
+        }
+        modemIdentity = identity
+        simID = id
+        return id
+    }
+
+    /// One pass over every storage of the modem.
+    func mirrorPass(modem: any Modem) async throws {
+        let sim = try await refreshIdentity(modem: modem)
+        let storages = try await modem.storageStatus()
+        mirror.storages = storages
+        // Storages the modem named in +CMTI/+CDSI (e.g. SR for status reports) are listed even when +CPMS? does not
+        // report them.
+        for storage in Self.storagesToList(storages.map(\.storage) + announcedStorages.sorted { $0.rawValue < $1.rawValue }) {
+            try Task.checkCancellation()
+            let listed = try await modem.listMessages(in: storage)
+            var kept: [(index: Int, contentHash: String, partId: Int64?)] = []
+            var batch: [(stored: StoredMessage, part: IncomingPart)] = []
+            let now = clock.wallNow
+            for stored in listed {
+                let kind = Self.kind(of: stored.status)
+                let part = IncomingDecoder.decode(
+                    pdu: stored.pdu,
+                    storedStatus: kind,
+                    source: "store",
+                    simId: sim,
+                    ownNumber: ownNumber ?? "",
+                    receivedAt: now,
+                    importStoredSent: configuration.importStoredSent
+                )
+                if kind == .storedUnsent {
+                    // Another UI's draft: left alone, not imported, not deleted (§10, I-30).
+                    kept.append((stored.index, part.contentHash, nil))
+                } else {
+                    batch.append((stored, part))
+                }
+            }
+            // Persist a chunk in one transaction, then delete that chunk from the modem (persist → delete).
+            var start = 0
+            while start < batch.count {
+                try Task.checkCancellation()
+                let chunk = batch[start..<min(start + Self.importChunkSize, batch.count)]
+                start += Self.importChunkSize
+                let outcomes = try await store.importParts(chunk.map(\.part))
+                for (entry, outcome) in zip(chunk, outcomes) {
+                    noteImport(outcome)
+                    if configuration.mirrorPolicy == .move {
+                        do {
+                            try await modem.deleteMessage(at: entry.stored.index, in: storage)
+                            mirror.deletedFromModem += 1
+                            continue
+                        } catch {
+                            // The part is safely stored; the next pass deletes it (recognised as a duplicate).
+                            logger.warning(
+                                "could not delete an imported message from the modem",
+                                metadata: [
+                                    "modem.storage": "\(storage)", "modem.index": "\(entry.stored.index)",
+                                    "error": "\(error)",
+                                ]
+                            )
+                        }
+                    }
+                    kept.append((entry.stored.index, entry.part.contentHash, outcome.partId))
+                }
+            }
+            try await store.recordSlots(
+                simId: sim,
+                storage: storage.rawValue,
+                slots: kept,
+                now: clock.wallNow.timeIntervalSince1970
+            )
+        }
+        if configuration.mirrorPolicy == .move, storages.contains(where: \.isFull) {
+            // Re-read the counters so that the reported state shows the space just freed.
+            mirror.storages = (try? await modem.storageStatus()) ?? storages
+        }
+        mirror.lastPass = clock.wallNow
+        mirror.lastError = nil
+    }
+
+    /// Storages to list: each physical storage once (MT is SM+ME combined; BM holds cell broadcasts, which are
+    /// not messages of this service).
+    static func storagesToList(_ storages: [MessageStorage]) -> [MessageStorage] {
+        var seen: [MessageStorage] = []
+        for storage in storages where storage != .broadcast && !seen.contains(storage) { seen.append(storage) }
+        if seen.contains(.sim) || seen.contains(.phone) { seen.removeAll { $0 == .combined } }
+        return seen
+    }
+
+    static func kind(of status: StoredMessageStatus) -> StoredMessageStatusKind {
+        switch status {
+        case .receivedUnread: .receivedUnread
+        case .receivedRead: .receivedRead
+        case .storedUnsent: .storedUnsent
+        case .storedSent: .storedSent
+        }
+    }
+
+    /// A modem event: a direct delivery is imported then acknowledged; anything that means "storage changed"
+    /// triggers a pass.
+    func handle(_ event: ModemEvent, modem: any Modem) async {
+        switch event {
+        case .messageDelivered(let pdu, let token), .statusReportDelivered(let pdu, let token):
+            let isReport: Bool
+            if case .statusReportDelivered = event { isReport = true } else { isReport = false }
+            do {
+                let sim = try await currentSIM(modem: modem)
+                let part = IncomingDecoder.decode(
+                    pdu: pdu,
+                    storedStatus: nil,
+                    source: isReport ? "cds" : "cmt",
+                    simId: sim,
+                    ownNumber: ownNumber ?? "",
+                    receivedAt: clock.wallNow,
+                    importStoredSent: false
+                )
+                noteImport(try await store.importPart(part))
+            } catch {
+                // Not stored, so not acknowledged: the network delivers it again (TS 27.005 §3.4.4).
+                logger.warning("could not store a delivered message", metadata: ["error": "\(error)"])
+                return
+            }
+            do {
+                try await modem.acknowledge(token)
+            } catch {
+                // Stored already; a redelivery is recognised as a duplicate.
+                logger.info("acknowledgement failed", metadata: ["error": "\(error)"])
+            }
+        case .messageStored(let storage, _):
+            announcedStorages.insert(storage)
+            mirrorSignal.fire()
+        case .storageFull, .storageAvailable:
+            mirrorSignal.fire()
+        case .restarted:
+            simID = nil
+            mirrorSignal.fire()
+        case .disconnected(let reason):
+            simID = nil
+            mirror.lastError = "modem disconnected: \(reason)"
+            logger.notice("modem disconnected", metadata: ["reason": "\(reason)"])
+        case .registrationChanged, .unrecognized:
+            break
+        }
+    }
+
+    func currentSIM(modem: any Modem) async throws -> Int64 {
+        if let simID { return simID }
+        return try await refreshIdentity(modem: modem)
+    }
+
+    func noteImport(_ outcome: ImportOutcome) {
+        switch outcome {
+        case .duplicate:
+            mirror.duplicateParts += 1
+        case .created(_, _, let isNewUnread, _):
+            mirror.importedParts += 1
+            if isNewUnread { hub.newMessagesDidChange() }
+        case .pending, .merged, .statusReport, .notImported:
+            mirror.importedParts += 1
+        }
+    }
+
+    /// Shows groups of segments that waited longer than the reassembly timeout (late parts merge later).
+    func flushStaleSegments() async throws {
+        let now = clock.wallNow
+        let created = try await store.flushStaleSegments(
+            olderThan: now.timeIntervalSince1970 - configuration.reassemblyTimeout.timeInterval,
+            ownNumber: ownNumber ?? "",
+            routingClasses: [SessionClass.sms.rawValue, SessionClass.mixed.rawValue],
+            now: now.timeIntervalSince1970,
+            offset: TimeZone.current.secondsFromGMT(for: now)
+        )
+        if !created.isEmpty { hub.newMessagesDidChange() }
+    }
+}

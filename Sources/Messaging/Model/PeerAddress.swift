@@ -1,0 +1,42 @@
+import Foundation
+
+/// Normalisation of peer addresses, so that the same number typed differently is stored, searched and routed the
+/// same way (messaging-v2.md §7.1: accept `tel:` URIs and visual separators on input).
+enum PeerAddress {
+    /// Longest address an SMS can carry: 20 digits (TS 23.040 §9.1.2.5, 10 octets of semi-octets).
+    static let maximumDigits = 20
+    /// Longest alphanumeric sender ID: 11 characters (TS 23.040 §9.1.2.5, 7-bit packed in 10 octets).
+    static let maximumAlphanumericLength = 11
+    /// Longest address text accepted at all (bounded before any processing).
+    static let maximumInputLength = 256
+
+    /// Strips a `tel:` scheme (and its parameters) and visual separators from a phone number; leaves anything
+    /// that is not a phone number (an alphanumeric sender ID, an e-mail address) unchanged apart from trimming.
+    static func normalize(_ raw: String) -> String {
+        var text = Substring(raw.trimmingCharacters(in: .whitespaces))
+        if text.lowercased().hasPrefix("tel:") {
+            text = text.dropFirst(4)
+            if let semicolon = text.firstIndex(of: ";") { text = text[..<semicolon] }
+        }
+        let separators: Set<Character> = ["-", ".", " ", "(", ")"]
+        let stripped = text.filter { !separators.contains($0) }
+        let isPhoneNumber =
+            !stripped.isEmpty
+            && stripped.enumerated().allSatisfy { index, character in
+                character.isASCII && (character.isNumber || (index == 0 && character == "+"))
+            }
+        return isPhoneNumber ? stripped : String(text)
+    }
+
+    /// True for a number an SMS can be sent to: optional `+` and 1…20 digits.
+    static func isDialable(_ normalized: String) -> Bool {
+        let digits = normalized.hasPrefix("+") ? normalized.dropFirst() : Substring(normalized)
+        return !digits.isEmpty && digits.count <= maximumDigits
+            && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// The conversation key of a set of peers: the sorted, normalised, de-duplicated addresses.
+    static func conversationKey(_ peers: [Peer]) -> String {
+        Set(peers.map { normalize($0.id) }).sorted().joined(separator: ",")
+    }
+}

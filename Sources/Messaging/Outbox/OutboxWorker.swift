@@ -1,0 +1,197 @@
+import Foundation
+import Logging
+import MessageStore
+import Modem
+import SMSCodec
+
+// MARK: - The outbox worker (issue 7 "Sending")
+//
+// Crash semantics: AT-LEAST-ONCE. Before each AT+CMGS the part is committed as `submitting`; when the modem answers
+// `+CMGS: <mr>` the part is committed as `accepted` with its TP-MR. If the process dies between the two commits, the
+// service cannot know whether the service centre took the segment, so at the next start every `submitting` part is
+// sent again (`recoverInterruptedSends`). The recipient may then get that one segment twice — a duplicate segment
+// of a concatenated message carries the same concatenation reference and sequence number, which most handsets
+// discard on reassembly; a single-part message arrives twice. A message is never lost: the choice is deliberate,
+// because a lost SMS cannot be noticed by the sender while a duplicate can. Parts already `accepted` are never
+// resent.
+
+extension MessagingService {
+    /// Messages attempted in one round of the worker before it looks for newly due ones again.
+    static let outboxBatchSize = 16
+
+    func runOutbox(modem: any Modem) async throws {
+        let recovered = try await store.recoverInterruptedSends(now: clock.wallNow.timeIntervalSince1970)
+        if recovered > 0 {
+            logger.notice("resending messages that were in flight at the last stop", metadata: ["outbox.count": "\(recovered)"])
+        }
+        while !Task.isCancelled {
+            let due = try await store.dueOutbox(now: clock.wallNow.timeIntervalSince1970, limit: Self.outboxBatchSize)
+            for entry in due {
+                try Task.checkCancellation()
+                try await attemptSend(messageId: entry.messageId, modem: modem)
+            }
+            if due.count == Self.outboxBatchSize { continue }
+            var deadline: Duration?
+            if let next = try await store.nextOutboxAttempt() {
+                let wait = max(0, next - clock.wallNow.timeIntervalSince1970)
+                deadline = clock.uptime + .milliseconds(Int64(wait * 1000) + 1)
+            }
+            await Self.wait(for: outboxSignal, until: deadline, clock: clock)
+        }
+    }
+
+    /// One attempt at one message: encode its parts once, send every part not yet accepted, then move it to Sent.
+    func attemptSend(messageId: Int64, modem: any Modem) async throws {
+        guard let (detail, outbox) = try await store.beginAttempt(messageId: messageId) else { return }
+        let text = detail.message.text ?? ""
+        let recipients = detail.recipients.filter { $0.role == "to" }.map(\.peerId)
+        let requestReport = outbox.requestStatusReport
+        let parts: [OutboxPartRecord]
+        do {
+            parts = try await store.preparePartsIfNeeded(messageId: messageId) { allocateReference in
+                var records: [OutboxPartRecord] = []
+                for (recipientIndex, recipient) in recipients.enumerated() {
+                    // TS 23.040 §9.2.3.24.1: the reference is constant across the segments of one message and
+                    // should differ between messages to the same destination; 8-bit references wrap at 256.
+                    let reference = try allocateReference(recipient, 256)
+                    var options = SMSEncodingOptions()
+                    options.concatenationReference = UInt16(reference)
+                    options.statusReportRequest = requestReport
+                    let encoded = try SMSEncoder.encode(text: text, to: recipient, options: options)
+                    for (index, part) in encoded.parts.enumerated() {
+                        records.append(
+                            OutboxPartRecord(
+                                messageId: messageId,
+                                recipientIndex: recipientIndex,
+                                seq: index + 1,
+                                total: encoded.parts.count,
+                                recipient: recipient,
+                                pdu: Data(part.bytes),
+                                tpduLength: part.tpduLength
+                            )
+                        )
+                    }
+                }
+                return records
+            }
+        } catch {
+            // SendMessage validated the message, so this is a message the codec cannot encode at all.
+            try await store.recordSendFailure(
+                messageId: messageId,
+                code: nil,
+                reason: "cannot encode: \(error)",
+                isPermanent: true,
+                nextAttemptAt: nil
+            )
+            return
+        }
+        for part in parts where part.state == "notSent" || part.state == "submitting" {
+            try Task.checkCancellation()
+            let now = clock.wallNow.timeIntervalSince1970
+            try await store.markPartSubmitting(
+                messageId: messageId,
+                recipientIndex: part.recipientIndex,
+                seq: part.seq,
+                now: now
+            )
+            do {
+                let references = try await modem.send([OutgoingPDU(pdu: Array(part.pdu), tpduLength: part.tpduLength)])
+                guard let reference = references.first else {
+                    throw SendError(failure: SendFailure(cmsError: nil, reason: "no message reference", isPermanent: false))
+                }
+                try await store.markPartAccepted(
+                    messageId: messageId,
+                    recipientIndex: part.recipientIndex,
+                    seq: part.seq,
+                    mr: Int(reference),
+                    now: clock.wallNow.timeIntervalSince1970
+                )
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                let failure = (error as? SendError)?.failure ?? Self.classify(error)
+                try await recordFailure(messageId: messageId, attempts: outbox.attempts, failure: failure)
+                return
+            }
+        }
+        let now = clock.wallNow
+        try await store.finishSent(
+            messageId: messageId,
+            now: now.timeIntervalSince1970,
+            offset: TimeZone.current.secondsFromGMT(for: now)
+        )
+        logger.debug("message sent", metadata: ["message.id": "\(messageId)", "message.parts": "\(parts.count)"])
+    }
+
+    /// Back-off after a temporary failure (`initial · 2^(attempts−1)`, capped); failed for good after a permanent
+    /// one or the last allowed attempt.
+    func recordFailure(messageId: Int64, attempts: Int, failure: SendFailure) async throws {
+        var nextAttempt: Double?
+        // The attempt limit counts refusals by the network (+CMS ERROR). A modem that is unplugged, restarting or
+        // silent is retried for as long as it takes (at the capped interval): the message stays in Outgoing until
+        // it is sent (§5.6), and an outage must not turn every queued message into a failure.
+        let withinLimit = failure.cmsError == nil || attempts < configuration.maximumSendAttempts
+        if !failure.isPermanent, withinLimit {
+            let delay = Self.retryDelay(
+                attempts: attempts,
+                initial: configuration.initialRetryDelay,
+                maximum: configuration.maximumRetryDelay
+            )
+            nextAttempt = clock.wallNow.timeIntervalSince1970 + delay.timeInterval
+        }
+        try await store.recordSendFailure(
+            messageId: messageId,
+            code: failure.cmsError,
+            reason: failure.reason,
+            isPermanent: failure.isPermanent,
+            nextAttemptAt: nextAttempt
+        )
+        logger.info(
+            nextAttempt == nil ? "message failed" : "send attempt failed, will retry",
+            metadata: [
+                "message.id": "\(messageId)", "outbox.attempts": "\(attempts)",
+                "sms.cms": "\(failure.cmsError.map(String.init) ?? "-")",
+            ]
+        )
+    }
+
+    static func retryDelay(attempts: Int, initial: Duration, maximum: Duration) -> Duration {
+        let exponent = min(max(0, attempts - 1), 30)
+        let delay = initial * (1 << exponent)
+        return min(delay, maximum)
+    }
+
+    /// Permanent `+CMS ERROR` codes: RP-causes that name the destination or the message (TS 24.011 §8.2.5.4 and
+    /// Table 8.4: unassigned number, barred, transfer rejected, unidentified/unknown subscriber, facility not
+    /// subscribed, invalid message), TP-FCS values about the message itself (TS 23.040 §9.2.3.22, except
+    /// SC busy and SC system failure), and invalid PDU/text parameters (TS 27.005 §3.2.5). Everything else —
+    /// congestion, temporary failure, no network, timeouts, ME failure — is retried.
+    static let permanentCMSErrors: Set<Int> = {
+        var codes: Set<Int> = [1, 8, 10, 21, 28, 29, 30, 38, 50, 69, 81, 95, 96, 97, 98, 99, 111, 127, 304, 305]
+        for code in 128...255 where ![192, 194, 208, 209, 210, 211, 212, 213, 255].contains(code) { codes.insert(code) }
+        return codes
+    }()
+
+    static func classify(_ error: any Error) -> SendFailure {
+        let atError = (error as? ModemError)?.underlying ?? (error as? ATError)
+        if let atError {
+            if case .result(.cmsError(let cms)) = atError.code {
+                return SendFailure(
+                    cmsError: cms.rawValue,
+                    reason: "\(cms)",
+                    isPermanent: permanentCMSErrors.contains(cms.rawValue)
+                )
+            }
+            return SendFailure(cmsError: nil, reason: "\(atError.code)", isPermanent: false)
+        }
+        if let modemError = error as? ModemError {
+            return SendFailure(cmsError: nil, reason: "\(modemError.code)", isPermanent: false)
+        }
+        return SendFailure(cmsError: nil, reason: "\(error)", isPermanent: false)
+    }
+}
+
+/// A failure the worker decided itself.
+struct SendError: Error {
+    var failure: SendFailure
+}

@@ -1,0 +1,215 @@
+import Foundation
+import MessageStore
+import Modem
+
+// MARK: - Page-mode actions (messaging-v2.md §5.1–§5.7)
+
+extension MessagingService {
+    /// GetTelephonyIdentity (§5.1): the device's identity as a TEL URI, `tel:+<MSISDN>`.
+    ///
+    /// The number comes from ``MessagingConfiguration/ownNumber`` or from the SIM (+CNUM) once the mirror has read
+    /// the modem's identity.
+    /// - Throws: 606 when the policy refuses the caller; 714 while no number is known.
+    public func getTelephonyIdentity(caller: Caller = .local) async throws -> String {
+        try authorize(.getTelephonyIdentity, caller)
+        guard let number = ownNumber else {
+            throw MessagingError(.identityDoesNotExist, "no MSISDN from the SIM and none configured")
+        }
+        return "tel:" + number
+    }
+
+    /// GetMessagingCapabilities (§5.2): classes, session classes and folders (§10 "Capabilities").
+    /// - Throws: 606 when the policy refuses the caller (600–699 are this action's codes).
+    public func getMessagingCapabilities(caller: Caller = .local) async throws -> MessagingCapabilities {
+        try authorize(.getMessagingCapabilities, caller)
+        return capabilities
+    }
+
+    /// GetNewMessages (§5.3): every unread received message, oldest first (I-1), with overviews when the policy lets
+    /// this caller read them (I-28). Changes nothing.
+    /// - Throws: 606.
+    public func getNewMessages(caller: Caller = .local) async throws -> NewMessagesValue {
+        try authorize(.getNewMessages, caller)
+        return try await newMessagesValue(includeOverview: configuration.accessPolicy.mayReadOverviews(caller))
+    }
+
+    /// SearchMessages (§5.4) with its four wire arguments; `""` (or `ANY`, I-6) means "any".
+    ///
+    /// Returns the matching messages oldest first, in search form: no `text`, no `attachments` (I-12).
+    /// - Throws: 606; 702 for a class not in the capabilities; 707 for an unknown folder; 705 for an unknown status;
+    ///   706 for a session that does not exist.
+    public func searchMessages(
+        messageClass: String,
+        folder: String,
+        status: String,
+        sessionID: String,
+        caller: Caller = .local
+    ) async throws -> [Message] {
+        try authorize(.searchMessages, caller)
+        var query = MessageQuery()
+        if let value = Self.filterValue(messageClass) {
+            let requested = MessageClass(rawValue: value)
+            guard capabilities.messageClasses.contains(requested) else {
+                throw MessagingError(.invalidMessageClass, "class not supported")
+            }
+            query.messageClass = requested
+        }
+        if let value = Self.filterValue(folder) {
+            guard let requested = MessageFolder(rawValue: value), capabilities.folders.contains(requested) else {
+                throw MessagingError(.invalidFolder, "unknown folder")
+            }
+            query.folder = requested
+        }
+        if let value = Self.filterValue(status) {
+            guard let requested = MessageReadStatus(rawValue: value) else {
+                throw MessagingError(.invalidMessageStatus, "unknown status")
+            }
+            query.status = requested
+        }
+        if !sessionID.isEmpty { query.sessionID = sessionID }
+        return try await searchMessages(query, caller: caller)
+    }
+
+    /// A typed search: the SearchMessages criteria plus peer, time and text filters, all as indexed SQL.
+    /// - Throws: 606; 706 when `sessionID` names no session.
+    public func searchMessages(_ query: MessageQuery, caller: Caller = .local) async throws -> [Message] {
+        try authorize(.searchMessages, caller)
+        var storeQuery = StoreQuery(
+            messageClass: query.messageClass?.rawValue,
+            folder: query.folder?.rawValue,
+            status: query.status?.rawValue,
+            peer: query.peer.map(PeerAddress.normalize),
+            since: query.since?.timeIntervalSince1970,
+            until: query.until?.timeIntervalSince1970,
+            text: query.text,
+            limit: query.limit
+        )
+        if let sessionID = query.sessionID {
+            guard let rowID = StoredID.decode(sessionID), try await store.session(id: rowID) != nil else {
+                throw MessagingError(.invalidSessionID, "no such session")
+            }
+            storeQuery.sessionId = rowID
+        }
+        let summaries = try await store.search(storeQuery)
+        return summaries.map {
+            makeMessage(
+                record: $0.message,
+                recipients: $0.recipients,
+                attachments: [],
+                outbox: nil,
+                parts: [],
+                includeContent: false
+            )
+        }
+    }
+
+    /// ReadMessage (§5.5): every detail of a message, in any folder. An Unread message becomes Read — except in
+    /// Outgoing, where Unread means "not yet sent" (I-13). The result shows the status after the read.
+    /// - Throws: 606; 701 when the ID is malformed or names no message (or names it with the wrong session).
+    public func readMessage(id: String, caller: Caller = .local) async throws -> Message {
+        try authorize(.readMessage, caller)
+        guard let rowID = Self.messageRowID(id) else { throw MessagingError(.invalidMessageID, "malformed ID") }
+        guard let outcome = try await store.readMessage(id: rowID),
+            MessageID(record: outcome.detail.message).description == id
+        else {
+            throw MessagingError(.invalidMessageID, "no such message")
+        }
+        if outcome.becameRead { hub.newMessagesDidChange() }
+        let detail = outcome.detail
+        return makeMessage(
+            record: detail.message,
+            recipients: detail.recipients,
+            attachments: detail.attachments,
+            outbox: detail.outbox,
+            parts: detail.outboxParts,
+            includeContent: true
+        )
+    }
+
+    /// DeleteMessage (§5.7): moves the message to Deleted; a message already in Deleted is removed for good (its
+    /// ID is never reused, I-29). The status does not change. Deleting an Outgoing message that has not been handed
+    /// to the network cancels it.
+    /// - Throws: 606; 701 when the ID is malformed or names no message.
+    public func deleteMessage(id: String, caller: Caller = .local) async throws {
+        try authorize(.deleteMessage, caller)
+        guard let rowID = Self.messageRowID(id),
+            let detail = try await store.message(id: rowID),
+            MessageID(record: detail.message).description == id
+        else {
+            throw MessagingError(.invalidMessageID, "no such message")
+        }
+        switch try await store.deleteMessage(id: rowID) {
+        case .notFound: throw MessagingError(.invalidMessageID, "no such message")
+        case .movedToDeleted(let wasNew): if wasNew { hub.newMessagesDidChange() }
+        case .purged: break
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// `""` and `ANY` mean "any" in a filter argument (§5.0 common rules, I-6).
+    static func filterValue(_ wire: String) -> String? {
+        wire.isEmpty || wire == "ANY" ? nil : wire
+    }
+
+    /// The row id of a message ID string (`MessageID` or `SessionID.MessageID`), or `nil` when malformed.
+    static func messageRowID(_ text: String) -> Int64? {
+        guard let id = MessageID(text), let row = StoredID.decode(id.messageID) else { return nil }
+        if let session = id.sessionID, StoredID.decode(session) == nil { return nil }
+        return row
+    }
+
+    func authorize(_ action: MessagingAction, _ caller: Caller) throws {
+        guard configuration.accessPolicy.isAllowed(action, caller) else {
+            throw MessagingError(.notAuthorized, "refused by the access policy")
+        }
+    }
+
+    /// The classes, session classes and folders this device offers (messaging-v2.md §10 "Capabilities": SMS only,
+    /// without an MMSC; sessions as SMS conversations; all five folders).
+    var capabilities: MessagingCapabilities {
+        MessagingCapabilities(
+            messageClasses: [.sms],
+            sessionClasses: [.sms, .mixed],
+            folders: MessageFolder.allCases
+        )
+    }
+
+    /// The device's own number, E.164 with `+` when known.
+    var ownNumber: String? {
+        if let configured = configuration.ownNumber.nonEmpty { return Self.e164(PeerAddress.normalize(configured)) }
+        if let msisdn = (modemIdentity?.msisdn).nonEmpty { return Self.e164(PeerAddress.normalize(msisdn)) }
+        return nil
+    }
+
+    static func e164(_ number: String) -> String? {
+        guard PeerAddress.isDialable(number) else { return nil }
+        return number
+    }
+
+    /// The peer the device itself is, for `recipientFrom` of what it sends and `recipientTo` of what it receives.
+    var ownPeer: Peer { Peer(id: ownNumber ?? "", name: nil) }
+
+    /// NewMessages: Received ∧ Unread, oldest first (I-1); overview `<class> from <name or id>:<first characters>`.
+    func newMessagesValue(includeOverview: Bool) async throws -> NewMessagesValue {
+        let records = try await store.unreadReceived()
+        return NewMessagesValue(
+            entries: records.map { record in
+                NewMessageEntry(
+                    id: MessageID(record: record),
+                    overview: includeOverview ? Self.overview(of: record) : nil
+                )
+            }
+        )
+    }
+
+    /// Characters of text an overview shows before `...` (§7.3 Rec.: "first ~40 characters").
+    static let overviewTextLength = 40
+
+    static func overview(of record: MessageRecord) -> String {
+        let sender = record.fromName.nonEmpty ?? record.fromId
+        let body = record.text.nonEmpty ?? record.subject ?? ""
+        let shown = body.count > overviewTextLength ? String(body.prefix(overviewTextLength)) + "..." : body
+        return "\(record.messageClass) from \(sender):\(shown)"
+    }
+}

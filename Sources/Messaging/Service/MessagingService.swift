@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import MessageStore
+import Modem
+import ServiceLifecycle
+
+/// The Messaging:2 service, transport-neutral (DESIGN.md "Messaging"): one method per action of
+/// messaging-v2.md §5, domain types in and out, ``MessagingError`` with the spec's error code on failure.
+///
+/// It knows nothing of UPnP or XML: the binding parses the XML arguments into these types (and maps a fragment it
+/// cannot parse to the code the action's table gives: 703 for SendMessage, 704 for recipients lists, 402 for a
+/// FileInfoList), calls the method, and serialises the result.
+///
+/// Long-running work (the mirror of the modem store, the outbox worker, the event publisher) runs in ``run()``;
+/// put the service in a `ServiceGroup` after whatever owns the modem. The actions work without `run()` (against the
+/// store), but nothing is received, sent or evented until it runs.
+///
+/// ```swift
+/// let store = try MessageStore(path: "/var/lib/messagingd/messages.sqlite")
+/// let service = MessagingService(store: store, modem: modem, logger: logger)
+/// let group = ServiceGroup(configuration: .init(services: [.init(service: service)], logger: logger))
+/// ```
+public actor MessagingService: Service {
+    let store: MessageStore
+    let modem: (any Modem)?
+    let configuration: MessagingConfiguration
+    let clock: any MessagingClock
+    let logger: Logger
+    let hub: EventHub
+    /// Wakes the outbox worker (a message was queued).
+    let outboxSignal = WakeSignal()
+    /// Wakes the mirror (the modem reported something, or a test asks for a pass).
+    let mirrorSignal = WakeSignal()
+
+    /// The modem's identity, once the mirror has read it.
+    var modemIdentity: ModemIdentity?
+    /// The store's row of the SIM in the modem, once known (the mirror is keyed by it).
+    var simID: Int64?
+    /// The mirror's counters.
+    var mirror = MirrorStatus()
+    /// Storages the modem announced messages in (+CMTI/+CDSI), listed by every pass.
+    var announcedStorages: Set<MessageStorage> = []
+
+    /// Creates the service.
+    /// - Parameters:
+    ///   - store: the opened database (``MessageStore/MessageStore``); migrations ran when it was opened.
+    ///   - modem: the modem to mirror and send with; `nil` runs the actions on the store alone.
+    ///   - configuration: policies and limits.
+    ///   - clock: the time source; inject ``ManualMessagingClock`` in tests.
+    ///   - logger: where the service logs (no phone numbers or bodies above debug).
+    public init(
+        store: MessageStore,
+        modem: (any Modem)?,
+        configuration: MessagingConfiguration = MessagingConfiguration(),
+        clock: any MessagingClock = SystemMessagingClock(),
+        logger: Logger
+    ) {
+        self.store = store
+        self.modem = modem
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        self.hub = EventHub(bufferSize: configuration.eventSubscriberBuffer)
+    }
+
+    // MARK: - Events
+
+    /// A new subscription to the moderated publications of NewMessages and SessionUpdates (§4).
+    ///
+    /// Publications happen while ``run()`` runs. The stream is bounded by
+    /// ``MessagingConfiguration/eventSubscriberBuffer``; it finishes when the service stops.
+    public nonisolated func events() -> AsyncStream<MessagingEvent> { hub.subscribe() }
+
+    /// The current values of both evented variables, for the initial event after a SUBSCRIBE (SEQ 0, not
+    /// moderated). NewMessages is in its evented form (IDs only unless configured otherwise).
+    public func currentEventValues() async throws -> MessagingEvent {
+        MessagingEvent(
+            newMessages: try await newMessagesValue(includeOverview: configuration.eventsIncludeOverview),
+            sessionUpdates: try await lastSessionUpdates()
+        )
+    }
+
+    // MARK: - Lifecycle
+
+    /// Runs the mirror of the modem store, the outbox worker and the event publisher until cancelled or a graceful
+    /// shutdown; then finishes every ``events()`` subscription.
+    public func run() async throws {
+        try await runServices()
+    }
+}

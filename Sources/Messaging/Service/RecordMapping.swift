@@ -1,0 +1,145 @@
+import Foundation
+import MessageStore
+
+// Mapping between store records (strings and row ids) and the public domain types.
+
+extension MessageTimestamp {
+    init?(seconds: Double?, offset: Int?) {
+        guard let seconds else { return nil }
+        self.init(date: Date(timeIntervalSince1970: seconds), utcOffsetSeconds: offset ?? 0)
+    }
+}
+
+extension Peer {
+    init(_ row: PeerRow) { self.init(id: row.peerId, name: row.name) }
+}
+
+extension RecipientsList {
+    /// Builds the list from stored rows plus the sender.
+    init(rows: [PeerRow], from: Peer?) {
+        self.init(
+            to: rows.filter { $0.role == "to" }.map(Peer.init),
+            cc: rows.filter { $0.role == "cc" }.map(Peer.init),
+            bcc: rows.filter { $0.role == "bcc" }.map(Peer.init),
+            from: from
+        )
+    }
+
+    /// Rows to store, addresses normalised.
+    var rows: [PeerRow] {
+        to.map { PeerRow(role: "to", peerId: PeerAddress.normalize($0.id), name: $0.name.nonEmpty) }
+            + cc.map { PeerRow(role: "cc", peerId: PeerAddress.normalize($0.id), name: $0.name.nonEmpty) }
+            + bcc.map { PeerRow(role: "bcc", peerId: PeerAddress.normalize($0.id), name: $0.name.nonEmpty) }
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// `nil` for `nil` and for the empty string.
+    var nonEmpty: String? {
+        switch self {
+        case .some(let text) where !text.isEmpty: text
+        default: nil
+        }
+    }
+}
+
+extension MessageID {
+    /// The public ID of a stored message.
+    init(record: MessageRecord) {
+        let message = StoredID.encode(record.id ?? 0)
+        let session = record.sessionId.map(StoredID.encode)
+        // Safe to force unwrap: "0" is a literal alphanumeric ID, and base-36 text is alphanumeric and non-empty,
+        // so the fallback is never even reached.
+        self = MessageID(sessionID: session, messageID: message) ?? MessageID(messageID: "0")!
+    }
+}
+
+extension MessagingService {
+    /// The public form of a stored message. `includeContent` false gives the search form (no text, attachments).
+    func makeMessage(
+        record: MessageRecord,
+        recipients: [PeerRow],
+        attachments: [AttachmentRow],
+        outbox: OutboxRecord?,
+        parts: [OutboxPartRecord],
+        includeContent: Bool
+    ) -> Message {
+        // What was stored before the modem's number was known gets it now: the device is the sender of what it
+        // sends and the recipient of what it receives (§10 "Identity"; recipientTo is required for SMS, §7.5).
+        let own = ownNumber
+        let from = Peer(id: record.fromId.isEmpty ? own ?? "" : record.fromId, name: record.fromName)
+        var recipients = recipients
+        if record.direction == "in", let own, !recipients.contains(where: { $0.role == "to" }) {
+            recipients.insert(PeerRow(role: "to", peerId: own, name: nil), at: 0)
+        }
+        var delivery: DeliveryInfo?
+        if let outbox {
+            delivery = DeliveryInfo(
+                state: SendState(rawValue: outbox.state) ?? .queued,
+                attempts: outbox.attempts,
+                lastError: outbox.lastError.map {
+                    SendFailure(cmsError: outbox.lastErrorCode, reason: $0, isPermanent: outbox.isPermanentError)
+                },
+                parts: parts.map { part in
+                    PartDelivery(
+                        recipient: part.recipient,
+                        sequence: part.seq,
+                        total: part.total,
+                        messageReference: part.mr.flatMap { UInt8(exactly: $0) },
+                        status: PartDeliveryStatus(storedState: part.state),
+                        statusCode: part.statusCode,
+                        statusTime: MessageTimestamp(seconds: part.statusTime, offset: part.statusTimeOffset)
+                    )
+                }
+            )
+        }
+        return Message(
+            id: MessageID(record: record),
+            messageClass: MessageClass(rawValue: record.messageClass),
+            folder: MessageFolder(rawValue: record.folder) ?? .received,
+            status: MessageReadStatus(rawValue: record.status) ?? .unread,
+            replyMessageID: record.replyTo,
+            recipients: RecipientsList(rows: recipients, from: from),
+            subject: record.subject,
+            text: includeContent ? (record.text ?? (record.messageClass == "SMS" ? "" : nil)) : nil,
+            attachments: includeContent
+                ? attachments.map { Attachment(uri: $0.uri, size: $0.size.flatMap { UInt64(exactly: $0) }, mimeType: $0.mimeType) }
+                : [],
+            dateSent: MessageTimestamp(seconds: record.dateSent, offset: record.dateSentOffset),
+            dateReceived: MessageTimestamp(seconds: record.dateReceived, offset: record.dateReceivedOffset),
+            kind: MessageKind(rawValue: record.kind) ?? .normal,
+            delivery: delivery
+        )
+    }
+
+    func makeSessionInfo(_ detail: SessionDetail) -> SessionInfo {
+        let record = detail.session
+        let sessionID = StoredID.encode(record.id ?? 0)
+        return SessionInfo(
+            id: sessionID,
+            sessionClass: SessionClass(rawValue: record.sessionClass),
+            subject: record.subject,
+            status: SessionStatus(rawValue: record.status) ?? .pending,
+            supportedContentType: record.contentTypes,
+            recipients: RecipientsList(rows: detail.recipients, from: Peer(id: record.creatorId, name: record.creatorName)),
+            messageIDs: detail.messageIds.compactMap {
+                MessageID(sessionID: sessionID, messageID: StoredID.encode($0))
+            },
+            dateStarted: MessageTimestamp(seconds: record.dateStarted, offset: record.dateStartedOffset),
+            dateLastMessage: MessageTimestamp(seconds: record.dateLastMessage, offset: record.dateStartedOffset),
+            dateEnded: MessageTimestamp(seconds: record.dateEnded, offset: record.dateStartedOffset)
+        )
+    }
+}
+
+extension PartDeliveryStatus {
+    init(storedState: String) {
+        switch storedState {
+        case "accepted": self = .accepted
+        case "pending": self = .pending
+        case "delivered": self = .delivered
+        case "failed": self = .failed
+        default: self = .notSent
+        }
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import MessageStore
+import Synchronization
+import Testing
+
+@testable import Messaging
+
+/// Folders, status and sessions exactly as messaging-v2.md §5 and §8 say.
+@Suite struct ActionBehaviourTests {
+    @Test func readMessageMarksReadAndLeavesNewMessages() async throws {
+        let fixture = try ServiceFixture()
+        let id = try await fixture.receive(text: "hello")
+        #expect(try await fixture.service.getNewMessages().entries.map(\.id.description) == [id])
+        // Searching changes nothing.
+        let found = try await fixture.service.searchMessages(messageClass: "", folder: "", status: "Unread", sessionID: "")
+        #expect(found.map(\.id.description) == [id])
+        #expect(found.first?.text == nil)
+        let read = try await fixture.service.readMessage(id: id)
+        #expect(read.status == .read)
+        #expect(read.text == "hello")
+        #expect(read.folder == .received)
+        #expect(read.dateReceived != nil)
+        #expect(read.dateSent?.utcOffsetSeconds == 3600)
+        #expect(try await fixture.service.getNewMessages().entries.isEmpty)
+    }
+
+    @Test func readingAnOutgoingMessageKeepsItUnread() async throws {
+        let fixture = try ServiceFixture()
+        let id = try await fixture.service.sendMessage(ServiceFixture.sms())
+        let message = try await fixture.service.readMessage(id: id.description)
+        #expect(message.folder == .outgoing)
+        #expect(message.status == .unread)
+        #expect(message.recipients.from?.id == "+15550000001")
+        #expect(message.recipients.to.map(\.id) == ["+15550000099"])
+        #expect(message.delivery?.state == .queued)
+    }
+
+    @Test func deleteMovesToDeletedKeepsStatusAndDeletingAgainPurges() async throws {
+        let fixture = try ServiceFixture()
+        let id = try await fixture.receive()
+        try await fixture.service.deleteMessage(id: id)
+        var message = try await fixture.service.searchMessages(MessageQuery(folder: .deleted))
+        #expect(message.map(\.id.description) == [id])
+        #expect(message.first?.status == .unread)
+        #expect(try await fixture.service.getNewMessages().entries.isEmpty)
+        // Still readable in Deleted.
+        #expect(try await fixture.service.readMessage(id: id).folder == .deleted)
+        try await fixture.service.deleteMessage(id: id)
+        message = try await fixture.service.searchMessages(MessageQuery())
+        #expect(message.isEmpty)
+    }
+
+    @Test func deletingAQueuedMessageCancelsIt() async throws {
+        let fixture = try ServiceFixture()
+        let id = try await fixture.service.sendMessage(ServiceFixture.sms())
+        try await fixture.service.deleteMessage(id: id.description)
+        let message = try await fixture.service.readMessage(id: id.description)
+        #expect(message.folder == .deleted)
+        #expect(message.delivery?.state == .cancelled)
+    }
+
+    @Test func searchFiltersCombine() async throws {
+        let fixture = try ServiceFixture()
+        let a = try await fixture.receive(from: "+15550000077", text: "alpha", at: 100)
+        _ = try await fixture.receive(from: "+15550000078", text: "beta", at: 200, status: "Read")
+        let c = try await fixture.receive(from: "+1 555 000 0077", text: "gamma alphabet", at: 300)
+        let sent = try await fixture.service.sendMessage(ServiceFixture.sms(to: "tel:+1-555-000-0077", text: "reply"))
+        #expect(try await fixture.service.searchMessages(MessageQuery(peer: "+15550000077")).map(\.id.description)
+            == [a, c, sent.description])
+        #expect(try await fixture.service.searchMessages(MessageQuery(text: "ALPHA")).map(\.id.description) == [a, c])
+        #expect(try await fixture.service.searchMessages(MessageQuery(text: "ph")).map(\.id.description) == [a, c])
+        #expect(
+            try await fixture.service.searchMessages(MessageQuery(since: Date(timeIntervalSince1970: 150), until: Date(timeIntervalSince1970: 250)))
+                .count == 1
+        )
+        #expect(try await fixture.service.searchMessages(messageClass: "SMS", folder: "Received", status: "Unread", sessionID: "").map(\.id.description) == [a, c])
+        #expect(try await fixture.service.searchMessages(messageClass: "ANY", folder: "ANY", status: "ANY", sessionID: "").count == 4)
+        #expect(try await fixture.service.searchMessages(messageClass: "", folder: "Outgoing", status: "", sessionID: "").map(\.id.description) == [sent.description])
+    }
+
+    @Test func aConversationTakesTheMessagesOfItsPeerAndClosingMovesThemToClosedSession() async throws {
+        let fixture = try ServiceFixture()
+        let session = try await fixture.makeSession(with: "+15550000099")
+        let info = try #require(try await fixture.service.getSessions(sessionID: session, sessionClass: "", sessionStatus: "").first)
+        #expect(info.status == .running)
+        #expect(info.recipients.from?.id == "+15550000001")
+        let sent = try await fixture.service.sendMessage(ServiceFixture.sms(to: "+15550000099", sessionID: session))
+        #expect(sent.sessionID == session)
+        // A message sent in session mode without recipientTo goes to the session's peers.
+        let implicit = try await fixture.service.sendMessage(
+            MessageToSend(sessionID: session, recipients: RecipientsList(), text: "to the conversation")
+        )
+        #expect(try await fixture.service.readMessage(id: implicit.description).recipients.to.map(\.id) == ["+15550000099"])
+        // A bare MessageID does not name a session message.
+        #expect(await errorCode { _ = try await fixture.service.readMessage(id: sent.messageID) } == 701)
+        #expect(try await fixture.service.searchMessages(messageClass: "", folder: "", status: "", sessionID: session).count == 2)
+
+        try await fixture.service.closeSession(id: session)
+        let closed = try #require(try await fixture.service.getSessions(sessionID: session, sessionClass: "", sessionStatus: "").first)
+        #expect(closed.status == .closed)
+        #expect(closed.dateEnded != nil)
+        #expect(closed.messageIDs.count == 2)
+        #expect(try await fixture.service.readMessage(id: sent.description).folder == .closedSession)
+        #expect(try await fixture.service.getSessions(sessionID: "", sessionClass: "", sessionStatus: "Closed").count == 1)
+        #expect(try await fixture.service.getSessions(sessionID: "", sessionClass: "SMS", sessionStatus: "Running").isEmpty)
+    }
+
+    @Test func modifySessionAddsRemovesAndTurnsTheClassIntoMixed() async throws {
+        let fixture = try ServiceFixture()
+        let session = try await fixture.makeSession(with: "+15550000099")
+        try await fixture.service.modifySession(
+            id: session,
+            recipientsToAdd: RecipientsList(to: [Peer(id: "+15550000098", name: "Bob")]),
+            recipientsToRemove: nil,
+            subject: "Plans",
+            supportedContentType: "text/plain",
+            sessionClass: ""
+        )
+        try await fixture.service.modifySession(
+            id: session,
+            recipientsToAdd: nil,
+            recipientsToRemove: RecipientsList(to: [Peer(id: "tel:+1-555-000-0099")]),
+            subject: "",
+            supportedContentType: "",
+            sessionClass: "Mixed"
+        )
+        let info = try #require(try await fixture.service.getSessions(sessionID: session, sessionClass: "", sessionStatus: "").first)
+        #expect(info.recipients.to == [Peer(id: "+15550000098", name: "Bob")])
+        #expect(info.subject == "Plans")
+        #expect(info.supportedContentType == "text/plain")
+        #expect(info.sessionClass == .mixed)
+    }
+
+    @Test func sessionUpdatesAccumulateAndArePublishedAtMostOncePerSecond() async throws {
+        let fixture = try ServiceFixture()
+        let publications = Mutex<[SessionUpdatesValue]>([])
+        let running = Task { try await fixture.service.run() }
+        let collector = Task {
+            for await event in fixture.service.events() {
+                if let value = event.sessionUpdates { publications.withLock { $0.append(value) } }
+            }
+        }
+        defer {
+            running.cancel()
+            collector.cancel()
+        }
+        let session = try await fixture.makeSession()  // → accepted (leading edge: published at once)
+        try await waitUntil { publications.withLock { $0.count } == 1 }
+        try await fixture.service.leaveSession(id: session)  // within the same second: held
+        try await fixture.service.joinSession(id: session)
+        try await fixture.service.closeSession(id: session)
+        #expect(publications.withLock { $0.count } == 1)
+        fixture.clock.advance(by: .seconds(1))
+        try await waitUntil { publications.withLock { $0.count } == 2 }
+        let values = publications.withLock { $0 }
+        #expect(values[0].updates.map(\.events) == [[.accepted(by: "Echo")]])
+        #expect(values[1].updates.count == 1)
+        #expect(values[1].updates[0].sessionID == session)
+        #expect(values[1].updates[0].events == [.telCPLeft, .telCPJoined, .closed])
+        #expect(values[1].updates[0].events.map(\.text) == ["one TelCP has left", "one TelCP has joined", "session closed"])
+        #expect(values[1].updates[0].status == .closed)
+        // GetSessionUpdates returns the last batch.
+        #expect(try await fixture.service.getSessionUpdates() == values[1])
+    }
+
+    @Test func unpublishedSessionEventsArePublishedAfterARestart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("msvc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("m.sqlite").path
+        let session: String
+        do {
+            // No run(): the events are recorded but never published (as if the process died first).
+            let store = try MessageStore(path: path)
+            let service = MessagingService(store: store, modem: nil, configuration: ServiceFixture.configuration,
+                                           clock: ManualMessagingClock(), logger: ServiceFixture.logger)
+            session = try await service.createSession(
+                sessionClass: "SMS",
+                recipients: RecipientsList(to: [Peer(id: "+15550000099")]),
+                subject: "",
+                supportedContentType: ""
+            )
+            try await service.closeSession(id: session)
+        }
+        let store = try MessageStore(path: path)
+        let service = MessagingService(store: store, modem: nil, configuration: ServiceFixture.configuration,
+                                       clock: ManualMessagingClock(), logger: ServiceFixture.logger)
+        let publications = Mutex<[SessionUpdatesValue]>([])
+        let collector = Task {
+            for await event in service.events() {
+                if let value = event.sessionUpdates { publications.withLock { $0.append(value) } }
+            }
+        }
+        let running = Task { try await service.run() }
+        defer {
+            running.cancel()
+            collector.cancel()
+        }
+        try await waitUntil { !publications.withLock { $0 }.isEmpty }
+        let value = try #require(publications.withLock { $0 }.first)
+        #expect(value.updates.map(\.sessionID) == [session])
+        #expect(value.updates.first?.events == [.accepted(by: "+15550000099"), .closed])
+    }
+}
+
+/// Waits (bounded, 10 s) for a condition that other tasks make true; yields between checks.
+func waitUntil(_ condition: () async throws -> Bool) async throws {
+    let start = ContinuousClock.now
+    while ContinuousClock.now - start < .seconds(10) {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    Issue.record("condition not met in time")
+    throw CancellationError()
+}
