@@ -41,8 +41,9 @@ public enum UPnPFuzzTargets {
         func line(_ index: Int) -> String { index < lines.count ? lines[index] : "" }
 
         if let (serviceType, action) = UPnPHeaderParsing.soapAction(line(0)) {
-            guard UPnPHeaderParsing.soapAction("\"\(serviceType)#\(action)\"").map({ $0 == (serviceType, action) })
-                == true
+            guard
+                UPnPHeaderParsing.soapAction("\"\(serviceType)#\(action)\"").map({ $0 == (serviceType, action) })
+                    == true
             else { return false }
         }
         if let urls = UPnPHeaderParsing.callback(line(1), maximumCount: 4) {
