@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Synchronization
 import Testing
 
@@ -435,5 +436,50 @@ import Testing
         let device = try UPnPDevice(configuration: configuration, logger: .init(label: "t"))
         await #expect(throws: UPnPConfigurationError.self) { try await device.run() }
         await #expect(throws: UPnPConfigurationError.self) { try await device.waitUntilRunning() }
+    }
+}
+
+@Suite struct ExpectContinueTests {
+    @Test func expectContinueGetsAnInterimResponseBeforeTheBody() async throws {
+        try await withRunningDevice(.test(services: [TestService()])) { _, endpoints in
+            typealias Client = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: endpoints.httpPort) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(HTTPRequestEncoder())
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(
+                                HTTPResponseDecoder(
+                                    leftOverBytesStrategy: .dropBytes,
+                                    informationalResponseStrategy: .forward
+                                )
+                            )
+                        )
+                        return try Client(wrappingChannelSynchronously: channel)
+                    }
+                }
+            try await channel.executeThenClose { inbound, outbound in
+                let body = SOAPTest.envelope(action: "Echo", arguments: [("Text", String(repeating: "y", count: 2000))])
+                var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: UPnPDeviceHTTPTests.control)
+                head.headers.add(name: "Host", value: "127.0.0.1:\(endpoints.httpPort)")
+                for (name, value) in SOAPTest.headers(action: "Echo") { head.headers.add(name: name, value: value) }
+                head.headers.add(name: "Content-Length", value: String(body.count))
+                head.headers.add(name: "Expect", value: "100-continue")
+                try await outbound.write(.head(head))
+                var iterator = inbound.makeAsyncIterator()
+                guard case .head(let interim) = try await iterator.next() else {
+                    Issue.record("no interim response")
+                    return
+                }
+                #expect(interim.status == .continue)
+                try await outbound.write(contentsOf: [.body(.byteBuffer(ByteBuffer(bytes: body))), .end(nil)])
+                var final: HTTPResponseHead?
+                while let part = try await iterator.next() {
+                    if case .head(let response) = part { final = response }
+                    if case .end = part { break }
+                }
+                #expect(final?.status == .ok)
+            }
+        }
     }
 }

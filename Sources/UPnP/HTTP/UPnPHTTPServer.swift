@@ -82,6 +82,15 @@ struct UPnPHTTPServer: Sendable {
                         }
                         head = requestHead
                         body = []
+                        // RFC 7231 §5.1.1: a client that sent `Expect: 100-continue` waits (curl: 1 s) for this
+                        // before the body; the head has passed the size and Host checks, so invite it.
+                        if requestHead.version.minor >= 1,
+                            requestHead.headers["expect"].contains(where: { $0.lowercased() == "100-continue" })
+                        {
+                            try await outbound.write(
+                                .head(HTTPResponseHead(version: requestHead.version, status: .continue))
+                            )
+                        }
                     case .body(let buffer):
                         guard let requestHead = head else { continue }
                         guard body.count + buffer.readableBytes <= limits.maximumRequestBodyBytes else {
