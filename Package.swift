@@ -135,6 +135,7 @@ let package = Package(
             name: "UPnPTests",
             dependencies: [
                 "UPnP", nioCore, nioPosix, nioHTTP1, logging, lifecycle,
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings

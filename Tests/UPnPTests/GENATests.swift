@@ -110,9 +110,13 @@ import Testing
         #expect(throws: SubscriptionTable.Failure.tooManySubscriptions) {
             try table.subscribe(serviceIndex: 0, callbacks: [Self.callback], timeout: nil, now: now)
         }
-        #expect(throws: SubscriptionTable.Failure.unknownSID) { try table.unsubscribe(sid: a, serviceIndex: 1, now: now) }
+        #expect(throws: SubscriptionTable.Failure.unknownSID) {
+            try table.unsubscribe(sid: a, serviceIndex: 1, now: now)
+        }
         try table.unsubscribe(sid: a, serviceIndex: 0, now: now)
-        #expect(throws: SubscriptionTable.Failure.unknownSID) { try table.unsubscribe(sid: a, serviceIndex: 0, now: now) }
+        #expect(throws: SubscriptionTable.Failure.unknownSID) {
+            try table.unsubscribe(sid: a, serviceIndex: 0, now: now)
+        }
         _ = try table.subscribe(serviceIndex: 0, callbacks: [Self.callback], timeout: nil, now: now)
     }
 
@@ -198,8 +202,10 @@ extension SubscriptionTable.Delivery: Equatable {
 
     @Test func agreesWithXMLEscapingOnRandomText() {
         var generator = SystemRandomNumberGenerator()
-        let alphabet: [Unicode.Scalar] = ["a", "<", ">", "&", "\"", "'", "\r", "\n", "\t", "\u{0}", "\u{1B}", "é",
-            "\u{FFFE}", "\u{FFFF}", "\u{FFFD}", "\u{EFBF}", "😀", "\u{10FFFF}"]
+        let alphabet: [Unicode.Scalar] = [
+            "a", "<", ">", "&", "\"", "'", "\r", "\n", "\t", "\u{0}", "\u{1B}", "é",
+            "\u{FFFE}", "\u{FFFF}", "\u{FFFD}", "\u{EFBF}", "😀", "\u{10FFFF}",
+        ]
         for _ in 0..<500 {
             var text = String.UnicodeScalarView()
             for _ in 0..<Int.random(in: 0...40, using: &generator) {
@@ -208,7 +214,10 @@ extension SubscriptionTable.Delivery: Equatable {
             let string = String(text)
             var out: [UInt8] = []
             XMLTextBytes.appendEscaped(string, to: &out)
-            #expect(String(decoding: out, as: UTF8.self) == XMLEscaping.escape(string), "\(Array(string.unicodeScalars))")
+            #expect(
+                String(decoding: out, as: UTF8.self) == XMLEscaping.escape(string),
+                "\(Array(string.unicodeScalars))"
+            )
         }
     }
 }

@@ -35,7 +35,8 @@ import Testing
     }
 
     @Test func headerNamesAreCaseInsensitiveAndBareLFIsAccepted() throws {
-        let text = "M-SEARCH * HTTP/1.1\nhost:239.255.255.250:1900\nman: \"ssdp:discover\"\nmx:1\nst: upnp:rootdevice\n\n"
+        let text =
+            "M-SEARCH * HTTP/1.1\nhost:239.255.255.250:1900\nman: \"ssdp:discover\"\nmx:1\nst: upnp:rootdevice\n\n"
         let search = try #require(Self.parseSearch(Array(text.utf8)))
         #expect(search.searchTarget == "upnp:rootdevice" && search.maximumWait == 1)
     }
@@ -52,7 +53,10 @@ import Testing
     @Test(arguments: [
         search("ssdp:all", mx: nil), search("ssdp:all", mx: "0"), search("ssdp:all", mx: "-1"),
         search("ssdp:all", mx: "abc"), search("ssdp:all", mx: "1000"), search(""),
-        Array("M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: ssdp:discover\r\nMX: 1\r\nST: ssdp:all\r\n\r\n".utf8),
+        Array(
+            "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: ssdp:discover\r\nMX: 1\r\nST: ssdp:all\r\n\r\n"
+                .utf8
+        ),
         Array("M-SEARCH * HTTP/1.1\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n".utf8),
         Array("NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\n\r\n".utf8),
         Array("GET / HTTP/1.1\r\n\r\n".utf8), Array("M-SEARCH * HTTP/1.1\r\nno colon here\r\n\r\n".utf8),
@@ -72,14 +76,18 @@ import Testing
 
     @Test func ssdpAllAnswersEveryTarget() {
         let answers = Self.advertisement.answers(to: "ssdp:all")
-        #expect(answers.map(\.type) == [
-            "upnp:rootdevice", Self.udn, "urn:schemas-upnp-org:device:TelephonyServer:2",
-            "urn:schemas-upnp-org:service:Messaging:2",
-        ])
-        #expect(answers.map(\.usn) == [
-            "\(Self.udn)::upnp:rootdevice", Self.udn, "\(Self.udn)::urn:schemas-upnp-org:device:TelephonyServer:2",
-            "\(Self.udn)::urn:schemas-upnp-org:service:Messaging:2",
-        ])
+        #expect(
+            answers.map(\.type) == [
+                "upnp:rootdevice", Self.udn, "urn:schemas-upnp-org:device:TelephonyServer:2",
+                "urn:schemas-upnp-org:service:Messaging:2",
+            ]
+        )
+        #expect(
+            answers.map(\.usn) == [
+                "\(Self.udn)::upnp:rootdevice", Self.udn, "\(Self.udn)::urn:schemas-upnp-org:device:TelephonyServer:2",
+                "\(Self.udn)::urn:schemas-upnp-org:service:Messaging:2",
+            ]
+        )
     }
 
     @Test func specificTargets() {

@@ -29,7 +29,10 @@ import Testing
 
     @Test func setsConfigID() {
         #expect(
-            ServiceDescription.settingConfigID(42, in: "<?xml version=\"1.0\"?><scpd xmlns=\"u\" configId=\"1\"><a/></scpd>")
+            ServiceDescription.settingConfigID(
+                42,
+                in: "<?xml version=\"1.0\"?><scpd xmlns=\"u\" configId=\"1\"><a/></scpd>"
+            )
                 == "<?xml version=\"1.0\"?><scpd xmlns=\"u\" configId=\"42\"><a/></scpd>"
         )
         #expect(
@@ -58,7 +61,9 @@ import Testing
     }
 
     @Test func servicePathsAreUnique() {
-        let paths = DeviceDescription.paths(forServiceIDs: ["urn:a:serviceId:X", "urn:b:serviceId:X", "urn:c:serviceId:/"])
+        let paths = DeviceDescription.paths(forServiceIDs: [
+            "urn:a:serviceId:X", "urn:b:serviceId:X", "urn:c:serviceId:/",
+        ])
         #expect(Set(paths.map(\.control)).count == 3)
         #expect(paths[2].control == "/upnp/service/control")
     }

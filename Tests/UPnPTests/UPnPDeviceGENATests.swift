@@ -44,7 +44,9 @@ import Testing
                 let initial = try #require(await received.next())
                 #expect(initial.method == "NOTIFY" && initial.path == "/sub/1")
                 #expect(initial.sid == sid && initial.sequence == 0)
-                #expect(initial.headers["NT"].first == "upnp:event" && initial.headers["NTS"].first == "upnp:propchange")
+                #expect(
+                    initial.headers["NT"].first == "upnp:event" && initial.headers["NTS"].first == "upnp:propchange"
+                )
                 #expect(initial.headers["Content-Type"].first == "text/xml; charset=\"utf-8\"")
                 let properties = try Self.properties(initial.body)
                 #expect(properties.map(\.0) == ["Counter", "Note"])
@@ -83,7 +85,10 @@ import Testing
         try await withRunningDevice(.test(services: [service])) { device, endpoints in
             try await TestSubscriber.with { subscriberPort, notifications in
                 var received = notifications.makeAsyncIterator()
-                let response = try await Self.subscribe(port: endpoints.httpPort, callback: "<http://127.0.0.1:\(subscriberPort)/>")
+                let response = try await Self.subscribe(
+                    port: endpoints.httpPort,
+                    callback: "<http://127.0.0.1:\(subscriberPort)/>"
+                )
                 let sid = try #require(response.headers["SID"].first)
                 #expect(try #require(await received.next()).sequence == 0)
                 await device.eventHub.setNextSequence(UInt32.max, for: sid)
@@ -119,7 +124,10 @@ import Testing
         try await withRunningDevice(.test(services: [service])) { _, endpoints in
             try await TestSubscriber.with { subscriberPort, notifications in
                 var received = notifications.makeAsyncIterator()
-                _ = try await Self.subscribe(port: endpoints.httpPort, callback: "<http://127.0.0.1:\(subscriberPort)/>")
+                _ = try await Self.subscribe(
+                    port: endpoints.httpPort,
+                    callback: "<http://127.0.0.1:\(subscriberPort)/>"
+                )
                 _ = try #require(await received.next())  // Initial event, never moderated.
                 let start = ContinuousClock.now
                 await service.set("Counter", "1")
@@ -166,7 +174,10 @@ import Testing
                 ("SUBSCRIBE", [("NT", "upnp:event"), ("CALLBACK", "<https://127.0.0.1:9/>")], .preconditionFailed),
                 // CallStranger: the callback must point back at the subscriber.
                 ("SUBSCRIBE", [("NT", "upnp:event"), ("CALLBACK", "<http://10.1.2.3:80/>")], .preconditionFailed),
-                ("SUBSCRIBE", [("NT", "upnp:event"), ("CALLBACK", "<http://127.0.0.1:9/><http://192.0.2.1/>")], .preconditionFailed),
+                (
+                    "SUBSCRIBE", [("NT", "upnp:event"), ("CALLBACK", "<http://127.0.0.1:9/><http://192.0.2.1/>")],
+                    .preconditionFailed
+                ),
                 ("SUBSCRIBE", [("NT", "upnp:event"), ("CALLBACK", "<http://localhost:9/>")], .preconditionFailed),
                 // The only slot, then 503.
                 ("SUBSCRIBE", [("NT", "upnp:event"), ("CALLBACK", callback)], .ok),
@@ -189,7 +200,10 @@ import Testing
             #expect(dead.status == .ok)
             try await TestSubscriber.with { subscriberPort, notifications in
                 var received = notifications.makeAsyncIterator()
-                _ = try await Self.subscribe(port: endpoints.httpPort, callback: "<http://127.0.0.1:\(subscriberPort)/>")
+                _ = try await Self.subscribe(
+                    port: endpoints.httpPort,
+                    callback: "<http://127.0.0.1:\(subscriberPort)/>"
+                )
                 #expect(try #require(await received.next()).sequence == 0)
                 await service.set("Counter", "9")
                 #expect(try #require(await received.next()).sequence == 1)

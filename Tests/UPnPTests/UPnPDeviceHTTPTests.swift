@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Synchronization
 import Testing
 
@@ -20,12 +21,18 @@ import Testing
             #expect(description.headers["Server"].first?.contains(" UPnP/1.1 ModemMessaging/0.1") == true)
             let root = try XMLDocumentParser.parse(description.body)
             #expect(root.attribute("configId") == "42")
-            #expect(root.firstElement(named: "device")?.firstElement(named: "deviceType")?.text
-                == "urn:schemas-example-org:device:TestDevice:3")
+            #expect(
+                root.firstElement(named: "device")?.firstElement(named: "deviceType")?.text
+                    == "urn:schemas-example-org:device:TestDevice:3"
+            )
             let scpd = try await TestHTTPConnection.request(port: endpoints.httpPort, path: "/upnp/Test/scpd.xml")
             #expect(scpd.status == .ok)
             #expect(try XMLDocumentParser.parse(scpd.body).attribute("configId") == "42")
-            let head = try await TestHTTPConnection.request(port: endpoints.httpPort, method: .HEAD, path: "/description.xml")
+            let head = try await TestHTTPConnection.request(
+                port: endpoints.httpPort,
+                method: .HEAD,
+                path: "/description.xml"
+            )
             #expect(head.status == .ok && head.body.isEmpty)
             #expect(head.headers["Content-Length"].first == String(description.body.count))
             #expect(endpoints.descriptionURLs == ["http://127.0.0.1:\(endpoints.httpPort)/description.xml"])
@@ -98,45 +105,117 @@ import Testing
     }
 
     static let faultCases: [FaultCase] = [
-        FaultCase(name: "unknown action", action: "Nope", body: SOAPTest.envelope(action: "Nope", arguments: []), code: 401),
+        FaultCase(
+            name: "unknown action",
+            action: "Nope",
+            body: SOAPTest.envelope(action: "Nope", arguments: []),
+            code: 401
+        ),
         FaultCase(
             name: "other service type",
             action: "Echo",
             soapActionType: "urn:schemas-example-org:service:Other:1",
-            body: SOAPTest.envelope(action: "Echo", serviceType: "urn:schemas-example-org:service:Other:1", arguments: [("Text", "x")]),
+            body: SOAPTest.envelope(
+                action: "Echo",
+                serviceType: "urn:schemas-example-org:service:Other:1",
+                arguments: [("Text", "x")]
+            ),
             code: 401
         ),
-        FaultCase(name: "higher version", action: "Echo", soapActionType: "urn:schemas-example-org:service:Test:3",
-            body: SOAPTest.envelope(action: "Echo", serviceType: "urn:schemas-example-org:service:Test:3", arguments: [("Text", "x")]),
-            code: 401),
-        FaultCase(name: "body names another action", action: "Echo",
-            body: SOAPTest.envelope(action: "Add", arguments: [("A", "1"), ("B", "2")]), code: 401),
-        FaultCase(name: "missing argument", action: "Add", body: SOAPTest.envelope(action: "Add", arguments: [("A", "1")]), code: 402),
-        FaultCase(name: "unknown argument", action: "Echo",
-            body: SOAPTest.envelope(action: "Echo", arguments: [("Text", "x"), ("Extra", "y")]), code: 402),
-        FaultCase(name: "duplicate argument", action: "Echo",
-            body: SOAPTest.envelope(action: "Echo", arguments: [("Text", "x"), ("Text", "y")]), code: 402),
+        FaultCase(
+            name: "higher version",
+            action: "Echo",
+            soapActionType: "urn:schemas-example-org:service:Test:3",
+            body: SOAPTest.envelope(
+                action: "Echo",
+                serviceType: "urn:schemas-example-org:service:Test:3",
+                arguments: [("Text", "x")]
+            ),
+            code: 401
+        ),
+        FaultCase(
+            name: "body names another action",
+            action: "Echo",
+            body: SOAPTest.envelope(action: "Add", arguments: [("A", "1"), ("B", "2")]),
+            code: 401
+        ),
+        FaultCase(
+            name: "missing argument",
+            action: "Add",
+            body: SOAPTest.envelope(action: "Add", arguments: [("A", "1")]),
+            code: 402
+        ),
+        FaultCase(
+            name: "unknown argument",
+            action: "Echo",
+            body: SOAPTest.envelope(action: "Echo", arguments: [("Text", "x"), ("Extra", "y")]),
+            code: 402
+        ),
+        FaultCase(
+            name: "duplicate argument",
+            action: "Echo",
+            body: SOAPTest.envelope(action: "Echo", arguments: [("Text", "x"), ("Text", "y")]),
+            code: 402
+        ),
         FaultCase(name: "malformed XML", action: "Echo", body: Array("<s:Envelope><oops>".utf8), code: 402),
         FaultCase(name: "not an envelope", action: "Echo", body: Array("<Envelope/>".utf8), code: 402),
-        FaultCase(name: "XXE", action: "Echo", body: Array("""
-            <?xml version="1.0"?><!DOCTYPE s:Envelope [<!ENTITY x SYSTEM "file:///etc/passwd">]>\
-            <s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>\
-            <u:Echo xmlns:u="urn:schemas-example-org:service:Test:2"><Text>&x;</Text></u:Echo></s:Body></s:Envelope>
-            """.utf8), code: 402),
-        FaultCase(name: "billion laughs", action: "Echo", body: Array("""
-            <?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">\
-            <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">\
-            <s:Body><u:Echo xmlns:u="urn:schemas-example-org:service:Test:2"><Text>&c;</Text></u:Echo></s:Body></s:Envelope>
-            """.utf8), code: 402),
-        FaultCase(name: "depth bomb", action: "Echo",
-            body: Array((String(repeating: "<a>", count: 5000) + String(repeating: "</a>", count: 5000)).utf8), code: 402),
-        FaultCase(name: "structured argument", action: "Echo",
-            body: Array(#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><u:Echo xmlns:u="urn:schemas-example-org:service:Test:2"><Text><b/></Text></u:Echo></s:Body></s:Envelope>"#.utf8),
-            code: 402),
-        FaultCase(name: "service-specific code", action: "Fail", body: SOAPTest.envelope(action: "Fail", arguments: [("Code", "714")]), code: 714),
-        FaultCase(name: "service returns wrong out-arguments", action: "Broken", body: SOAPTest.envelope(action: "Broken", arguments: []), code: 501),
-        FaultCase(name: "argument value invalid", action: "Add",
-            body: SOAPTest.envelope(action: "Add", arguments: [("A", "x"), ("B", "2")]), code: 600),
+        FaultCase(
+            name: "XXE",
+            action: "Echo",
+            body: Array(
+                """
+                <?xml version="1.0"?><!DOCTYPE s:Envelope [<!ENTITY x SYSTEM "file:///etc/passwd">]>\
+                <s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>\
+                <u:Echo xmlns:u="urn:schemas-example-org:service:Test:2"><Text>&x;</Text></u:Echo></s:Body></s:Envelope>
+                """.utf8
+            ),
+            code: 402
+        ),
+        FaultCase(
+            name: "billion laughs",
+            action: "Echo",
+            body: Array(
+                """
+                <?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">\
+                <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">\
+                <s:Body><u:Echo xmlns:u="urn:schemas-example-org:service:Test:2"><Text>&c;</Text></u:Echo></s:Body></s:Envelope>
+                """.utf8
+            ),
+            code: 402
+        ),
+        FaultCase(
+            name: "depth bomb",
+            action: "Echo",
+            body: Array((String(repeating: "<a>", count: 5000) + String(repeating: "</a>", count: 5000)).utf8),
+            code: 402
+        ),
+        FaultCase(
+            name: "structured argument",
+            action: "Echo",
+            body: Array(
+                #"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><u:Echo xmlns:u="urn:schemas-example-org:service:Test:2"><Text><b/></Text></u:Echo></s:Body></s:Envelope>"#
+                    .utf8
+            ),
+            code: 402
+        ),
+        FaultCase(
+            name: "service-specific code",
+            action: "Fail",
+            body: SOAPTest.envelope(action: "Fail", arguments: [("Code", "714")]),
+            code: 714
+        ),
+        FaultCase(
+            name: "service returns wrong out-arguments",
+            action: "Broken",
+            body: SOAPTest.envelope(action: "Broken", arguments: []),
+            code: 501
+        ),
+        FaultCase(
+            name: "argument value invalid",
+            action: "Add",
+            body: SOAPTest.envelope(action: "Add", arguments: [("A", "x"), ("B", "2")]),
+            code: 600
+        ),
     ]
 
     @Test(arguments: faultCases)
@@ -162,19 +241,29 @@ import Testing
             let port = endpoints.httpPort
             let body = SOAPTest.envelope(action: "Echo", arguments: [("Text", "x")])
             let json = try await TestHTTPConnection.request(
-                port: port, method: .POST, path: Self.control,
+                port: port,
+                method: .POST,
+                path: Self.control,
                 headers: [("Content-Type", "application/json"), ("SOAPACTION", "\"\(TestService.type)#Echo\"")],
                 body: body
             )
             #expect(json.status == .unsupportedMediaType)
             let latin1 = try await TestHTTPConnection.request(
-                port: port, method: .POST, path: Self.control,
-                headers: [("Content-Type", "text/xml; charset=iso-8859-1"), ("SOAPACTION", "\"\(TestService.type)#Echo\"")],
+                port: port,
+                method: .POST,
+                path: Self.control,
+                headers: [
+                    ("Content-Type", "text/xml; charset=iso-8859-1"), ("SOAPACTION", "\"\(TestService.type)#Echo\""),
+                ],
                 body: body
             )
             #expect(latin1.status == .unsupportedMediaType)
             let noAction = try await TestHTTPConnection.request(
-                port: port, method: .POST, path: Self.control, headers: [("Content-Type", "text/xml")], body: body
+                port: port,
+                method: .POST,
+                path: Self.control,
+                headers: [("Content-Type", "text/xml")],
+                body: body
             )
             #expect(noAction.status == .badRequest)
             let get = try await TestHTTPConnection.request(port: port, path: Self.control)
@@ -327,8 +416,13 @@ import Testing
             let serviceID = "urn:x-org:serviceId:Bad"
             let scpdXML = "<scpd><actionList>"
             let events = UPnPEventPublisher()
-            func invoke(action: String, arguments: [(name: String, value: String)], context: UPnPActionContext)
-                async throws(UPnPActionError) -> [(name: String, value: String)] { [] }
+            func invoke(
+                action: String,
+                arguments: [(name: String, value: String)],
+                context: UPnPActionContext
+            )
+                async throws(UPnPActionError) -> [(name: String, value: String)]
+            { [] }
             func currentEventedValues() async -> [(name: String, value: String)] { [] }
         }
         #expect(throws: UPnPConfigurationError.self) {
@@ -342,5 +436,50 @@ import Testing
         let device = try UPnPDevice(configuration: configuration, logger: .init(label: "t"))
         await #expect(throws: UPnPConfigurationError.self) { try await device.run() }
         await #expect(throws: UPnPConfigurationError.self) { try await device.waitUntilRunning() }
+    }
+}
+
+@Suite struct ExpectContinueTests {
+    @Test func expectContinueGetsAnInterimResponseBeforeTheBody() async throws {
+        try await withRunningDevice(.test(services: [TestService()])) { _, endpoints in
+            typealias Client = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: endpoints.httpPort) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(HTTPRequestEncoder())
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(
+                                HTTPResponseDecoder(
+                                    leftOverBytesStrategy: .dropBytes,
+                                    informationalResponseStrategy: .forward
+                                )
+                            )
+                        )
+                        return try Client(wrappingChannelSynchronously: channel)
+                    }
+                }
+            try await channel.executeThenClose { inbound, outbound in
+                let body = SOAPTest.envelope(action: "Echo", arguments: [("Text", String(repeating: "y", count: 2000))])
+                var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: UPnPDeviceHTTPTests.control)
+                head.headers.add(name: "Host", value: "127.0.0.1:\(endpoints.httpPort)")
+                for (name, value) in SOAPTest.headers(action: "Echo") { head.headers.add(name: name, value: value) }
+                head.headers.add(name: "Content-Length", value: String(body.count))
+                head.headers.add(name: "Expect", value: "100-continue")
+                try await outbound.write(.head(head))
+                var iterator = inbound.makeAsyncIterator()
+                guard case .head(let interim) = try await iterator.next() else {
+                    Issue.record("no interim response")
+                    return
+                }
+                #expect(interim.status == .continue)
+                try await outbound.write(contentsOf: [.body(.byteBuffer(ByteBuffer(bytes: body))), .end(nil)])
+                var final: HTTPResponseHead?
+                while let part = try await iterator.next() {
+                    if case .head(let response) = part { final = response }
+                    if case .end = part { break }
+                }
+                #expect(final?.status == .ok)
+            }
+        }
     }
 }

@@ -6,11 +6,11 @@ import ServiceLifecycle
 import ServiceLifecycleTestKit
 import Testing
 
+@testable import UPnP
+
 #if canImport(Glibc)
 import Glibc
 #endif
-
-@testable import UPnP
 
 /// SSDP live on lo (multicast through a raw IP_ADD_MEMBERSHIP, TOOLCHAIN.md §3), on a free port per test so that
 /// parallel tests and other SSDP stacks on the host stay apart.
@@ -19,7 +19,10 @@ import Glibc
 
     /// A control point's socket on 127.0.0.1 that sends to the SSDP group through lo.
     static func withSearchSocket<R: Sendable>(
-        _ body: (NIOAsyncChannelInboundStream<AddressedEnvelope<ByteBuffer>>, NIOAsyncChannelOutboundWriter<AddressedEnvelope<ByteBuffer>>) async throws -> R
+        _ body: (
+            NIOAsyncChannelInboundStream<AddressedEnvelope<ByteBuffer>>,
+            NIOAsyncChannelOutboundWriter<AddressedEnvelope<ByteBuffer>>
+        ) async throws -> R
     ) async throws -> R {
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0) { channel in
@@ -33,7 +36,12 @@ import Glibc
         }
     }
 
-    static func send(_ text: String, to host: String, port: Int, _ outbound: NIOAsyncChannelOutboundWriter<AddressedEnvelope<ByteBuffer>>) async throws {
+    static func send(
+        _ text: String,
+        to host: String,
+        port: Int,
+        _ outbound: NIOAsyncChannelOutboundWriter<AddressedEnvelope<ByteBuffer>>
+    ) async throws {
         let address = try SocketAddress(ipAddress: host, port: port)
         try await outbound.write(AddressedEnvelope(remoteAddress: address, data: ByteBuffer(string: text)))
     }
@@ -48,25 +56,37 @@ import Glibc
         try await withRunningDevice(.test(services: [TestService()], udn: udn)) { _, endpoints in
             try await Self.withSearchSocket { inbound, outbound in
                 let group = "239.255.255.250:\(endpoints.ssdpPort)"
-                try await Self.send(Self.search(st: "ssdp:all", host: group, mx: 1), to: "239.255.255.250", port: endpoints.ssdpPort, outbound)
+                try await Self.send(
+                    Self.search(st: "ssdp:all", host: group, mx: 1),
+                    to: "239.255.255.250",
+                    port: endpoints.ssdpPort,
+                    outbound
+                )
                 var answers: [SSDPMessage] = []
                 for try await datagram in inbound {
                     answers.append(try SSDPMessage(parsing: datagram.data.readableBytesView))
                     if answers.count == 4 { break }
                 }
                 #expect(answers.allSatisfy { $0.startLine == .response(status: 200) })
-                #expect(Set(answers.compactMap { $0["ST"] }) == [
-                    "upnp:rootdevice", udn, "urn:schemas-example-org:device:TestDevice:3", TestService.type,
-                ])
-                #expect(Set(answers.compactMap { $0["USN"] }) == [
-                    "\(udn)::upnp:rootdevice", udn, "\(udn)::urn:schemas-example-org:device:TestDevice:3",
-                    "\(udn)::\(TestService.type)",
-                ])
+                #expect(
+                    Set(answers.compactMap { $0["ST"] }) == [
+                        "upnp:rootdevice", udn, "urn:schemas-example-org:device:TestDevice:3", TestService.type,
+                    ]
+                )
+                #expect(
+                    Set(answers.compactMap { $0["USN"] }) == [
+                        "\(udn)::upnp:rootdevice", udn, "\(udn)::urn:schemas-example-org:device:TestDevice:3",
+                        "\(udn)::\(TestService.type)",
+                    ]
+                )
                 #expect(answers.allSatisfy { $0["LOCATION"] == endpoints.descriptionURLs[0] })
                 #expect(answers.allSatisfy { $0["BOOTID.UPNP.ORG"] == "7" && $0["CONFIGID.UPNP.ORG"] == "42" })
                 #expect(answers.allSatisfy { $0["CACHE-CONTROL"] == "max-age=1800" && $0["EXT"] == "" })
                 // The LOCATION really serves the description.
-                let description = try await TestHTTPConnection.request(port: endpoints.httpPort, path: "/description.xml")
+                let description = try await TestHTTPConnection.request(
+                    port: endpoints.httpPort,
+                    path: "/description.xml"
+                )
                 #expect(description.status == .ok)
             }
         }
@@ -117,9 +137,15 @@ import Glibc
         )
         var limiter = SSDPRateLimiter(ratePerSecond: 1, burst: 3)
         let search = ByteBuffer(bytes: SSDPTests.search("ssdp:all"))
-        let foreign = AddressedEnvelope(remoteAddress: try SocketAddress(ipAddress: "192.0.2.1", port: 1900), data: search)
+        let foreign = AddressedEnvelope(
+            remoteAddress: try SocketAddress(ipAddress: "192.0.2.1", port: 1900),
+            data: search
+        )
         #expect(server.plan(foreign, multicastHost: "239.255.255.250:1900", limiter: &limiter) == nil)
-        let local = AddressedEnvelope(remoteAddress: try SocketAddress(ipAddress: "127.0.0.9", port: 5000), data: search)
+        let local = AddressedEnvelope(
+            remoteAddress: try SocketAddress(ipAddress: "127.0.0.9", port: 5000),
+            data: search
+        )
         let plan = try #require(server.plan(local, multicastHost: "239.255.255.250:1900", limiter: &limiter))
         #expect(plan.location == "http://127.0.0.1:8080/description.xml" && plan.targets.count == 4)
         #expect(plan.maximumWait == 2)
@@ -134,7 +160,11 @@ import Glibc
         let listener = try await SSDPServer.bindListener(port: 0, group: MultiThreadedEventLoopGroup.singleton)
         try await listener.executeThenClose { inbound, _ in
             let port = try #require(listener.channel.localAddress?.port)
-            let lo = ServedInterface(name: "lo", address: .v4(127, 0, 0, 1), subnet: try #require(IPSubnet("127.0.0.0/8")))
+            let lo = ServedInterface(
+                name: "lo",
+                address: .v4(127, 0, 0, 1),
+                subnet: try #require(IPSubnet("127.0.0.0/8"))
+            )
             let joiner = SSDPServer(
                 advertisement: SSDPTests.advertisement,
                 interfaces: [lo],
@@ -160,7 +190,9 @@ import Glibc
                         while alive.count < 4 || byebye.count < 4 {
                             guard let datagram = try await iterator.next() else { break }
                             let message = try SSDPMessage(parsing: datagram.data.readableBytesView)
-                            guard message.startLine == .notify, let usn = message["USN"], usn.hasPrefix(udn) else { continue }
+                            guard message.startLine == .notify, let usn = message["USN"], usn.hasPrefix(udn) else {
+                                continue
+                            }
                             #expect(message["HOST"] == "239.255.255.250:\(port)")
                             #expect(message["BOOTID.UPNP.ORG"] == "7" && message["CONFIGID.UPNP.ORG"] == "42")
                             switch message["NTS"] {

@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct UPnPHeaderParsingTests {
     @Test func soapActionQuotedAndUnquoted() throws {
-        let quoted = try #require(UPnPHeaderParsing.soapAction("\"urn:schemas-upnp-org:service:Messaging:2#ReadMessage\""))
+        let quoted = try #require(
+            UPnPHeaderParsing.soapAction("\"urn:schemas-upnp-org:service:Messaging:2#ReadMessage\"")
+        )
         #expect(quoted.serviceType == "urn:schemas-upnp-org:service:Messaging:2")
         #expect(quoted.action == "ReadMessage")
         let bare = try #require(UPnPHeaderParsing.soapAction("  urn:x-org:service:T:1#Go "))

@@ -24,7 +24,10 @@ public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePoi
 struct FuzzHTTPHeadersMain {
     /// Without -DFUZZING: replays a fixed input, so that the entry point is at least built and run.
     static func main() {
-        let sample: [UInt8] = Array("\"urn:schemas-upnp-org:service:Messaging:2#ReadMessage\"\n<http://192.168.1.5:4004/e>\nSecond-1800\n[::1]:80\nuuid:1\ntext/xml; charset=\"utf-8\"\n::ffff:10.0.0.1".utf8)
+        let sample: [UInt8] = Array(
+            "\"urn:schemas-upnp-org:service:Messaging:2#ReadMessage\"\n<http://192.168.1.5:4004/e>\nSecond-1800\n[::1]:80\nuuid:1\ntext/xml; charset=\"utf-8\"\n::ffff:10.0.0.1"
+                .utf8
+        )
         _ = sample.withUnsafeBufferPointer { fuzzOne($0.baseAddress, $0.count) }
         print("FuzzHTTPHeaders: replayed 1 sample")
     }

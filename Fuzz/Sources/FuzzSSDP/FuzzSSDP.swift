@@ -30,7 +30,10 @@ public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePoi
 struct FuzzSSDPMain {
     /// Without -DFUZZING: replays a fixed input, so that the entry point is at least built and run.
     static func main() {
-        let sample: [UInt8] = Array("M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: \"ssdp:discover\"\r\nMX: 2\r\nST: ssdp:all\r\n\r\n".utf8)
+        let sample: [UInt8] = Array(
+            "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: \"ssdp:discover\"\r\nMX: 2\r\nST: ssdp:all\r\n\r\n"
+                .utf8
+        )
         _ = sample.withUnsafeBufferPointer { fuzzOne($0.baseAddress, $0.count) }
         print("FuzzSSDP: replayed 1 sample")
     }

@@ -196,8 +196,12 @@ public struct UPnPLimits: Sendable, Hashable {
     public var maximumHeaderBytes: Int = 16 * 1024
     /// Most simultaneous HTTP connections; more are closed at once. Default 64.
     public var maximumConnections: Int = 64
-    /// Idle keep-alive connections are closed after this long. Default 60 s.
+    /// A connection is closed when the next request head is not complete this long after the connection opened or
+    /// the previous request ended (idle keep-alive connections, and slowloris clients trickling a header).
+    /// Default 60 s.
     public var idleTimeout: Duration = .seconds(60)
+    /// A connection is closed when a request's body is not complete this long after its head. Default 30 s.
+    public var requestTimeout: Duration = .seconds(30)
     /// Most GENA subscriptions at once, all services together; more get 503. Default 64.
     public var maximumSubscriptions: Int = 64
     /// Most CALLBACK URLs in one SUBSCRIBE (UDA allows several, tried in order). Default 4.
@@ -233,7 +237,7 @@ public struct UPnPLimits: Sendable, Hashable {
         guard minimumSubscriptionTimeout > .zero, minimumSubscriptionTimeout <= maximumSubscriptionTimeout else {
             throw UPnPConfigurationError(message: "subscription timeouts must satisfy 0 < minimum ≤ maximum")
         }
-        guard notifyTimeout > .zero, idleTimeout > .zero else {
+        guard notifyTimeout > .zero, idleTimeout > .zero, requestTimeout > .zero else {
             throw UPnPConfigurationError(message: "timeouts must be > 0")
         }
     }

@@ -34,15 +34,17 @@ public enum UPnPFuzzTargets {
     }
 
     /// The UPnP header values: the input is split at LF into SOAPACTION, CALLBACK, TIMEOUT, Host, SID,
-    /// CONTENT-TYPE and an IP address; each parser runs on its line, and round-trip invariants are checked.
+    /// CONTENT-TYPE, an IP address and free text; each parser runs on its line, and round-trip invariants are
+    /// checked (the free text: the byte-level XML escaper against ``XMLEscaping``).
     public static func httpHeaders(_ bytes: [UInt8]) -> Bool {
         let lines = bytes.split(separator: 0x0A, maxSplits: 7, omittingEmptySubsequences: false)
             .map { String(decoding: $0, as: UTF8.self) }
         func line(_ index: Int) -> String { index < lines.count ? lines[index] : "" }
 
         if let (serviceType, action) = UPnPHeaderParsing.soapAction(line(0)) {
-            guard UPnPHeaderParsing.soapAction("\"\(serviceType)#\(action)\"").map({ $0 == (serviceType, action) })
-                == true
+            guard
+                UPnPHeaderParsing.soapAction("\"\(serviceType)#\(action)\"").map({ $0 == (serviceType, action) })
+                    == true
             else { return false }
         }
         if let urls = UPnPHeaderParsing.callback(line(1), maximumCount: 4) {
@@ -67,6 +69,9 @@ public enum UPnPFuzzTargets {
                 return false
             }
         }
-        return true
+        // The byte-level escaper of the hot paths agrees with XMLEscaping on the rest of the input.
+        var escaped: [UInt8] = []
+        XMLTextBytes.appendEscaped(line(7), to: &escaped)
+        return String(decoding: escaped, as: UTF8.self) == XMLEscaping.escape(line(7))
     }
 }

@@ -83,7 +83,10 @@ actor EventHub {
         timeout: UPnPHeaderParsing.Timeout?
     ) throws(SubscriptionTable.Failure) -> (sid: String, timeout: Duration) {
         let result = try table.subscribe(serviceIndex: serviceIndex, callbacks: callbacks, timeout: timeout, now: now())
-        logger.debug("upnp.gena subscribed", metadata: ["upnp.sid": "\(result.sid)", "upnp.service": "\(serviceIndex)"])
+        logger.debug(
+            "upnp.gena subscribed",
+            metadata: ["upnp.sid": "\(result.sid)", "upnp.service": "\(serviceIndex)"]
+        )
         return result
     }
 

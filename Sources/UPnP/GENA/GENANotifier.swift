@@ -43,7 +43,7 @@ struct GENANotifier: Sendable {
         sequence: UInt32,
         body: [UInt8]
     ) async throws -> HTTPResponseStatus {
-        let timeout = TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000)
+        let timeout = TimeAmount(timeout)
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)

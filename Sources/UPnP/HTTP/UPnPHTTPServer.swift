@@ -18,10 +18,8 @@ struct UPnPHTTPServer: Sendable {
 
     /// Binds a listener. The caller must run it with `executeThenClose` at once (TOOLCHAIN.md §3).
     static func bind(host: String, port: Int, group: any EventLoopGroup, limits: UPnPLimits) async throws -> Listener {
-        let idle = TimeAmount.nanoseconds(
-            Int64(limits.idleTimeout.components.seconds) * 1_000_000_000
-                + limits.idleTimeout.components.attoseconds / 1_000_000_000
-        )
+        let idle = TimeAmount(limits.idleTimeout)
+        let request = TimeAmount(limits.requestTimeout)
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -29,11 +27,12 @@ struct UPnPHTTPServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
-                    try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser())
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withPipeliningAssistance: true,
                         withErrorHandling: true
+                    )
+                    try channel.pipeline.syncOperations.addHandler(
+                        RequestDeadlineHandler(idleTimeout: idle, requestTimeout: request)
                     )
                     return try Connection(wrappingChannelSynchronously: channel)
                 }
@@ -83,6 +82,15 @@ struct UPnPHTTPServer: Sendable {
                         }
                         head = requestHead
                         body = []
+                        // RFC 7231 §5.1.1: a client that sent `Expect: 100-continue` waits (curl: 1 s) for this
+                        // before the body; the head has passed the size and Host checks, so invite it.
+                        if requestHead.version.minor >= 1,
+                            requestHead.headers["expect"].contains(where: { $0.lowercased() == "100-continue" })
+                        {
+                            try await outbound.write(
+                                .head(HTTPResponseHead(version: requestHead.version, status: .continue))
+                            )
+                        }
                     case .body(let buffer):
                         guard let requestHead = head else { continue }
                         guard body.count + buffer.readableBytes <= limits.maximumRequestBodyBytes else {
@@ -191,15 +199,65 @@ final class ConnectionCounter: Sendable {
     var current: Int { count.load(ordering: .relaxed) }
 }
 
-/// Closes a connection when `IdleStateHandler` reports that nothing was read for the idle timeout.
-final class IdleConnectionCloser: ChannelInboundHandler, Sendable {
-    typealias InboundIn = NIOAny
+/// Closes a connection whose client is too slow: the next request head must be complete within `idleTimeout` of
+/// the connection opening or of the previous request's end, and a request's body within `requestTimeout` of its
+/// head. Unlike a read-idle timer, a client that trickles one byte at a time (slowloris) cannot hold a connection.
+final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
+    private let idleTimeout: TimeAmount
+    private let requestTimeout: TimeAmount
+    private var deadline: Scheduled<Void>?
+
+    init(idleTimeout: TimeAmount, requestTimeout: TimeAmount) {
+        self.idleTimeout = idleTimeout
+        self.requestTimeout = requestTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { arm(idleTimeout, context: context) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        arm(idleTimeout, context: context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head: arm(requestTimeout, context: context)
+        case .body: break
+        case .end: arm(idleTimeout, context: context)
         }
+        context.fireChannelRead(data)
+    }
+
+    private func arm(_ timeout: TimeAmount, context: ChannelHandlerContext) {
+        deadline?.cancel()
+        let channel = context.channel
+        deadline = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+    }
+}
+
+@available(*, unavailable)
+extension RequestDeadlineHandler: Sendable {}
+
+extension TimeAmount {
+    /// The same span in NIO's nanoseconds.
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

@@ -160,7 +160,8 @@ struct UPnPRequestRouter: Sendable {
         } catch {
             return fault(error)
         }
-        guard case .success(let outArguments) = UPnPRequestRouter.orderedArguments(results, expected: action.outArguments)
+        guard
+            case .success(let outArguments) = UPnPRequestRouter.orderedArguments(results, expected: action.outArguments)
         else {
             logger.error(
                 "upnp.soap service returned out-arguments that differ from its SCPD",

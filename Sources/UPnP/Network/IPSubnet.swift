@@ -35,10 +35,12 @@ public struct IPSubnet: Sendable, Hashable, CustomStringConvertible {
         self.init(address: address, prefixLength: prefix)
     }
 
+    // Safe to force unwrap: a constant address and prefix 0, which is within 0...32.
     /// Every IPv4 address.
-    public static let anyIPv4 = IPSubnet(address: .v4(0, 0, 0, 0), prefixLength: 0)!  // Safe to force unwrap: 0 ≤ 32.
+    public static let anyIPv4 = IPSubnet(address: .v4(0, 0, 0, 0), prefixLength: 0)!
+    // Safe to force unwrap: a constant address and prefix 0, which is within 0...128.
     /// Every IPv6 address.
-    public static let anyIPv6 = IPSubnet(address: .v6(Array(repeating: 0, count: 16)), prefixLength: 0)!  // Safe: 0 ≤ 128.
+    public static let anyIPv6 = IPSubnet(address: .v6(Array(repeating: 0, count: 16)), prefixLength: 0)!
 
     /// Whether `address` is inside this subnet (always false across families).
     public func contains(_ address: IPAddress) -> Bool {

@@ -46,7 +46,10 @@ struct SOAPActionRequest: Sendable, Hashable {
     }
 
     /// Parses a request body with the hardened parser (XMLDocumentParser: no DTD, no entities, no network).
-    init(parsing body: [UInt8], limits: XMLParseLimits = SOAPActionRequest.limits(maximumBytes: 1 << 20))
+    init(
+        parsing body: [UInt8],
+        limits: XMLParseLimits = SOAPActionRequest.limits(maximumBytes: 1 << 20)
+    )
         throws(ParseError)
     {
         let root: XMLElement

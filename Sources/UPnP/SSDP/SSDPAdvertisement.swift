@@ -49,7 +49,8 @@ struct SSDPAdvertisement: Sendable, Hashable {
 
     /// Whether a requested `urn:domain:kind:name:version` is served by `ours` (same prefix, version ≤ ours).
     static func type(_ requested: String, isServedBy ours: String) -> Bool {
-        guard let separator = ours.lastIndex(of: ":"), let ourVersion = Int(ours[ours.index(after: separator)...]) else {
+        guard let separator = ours.lastIndex(of: ":"), let ourVersion = Int(ours[ours.index(after: separator)...])
+        else {
             return false
         }
         let prefix = ours[...separator]

@@ -133,7 +133,10 @@ struct SSDPServer: Sendable {
         guard let group = try? SocketAddress(ipAddress: SSDPServer.multicastGroup, port: port) else { return }
         for (interface, channel) in senders {
             for target in advertisement.allTargets {
-                let envelope = AddressedEnvelope(remoteAddress: group, data: ByteBuffer(bytes: makeMessage(interface, target)))
+                let envelope = AddressedEnvelope(
+                    remoteAddress: group,
+                    data: ByteBuffer(bytes: makeMessage(interface, target))
+                )
                 do {
                     try await channel.writeAndFlush(envelope)
                 } catch {
@@ -186,7 +189,9 @@ struct SSDPServer: Sendable {
                     let date = HTTPDate.now()
                     for target in plan.targets {
                         let bytes = advertisement.searchResponse(target, location: plan.location, date: date)
-                        try? await outbound.write(AddressedEnvelope(remoteAddress: plan.sender, data: ByteBuffer(bytes: bytes)))
+                        try? await outbound.write(
+                            AddressedEnvelope(remoteAddress: plan.sender, data: ByteBuffer(bytes: bytes))
+                        )
                     }
                 }
             }

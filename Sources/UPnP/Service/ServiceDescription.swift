@@ -38,8 +38,11 @@ struct ServiceDescription: Sendable, Hashable {
             }
             var inArguments: [String] = []
             var outArguments: [String] = []
-            for argument in element.firstElement(named: "argumentList")?.elements ?? [] where argument.name == "argument" {
-                guard let argumentName = argument.firstElement(named: "name")?.text.trimmedXMLSpace, !argumentName.isEmpty else {
+            for argument in element.firstElement(named: "argumentList")?.elements ?? []
+            where argument.name == "argument" {
+                guard let argumentName = argument.firstElement(named: "name")?.text.trimmedXMLSpace,
+                    !argumentName.isEmpty
+                else {
                     throw Error(message: "an argument of \(name) has no name")
                 }
                 switch argument.firstElement(named: "direction")?.text.trimmedXMLSpace {
@@ -52,7 +55,8 @@ struct ServiceDescription: Sendable, Hashable {
             actions[name] = Action(name: name, inArguments: inArguments, outArguments: outArguments)
         }
         var evented: [String] = []
-        for variable in root.firstElement(named: "serviceStateTable")?.elements ?? [] where variable.name == "stateVariable" {
+        for variable in root.firstElement(named: "serviceStateTable")?.elements ?? []
+        where variable.name == "stateVariable" {
             guard let name = variable.firstElement(named: "name")?.text.trimmedXMLSpace, !name.isEmpty else {
                 throw Error(message: "a state variable has no name")
             }

@@ -13,7 +13,12 @@ public struct UPnPActionContext: Sendable, Hashable {
     public var isTrusted: Bool
 
     /// Makes a context; the stack builds these, tests may too.
-    public init(clientAddress: IPAddress, requestedServiceType: String, userAgent: String? = nil, isTrusted: Bool = false) {
+    public init(
+        clientAddress: IPAddress,
+        requestedServiceType: String,
+        userAgent: String? = nil,
+        isTrusted: Bool = false
+    ) {
         self.clientAddress = clientAddress
         self.requestedServiceType = requestedServiceType
         self.userAgent = userAgent

@@ -29,17 +29,29 @@ public struct UPnPActionError: Error, Sendable, Hashable, CustomStringConvertibl
     // MARK: - UDA 1.1 Table 3-3
 
     /// 401 Invalid Action: no action by that name at this service.
-    public static func invalidAction(_ description: String = "Invalid Action", file: String = #fileID, line: Int = #line)
+    public static func invalidAction(
+        _ description: String = "Invalid Action",
+        file: String = #fileID,
+        line: Int = #line
+    )
         -> UPnPActionError
     { UPnPActionError(code: 401, description: description, file: file, line: line) }
 
     /// 402 Invalid Args: too few or too many in-arguments, wrong names or order, or a wrong data type.
-    public static func invalidArgs(_ description: String = "Invalid Args", file: String = #fileID, line: Int = #line)
+    public static func invalidArgs(
+        _ description: String = "Invalid Args",
+        file: String = #fileID,
+        line: Int = #line
+    )
         -> UPnPActionError
     { UPnPActionError(code: 402, description: description, file: file, line: line) }
 
     /// 501 Action Failed: the action could not be completed for a reason no other code names.
-    public static func actionFailed(_ description: String = "Action Failed", file: String = #fileID, line: Int = #line)
+    public static func actionFailed(
+        _ description: String = "Action Failed",
+        file: String = #fileID,
+        line: Int = #line
+    )
         -> UPnPActionError
     { UPnPActionError(code: 501, description: description, file: file, line: line) }
 
@@ -65,7 +77,11 @@ public struct UPnPActionError: Error, Sendable, Hashable, CustomStringConvertibl
     ) -> UPnPActionError { UPnPActionError(code: 602, description: description, file: file, line: line) }
 
     /// 603 Out of Memory.
-    public static func outOfMemory(_ description: String = "Out of Memory", file: String = #fileID, line: Int = #line)
+    public static func outOfMemory(
+        _ description: String = "Out of Memory",
+        file: String = #fileID,
+        line: Int = #line
+    )
         -> UPnPActionError
     { UPnPActionError(code: 603, description: description, file: file, line: line) }
 

@@ -2,7 +2,11 @@
 
 /// Builds SOAP requests and reads responses/faults for tests (with the project's own parser).
 enum SOAPTest {
-    static func envelope(action: String, serviceType: String = TestService.type, arguments: [(String, String)]) -> [UInt8] {
+    static func envelope(
+        action: String,
+        serviceType: String = TestService.type,
+        arguments: [(String, String)]
+    ) -> [UInt8] {
         var text = #"<?xml version="1.0" encoding="utf-8"?>"#
         text += #"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" "#
         text += #"s:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body>"#

@@ -46,7 +46,13 @@ struct TestHTTPConnection {
         host: String? = nil
     ) async throws -> TestHTTPResponse {
         try await with(port: port) { connection in
-            try await connection.request(method: method, path: path, headers: headers, body: body, host: host ?? "127.0.0.1:\(port)")
+            try await connection.request(
+                method: method,
+                path: path,
+                headers: headers,
+                body: body,
+                host: host ?? "127.0.0.1:\(port)"
+            )
         }
     }
 }

@@ -22,7 +22,10 @@ struct TestSubscriber {
         status: HTTPResponseStatus = .ok,
         _ body: (Int, AsyncStream<ReceivedNotify>) async throws -> R
     ) async throws -> R {
-        let (stream, continuation) = AsyncStream.makeStream(of: ReceivedNotify.self, bufferingPolicy: .bufferingOldest(256))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: ReceivedNotify.self,
+            bufferingPolicy: .bufferingOldest(256)
+        )
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0) { channel in

@@ -1,8 +1,9 @@
+import Logging
+import UPnP
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Logging
-import UPnP
 
 /// Usage: upnp-bench-server RESPONSE_VALUE_FILE [SSDP_PORT]   (SSDP port default 0: a free one)
 /// Serves urn:schemas-upnp-org:service:Messaging:2 on lo with one action, ReadMessage(MessageID) →
@@ -33,7 +34,9 @@ struct FixedReadMessageService: UPnPServiceHandler {
         arguments: [(name: String, value: String)],
         context: UPnPActionContext
     ) async throws(UPnPActionError) -> [(name: String, value: String)] {
-        guard arguments.first?.value == "M000123" else { throw UPnPActionError(code: 701, description: "Invalid Message ID") }
+        guard arguments.first?.value == "M000123" else {
+            throw UPnPActionError(code: 701, description: "Invalid Message ID")
+        }
         return [("MessageRequested", value)]
     }
 
@@ -43,7 +46,10 @@ struct FixedReadMessageService: UPnPServiceHandler {
 let arguments = CommandLine.arguments
 if arguments.count == 2, arguments[1] == "--micro-xml" {
     // Cost of parsing one SOAP request with the hardened parser, for reading the macro numbers.
-    let request = Array(#"<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" s:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body><u:ReadMessage xmlns:u="urn:schemas-upnp-org:service:Messaging:2"><MessageID>M000123</MessageID></u:ReadMessage></s:Body></s:Envelope>"#.utf8)
+    let request = Array(
+        #"<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" s:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body><u:ReadMessage xmlns:u="urn:schemas-upnp-org:service:Messaging:2"><MessageID>M000123</MessageID></u:ReadMessage></s:Body></s:Envelope>"#
+            .utf8
+    )
     let clock = ContinuousClock()
     let iterations = 20_000
     var names = 0
