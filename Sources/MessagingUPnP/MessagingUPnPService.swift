@@ -27,6 +27,10 @@ public final class MessagingUPnPService: UPnPServiceHandler, Service {
         [Self.newMessagesVariable: .seconds(1), Self.sessionUpdatesVariable: .seconds(1)]
     }
 
+    /// messaging-v2.md I-5: the SCPD says `SupportedContentType`, the action tables `SupportedContentTypes`;
+    /// both are accepted (the stack renames the plural before it checks the arguments).
+    public var argumentAliases: [String: String] { ["SupportedContentTypes": "SupportedContentType"] }
+
     /// Name of the evented NewMessages variable.
     public static let newMessagesVariable = "NewMessages"
     /// Name of the evented SessionUpdates variable.

@@ -97,6 +97,26 @@ import FoundationNetworking
         }
     }
 
+    /// messaging-v2.md I-5: the stack itself accepts the plural `SupportedContentTypes` (renamed to the SCPD's
+    /// singular before the argument check), so a control point that follows the action tables is not refused 402.
+    @Test(arguments: ["SupportedContentType", "SupportedContentTypes"])
+    func createSessionAcceptsBothSpellingsOverHTTP(argumentName: String) async throws {
+        try await withDevice { base in
+            let recipients = RecipientsListFragment(to: [PeerFragment(id: "+15550000002", name: "Bob")]).serialized()
+            let body = """
+                <?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" \
+                s:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body>\
+                <u:CreateSession xmlns:u="urn:schemas-upnp-org:service:Messaging:2"><SessionClass>SMS</SessionClass>\
+                <SessionRecipients>\(XMLEscaping.escape(recipients))</SessionRecipients><Subject>Chat</Subject>\
+                <\(argumentName)>text/plain</\(argumentName)></u:CreateSession></s:Body></s:Envelope>
+                """
+            let (status, response) = try await Self.post(base, action: "CreateSession", body: Data(body.utf8))
+            #expect(status == 200)
+            let sessionID = response.firstElement(named: "Body")?.elements.first?.firstElement(named: "SessionID")?.text
+            #expect(sessionID?.isEmpty == false)
+        }
+    }
+
     @Test func servesTheSCPD() async throws {
         try await withDevice { base in
             let (data, _) = try await URLSession.shared.data(from: base.appendingPathComponent("upnp/Messaging/scpd.xml"))

@@ -144,7 +144,9 @@ struct UPnPRequestRouter: Sendable {
             return fault(.actionNotAuthorized())
         }
         let arguments: [(name: String, value: String)]
-        switch UPnPRequestRouter.orderedArguments(envelope.arguments, expected: action.inArguments) {
+        let aliases = service.handler.argumentAliases
+        let given = envelope.arguments.map { (name: aliases[$0.name] ?? $0.name, value: $0.value) }
+        switch UPnPRequestRouter.orderedArguments(given, expected: action.inArguments) {
         case .success(let ordered): arguments = ordered
         case .failure(let error): return fault(error)
         }

@@ -35,6 +35,12 @@ public protocol UPnPServiceHandler: Sendable {
     /// Default: no moderation.
     var eventModeration: [String: Duration] { get }
 
+    /// Other spellings of in-argument names that the service accepts, each mapped to the SCPD's name. A standard
+    /// that spells an argument two ways (Messaging:2 names `SupportedContentType` in its SCPD and
+    /// `SupportedContentTypes` in its text) is then read liberally: the stack renames before it checks the
+    /// arguments against the SCPD, so ``invoke(action:arguments:context:)`` only ever sees SCPD names. Default: none.
+    var argumentAliases: [String: String] { get }
+
     /// Runs one action.
     ///
     /// - Parameters:
@@ -59,4 +65,7 @@ public protocol UPnPServiceHandler: Sendable {
 extension UPnPServiceHandler {
     /// No moderation unless the service says otherwise.
     public var eventModeration: [String: Duration] { [:] }
+
+    /// No aliases unless the service says otherwise.
+    public var argumentAliases: [String: String] { [:] }
 }
