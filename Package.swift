@@ -113,22 +113,24 @@ let package = Package(
         ),
 
         // MARK: - Tests (mirror Sources/)
-        .testTarget(name: "SMSCodecTests", dependencies: ["SMSCodec"], swiftSettings: strictSettings),
+        // Helpers shared by the test targets (subprocesses without blocking the cooperative pool).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "SMSCodecTests", dependencies: ["SMSCodec", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "MMSCodecTests", dependencies: ["MMSCodec"], swiftSettings: strictSettings),
         .testTarget(
             name: "ModemTests",
-            dependencies: ["Modem", "ModemSimulator", "SMSCodec", "CPosixTTY", logging],
+            dependencies: ["Modem", "ModemSimulator", "SMSCodec", "CPosixTTY", "TestSupport", logging],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ModemSimulatorTests",
-            dependencies: ["ModemSimulator", "Modem", "SMSCodec"],
+            dependencies: ["ModemSimulator", "Modem", "SMSCodec", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "MessageStoreTests", dependencies: ["MessageStore", grdb], swiftSettings: strictSettings),
         .testTarget(
             name: "MessagingTests",
-            dependencies: ["Messaging", "MessageStore", "Modem", "ModemSimulator", "SMSCodec"],
+            dependencies: ["Messaging", "MessageStore", "Modem", "ModemSimulator", "SMSCodec", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
