@@ -6,6 +6,7 @@ import Logging
 import MessageStore
 import Modem
 import ModemSimulator
+import TestSupport
 import Testing
 
 @testable import Messaging
@@ -25,12 +26,12 @@ struct CrashRecoveryTests {
         var countsAtKill: [Int] = []
         var onModemAtKill: [Int] = [total]
         // First a kill as soon as the harness is up: its first pass is under way, nothing committed yet.
-        try rig.launch()
+        try await rig.launch()
         try rig.kill()
         kills += 1
         countsAtKill.append(try await rig.receivedTexts().count)
         for round in 0..<3 {
-            try rig.launch()
+            try await rig.launch()
             // Wait until the pass has imported some but not all, then freeze the modem so the child is caught
             // mid-pass (often between the import commit and the +CMGD), and kill it.
             try await rig.eventually("import under way (round \(round))") {
@@ -47,7 +48,7 @@ struct CrashRecoveryTests {
             await rig.simulated.resume()
             if countsAtKill.last == total { break }
         }
-        try rig.launch()
+        try await rig.launch()
         try await rig.eventually("every message imported") { try await rig.receivedTexts().count == total }
         try await rig.eventually("SIM emptied") {
             let sim = await rig.simulated.storedMessages(in: .sim)
@@ -75,7 +76,7 @@ struct CrashRecoveryTests {
         let rig = try await CrashRig()
         let total = 8
         let destination = "+15550000055"
-        try rig.launch(extra: ["--send-to", destination, "--send-count", "\(total)", "--send-prefix", "out"])
+        try await rig.launch(extra: ["--send-to", destination, "--send-count", "\(total)", "--send-prefix", "out"])
         var kills = 0
         // Kill right after the network accepted a submission (the +CMGS answer may not be committed yet: the
         // at-least-once window), and once with an AT+CMGS swallowed in flight.
@@ -83,7 +84,7 @@ struct CrashRecoveryTests {
             _ = await rig.network.waitForSubmissions(target)
             try rig.kill()
             kills += 1
-            try rig.launch()
+            try await rig.launch()
         }
         _ = await rig.network.waitForSubmissions(6)
         await rig.simulated.stall()
@@ -91,7 +92,7 @@ struct CrashRecoveryTests {
         try rig.kill()
         kills += 1
         await rig.simulated.resume()
-        try rig.launch()
+        try await rig.launch()
         try await rig.eventually("all in Sent") {
             try await rig.store().search(StoreQuery(folder: "Sent")).count == total
         }
@@ -137,7 +138,7 @@ final class CrashRig: @unchecked Sendable {
     }
 
     /// Starts a harness process and waits until it printed `ready`.
-    func launch(extra: [String] = []) throws {
+    func launch(extra: [String] = []) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.harness)
         process.arguments = ["--db", databasePath, "--device", pty.slavePath] + extra
@@ -145,12 +146,16 @@ final class CrashRig: @unchecked Sendable {
         process.standardOutput = output
         try process.run()
         self.process = process
-        // Bounded: the harness prints one short line; 64 KiB without it means something is badly wrong.
-        var received = Data()
-        while !received.contains(UInt8(ascii: "\n")), received.count < 65_536 {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { throw HarnessFailed(reason: "harness exited before ready") }
-            received.append(chunk)
+        // Bounded: the harness prints one short line; 64 KiB without it means something is badly wrong. The reads
+        // block, so they run on a thread of their own, never on the cooperative pool (TestSupport).
+        let handle = output.fileHandleForReading
+        try await onDedicatedThread {
+            var received = Data()
+            while !received.contains(UInt8(ascii: "\n")), received.count < 65_536 {
+                let chunk = handle.availableData
+                if chunk.isEmpty { throw HarnessFailed(reason: "harness exited before ready") }
+                received.append(chunk)
+            }
         }
     }
 

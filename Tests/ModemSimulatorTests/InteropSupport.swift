@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs external programs for the interop tests: the built `modemctl simulate`, gammu, smsd.
@@ -45,9 +46,11 @@ enum Interop {
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let reader = Task.detached { () -> Data in
+        // The read blocks until the tool exits: on a thread of its own, never on the cooperative pool (TestSupport).
+        let handle = pipe.fileHandleForReading
+        async let collected = onDedicatedThread { () -> Data in
             var data = Data()
-            while let chunk = try? pipe.fileHandleForReading.read(upToCount: 65536), !chunk.isEmpty {
+            while let chunk = try? handle.read(upToCount: 65536), !chunk.isEmpty {
                 if data.count < maximumOutput { data.append(chunk) }
             }
             return data
@@ -60,19 +63,23 @@ enum Interop {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        process.waitUntilExit()
-        let output = String(decoding: await reader.value, as: UTF8.self)
+        let output = String(decoding: try await collected, as: UTF8.self)
+        // The pipe reached EOF, so the tool is gone or going; reap it off the pool too.
+        try await onDedicatedThread { process.waitUntilExit() }
         return (process.terminationStatus, output)
     }
 
-    /// SIGTERM, then SIGKILL if the process is still there after five seconds.
+    /// SIGTERM, then SIGKILL if the process is still there after five seconds. Returns at once: the wait runs on a
+    /// thread of its own (never on the cooperative pool, see TestSupport), so `defer { stop() }` blocks nothing.
     static func stop(_ process: Process) {
         guard process.isRunning else { return }
         process.terminate()
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning, Date() < deadline { usleep(50_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        Thread.detachNewThread {
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning, Date() < deadline { usleep(50_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
     }
 
     /// Polls `condition` every 200 ms until it holds or `timeout` passes (external processes have no clock to
@@ -112,7 +119,8 @@ final class SimulatorProcess {
         process.standardError = FileHandle.standardError
         try process.run()
         let handle = pipe.fileHandleForReading
-        let lines = try await Task.detached { () throws -> [ModemLine] in
+        // Blocking reads until the JSON lines arrive: on a thread of its own (TestSupport).
+        let lines = try await onDedicatedThread { () throws -> [ModemLine] in
             var buffer = Data()
             var result: [ModemLine] = []
             // availableData returns what is there (read(upToCount:) would wait for the whole count).
@@ -127,7 +135,7 @@ final class SimulatorProcess {
                 }
             }
             return result
-        }.value
+        }
         modems = lines
     }
 
