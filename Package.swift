@@ -107,7 +107,11 @@ let package = Package(
         // MARK: - Tests (mirror Sources/)
         .testTarget(name: "SMSCodecTests", dependencies: ["SMSCodec"], swiftSettings: strictSettings),
         .testTarget(name: "MMSCodecTests", dependencies: ["MMSCodec"], swiftSettings: strictSettings),
-        .testTarget(name: "ModemTests", dependencies: ["Modem", "ModemSimulator", "SMSCodec"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ModemTests",
+            dependencies: ["Modem", "ModemSimulator", "SMSCodec", "CPosixTTY", logging],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ModemSimulatorTests",
             dependencies: ["ModemSimulator", "Modem", "SMSCodec"],

@@ -64,3 +64,9 @@ speed_t cposix_baud_constant(long baud) {
 }
 
 int cposix_set_exclusive(int fd) { return ioctl(fd, TIOCEXCL); }
+
+int cposix_get_exclusive(int fd) {
+    int exclusive = 0;
+    if (ioctl(fd, TIOCGEXCL, &exclusive) != 0) return -1;
+    return exclusive != 0;
+}

@@ -5,6 +5,6 @@ struct PDUCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pdu",
         abstract: "Decodes and encodes SMS PDUs.",
-        subcommands: []
+        subcommands: [PDUDecodeCommand.self, PDUEncodeCommand.self]
     )
 }

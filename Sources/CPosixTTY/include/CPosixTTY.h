@@ -23,4 +23,7 @@ speed_t cposix_baud_constant(long baud);
 
 /// ioctl(fd, TIOCEXCL): exclusive mode, so that a second open of the tty fails with EBUSY.
 int cposix_set_exclusive(int fd);
+
+/// ioctl(fd, TIOCGEXCL): 1 when the tty is in exclusive mode, 0 when not, -1 on error.
+int cposix_get_exclusive(int fd);
 #endif

@@ -314,3 +314,7 @@ public struct SimulatorProfile: Sendable, Hashable {
     /// The built-in profile named `id`.
     public static func named(_ id: String) -> SimulatorProfile? { all.first { $0.id == id } }
 }
+
+/// The earlier name of ``SimulatorProfile``, kept for code written against it (`ModemSimulator.ModemProfile`).
+/// Qualify it: the driver's `Modem.ModemProfile` is a different type.
+public typealias ModemProfile = SimulatorProfile

@@ -1,77 +1,151 @@
-/// The GSM 7-bit default alphabet and its extension table (3GPP TS 23.038 §6.2.1 and §6.2.1.1).
+/// A GSM 7-bit table pair: a locking shift table and a single shift table (3GPP TS 23.038 §6.2.1, Annex A).
 ///
-/// A `GSM7Alphabet` maps between Unicode scalars and septets. The default alphabet is a pair of tables: the
-/// 128-entry basic table and the extension table reached through the escape septet 0x1B. National language
-/// tables (TS 23.038 §A.2/§A.3) are further instances of the same type.
+/// The locking shift table (the GSM 7-bit default alphabet, or a national locking shift table) gives one character
+/// per septet. The single shift table (the default extension table, or a national single shift table) is reached
+/// through the escape septet 0x1B: ESC plus one septet encode one character (TS 23.038 §6.2.1.1).
+///
+/// Build a pair with ``make(locking:single:)``; ``default`` is the default alphabet with its extension table. The
+/// tables are built once per process and shared, so `make` is cheap.
 public struct GSM7Alphabet: Sendable, Hashable {
-    /// The escape septet that selects the extension (single shift) table (TS 23.038 §6.2.1.1).
+    /// The escape septet that selects the single shift (extension) table (TS 23.038 §6.2.1.1).
     public static let escape: UInt8 = 0x1B
 
-    /// Basic table: septet value → scalar. `nil` marks a position with no character (e.g. the escape itself).
-    public let basicTable: [Unicode.Scalar?]
-    /// Extension table: septet after ESC → scalar.
-    public let extensionTable: [UInt8: Unicode.Scalar]
+    /// What ``decode(_:)`` shows for a septet that has no character in the table pair (a position a national table
+    /// leaves empty). U+FFFD keeps the position visible instead of dropping it or faking a space.
+    public static let undefinedCharacter: Unicode.Scalar = "\u{FFFD}"
 
-    private let basicReverse: [Unicode.Scalar: UInt8]
-    private let extensionReverse: [Unicode.Scalar: UInt8]
+    /// The national locking shift table in use, `nil` for the GSM 7-bit default alphabet.
+    public let lockingShift: NationalLanguage?
+    /// The national single shift table in use, `nil` for the default extension table.
+    public let singleShift: NationalLanguage?
 
-    /// Creates an alphabet from a basic (locking shift) table of 128 entries and an extension (single shift) table.
-    public init(basic: [Unicode.Scalar?], extension: [UInt8: Unicode.Scalar]) {
-        precondition(basic.count == 128, "a GSM 7-bit table has 128 positions")
-        self.basicTable = basic
-        self.extensionTable = `extension`
-        var reverse: [Unicode.Scalar: UInt8] = [:]
-        for (index, scalar) in basic.enumerated() {
-            // Safe: index < 128 by the precondition above.
-            if let scalar, reverse[scalar] == nil { reverse[scalar] = UInt8(index) }
+    let lockingTable: GSM7CodeTable
+    let singleTable: GSM7CodeTable
+
+    private init(lockingShift: NationalLanguage?, singleShift: NationalLanguage?) {
+        // A language without a locking shift table (Spanish, TS 23.038 §A.3.2) falls back to the default alphabet,
+        // as TS 23.038 §6.2.1.2.4 prescribes for identifiers a receiver does not support.
+        if let table = GSM7Tables.lockingTable(lockingShift), lockingShift?.hasLockingShiftTable ?? true {
+            self.lockingShift = lockingShift
+            self.lockingTable = table
+        } else {
+            self.lockingShift = nil
+            self.lockingTable = GSM7Tables.defaultLockingTable
         }
-        self.basicReverse = reverse
-        var extReverse: [Unicode.Scalar: UInt8] = [:]
-        for (septet, scalar) in `extension` where extReverse[scalar] == nil || septet < extReverse[scalar]! {
-            extReverse[scalar] = septet
-        }
-        self.extensionReverse = extReverse
+        self.singleShift = singleShift
+        self.singleTable = GSM7Tables.singleTable(singleShift)
     }
 
-    /// The septets for one scalar: one septet from the basic table, or ESC plus one from the extension table.
-    /// Returns `nil` when the scalar has no representation in this alphabet.
-    @inlinable
+    /// The table pair for the given national languages (TS 23.038 Annex A.2/A.3).
+    ///
+    /// Use it to decode a message whose user data header carries a National Language Locking Shift (IEI 0x25) or
+    /// Single Shift (IEI 0x24) element (TS 23.040 §9.2.3.24.15/16), and to encode with the pair the
+    /// ``Segmenter`` chose.
+    /// - Parameters:
+    ///   - locking: the locking shift table's language; `nil` selects the GSM 7-bit default alphabet. Spanish has no
+    ///     locking shift table, so `.spanish` also selects the default alphabet (and ``lockingShift`` is `nil`).
+    ///   - single: the single shift table's language; `nil` selects the default extension table.
+    public static func make(locking: NationalLanguage?, single: NationalLanguage?) -> GSM7Alphabet {
+        GSM7Alphabet(lockingShift: locking, singleShift: single)
+    }
+
+    /// The GSM 7-bit default alphabet with its extension table (TS 23.038 §6.2.1, §6.2.1.1).
+    public static let `default` = GSM7Alphabet(lockingShift: nil, singleShift: nil)
+
+    /// Whether the pair uses no national table, i.e. needs no shift element in the user data header.
+    public var isDefault: Bool { lockingShift == nil && singleShift == nil }
+
+    public static func == (lhs: GSM7Alphabet, rhs: GSM7Alphabet) -> Bool {
+        lhs.lockingShift == rhs.lockingShift && lhs.singleShift == rhs.singleShift
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(lockingShift)
+        hasher.combine(singleShift)
+    }
+
+    // MARK: - Single characters
+
+    /// The locking shift table's character at `septet` (masked to 7 bits); `nil` for ESC and empty positions.
+    public func character(forSeptet septet: UInt8) -> Unicode.Scalar? { lockingTable.character(at: septet) }
+
+    /// The single shift table's character at `septet` (masked to 7 bits), i.e. the character that ESC + `septet`
+    /// encodes; `nil` where the table has none.
+    public func extensionCharacter(forSeptet septet: UInt8) -> Unicode.Scalar? { singleTable.character(at: septet) }
+
+    /// The locking shift table septet of `scalar`, if any.
+    public func basicSeptet(for scalar: Unicode.Scalar) -> UInt8? { lockingTable.septets[scalar] }
+
+    /// The single shift table septet of `scalar` (to be sent after ESC), if any.
+    public func extensionSeptet(for scalar: Unicode.Scalar) -> UInt8? { singleTable.septets[scalar] }
+
+    /// The septets for one scalar: one septet from the locking shift table, or ESC plus one septet from the single
+    /// shift table (the locking shift table wins when both hold the character). `nil` when the pair cannot
+    /// represent the scalar.
     public func septets(for scalar: Unicode.Scalar) -> [UInt8]? {
-        if let septet = basicSeptet(for: scalar) { return [septet] }
-        if let septet = extensionSeptet(for: scalar) { return [Self.escape, septet] }
+        if let septet = lockingTable.septets[scalar] { return [septet] }
+        if let septet = singleTable.septets[scalar] { return [Self.escape, septet] }
         return nil
     }
 
-    /// The basic-table septet of `scalar`, if any.
-    public func basicSeptet(for scalar: Unicode.Scalar) -> UInt8? { basicReverse[scalar] }
+    /// How many septets `scalar` takes (1, or 2 for an escape pair); `nil` when the pair cannot represent it.
+    public func septetCount(for scalar: Unicode.Scalar) -> Int? {
+        if lockingTable.septets[scalar] != nil { return 1 }
+        if singleTable.septets[scalar] != nil { return 2 }
+        return nil
+    }
 
-    /// The extension-table septet of `scalar` (to be sent after ESC), if any.
-    public func extensionSeptet(for scalar: Unicode.Scalar) -> UInt8? { extensionReverse[scalar] }
+    // MARK: - Text
 
-    /// Encodes `text` as septets (one per septet, values 0...127).
-    /// - Throws: `GSM7EncodingError` naming the first scalar the alphabet cannot represent; characters are never
-    ///   dropped or replaced silently. The encoder above picks UCS-2 for such text instead.
+    /// Whether every scalar of `text` has a code in this pair.
+    public func canEncode(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { septetCount(for: $0) != nil }
+    }
+
+    /// How many septets `text` takes in this pair, ESC septets included; `nil` when a scalar has no code.
+    public func septetCount(of text: String) -> Int? {
+        var count = 0
+        for scalar in text.unicodeScalars {
+            guard let septets = septetCount(for: scalar) else { return nil }
+            count += septets
+        }
+        return count
+    }
+
+    /// Encodes `text` as septets (one array element per septet, values 0...127, ESC septets included).
+    ///
+    /// Characters are never dropped or replaced: a scalar without a code in the pair is an error. The
+    /// ``Segmenter`` avoids the error by choosing a pair that can encode the text, or UCS-2.
+    /// - Throws: ``GSM7EncodingError`` naming the first scalar the pair cannot represent.
     public func encode(_ text: String) throws(GSM7EncodingError) -> [UInt8] {
         var septets: [UInt8] = []
         septets.reserveCapacity(text.unicodeScalars.count)
         for (offset, scalar) in text.unicodeScalars.enumerated() {
-            if let septet = basicReverse[scalar] {
+            if let septet = lockingTable.septets[scalar] {
                 septets.append(septet)
-            } else if let septet = extensionReverse[scalar] {
+            } else if let septet = singleTable.septets[scalar] {
                 septets.append(Self.escape)
                 septets.append(septet)
             } else {
-                throw GSM7EncodingError(scalar: scalar, scalarOffset: offset)
+                throw GSM7EncodingError(
+                    scalar: scalar,
+                    scalarOffset: offset,
+                    lockingShift: lockingShift,
+                    singleShift: singleShift
+                )
             }
         }
         return septets
     }
 
-    /// Decodes septets to text.
+    /// Decodes septets (one per element; the high bit is ignored) to text. Never fails.
     ///
-    /// TS 23.038 §6.2.1.1: a septet after ESC that the extension table does not define is shown as the basic-table
-    /// character of the same value. A trailing lone ESC (a sender bug) is shown as a space, as the note to the
-    /// extension table recommends for unknown escapes.
+    /// - ESC + a septet the single shift table does not define shows the locking shift table's character of that
+    ///   value (TS 23.038 §6.2.1.1, note to the extension table).
+    /// - ESC + ESC is reserved for a further extension table; it shows a space (TS 23.038 §6.2.1.1 NOTE 1), as does
+    ///   a lone ESC at the very end (a sender bug).
+    /// - A septet with no character in the pair (a position a national table leaves empty) shows
+    ///   ``undefinedCharacter``, so that nothing is dropped silently.
     public func decode<S: Sequence>(_ septets: S) -> String where S.Element == UInt8 {
         var scalars = String.UnicodeScalarView()
         var escaped = false
@@ -79,19 +153,17 @@ public struct GSM7Alphabet: Sendable, Hashable {
             let septet = raw & 0x7F
             if escaped {
                 escaped = false
-                if let scalar = extensionTable[septet] {
-                    scalars.append(scalar)
-                } else if let scalar = basicTable[Int(septet)] {
+                if septet == Self.escape {
+                    scalars.append(" ")
+                } else if let scalar = singleTable.character(at: septet) ?? lockingTable.character(at: septet) {
                     scalars.append(scalar)
                 } else {
-                    scalars.append(" ")
+                    scalars.append(Self.undefinedCharacter)
                 }
             } else if septet == Self.escape {
                 escaped = true
-            } else if let scalar = basicTable[Int(septet)] {
-                scalars.append(scalar)
             } else {
-                scalars.append(" ")
+                scalars.append(lockingTable.character(at: septet) ?? Self.undefinedCharacter)
             }
         }
         if escaped { scalars.append(" ") }
@@ -99,44 +171,37 @@ public struct GSM7Alphabet: Sendable, Hashable {
     }
 }
 
-/// A scalar that the chosen GSM 7-bit table pair cannot represent.
+/// A scalar that the chosen GSM 7-bit table pair cannot represent (TS 23.038 §6.2.1, Annex A).
+///
+/// Thrown by ``GSM7Alphabet/encode(_:)``; the ``Segmenter`` never meets it because it falls back to UCS-2.
 public struct GSM7EncodingError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The first unrepresentable scalar.
     public let scalar: Unicode.Scalar
     /// Its offset in the text, counted in Unicode scalars.
     public let scalarOffset: Int
+    /// The locking shift table that was tried (`nil` = default alphabet).
+    public let lockingShift: NationalLanguage?
+    /// The single shift table that was tried (`nil` = default extension table).
+    public let singleShift: NationalLanguage?
+
+    /// Creates an error for `scalar` at `scalarOffset`.
+    public init(
+        scalar: Unicode.Scalar,
+        scalarOffset: Int,
+        lockingShift: NationalLanguage? = nil,
+        singleShift: NationalLanguage? = nil
+    ) {
+        self.scalar = scalar
+        self.scalarOffset = scalarOffset
+        self.lockingShift = lockingShift
+        self.singleShift = singleShift
+    }
 
     public var description: String {
-        "U+\(String(scalar.value, radix: 16, uppercase: true)) at scalar offset \(scalarOffset) has no GSM 7-bit code"
+        let locking = lockingShift?.description ?? "default"
+        let single = singleShift?.description ?? "default"
+        let tables = "locking \(locking), single \(single)"
+        let code = String(scalar.value, radix: 16, uppercase: true)
+        return "U+\(code) at scalar offset \(scalarOffset) has no GSM 7-bit code (\(tables))"
     }
-}
-
-extension GSM7Alphabet {
-    /// The GSM 7-bit default alphabet with its extension table (TS 23.038 §6.2.1, §6.2.1.1).
-    public static let `default` = GSM7Alphabet(
-        basic: (
-            // 0x00–0x0F
-            "@£$¥èéùìòÇ\nØø\rÅå"
-                // 0x10–0x1F (0x1B is the escape, filled in below)
-                + "Δ_ΦΓΛΩΠΨΣΘΞ\u{1B}ÆæßÉ"
-                // 0x20–0x3F
-                + " !\"#¤%&'()*+,-./0123456789:;<=>?"
-                // 0x40–0x5F
-                + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
-                // 0x60–0x7F
-                + "¿abcdefghijklmnopqrstuvwxyzäöñüà"
-        ).unicodeScalars.enumerated().map { index, scalar in index == 0x1B ? nil : scalar },
-        extension: [
-            0x0A: "\u{0C}",  // form feed (page break)
-            0x14: "^",
-            0x28: "{",
-            0x29: "}",
-            0x2F: "\\",
-            0x3C: "[",
-            0x3D: "~",
-            0x3E: "]",
-            0x40: "|",
-            0x65: "€",
-        ]
-    )
 }

@@ -1,0 +1,430 @@
+import Logging
+
+extension ATModem {
+    // MARK: - Start-up
+
+    /// Brings the modem into the state the driver needs (TS 27.007 / TS 27.005): echo off, numeric errors, SIM
+    /// unlocked, PDU mode, storages chosen, new messages stored first and announced with +CMTI, status reports
+    /// routed, SMSC read. Requires ``run()`` to be running.
+    /// - Throws: ``ModemError`` (`.simNotInserted`, `.pinRequired`, `.pukRequired`, `.pinRejected`,
+    ///   `.pduModeUnsupported`, `.disconnected`), ``ConfigurationError``.
+    @discardableResult
+    public func start() async throws -> ATModemStartup {
+        try configuration.validate()
+        return try await serialized {
+            // A modem can be mid-line or in prompt mode from an earlier user: ESC, then AT until it answers.
+            await abortPendingInput()
+            _ = try? await send(ATCommand("AT", timeout: .seconds(1)))
+            _ = try? await command("ATZ", timeout: .seconds(5))
+            // V.250 §6.2.5/§6.2.6: result codes on (Q0) and verbose (V1), which the framer and parser expect; sent
+            // one by one because some firmware rejects combined basic commands.
+            _ = try? await command("ATQ0")
+            _ = try? await command("ATV1")
+            _ = try? await command("ATE0")
+            _ = try? await command("AT+CMEE=1")
+
+            let manufacturer = (try? await firstValue(of: "AT+CGMI", prefix: "+CGMI")) ?? ""
+            let model = (try? await firstValue(of: "AT+CGMM", prefix: "+CGMM")) ?? ""
+            let profile = configuration.profile ?? ATModemProfile.detect(manufacturer: manufacturer, model: model)
+            log.debug("modem profile", metadata: ["modem.profile": "\(profile.family.rawValue)"])
+
+            try await unlockSIM(profile: profile)
+
+            do {
+                _ = try await commandRetryingWhileSIMBusy("AT+CMGF=0")
+            } catch let error as ATError {
+                throw ModemError(.pduModeUnsupported, underlying: error)
+            }
+
+            let (storages, incoming) = try await chooseStorages()
+            let (mode, needsAck) = await chooseNotificationMode()
+            _ = try? await command("AT+COPS=3,0")  // TS 27.007 §7.3: long alphanumeric operator names in +COPS?
+            var indicatorNames: [Int: String] = [:]
+            if let response = try? await command("AT+CIND=?", prefix: "+CIND") {
+                indicatorNames = Self.indicatorNames(response.values(prefixed: "+CIND").first ?? "")
+                // TS 27.007 §8.10: +CIEV is only sent after AT+CMER <ind>=1; "smsfull" is the storage-full signal of
+                // modems that have no vendor URC for it (SIMCom). Mode 3 forwards at once, 2 where 3 is refused.
+                if indicatorNames.values.contains(where: { $0.lowercased() == "smsfull" }) {
+                    if (try? await command("AT+CMER=3,0,0,1")) == nil { _ = try? await command("AT+CMER=2,0,0,1") }
+                }
+            }
+            for extra in profile.extraStartupCommands { _ = try? await command(extra) }
+            var serviceCenter: String?
+            if let response = try? await command("AT+CSCA?", prefix: "+CSCA"), let value = response.values(prefixed: "+CSCA").first {
+                serviceCenter = ATResponseParser.serviceCenter(value)
+            }
+            let startup = ATModemStartup(
+                profile: profile,
+                storages: storages,
+                incomingStorage: incoming,
+                notificationMode: mode,
+                needsAcknowledgement: needsAck,
+                serviceCenter: serviceCenter
+            )
+            setStartup(startup, indicatorNames: indicatorNames)
+            log.info("modem started", metadata: ["modem.profile": "\(profile.family.rawValue)", "modem.storages": "\(storages)"])
+            // The counters tell whether a store is already full (a full store is an event, whatever the signal).
+            if let response = try? await command("AT+CPMS?", prefix: "+CPMS"), let value = response.values(prefixed: "+CPMS").first {
+                for status in ATResponseParser.storageQuery(value) { noteCounters(status) }
+            }
+            return startup
+        }
+    }
+
+    /// Attempts of a command the SIM may refuse while it initialises, and the pause between them.
+    static let simBusyAttempts = 5
+    static let simBusyPause: Duration = .seconds(1)
+
+    /// Sends `text`, retrying while the SIM is busy (+CME ERROR: 14, +CMS ERROR: 314, Huawei +CME ERROR: 515,
+    /// huawei-e1752.json notes): right after the PIN is entered the SIM needs a few seconds.
+    func commandRetryingWhileSIMBusy(_ text: String, prefix: String? = nil) async throws -> ATResponse {
+        var attempt = 1
+        while true {
+            do {
+                return try await command(text, prefix: prefix)
+            } catch let error as ATError where attempt < Self.simBusyAttempts
+                && (error.cmeError == .simBusy || error.cmsError == .simBusy || error.cmeError == CMEError(rawValue: 515))
+            {
+                attempt += 1
+                try await pause(Self.simBusyPause)
+            }
+        }
+    }
+
+    /// `+CIND: ("service",(0-1)),("smsfull",(0-1)),…` → 1-based index → name (TS 27.007 §8.9).
+    static func indicatorNames(_ value: some StringProtocol) -> [Int: String] {
+        var names: [Int: String] = [:]
+        for (offset, field) in ATFields.split(value).enumerated() {
+            if let name = ATFields.list(field).first { names[offset + 1] = ATFields.unquote(name) }
+        }
+        return names
+    }
+
+    private func unlockSIM(profile: ATModemProfile) async throws {
+        for attempt in 0..<2 {
+            let state: PINState
+            do {
+                let response = try await command("AT+CPIN?", prefix: "+CPIN")
+                guard let value = response.values(prefixed: "+CPIN").first else { return }
+                state = PINState(parsing: value)
+            } catch let error as ATError {
+                if error.cmeError == .simNotInserted || error.cmsError == .simNotInserted {
+                    throw ModemError(.simNotInserted, underlying: error)
+                }
+                if error.cmeError == .simPUKRequired || error.cmsError == .simPUKRequired {
+                    throw ModemError(.pukRequired, underlying: error)
+                }
+                if error.code == .timeout, profile.pinQueryMayLackFinalResult { return }
+                if error.code == .disconnected { throw ModemError(.disconnected, underlying: error) }
+                // A modem without AT+CPIN (old phones) is assumed unlocked; later commands will tell.
+                log.debug("AT+CPIN? failed", metadata: ["at.error": "\(error.code)"])
+                return
+            }
+            switch state {
+            case .ready:
+                return
+            case .simPUK, .simPUK2:
+                throw ModemError(.pukRequired)
+            case .simPIN:
+                guard let pin = configuration.pin else { throw ModemError(.pinRequired) }
+                guard attempt == 0 else { throw ModemError(.pinRejected) }
+                do {
+                    _ = try await command("AT+CPIN=\"\(pin)\"", timeout: .seconds(20))
+                } catch let error as ATError {
+                    throw ModemError(.pinRejected, underlying: error)
+                }
+            default:
+                throw ModemError(.simLocked("\(state)"))
+            }
+        }
+    }
+
+    /// AT+CPMS=? then AT+CPMS=<mem1>,<mem2>,<mem3> (TS 27.005 §3.2.2).
+    private func chooseStorages() async throws -> ([MessageStorage], MessageStorage?) {
+        guard let response = try? await commandRetryingWhileSIMBusy("AT+CPMS=?", prefix: "+CPMS"),
+            let value = response.values(prefixed: "+CPMS").first
+        else { return ([], nil) }
+        let lists = ATResponseParser.supportedStorages(value)
+        let readable = lists[0].map { MessageStorage(rawValue: $0) }
+        let writable = lists[1].map { MessageStorage(rawValue: $0) }
+        let receivable = lists[2].map { MessageStorage(rawValue: $0) }
+        // Expose each real store once: SM, ME, SR; MT is SM+ME combined and only used when nothing else exists.
+        var storages = [MessageStorage.sim, .phone, .statusReports].filter(readable.contains)
+        if storages.isEmpty { storages = readable.filter { $0 != .broadcast } }
+        guard let first = storages.first else { return ([], nil) }
+        let incoming: MessageStorage? = {
+            if let wanted = configuration.incomingStorage, receivable.contains(wanted) { return wanted }
+            if receivable.contains(.phone) { return .phone }
+            if receivable.contains(.sim) { return .sim }
+            return receivable.first
+        }()
+        let write = incoming.flatMap { writable.contains($0) ? $0 : nil } ?? writable.first
+        var arguments = ["\"\(first.rawValue)\""]
+        if let write { arguments.append("\"\(write.rawValue)\"") }
+        if let incoming, write != nil { arguments.append("\"\(incoming.rawValue)\"") }
+        do {
+            let response = try await command("AT+CPMS=" + arguments.joined(separator: ","), prefix: "+CPMS")
+            setSelectedStorage(first)
+            if let counters = response.values(prefixed: "+CPMS").first {
+                let pairs = ATResponseParser.storageCounters(counters)
+                if let pair = pairs.first { noteCounters(StorageStatus(storage: first, used: pair.used, total: pair.total)) }
+                if pairs.count >= 3, let incoming {
+                    noteCounters(StorageStatus(storage: incoming, used: pairs[2].used, total: pairs[2].total))
+                }
+            }
+        } catch let error as ATError where error.code != .disconnected {
+            log.debug("AT+CPMS selection failed", metadata: ["at.error": "\(error.code)"])
+        }
+        return (storages, incoming)
+    }
+
+    /// AT+CNMI=? then the mode that stores first (<mt>=1: +CMTI) and routes status reports (<ds>=2 stored with
+    /// +CDSI, else 1: +CDS), with <bfr>=0 so that indications buffered while no one listened are flushed
+    /// (TS 27.005 §3.4.1). Falls back when the modem rejects it (nokia-n79.json: AT+CNMI=2,1,0,2 → ERROR).
+    private func chooseNotificationMode() async -> ([Int], Bool) {
+        var candidates: [[Int]] = []
+        if let response = try? await command("AT+CNMI=?", prefix: "+CNMI"), let value = response.values(prefixed: "+CNMI").first {
+            let allowed = ATResponseParser.notificationSupport(value)
+            func pick(_ position: Int, _ preferences: [Int]) -> Int? {
+                guard position < allowed.count, !allowed[position].isEmpty else { return position == 4 ? nil : preferences.first }
+                return preferences.first(where: allowed[position].contains)
+            }
+            if let mode = pick(0, [2, 1, 3]), let mt = pick(1, [1, 2]) {
+                let ds = pick(3, [2, 1, 0]) ?? 0
+                var chosen = [mode, mt, 0, ds]
+                if let bfr = pick(4, [0]) { chosen.append(bfr) }
+                candidates.append(chosen)
+            }
+        }
+        candidates += [[2, 1, 0, 2, 0], [2, 1, 0, 1, 0], [2, 1, 0, 0, 0], [1, 1, 0, 0, 0], [2, 1], [1, 1]]
+        for candidate in candidates {
+            let text = "AT+CNMI=" + candidate.map(String.init).joined(separator: ",")
+            guard (try? await command(text)) != nil else { continue }
+            let direct = candidate[1] == 2 || (candidate.count > 3 && candidate[3] == 1)
+            var needsAck = false
+            if direct {
+                // TS 27.005 §3.2.1: with <service>=1 the TE must acknowledge +CMT/+CDS with +CNMA, which lets the
+                // layer above acknowledge only after it stored the message.
+                needsAck = (try? await command("AT+CSMS=1")) != nil
+            }
+            return (candidate, needsAck)
+        }
+        log.warning("modem accepted no AT+CNMI mode; new messages are found by listing only")
+        return ([], false)
+    }
+
+    // MARK: - Identity and state
+
+    public func identity() async throws -> ModemIdentity {
+        if let cached = cachedIdentity { return cached }
+        return try await serialized {
+            let manufacturer = try await firstValue(of: "AT+CGMI", prefix: "+CGMI")
+            let model = try await firstValue(of: "AT+CGMM", prefix: "+CGMM")
+            let revision = (try? await firstValue(of: "AT+CGMR", prefix: "+CGMR")) ?? ""
+            let imei = (try? await firstValue(of: "AT+CGSN", prefix: "+CGSN")) ?? ""
+            let imsi = (try? await firstValue(of: "AT+CIMI", prefix: "+CIMI")) ?? ""
+            var msisdn = ""
+            if let response = try? await command("AT+CNUM", prefix: "+CNUM") {
+                msisdn = ATResponseParser.ownNumbers(response.lines).first ?? ""
+            }
+            let profile = startupState?.profile ?? ATModemProfile.detect(manufacturer: manufacturer, model: model)
+            let iccid = await readICCID(profile: profile) ?? ""
+            let identity = ModemIdentity(
+                manufacturer: manufacturer,
+                model: model,
+                revision: revision,
+                imei: imei,
+                imsi: imsi,
+                msisdn: msisdn,
+                iccid: iccid
+            )
+            cacheIdentity(identity)
+            return identity
+        }
+    }
+
+    /// The vendor ICCID commands, the profile's first, then AT+CRSM READ BINARY of EF_ICCID (2FE2 = 12258,
+    /// TS 27.007 §8.18, TS 102 221 §13.2).
+    private func readICCID(profile: ATModemProfile) async -> String? {
+        var commands = profile.iccidCommands
+        for candidate in ["AT+CCID", "AT^ICCID?", "AT+QCCID", "AT+ICCID", "AT+CICCID"] where !commands.contains(candidate) {
+            commands.append(candidate)
+        }
+        for text in commands {
+            guard let response = try? await command(text) else { continue }
+            if let iccid = ATResponseParser.iccid(response.lines) { return iccid }
+        }
+        if let response = try? await command("AT+CRSM=176,12258,0,0,10", prefix: "+CRSM"),
+            let value = response.values(prefixed: "+CRSM").first
+        {
+            return ATResponseParser.iccidFromRestrictedSIMAccess(value)
+        }
+        return nil
+    }
+
+    public func signalQuality() async throws -> SignalQuality {
+        try await serialized {
+            let value = try await firstValue(of: "AT+CSQ", prefix: "+CSQ")
+            guard let quality = ATResponseParser.signalQuality(value) else {
+                throw ModemError(.malformedResponse, reason: "+CSQ")
+            }
+            return quality
+        }
+    }
+
+    public func networkStatus() async throws -> NetworkStatus {
+        try await serialized {
+            var registration = RegistrationState.unknown
+            if let value = try? await firstValue(of: "AT+CREG?", prefix: "+CREG"), let state = ATResponseParser.registration(value) {
+                registration = state
+            }
+            if registration != .home && registration != .roaming,
+                let value = try? await firstValue(of: "AT+CEREG?", prefix: "+CEREG"),
+                let state = ATResponseParser.registration(value), state == .home || state == .roaming
+            {
+                registration = state
+            }
+            var operatorName: String?
+            if let value = try? await firstValue(of: "AT+COPS?", prefix: "+COPS") {
+                operatorName = ATResponseParser.operatorName(value)
+            }
+            return NetworkStatus(registration: registration, operatorName: operatorName)
+        }
+    }
+
+    // MARK: - Storage
+
+    public func storageStatus() async throws -> [StorageStatus] {
+        try await serialized {
+            guard let storages = startupState?.storages else { throw ModemError(.notStarted) }
+            var result: [StorageStatus] = []
+            for storage in storages {
+                if let status = try await select(storage, force: true) { result.append(status) }
+            }
+            return result
+        }
+    }
+
+    /// AT+CPMS=<storage> unless already selected; returns its counters when the modem sent them.
+    @discardableResult
+    private func select(_ storage: MessageStorage, force: Bool = false) async throws -> StorageStatus? {
+        guard let startup = startupState else { throw ModemError(.notStarted) }
+        guard startup.storages.contains(storage) else { throw ModemError(.storageUnavailable(storage)) }
+        if !force, selectedStorage == storage { return nil }
+        setSelectedStorage(nil)
+        let response = try await command("AT+CPMS=\"\(storage.rawValue)\"", prefix: "+CPMS")
+        setSelectedStorage(storage)
+        guard let value = response.values(prefixed: "+CPMS").first, let pair = ATResponseParser.storageCounters(value).first else {
+            return nil
+        }
+        let status = StorageStatus(storage: storage, used: pair.used, total: pair.total)
+        noteCounters(status)
+        return status
+    }
+
+    /// Turns +CPMS counters into storage-full / memory-available events.
+    func noteCounters(_ status: StorageStatus) {
+        guard status.total > 0 else { return }
+        noteFull(status.storage, isFull: status.isFull)
+    }
+
+    public func listMessages(in storage: MessageStorage) async throws -> [StoredMessage] {
+        try await serialized {
+            try await select(storage)
+            let response = try await send(ATCommand("AT+CMGL=4", timeout: configuration.listTimeout, responsePrefix: "+CMGL"))
+            var messages: [StoredMessage] = []
+            for entry in ATResponseParser.messageList(response.lines) {
+                guard let pdu = ATHex.decode(entry.pduHex) else {
+                    log.warning("skipped a listed message whose PDU is not hex", metadata: ["sms.index": "\(entry.index)", "modem.storage": "\(storage)"])
+                    continue
+                }
+                messages.append(StoredMessage(storage: storage, index: entry.index, status: Self.status(entry.status, pdu: pdu), pdu: pdu))
+            }
+            return messages
+        }
+    }
+
+    public func readMessage(at index: Int, in storage: MessageStorage) async throws -> StoredMessage {
+        try await serialized {
+            try await select(storage)
+            let response: ATResponse
+            do {
+                response = try await send(ATCommand("AT+CMGR=\(index)", timeout: configuration.commandTimeout, responsePrefix: "+CMGR"))
+            } catch let error as ATError where error.cmsError == .invalidIndex || error.cmeError == .invalidIndex || error.cmeError == .notFound {
+                throw ModemError(.messageNotFound, underlying: error)
+            }
+            guard let entry = ATResponseParser.message(response.lines) else {
+                // TS 27.005 §3.4.3 leaves an empty slot to the modem: many answer OK alone.
+                throw ModemError(.messageNotFound, reason: "slot \(index) in \(storage) is empty")
+            }
+            guard let pdu = ATHex.decode(entry.pduHex) else { throw ModemError(.malformedResponse, reason: "+CMGR PDU is not hex") }
+            return StoredMessage(storage: storage, index: index, status: Self.status(entry.status, pdu: pdu), pdu: pdu)
+        }
+    }
+
+    public func deleteMessage(at index: Int, in storage: MessageStorage) async throws {
+        try await serialized {
+            try await select(storage)
+            do {
+                _ = try await command("AT+CMGD=\(index)")
+            } catch let error as ATError where error.cmsError == .invalidIndex || error.cmeError == .invalidIndex {
+                throw ModemError(.messageNotFound, underlying: error)
+            }
+            // Fresh counters: a store that was full has room now (memory available, TS 27.005 §3.2.2).
+            if let response = try? await command("AT+CPMS?", prefix: "+CPMS"), let value = response.values(prefixed: "+CPMS").first {
+                for status in ATResponseParser.storageQuery(value) { noteCounters(status) }
+            }
+        }
+    }
+
+    /// <stat> when the modem sent one; otherwise received-read for SMS-DELIVER/STATUS-REPORT and stored-sent for
+    /// SUBMIT (TP-MTI, TS 23.040 §9.2.3.1, after the SMSC field).
+    static func status(_ raw: Int?, pdu: [UInt8]) -> StoredMessageStatus {
+        if let raw, let status = StoredMessageStatus(rawValue: raw) { return status }
+        guard let smscLength = pdu.first, Int(smscLength) + 1 < pdu.count else { return .receivedRead }
+        return pdu[Int(smscLength) + 1] & 0x03 == 0x01 ? .storedSent : .receivedRead
+    }
+
+    // MARK: - Sending
+
+    public func send(_ parts: [OutgoingPDU]) async throws -> [UInt8] {
+        guard !parts.isEmpty else { return [] }
+        for (number, part) in parts.enumerated() {
+            // TS 27.005 §3.5.1: <length> counts the TPDU octets, i.e. everything after the SMSC field, whose first
+            // octet is its own length (TS 24.011 §8.2.5.1).
+            guard part.pdu.count <= ATLimits.maximumPDULength, let smscLength = part.pdu.first,
+                (1...ATLimits.maximumPDULength).contains(part.tpduLength),
+                part.pdu.count == 1 + Int(smscLength) + part.tpduLength
+            else {
+                throw ModemError(.invalidPDU, reason: "part \(number): SMSC field and TPDU length do not add up")
+            }
+        }
+        return try await serialized {
+            let link = parts.count > 1 && configuration.usesConcatenationLink && (startupState?.profile.supportsConcatenationLink ?? true)
+            // TS 27.005 §3.5.6: AT+CMMS=1 keeps the relay link open until the last part or 1-5 s of silence.
+            let linked = link ? (try? await command("AT+CMMS=1")) != nil : false
+            var references: [UInt8] = []
+            for (number, part) in parts.enumerated() {
+                do {
+                    let response = try await send(
+                        ATCommand(
+                            "AT+CMGS=\(part.tpduLength)",
+                            timeout: configuration.sendTimeout,
+                            responsePrefix: "+CMGS",
+                            payload: Array(ATHex.encode(part.pdu).utf8)
+                        )
+                    )
+                    guard let value = response.values(prefixed: "+CMGS").first, let reference = ATResponseParser.messageReference(value) else {
+                        throw ModemError(.sendFailed(part: number), reason: "no +CMGS message reference")
+                    }
+                    references.append(reference)
+                } catch let error as ATError {
+                    if linked { _ = try? await command("AT+CMMS=0") }
+                    throw ModemError(.sendFailed(part: number), underlying: error)
+                }
+            }
+            if linked { _ = try? await command("AT+CMMS=0") }
+            return references
+        }
+    }
+}

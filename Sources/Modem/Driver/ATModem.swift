@@ -1,0 +1,358 @@
+import Logging
+import Synchronization
+
+/// What ``ATModem/start()`` found out and set up.
+public struct ATModemStartup: Hashable, Sendable {
+    /// The detected (or configured) family.
+    public var profile: ATModemProfile
+    /// Storages the modem offers for reading (<mem1> of AT+CPMS=?), SM/ME/SR first.
+    public var storages: [MessageStorage]
+    /// Where new messages are stored (<mem3>), `nil` when the modem has no selectable storage.
+    public var incomingStorage: MessageStorage?
+    /// The AT+CNMI parameters in force (<mode>,<mt>,<bm>,<ds>,<bfr>), empty if none was accepted.
+    public var notificationMode: [Int]
+    /// True when +CMT/+CDS must be acknowledged with AT+CNMA (AT+CSMS=1 accepted and <mt>=2 or <ds>=1).
+    public var needsAcknowledgement: Bool
+    /// The SMSC address from AT+CSCA?, if the SIM has one.
+    public var serviceCenter: String?
+}
+
+/// The `Modem` implementation over AT commands (TS 27.007 / TS 27.005 in PDU mode) on any ``ByteTransport``.
+///
+/// Lifecycle: create it on a transport, run ``run()`` (the reader: a `Service`-style long-running call), then
+/// call ``start()``. ``withStarted(_:)`` does all three for a scoped use. When the device vanishes, ``run()``
+/// returns after one ``ModemEvent/disconnected(reason:)``; ``reopen(transport:)`` then puts the same driver (and
+/// its event subscribers) on a new transport.
+public final class ATModem: Modem {
+    private struct Session {
+        var generation: UInt64
+        var engine: ATEngine
+        var transport: any ByteTransport
+        var isDisconnected = false
+        var startup: ATModemStartup?
+        var selectedStorage: MessageStorage?
+        var fullStorages: Set<MessageStorage> = []
+        var pendingAcknowledgements: [UInt64] = []
+        var indicatorNames: [Int: String] = [:]
+        var identity: ModemIdentity?
+    }
+
+    private struct State {
+        var session: Session
+        var nextToken: UInt64 = 0
+        var nextSubscriber: UInt64 = 0
+        var subscribers: [UInt64: AsyncStream<ModemEvent>.Continuation] = [:]
+        var codeSubscribers: [UInt64: AsyncStream<ATUnsolicited>.Continuation] = [:]
+    }
+
+    /// The settings this driver runs with.
+    public let configuration: ATModemConfiguration
+    private let clock: ATClock
+    private let logger: Logger
+    private let state: Mutex<State>
+    /// Serialises multi-command operations (select storage + list) so that two callers do not interleave their
+    /// AT+CPMS selections.
+    private let operations = AsyncSerialGate()
+
+    /// A driver on `transport` using the continuous clock.
+    public convenience init(transport: any ByteTransport, configuration: ATModemConfiguration = .init(), logger: Logger) {
+        self.init(transport: transport, configuration: configuration, clock: ContinuousClock(), logger: logger)
+    }
+
+    /// A driver on `transport`; `clock` times the command deadlines (inject a manual clock in tests).
+    public init<C: Clock>(
+        transport: any ByteTransport,
+        configuration: ATModemConfiguration = .init(),
+        clock: C,
+        logger: Logger
+    ) where C.Duration == Duration {
+        self.configuration = configuration
+        self.clock = ATClock(clock)
+        self.logger = logger
+        // The real engine needs `self` for its URC callback, so the state starts with an inert one (never run)
+        // and installEngine replaces it before init returns.
+        let inert = ATEngine(transport: transport, clock: self.clock, logger: logger, onUnsolicited: { _ in })
+        state = Mutex(State(session: Session(generation: 0, engine: inert, transport: transport)))
+        installEngine(on: transport, generation: 0)
+    }
+
+    private func installEngine(on transport: any ByteTransport, generation: UInt64) {
+        let engine = ATEngine(transport: transport, clock: clock, logger: logger) { [weak self] code in
+            self?.handle(code, generation: generation)
+        }
+        state.withLock { state in
+            state.session = Session(generation: generation, engine: engine, transport: transport)
+        }
+    }
+
+    /// Puts the driver on a new transport after a disconnection (or to switch devices). Subscribers keep their
+    /// event streams. Run ``run()`` and ``start()`` again afterwards.
+    public func reopen(transport: any ByteTransport) async {
+        let (old, generation) = state.withLock { ($0.session.transport, $0.session.generation + 1) }
+        await old.close()
+        installEngine(on: transport, generation: generation)
+    }
+
+    // MARK: - Running
+
+    /// Reads from the transport until it ends. Emits ``ModemEvent/disconnected(reason:)`` once when the device
+    /// vanished or the stream closed, and returns; returns quietly when cancelled (after closing the transport).
+    public func run() async throws {
+        let (engine, transport, generation) = state.withLock { ($0.session.engine, $0.session.transport, $0.session.generation) }
+        let error = await engine.runReader()
+        if error is CancellationError {
+            await transport.close()
+            return
+        }
+        let reason: String
+        switch error {
+        case let transportError as TransportError: reason = transportError.description
+        default: reason = "\(error)"
+        }
+        reportDisconnection(reason: reason, generation: generation)
+    }
+
+    /// Closes the transport (pending commands fail with ``ATError/Code/disconnected``).
+    public func close() async {
+        let transport = state.withLock { $0.session.transport }
+        await transport.close()
+    }
+
+    private func reportDisconnection(reason: String, generation: UInt64) {
+        let first = state.withLock { state -> Bool in
+            guard state.session.generation == generation, !state.session.isDisconnected else { return false }
+            state.session.isDisconnected = true
+            return true
+        }
+        guard first else { return }
+        logger.info("modem disconnected", metadata: ["modem.reason": "\(reason)"])
+        broadcast(.disconnected(reason: reason))
+    }
+
+    /// Runs the reader, starts the modem, runs `body`, then closes the transport.
+    public func withStarted<R: Sendable>(_ body: @Sendable (ATModem) async throws -> R) async throws -> R {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.run() }
+            do {
+                _ = try await start()
+                let result = try await body(self)
+                await close()
+                group.cancelAll()
+                return result
+            } catch {
+                await close()
+                group.cancelAll()
+                throw error
+            }
+        }
+    }
+
+    // MARK: - Commands
+
+    /// Sends a raw AT command (for `modemctl at`, diagnostics and tests) and returns its answer.
+    /// +CMS ERROR: 322 is also reported as ``ModemEvent/storageFull(_:)``.
+    public func send(_ command: ATCommand) async throws -> ATResponse {
+        let engine = state.withLock { $0.session.engine }
+        do {
+            return try await engine.send(command)
+        } catch let error as ATError {
+            if error.cmsError == .memoryFull || error.cmeError == .memoryFull {
+                let storage = state.withLock { $0.session.startup?.incomingStorage }
+                noteFull(storage, isFull: true)
+            }
+            if error.code == .disconnected { throw ModemError(.disconnected, underlying: error) }
+            throw error
+        }
+    }
+
+    func command(_ text: String, prefix: String? = nil, timeout: Duration? = nil) async throws -> ATResponse {
+        try await send(ATCommand(text, timeout: timeout ?? configuration.commandTimeout, responsePrefix: prefix))
+    }
+
+    /// The first information line's value (prefix removed when given), trimmed.
+    func firstValue(of text: String, prefix: String? = nil) async throws -> String {
+        let response = try await command(text, prefix: prefix)
+        if let prefix, let value = response.values(prefixed: prefix).first { return value.trimmingSpaces() }
+        guard let line = response.lines.first(where: { !$0.isEmpty }) else { return "" }
+        if let prefix, line.hasPrefix(prefix + ":") { return line.dropFirst(prefix.count + 1).trimmingSpaces() }
+        return line.trimmingSpaces()
+    }
+
+    /// Waits on the injected clock.
+    func pause(_ duration: Duration) async throws {
+        try await clock.sleep(until: clock.now + duration)
+    }
+
+    /// ESC (TS 27.005 §3.5.1) ends a prompt an earlier user of the port may have left open.
+    func abortPendingInput() async {
+        let transport = state.withLock { $0.session.transport }
+        try? await transport.write([0x1B])
+    }
+
+    // MARK: - Events
+
+    public func events() -> AsyncStream<ModemEvent> {
+        let (stream, continuation) = AsyncStream<ModemEvent>.makeStream(
+            bufferingPolicy: .bufferingNewest(ATLimits.eventBufferSize)
+        )
+        let id = state.withLock { state in
+            state.nextSubscriber += 1
+            state.subscribers[state.nextSubscriber] = continuation
+            return state.nextSubscriber
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// Every unsolicited result code, typed (including those ``ModemEvent`` has no case for: RING, +CUSD, ^RSSI).
+    public func unsolicitedCodes() -> AsyncStream<ATUnsolicited> {
+        let (stream, continuation) = AsyncStream<ATUnsolicited>.makeStream(
+            bufferingPolicy: .bufferingNewest(ATLimits.eventBufferSize)
+        )
+        let id = state.withLock { state in
+            state.nextSubscriber += 1
+            state.codeSubscribers[state.nextSubscriber] = continuation
+            return state.nextSubscriber
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.codeSubscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    private func broadcast(_ event: ModemEvent) {
+        let subscribers = state.withLock { Array($0.subscribers.values) }
+        for subscriber in subscribers { subscriber.yield(event) }
+    }
+
+    private func handle(_ code: ATUnsolicited, generation: UInt64) {
+        let codeSubscribers = state.withLock { Array($0.codeSubscribers.values) }
+        for subscriber in codeSubscribers { subscriber.yield(code) }
+        switch code {
+        case .messageStored(let storage, let index), .statusReportStored(let storage, let index):
+            broadcast(.messageStored(storage, index: index))
+        case .messageDelivered(let pdu):
+            broadcast(.messageDelivered(pdu: pdu, token: makeToken()))
+        case .statusReportDelivered(let pdu):
+            broadcast(.statusReportDelivered(pdu: pdu, token: makeToken()))
+        case .broadcastDelivered(let pdu):
+            broadcast(.unrecognized(line: "+CBM: " + ATHex.encode(pdu)))
+        case .registration(let registration, _):
+            broadcast(.registrationChanged(registration))
+        case .ready(let line):
+            // A modem that restarted lost its volatile settings (CNMI, CMGF, CPMS): the layer above restarts it.
+            if line == "RDY" || line == "^SYSSTART" || line == "SMS Ready" {
+                broadcast(.restarted)
+            } else {
+                broadcast(.unrecognized(line: line))
+            }
+        case .storageFull(let storage):
+            noteFull(storage, isFull: true)
+        case .storageAvailable(let storage):
+            noteFull(storage, isFull: false)
+        case .indicator(let name, let value):
+            let resolved = Int(name).flatMap { index in state.withLock { $0.session.indicatorNames[index] } } ?? name
+            if resolved.lowercased() == "smsfull" {
+                noteFull(nil, isFull: value != 0)
+            }
+            // Other indicators (signal, service, roam…) are typed on unsolicitedCodes() only: AT+CMER turns them
+            // all on, and they would flood the service's stream.
+        case .ring:
+            broadcast(.unrecognized(line: "RING"))
+        case .ussd(let status, let message, let dcs):
+            broadcast(.unrecognized(line: "+CUSD: \(status)" + (message.map { ",\"\($0)\"" } ?? "") + (dcs.map { ",\($0)" } ?? "")))
+        case .vendor(let name, let value):
+            broadcast(.unrecognized(line: "\(name): \(value)"))
+        case .unknown(let line):
+            broadcast(.unrecognized(line: line))
+        case .signal, .heartbeat:
+            // Periodic; typed on unsolicitedCodes() only, so that they do not flood the service's stream.
+            break
+        }
+    }
+
+    /// Records a full/available transition of `storage` (nil: the storage the signal did not name) and emits the
+    /// event once per transition.
+    func noteFull(_ storage: MessageStorage?, isFull: Bool) {
+        let key = storage ?? MessageStorage(rawValue: "")
+        let changed = state.withLock { state -> Bool in
+            if isFull { return state.session.fullStorages.insert(key).inserted }
+            if storage == nil {
+                let wasFull = !state.session.fullStorages.isEmpty
+                state.session.fullStorages.removeAll()
+                return wasFull
+            }
+            return state.session.fullStorages.remove(key) != nil
+        }
+        // A signal without a storage name is always reported: the modem says it is (still) full.
+        guard changed || (isFull && storage == nil) else { return }
+        broadcast(isFull ? .storageFull(storage) : .storageAvailable(storage))
+    }
+
+    private func makeToken() -> DeliveryToken {
+        state.withLock { state in
+            state.nextToken += 1
+            if state.session.startup?.needsAcknowledgement ?? false {
+                state.session.pendingAcknowledgements.append(state.nextToken)
+            }
+            return DeliveryToken(id: state.nextToken)
+        }
+    }
+
+    public func acknowledge(_ token: DeliveryToken) async throws {
+        let needsCommand = state.withLock { state -> Bool? in
+            guard let index = state.session.pendingAcknowledgements.firstIndex(of: token.id) else {
+                // Without <service>=1 nothing waits for +CNMA; any token this driver issued is fine.
+                let isIssued = token.id > 0 && token.id <= state.nextToken
+                return isIssued && !(state.session.startup?.needsAcknowledgement ?? false) ? false : nil
+            }
+            state.session.pendingAcknowledgements.remove(at: index)
+            return true
+        }
+        guard let needsCommand else { throw ModemError(.unknownDeliveryToken) }
+        // TS 27.005 §3.4.4: +CNMA acknowledges the oldest unacknowledged +CMT/+CDS; without <service>=1 the
+        // modem acknowledged it itself and there is nothing to send.
+        if needsCommand { _ = try await command("AT+CNMA") }
+    }
+
+    // MARK: - Session state helpers
+
+    var startupState: ATModemStartup? { state.withLock { $0.session.startup } }
+
+    /// What the last ``start()`` on the current transport set up; nil before.
+    public var startup: ATModemStartup? { startupState }
+
+    func setStartup(_ startup: ATModemStartup, indicatorNames: [Int: String]) {
+        state.withLock { state in
+            state.session.startup = startup
+            state.session.indicatorNames = indicatorNames
+            state.session.selectedStorage = startup.storages.first
+        }
+    }
+
+    var selectedStorage: MessageStorage? {
+        get { state.withLock { $0.session.selectedStorage } }
+    }
+
+    func setSelectedStorage(_ storage: MessageStorage?) {
+        state.withLock { $0.session.selectedStorage = storage }
+    }
+
+    var cachedIdentity: ModemIdentity? { state.withLock { $0.session.identity } }
+    func cacheIdentity(_ identity: ModemIdentity) { state.withLock { $0.session.identity = identity } }
+
+    /// Runs `body` alone (no other operation's commands in between) and reports AT failures as ``ModemError``
+    /// (`.commandFailed` with the ``ATError`` as `underlying`).
+    func serialized<R: Sendable>(_ body: () async throws -> R) async throws -> R {
+        do {
+            return try await operations.run(body)
+        } catch let error as ATError {
+            if error.code == .disconnected { throw ModemError(.disconnected, underlying: error) }
+            throw ModemError(.commandFailed, underlying: error)
+        }
+    }
+
+    var log: Logger { logger }
+}

@@ -1,0 +1,126 @@
+/// A TP-Service-Centre-Time-Stamp, TP-Discharge-Time or absolute TP-Validity-Period (TS 23.040 §9.2.3.11).
+///
+/// Layout: seven semi-octet-swapped BCD octets `YY MM DD hh mm ss TZ`. The time zone counts quarter hours; bit 3
+/// of the TZ octet (the high bit of its first semi-octet) is the sign, so `48` is −1 h, `80` +2 h, `A0` +2:30 and
+/// `08` is −0 (UTC). The century is not in the PDU: ``year(pivot:)`` applies the project's pivot (two-digit years
+/// ≥ 90 are 19yy, others 20yy; testdata/README.md "Conventions").
+///
+/// The seven octets are kept verbatim (in one `UInt64`, so a timestamp costs no allocation), so serialization is
+/// exact even for out-of-range digits that some SMSCs send; the accessors interpret them leniently.
+public struct SMSTimestamp: Hashable, Sendable, Codable {
+    /// Size on the wire.
+    public static let octetCount = 7
+    /// Two-digit years at or above this are 19yy, below 20yy.
+    public static let centuryPivot = 90
+
+    /// The seven wire octets, first octet in the lowest byte.
+    public let rawValue: UInt64
+
+    /// The wire octets in order.
+    public var octets: [UInt8] { (0..<Self.octetCount).map { UInt8(truncatingIfNeeded: rawValue >> ($0 * 8)) } }
+
+    init(octets: some Collection<UInt8>) {
+        var value: UInt64 = 0
+        for (index, octet) in octets.prefix(Self.octetCount).enumerated() { value |= UInt64(octet) << (index * 8) }
+        self.rawValue = value
+    }
+
+    /// Builds a timestamp from its fields.
+    /// - Parameters:
+    ///   - year: the full or two-digit year; only `year % 100` is sent.
+    ///   - timeZoneQuarterHours: offset from UTC in quarter hours, −79…79.
+    /// - Throws: ``PDUError`` `.invalidValue` when a field is out of range.
+    public init(
+        year: Int,
+        month: Int,
+        day: Int,
+        hour: Int,
+        minute: Int,
+        second: Int,
+        timeZoneQuarterHours: Int
+    ) throws(PDUError) {
+        let fields = [(year % 100, 0...99), (month, 1...12), (day, 1...31), (hour, 0...23), (minute, 0...59),
+                      (second, 0...59), (abs(timeZoneQuarterHours), 0...79)]
+        var octets = [UInt8]()
+        for (index, (value, range)) in fields.enumerated() {
+            guard year >= 0, range.contains(value) else {
+                throw PDUError(.invalidValue, offset: index, reason: "timestamp field \(index) = \(value) out of range")
+            }
+            var octet = UInt8(value % 10) << 4 | UInt8(value / 10)
+            if index == 6, timeZoneQuarterHours < 0 { octet |= 0x08 }
+            octets.append(octet)
+        }
+        self.init(octets: octets)
+    }
+
+    private func octet(_ index: Int) -> UInt8 { UInt8(truncatingIfNeeded: rawValue >> (index * 8)) }
+
+    /// Semi-octet-swapped BCD: low nibble is the tens digit. Nibbles above 9 are taken at face value (lenient).
+    private func field(_ index: Int) -> Int {
+        let octet = octet(index)
+        return Int(octet & 0x0F) * 10 + Int(octet >> 4)
+    }
+
+    /// The two-digit year as sent (`scts_yy` in the test vectors).
+    public var twoDigitYear: Int { field(0) }
+    /// The year after the century pivot.
+    public func year(pivot: Int = SMSTimestamp.centuryPivot) -> Int {
+        twoDigitYear >= pivot ? 1900 + twoDigitYear : 2000 + twoDigitYear
+    }
+    public var month: Int { field(1) }
+    public var day: Int { field(2) }
+    public var hour: Int { field(3) }
+    public var minute: Int { field(4) }
+    public var second: Int { field(5) }
+    /// Offset from UTC in quarter hours; the sign is bit 3 of the TZ octet.
+    public var timeZoneQuarterHours: Int {
+        let octet = octet(6)
+        let magnitude = Int(octet & 0x07) * 10 + Int(octet >> 4)
+        return octet & 0x08 != 0 ? -magnitude : magnitude
+    }
+
+    /// True when every field is a plausible calendar value (BCD digits, month 1…12, …).
+    public var isValid: Bool {
+        for index in 0..<6 where octet(index) & 0x0F > 9 || octet(index) >> 4 > 9 { return false }
+        return (1...12).contains(month) && (1...31).contains(day) && hour < 24 && minute < 60 && second < 60
+    }
+
+    /// ISO 8601 with the offset the PDU carries, e.g. `2002-08-26T19:37:41-01:00` (UTC and −0 print `+00:00`).
+    public func iso8601(pivot: Int = SMSTimestamp.centuryPivot) -> String {
+        let tz = timeZoneQuarterHours
+        let sign = tz < 0 ? "-" : "+"
+        let minutes = abs(tz) * 15
+        return "\(pad(year(pivot: pivot), 4))-\(pad(month))-\(pad(day))T\(pad(hour)):\(pad(minute)):\(pad(second))"
+            + "\(sign)\(pad(minutes / 60)):\(pad(minutes % 60))"
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z, or `nil` when ``isValid`` is false.
+    public func secondsSince1970(pivot: Int = SMSTimestamp.centuryPivot) -> Int64? {
+        guard isValid else { return nil }
+        // Days from civil (proleptic Gregorian), Howard Hinnant's algorithm.
+        let y = year(pivot: pivot) - (month <= 2 ? 1 : 0)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = Int64(era * 146_097 + doe - 719_468)
+        let local = days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        return local - Int64(timeZoneQuarterHours * 15 * 60)
+    }
+
+    private func pad(_ value: Int, _ width: Int = 2) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+
+    // MARK: - Wire format
+
+    init(decoding cursor: inout PDUCursor, field: StaticString) throws(PDUError) {
+        self.init(octets: try cursor.readBytes(Self.octetCount, field))
+    }
+
+    func encode(into out: inout [UInt8]) {
+        for index in 0..<Self.octetCount { out.append(octet(index)) }
+    }
+}

@@ -1,0 +1,412 @@
+import Logging
+import Synchronization
+import Testing
+
+@testable import Modem
+
+/// ATModem end to end over InMemoryTransport against ScriptedModem, a fake modem answering with transcript
+/// responses (huawei-e1752.json, python-gsmmodem-generic-sms.json). The driver is the real one.
+@Suite struct ATModemTests {
+    static let logger = Logger(label: "test.atmodem", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Huawei E1752 answers plus the SMS dialogue of python-gsmmodem's generic modem.
+    static func huaweiHandler(extra: @escaping @Sendable (String) -> ScriptedModem.Reply? = { _ in nil }) throws
+        -> @Sendable (String) -> ScriptedModem.Reply
+    {
+        let sms = try Transcripts.commands("python-gsmmodem-generic-sms.json")
+        let base = try ScriptedModem.transcriptHandler(
+            "huawei-e1752.json",
+            overrides: [
+                "AT+CNMI=?": "+CNMI: (0,1,2),(0,1,2,3),(0,2),(0,1,2),(0,1)\r\nOK\r\n",
+                "AT+CPMS=\"SM\",\"ME\",\"ME\"": "+CPMS: 3,50,0,255,0,255\r\nOK\r\n",
+                "AT+CPMS=\"SM\"": "+CPMS: 3,50,0,255,0,255\r\nOK\r\n",
+                "AT+CPMS=\"ME\"": "+CPMS: 0,255,0,255,0,255\r\nOK\r\n",
+                "AT+CPMS=\"SR\"": "+CPMS: 0,10,0,255,0,255\r\nOK\r\n",
+                "AT+CPMS?": "+CPMS: \"SM\",3,50,\"ME\",0,255,\"ME\",0,255\r\nOK\r\n",
+                "AT+CMGL=4": sms["AT+CMGL=4\r"] ?? "",
+                "AT+CMGR=0": sms["AT+CMGR=0\r"] ?? "",
+                "AT+CMGR=9": "OK\r\n",
+                "AT+CMGD=5": "+CMS ERROR: 321\r\n",
+                "AT^ICCID?": "^ICCID: 98441000301641313004\r\nOK\r\n",
+                "AT+CSCA?": "+CSCA: \"+27831000015\",145\r\nOK\r\n",
+                "AT+CSQ": "+CSQ: 17,99\r\nOK\r\n",
+                "AT+CREG?": "+CREG: 0,5\r\nOK\r\n",
+                "AT+COPS?": "+COPS: 0,0,\"Vodacom\",2\r\nOK\r\n",
+                "AT+CNUM": "+CNUM: ,\"+27820001234\",145\r\nOK\r\n",
+            ]
+        )
+        let references = Mutex<UInt8>(183)
+        return { command in
+            if let reply = extra(command) { return reply }
+            if command.hasPrefix("AT+CMGS=") {
+                return .prompt { _ in
+                    let reference = references.withLock { value in
+                        defer { value &+= 1 }
+                        return value
+                    }
+                    return "+CMGS: \(reference)\r\n\r\nOK\r\n"
+                }
+            }
+            return base(command)
+        }
+    }
+
+    /// Runs a driver and a scripted modem on an in-memory pair for the duration of `body`.
+    @discardableResult
+    static func withScripted<C: Clock, R: Sendable>(
+        echo: Bool = false,
+        configuration: ATModemConfiguration = .init(),
+        clock: C,
+        handler: @escaping @Sendable (String) -> ScriptedModem.Reply,
+        _ body: @Sendable (ATModem, ScriptedModem) async throws -> R
+    ) async throws -> R where C.Duration == Duration {
+        let (driverSide, modemSide) = InMemoryTransport.makePair()
+        let scripted = ScriptedModem(transport: modemSide, echo: echo, handler: handler)
+        let modem = ATModem(transport: driverSide, configuration: configuration, clock: clock, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await scripted.run() }
+            group.addTask { try await modem.run() }
+            defer { group.cancelAll() }
+            do {
+                let result = try await body(modem, scripted)
+                await modem.close()
+                await modemSide.close()
+                return result
+            } catch {
+                await modem.close()
+                await modemSide.close()
+                throw error
+            }
+        }
+    }
+
+    @discardableResult
+    static func withScripted<R: Sendable>(
+        echo: Bool = false,
+        configuration: ATModemConfiguration = .init(),
+        handler: @escaping @Sendable (String) -> ScriptedModem.Reply,
+        _ body: @Sendable (ATModem, ScriptedModem) async throws -> R
+    ) async throws -> R {
+        try await withScripted(echo: echo, configuration: configuration, clock: ContinuousClock(), handler: handler, body)
+    }
+
+    /// Takes events until `predicate` matches one (bounded by the events the test caused).
+    static func next(
+        _ iterator: inout AsyncStream<ModemEvent>.Iterator,
+        where predicate: (ModemEvent) -> Bool
+    ) async -> ModemEvent? {
+        for _ in 0..<32 {
+            guard let event = await iterator.next() else { return nil }
+            if predicate(event) { return event }
+        }
+        return nil
+    }
+
+    @Test(arguments: [false, true])
+    func startUpDetectsTheProfileAndConfiguresStorageAndNotifications(echo: Bool) async throws {
+        try await Self.withScripted(echo: echo, handler: try Self.huaweiHandler()) { modem, scripted in
+            let startup = try await modem.start()
+            #expect(startup.profile.family == .huawei)
+            #expect(startup.storages == [.sim, .phone, .statusReports])
+            #expect(startup.incomingStorage == .phone)
+            #expect(startup.notificationMode == [2, 1, 0, 2, 0])
+            #expect(!startup.needsAcknowledgement)
+            #expect(startup.serviceCenter == "+27831000015")
+            let commands = scripted.commands
+            for expected in ["ATE0", "AT+CMEE=1", "AT+CPIN?", "AT+CMGF=0", "AT+CPMS=?", "AT+CPMS=\"SM\",\"ME\",\"ME\"", "AT+CNMI=2,1,0,2,0"] {
+                #expect(commands.contains(expected), "\(expected) in \(commands)")
+            }
+            let firstCMGF = try #require(commands.firstIndex(of: "AT+CMGF=0"))
+            let cpin = try #require(commands.firstIndex(of: "AT+CPIN?"))
+            #expect(cpin < firstCMGF)
+
+            let identity = try await modem.identity()
+            #expect(
+                identity
+                    == ModemIdentity(
+                        manufacturer: "huawei", model: "E1752", revision: "11.126.13.00.00", imei: "111111111111111",
+                        imsi: "111111111111111", msisdn: "+27820001234", iccid: "98441000301641313004"
+                    )
+            )
+            #expect(try await modem.signalQuality() == SignalQuality(rssi: 17, ber: 99))
+            #expect(try await modem.networkStatus() == NetworkStatus(registration: .roaming, operatorName: "Vodacom"))
+        }
+    }
+
+    @Test func listReadAndDelete() async throws {
+        try await Self.withScripted(handler: try Self.huaweiHandler()) { modem, scripted in
+            try await modem.start()
+            let messages = try await modem.listMessages(in: .sim)
+            #expect(messages.map(\.index) == [0, 1, 2])
+            #expect(messages.map(\.status) == [.receivedUnread, .receivedRead, .receivedRead])
+            #expect(messages.first?.pdu == ATHex.decode("07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034"))
+            #expect(messages.allSatisfy { $0.storage == .sim })
+
+            let message = try await modem.readMessage(at: 0, in: .sim)
+            #expect(message == messages.first)
+            await #expect(throws: ModemError(.messageNotFound)) { try await modem.readMessage(at: 9, in: .sim) }
+            await #expect(throws: ModemError(.messageNotFound)) { try await modem.deleteMessage(at: 5, in: .sim) }
+            try await modem.deleteMessage(at: 1, in: .sim)
+            #expect(scripted.commands.contains("AT+CMGD=1"))
+
+            let status = try await modem.storageStatus()
+            #expect(status == [
+                StorageStatus(storage: .sim, used: 3, total: 50), StorageStatus(storage: .phone, used: 0, total: 255),
+                StorageStatus(storage: .statusReports, used: 0, total: 10),
+            ])
+            // Storage is selected with AT+CPMS before the storage-bound commands.
+            let commands = scripted.commands
+            let list = try #require(commands.firstIndex(of: "AT+CMGL=4"))
+            #expect(commands[..<list].contains("AT+CPMS=\"SM\"") || commands[..<list].contains("AT+CPMS=\"SM\",\"ME\",\"ME\""))
+            await #expect(throws: ModemError(.storageUnavailable(.broadcast))) { try await modem.listMessages(in: .broadcast) }
+        }
+    }
+
+    @Test func sendsEveryPartWithCMMSAndReturnsEachReference() async throws {
+        try await Self.withScripted(handler: try Self.huaweiHandler()) { modem, scripted in
+            try await modem.start()
+            let parts = [
+                OutgoingPDU(pdu: ATHex.decode("0041000B915121551532F400000A0BC8329BFD06") ?? [], tpduLength: 19),
+                OutgoingPDU(pdu: ATHex.decode("0041010B915121551532F400000A0BC8329BFD07") ?? [], tpduLength: 19),
+            ]
+            let bad = OutgoingPDU(pdu: parts[0].pdu, tpduLength: 18)
+            await #expect(throws: ModemError(.invalidPDU)) { try await modem.send([parts[0], bad]) }
+            #expect(!scripted.commands.contains { $0.hasPrefix("AT+CMGS") })
+            let references = try await modem.send(parts)
+            #expect(references == [183, 184])
+            let commands = scripted.commands
+            let sending = commands.drop { $0 != "AT+CMMS=1" }
+            #expect(Array(sending.prefix(6)) == [
+                "AT+CMMS=1", "AT+CMGS=19", "PDU:0041000B915121551532F400000A0BC8329BFD06", "AT+CMGS=19",
+                "PDU:0041010B915121551532F400000A0BC8329BFD07", "AT+CMMS=0",
+            ])
+        }
+    }
+
+    @Test func sendFailureNamesThePartAndTheCMSError() async throws {
+        let handler = try Self.huaweiHandler { command in
+            command.hasPrefix("AT+CMGS=") ? .prompt { _ in "+CMS ERROR: 331\r\n" } : nil
+        }
+        try await Self.withScripted(handler: handler) { modem, _ in
+            try await modem.start()
+            let part = OutgoingPDU(pdu: ATHex.decode("0041000B915121551532F400000A0BC8329BFD06") ?? [], tpduLength: 19)
+            do {
+                _ = try await modem.send([part])
+                Issue.record("send succeeded")
+            } catch let error as ModemError {
+                #expect(error.code == .sendFailed(part: 0))
+                #expect(error.underlying?.cmsError == .noNetworkService)
+            }
+        }
+    }
+
+    @Test func unsolicitedCodesBecomeEvents() async throws {
+        try await Self.withScripted(handler: try Self.huaweiHandler()) { modem, scripted in
+            var events = modem.events().makeAsyncIterator()
+            try await modem.start()
+            try await scripted.inject("\r\n+CMTI: \"ME\",7\r\n")
+            #expect(await Self.next(&events) { if case .messageStored = $0 { true } else { false } } == .messageStored(.phone, index: 7))
+            try await scripted.inject("\r\n+CDSI: \"SR\",2\r\n")
+            #expect(await Self.next(&events) { if case .messageStored = $0 { true } else { false } } == .messageStored(.statusReports, index: 2))
+            try await scripted.inject("\r\n+CMT: ,23\r\n07918497483252F0840B918496445078F700007121320144744004D4F29C0E\r\n")
+            let delivered = await Self.next(&events) { if case .messageDelivered = $0 { true } else { false } }
+            guard case .messageDelivered(let pdu, let token) = delivered else {
+                Issue.record("no delivery: \(String(describing: delivered))")
+                return
+            }
+            #expect(pdu.count == 31)
+            try await modem.acknowledge(token)  // CSMS 0: the modem acknowledged it itself
+            #expect(!scripted.commands.contains("AT+CNMA"))
+            await #expect(throws: ModemError(.unknownDeliveryToken)) { try await modem.acknowledge(DeliveryToken(id: 999)) }
+            try await scripted.inject("\r\n+CREG: 1\r\n^SYSSTART\r\n+ZZNEW: 1\r\n")
+            #expect(await Self.next(&events) { _ in true } == .registrationChanged(.home))
+            #expect(await Self.next(&events) { _ in true } == .restarted)
+            #expect(await Self.next(&events) { _ in true } == .unrecognized(line: "+ZZNEW: 1"))
+        }
+    }
+
+    @Test func directDeliveryIsAcknowledgedOnlyThroughAcknowledge() async throws {
+        let handler = try Self.huaweiHandler { command in
+            command == "AT+CNMI=?" ? .text("\r\n+CNMI: (1,2),(0,2),(0),(0,1),(0,1)\r\nOK\r\n") : nil
+        }
+        try await Self.withScripted(handler: handler) { modem, scripted in
+            var events = modem.events().makeAsyncIterator()
+            let startup = try await modem.start()
+            #expect(startup.notificationMode == [2, 2, 0, 1, 0])
+            #expect(startup.needsAcknowledgement)
+            #expect(scripted.commands.contains("AT+CSMS=1"))
+            try await scripted.inject("\r\n+CDS: 25\r\n07914875215652F006360B914892347527F3817003018104808170030181448000\r\n")
+            let report = await Self.next(&events) { if case .statusReportDelivered = $0 { true } else { false } }
+            guard case .statusReportDelivered(_, let token) = report else {
+                Issue.record("no status report")
+                return
+            }
+            #expect(!scripted.commands.contains("AT+CNMA"))
+            try await modem.acknowledge(token)
+            #expect(scripted.commands.last == "AT+CNMA")
+            await #expect(throws: ModemError(.unknownDeliveryToken)) { try await modem.acknowledge(token) }
+        }
+    }
+
+    @Test func storageFullFromCMSErrorAndHuaweiURCAndAvailableAfterDelete() async throws {
+        let handler = try Self.huaweiHandler { command in
+            switch command {
+            case "AT+CMGD=2": .text("\r\n+CMS ERROR: 322\r\n")
+            case "AT+CPMS=\"ME\"": .text("\r\n+CPMS: 255,255,255,255,255,255\r\nOK\r\n")
+            default: nil
+            }
+        }
+        try await Self.withScripted(handler: handler) { modem, scripted in
+            var events = modem.events().makeAsyncIterator()
+            try await modem.start()
+            let error = await #expect(throws: ModemError(.commandFailed)) { try await modem.deleteMessage(at: 2, in: .sim) }
+            #expect(error?.underlying?.cmsError == .memoryFull)
+            #expect(await Self.next(&events) { _ in true } == .storageFull(.phone))
+            // The same store reported full again (Huawei ^SMMEMFULL, counters) is one transition, not two events.
+            try await scripted.inject("\r\n^SMMEMFULL: \"ME\"\r\n")
+            _ = try await modem.storageStatus()
+            try await scripted.inject("\r\n^SMMEMFULL: \"SM\"\r\n")
+            #expect(await Self.next(&events) { _ in true } == .storageFull(.sim))
+            try await modem.deleteMessage(at: 1, in: .sim)  // AT+CPMS? then shows room in SM and ME
+            let available = [await Self.next(&events) { _ in true }, await Self.next(&events) { _ in true }]
+            #expect(Set(available.compactMap { $0 }) == [.storageAvailable(.sim), .storageAvailable(.phone)])
+            try await scripted.inject("\r\n+CIEV: \"SMSFULL\",1\r\n")
+            #expect(await Self.next(&events) { _ in true } == .storageFull(nil))
+        }
+    }
+
+    @Test func numberedSMSFullIndicatorIsResolvedThroughCIND() async throws {
+        let handler = try Self.huaweiHandler { command in
+            command == "AT+CIND=?"
+                ? .text("\r\n+CIND: (\"battchg\",(0-5)),(\"signal\",(0-5)),(\"smsfull\",(0-1))\r\nOK\r\n") : nil
+        }
+        try await Self.withScripted(handler: handler) { modem, scripted in
+            var events = modem.events().makeAsyncIterator()
+            try await modem.start()
+            #expect(scripted.commands.contains("AT+CMER=3,0,0,1"))
+            try await scripted.inject("\r\n+CIEV: 2,4\r\n+CIEV: 3,1\r\n")
+            #expect(await Self.next(&events) { _ in true } == .storageFull(nil))
+            try await scripted.inject("\r\n+CIEV: 3,0\r\n")
+            #expect(await Self.next(&events) { _ in true } == .storageAvailable(nil))
+        }
+    }
+
+    @Test func busySIMIsWaitedFor() async throws {
+        let clock = TestClock()
+        let busy = Mutex(2)
+        let handler = try Self.huaweiHandler { command in
+            guard command == "AT+CMGF=0" else { return nil }
+            let isBusy = busy.withLock { value in
+                defer { value -= 1 }
+                return value > 0
+            }
+            return isBusy ? .text("\r\n+CME ERROR: 14\r\n") : nil
+        }
+        try await Self.withScripted(clock: clock, handler: handler) { modem, scripted in
+            let started = Task { try await modem.start() }
+            for attempt in 1...2 {
+                // The pause after the attempt-th busy answer (not the 1 s deadline of the start-up "AT").
+                #expect(await clock.waitUntil {
+                    scripted.commands.filter { $0 == "AT+CMGF=0" }.count == attempt
+                        && clock.hasSleeper(dueIn: ATModem.simBusyPause)
+                })
+                clock.advance(by: ATModem.simBusyPause)
+            }
+            let startup = try await started.value
+            #expect(startup.profile.family == .huawei)
+            #expect(scripted.commands.filter { $0 == "AT+CMGF=0" }.count == 3)
+        }
+    }
+
+    @Test func aCommandWithNoAnswerTimesOutAndTheEngineRecovers() async throws {
+        let clock = TestClock()
+        let answered = Mutex(false)
+        let handler = try Self.huaweiHandler { command in
+            guard command == "AT+CSQ" else { return nil }
+            let first = answered.withLock { value in
+                defer { value = true }
+                return !value
+            }
+            return first ? .text("\r\n+CSQ: 1") : nil  // half a line, then a stall
+        }
+        try await Self.withScripted(clock: clock, handler: handler) { modem, scripted in
+            try await modem.start()
+            let stalled = Task { try await modem.signalQuality() }
+            await scripted.waitForCommand(prefix: "AT+CSQ")
+            #expect(await clock.waitUntil { clock.sleeperCount > 0 })
+            clock.advance(by: .seconds(6))
+            let error = await #expect(throws: ModemError(.commandFailed)) { try await stalled.value }
+            #expect(error?.underlying?.code == .timeout)
+            // The next command resynchronises first (AT until OK), then works.
+            #expect(try await modem.signalQuality() == SignalQuality(rssi: 17, ber: 99))
+            let commands = scripted.commands
+            let last = try #require(commands.lastIndex(of: "AT+CSQ"))
+            #expect(commands[last - 1] == "AT")
+        }
+    }
+
+    @Test(arguments: [
+        ("+CPIN: SIM PUK\r\nOK\r\n", ModemError.Code.pukRequired),
+        ("+CME ERROR: 10\r\n", .simNotInserted),
+        ("+CME ERROR: SIM not inserted\r\n", .simNotInserted),
+        ("+CPIN: SIM PIN\r\nOK\r\n", .pinRequired),
+        ("+CPIN: PH-SIM PIN\r\nOK\r\n", .simLocked("phoneSIMPIN")),
+    ])
+    func simProblemsAreClearTypedErrors(answer: String, code: ModemError.Code) async throws {
+        let handler = try Self.huaweiHandler { $0 == "AT+CPIN?" ? .text("\r\n" + answer) : nil }
+        try await Self.withScripted(handler: handler) { modem, _ in
+            await #expect(throws: ModemError(code)) { try await modem.start() }
+        }
+    }
+
+    @Test func pinFromConfigurationIsEntered() async throws {
+        let unlocked = Mutex(false)
+        let handler = try Self.huaweiHandler { command in
+            switch command {
+            case "AT+CPIN?":
+                return .text(unlocked.withLock { $0 } ? "\r\n+CPIN: READY\r\nOK\r\n" : "\r\n+CPIN: SIM PIN\r\nOK\r\n")
+            case "AT+CPIN=\"1234\"":
+                unlocked.withLock { $0 = true }
+                return .text("\r\nOK\r\n")
+            default:
+                return nil
+            }
+        }
+        try await Self.withScripted(configuration: ATModemConfiguration(pin: "1234"), handler: handler) { modem, scripted in
+            try await modem.start()
+            #expect(scripted.commands.filter { $0.hasPrefix("AT+CPIN") } == ["AT+CPIN?", "AT+CPIN=\"1234\"", "AT+CPIN?"])
+        }
+        #expect(throws: ConfigurationError.self) { try ATModemConfiguration(pin: "12").validate() }
+    }
+
+    @Test func vanishedDeviceIsReportedOnceAndTheDriverReopens() async throws {
+        let handler = try Self.huaweiHandler()
+        let (driverSide, modemSide) = InMemoryTransport.makePair()
+        let scripted = ScriptedModem(transport: modemSide, handler: handler)
+        let modem = ATModem(transport: driverSide, logger: Self.logger)
+        var events = modem.events().makeAsyncIterator()
+        let scriptTask = Task { await scripted.run() }
+        let reader = Task { try await modem.run() }
+        try await modem.start()
+        await modemSide.close()  // unplug
+        try await reader.value
+        #expect(await Self.next(&events) { _ in true } == .disconnected(reason: "transport closed"))
+        await #expect(throws: ModemError(.disconnected)) { try await modem.signalQuality() }
+        await scriptTask.value
+
+        let (newDriverSide, newModemSide) = InMemoryTransport.makePair()
+        let replugged = ScriptedModem(transport: newModemSide, handler: handler)
+        await modem.reopen(transport: newDriverSide)
+        let newScript = Task { await replugged.run() }
+        let newReader = Task { try await modem.run() }
+        try await modem.start()
+        try await replugged.inject("\r\n+CMTI: \"SM\",1\r\n")
+        // Exactly one disconnection was reported before the new session's events.
+        #expect(await Self.next(&events) { _ in true } == .messageStored(.sim, index: 1))
+        await modem.close()
+        try await newReader.value
+        #expect(await Self.next(&events) { _ in true } == .disconnected(reason: "transport closed"))
+        await newModemSide.close()
+        await newScript.value
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+@testable import SMSCodec
+
+/// One line of `../shared/testdata/encode-cases.jsonl` (format: that directory's README.md).
+struct EncodeCase: Decodable, Sendable, CustomTestStringConvertible {
+    struct Run: Decodable, Sendable {
+        let `repeat`: String
+        let count: Int
+    }
+
+    struct Input: Decodable, Sendable {
+        let text: String?
+        let textRuns: [Run]?
+        let refBits: Int?
+        let allowNationalShift: Bool?
+        let dcsHex: String?
+    }
+
+    struct Expect: Decodable, Sendable {
+        let alphabet: String?
+        let totalUnits: Int?
+        let parts: Int?
+        let partUnits: [Int]?
+        let partTexts: [String]?
+        let error: String?
+        let pdus: [String]?
+        let tpduLengths: [Int]?
+    }
+
+    let id: String
+    let kind: String
+    let input: Input
+    let expect: Expect
+
+    var testDescription: String { id }
+
+    /// The input text, expanding `text_runs`.
+    var text: String {
+        if let text = input.text { return text }
+        return (input.textRuns ?? []).map { String(repeating: $0.repeat, count: $0.count) }.joined()
+    }
+
+    /// Options as the vector states them (national shift tables off, as everywhere in the file).
+    var options: SegmentationOptions {
+        SegmentationOptions(
+            referenceBits: input.refBits == 16 ? .sixteen : .eight,
+            nationalLanguages: (input.allowNationalShift ?? false) ? .auto : .none
+        )
+    }
+}
+
+/// Loads the shared encoder vectors at test time; never copied into the repository.
+enum EncodingCaseVectors {
+    /// `Tests/SMSCodecTests/<file>` → repository root → `../shared/testdata/encode-cases.jsonl`.
+    static let fileURL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("../shared/testdata/encode-cases.jsonl").standardizedFileURL
+
+    /// Every record, or an empty list when the file cannot be read (``loadError`` then says why; a dedicated test
+    /// fails on it, so an empty argument list cannot pass silently).
+    static let all: [EncodeCase] = (try? load()) ?? []
+
+    static var loadError: String? {
+        do {
+            _ = try load()
+            return nil
+        } catch {
+            return "\(fileURL.path): \(error)"
+        }
+    }
+
+    static func load() throws -> [EncodeCase] {
+        let data = try Data(contentsOf: fileURL)
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try data.split(separator: UInt8(ascii: "\n")).filter { !$0.isEmpty }.map {
+            try decoder.decode(EncodeCase.self, from: Data($0))
+        }
+    }
+
+    static func cases(kind: String) -> [EncodeCase] { all.filter { $0.kind == kind } }
+}
+
+/// Hex helpers for comparing against the vectors' PDUs.
+enum Hex {
+    static func decode(_ hex: String) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var octets: [UInt8] = []
+        octets.reserveCapacity(digits.count / 2)
+        var index = 0
+        while index < digits.count {
+            guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
+            octets.append(high << 4 | low)
+            index += 2
+        }
+        return octets
+    }
+
+    private static func nibble(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+}
