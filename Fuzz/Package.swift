@@ -14,6 +14,7 @@ func fuzzer(_ name: String, _ libraries: [String]) -> Target {
 
 let fuzzers: [(String, [String])] = [
     ("FuzzSeptets", ["SMSCodec"]),
+    ("FuzzPDU", ["SMSCodec"]),
 ]
 
 let package = Package(

@@ -12,7 +12,9 @@ enum PDUDescription {
         if let smsc = pdu.serviceCentre {
             lines.append(("SMSC", smsc.lengthField == 0 ? "(none: the modem's default)" : address(smsc)))
         }
-        lines.append(("TPDU length", "\(pdu.tpduLength) octets (first octet 0x\(PDUHex.encode([pdu.tpdu.firstOctet])))"))
+        lines.append(
+            ("TPDU length", "\(pdu.tpduLength) octets (first octet 0x\(PDUHex.encode([pdu.tpdu.firstOctet])))")
+        )
         switch pdu.tpdu {
         case .deliver(let m):
             lines.append(("From", address(m.originator)))
@@ -20,8 +22,14 @@ enum PDUDescription {
             lines.append(("PID", "0x" + PDUHex.encode([m.protocolIdentifier])))
             lines.append(("Coding", coding(m.dataCodingScheme)))
             lines.append(
-                ("Flags", flags([("more messages waiting", m.moreMessagesToSend), ("status report to sender", m.statusReportIndication),
-                                 ("reply path", m.replyPath), ("loop prevention", m.loopPrevention)]))
+                (
+                    "Flags",
+                    flags([
+                        ("more messages waiting", m.moreMessagesToSend),
+                        ("status report to sender", m.statusReportIndication),
+                        ("reply path", m.replyPath), ("loop prevention", m.loopPrevention),
+                    ])
+                )
             )
             lines += userData(m.userData)
         case .submit(let m):
@@ -31,8 +39,13 @@ enum PDUDescription {
             lines.append(("Coding", coding(m.dataCodingScheme)))
             lines.append(("Validity", validity(m.validityPeriod)))
             lines.append(
-                ("Flags", flags([("status report requested", m.statusReportRequest), ("reject duplicates", m.rejectDuplicates),
-                                 ("reply path", m.replyPath)]))
+                (
+                    "Flags",
+                    flags([
+                        ("status report requested", m.statusReportRequest), ("reject duplicates", m.rejectDuplicates),
+                        ("reply path", m.replyPath),
+                    ])
+                )
             )
             lines += userData(m.userData)
         case .statusReport(let m):
@@ -61,7 +74,8 @@ enum PDUDescription {
             return "malformed (TOA 0x\(PDUHex.encode([toa.rawValue])), raw \(PDUHex.encode(a.valueOctets)))"
         }
         let number = a.number.map { $0.isEmpty ? "(empty)" : $0 } ?? "?"
-        return "\(number)  [\(toa.typeOfNumber.name), \(toa.numberingPlan.name); TOA 0x\(PDUHex.encode([toa.rawValue]))]"
+        return
+            "\(number)  [\(toa.typeOfNumber.name), \(toa.numberingPlan.name); TOA 0x\(PDUHex.encode([toa.rawValue]))]"
     }
 
     static func timestamp(_ t: SMSTimestamp) -> String {
@@ -123,7 +137,8 @@ enum PDUDescription {
         switch ud.content {
         case .text(let text): lines.append(("Text", text))
         case .data(let data): lines.append(("Data", "\(data.count) octets: \(PDUHex.encode(data))"))
-        case .unsupported(let u): lines.append(("Data", "\(u.reason.rawValue), \(u.octets.count) octets: \(PDUHex.encode(u.octets))"))
+        case .unsupported(let u):
+            lines.append(("Data", "\(u.reason.rawValue), \(u.octets.count) octets: \(PDUHex.encode(u.octets))"))
         }
         return lines
     }

@@ -88,7 +88,9 @@ struct PDUEncodeCommand: AsyncParsableCommand {
         }
         var alphabet = message.alphabetName
         if case .gsm7(let locking, let single) = message.alphabet, locking != nil || single != nil {
-            alphabet += " (locking shift: \(locking?.description ?? "default"), single shift: \(single?.description ?? "default"))"
+            let lockingName = locking?.description ?? "default"
+            let singleName = single?.description ?? "default"
+            alphabet += " (locking shift: \(lockingName), single shift: \(singleName))"
         }
         print("Alphabet: \(alphabet); \(message.parts.count) part\(message.parts.count == 1 ? "" : "s")")
         for (index, part) in message.parts.enumerated() {

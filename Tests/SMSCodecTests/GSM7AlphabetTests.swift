@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct GSM7AlphabetTests {
     @Test func defaultTableRoundTripsEveryCharacter() throws {
-        let text = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCXYZÄÖÑÜ§¿abcxyzäöñüà"
+        let text =
+            "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCXYZÄÖÑÜ§¿abcxyzäöñüà"
         let septets = try GSM7Alphabet.default.encode(text)
         #expect(septets.count == text.unicodeScalars.count)
         #expect(GSM7Alphabet.default.decode(septets) == text)
@@ -48,5 +49,58 @@ import Testing
         #expect(throws: SeptetPackingError.truncated(septetsWanted: 9, octetsAvailable: 7)) {
             try SeptetPacking.unpack([UInt8](repeating: 0, count: 7), count: 9)
         }
+    }
+
+    @Test func unrepresentableCharacterNamesTheTables() {
+        let pair = GSM7Alphabet.make(locking: .hindi, single: nil)
+        #expect(throws: GSM7EncodingError(scalar: "ş", scalarOffset: 1, lockingShift: .hindi, singleShift: nil)) {
+            try pair.encode("aş")
+        }
+        let error = GSM7EncodingError(scalar: "ş", scalarOffset: 1, lockingShift: .hindi, singleShift: nil)
+        #expect(error.description.contains("U+15F"))
+        #expect(error.description.contains("hindi"))
+    }
+
+    @Test func escapeEscapeAndTrailingEscapeShowASpace() {
+        // TS 23.038 §6.2.1.1 NOTE 1: 0x1B 0x1B is reserved for a further extension table; display a space.
+        #expect(GSM7Alphabet.default.decode([0x41, 0x1B, 0x1B, 0x42]) == "A B")
+        #expect(GSM7Alphabet.default.decode([0x41, 0x1B]) == "A ")
+    }
+
+    @Test func undefinedPositionsOfNationalTablesShowTheReplacementCharacter() {
+        // Bengali locking 0x0C is empty (TS 23.038 §A.3.4).
+        let bengali = GSM7Alphabet.make(locking: .bengali, single: .bengali)
+        #expect(bengali.character(forSeptet: 0x0C) == nil)
+        #expect(bengali.decode([0x03, 0x0C, 0x03]) == "\u{0985}\u{FFFD}\u{0985}")
+        // ESC + a position both tables leave empty.
+        #expect(bengali.extensionCharacter(forSeptet: 0x0C) == "+")
+        #expect(bengali.extensionCharacter(forSeptet: 0x0D) == nil)
+        #expect(bengali.decode([0x1B, 0x0D]) == "\r")  // falls back to the locking table's CR
+        #expect(bengali.extensionCharacter(forSeptet: 0x70) == nil)
+        #expect(bengali.decode([0x1B, 0x70]) == "p")
+    }
+
+    @Test func highBitIsIgnoredOnDecode() {
+        #expect(GSM7Alphabet.default.decode([0xC1, 0x80]) == "A@")
+    }
+
+    @Test func nationalPairEncodesAndDecodes() throws {
+        let pair = GSM7Alphabet.make(locking: .turkish, single: .turkish)
+        // 'ş' is in the locking table (0x1D); 'ç' both in locking (0x60) and single (0x63): the locking one wins.
+        #expect(try pair.encode("şç€") == [0x1D, 0x60, 0x04])
+        #expect(pair.septets(for: "{") == [0x1B, 0x28])
+        #expect(pair.septetCount(for: "{") == 2)
+        #expect(pair.septetCount(for: "ж") == nil)
+        #expect(pair.septetCount(of: "ş{") == 3)
+        #expect(pair.septetCount(of: "şж") == nil)
+        #expect(pair.canEncode("Şişli"))
+        #expect(!GSM7Alphabet.default.canEncode("Şişli"))
+        #expect(pair.decode(try pair.encode("İstanbul'da {ğ}")) == "İstanbul'da {ğ}")
+    }
+
+    @Test func equalityIsByTables() {
+        #expect(GSM7Alphabet.make(locking: .urdu, single: .urdu) == GSM7Alphabet.make(locking: .urdu, single: .urdu))
+        #expect(GSM7Alphabet.make(locking: .urdu, single: nil) != GSM7Alphabet.make(locking: .urdu, single: .urdu))
+        #expect(Set([GSM7Alphabet.default, .make(locking: nil, single: nil)]).count == 1)
     }
 }

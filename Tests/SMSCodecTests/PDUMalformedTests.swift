@@ -94,7 +94,9 @@ import Testing
     }
 
     @Test func emptyInputIsRejected() {
-        #expect(throws: PDUError(.invalidPDULength, offset: 0, reason: "")) { try SMSPDU.decode(hex: "  ", hasSMSC: true) }
+        #expect(throws: PDUError(.invalidPDULength, offset: 0, reason: "")) {
+            try SMSPDU.decode(hex: "  ", hasSMSC: true)
+        }
         #expect(throws: PDUError(.truncated, offset: 0, reason: "")) { try SMSPDU.decode(hex: "00", hasSMSC: true) }
     }
 
@@ -120,7 +122,9 @@ import Testing
     }
 
     @Test func lyingSMSCLengthIsOutOfRange() {
-        let error = #expect(throws: PDUError.self) { try SMSPDU.decode(hex: "0C91" + Self.hello.dropFirst(4), hasSMSC: true) }
+        let error = #expect(throws: PDUError.self) {
+            try SMSPDU.decode(hex: "0C91" + Self.hello.dropFirst(4), hasSMSC: true)
+        }
         #expect(error?.code == .lengthOutOfRange)
         #expect(error?.offset == 0)
     }
@@ -152,8 +156,10 @@ import Testing
 
     /// Zero-length parts, total = 0, seq = 0 and seq > total decode (the header is well formed) and are flagged;
     /// the reassembler refuses them.
-    @Test(arguments: [("050003070000", Concatenation.Problem.zeroTotal), ("050003070200", .zeroSequence),
-                      ("050003070203", .sequenceBeyondTotal)])
+    @Test(arguments: [
+        ("050003070000", Concatenation.Problem.zeroTotal), ("050003070200", .zeroSequence),
+        ("050003070203", .sequenceBeyondTotal),
+    ])
     func invalidConcatenationIsFlagged(_ udh: String, _ problem: Concatenation.Problem) throws {
         let base = "07912143658709F1440B918100551512F2000411101021436500"
         let pdu = try SMSPDU.decode(hex: base + "06" + udh, hasSMSC: true)

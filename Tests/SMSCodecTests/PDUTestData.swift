@@ -46,7 +46,8 @@ enum TestJSON: Decodable, Sendable, Hashable, CustomStringConvertible {
         case .int(let v): "\(v)"
         case .string(let v): "\"\(v)\""
         case .array(let v): "[" + v.map(\.description).joined(separator: ",") + "]"
-        case .object(let v): "{" + v.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",") + "}"
+        case .object(let v):
+            "{" + v.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",") + "}"
         }
     }
 }

@@ -37,7 +37,12 @@ import Testing
         try #require(digits.count == 8)
         let sign = iso.dropFirst(19).first == "-" ? -1 : 1
         return try SMSTimestamp(
-            year: digits[0], month: digits[1], day: digits[2], hour: digits[3], minute: digits[4], second: digits[5],
+            year: digits[0],
+            month: digits[1],
+            day: digits[2],
+            hour: digits[3],
+            minute: digits[4],
+            second: digits[5],
             timeZoneQuarterHours: sign * (digits[6] * 4 + digits[7] / 15)
         )
     }
@@ -78,7 +83,7 @@ import Testing
         options.concatenationReference = 0x1234
         let message = try SMSEncoder.encode(text: text, to: "+15550000001", options: options)
         #expect(message.parts.count == vector.expect["parts"]?.int)
-        if let texts = vector.expect["part_texts"]?.array?.compactMap { $0.string } {
+        if let texts = vector.expect["part_texts"]?.array?.compactMap({ $0.string }) {
             #expect(message.parts.map(\.text) == texts)
         }
         var reassembler = Reassembler()
@@ -91,6 +96,40 @@ import Testing
             }
         }
         #expect(result == text)
+    }
+
+    static let limits = cases.filter { $0.record["kind"]?.string == "limit" }
+
+    /// `kind: limit`: 255 parts encode (and every part decodes); one septet or unit more is a typed error.
+    @Test(arguments: limits)
+    func limitCase(_ vector: Vector) throws {
+        let input = try #require(vector.record["input"])
+        var text = ""
+        for run in input["text_runs"]?.array ?? [] {
+            text += String(repeating: run["repeat"]?.string ?? "", count: run["count"]?.int ?? 0)
+        }
+        var options = try Self.options(input)
+        options.messageReference = 250
+        options.incrementsMessageReference = true  // 250 … 255, 0 … 248: wraps without error
+        let destination = try #require(input["destination"]?.string)
+        if vector.expect["error"] != nil {
+            let error = try #require(throws: SMSEncodingError.self) {
+                try SMSEncoder.encode(text: text, to: destination, options: options)
+            }
+            guard case .segmentation(let segmentation) = error else {
+                Issue.record("expected a segmentation error, got \(error)")
+                return
+            }
+            #expect(segmentation.code == .tooManySegments)
+        } else {
+            let message = try SMSEncoder.encode(text: text, to: destination, options: options)
+            #expect(message.parts.count == vector.expect["parts"]?.int)
+            #expect(message.parts.last?.messageReference == UInt8(truncatingIfNeeded: 250 + 254))
+            for part in message.parts {
+                let decoded = try SMSPDU.decode(part.bytes, hasSMSC: true)
+                #expect(decoded.tpdu.userData?.header?.concatenation?.total == 255)
+            }
+        }
     }
 
     @Test func messageReferenceWrapsWithoutError() throws {
@@ -178,9 +217,46 @@ import Testing
         #expect(message.parts.count == 3)  // 140 − 12 header octets = 128 per part
     }
 
+    /// The simulator's direction: SMS-DELIVER parts that decode and reassemble to the text.
+    @Test func deliverPartsForTheSimulatedNetwork() throws {
+        let timestamp = try SMSTimestamp(secondsSince1970: 1_373_470_740, timeZoneQuarterHours: -8)
+        #expect(timestamp.iso8601() == "2013-07-10T13:39:00-02:00")
+        let text = "echo: " + String(repeating: "Привет ", count: 20)
+        let pdus = try SMSEncoder.encodeDeliver(
+            text: text,
+            from: "+15550000099",
+            timestamp: timestamp,
+            options: SMSEncodingOptions(serviceCentre: "+15550000000", concatenationReference: 9)
+        )
+        #expect(pdus.count == 3)
+        var reassembler = Reassembler()
+        var result: String?
+        for pdu in pdus {
+            let decoded = try SMSPDU.decode(pdu.encoded(), hasSMSC: true)
+            guard case .deliver(let deliver) = decoded.tpdu else {
+                Issue.record("not a deliver")
+                continue
+            }
+            #expect(deliver.originator.number == "+15550000099")
+            #expect(deliver.serviceCentreTimestamp == timestamp)
+            for event in try reassembler.add(decoded, now: 0) {
+                if case .completed(let m) = event { result = m.text }
+            }
+        }
+        #expect(result == text)
+        let alpha = try SMSEncoder.encodeDeliver(text: "hi", from: "Megafon", timestamp: timestamp)
+        guard case .deliver(let fromName) = alpha[0].tpdu else { return }
+        #expect(fromName.originator.typeOfAddress == .alphanumeric)
+        #expect(fromName.originator.number == "Megafon")
+        #expect(!fromName.moreMessagesToSend)
+        #expect(throws: PDUError.self) { try SMSTimestamp(secondsSince1970: 0, timeZoneQuarterHours: 0) }  // 1970
+    }
+
     @Test func badAddressesAreTypedErrors() {
         #expect(throws: SMSEncodingError.self) { try SMSEncoder.encode(text: "x", to: "+12ab!") }
-        #expect(throws: SMSEncodingError.self) { try SMSEncoder.encode(text: "x", to: String(repeating: "1", count: 21)) }
+        #expect(throws: SMSEncodingError.self) {
+            try SMSEncoder.encode(text: "x", to: String(repeating: "1", count: 21))
+        }
         #expect(throws: SMSEncodingError.self) {
             try SMSEncoder.encode(text: "x", to: "+1", options: SMSEncodingOptions(serviceCentre: "smsc"))
         }
@@ -205,7 +281,10 @@ import Testing
             let message = try SMSEncoder.encode(
                 text: text,
                 to: "+15550000001",
-                options: SMSEncodingOptions(concatenationReference: ref, referenceBits: ref % 2 == 0 ? .eight : .sixteen)
+                options: SMSEncodingOptions(
+                    concatenationReference: ref,
+                    referenceBits: ref % 2 == 0 ? .eight : .sixteen
+                )
             )
             var reassembler = Reassembler()
             var result: String?

@@ -55,10 +55,12 @@ public struct GSM7Alphabet: Sendable, Hashable {
     /// Whether the pair uses no national table, i.e. needs no shift element in the user data header.
     public var isDefault: Bool { lockingShift == nil && singleShift == nil }
 
+    /// Two pairs are equal when they use the same tables.
     public static func == (lhs: GSM7Alphabet, rhs: GSM7Alphabet) -> Bool {
         lhs.lockingShift == rhs.lockingShift && lhs.singleShift == rhs.singleShift
     }
 
+    /// Hashes the table identities.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(lockingShift)
         hasher.combine(singleShift)
@@ -147,27 +149,55 @@ public struct GSM7Alphabet: Sendable, Hashable {
     /// - A septet with no character in the pair (a position a national table leaves empty) shows
     ///   ``undefinedCharacter``, so that nothing is dropped silently.
     public func decode<S: Sequence>(_ septets: S) -> String where S.Element == UInt8 {
-        var scalars = String.UnicodeScalarView()
-        var escaped = false
-        for raw in septets {
-            let septet = raw & 0x7F
-            if escaped {
-                escaped = false
-                if septet == Self.escape {
-                    scalars.append(" ")
-                } else if let scalar = singleTable.character(at: septet) ?? lockingTable.character(at: septet) {
-                    scalars.append(scalar)
+        if let text = septets.withContiguousStorageIfAvailable({ decode(buffer: $0) }) { return text }
+        return Array(septets).withUnsafeBufferPointer { decode(buffer: $0) }
+    }
+
+    /// Writes UTF-8 straight into the string's storage: one allocation per message. Every table entry is a BMP
+    /// code point, so a septet (or an escape pair) never needs more than 3 UTF-8 octets.
+    private func decode(buffer septets: UnsafeBufferPointer<UInt8>) -> String {
+        let locking = lockingTable.codePoints
+        let single = singleTable.codePoints
+        let space: UInt16 = 0x20
+        let undefined = UInt16(Self.undefinedCharacter.value)
+        return String(unsafeUninitializedCapacity: septets.count * 3 + 3) { utf8 in
+            var count = 0
+            func put(_ codePoint: UInt16) {
+                if codePoint < 0x80 {
+                    utf8[count] = UInt8(truncatingIfNeeded: codePoint)
+                    count += 1
+                } else if codePoint < 0x800 {
+                    utf8[count] = 0xC0 | UInt8(truncatingIfNeeded: codePoint >> 6)
+                    utf8[count + 1] = 0x80 | UInt8(truncatingIfNeeded: codePoint & 0x3F)
+                    count += 2
                 } else {
-                    scalars.append(Self.undefinedCharacter)
+                    utf8[count] = 0xE0 | UInt8(truncatingIfNeeded: codePoint >> 12)
+                    utf8[count + 1] = 0x80 | UInt8(truncatingIfNeeded: (codePoint >> 6) & 0x3F)
+                    utf8[count + 2] = 0x80 | UInt8(truncatingIfNeeded: codePoint & 0x3F)
+                    count += 3
                 }
-            } else if septet == Self.escape {
-                escaped = true
-            } else {
-                scalars.append(lockingTable.character(at: septet) ?? Self.undefinedCharacter)
             }
+            var escaped = false
+            for raw in septets {
+                let septet = Int(raw & 0x7F)
+                if escaped {
+                    escaped = false
+                    if septet == Int(Self.escape) {
+                        put(space)
+                    } else if single[septet] != 0 {
+                        put(single[septet])
+                    } else {
+                        put(locking[septet] != 0 ? locking[septet] : undefined)
+                    }
+                } else if septet == Int(Self.escape) {
+                    escaped = true
+                } else {
+                    put(locking[septet] != 0 ? locking[septet] : undefined)
+                }
+            }
+            if escaped { put(space) }
+            return count
         }
-        if escaped { scalars.append(" ") }
-        return String(scalars)
     }
 }
 
@@ -197,6 +227,7 @@ public struct GSM7EncodingError: Error, Hashable, Sendable, CustomStringConverti
         self.singleShift = singleShift
     }
 
+    /// The scalar, its offset and the tables tried.
     public var description: String {
         let locking = lockingShift?.description ?? "default"
         let single = singleShift?.description ?? "default"

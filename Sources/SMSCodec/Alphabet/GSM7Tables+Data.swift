@@ -8,8 +8,9 @@
 // Spanish has no locking shift table (§A.3.2 is void).
 //
 // The values were checked position by position against two independent published transcriptions of the same
-// tables (Android's GsmAlphabet and oFono's util.c). Where those disagree with each other or with the printed
-// table, the choice is explained next to the entry.
+// tables (Android's GsmAlphabet and oFono's util.c); the entries where those disagree, and the empty positions of
+// the Indic tables, were checked against two more (Firefox OS's ril_consts.js and CyberChef's transcription of
+// TS 23.038 V16.0.0). Where the printed table itself has a typo, the choice is explained next to the entry.
 
 extension GSM7Tables {
     /// The GSM 7-bit default alphabet (TS 23.038 §6.2.1).
@@ -274,7 +275,7 @@ extension GSM7Tables {
 
     /// Kannada national language locking shift table (TS 23.038 §A.3.7).
     // 0x24 is U+0CA1 KANNADA LETTER DDA. The printed table repeats U+0CAA (already at 0x3D), a known typo: every
-    // other Indic table has DDA at 0x24, and Android decodes 0x24 as U+0CA1 (oFono keeps the typo).
+    // other Indic table has DDA at 0x24; Android and Firefox OS decode 0x24 as U+0CA1 (oFono keeps the typo).
     static let kannadaLocking: [UInt16] = [
         0x0000, 0x0C82, 0x0C83, 0x0C85, 0x0C86, 0x0C87, 0x0C88, 0x0C89,  // 0x00
         0x0C8A, 0x0C8B, 0x000A, 0x0C8C, 0x0000, 0x000D, 0x0C8E, 0x0C8F,  // 0x08

@@ -7,6 +7,8 @@ final class GSM7CodeTable: Sendable {
     /// Scalar → septet. Where a table lists a character twice (e.g. '¡' at 0x13 and 0x15 of the Indic single shift
     /// tables), the lower septet is used for encoding; decoding accepts both.
     let septets: [Unicode.Scalar: UInt8]
+    /// Septet → BMP code point, 0 where the table has no character: the decoder's fast path.
+    let codePoints: [UInt16]
 
     /// - Parameter codePoints: exactly ``GSM7Tables/tableSize`` UTF-16 code points, 0 for "no character".
     init(codePoints: [UInt16]) {
@@ -22,6 +24,7 @@ final class GSM7CodeTable: Sendable {
         }
         self.characters = characters
         self.septets = septets
+        self.codePoints = codePoints
     }
 
     /// The character at `septet` (masked to 7 bits), if the table defines one.

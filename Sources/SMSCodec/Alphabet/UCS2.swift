@@ -130,6 +130,7 @@ public struct UCS2DecodingError: Error, Hashable, Sendable, CustomStringConverti
     /// Offset of the offending code unit (or odd octet) from the start of the decoded octets.
     public let octetOffset: Int
 
+    /// The problem and its octet offset.
     public var description: String {
         switch kind {
         case .loneSurrogate(let unit):

@@ -10,14 +10,16 @@ extension EncodedMessage {
         members.append(
             (
                 "parts",
-                .array(parts.map { part in
-                    .object([
-                        ("pdu", .string(part.hex)),
-                        ("tpdu_length", .int(part.tpduLength)),
-                        ("mr", .int(Int(part.messageReference))),
-                        ("text", .string(part.text)),
-                    ])
-                })
+                .array(
+                    parts.map { part in
+                        .object([
+                            ("pdu", .string(part.hex)),
+                            ("tpdu_length", .int(part.tpduLength)),
+                            ("mr", .int(Int(part.messageReference))),
+                            ("text", .string(part.text)),
+                        ])
+                    }
+                )
             )
         )
         return .object(members)

@@ -45,6 +45,45 @@ public enum SMSEncoder {
         return try build(segmented, to: destination, options: options)
     }
 
+    /// Encodes a text as the SMS-DELIVER PDUs a service centre would hand to the recipient (for the simulated
+    /// network and tests): same segmentation and header as ``encode(text:to:options:)``, with TP-OA `from` (a number,
+    /// or an alphanumeric sender name of up to 11 GSM 7-bit characters) and TP-SCTS `timestamp`.
+    /// ``SMSEncodingOptions/serviceCentre`` fills the SMSC prefix; TP-MR, TP-VP, TP-RD and TP-SRR do not apply
+    /// (`statusReportRequest` sets TP-SRI).
+    /// - Throws: ``SMSEncodingError`` as ``encode(text:to:options:)``.
+    public static func encodeDeliver(
+        text: String,
+        from originator: String,
+        timestamp: SMSTimestamp,
+        options: SMSEncodingOptions = SMSEncodingOptions()
+    ) throws(SMSEncodingError) -> [SMSPDU] {
+        let address: SMSAddress
+        do {
+            do {
+                address = try SMSAddress(number: originator)
+            } catch {
+                address = try SMSAddress(alphanumeric: originator)
+            }
+        } catch {
+            throw .invalidAddress(error)
+        }
+        // Build the SUBMITs, then move their user data into DELIVERs: one code path for headers and splitting.
+        let submits = try encode(text: text, to: "0", options: options)
+        return submits.parts.enumerated().map { index, part in
+            guard case .submit(let submit) = part.pdu.tpdu else { return part.pdu }
+            let deliver = SMSDeliver(
+                originator: address,
+                protocolIdentifier: submit.protocolIdentifier,
+                dataCodingScheme: submit.dataCodingScheme,
+                serviceCentreTimestamp: timestamp,
+                userData: submit.userData,
+                moreMessagesToSend: index + 1 < submits.parts.count,
+                statusReportIndication: options.statusReportRequest
+            )
+            return SMSPDU(serviceCentre: part.pdu.serviceCentre, tpdu: .deliver(deliver))
+        }
+    }
+
     /// Turns a segmentation into PDUs (exposed so that a caller can segment once, show the part count, then send).
     public static func build(
         _ segmented: SegmentedText,
@@ -55,9 +94,10 @@ public enum SMSEncoder {
         let smsc: SMSAddress
         do {
             address = try SMSAddress(number: destination)
-            smsc = try options.serviceCentre.map { (number) throws(PDUError) in
-                try SMSAddress(number: number, kind: .serviceCentre)
-            } ?? .emptyServiceCentre
+            smsc =
+                try options.serviceCentre.map { (number) throws(PDUError) in
+                    try SMSAddress(number: number, kind: .serviceCentre)
+                } ?? .emptyServiceCentre
         } catch {
             throw .invalidAddress(error)
         }
@@ -96,12 +136,14 @@ public enum SMSEncoder {
             do {
                 switch alphabet {
                 case .gsm7: userData = try UserData(header: header, septets: segment.units)
-                case .ucs2, .eightBit: userData = try UserData(header: header, octets: segment.units, alphabet: alphabet)
+                case .ucs2, .eightBit:
+                    userData = try UserData(header: header, octets: segment.units, alphabet: alphabet)
                 }
             } catch {
                 throw .partTooLong(error)
             }
-            let mr = options.incrementsMessageReference
+            let mr =
+                options.incrementsMessageReference
                 ? options.messageReference &+ UInt8(truncatingIfNeeded: index) : options.messageReference
             let submit = SMSSubmit(
                 messageReference: mr,

@@ -8,6 +8,9 @@ public enum SegmentLimits {
     /// A concatenated message has at most 255 parts: the "maximum number" field is one octet
     /// (TS 23.040 §9.2.3.24.1, §9.2.3.24.8).
     public static let maxSegments = 255
+    /// No message carries more scalars than this: every scalar takes at least one septet or UTF-16 unit, and no
+    /// part carries more than 160 units. Longer texts are rejected before any table is tried.
+    public static let maxScalarsPerMessage = maxSegments * maxSeptets
     /// The UDHL octet that starts every user data header (TS 23.040 §9.2.3.24).
     public static let headerLengthOctets = 1
     /// A concatenation IE with an 8-bit reference: IEI 0x00, length, reference, total, sequence

@@ -4,8 +4,11 @@
 public struct SegmentationError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The closed set of failures.
     public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+        /// The code's name.
         public let rawValue: String
+        /// Creates a code from its name.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The code's name.
         public var description: String { rawValue }
 
         /// The best encoding needs more than ``SegmentLimits/maxSegments`` parts (TS 23.040 §9.2.3.24.1).
@@ -18,12 +21,14 @@ public struct SegmentationError: Error, Sendable, Hashable, CustomStringConverti
     public let code: Code
     /// A human-readable reason.
     public let reason: String
-    /// The alphabet of the best encoding, for ``Code/tooManySegments``.
+    /// The alphabet of the best encoding, for ``Code/tooManySegments``; `nil` when the text exceeds
+    /// ``SegmentLimits/maxScalarsPerMessage`` and no encoding was tried.
     public let alphabet: SegmentedText.Alphabet?
-    /// The parts the best encoding would need, for ``Code/tooManySegments``.
+    /// The parts the best encoding would need, for ``Code/tooManySegments``; `nil` as for ``alphabet``.
     public let requiredParts: Int?
-    /// Where the error was raised.
+    /// The source file that raised the error.
     public let fileID: String
+    /// The source line that raised the error.
     public let line: Int
 
     init(
@@ -42,9 +47,12 @@ public struct SegmentationError: Error, Sendable, Hashable, CustomStringConverti
         self.line = line
     }
 
+    /// Errors are equal when their codes are (reason and context are for humans).
     public static func == (lhs: SegmentationError, rhs: SegmentationError) -> Bool { lhs.code == rhs.code }
+    /// Hashes the code only, consistent with ``==(_:_:)``.
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
+    /// Code and reason.
     public var description: String { "\(code): \(reason)" }
 
     /// An error with only a code, for comparisons in tests (`#expect(throws: SegmentationError.tooManySegments)`).

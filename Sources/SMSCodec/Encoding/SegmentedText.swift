@@ -43,18 +43,22 @@ public struct SegmentedText: Sendable, Hashable {
     public let referenceBits: SegmentationOptions.ReferenceBits
     /// The user data header length (UDHL octet included) of every part that the split assumed; 0 = no header.
     public let headerOctets: Int
+    /// The units (septets, UTF-16 code units or octets) each part can carry with ``headerOctets`` of header.
+    public let unitsPerPart: Int
 
     /// Creates a segmented text; ``Segmenter`` is the usual source.
     public init(
         alphabet: Alphabet,
         parts: [TextSegment],
         referenceBits: SegmentationOptions.ReferenceBits,
-        headerOctets: Int
+        headerOctets: Int,
+        unitsPerPart: Int
     ) {
         self.alphabet = alphabet
         self.parts = parts
         self.referenceBits = referenceBits
         self.headerOctets = headerOctets
+        self.unitsPerPart = unitsPerPart
     }
 
     /// Whether the message needs a concatenation element (more than one part).
@@ -62,6 +66,10 @@ public struct SegmentedText: Sendable, Hashable {
 
     /// Units of all parts: septets (ESC included), UTF-16 code units, or octets.
     public var totalUnits: Int { parts.reduce(0) { $0 + $1.unitCount } }
+
+    /// Units still free in the last part, e.g. for a "characters left" display. A text that grows past them may
+    /// need a different header (concatenation) or alphabet, so segment again rather than extrapolate.
+    public var remainingUnits: Int { max(0, unitsPerPart - (parts.last?.unitCount ?? 0)) }
 
     /// The whole text again (the parts' texts joined).
     public var text: String { parts.map(\.text).joined() }

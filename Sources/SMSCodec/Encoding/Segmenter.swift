@@ -35,12 +35,23 @@ public enum Segmenter {
         options: SegmentationOptions = SegmentationOptions()
     ) throws(SegmentationError) -> SegmentedText {
         try validate(options)
-        var best: Candidate?
-        if !options.forceUCS2 {
-            best = bestGSM7Candidate(TextProfile(text), options: options)
+        // Bound the work before looking at the text closely: every scalar takes at least one septet or UTF-16 unit,
+        // and no part carries more than 160 of them.
+        let scalarCount = text.unicodeScalars.count
+        guard scalarCount <= SegmentLimits.maxScalarsPerMessage else {
+            throw SegmentationError(
+                code: .tooManySegments,
+                reason: "too long: \(scalarCount) characters need more than \(SegmentLimits.maxSegments) segments"
+            )
         }
-        let ucs2 = ucs2Candidate(text, options: options)
-        if let ucs2, best.map({ ucs2.isBetter(than: $0) }) ?? true { best = ucs2 }
+        let profile = TextProfile(text)
+        var best = options.forceUCS2 ? nil : bestGSM7Candidate(profile, options: options)
+        // The default tables never need more parts than UCS-2 (a character takes at most 2 septets there, at least
+        // 1 UTF-16 unit in UCS-2, and a part holds at least twice as many septets as units) and win ties, so UCS-2
+        // is costed only when they cannot encode the text.
+        if best?.alphabet != .gsm7Default, let ucs2 = ucs2Candidate(text, options: options, toBeat: best) {
+            if best.map({ ucs2.isBetter(than: $0) }) ?? true { best = ucs2 }
+        }
         guard let best else {
             throw SegmentationError(
                 code: .headerTooLong,
@@ -59,6 +70,7 @@ public enum Segmenter {
         case .gsm7(let locking, let single):
             return splitGSM7(
                 text,
+                profile: profile,
                 alphabet: GSM7Alphabet.make(locking: locking, single: single),
                 candidate: best,
                 options: options
@@ -86,7 +98,8 @@ public enum Segmenter {
                 alphabet: .eightBit,
                 parts: [TextSegment(text: "", units: data, unitCount: data.count)],
                 referenceBits: options.referenceBits,
-                headerOctets: singleHeader
+                headerOctets: singleHeader,
+                unitsPerPart: singleCapacity
             )
         }
         let header = headerOctets(shiftElements: 0, multipart: true, options: options)
@@ -118,7 +131,8 @@ public enum Segmenter {
             alphabet: .eightBit,
             parts: segments,
             referenceBits: options.referenceBits,
-            headerOctets: header
+            headerOctets: header,
+            unitsPerPart: capacity
         )
     }
 
@@ -169,35 +183,32 @@ public enum Segmenter {
         }
     }
 
-    /// The text as scalars, each mapped to an index into the distinct scalars, with a histogram: lets every table
+    /// The text's scalars, each mapped to an index into the distinct scalars, with a histogram: lets every table
     /// pair be costed in O(distinct scalars) and counted in O(scalars) without hashing.
     struct TextProfile {
-        let scalars: [Unicode.Scalar]
         let distinct: [Unicode.Scalar]
         let distinctIndex: [Int32]
         let histogram: [Int]
 
         init(_ text: String) {
-            var scalars: [Unicode.Scalar] = []
             var distinct: [Unicode.Scalar] = []
-            var indexOf: [Unicode.Scalar: Int32] = [:]
             var distinctIndex: [Int32] = []
             var histogram: [Int] = []
+            // ASCII (most text) is indexed through a small array; only other scalars are hashed.
+            var asciiIndex = [Int32](repeating: -1, count: 128)
+            var indexOf: [Unicode.Scalar: Int32] = [:]
             for scalar in text.unicodeScalars {
-                scalars.append(scalar)
-                let index: Int32
-                if let known = indexOf[scalar] {
-                    index = known
-                } else {
+                let value = Int(scalar.value)
+                var index = value < 128 ? asciiIndex[value] : (indexOf[scalar] ?? -1)
+                if index < 0 {
                     index = Int32(distinct.count)
-                    indexOf[scalar] = index
+                    if value < 128 { asciiIndex[value] = index } else { indexOf[scalar] = index }
                     distinct.append(scalar)
                     histogram.append(0)
                 }
                 distinctIndex.append(index)
                 histogram[Int(index)] += 1
             }
-            self.scalars = scalars
             self.distinct = distinct
             self.distinctIndex = distinctIndex
             self.histogram = histogram
@@ -294,7 +305,9 @@ public enum Segmenter {
     }
 
     /// The UCS-2 candidate, or `nil` when the header leaves no room for a surrogate pair.
-    static func ucs2Candidate(_ text: String, options: SegmentationOptions) -> Candidate? {
+    /// - Parameter toBeat: a candidate found so far; when even a lower bound on UCS-2's parts cannot beat it,
+    ///   the grapheme-aware count is skipped and `nil` returned.
+    static func ucs2Candidate(_ text: String, options: SegmentationOptions, toBeat: Candidate? = nil) -> Candidate? {
         let total = text.utf16.count
         let singleHeader = headerOctets(shiftElements: 0, multipart: false, options: options)
         let singleCapacity = SegmentLimits.ucs2Capacity(headerOctets: singleHeader)
@@ -311,6 +324,14 @@ public enum Segmenter {
         let capacity = SegmentLimits.ucs2Capacity(headerOctets: header)
         // Two units: a surrogate pair must fit in one part.
         guard capacity >= 2 else { return nil }
+        let lowerBound = Candidate(
+            alphabet: .ucs2,
+            parts: (total + capacity - 1) / capacity,
+            totalUnits: total,
+            headerOctets: header,
+            capacity: capacity
+        )
+        if let toBeat, !lowerBound.isBetter(than: toBeat) { return nil }
         var parts = 1
         var used = 0
         forEachUCS2Atom(text, capacity: capacity) { _, units in
@@ -351,62 +372,96 @@ public enum Segmenter {
 
     private static func splitGSM7(
         _ text: String,
+        profile: TextProfile,
         alphabet: GSM7Alphabet,
         candidate: Candidate,
         options: SegmentationOptions
     ) -> SegmentedText {
+        // The code of each distinct scalar, looked up once: the septet, plus 0x100 for an escape pair.
+        let escaped: UInt16 = 0x100
+        let codes = profile.distinct.map { scalar -> UInt16 in
+            if let septet = alphabet.basicSeptet(for: scalar) { return UInt16(septet) }
+            if let septet = alphabet.extensionSeptet(for: scalar) { return escaped | UInt16(septet) }
+            // Unreachable: the candidate was chosen because the pair encodes every scalar of the text.
+            assertionFailure("table pair lost a scalar it was chosen for")
+            return UInt16(GSM7Alphabet.escape)
+        }
         var parts: [TextSegment] = []
         parts.reserveCapacity(candidate.parts)
         var septets: [UInt8] = []
-        var scalars = String.UnicodeScalarView()
-        func flush() {
-            parts.append(TextSegment(text: String(scalars), units: septets, unitCount: septets.count))
-            septets.removeAll(keepingCapacity: true)
-            scalars = String.UnicodeScalarView()
-        }
-        for scalar in text.unicodeScalars {
-            guard let code = alphabet.septets(for: scalar) else {
-                // Unreachable: the candidate was chosen because the pair encodes every scalar of the text.
-                assertionFailure("table pair lost a scalar it was chosen for")
-                continue
+        septets.reserveCapacity(candidate.capacity)
+        // Part texts are slices of the input (a copy of its UTF-8, no re-encoding).
+        let view = text.unicodeScalars
+        var position = view.startIndex
+        var partStart = position
+        for index in profile.distinctIndex {
+            let code = codes[Int(index)]
+            let cost = code & escaped == 0 ? 1 : 2
+            if septets.count + cost > candidate.capacity {
+                parts.append(
+                    TextSegment(text: String(view[partStart..<position]), units: septets, unitCount: septets.count)
+                )
+                septets = []
+                septets.reserveCapacity(candidate.capacity)
+                partStart = position
             }
-            if septets.count + code.count > candidate.capacity { flush() }
-            septets.append(contentsOf: code)
-            scalars.append(scalar)
+            if cost == 2 { septets.append(GSM7Alphabet.escape) }
+            septets.append(UInt8(truncatingIfNeeded: code))
+            position = view.index(after: position)
         }
-        if parts.isEmpty || !septets.isEmpty { flush() }
+        if parts.isEmpty || !septets.isEmpty {
+            // A single part is the whole text: no copy.
+            let partText = parts.isEmpty ? text : String(view[partStart...])
+            parts.append(TextSegment(text: partText, units: septets, unitCount: septets.count))
+        }
         return SegmentedText(
             alphabet: candidate.alphabet,
             parts: parts,
             referenceBits: options.referenceBits,
-            headerOctets: candidate.headerOctets
+            headerOctets: candidate.headerOctets,
+            unitsPerPart: candidate.capacity
         )
     }
 
     private static func splitUCS2(_ text: String, candidate: Candidate, options: SegmentationOptions) -> SegmentedText {
+        if candidate.parts == 1 {
+            let octets = UCS2.encode(text)
+            return SegmentedText(
+                alphabet: .ucs2,
+                parts: [TextSegment(text: text, units: octets, unitCount: octets.count / 2)],
+                referenceBits: options.referenceBits,
+                headerOctets: candidate.headerOctets,
+                unitsPerPart: candidate.capacity
+            )
+        }
         var parts: [TextSegment] = []
         parts.reserveCapacity(candidate.parts)
         var octets: [UInt8] = []
-        var scalars = String.UnicodeScalarView()
+        octets.reserveCapacity(2 * candidate.capacity)
+        let view = text.unicodeScalars
+        var partStart = view.startIndex
         var used = 0
-        func flush() {
-            parts.append(TextSegment(text: String(scalars), units: octets, unitCount: used))
-            octets.removeAll(keepingCapacity: true)
-            scalars = String.UnicodeScalarView()
-            used = 0
-        }
         forEachUCS2Atom(text, capacity: candidate.capacity) { atom, units in
-            if used + units > candidate.capacity { flush() }
+            if used + units > candidate.capacity {
+                let partText = String(view[partStart..<atom.startIndex])
+                parts.append(TextSegment(text: partText, units: octets, unitCount: used))
+                octets = []
+                octets.reserveCapacity(2 * candidate.capacity)
+                partStart = atom.startIndex
+                used = 0
+            }
             UCS2.append(atom, to: &octets)
-            scalars.append(contentsOf: atom)
             used += units
         }
-        if parts.isEmpty || used > 0 { flush() }
+        if parts.isEmpty || used > 0 {
+            parts.append(TextSegment(text: String(view[partStart...]), units: octets, unitCount: used))
+        }
         return SegmentedText(
             alphabet: .ucs2,
             parts: parts,
             referenceBits: options.referenceBits,
-            headerOctets: candidate.headerOctets
+            headerOctets: candidate.headerOctets,
+            unitsPerPart: candidate.capacity
         )
     }
 }

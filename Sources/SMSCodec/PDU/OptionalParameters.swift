@@ -14,7 +14,8 @@ public struct OptionalParameters: Hashable, Sendable {
     public let userData: UserData?
 
     /// Builds the parameters; TP-PI follows from what is present.
-    public init(protocolIdentifier: UInt8? = nil, dataCodingScheme: DataCodingScheme? = nil, userData: UserData? = nil) {
+    public init(protocolIdentifier: UInt8? = nil, dataCodingScheme: DataCodingScheme? = nil, userData: UserData? = nil)
+    {
         var pi: UInt8 = 0
         if protocolIdentifier != nil { pi |= 0x01 }
         if dataCodingScheme != nil { pi |= 0x02 }
@@ -26,6 +27,12 @@ public struct OptionalParameters: Hashable, Sendable {
     }
 
     init(decoding cursor: inout PDUCursor, hasHeader: Bool) throws(PDUError) {
+        let indicator = try Self.readIndicator(&cursor)
+        try self.init(indicator: indicator, decoding: &cursor, hasHeader: hasHeader)
+    }
+
+    /// Reads TP-PI and its extension octets.
+    static func readIndicator(_ cursor: inout PDUCursor) throws(PDUError) -> [UInt8] {
         var indicator = [try cursor.readByte("TP-PI")]
         while let last = indicator.last, last & 0x80 != 0 {
             guard indicator.count < Self.maximumIndicatorOctets else {
@@ -37,8 +44,13 @@ public struct OptionalParameters: Hashable, Sendable {
             }
             indicator.append(try cursor.readByte("TP-PI extension"))
         }
+        return indicator
+    }
+
+    /// Reads the fields `indicator` announces.
+    init(indicator: [UInt8], decoding cursor: inout PDUCursor, hasHeader: Bool) throws(PDUError) {
         self.indicator = indicator
-        let pi = indicator[0]
+        let pi = indicator.first ?? 0
         protocolIdentifier = pi & 0x01 != 0 ? try cursor.readByte("TP-PID") : nil
         let dcs = pi & 0x02 != 0 ? DataCodingScheme(rawValue: try cursor.readByte("TP-DCS")) : nil
         dataCodingScheme = dcs
@@ -46,10 +58,15 @@ public struct OptionalParameters: Hashable, Sendable {
         userData = pi & 0x04 != 0 ? try UserData(decoding: &cursor, dcs: dcs ?? .gsm7, hasHeader: hasHeader) : nil
     }
 
-    func encode(into out: inout [UInt8]) {
-        out.append(contentsOf: indicator)
+    /// Appends the fields after TP-PI.
+    func encodeFields(into out: inout [UInt8]) {
         if let protocolIdentifier { out.append(protocolIdentifier) }
         if let dataCodingScheme { out.append(dataCodingScheme.rawValue) }
         userData?.encode(into: &out)
+    }
+
+    func encode(into out: inout [UInt8]) {
+        out.append(contentsOf: indicator)
+        encodeFields(into: &out)
     }
 }

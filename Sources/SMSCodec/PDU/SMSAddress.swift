@@ -28,8 +28,8 @@ public struct SMSAddress: Hashable, Sendable {
     public let typeOfAddress: TypeOfAddress?
     /// The address-length octet as it was on the wire.
     public let lengthField: UInt8
-    /// The Address-Value octets as they were on the wire.
-    public let valueOctets: [UInt8]
+    /// The Address-Value octets as they were on the wire (a slice of the decoded input: no copy).
+    public let valueOctets: ArraySlice<UInt8>
 
     // MARK: - Derived view
 
@@ -53,7 +53,7 @@ public struct SMSAddress: Hashable, Sendable {
         }
         var out = String.UnicodeScalarView()
         for index in 0..<min(digitCount, valueOctets.count * 2) {
-            let octet = valueOctets[index / 2]
+            let octet = valueOctets[valueOctets.startIndex + index / 2]
             let nibble = index % 2 == 0 ? octet & 0x0F : octet >> 4
             guard let scalar = Self.bcdScalars[Int(nibble)] else { break }
             out.append(scalar)
@@ -133,7 +133,7 @@ public struct SMSAddress: Hashable, Sendable {
         }
         self.kind = kind
         self.typeOfAddress = typeOfAddress
-        self.valueOctets = octets
+        self.valueOctets = octets[...]
         switch kind {
         case .transport: self.lengthField = UInt8(nibbles.count)
         case .serviceCentre: self.lengthField = UInt8(octets.count + 1)
@@ -156,7 +156,7 @@ public struct SMSAddress: Hashable, Sendable {
         self.kind = .transport
         self.typeOfAddress = .alphanumeric
         self.lengthField = UInt8(semiOctets)
-        self.valueOctets = SeptetPacking.pack(septets)
+        self.valueOctets = SeptetPacking.pack(septets)[...]
     }
 
     /// The SMSC prefix `00`: no address, the modem uses the stored service centre (AT+CSCA).
@@ -167,7 +167,7 @@ public struct SMSAddress: Hashable, Sendable {
         valueOctets: []
     )
 
-    init(kind: Kind, typeOfAddress: TypeOfAddress?, lengthField: UInt8, valueOctets: [UInt8]) {
+    init(kind: Kind, typeOfAddress: TypeOfAddress?, lengthField: UInt8, valueOctets: ArraySlice<UInt8>) {
         self.kind = kind
         self.typeOfAddress = typeOfAddress
         self.lengthField = lengthField
@@ -194,7 +194,7 @@ public struct SMSAddress: Hashable, Sendable {
                 )
             }
             self.typeOfAddress = TypeOfAddress(rawValue: try cursor.readByte(field))
-            self.valueOctets = Array(try cursor.readBytes((Int(length) + 1) / 2, field))
+            self.valueOctets = try cursor.readBytes((Int(length) + 1) / 2, field)
         case .serviceCentre:
             guard length <= Self.maximumSMSCOctets else {
                 throw PDUError(
@@ -208,7 +208,7 @@ public struct SMSAddress: Hashable, Sendable {
                 self.valueOctets = []
             } else {
                 self.typeOfAddress = TypeOfAddress(rawValue: try cursor.readByte(field))
-                self.valueOctets = Array(try cursor.readBytes(Int(length) - 1, field))
+                self.valueOctets = try cursor.readBytes(Int(length) - 1, field)
             }
         }
     }

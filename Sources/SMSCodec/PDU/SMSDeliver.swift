@@ -63,7 +63,12 @@ public struct SMSDeliver: Hashable, Sendable {
         protocolIdentifier = try cursor.readByte("TP-PID")
         dataCodingScheme = DataCodingScheme(rawValue: try cursor.readByte("TP-DCS"))
         serviceCentreTimestamp = try SMSTimestamp(decoding: &cursor, field: "TP-SCTS")
-        userData = try UserData(decoding: &cursor, dcs: dataCodingScheme, hasHeader: firstOctet & 0x40 != 0, options: options)
+        userData = try UserData(
+            decoding: &cursor,
+            dcs: dataCodingScheme,
+            hasHeader: firstOctet & 0x40 != 0,
+            options: options
+        )
         trailingOctets = Array(cursor.readRest())
     }
 

@@ -105,8 +105,10 @@ extension ValidityPeriod {
     var json: JSONValue {
         switch self {
         case .relative(let v):
-            .object([("format", .string("relative")), ("value", .int(Int(v))),
-                     ("minutes", .int(ValidityPeriod.minutes(relative: v)))])
+            .object([
+                ("format", .string("relative")), ("value", .int(Int(v))),
+                ("minutes", .int(ValidityPeriod.minutes(relative: v))),
+            ])
         case .absolute(let t): .object([("format", .string("absolute")), ("value", .string(t.iso8601()))])
         case .enhanced(let e): .object([("format", .string("enhanced")), ("value", .string(PDUHex.encode(e.octets)))])
         }
@@ -135,9 +137,11 @@ extension UserDataHeader {
             ("udhl", .int(length)),
             (
                 "ies",
-                .array(elements.map {
-                    .object([("iei", .int(Int($0.identifier))), ("data", .string(PDUHex.encode($0.data)))])
-                })
+                .array(
+                    elements.map {
+                        .object([("iei", .int(Int($0.identifier))), ("data", .string(PDUHex.encode($0.data)))])
+                    }
+                )
             ),
         ]
         if let c = concatenation {
@@ -150,7 +154,10 @@ extension UserDataHeader {
         }
         if let p = ports {
             members.append(
-                ("ports", .object([("dst", .int(Int(p.destination))), ("src", .int(Int(p.source))), ("bits", .int(p.bits))]))
+                (
+                    "ports",
+                    .object([("dst", .int(Int(p.destination))), ("src", .int(Int(p.source))), ("bits", .int(p.bits))])
+                )
             )
         }
         if let single = nationalLanguageSingleShift { members.append(("national_single_shift", .int(Int(single)))) }
@@ -163,9 +170,11 @@ extension UserDataHeader {
             members.append(
                 (
                     "other_ies",
-                    .array(other.map {
-                        .object([("iei", .int(Int($0.identifier))), ("data", .string(PDUHex.encode($0.data)))])
-                    })
+                    .array(
+                        other.map {
+                            .object([("iei", .int(Int($0.identifier))), ("data", .string(PDUHex.encode($0.data)))])
+                        }
+                    )
                 )
             )
         }

@@ -44,11 +44,40 @@ public struct SMSPDU: Hashable, Sendable {
         hasSMSC: Bool,
         options: PDUDecodingOptions = .strict
     ) throws(PDUError) -> SMSPDU {
-        let array = Array(bytes)
+        try decode(slice: ArraySlice(bytes), hasSMSC: hasSMSC, options: options)
+    }
+
+    /// Decodes octets without copying them: the decoded value keeps slices of `bytes`.
+    public static func decode(
+        _ bytes: ArraySlice<UInt8>,
+        hasSMSC: Bool,
+        options: PDUDecodingOptions = .strict
+    ) throws(PDUError) -> SMSPDU {
+        try decode(slice: bytes, hasSMSC: hasSMSC, options: options)
+    }
+
+    /// Decodes octets without copying them: the decoded value keeps slices of `bytes`.
+    public static func decode(
+        _ bytes: [UInt8],
+        hasSMSC: Bool,
+        options: PDUDecodingOptions = .strict
+    ) throws(PDUError) -> SMSPDU {
+        try decode(slice: bytes[...], hasSMSC: hasSMSC, options: options)
+    }
+
+    private static func decode(
+        slice array: ArraySlice<UInt8>,
+        hasSMSC: Bool,
+        options: PDUDecodingOptions
+    ) throws(PDUError) -> SMSPDU {
         guard !array.isEmpty, array.count <= PDUHex.maximumOctets else {
-            throw PDUError(.invalidPDULength, offset: 0, reason: "a PDU has 1…\(PDUHex.maximumOctets) octets, not \(array.count)")
+            throw PDUError(
+                .invalidPDULength,
+                offset: 0,
+                reason: "a PDU has 1…\(PDUHex.maximumOctets) octets, not \(array.count)"
+            )
         }
-        var cursor = PDUCursor(array[...])
+        var cursor = PDUCursor(array)
         let smsc = hasSMSC ? try SMSAddress(decoding: &cursor, kind: .serviceCentre, field: "SMSC address") : nil
         guard let first = cursor.peekByte() else {
             throw PDUError(.truncated, offset: cursor.offset, reason: "input ends before the TPDU")

@@ -27,35 +27,27 @@ public struct SMSSubmitReport: Hashable, Sendable {
     init(decoding cursor: inout PDUCursor, isError: Bool) throws(PDUError) {
         firstOctet = try cursor.readByte("first octet")
         guard firstOctet & 0x03 == 0x01 else {
-            throw PDUError(.unexpectedMessageType, offset: 0, reason: "TP-MTI \(firstOctet & 0x03) is not SMS-SUBMIT-REPORT")
+            throw PDUError(
+                .unexpectedMessageType,
+                offset: 0,
+                reason: "TP-MTI \(firstOctet & 0x03) is not SMS-SUBMIT-REPORT"
+            )
         }
         failureCause = isError ? try cursor.readByte("TP-FCS") : nil
-        // TP-PI precedes TP-SCTS here, unlike in the status report (§9.2.2.2a).
-        let piOffset = cursor.offset
-        let pi = try cursor.readByte("TP-PI")
+        // TP-PI (with any extension octets) precedes TP-SCTS here, unlike in the status report (§9.2.2.2a).
+        let indicator = try OptionalParameters.readIndicator(&cursor)
         serviceCentreTimestamp = try SMSTimestamp(decoding: &cursor, field: "TP-SCTS")
-        var rest = [pi]
-        rest.append(contentsOf: cursor.readRest())
-        var optional = PDUCursor(rest[...])
-        do {
-            parameters = try OptionalParameters(decoding: &optional, hasHeader: firstOctet & 0x40 != 0)
-        } catch {
-            throw PDUError(error.code, offset: piOffset, reason: error.reason)
-        }
-        trailingOctets = Array(optional.readRest())
+        parameters = try OptionalParameters(indicator: indicator, decoding: &cursor, hasHeader: firstOctet & 0x40 != 0)
+        trailingOctets = Array(cursor.readRest())
     }
 
     /// The TPDU octets.
     public func encoded() -> [UInt8] {
         var out = [firstOctet]
         if let failureCause { out.append(failureCause) }
-        var optional = [UInt8]()
-        parameters.encode(into: &optional)
-        // TP-PI (possibly extended) comes before TP-SCTS, the rest after it.
-        let piCount = parameters.indicator.count
-        out.append(contentsOf: optional.prefix(piCount))
+        out.append(contentsOf: parameters.indicator)
         serviceCentreTimestamp.encode(into: &out)
-        out.append(contentsOf: optional.dropFirst(piCount))
+        parameters.encodeFields(into: &out)
         out.append(contentsOf: trailingOctets)
         return out
     }
@@ -85,7 +77,11 @@ public struct SMSDeliverReport: Hashable, Sendable {
         var cursor = PDUCursor(ArraySlice(bytes))
         firstOctet = try cursor.readByte("first octet")
         guard firstOctet & 0x03 == 0x00 else {
-            throw PDUError(.unexpectedMessageType, offset: 0, reason: "TP-MTI \(firstOctet & 0x03) is not SMS-DELIVER-REPORT")
+            throw PDUError(
+                .unexpectedMessageType,
+                offset: 0,
+                reason: "TP-MTI \(firstOctet & 0x03) is not SMS-DELIVER-REPORT"
+            )
         }
         failureCause = isError ? try cursor.readByte("TP-FCS") : nil
         parameters = try OptionalParameters(decoding: &cursor, hasHeader: firstOctet & 0x40 != 0)

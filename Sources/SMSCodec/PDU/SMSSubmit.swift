@@ -65,7 +65,12 @@ public struct SMSSubmit: Hashable, Sendable {
         protocolIdentifier = try cursor.readByte("TP-PID")
         dataCodingScheme = DataCodingScheme(rawValue: try cursor.readByte("TP-DCS"))
         validityPeriod = try ValidityPeriod.decode(format: firstOctet >> 3, from: &cursor)
-        userData = try UserData(decoding: &cursor, dcs: dataCodingScheme, hasHeader: firstOctet & 0x40 != 0, options: options)
+        userData = try UserData(
+            decoding: &cursor,
+            dcs: dataCodingScheme,
+            hasHeader: firstOctet & 0x40 != 0,
+            options: options
+        )
         trailingOctets = Array(cursor.readRest())
     }
 

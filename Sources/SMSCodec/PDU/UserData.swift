@@ -12,8 +12,8 @@ public struct UserData: Hashable, Sendable {
 
     /// TP-UDL as on the wire.
     public let length: UInt8
-    /// TP-UD as on the wire, header included.
-    public let octets: [UInt8]
+    /// TP-UD as on the wire, header included. A slice of the decoded input (no copy).
+    public let octets: ArraySlice<UInt8>
     /// The decoded header when TP-UDHI is set.
     public let header: UserDataHeader?
     /// The message body after the header.
@@ -40,7 +40,7 @@ public struct UserData: Hashable, Sendable {
 
     private init(
         length: UInt8,
-        octets: [UInt8],
+        octets: ArraySlice<UInt8>,
         header: UserDataHeader?,
         content: UserDataContent,
         fillBits: Int,
@@ -127,7 +127,7 @@ public struct UserData: Hashable, Sendable {
     ) throws(PDUError) {
         self.missingOctets = missingOctets
         self.length = length
-        self.octets = Array(octets)
+        self.octets = octets
         let header = hasHeader ? try UserDataHeader(decoding: octets, baseOffset: baseOffset) : nil
         self.header = header
         let headerOctets = header.map { $0.length + 1 } ?? 0
@@ -148,11 +148,16 @@ public struct UserData: Hashable, Sendable {
             let count = max(0, presentSeptets - headerSeptets)
             self.fillBits = fill
             self.bodyLength = count
-            // The length checks above guarantee the bits are there; fall back to empty rather than trap.
-            let septets = (try? SeptetPacking.unpack(body, count: count, fillBits: fill)) ?? []
             switch dcs.coding {
             case .alphabet:
-                self.content = .text(Self.alphabet(for: header).decode(septets))
+                let alphabet = Self.alphabet(for: header)
+                if alphabet.isDefault {
+                    // The length checks above guarantee 7 × count bits after the fill bits.
+                    self.content = .text(TextDecoding.gsm7Default(body, count: count, fillBits: fill))
+                } else {
+                    let septets = (try? SeptetPacking.unpack(body, count: count, fillBits: fill)) ?? []
+                    self.content = .text(alphabet.decode(septets))
+                }
             case .reservedAlphabet:
                 self.content = .unsupported(UnsupportedUserData(reason: .reservedAlphabet, octets: Array(body)))
             default:
@@ -162,7 +167,7 @@ public struct UserData: Hashable, Sendable {
             self.fillBits = 0
             self.bodyLength = body.count
             switch dcs.coding {
-            case .alphabet(.ucs2): self.content = .text(Self.decodeUCS2(body))
+            case .alphabet(.ucs2): self.content = .text(TextDecoding.ucs2(body))
             case .alphabet: self.content = .data(Array(body))
             default: self.content = .unsupported(UnsupportedUserData(reason: .compressed, octets: Array(body)))
             }
@@ -177,21 +182,6 @@ public struct UserData: Hashable, Sendable {
         let single = header.nationalLanguageSingleShift.flatMap(NationalLanguage.init(rawValue:))
         if locking == nil, single == nil { return .default }
         return GSM7Alphabet.make(locking: locking, single: single)
-    }
-
-    /// UCS-2 as UTF-16BE (TS 23.038 §6.2.3): surrogate pairs join; a lone surrogate or a dangling odd octet
-    /// becomes U+FFFD, so nothing is dropped silently.
-    static func decodeUCS2(_ octets: ArraySlice<UInt8>) -> String {
-        var units = [UInt16]()
-        units.reserveCapacity(octets.count / 2)
-        var index = octets.startIndex
-        while index + 1 < octets.endIndex {
-            units.append(UInt16(octets[index]) << 8 | UInt16(octets[index + 1]))
-            index += 2
-        }
-        var text = String(decoding: units, as: UTF16.self)
-        if octets.count % 2 != 0 { text.unicodeScalars.append("\u{FFFD}") }
-        return text
     }
 
     // MARK: - Building
@@ -210,7 +200,9 @@ public struct UserData: Hashable, Sendable {
         guard total <= Self.maximumSeptets else {
             throw PDUError(.invalidValue, offset: 0, reason: "\(total) septets exceed \(Self.maximumSeptets)")
         }
-        out.append(contentsOf: SeptetPacking.pack(septets.map { $0 & 0x7F }, fillBits: headerSeptets * 7 - headerOctets * 8))
+        out.append(
+            contentsOf: SeptetPacking.pack(septets.map { $0 & 0x7F }, fillBits: headerSeptets * 7 - headerOctets * 8)
+        )
         try self.init(
             length: UInt8(total),
             octets: out[...],

@@ -22,7 +22,8 @@ public enum ValidityPeriod: Hashable, Sendable {
     public static func relative(minutes: Int) -> ValidityPeriod { .relative(relativeValue(minutes: minutes)) }
 
     static func relativeValue(minutes: Int) -> UInt8 {
-        let m = max(minutes, 5)
+        // Clamped to 5 minutes … 63 weeks, the range the octet can express (and no overflow below).
+        let m = min(max(minutes, 5), 63 * 7 * 1440)
         if m <= 720 { return UInt8((m + 4) / 5 - 1) }  // 0…143
         if m <= 1440 { return UInt8(143 + (m - 720 + 29) / 30) }  // 144…167
         let days = (m + 1439) / 1440
@@ -50,7 +51,9 @@ public enum ValidityPeriod: Hashable, Sendable {
         case 0b11: return .absolute(try SMSTimestamp(decoding: &cursor, field: "TP-VP (absolute)"))
         case 0b01:
             return .enhanced(
-                EnhancedValidityPeriod(octets: try cursor.readBytes(EnhancedValidityPeriod.octetCount, "TP-VP (enhanced)"))
+                EnhancedValidityPeriod(
+                    octets: try cursor.readBytes(EnhancedValidityPeriod.octetCount, "TP-VP (enhanced)")
+                )
             )
         default: return nil
         }
@@ -113,13 +116,23 @@ public struct EnhancedValidityPeriod: Hashable, Sendable {
     /// Builds an enhanced period (the remaining octets are zero, as §9.2.3.12.3 requires).
     public init(_ format: Format, singleShot: Bool = false) {
         var octets = [UInt8](repeating: 0, count: Self.octetCount)
-        func bcd(_ value: Int) -> UInt8 { UInt8(value % 10) << 4 | UInt8(value / 10 % 10) }
+        func bcd(_ value: Int) -> UInt8 {
+            let clamped = min(max(value, 0), 99)
+            return UInt8(clamped % 10) << 4 | UInt8(clamped / 10)
+        }
         switch format {
         case .none: octets[0] = 0
-        case .relative(let value): octets[0] = 1; octets[1] = value
-        case .seconds(let value): octets[0] = 2; octets[1] = value
+        case .relative(let value):
+            octets[0] = 1
+            octets[1] = value
+        case .seconds(let value):
+            octets[0] = 2
+            octets[1] = value
         case .time(let h, let m, let s):
-            octets[0] = 3; octets[1] = bcd(h); octets[2] = bcd(m); octets[3] = bcd(s)
+            octets[0] = 3
+            octets[1] = bcd(h)
+            octets[2] = bcd(m)
+            octets[3] = bcd(s)
         case .reserved(let value): octets[0] = value & 0x07
         }
         if singleShot { octets[0] |= 0x40 }

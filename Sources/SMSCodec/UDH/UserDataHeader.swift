@@ -99,7 +99,9 @@ public struct UserDataHeader: Hashable, Sendable {
                         + "octets left in the header"
                 )
             }
-            elements.append(InformationElement(identifier: identifier, data: Array(try cursor.readBytes(Int(length), "IED"))))
+            elements.append(
+                InformationElement(identifier: identifier, data: Array(try cursor.readBytes(Int(length), "IED")))
+            )
         }
         self.elements = elements
     }
@@ -162,7 +164,12 @@ public struct Concatenation: Hashable, Sendable, Codable {
     init?(_ element: InformationElement) {
         switch (element.identifier, element.data.count) {
         case (InformationElement.Identifier.concatenated8Bit, 3):
-            self.init(reference: UInt16(element.data[0]), referenceBits: 8, total: element.data[1], sequence: element.data[2])
+            self.init(
+                reference: UInt16(element.data[0]),
+                referenceBits: 8,
+                total: element.data[1],
+                sequence: element.data[2]
+            )
         case (InformationElement.Identifier.concatenated16Bit, 4):
             self.init(
                 reference: UInt16(element.data[0]) << 8 | UInt16(element.data[1]),
@@ -242,8 +249,10 @@ public struct ApplicationPorts: Hashable, Sendable, Codable {
         }
         return InformationElement(
             identifier: InformationElement.Identifier.ports16Bit,
-            data: [UInt8(destination >> 8), UInt8(truncatingIfNeeded: destination), UInt8(source >> 8),
-                   UInt8(truncatingIfNeeded: source)]
+            data: [
+                UInt8(destination >> 8), UInt8(truncatingIfNeeded: destination), UInt8(source >> 8),
+                UInt8(truncatingIfNeeded: source),
+            ]
         )
     }
 }
