@@ -84,4 +84,26 @@ import Testing
             await sideTwo.close()
         }
     }
+
+    @Test func driverSendsThroughZTEInterleavedURCs() async throws {
+        let network = SimulatedNetwork(clock: ManualSimulatorClock(), logger: Self.logger)
+        let simulated = await network.makeModem(profile: .zteMF190)
+        let (driverSide, modemSide) = InMemoryTransport.makePair()
+        let modem = ATModem(transport: driverSide, logger: Self.logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try? await simulated.serve(modemSide) }
+            group.addTask { try await modem.run() }
+            defer { group.cancelAll() }
+            _ = try await modem.start()
+            var references: [UInt8] = []
+            for n in 0..<3 {
+                let pdu = try #require(Hex.decode(Array(submitPDU(to: "+15550000077", text: "zte \(n)")[0].utf8)))
+                references += try await modem.send([OutgoingPDU(pdu: pdu, tpduLength: pdu.count - 1)])
+            }
+            #expect(references == [0, 1, 2])
+            #expect(await network.waitForSubmissions(3).map(\.text) == ["zte 0", "zte 1", "zte 2"])
+            await modem.close()
+            await modemSide.close()
+        }
+    }
 }

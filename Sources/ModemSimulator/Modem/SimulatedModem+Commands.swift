@@ -490,7 +490,12 @@ extension SimulatedModem {
         guard hex.count <= Self.maximumPDUHexLength, let pdu = Hex.decode(hex) else { return .failure(.cms(304)) }
         switch kind {
         case .send(let length):
-            return await submit(pdu: pdu, length: length).map { ["+CMGS: \($0)"] }
+            let outcome = await submit(pdu: pdu, length: length).map { ["+CMGS: \($0)"] }
+            if case .success = outcome, !profile.urcsDuringSend.isEmpty {
+                // Unsolicited lines before the answer, as this modem sends them (not held back like other URCs).
+                await send(Array(profile.urcsDuringSend.map { "\r\n\($0)\r\n" }.joined().utf8))
+            }
+            return outcome
         case .write(let length, let status):
             guard let smsc = pdu.first, pdu.count == Int(smsc) + 1 + length else { return .failure(.cms(304)) }
             guard let slot = store(pdu, status: status, in: settings.mem2) else {
