@@ -227,6 +227,16 @@ import Testing
         await h.stop()
     }
 
+    @Test func zteInterleavesURCsBeforeTheSendAnswer() async throws {
+        // python-gsmmodem-generic-sms.json: +ZDONR/+ZPASR arrive between the PDU and +CMGS.
+        let h = try await DialogueHarness.start(profile: .zteMF190)
+        try await h.setUpLikeADriver()
+        let answer = try await h.sendPDU(submitPDU(to: "+15550000077", text: "zte")[0])
+        #expect(answer.hasPrefix("\r\n+ZDONR: \"METEOR\",272,3,\"CS_ONLY\",\"ROAM_OFF\"\r\n\r\n+ZPASR: \"UMTS\"\r\n"))
+        #expect(answer.hasSuffix("\r\n+ZPASR: \"UMTS\"\r\n\r\n+CMGS: 0\r\n\r\nOK\r\n"))
+        await h.stop()
+    }
+
     @Test func notRegisteredRefusesToSend() async throws {
         let h = try await DialogueHarness.start()
         try await h.setUpLikeADriver()

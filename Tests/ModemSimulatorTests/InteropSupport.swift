@@ -145,3 +145,45 @@ final class SimulatorProcess {
         try? FileManager.default.removeItem(at: directory)
     }
 }
+
+/// A minimal serial client on a pty slave: writes a command, reads until a marker (poll with a deadline).
+final class PTYClient {
+    let fd: Int32
+
+    init(path: String) throws {
+        fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK)
+        guard fd >= 0 else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: path]) }
+    }
+
+    deinit { close(fd) }
+
+    func write(_ text: String) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n > 0 { offset += n } else if errno != EAGAIN && errno != EINTR { return }
+        }
+    }
+
+    /// Reads until `marker` appears or `timeout` passes; returns what was read.
+    func read(until marker: String, timeout: Duration = .seconds(10)) -> String {
+        var data = [UInt8]()
+        let deadline = ContinuousClock.now + timeout
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while ContinuousClock.now < deadline, !String(decoding: data, as: UTF8.self).contains(marker) {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, 100) > 0 else { continue }
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n > 0 { data += buffer[0..<n] }
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Sends a command line and returns the answer up to OK/ERROR.
+    func command(_ line: String) -> String {
+        write(line + "\r")
+        let answer = read(until: "OK\r\n", timeout: .seconds(10))
+        return answer
+    }
+}

@@ -16,6 +16,36 @@ import Testing
         }
     }
 
+    @Test func stateFileKeepsStoresAcrossRuns() async throws {
+        let modemctl = try #require(Interop.modemctl(), "modemctl must be built next to the tests")
+        let dir = try Interop.temporaryDirectory("simstate")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let stateFile = dir.appendingPathComponent("state.json").path
+        let pdu = "0011000B915155000000F20000A705E8329BFD06"
+        do {
+            let sim = try await SimulatorProcess(
+                modemctl: modemctl, count: 1, arguments: ["--state", stateFile, "--profile", "simcom-sim800"]
+            )
+            defer { sim.stop() }
+            let client = try PTYClient(path: sim.modems[0].link)
+            #expect(client.command("ATE0").hasSuffix("OK\r\n"))
+            client.write("AT+CMGW=19\r")
+            #expect(client.read(until: "> ").hasSuffix("> "))
+            client.write(pdu + "\u{1A}")
+            #expect(client.read(until: "OK\r\n").contains("+CMGW: 1"))
+        }
+        // SIGTERM saved the stores; a new run with the same file has the message.
+        #expect(FileManager.default.fileExists(atPath: stateFile))
+        let sim = try await SimulatorProcess(
+            modemctl: modemctl, count: 1, arguments: ["--state", stateFile, "--profile", "simcom-sim800"]
+        )
+        defer { sim.stop() }
+        let client = try PTYClient(path: sim.modems[0].link)
+        _ = client.command("ATE0")
+        let listing = client.command("AT+CMGL=4")
+        #expect(listing.contains("+CMGL: 1,2,,19\r\n\(pdu)\r\n"), "\(listing)")
+    }
+
     @Test func gammuIdentifiesListsReadsSendsAndDeletes() async throws {
         guard let gammu = Interop.find("gammu") else {
             print("skipping gammu interop: gammu not found (install the Debian package 'gammu')")

@@ -138,6 +138,25 @@ import Testing
         await h.stop()
     }
 
+    @Test func indicatorEventsSignalFullAndAvailable() async throws {
+        // TS 27.007 §8.9/§8.10: +CIND=? names the indicators, +CMER turns +CIEV on, "smsfull" is the 7th here.
+        let h = try await DialogueHarness.start(profile: .sierraMC7455)
+        try await h.setUpLikeADriver()
+        let cind = try await h.command("AT+CIND=?")
+        #expect(cind.contains("(\"smsfull\",(0-1))"))
+        #expect(try await h.command("AT+CMER=3,0,0,1") == "\r\nOK\r\n")
+        _ = try await h.command("AT+CNMI=2,1,0,0,0")
+        let filler = Hex.decode(Array(("00" + deliverHex).utf8)) ?? []
+        for _ in 0..<29 { await h.modem.preload(filler, status: .receivedRead, in: .sim) }
+        await h.network.injectText("fills it", from: "+15550000009", to: "+15550000001")
+        #expect(try await h.read(until: "+CIEV: 7,1\r\n").contains("+CMTI: \"SM\",29"))
+        #expect(try await h.command("AT+CIND?") == "\r\n+CIND: 5,3,1,0,0,0,1\r\n\r\nOK\r\n")
+        #expect(try await h.command("AT+CMGD=0") == "\r\nOK\r\n")
+        // Room again: the indicator goes back to 0 right after the answer.
+        #expect(try await h.read(until: "+CIEV: 7,0\r\n") == "\r\n+CIEV: 7,0\r\n")
+        await h.stop()
+    }
+
     @Test func directDeliveryNeedsAcknowledgement() async throws {
         let clock = ManualSimulatorClock()
         let h = try await DialogueHarness.start(clock: clock)

@@ -146,7 +146,26 @@ extension SimulatedModem {
             smscAddress = v
             return .success([])
         case ("+CSMP", .read): return .success(["+CSMP: 17,167,0,0"])
-        case ("+CSMP", .set), ("+CSDH", .set), ("+CSCB", .set), ("+CMER", .set), ("+CGEREP", .set): return .success([])
+        case ("+CSMP", .set), ("+CSDH", .set), ("+CSCB", .set), ("+CGEREP", .set): return .success([])
+        // Indicators (TS 27.007 §8.9, §8.10): "smsfull" is the storage-full indicator.
+        case ("+CIND", .test):
+            return .success([Self.indicators.map { #"("\#($0.name)",\#($0.range))"# }.joined(separator: ",").prefixed("+CIND: ")])
+        case ("+CIND", .read):
+            let full = backing(settings.mem3).contains { storages[$0.name]?.isFull == true } ? 1 : 0
+            let service = registration == .home || registration == .roaming ? 1 : 0
+            return .success(["+CIND: 5,\(min(5, rssi / 6)),\(service),0,0,\(registration == .roaming ? 1 : 0),\(full)"])
+        case ("+CMER", .read):
+            return .success(["+CMER: \(settings.cmerMode),0,0,\(settings.cmerInd),0"])
+        case ("+CMER", .test): return .success(["+CMER: (0-3),(0),(0),(0-2),(0-1)"])
+        case ("+CMER", .set(let arg)):
+            guard let args = ATArguments.split(arg), let mode = ATArguments.integer(args[0], in: 0...3) else {
+                return .failure(.cme(4))
+            }
+            let ind = args.count > 3 ? ATArguments.integer(args[3], in: 0...2) : 0
+            guard let ind else { return .failure(.cme(4)) }
+            settings.cmerMode = mode
+            settings.cmerInd = ind
+            return .success([])
         case ("+CSDH", .read): return .success(["+CSDH: 0"])
         case ("+CMMS", .read) where profile.supportsCMMS: return .success(["+CMMS: \(settings.cmms)"])
         case ("+CMMS", .test) where profile.supportsCMMS: return .success(["+CMMS: (0-2)"])
@@ -202,6 +221,20 @@ extension SimulatedModem {
             logger.debug("simulated modem does not know a command", metadata: ["at.command": "\(name)"])
             return .failure(.unknownCommand)
         }
+    }
+
+    /// The indicators of AT+CIND=? in order; +CIEV numbers them from 1.
+    static let indicators: [(name: String, range: String)] = [
+        ("battchg", "(0-5)"), ("signal", "(0-5)"), ("service", "(0-1)"), ("message", "(0-1)"), ("call", "(0-1)"),
+        ("roam", "(0-1)"), ("smsfull", "(0-1)"),
+    ]
+
+    /// `+CIEV: <ind>,<value>` for "smsfull" when the client enabled indicator events with AT+CMER.
+    func indicateStorageFull(_ full: Bool) {
+        guard settings.cmerMode != 0, settings.cmerInd != 0,
+              let index = Self.indicators.firstIndex(where: { $0.name == "smsfull" })
+        else { return }
+        emitURC(["+CIEV: \(index + 1),\(full ? 1 : 0)"])
     }
 
     func flag(_ command: ATCommand, _ apply: (Bool) -> Void) -> Outcome {
@@ -445,6 +478,7 @@ extension SimulatedModem {
         for mem in backing(settings.mem1).map(\.name) where reportedFull.contains(mem) {
             reportedFull.remove(mem)
             for line in profile.storageAvailableURCs { emitURC([line.replacingOccurrences(of: "%MEM%", with: mem)]) }
+            indicateStorageFull(false)
         }
         let network = self.network
         let number = self.number
@@ -456,7 +490,12 @@ extension SimulatedModem {
         guard hex.count <= Self.maximumPDUHexLength, let pdu = Hex.decode(hex) else { return .failure(.cms(304)) }
         switch kind {
         case .send(let length):
-            return await submit(pdu: pdu, length: length).map { ["+CMGS: \($0)"] }
+            let outcome = await submit(pdu: pdu, length: length).map { ["+CMGS: \($0)"] }
+            if case .success = outcome, !profile.urcsDuringSend.isEmpty {
+                // Unsolicited lines before the answer, as this modem sends them (not held back like other URCs).
+                await send(Array(profile.urcsDuringSend.map { "\r\n\($0)\r\n" }.joined().utf8))
+            }
+            return outcome
         case .write(let length, let status):
             guard let smsc = pdu.first, pdu.count == Int(smsc) + 1 + length else { return .failure(.cms(304)) }
             guard let slot = store(pdu, status: status, in: settings.mem2) else {
@@ -527,6 +566,7 @@ extension SimulatedModem {
         for name in backing(mem).map(\.name) where storages[name]?.isFull == true && !reportedFull.contains(name) {
             reportedFull.insert(name)
             for line in profile.storageFullURCs { emitURC([line.replacingOccurrences(of: "%MEM%", with: name)]) }
+            indicateStorageFull(true)
         }
     }
 }
@@ -538,4 +578,8 @@ extension Result where Failure == ATFailure, Success == Int {
         case .failure(let f): .failure(f)
         }
     }
+}
+
+extension String {
+    fileprivate func prefixed(_ prefix: String) -> String { prefix + self }
 }

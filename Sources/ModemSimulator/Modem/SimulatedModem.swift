@@ -62,6 +62,9 @@ public actor SimulatedModem {
         var cscs = "GSM"
         var pinUnlocked: Bool
         var functionality = 1
+        /// AT+CMER <mode> and <ind> (TS 27.007 §8.10): +CIEV is sent when both are non-zero.
+        var cmerMode = 0
+        var cmerInd = 0
     }
     var settings: Settings
     var nextMessageReference: UInt8 = 0

@@ -87,7 +87,7 @@ struct SimAddress: Hashable, Sendable {
 
     /// Encodes as an SMSC address (TS 24.011 §8.2.5.1: length counts octets including the TOA).
     func encodeAsSMSC() -> [UInt8] {
-        let d = Array(digits.utf8.prefix(Self.maximumDigits))
+        let d = Array(digits.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }.prefix(Self.maximumDigits))
         let body = Self.semiOctets(d)
         return [UInt8(body.count + 1), kind == .international ? 0x91 : 0x81] + body
     }
@@ -271,8 +271,12 @@ enum SimUserData {
         var hasHeader: Bool
     }
 
+    /// Most parts of a concatenated message (TS 23.040 §9.2.3.24.1: the part count is one octet).
+    static let maximumParts = 255
+
     /// Encodes `text` as GSM 7-bit when every character has a septet, else UCS-2, splitting into concatenated parts
     /// (8-bit reference) when it does not fit one: 160/153 septets, 70/67 UCS-2 units (TS 23.040 §9.2.3.24.1).
+    /// Text beyond ``maximumParts`` parts is cut off.
     static func encode(_ text: String, reference: UInt8, messageClass: Int? = nil) -> [Part] {
         let classBits: UInt8 = messageClass.map { 0x10 | UInt8($0 & 0x03) } ?? 0
         if let septets = try? GSM7Alphabet.default.encode(text) {
@@ -288,6 +292,7 @@ enum SimUserData {
                    !isEscapedSeptet(septets, at: end - 1) { end -= 1 }
                 chunks.append(Array(septets[i..<end]))
                 i = end
+                if chunks.count == maximumParts { break }
             }
             return chunks.enumerated().map { n, chunk in
                 let header: [UInt8] = [0x05, 0x00, 0x03, reference, UInt8(chunks.count), UInt8(n + 1)]
@@ -308,6 +313,7 @@ enum SimUserData {
             if end < units.count, UTF16.isLeadSurrogate(units[end - 1]) { end -= 1 }
             chunks.append(Array(units[i..<end]))
             i = end
+            if chunks.count == maximumParts { break }
         }
         return chunks.enumerated().map { n, chunk in
             let header: [UInt8] = [0x05, 0x00, 0x03, reference, UInt8(chunks.count), UInt8(n + 1)]

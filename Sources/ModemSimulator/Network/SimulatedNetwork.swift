@@ -137,7 +137,7 @@ public actor SimulatedNetwork {
     // MARK: - Mobile-originated (from a modem)
 
     func submit(from sender: String, tpdu: [UInt8], submit: SimSubmit) {
-        let decoded = SimUserData.decode(
+        let decoded = SMSCodecBridge.submissionText(tpdu: tpdu) ?? SimUserData.decode(
             ud: submit.userData, udl: Int(submit.userDataLength), dcs: submit.dataCodingScheme,
             hasHeader: submit.hasUserDataHeader
         )
@@ -209,14 +209,8 @@ public actor SimulatedNetwork {
             text = fragments.keys.sorted().compactMap { fragments[$0] }.joined()
         }
         nextReference &+= 1
-        let parts = SimUserData.encode("echo: " + text, reference: nextReference)
-        for part in parts {
-            let tpdu = SimTPDU.deliver(
-                from: SimAddress.number(Self.echoNumber), dcs: part.dcs, timestamp: clock.now(), udl: part.udl,
-                ud: part.ud, hasHeader: part.hasHeader
-            )
-            await enqueue(tpdu, kind: .deliver, to: Self.key(record.from), report: nil)
-        }
+        let tpdus = deliverTPDUs("echo: " + text, from: Self.echoNumber, messageClass: nil)
+        for tpdu in tpdus { await enqueue(tpdu, kind: .deliver, to: Self.key(record.from), report: nil) }
     }
 
     func sendStatusReport(for request: ReportRequest, status: UInt8) async {
@@ -321,20 +315,31 @@ public actor SimulatedNetwork {
         partOrder: [Int]? = nil
     ) async -> [[UInt8]] {
         nextReference &+= 1
-        let parts = SimUserData.encode(text, reference: nextReference, messageClass: messageClass)
-        let address = sender.contains(where: \.isLetter)
-            ? SimAddress(kind: .alphanumeric, value: sender) : SimAddress.number(sender)
-        let tpdus = parts.map { part in
-            SimTPDU.deliver(
-                from: address, dcs: part.dcs, timestamp: clock.now(), udl: part.udl, ud: part.ud,
-                hasHeader: part.hasHeader
-            )
-        }
+        let tpdus = deliverTPDUs(text, from: sender, messageClass: messageClass)
+        guard !tpdus.isEmpty else { return [] }
         let order = partOrder ?? Array(1...tpdus.count)
         for n in order where (1...tpdus.count).contains(n) {
             await enqueue(tpdus[n - 1], kind: .deliver, to: Self.key(number), report: nil)
         }
         return tpdus
+    }
+
+    /// SMS-DELIVER TPDUs for a text: SMSCodec's encoder, or the simulator's own when SMSCodec refuses.
+    func deliverTPDUs(_ text: String, from sender: String, messageClass: Int?) -> [[UInt8]] {
+        if let tpdus = SMSCodecBridge.deliverTPDUs(
+            text: text, from: sender, timestamp: clock.now(), messageClass: messageClass, reference: nextReference
+        ), !tpdus.isEmpty {
+            return tpdus
+        }
+        let address = sender.contains(where: \.isLetter)
+            ? SimAddress(kind: .alphanumeric, value: sender) : SimAddress.number(sender)
+        let parts = SimUserData.encode(text, reference: nextReference, messageClass: messageClass)
+        return parts.enumerated().map { n, part in
+            SimTPDU.deliver(
+                from: address, dcs: part.dcs, timestamp: clock.now(), udl: part.udl, ud: part.ud,
+                hasHeader: part.hasHeader, moreMessagesToSend: n + 1 < parts.count
+            )
+        }
     }
 
     /// Delivers a ready-made TPDU (SMS-DELIVER or SMS-STATUS-REPORT, no SMSC field) to `number`.

@@ -73,6 +73,8 @@ public struct SimulatorProfile: Sendable, Hashable {
     public var atiLines: [String]
     /// AT+CNMI values at power-on (<mode>,<mt>,<bm>,<ds>,<bfr>); TS 27.005 leaves them manufacturer specific.
     public var defaultCNMI: [Int] = [0, 0, 0, 0, 0]
+    /// URCs the modem puts between the PDU and the +CMGS answer (ZTE: +ZDONR/+ZPASR).
+    public var urcsDuringSend: [String] = []
 
     // MARK: - Profiles
 
@@ -172,7 +174,12 @@ public struct SimulatorProfile: Sendable, Hashable {
         supportsCEREG: false,
         clacLineEnd: "\r\n",  // zte-k3565-z.json: one command per line, no +CLAC: prefix
         operatorName: "Simulated Telecom",
-        atiLines: ["Manufacturer: ZTE INCORPORATED", "Model: MF190", "Revision: BD_MF190V1.0.0B05", "IMEI: %IMEI%"]
+        atiLines: ["Manufacturer: ZTE INCORPORATED", "Model: MF190", "Revision: BD_MF190V1.0.0B05", "IMEI: %IMEI%"],
+        // python-gsmmodem-generic-sms.json "send SMS on a ZTE modem with interleaved unsolicited +ZDONR/+ZPASR".
+        urcsDuringSend: [
+            #"+ZDONR: "METEOR",272,3,"CS_ONLY","ROAM_OFF""#, #"+ZPASR: "UMTS""#,
+            #"+ZDONR: "METEOR",272,3,"CS_PS","ROAM_OFF""#, #"+ZPASR: "UMTS""#,
+        ]
     )
 
     /// Quectel EC25 (LTE module). No EC25 transcript exists; the only Quectel transcript is quectel-m35.json
@@ -314,3 +321,7 @@ public struct SimulatorProfile: Sendable, Hashable {
     /// The built-in profile named `id`.
     public static func named(_ id: String) -> SimulatorProfile? { all.first { $0.id == id } }
 }
+
+/// The earlier name of ``SimulatorProfile``, kept for code written against it (`ModemSimulator.ModemProfile`).
+/// Qualify it: the driver's `Modem.ModemProfile` is a different type.
+public typealias ModemProfile = SimulatorProfile
