@@ -74,12 +74,22 @@ enum Interop {
     static func stop(_ process: Process) {
         guard process.isRunning else { return }
         process.terminate()
-        Thread.detachNewThread {
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning, Date() < deadline { usleep(50_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
+        Thread.detachNewThread { reap(process) }
+    }
+
+    /// Like ``stop(_:)``, but returns only once the process has exited (e.g. to read what it saved at exit).
+    static func stopAndWait(_ process: Process) async {
+        guard process.isRunning else { return }
+        process.terminate()
+        _ = try? await onDedicatedThread { reap(process) }
+    }
+
+    /// Waits up to five seconds for a terminated process, then SIGKILLs it; blocks, so only on a dedicated thread.
+    private static func reap(_ process: Process) {
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning, Date() < deadline { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     /// Polls `condition` every 200 ms until it holds or `timeout` passes (external processes have no clock to
@@ -142,6 +152,12 @@ final class SimulatorProcess {
     /// Sends SIGTERM and waits for the exit.
     func stop() {
         Interop.stop(process)
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Sends SIGTERM and returns once the simulator has exited (and saved its `--state`).
+    func stopAndWait() async {
+        await Interop.stopAndWait(process)
         try? FileManager.default.removeItem(at: directory)
     }
 }

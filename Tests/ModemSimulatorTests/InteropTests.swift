@@ -33,6 +33,7 @@ import Testing
             #expect(client.read(until: "> ").hasSuffix("> "))
             client.write(pdu + "\u{1A}")
             #expect(client.read(until: "OK\r\n").contains("+CMGW: 1"))
+            await sim.stopAndWait()
         }
         // SIGTERM saved the stores; a new run with the same file has the message.
         #expect(FileManager.default.fileExists(atPath: stateFile))
