@@ -1,0 +1,362 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// `modemctl pdu decode|encode` as a separate process: the command-line contract of DESIGN.md ("modemctl pdu …
+/// --json"), checked against the shared SMS-DELIVER vectors and against the tool's own encoder output.
+@Suite struct ModemCtlPDUCommandTests {
+    /// The vectors decoded one by one: concatenated GSM 7-bit (8-bit reference), UCS-2 from an alphanumeric sender,
+    /// a negative time zone, DCS class 1, 8-bit WAP data with a concatenation header, and a bare TPDU (`--no-smsc`).
+    static let decodeVectorIDs = [
+        "mm-pdu-multipart-1", "pm-deliver-vodafone-de-2", "mm-pdu2", "pm-deliver-gmtminusthree", "mm-pdu-dcsf1",
+        "pm-wap-si-1", "ofono-sms-charset-default",
+    ]
+
+    /// A subprocess that has not exited by then is killed and the test fails instead of hanging.
+    static let processTimeoutSeconds = 20
+
+    // MARK: - Running the built executable
+
+    /// The repository root: Tests/SMSCodecTests/<this file> → three levels up.
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `modemctl` as `swift build --build-tests` leaves it next to the test bundle (`.build/<configuration>/`).
+    static var executable: URL? {
+        var candidates: [URL] = []
+        // The test bundle lives in the same build directory as the executables (…/.build/debug/*.xctest).
+        let bundle = Bundle.main.bundleURL
+        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("modemctl"))
+        candidates.append(bundle.appendingPathComponent("modemctl"))
+        for configuration in ["debug", "release"] {
+            candidates.append(repositoryRoot.appendingPathComponent(".build/\(configuration)/modemctl"))
+        }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    /// Prints why a test does nothing when the executable has not been built.
+    static func builtExecutable(_ test: String) -> URL? {
+        guard let executable else {
+            print("ModemCtlPDUCommandTests.\(test) skipped: .build/debug/modemctl not built (run swift build --build-tests)")
+            return nil
+        }
+        return executable
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var timedOut: Bool
+
+        var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+    }
+
+    /// Runs modemctl with `arguments`, feeding `input` on standard input, and waits at most
+    /// ``processTimeoutSeconds`` (then SIGKILL). Pipes are drained on dispatch threads, never on the cooperative pool.
+    static func modemctl(_ executable: URL, _ arguments: [String], input: String? = nil) async throws -> Run {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let stdout = Pipe()
+        let stderr = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+
+        let out = Mutex(Data())
+        let err = Mutex(Data())
+        let exited = Mutex(false)
+        let killed = Mutex(false)
+        let group = DispatchGroup()
+        // Entered before the child starts, so that an early exit cannot complete the group before the reads.
+        group.enter()
+        group.enter()
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { process in
+                let status = process.terminationStatus
+                exited.withLock { $0 = true }
+                // Both pipes reach end of file once the child (their only writer) has exited.
+                group.notify(queue: .global()) { continuation.resume(returning: status) }
+            }
+            do {
+                try process.run()
+            } catch {
+                group.leave()
+                group.leave()
+                continuation.resume(throwing: error)
+                return
+            }
+            let stdoutHandle = stdout.fileHandleForReading
+            let stderrHandle = stderr.fileHandleForReading
+            DispatchQueue.global().async {
+                let data = stdoutHandle.readDataToEndOfFile()
+                out.withLock { $0 = data }
+                group.leave()
+            }
+            DispatchQueue.global().async {
+                let data = stderrHandle.readDataToEndOfFile()
+                err.withLock { $0 = data }
+                group.leave()
+            }
+            if let input {
+                let stdinHandle = stdin.fileHandleForWriting
+                DispatchQueue.global().async {
+                    stdinHandle.write(Data(input.utf8))
+                    try? stdinHandle.close()
+                }
+            }
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(processTimeoutSeconds)) {
+                // Checked under the lock the termination handler takes, so that a child known to have exited is not signalled.
+                exited.withLock { hasExited in
+                    guard !hasExited else { return }
+                    killed.withLock { $0 = true }
+                    kill(pid, SIGKILL)
+                }
+            }
+        }
+        return Run(
+            status: status,
+            stdout: String(decoding: out.withLock { $0 }, as: UTF8.self),
+            stderr: String(decoding: err.withLock { $0 }, as: UTF8.self),
+            timedOut: killed.withLock { $0 }
+        )
+    }
+
+    /// One JSON object per output line, decoded into the same value type the vector files use.
+    static func json(_ line: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> TestJSON {
+        let value = try JSONDecoder().decode(TestJSON.self, from: Data(line.utf8))
+        guard case .object = value else {
+            Issue.record("not a JSON object: \(line)", sourceLocation: sourceLocation)
+            throw CocoaError(.coderReadCorrupt)
+        }
+        return value
+    }
+
+    static func vectors() throws -> [String: Vector] {
+        let all = SharedTestData.load("sms-deliver.jsonl")
+        try #require(!all.isEmpty, "no vectors at \(SharedTestData.directory.path)/sms-deliver.jsonl")
+        return Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    // MARK: - pdu decode HEX --json
+
+    @Test(arguments: decodeVectorIDs)
+    func decodeJSONMatchesTheVector(id: String) async throws {
+        guard let executable = Self.builtExecutable("decodeJSONMatchesTheVector") else { return }
+        let vector = try #require(try Self.vectors()[id], "vector \(id) missing from sms-deliver.jsonl")
+        let arguments = ["pdu", "decode", vector.pdu, "--json"] + (vector.hasSMSC ? [] : ["--no-smsc"])
+        let run = try await Self.modemctl(executable, arguments)
+        #expect(!run.timedOut)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(run.lines.count == 1)
+        let decoded = try Self.json(try #require(run.lines.first))
+        let expect = vector.expect
+
+        #expect(decoded["type"] == .string("deliver"))
+        if vector.hasSMSC {
+            let smsc = try #require(decoded["smsc"], "no smsc")
+            for key in ["number", "ton", "npi"] { #expect(smsc[key] == expect["smsc"]?[key], "smsc.\(key)") }
+        } else {
+            #expect(decoded["smsc"] == nil, "a bare TPDU has no SMSC field")
+        }
+        let originator = try #require(decoded["originator"])
+        for key in ["number", "ton", "npi"] {
+            #expect(originator[key] == expect["originator"]?[key], "originator.\(key)")
+        }
+        #expect(decoded["alphabet"] == expect["alphabet"])
+        #expect(decoded["dcs"] == expect["dcs"])
+        #expect(decoded["class"] == expect["class"])
+        #expect(decoded["scts"] == expect["scts"])
+        if let text = expect["text"] {
+            #expect(decoded["text"] == text)
+        } else {
+            #expect(decoded["text"] == nil)
+            #expect(decoded["data_hex"] == expect["data_hex"])
+        }
+        if let concat = expect["udh"]?["concat"] {
+            let got = try #require(decoded["udh"]?["concat"], "no udh.concat")
+            for key in ["ref", "total", "seq", "ref_bits"] { #expect(got[key] == concat[key], "udh.concat.\(key)") }
+        } else {
+            #expect(decoded["udh"]?["concat"] == nil)
+        }
+    }
+
+    // MARK: - pdu decode - (bulk)
+
+    @Test func decodeStandardInputWritesOneJSONLinePerPDUAndAnErrorForTheBadOne() async throws {
+        guard let executable = Self.builtExecutable("decodeStandardInput") else { return }
+        let vectors = try Self.vectors()
+        let good = try ["mm-pdu-multipart-1", "mm-pdu2", "gammu-at-sms-07", "pm-wap-si-1"].map {
+            try #require(vectors[$0], "vector \($0) missing")
+        }
+        let truncated = String(good[0].pdu.prefix(40))
+        // Order: good, bad (odd hex), good, truncated, good, good; blank lines are skipped, spaces trimmed.
+        let lines = [good[0].pdu, "0791ABC", "  " + good[1].pdu + " ", "", truncated, good[2].pdu, good[3].pdu]
+        let run = try await Self.modemctl(executable, ["pdu", "decode", "-"], input: lines.joined(separator: "\n") + "\n")
+        #expect(!run.timedOut)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let output = try run.lines.map { try Self.json($0) }
+        try #require(output.count == 6, "got \(run.lines)")
+
+        let expectedOriginators = [good[0], nil, good[1], nil, good[2], good[3]].map {
+            $0?.expect["originator"]?["number"]
+        }
+        for (index, (line, originator)) in zip(output, expectedOriginators).enumerated() {
+            if let originator {
+                #expect(line["error"] == nil, "line \(index)")
+                #expect(line["type"] == .string("deliver"), "line \(index)")
+                #expect(line["originator"]?["number"] == originator, "line \(index)")
+            } else {
+                let error = try #require(line["error"]?.string, "line \(index) should be an error: \(line)")
+                #expect(!error.isEmpty)
+                #expect(line["type"] == nil)
+            }
+        }
+        #expect(output[2]["text"] == good[1].expect["text"])
+    }
+
+    // MARK: - Bad input
+
+    /// The reasons: odd hex, not hex, a PDU cut in the middle, and the PDUs ModemManager's parser must reject.
+    @Test func badPDUExitsNonZeroWithTheReasonOnStandardError() async throws {
+        guard let executable = Self.builtExecutable("badPDU") else { return }
+        let vectors = try Self.vectors()
+        let cut = try #require(vectors["gammu-at-sms-07"]).pdu
+        var bad = ["0791ABC", "07ZZ", String(cut.prefix(cut.count / 2))]
+        let rejects = SharedTestData.load("sms-malformed.jsonl").filter {
+            $0.expect["outcome"]?.string == "reject" && $0.hasSMSC
+        }
+        try #require(!rejects.isEmpty, "no reject vectors in sms-malformed.jsonl")
+        bad += rejects.map(\.pdu)
+        for hex in bad {
+            for json in [true, false] {
+                let run = try await Self.modemctl(executable, ["pdu", "decode", hex] + (json ? ["--json"] : []))
+                #expect(!run.timedOut)
+                #expect(run.status != 0, "\(hex) decoded: \(run.stdout)")
+                #expect(run.stdout.isEmpty, "\(hex): nothing on stdout, got \(run.stdout)")
+                #expect(run.stderr.contains("cannot decode PDU:"), "\(hex): stderr \(run.stderr)")
+                // A reason after the prefix, not only the prefix.
+                let reason = run.stderr.components(separatedBy: "cannot decode PDU:").last ?? ""
+                #expect(reason.trimmingCharacters(in: .whitespacesAndNewlines).count > 3, "\(hex): \(run.stderr)")
+            }
+        }
+    }
+
+    // MARK: - pdu encode → pdu decode
+
+    struct EncodeCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        var text: String
+        var extraArguments: [String]
+        var alphabet: String
+        var referenceBits: Int
+        var testDescription: String { name }
+    }
+
+    static let encodeCases = [
+        EncodeCase(
+            name: "gsm7, 8-bit reference",
+            text: String(repeating: "The quick brown fox jumps over the lazy dog {0} [1] € ", count: 8),
+            extraArguments: ["--ref", "200"], alphabet: "gsm7", referenceBits: 8),
+        EncodeCase(
+            name: "ucs2 with emoji, 16-bit reference",
+            text: String(repeating: "Grüße 👋🏽 из Москвы — ok? ", count: 9),
+            extraArguments: ["--ref-bits", "16", "--ref", "4660"], alphabet: "ucs2", referenceBits: 16),
+    ]
+
+    @Test(arguments: encodeCases)
+    func encodeJSONPartsDecodeBackToTheText(_ testCase: EncodeCase) async throws {
+        guard let executable = Self.builtExecutable("encodeJSONPartsDecodeBackToTheText") else { return }
+        let destination = "+15550000002"
+        let run = try await Self.modemctl(
+            executable,
+            ["pdu", "encode", "--to", destination, "--text", testCase.text, "--json"] + testCase.extraArguments
+        )
+        #expect(!run.timedOut)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        try #require(run.lines.count == 1, "one JSON object: \(run.stdout)")
+        let encoded = try Self.json(run.lines[0])
+        #expect(encoded["alphabet"] == .string(testCase.alphabet))
+        let parts = try #require(encoded["parts"]?.array)
+        try #require(parts.count > 1, "a long text needs several parts")
+        let reference = try #require(Int(testCase.extraArguments.last ?? ""))
+
+        var text = ""
+        for (index, part) in parts.enumerated() {
+            let pdu = try #require(part["pdu"]?.string)
+            let tpduLength = try #require(part["tpdu_length"]?.int)
+            // The SMSC field is the single 00 octet (no --smsc): AT+CMGS=<length> counts the octets after it.
+            #expect(pdu.hasPrefix("00"))
+            #expect(pdu.count % 2 == 0)
+            #expect(tpduLength == pdu.count / 2 - 1)
+            #expect(tpduLength <= 164, "TS 23.040 §9.2.2.2: an SMS-SUBMIT TPDU fits in 164 octets")
+
+            let back = try await Self.modemctl(executable, ["pdu", "decode", pdu, "--json"])
+            #expect(back.status == 0, "part \(index + 1): \(back.stderr)")
+            let decoded = try Self.json(try #require(back.lines.first))
+            #expect(decoded["type"] == .string("submit"))
+            #expect(decoded["destination"]?["number"] == .string(destination))
+            #expect(decoded["destination"]?["ton"] == .string("international"))
+            #expect(decoded["alphabet"] == .string(testCase.alphabet))
+            let concat = try #require(decoded["udh"]?["concat"], "part \(index + 1) has no concatenation IE")
+            #expect(concat["ref"] == .int(reference))
+            #expect(concat["total"] == .int(parts.count))
+            #expect(concat["seq"] == .int(index + 1))
+            #expect(concat["ref_bits"] == .int(testCase.referenceBits))
+            text += try #require(decoded["text"]?.string)
+        }
+        #expect(text == testCase.text)
+    }
+
+    @Test func encodeRejectsABadReferenceWidthWithoutOutput() async throws {
+        guard let executable = Self.builtExecutable("encodeRejectsABadReferenceWidth") else { return }
+        let run = try await Self.modemctl(
+            executable, ["pdu", "encode", "--to", "+15550000002", "--text", "hi", "--ref-bits", "12", "--json"]
+        )
+        #expect(run.status != 0)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.contains("--ref-bits"))
+    }
+
+    // MARK: - Human output
+
+    @Test func humanDecodeNamesTheSenderAndTheText() async throws {
+        guard let executable = Self.builtExecutable("humanDecode") else { return }
+        let vectors = try Self.vectors()
+        for id in ["gammu-at-sms-07", "mm-pdu2"] {
+            let vector = try #require(vectors[id])
+            let run = try await Self.modemctl(executable, ["pdu", "decode", vector.pdu])
+            #expect(run.status == 0, "\(id): \(run.stderr)")
+            let sender = try #require(vector.expect["originator"]?["number"]?.string)
+            let text = try #require(vector.expect["text"]?.string)
+            #expect(run.stdout.contains(sender), "\(id): \(run.stdout)")
+            // Multi-line texts are indented under their label: compare line by line.
+            for line in text.split(separator: "\n") where !line.isEmpty {
+                #expect(run.stdout.contains(line), "\(id): missing \(line) in \(run.stdout)")
+            }
+            #expect(run.stdout.contains("SMS-DELIVER"))
+            #expect(!run.stdout.hasPrefix("{"), "human output is not JSON")
+        }
+    }
+
+    @Test func humanEncodeGivesTheCMGSLengthAndThePDUOfEachPart() async throws {
+        guard let executable = Self.builtExecutable("humanEncode") else { return }
+        let text = String(repeating: "0123456789", count: 20)
+        let json = try await Self.modemctl(executable, ["pdu", "encode", "--to", "+15550000002", "--text", text, "--json"])
+        let human = try await Self.modemctl(executable, ["pdu", "encode", "--to", "+15550000002", "--text", text])
+        #expect(human.status == 0 && json.status == 0)
+        let line = try #require(json.lines.first)
+        let parts = try #require(try Self.json(line)["parts"]?.array)
+        #expect(parts.count == 2)
+        for part in parts {
+            let pdu = try #require(part["pdu"]?.string)
+            let length = try #require(part["tpdu_length"]?.int)
+            #expect(human.lines.contains(pdu), "PDU line \(pdu) missing: \(human.stdout)")
+            #expect(human.stdout.contains("AT+CMGS=\(length)"))
+        }
+        #expect(human.stdout.contains("2 parts"))
+    }
+}
