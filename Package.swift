@@ -131,10 +131,18 @@ let package = Package(
             dependencies: ["Messaging", "MessageStore", "Modem", "ModemSimulator", "SMSCodec"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "UPnPTests", dependencies: ["UPnP", nioCore, nioPosix, nioHTTP1], swiftSettings: strictSettings),
+        .testTarget(
+            name: "UPnPTests",
+            dependencies: [
+                "UPnP", nioCore, nioPosix, nioHTTP1, logging, lifecycle,
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "MessagingUPnPTests",
-            dependencies: ["MessagingUPnP", "UPnP", "Messaging"],
+            dependencies: ["MessagingUPnP", "UPnP", "Messaging", "MessageStore", logging],
             swiftSettings: strictSettings
         ),
     ],

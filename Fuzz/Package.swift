@@ -14,6 +14,9 @@ func fuzzer(_ name: String, _ libraries: [String]) -> Target {
 
 let fuzzers: [(String, [String])] = [
     ("FuzzSeptets", ["SMSCodec"]),
+    ("FuzzXML", ["UPnP", "MessagingUPnP"]),
+    ("FuzzSSDP", ["UPnP"]),
+    ("FuzzHTTPHeaders", ["UPnP"]),
     ("FuzzPDU", ["SMSCodec"]),
 ]
 

@@ -7,6 +7,9 @@ struct ModemCtl: AsyncParsableCommand {
         commandName: "modemctl",
         abstract: "Talks to a modem directly, decodes and encodes SMS PDUs, and simulates modems on pseudo-terminals.",
         version: "0.1.0",
-        subcommands: [PDUCommand.self, ProbeCommand.self, ATSubcommand.self, ListCommand.self, SendCommand.self]
+        subcommands: [
+            PDUCommand.self, ProbeCommand.self, ATSubcommand.self, ListCommand.self, SendCommand.self,
+            SimulateCommand.self,
+        ]
     )
 }

@@ -33,8 +33,8 @@ import Testing
         await h.stop()
     }
 
-    @Test(arguments: ModemProfile.all)
-    func identityPerProfile(profile: ModemProfile) async throws {
+    @Test(arguments: SimulatorProfile.all)
+    func identityPerProfile(profile: SimulatorProfile) async throws {
         let h = try await DialogueHarness.start(profile: profile)
         try await h.setUpLikeADriver()
         #expect(try await h.command("AT+CGMI") == "\r\n\(profile.manufacturer)\r\n\r\nOK\r\n")

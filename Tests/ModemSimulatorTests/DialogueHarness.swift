@@ -32,7 +32,7 @@ final class DialogueHarness {
 
     /// A network with one modem of `profile`, served, its start-up URCs consumed.
     static func start(
-        profile: ModemProfile = .huaweiE3372,
+        profile: SimulatorProfile = .huaweiE3372,
         clock: any SimulatorClock = ManualSimulatorClock(),
         configure: (SimulatedModem) async -> Void = { _ in }
     ) async throws -> DialogueHarness {
@@ -53,7 +53,7 @@ final class DialogueHarness {
     }
 
     /// Another harness for a second modem on the same network.
-    func addModem(profile: ModemProfile = .huaweiE3372) async throws -> DialogueHarness {
+    func addModem(profile: SimulatorProfile = .huaweiE3372) async throws -> DialogueHarness {
         let modem = await network.makeModem(profile: profile)
         let other = DialogueHarness(network: network, modem: modem)
         other.serve()
@@ -72,16 +72,19 @@ final class DialogueHarness {
 
     /// Reads until the gathered text contains `marker`; returns everything up to and including it.
     func read(until marker: String) async throws -> String {
-        try await read { text in text.range(of: marker).map { text.distance(from: text.startIndex, to: $0.upperBound) } }
+        try await read { text in text.range(of: marker)?.upperBound }
     }
 
-    /// Reads until `end` finds the end of a response in the gathered text (returns its length in characters).
-    func read(_ end: @escaping (String) -> Int?) async throws -> String {
+    /// Reads until `end` finds the end of a response in the gathered text. Bytes map one-to-one to Unicode
+    /// scalars (ISO 8859-1), so that garbage bytes are seen as they are and counted exactly.
+    func read(_ end: @escaping (String) -> String.Index?) async throws -> String {
         while true {
-            let text = String(decoding: pending, as: UTF8.self)
-            if let length = end(text) {
-                let prefix = String(text.prefix(length))
-                pending.removeFirst(prefix.utf8.count)
+            var scalars = String.UnicodeScalarView()
+            scalars.append(contentsOf: pending.map { Unicode.Scalar($0) })
+            let text = String(scalars)
+            if let index = end(text) {
+                let prefix = String(text[..<index])
+                pending.removeFirst(prefix.unicodeScalars.count)
                 return prefix
             }
             guard pending.count < Self.maximumGathered else { throw DialogueError.tooMuchData }
@@ -114,24 +117,17 @@ final class DialogueHarness {
 
     func readResponse() async throws -> String {
         try await read { text in
-            var best: Int?
+            var ends: [String.Index] = []
             for final in Self.finals {
-                if let r = text.range(of: final) {
-                    let end = text.distance(from: text.startIndex, to: r.upperBound)
-                    best = min(best ?? end, end)
-                }
+                if let r = text.range(of: final) { ends.append(r.upperBound) }
             }
             for prefix in ["+CME ERROR: ", "+CMS ERROR: "] {
                 if let r = text.range(of: prefix), let lineEnd = text[r.upperBound...].range(of: "\r\n") {
-                    let end = text.distance(from: text.startIndex, to: lineEnd.upperBound)
-                    best = min(best ?? end, end)
+                    ends.append(lineEnd.upperBound)
                 }
             }
-            if let r = text.range(of: "\r\n> ") {
-                let end = text.distance(from: text.startIndex, to: r.upperBound)
-                best = min(best ?? end, end)
-            }
-            return best
+            if let r = text.range(of: "\r\n> ") { ends.append(r.upperBound) }
+            return ends.min()
         }
     }
 

@@ -119,7 +119,7 @@ import Testing
         harness.finish(id)
         let late = harness.feed("7,99\r\nOK\r\n")
         #expect(Self.completion(late) == nil)
-        #expect(Self.emitted(late) == [.unknown("7,99")])
+        #expect(Self.emitted(late) == [.unknown("7,99"), .unknown("OK")])
         // The next command works; a stale timer of the old one does nothing.
         let (next, _) = harness.begin(ATCommand("AT"))
         #expect(harness.machine.timeoutFired(id, now: .seconds(3)).isEmpty)
@@ -163,9 +163,12 @@ import Testing
 
     @Test func idleLinesAreURCsAndUnknownOnesPassRaw() {
         var harness = Harness()
-        let actions = harness.feed("RDY\r\n+QIND: SMS DONE\r\n^BOOT:123,0,0,0,72\r\nsomething new\r\nOK\r\n")
+        let actions = harness.feed("RDY\r\n+QIND: SMS DONE\r\n^BOOT:123,0,0,0,72\r\nsomething new\r\nNO CARRIER\r\n")
         #expect(
-            Self.emitted(actions) == [.ready("RDY"), .vendor(name: "+QIND", value: "SMS DONE"), .heartbeat, .unknown("something new")]
+            Self.emitted(actions) == [
+                .ready("RDY"), .vendor(name: "+QIND", value: "SMS DONE"), .heartbeat, .unknown("something new"),
+                .unknown("NO CARRIER"),
+            ]
         )
     }
 

@@ -19,7 +19,7 @@ import Testing
     }
 
     static func withRig<C: Clock, R: Sendable>(
-        profile: ModemSimulator.ModemProfile = .huaweiE3372,
+        profile: SimulatorProfile = .huaweiE3372,
         configuration: ATModemConfiguration = .init(),
         clock: C,
         configure: @Sendable (SimulatedModem) async -> Void = { _ in },
@@ -50,7 +50,7 @@ import Testing
 
     @discardableResult
     static func withRig<R: Sendable>(
-        profile: ModemSimulator.ModemProfile = .huaweiE3372,
+        profile: SimulatorProfile = .huaweiE3372,
         configuration: ATModemConfiguration = .init(),
         configure: @Sendable (SimulatedModem) async -> Void = { _ in },
         _ body: @Sendable (Rig) async throws -> R
@@ -73,8 +73,8 @@ import Testing
         "simcom-sim800": .simcomSIM800, "simcom-sim7600": .simcomSIM7600, "sierra-mc7455": .sierraMC7455,
     ]
 
-    @Test(arguments: ModemSimulator.ModemProfile.all)
-    func startUpAndIdentityOnEveryProfile(profile: ModemSimulator.ModemProfile) async throws {
+    @Test(arguments: SimulatorProfile.all)
+    func startUpAndIdentityOnEveryProfile(profile: SimulatorProfile) async throws {
         try await Self.withRig(profile: profile) { rig in
             let startup = try await rig.modem.start()
             #expect(startup.profile.family == Self.familyOfProfile[profile.id])
@@ -97,8 +97,8 @@ import Testing
         }
     }
 
-    @Test(arguments: ModemSimulator.ModemProfile.all)
-    func incomingMessageIsStoredAnnouncedListedReadAndDeleted(profile: ModemSimulator.ModemProfile) async throws {
+    @Test(arguments: SimulatorProfile.all)
+    func incomingMessageIsStoredAnnouncedListedReadAndDeleted(profile: SimulatorProfile) async throws {
         try await Self.withRig(profile: profile) { rig in
             var events = rig.modem.events().makeAsyncIterator()
             try await rig.modem.start()
@@ -178,8 +178,8 @@ import Testing
         }
     }
 
-    @Test(arguments: [ModemSimulator.ModemProfile.huaweiE3372, .simcomSIM800, .quectelEC25, .zteMF190])
-    func fullStorageIsAnEventAndDeletingMakesRoom(profile: ModemSimulator.ModemProfile) async throws {
+    @Test(arguments: [SimulatorProfile.huaweiE3372, .simcomSIM800, .quectelEC25, .zteMF190])
+    func fullStorageIsAnEventAndDeletingMakesRoom(profile: SimulatorProfile) async throws {
         let pdu = ATHex.decodeOrEmpty("07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034")
         try await Self.withRig(profile: profile) { rig in
             let events = EventCollector(rig.modem.events())
@@ -274,7 +274,7 @@ import Testing
             try await rig.modem.start()
             await rig.simulated.stall()
             let stalled = Task { try await rig.modem.signalQuality() }
-            while clock.sleeperCount == 0 { await Task.yield() }
+            #expect(await clock.waitUntil { clock.sleeperCount > 0 })
             clock.advance(by: .seconds(6))
             let error = await #expect(throws: ModemError(.commandFailed)) { try await stalled.value }
             #expect(error?.underlying?.code == .timeout)

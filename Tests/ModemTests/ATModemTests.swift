@@ -90,6 +90,12 @@ import Testing
         try await withScripted(echo: echo, configuration: configuration, clock: ContinuousClock(), handler: handler, body)
     }
 
+    /// Every event but raw lines (late answers under load, vendor noise), which tests of typed events skip.
+    static func isTyped(_ event: ModemEvent) -> Bool {
+        if case .unrecognized = event { return false }
+        return true
+    }
+
     /// Takes events until `predicate` matches one (bounded by the events the test caused).
     static func next(
         _ iterator: inout AsyncStream<ModemEvent>.Iterator,
@@ -158,7 +164,7 @@ import Testing
             let commands = scripted.commands
             let list = try #require(commands.firstIndex(of: "AT+CMGL=4"))
             #expect(commands[..<list].contains("AT+CPMS=\"SM\"") || commands[..<list].contains("AT+CPMS=\"SM\",\"ME\",\"ME\""))
-            await #expect(throws: ModemError(.messageNotFound)) { try await modem.listMessages(in: .broadcast) }
+            await #expect(throws: ModemError(.storageUnavailable(.broadcast))) { try await modem.listMessages(in: .broadcast) }
         }
     }
 
@@ -169,6 +175,9 @@ import Testing
                 OutgoingPDU(pdu: ATHex.decode("0041000B915121551532F400000A0BC8329BFD06") ?? [], tpduLength: 19),
                 OutgoingPDU(pdu: ATHex.decode("0041010B915121551532F400000A0BC8329BFD07") ?? [], tpduLength: 19),
             ]
+            let bad = OutgoingPDU(pdu: parts[0].pdu, tpduLength: 18)
+            await #expect(throws: ModemError(.invalidPDU)) { try await modem.send([parts[0], bad]) }
+            #expect(!scripted.commands.contains { $0.hasPrefix("AT+CMGS") })
             let references = try await modem.send(parts)
             #expect(references == [183, 184])
             let commands = scripted.commands
@@ -216,9 +225,9 @@ import Testing
             #expect(!scripted.commands.contains("AT+CNMA"))
             await #expect(throws: ModemError(.unknownDeliveryToken)) { try await modem.acknowledge(DeliveryToken(id: 999)) }
             try await scripted.inject("\r\n+CREG: 1\r\n^SYSSTART\r\n+ZZNEW: 1\r\n")
-            #expect(await Self.next(&events) { _ in true } == .registrationChanged(.home))
-            #expect(await Self.next(&events) { _ in true } == .restarted)
-            #expect(await Self.next(&events) { _ in true } == .unrecognized(line: "+ZZNEW: 1"))
+            #expect(await Self.next(&events) { ATModemTests.isTyped($0) } == .registrationChanged(.home))
+            #expect(await Self.next(&events) { ATModemTests.isTyped($0) } == .restarted)
+            #expect(await Self.next(&events) { if case .unrecognized(let line) = $0 { line.hasPrefix("+ZZ") } else { false } } == .unrecognized(line: "+ZZNEW: 1"))
         }
     }
 
@@ -258,17 +267,60 @@ import Testing
             try await modem.start()
             let error = await #expect(throws: ModemError(.commandFailed)) { try await modem.deleteMessage(at: 2, in: .sim) }
             #expect(error?.underlying?.cmsError == .memoryFull)
-            #expect(await Self.next(&events) { _ in true } == .storageFull(.phone))
+            #expect(await Self.next(&events) { ATModemTests.isTyped($0) } == .storageFull(.phone))
             // The same store reported full again (Huawei ^SMMEMFULL, counters) is one transition, not two events.
             try await scripted.inject("\r\n^SMMEMFULL: \"ME\"\r\n")
             _ = try await modem.storageStatus()
             try await scripted.inject("\r\n^SMMEMFULL: \"SM\"\r\n")
-            #expect(await Self.next(&events) { _ in true } == .storageFull(.sim))
+            #expect(await Self.next(&events) { ATModemTests.isTyped($0) } == .storageFull(.sim))
             try await modem.deleteMessage(at: 1, in: .sim)  // AT+CPMS? then shows room in SM and ME
-            let available = [await Self.next(&events) { _ in true }, await Self.next(&events) { _ in true }]
+            let available = [await Self.next(&events) { ATModemTests.isTyped($0) }, await Self.next(&events) { ATModemTests.isTyped($0) }]
             #expect(Set(available.compactMap { $0 }) == [.storageAvailable(.sim), .storageAvailable(.phone)])
             try await scripted.inject("\r\n+CIEV: \"SMSFULL\",1\r\n")
-            #expect(await Self.next(&events) { _ in true } == .storageFull(nil))
+            #expect(await Self.next(&events) { ATModemTests.isTyped($0) } == .storageFull(nil))
+        }
+    }
+
+    @Test func numberedSMSFullIndicatorIsResolvedThroughCIND() async throws {
+        let handler = try Self.huaweiHandler { command in
+            command == "AT+CIND=?"
+                ? .text("\r\n+CIND: (\"battchg\",(0-5)),(\"signal\",(0-5)),(\"smsfull\",(0-1))\r\nOK\r\n") : nil
+        }
+        try await Self.withScripted(handler: handler) { modem, scripted in
+            var events = modem.events().makeAsyncIterator()
+            try await modem.start()
+            #expect(scripted.commands.contains("AT+CMER=3,0,0,1"))
+            try await scripted.inject("\r\n+CIEV: 2,4\r\n+CIEV: 3,1\r\n")
+            #expect(await Self.next(&events) { ATModemTests.isTyped($0) } == .storageFull(nil))
+            try await scripted.inject("\r\n+CIEV: 3,0\r\n")
+            #expect(await Self.next(&events) { ATModemTests.isTyped($0) } == .storageAvailable(nil))
+        }
+    }
+
+    @Test func busySIMIsWaitedFor() async throws {
+        let clock = TestClock()
+        let busy = Mutex(2)
+        let handler = try Self.huaweiHandler { command in
+            guard command == "AT+CMGF=0" else { return nil }
+            let isBusy = busy.withLock { value in
+                defer { value -= 1 }
+                return value > 0
+            }
+            return isBusy ? .text("\r\n+CME ERROR: 14\r\n") : nil
+        }
+        try await Self.withScripted(clock: clock, handler: handler) { modem, scripted in
+            let started = Task { try await modem.start() }
+            for attempt in 1...2 {
+                // The pause after the attempt-th busy answer (not the 1 s deadline of the start-up "AT").
+                #expect(await clock.waitUntil {
+                    scripted.commands.filter { $0 == "AT+CMGF=0" }.count == attempt
+                        && clock.hasSleeper(dueIn: ATModem.simBusyPause)
+                })
+                clock.advance(by: ATModem.simBusyPause)
+            }
+            let startup = try await started.value
+            #expect(startup.profile.family == .huawei)
+            #expect(scripted.commands.filter { $0 == "AT+CMGF=0" }.count == 3)
         }
     }
 
@@ -287,7 +339,7 @@ import Testing
             try await modem.start()
             let stalled = Task { try await modem.signalQuality() }
             await scripted.waitForCommand(prefix: "AT+CSQ")
-            while clock.sleeperCount == 0 { await Task.yield() }
+            #expect(await clock.waitUntil { clock.sleeperCount > 0 })
             clock.advance(by: .seconds(6))
             let error = await #expect(throws: ModemError(.commandFailed)) { try await stalled.value }
             #expect(error?.underlying?.code == .timeout)
@@ -344,7 +396,7 @@ import Testing
         try await modem.start()
         await modemSide.close()  // unplug
         try await reader.value
-        #expect(await Self.next(&events) { _ in true } == .disconnected(reason: "transport closed"))
+        #expect(await Self.next(&events) { ATModemTests.isTyped($0) } == .disconnected(reason: "transport closed"))
         await #expect(throws: ModemError(.disconnected)) { try await modem.signalQuality() }
         await scriptTask.value
 
@@ -356,10 +408,10 @@ import Testing
         try await modem.start()
         try await replugged.inject("\r\n+CMTI: \"SM\",1\r\n")
         // Exactly one disconnection was reported before the new session's events.
-        #expect(await Self.next(&events) { _ in true } == .messageStored(.sim, index: 1))
+        #expect(await Self.next(&events) { ATModemTests.isTyped($0) } == .messageStored(.sim, index: 1))
         await modem.close()
         try await newReader.value
-        #expect(await Self.next(&events) { _ in true } == .disconnected(reason: "transport closed"))
+        #expect(await Self.next(&events) { ATModemTests.isTyped($0) } == .disconnected(reason: "transport closed"))
         await newModemSide.close()
         await newScript.value
     }

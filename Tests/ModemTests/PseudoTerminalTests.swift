@@ -144,11 +144,11 @@ import CPosixTTY
         #expect(startup.profile.family == .huawei)
         #expect(try await modem.listMessages(in: .sim).count == 3)
         try await scripted.inject("\r\n+CMTI: \"SM\",4\r\n")
-        #expect(await ATModemTests.next(&events) { _ in true } == .messageStored(.sim, index: 4))
+        #expect(await ATModemTests.next(&events) { ATModemTests.isTyped($0) } == .messageStored(.sim, index: 4))
 
         await pty.close()  // unplug
         try await reader.value
-        let event = await ATModemTests.next(&events) { _ in true }
+        let event = await ATModemTests.next(&events) { ATModemTests.isTyped($0) }
         guard case .disconnected = event else {
             Issue.record("expected disconnected, got \(String(describing: event))")
             return
@@ -165,7 +165,7 @@ import CPosixTTY
         #expect(try await modem.signalQuality() == SignalQuality(rssi: 17, ber: 99))
         await modem.close()
         try await newReader.value
-        #expect(await ATModemTests.next(&events) { _ in true } == .disconnected(reason: "transport closed"))
+        #expect(await ATModemTests.next(&events) { ATModemTests.isTyped($0) } == .disconnected(reason: "transport closed"))
         await replugged.close()
         await newScriptTask.value
     }

@@ -4,6 +4,21 @@ import Testing
 
 /// Field codecs on their own: DCS groups, addresses, timestamps, validity periods, UDH elements, reports.
 @Suite struct PDUFieldTests {
+    // MARK: - Hex
+
+    @Test func hexAcceptsCaseWhitespaceAndSubstrings() throws {
+        #expect(try PDUHex.decode(" 00aBcD\r\n") == [0x00, 0xAB, 0xCD])
+        let line = "+CMGR: 0,,2\r\n0A0b"
+        let substring = line[line.index(line.endIndex, offsetBy: -4)...]
+        #expect(try PDUHex.decode(substring) == [0x0A, 0x0B])
+        #expect(PDUHex.encode([0x00, 0xAB, 0xFF]) == "00ABFF")
+        let error = #expect(throws: PDUError.self) { try PDUHex.decode("00 111") }
+        #expect(error?.code == .invalidHexDigit)
+        #expect(error?.offset == 1)
+        let long = #expect(throws: PDUError.self) { try PDUHex.decode(String(repeating: "00", count: 401)) }
+        #expect(long?.code == .invalidPDULength)
+    }
+
     // MARK: - DCS (TS 23.038 §4)
 
     @Test func generalDataCodingGroup() {

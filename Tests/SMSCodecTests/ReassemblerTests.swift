@@ -44,7 +44,7 @@ import Testing
     func reassemblesEverySetInAnyOrder(_ vector: Vector) throws {
         let parts = try Self.parts(of: vector)
         var orders = [parts, parts.reversed()]
-        if let arrival = vector.record["arrival_order"]?.array?.compactMap { $0.int } {
+        if let arrival = vector.record["arrival_order"]?.array?.compactMap({ $0.int }) {
             orders.append(arrival.compactMap { seq in parts.first { $0.seq == seq } })
         }
         for order in orders {
@@ -84,6 +84,23 @@ import Testing
             return
         }
         #expect(message.text == "abc")  // the first copy of part 1 was kept
+    }
+
+    /// FOUND by randomInterleavingsCompleteEverySetOnce: a copy of a part arriving after its set completed opened a
+    /// new set (and, for one-part sets, completed the message a second time).
+    @Test func duplicateAfterCompletionIsIgnored() throws {
+        var r = Reassembler()
+        let single = Reassembler.Key(party: "+1", reference: 5, referenceBits: 8, total: 1)
+        #expect(try r.add(Self.part(1, "x"), key: single, now: 0).count == 1)
+        #expect(try r.add(Self.part(1, "x"), key: single, now: 1) == [.duplicate(single, sequence: 1)])
+        _ = try r.add(Self.part(1, "a"), key: Self.key, now: 0)
+        _ = try r.add(Self.part(2, "b"), key: Self.key, now: 0)
+        _ = try r.add(Self.part(3, "c"), key: Self.key, now: 0)
+        #expect(try r.add(Self.part(2, "b"), key: Self.key, now: 5) == [.duplicate(Self.key, sequence: 2)])
+        #expect(r.pendingCount == 0)
+        // The same reference with new content is a new message.
+        #expect(try r.add(Self.part(1, "new"), key: Self.key, now: 6) == [])
+        #expect(r.pendingCount == 1)
     }
 
     @Test func keysSeparateSendersWidthsAndTotals() throws {
@@ -216,6 +233,51 @@ import Testing
             #expect(message.isComplete && message.text == "abc")
         } else {
             Issue.record("expected an update, got \(events)")
+        }
+    }
+
+    /// Property: any arrival order with random duplicates completes exactly once with the parts in sequence order,
+    /// for many interleaved sets (fixed seed, printed on failure).
+    @Test func randomInterleavingsCompleteEverySetOnce() throws {
+        let seed: UInt64 = 0xC0FFEE
+        var rng = SplitMix64(seed: seed)
+        for round in 0..<50 {
+            var reassembler = Reassembler(configuration: .init(maximumPendingSets: 1000))
+            var arrivals: [(Reassembler.Key, Reassembler.Part)] = []
+            var expected: [Reassembler.Key: String] = [:]
+            for set in 0..<20 {
+                let total = UInt8(rng.next() % 6 + 1)
+                let key = Reassembler.Key(
+                    party: "+1555\(rng.next() % 3)",
+                    reference: UInt16(set),
+                    referenceBits: rng.next() % 2 == 0 ? 8 : 16,
+                    total: total
+                )
+                var text = ""
+                for sequence in 1...total {
+                    let chunk = "[\(set).\(sequence)]"
+                    text += chunk
+                    let part = Reassembler.Part(sequence: sequence, content: .text(chunk), receivedAt: 0)
+                    arrivals.append((key, part))
+                    if rng.next() % 4 == 0 { arrivals.append((key, part)) }  // a duplicate
+                }
+                expected[key] = text
+            }
+            arrivals.shuffle(using: &rng)
+            var completed: [Reassembler.Key: String] = [:]
+            for (index, (key, part)) in arrivals.enumerated() {
+                for event in try reassembler.add(part, key: key, now: Int64(index)) {
+                    switch event {
+                    case .completed(let message):
+                        #expect(completed[message.key] == nil, "seed \(seed) round \(round): completed twice")
+                        completed[message.key] = message.text
+                    case .duplicate: break
+                    default: Issue.record("seed \(seed) round \(round): unexpected \(event)")
+                    }
+                }
+            }
+            #expect(completed == expected, "seed \(seed) round \(round)")
+            #expect(reassembler.pendingCount == 0)
         }
     }
 }

@@ -98,6 +98,40 @@ import Testing
         #expect(result == text)
     }
 
+    static let limits = cases.filter { $0.record["kind"]?.string == "limit" }
+
+    /// `kind: limit`: 255 parts encode (and every part decodes); one septet or unit more is a typed error.
+    @Test(arguments: limits)
+    func limitCase(_ vector: Vector) throws {
+        let input = try #require(vector.record["input"])
+        var text = ""
+        for run in input["text_runs"]?.array ?? [] {
+            text += String(repeating: run["repeat"]?.string ?? "", count: run["count"]?.int ?? 0)
+        }
+        var options = try Self.options(input)
+        options.messageReference = 250
+        options.incrementsMessageReference = true  // 250 … 255, 0 … 248: wraps without error
+        let destination = try #require(input["destination"]?.string)
+        if vector.expect["error"] != nil {
+            let error = try #require(throws: SMSEncodingError.self) {
+                try SMSEncoder.encode(text: text, to: destination, options: options)
+            }
+            guard case .segmentation(let segmentation) = error else {
+                Issue.record("expected a segmentation error, got \(error)")
+                return
+            }
+            #expect(segmentation.code == .tooManySegments)
+        } else {
+            let message = try SMSEncoder.encode(text: text, to: destination, options: options)
+            #expect(message.parts.count == vector.expect["parts"]?.int)
+            #expect(message.parts.last?.messageReference == UInt8(truncatingIfNeeded: 250 + 254))
+            for part in message.parts {
+                let decoded = try SMSPDU.decode(part.bytes, hasSMSC: true)
+                #expect(decoded.tpdu.userData?.header?.concatenation?.total == 255)
+            }
+        }
+    }
+
     @Test func messageReferenceWrapsWithoutError() throws {
         let text = String(repeating: "x", count: 400)  // 3 parts
         let message = try SMSEncoder.encode(
@@ -181,6 +215,41 @@ import Testing
         }
         #expect(joined == data)
         #expect(message.parts.count == 3)  // 140 − 12 header octets = 128 per part
+    }
+
+    /// The simulator's direction: SMS-DELIVER parts that decode and reassemble to the text.
+    @Test func deliverPartsForTheSimulatedNetwork() throws {
+        let timestamp = try SMSTimestamp(secondsSince1970: 1_373_470_740, timeZoneQuarterHours: -8)
+        #expect(timestamp.iso8601() == "2013-07-10T13:39:00-02:00")
+        let text = "echo: " + String(repeating: "Привет ", count: 20)
+        let pdus = try SMSEncoder.encodeDeliver(
+            text: text,
+            from: "+15550000099",
+            timestamp: timestamp,
+            options: SMSEncodingOptions(serviceCentre: "+15550000000", concatenationReference: 9)
+        )
+        #expect(pdus.count == 3)
+        var reassembler = Reassembler()
+        var result: String?
+        for pdu in pdus {
+            let decoded = try SMSPDU.decode(pdu.encoded(), hasSMSC: true)
+            guard case .deliver(let deliver) = decoded.tpdu else {
+                Issue.record("not a deliver")
+                continue
+            }
+            #expect(deliver.originator.number == "+15550000099")
+            #expect(deliver.serviceCentreTimestamp == timestamp)
+            for event in try reassembler.add(decoded, now: 0) {
+                if case .completed(let m) = event { result = m.text }
+            }
+        }
+        #expect(result == text)
+        let alpha = try SMSEncoder.encodeDeliver(text: "hi", from: "Megafon", timestamp: timestamp)
+        guard case .deliver(let fromName) = alpha[0].tpdu else { return }
+        #expect(fromName.originator.typeOfAddress == .alphanumeric)
+        #expect(fromName.originator.number == "Megafon")
+        #expect(!fromName.moreMessagesToSend)
+        #expect(throws: PDUError.self) { try SMSTimestamp(secondsSince1970: 0, timeZoneQuarterHours: 0) }  // 1970
     }
 
     @Test func badAddressesAreTypedErrors() {

@@ -18,6 +18,14 @@ import Testing
         }
     }
 
+    /// A count larger than the octets hold never reads past them: only the septets present are decoded.
+    @Test func gsm7DefaultNeverReadsPastItsOctets() {
+        let packed = SeptetPacking.pack([0x41, 0x42], fillBits: 0)  // 2 octets: 2 whole septets
+        #expect(TextDecoding.gsm7Default(packed[...], count: 10, fillBits: 0) == "AB")
+        #expect(TextDecoding.gsm7Default(packed[...], count: 10, fillBits: 6).count == 1)  // (16 - 6) / 7
+        #expect(TextDecoding.gsm7Default([][...], count: 5, fillBits: 0) == "")
+    }
+
     @Test func gsm7DefaultMatchesOnRandomSequences() {
         var rng = SplitMix64(seed: 7)
         for _ in 0..<2000 {

@@ -11,6 +11,11 @@ import Testing
         #expect(XMLEscaping.escape("a\u{01}b\tc\n") == "a\u{FFFD}b\tc\n")
     }
 
+    @Test func escapesCarriageReturnAndAttributeWhitespace() {
+        #expect(XMLEscaping.escape("a\r\nb\t") == "a&#13;\nb\t")
+        #expect(XMLEscaping.escapeAttribute("a\r\nb\t") == "a&#13;&#10;b&#9;")
+    }
+
     @Test func keepsNonASCIIText() {
         #expect(XMLEscaping.escape("ÄÖ € 😀") == "ÄÖ € 😀")
     }

@@ -270,7 +270,10 @@ extension ATEngine {
             if let parsed = ATUnsolicited.parse(line) {
                 handleUnsolicited(parsed, line: line, into: &actions)
             } else if ATFinalResult.parse(line) != nil {
-                actions.append(.trace("dropped a final result with no command in flight"))
+                // A late answer after a timeout, or call progress (CONNECT, NO CARRIER): not a command's result,
+                // so it is passed on raw like any line no table knows.
+                actions.append(.trace("final result with no command in flight"))
+                actions.append(.emit(.unknown(line)))
             } else {
                 actions.append(.emit(.unknown(line)))
             }

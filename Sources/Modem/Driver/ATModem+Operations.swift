@@ -14,8 +14,12 @@ extension ATModem {
         return try await serialized {
             // A modem can be mid-line or in prompt mode from an earlier user: ESC, then AT until it answers.
             await abortPendingInput()
-            _ = try? await send(ATCommand("AT", timeout: .seconds(1)))
+            _ = try? await send(ATCommand("AT", timeout: configuration.commandTimeout))
             _ = try? await command("ATZ", timeout: .seconds(5))
+            // V.250 §6.2.5/§6.2.6: result codes on (Q0) and verbose (V1), which the framer and parser expect; sent
+            // one by one because some firmware rejects combined basic commands.
+            _ = try? await command("ATQ0")
+            _ = try? await command("ATV1")
             _ = try? await command("ATE0")
             _ = try? await command("AT+CMEE=1")
 
@@ -27,7 +31,7 @@ extension ATModem {
             try await unlockSIM(profile: profile)
 
             do {
-                _ = try await command("AT+CMGF=0")
+                _ = try await commandRetryingWhileSIMBusy("AT+CMGF=0")
             } catch let error as ATError {
                 throw ModemError(.pduModeUnsupported, underlying: error)
             }
@@ -38,6 +42,11 @@ extension ATModem {
             var indicatorNames: [Int: String] = [:]
             if let response = try? await command("AT+CIND=?", prefix: "+CIND") {
                 indicatorNames = Self.indicatorNames(response.values(prefixed: "+CIND").first ?? "")
+                // TS 27.007 §8.10: +CIEV is only sent after AT+CMER <ind>=1; "smsfull" is the storage-full signal of
+                // modems that have no vendor URC for it (SIMCom). Mode 3 forwards at once, 2 where 3 is refused.
+                if indicatorNames.values.contains(where: { $0.lowercased() == "smsfull" }) {
+                    if (try? await command("AT+CMER=3,0,0,1")) == nil { _ = try? await command("AT+CMER=2,0,0,1") }
+                }
             }
             for extra in profile.extraStartupCommands { _ = try? await command(extra) }
             var serviceCenter: String?
@@ -59,6 +68,26 @@ extension ATModem {
                 for status in ATResponseParser.storageQuery(value) { noteCounters(status) }
             }
             return startup
+        }
+    }
+
+    /// Attempts of a command the SIM may refuse while it initialises, and the pause between them.
+    static let simBusyAttempts = 5
+    static let simBusyPause: Duration = .seconds(1)
+
+    /// Sends `text`, retrying while the SIM is busy (+CME ERROR: 14, +CMS ERROR: 314, Huawei +CME ERROR: 515,
+    /// huawei-e1752.json notes): right after the PIN is entered the SIM needs a few seconds.
+    func commandRetryingWhileSIMBusy(_ text: String, prefix: String? = nil) async throws -> ATResponse {
+        var attempt = 1
+        while true {
+            do {
+                return try await command(text, prefix: prefix)
+            } catch let error as ATError where attempt < Self.simBusyAttempts
+                && (error.cmeError == .simBusy || error.cmsError == .simBusy || error.cmeError == CMEError(rawValue: 515))
+            {
+                attempt += 1
+                try await pause(Self.simBusyPause)
+            }
         }
     }
 
@@ -112,7 +141,7 @@ extension ATModem {
 
     /// AT+CPMS=? then AT+CPMS=<mem1>,<mem2>,<mem3> (TS 27.005 §3.2.2).
     private func chooseStorages() async throws -> ([MessageStorage], MessageStorage?) {
-        guard let response = try? await command("AT+CPMS=?", prefix: "+CPMS"),
+        guard let response = try? await commandRetryingWhileSIMBusy("AT+CPMS=?", prefix: "+CPMS"),
             let value = response.values(prefixed: "+CPMS").first
         else { return ([], nil) }
         let lists = ATResponseParser.supportedStorages(value)
@@ -280,9 +309,7 @@ extension ATModem {
     @discardableResult
     private func select(_ storage: MessageStorage, force: Bool = false) async throws -> StorageStatus? {
         guard let startup = startupState else { throw ModemError(.notStarted) }
-        guard startup.storages.contains(storage) else {
-            throw ModemError(.messageNotFound, reason: "storage \(storage) not offered by the modem")
-        }
+        guard startup.storages.contains(storage) else { throw ModemError(.storageUnavailable(storage)) }
         if !force, selectedStorage == storage { return nil }
         setSelectedStorage(nil)
         let response = try await command("AT+CPMS=\"\(storage.rawValue)\"", prefix: "+CPMS")
@@ -362,11 +389,14 @@ extension ATModem {
 
     public func send(_ parts: [OutgoingPDU]) async throws -> [UInt8] {
         guard !parts.isEmpty else { return [] }
-        for part in parts {
-            guard part.pdu.count <= ATLimits.maximumPDULength, (1...ATLimits.maximumPDULength).contains(part.tpduLength),
-                part.tpduLength < part.pdu.count
+        for (number, part) in parts.enumerated() {
+            // TS 27.005 §3.5.1: <length> counts the TPDU octets, i.e. everything after the SMSC field, whose first
+            // octet is its own length (TS 24.011 §8.2.5.1).
+            guard part.pdu.count <= ATLimits.maximumPDULength, let smscLength = part.pdu.first,
+                (1...ATLimits.maximumPDULength).contains(part.tpduLength),
+                part.pdu.count == 1 + Int(smscLength) + part.tpduLength
             else {
-                throw ModemError(.sendFailed(part: 0), reason: "PDU length out of bounds")
+                throw ModemError(.invalidPDU, reason: "part \(number): SMSC field and TPDU length do not add up")
             }
         }
         return try await serialized {

@@ -178,6 +178,11 @@ public final class ATModem: Modem {
         return line.trimmingSpaces()
     }
 
+    /// Waits on the injected clock.
+    func pause(_ duration: Duration) async throws {
+        try await clock.sleep(until: clock.now + duration)
+    }
+
     /// ESC (TS 27.005 §3.5.1) ends a prompt an earlier user of the port may have left open.
     func abortPendingInput() async {
         let transport = state.withLock { $0.session.transport }
@@ -251,9 +256,9 @@ public final class ATModem: Modem {
             let resolved = Int(name).flatMap { index in state.withLock { $0.session.indicatorNames[index] } } ?? name
             if resolved.lowercased() == "smsfull" {
                 noteFull(nil, isFull: value != 0)
-            } else {
-                broadcast(.unrecognized(line: "+CIEV: \(name),\(value)"))
             }
+            // Other indicators (signal, service, roam…) are typed on unsolicitedCodes() only: AT+CMER turns them
+            // all on, and they would flood the service's stream.
         case .ring:
             broadcast(.unrecognized(line: "RING"))
         case .ussd(let status, let message, let dcs):

@@ -16,6 +16,10 @@ public struct ModemError: Error, Hashable, Sendable, CustomStringConvertible {
         case pduModeUnsupported
         /// The storage slot is empty or does not exist.
         case messageNotFound
+        /// The modem does not offer this storage (AT+CPMS=?).
+        case storageUnavailable(MessageStorage)
+        /// An outgoing PDU is inconsistent (SMSC field, TPDU length, bounds); nothing was sent.
+        case invalidPDU
         /// The modem's answer could not be understood.
         case malformedResponse
         /// Part `part` (0-based) of a batch could not be sent; earlier parts were sent.

@@ -82,6 +82,12 @@ extension SimulatedModem {
             settings.cscs = v
             return .success([])
         case ("+CPAS", .action): return .success(["+CPAS: 0"])
+        case ("+QINDCFG", .set) where profile.iccidCommand == .quectel: return .success([])
+        // ^CURC and ^PORTSEL are in the AT+CLAC list of huawei-e1752.json; gammu sends both to Huawei modems.
+        case ("^CURC", .set) where profile.iccidCommand == .huawei: return .success([])
+        case ("^CURC", .read) where profile.iccidCommand == .huawei: return .success(["^CURC: 0"])
+        case ("^PORTSEL", .set) where profile.iccidCommand == .huawei: return .success([])
+        case ("^PORTSEL", .read) where profile.iccidCommand == .huawei: return .success(["^PORTSEL: 0"])
 
         // MARK: SIM (TS 27.007 §8.3)
         case ("+CPIN", .read):

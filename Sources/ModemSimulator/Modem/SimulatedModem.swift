@@ -22,7 +22,7 @@ public actor SimulatedModem {
     // MARK: Identity (fixed)
 
     /// The model this modem imitates.
-    public nonisolated let profile: ModemProfile
+    public nonisolated let profile: SimulatorProfile
     /// The subscriber number (MSISDN) on the simulated network.
     public nonisolated let number: String
     public nonisolated let imsi: String
@@ -106,7 +106,7 @@ public actor SimulatedModem {
     var faults = FaultState()
 
     init(
-        profile: ModemProfile,
+        profile: SimulatorProfile,
         number: String,
         subscriberIndex: Int,
         network: SimulatedNetwork,
@@ -457,7 +457,7 @@ public enum ATFailure: Error, Hashable, Sendable {
     /// +CMS ERROR: <err> (TS 27.005 §3.2.5).
     case cms(Int)
 
-    func text(cmee: Int, verbose: Bool, profile: ModemProfile) -> String {
+    func text(cmee: Int, verbose: Bool, profile: SimulatorProfile) -> String {
         switch self {
         case .error: return verbose ? "ERROR" : "4"
         case .unknownCommand: return verbose ? profile.unknownCommandResult : "4"

@@ -111,7 +111,7 @@ public actor SimulatedNetwork {
     /// - Parameters:
     ///   - profile: the model it imitates.
     ///   - number: its number; default ``number(ofModem:)`` of the next position.
-    public func makeModem(profile: ModemProfile = .huaweiE3372, number: String? = nil) -> SimulatedModem {
+    public func makeModem(profile: SimulatorProfile = .huaweiE3372, number: String? = nil) -> SimulatedModem {
         let position = modemOrder.count + 1
         let number = number ?? Self.number(ofModem: position)
         let modem = SimulatedModem(

@@ -45,6 +45,45 @@ public enum SMSEncoder {
         return try build(segmented, to: destination, options: options)
     }
 
+    /// Encodes a text as the SMS-DELIVER PDUs a service centre would hand to the recipient (for the simulated
+    /// network and tests): same segmentation and header as ``encode(text:to:options:)``, with TP-OA `from` (a number,
+    /// or an alphanumeric sender name of up to 11 GSM 7-bit characters) and TP-SCTS `timestamp`.
+    /// ``SMSEncodingOptions/serviceCentre`` fills the SMSC prefix; TP-MR, TP-VP, TP-RD and TP-SRR do not apply
+    /// (`statusReportRequest` sets TP-SRI).
+    /// - Throws: ``SMSEncodingError`` as ``encode(text:to:options:)``.
+    public static func encodeDeliver(
+        text: String,
+        from originator: String,
+        timestamp: SMSTimestamp,
+        options: SMSEncodingOptions = SMSEncodingOptions()
+    ) throws(SMSEncodingError) -> [SMSPDU] {
+        let address: SMSAddress
+        do {
+            do {
+                address = try SMSAddress(number: originator)
+            } catch {
+                address = try SMSAddress(alphanumeric: originator)
+            }
+        } catch {
+            throw .invalidAddress(error)
+        }
+        // Build the SUBMITs, then move their user data into DELIVERs: one code path for headers and splitting.
+        let submits = try encode(text: text, to: "0", options: options)
+        return submits.parts.enumerated().map { index, part in
+            guard case .submit(let submit) = part.pdu.tpdu else { return part.pdu }
+            let deliver = SMSDeliver(
+                originator: address,
+                protocolIdentifier: submit.protocolIdentifier,
+                dataCodingScheme: submit.dataCodingScheme,
+                serviceCentreTimestamp: timestamp,
+                userData: submit.userData,
+                moreMessagesToSend: index + 1 < submits.parts.count,
+                statusReportIndication: options.statusReportRequest
+            )
+            return SMSPDU(serviceCentre: part.pdu.serviceCentre, tpdu: .deliver(deliver))
+        }
+    }
+
     /// Turns a segmentation into PDUs (exposed so that a caller can segment once, show the part count, then send).
     public static func build(
         _ segmented: SegmentedText,

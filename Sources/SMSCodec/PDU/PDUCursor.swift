@@ -2,53 +2,54 @@
 ///
 /// Every read either returns a value or throws ``PDUError`` with the offset of the field and the field's name, so
 /// that a truncated or lying PDU says exactly where it went wrong. Offsets are relative to the slice the cursor was
-/// created with.
+/// created with. The slice itself never changes; an index moves over it (no slice copies per octet).
 struct PDUCursor {
-    private(set) var bytes: ArraySlice<UInt8>
-    private let origin: Int
+    private let bytes: ArraySlice<UInt8>
+    private var position: Int
 
     init(_ bytes: ArraySlice<UInt8>) {
         self.bytes = bytes
-        self.origin = bytes.startIndex
+        self.position = bytes.startIndex
     }
 
     /// Offset of the next octet from the start of the input.
-    var offset: Int { bytes.startIndex - origin }
+    var offset: Int { position - bytes.startIndex }
     /// Octets not yet read.
-    var remaining: Int { bytes.count }
-    var isAtEnd: Bool { bytes.isEmpty }
+    var remaining: Int { bytes.endIndex - position }
+    var isAtEnd: Bool { position >= bytes.endIndex }
 
     /// Reads one octet of the field `field`.
+    @inline(__always)
     mutating func readByte(_ field: StaticString) throws(PDUError) -> UInt8 {
-        guard let byte = bytes.first else {
+        guard position < bytes.endIndex else {
             throw PDUError(.truncated, offset: offset, reason: "input ends before \(field)")
         }
-        bytes = bytes.dropFirst()
+        let byte = bytes[position]
+        position += 1
         return byte
     }
 
     /// Reads `count` octets of the field `field`.
     mutating func readBytes(_ count: Int, _ field: StaticString) throws(PDUError) -> ArraySlice<UInt8> {
-        guard count >= 0, count <= bytes.count else {
+        guard count >= 0, count <= remaining else {
             throw PDUError(
                 .truncated,
                 offset: offset,
-                reason: "\(field) needs \(count) octets, \(bytes.count) follow"
+                reason: "\(field) needs \(count) octets, \(remaining) follow"
             )
         }
-        let start = bytes.startIndex
-        let field = bytes[start..<(start + count)]
-        bytes = bytes[(start + count)...]
-        return field
+        let slice = bytes[position..<(position + count)]
+        position += count
+        return slice
     }
 
     /// The next octet without consuming it.
-    func peekByte() -> UInt8? { bytes.first }
+    func peekByte() -> UInt8? { position < bytes.endIndex ? bytes[position] : nil }
 
     /// Consumes and returns everything left.
     mutating func readRest() -> ArraySlice<UInt8> {
-        let rest = bytes
-        bytes = bytes[bytes.endIndex...]
+        let rest = bytes[position...]
+        position = bytes.endIndex
         return rest
     }
 }

@@ -9,39 +9,60 @@ public enum PDUHex {
     /// - Throws: ``PDUError`` `.oddHexLength`, `.invalidHexDigit` (with the octet offset of the bad digit) or
     ///   `.invalidPDULength` when the text is empty or longer than ``maximumOctets``.
     public static func decode(_ text: some StringProtocol) throws(PDUError) -> [UInt8] {
-        var utf8 = Substring(text).utf8[...]
-        while let last = utf8.last, isSpace(last) { utf8 = utf8.dropLast() }
-        while let first = utf8.first, isSpace(first) { utf8 = utf8.dropFirst() }
-        guard !utf8.isEmpty else { throw PDUError(.invalidPDULength, offset: 0, reason: "empty PDU") }
-        guard utf8.count % 2 == 0 else {
-            throw PDUError(.oddHexLength, offset: utf8.count / 2, reason: "odd number of hex digits (\(utf8.count))")
+        let result =
+            text.utf8.withContiguousStorageIfAvailable { decode(utf8: $0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { decode(utf8: $0) }
+        return try result.get()
+    }
+
+    private static func decode(utf8 all: UnsafeBufferPointer<UInt8>) -> Result<[UInt8], PDUError> {
+        var start = 0
+        var end = all.count
+        while end > start, isSpace(all[end - 1]) { end -= 1 }
+        while start < end, isSpace(all[start]) { start += 1 }
+        let count = end - start
+        guard count > 0 else { return .failure(PDUError(.invalidPDULength, offset: 0, reason: "empty PDU")) }
+        guard count % 2 == 0 else {
+            return .failure(PDUError(.oddHexLength, offset: count / 2, reason: "odd number of hex digits (\(count))"))
         }
-        guard utf8.count / 2 <= maximumOctets else {
-            throw PDUError(
-                .invalidPDULength,
-                offset: maximumOctets,
-                reason: "\(utf8.count / 2) octets is longer than any PDU (\(maximumOctets))"
+        guard count / 2 <= maximumOctets else {
+            return .failure(
+                PDUError(
+                    .invalidPDULength,
+                    offset: maximumOctets,
+                    reason: "\(count / 2) octets is longer than any PDU (\(maximumOctets))"
+                )
             )
         }
-        var octets = [UInt8]()
-        octets.reserveCapacity(utf8.count / 2)
-        var high: UInt8? = nil
-        for (index, character) in utf8.enumerated() {
-            guard let nibble = nibble(character) else {
-                throw PDUError(
-                    .invalidHexDigit,
-                    offset: index / 2,
-                    reason: "character \(describe(character)) at position \(index) is not a hex digit"
-                )
+        var bad: Int? = nil
+        let octets = [UInt8](unsafeUninitializedCapacity: count / 2) { buffer, initialized in
+            var index = 0
+            while index < count / 2 {
+                let high = all[start + 2 * index]
+                let low = all[start + 2 * index + 1]
+                guard let h = nibble(high) else {
+                    bad = 2 * index
+                    break
+                }
+                guard let l = nibble(low) else {
+                    bad = 2 * index + 1
+                    break
+                }
+                buffer[index] = h << 4 | l
+                index += 1
             }
-            if let pending = high {
-                octets.append(pending << 4 | nibble)
-                high = nil
-            } else {
-                high = nibble
-            }
+            initialized = index
         }
-        return octets
+        if let bad {
+            return .failure(
+                PDUError(
+                    .invalidHexDigit,
+                    offset: bad / 2,
+                    reason: "character \(describe(all[start + bad])) at position \(bad) is not a hex digit"
+                )
+            )
+        }
+        return .success(octets)
     }
 
     /// Formats octets as upper-case hex without separators.
@@ -56,6 +77,7 @@ public enum PDUHex {
         return String(decoding: out, as: UTF8.self)
     }
 
+    @inline(__always)
     private static func nibble(_ c: UInt8) -> UInt8? {
         switch c {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")

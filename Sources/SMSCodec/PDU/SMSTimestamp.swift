@@ -55,6 +55,40 @@ public struct SMSTimestamp: Hashable, Sendable, Codable {
         self.init(octets: octets)
     }
 
+    /// The timestamp of an instant, shown in the given time zone (e.g. for a simulated SMSC).
+    /// - Parameters:
+    ///   - secondsSince1970: the instant (UTC).
+    ///   - timeZoneQuarterHours: the zone to show it in, −79…79 quarter hours.
+    /// - Throws: ``PDUError`` `.invalidValue` for a zone out of range or a year before 1990 or after 2089 (the
+    ///   two-digit year could not be read back with the pivot).
+    public init(secondsSince1970: Int64, timeZoneQuarterHours: Int) throws(PDUError) {
+        let local = secondsSince1970 + Int64(timeZoneQuarterHours) * 15 * 60
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let secondOfDay = Int(local - days * 86_400)
+        // Civil from days (proleptic Gregorian), Howard Hinnant's algorithm.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = Int(doy - (153 * mp + 2) / 5 + 1)
+        let month = Int(mp < 10 ? mp + 3 : mp - 9)
+        let year = Int(yoe + era * 400) + (month <= 2 ? 1 : 0)
+        guard (1990...2089).contains(year) else {
+            throw PDUError(.invalidValue, offset: 0, reason: "year \(year) cannot be sent as a two-digit SCTS year")
+        }
+        try self.init(
+            year: year,
+            month: month,
+            day: day,
+            hour: secondOfDay / 3600,
+            minute: secondOfDay / 60 % 60,
+            second: secondOfDay % 60,
+            timeZoneQuarterHours: timeZoneQuarterHours
+        )
+    }
+
     private func octet(_ index: Int) -> UInt8 { UInt8(truncatingIfNeeded: rawValue >> (index * 8)) }
 
     /// Semi-octet-swapped BCD: low nibble is the tens digit. Nibbles above 9 are taken at face value (lenient).

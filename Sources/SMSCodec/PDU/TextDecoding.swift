@@ -48,39 +48,45 @@ enum TextDecoding {
 
     /// Decodes `count` septets packed in `octets` after `fillBits`, with the default alphabet and extension table.
     /// The caller guarantees `fillBits + 7 × count <= 8 × octets.count`.
-    static func gsm7Default(_ octets: ArraySlice<UInt8>, count: Int, fillBits: Int) -> String {
+    static func gsm7Default(_ octets: ArraySlice<UInt8>, count requested: Int, fillBits: Int) -> String {
+        // Never read past the octets, whatever the caller says: at most the septets that fit after the fill bits.
+        let count = min(requested, max(0, (octets.count * 8 - fillBits) / 7))
         guard count > 0 else { return "" }
-        let table = utf8Table
-        return decodeInTemporaryBuffer(capacity: count * 3 + 1) { buffer in
-            var written = 0
-            var escaped = false
-            let base = octets.startIndex
-            let end = octets.endIndex
-            for index in 0..<count {
-                let bit = fillBits + index * 7
-                let position = base + bit >> 3
-                let shift = bit & 7
-                var value = UInt16(octets[position]) >> UInt16(shift)
-                if shift > 1, position + 1 < end { value |= UInt16(octets[position + 1]) << UInt16(8 - shift) }
-                let septet = Int(value & 0x7F)
-                if !escaped, septet == 0x1B {
-                    escaped = true
-                    continue
-                }
-                var entry = table[escaped ? 128 + septet : septet]
-                escaped = false
-                let length = Int(entry >> 24)
-                for _ in 0..<length {
-                    buffer[written] = UInt8(truncatingIfNeeded: entry)
-                    entry >>= 8
-                    written += 1
+        return utf8Table.withUnsafeBufferPointer { table in
+            octets.withUnsafeBufferPointer { packed in
+                decodeInTemporaryBuffer(capacity: count * 3 + 1) { buffer in
+                    var written = 0
+                    var escaped = false
+                    let end = packed.count
+                    for index in 0..<count {
+                        let bit = fillBits + index * 7
+                        let position = bit >> 3
+                        let shift = bit & 7
+                        var value = UInt16(packed[position]) >> UInt16(shift)
+                        if shift > 1, position + 1 < end {
+                            value |= UInt16(packed[position + 1]) << UInt16(8 - shift)
+                        }
+                        let septet = Int(value & 0x7F)
+                        if !escaped, septet == 0x1B {
+                            escaped = true
+                            continue
+                        }
+                        var entry = table[escaped ? 128 + septet : septet]
+                        escaped = false
+                        let length = Int(entry >> 24)
+                        for _ in 0..<length {
+                            buffer[written] = UInt8(truncatingIfNeeded: entry)
+                            entry >>= 8
+                            written += 1
+                        }
+                    }
+                    if escaped {
+                        buffer[written] = 0x20  // a trailing lone ESC shows a space, as GSM7Alphabet.decode does
+                        written += 1
+                    }
+                    return written
                 }
             }
-            if escaped {
-                buffer[written] = 0x20  // a trailing lone ESC shows a space, as GSM7Alphabet.decode does
-                written += 1
-            }
-            return written
         }
     }
 

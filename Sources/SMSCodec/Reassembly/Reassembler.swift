@@ -4,7 +4,8 @@
 /// the reference width and the total: two senders, or an 8-bit and a 16-bit set with the same number, never mix,
 /// and the SMSC is not part of the key (parts of one message may come through different SMSCs).
 ///
-/// - Parts arrive in any order; an identical part arriving again is ignored (``Event/duplicate(_:sequence:)``);
+/// - Parts arrive in any order; an identical part arriving again is ignored (``Event/duplicate(_:sequence:)``),
+///   also after its set completed (completed sets are remembered like surfaced partials, for duplicate detection);
 ///   the same part with different content is reported (``Event/conflict(_:sequence:)``) and the first kept.
 /// - A set that stays incomplete for ``Configuration/timeout`` surfaces as a partial message when the caller calls
 ///   ``expire(now:)``. A part arriving after that still merges into that message: ``Event/updated(_:)`` carries
@@ -25,7 +26,8 @@ public struct Reassembler: Hashable, Sendable, Codable {
         public var maximumPendingSets: Int
         /// Seconds a surfaced partial stays mergeable for late parts.
         public var lateRetention: Int64
-        /// Most surfaced partials remembered for late parts.
+        /// Most surfaced partials remembered for late parts (and, separately, most completed sets remembered to
+        /// recognise late duplicates).
         public var maximumRetainedPartials: Int
 
         public init(
@@ -161,6 +163,9 @@ public struct Reassembler: Hashable, Sendable, Codable {
     public var configuration: Configuration
     private var pending: [Key: PartSet] = [:]
     private var surfaced: [Key: PartSet] = [:]
+    /// Recently completed concatenated sets, so that a copy of one of their parts arriving later is recognised as a
+    /// duplicate instead of opening a new set (bounded like ``surfaced``).
+    private var completed: [Key: PartSet] = [:]
     private var nextID: UInt64 = 1
 
     public init(configuration: Configuration = Configuration()) {
@@ -187,10 +192,19 @@ public struct Reassembler: Hashable, Sendable, Codable {
             set.message.parts = Self.inserting(part, into: set.message.parts)
             if set.message.isComplete {
                 surfaced[key] = nil
+                remember(set, now: now)
             } else {
                 surfaced[key] = set
             }
             return [.updated(set.message)]
+        }
+
+        if let done = completed[key] {
+            if let held = done.message.parts.first(where: { $0.sequence == part.sequence }), held.content == part.content {
+                return [.duplicate(key, sequence: part.sequence)]
+            }
+            // Different content under a completed key: the sender reused the reference for a new message.
+            completed[key] = nil
         }
 
         var events: [Event] = []
@@ -208,6 +222,7 @@ public struct Reassembler: Hashable, Sendable, Codable {
         set.message.parts = Self.inserting(part, into: set.message.parts)
         if set.message.isComplete {
             pending[key] = nil
+            remember(set, now: now)
             events.append(.completed(set.message))
         } else {
             pending[key] = set
@@ -265,17 +280,36 @@ public struct Reassembler: Hashable, Sendable, Codable {
         for (key, set) in surfaced where now - (set.surfacedAt ?? now) >= configuration.lateRetention {
             surfaced[key] = nil
         }
+        for (key, set) in completed where now - (set.surfacedAt ?? now) >= configuration.lateRetention {
+            completed[key] = nil
+        }
         return events
     }
 
     /// The earliest time at which ``expire(now:)`` has something to do, for the caller's timer; `nil` when idle.
     public var nextDeadline: Int64? {
         let timeouts = pending.values.map { $0.message.firstReceivedAt + configuration.timeout }
-        let retention = surfaced.values.compactMap { $0.surfacedAt.map { $0 + configuration.lateRetention } }
+        let retention = (Array(surfaced.values) + Array(completed.values)).compactMap {
+            $0.surfacedAt.map { $0 + configuration.lateRetention }
+        }
         return (timeouts + retention).min()
     }
 
     // MARK: - Internals
+
+    /// Keeps a completed concatenated set for duplicate detection (not single messages: two identical texts from
+    /// one sender are two messages).
+    private mutating func remember(_ set: PartSet, now: Int64) {
+        guard set.message.key.referenceBits != 0, configuration.maximumRetainedPartials > 0 else { return }
+        if completed.count >= configuration.maximumRetainedPartials,
+            let oldest = completed.min(by: { ($0.value.surfacedAt ?? 0, $0.key) < ($1.value.surfacedAt ?? 0, $1.key) })
+        {
+            completed[oldest.key] = nil
+        }
+        var set = set
+        set.surfacedAt = now
+        completed[set.message.key] = set
+    }
 
     private func oldestPendingKey() -> Key? {
         pending.min { ($0.value.message.firstReceivedAt, $0.key) < ($1.value.message.firstReceivedAt, $1.key) }?.key

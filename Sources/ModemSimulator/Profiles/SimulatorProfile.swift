@@ -4,7 +4,7 @@
 /// Each quirk cites the transcript in `../shared/testdata/at-transcripts/` it was taken from. Where no transcript of
 /// the exact model exists, the closest family's transcript is used and the comment says so; behaviour for which no
 /// transcript exists at all is marked "(no transcript: vendor documentation)".
-public struct ModemProfile: Sendable, Hashable {
+public struct SimulatorProfile: Sendable, Hashable {
     /// The name `modemctl simulate --profile` takes (e.g. `huawei-e3372`).
     public var id: String
     public var manufacturer: String
@@ -78,7 +78,7 @@ public struct ModemProfile: Sendable, Hashable {
 
     /// Huawei E173 (3G stick, 2011). No E173 transcript exists; values follow the Huawei 3G family transcripts
     /// huawei-e1752.json and huawei-k3715.json (same firmware line, 11.xxx).
-    public static let huaweiE173 = ModemProfile(
+    public static let huaweiE173 = SimulatorProfile(
         id: "huawei-e173",
         manufacturer: "huawei",  // huawei-e1752.json: AT+CGMI → "huawei"
         model: "E173",
@@ -112,7 +112,7 @@ public struct ModemProfile: Sendable, Hashable {
     )
 
     /// Huawei E3372 (LTE stick in "stick" firmware). AT+CPMS=? follows huawei-e3372-brovi.json (Brovi E3372-325).
-    public static let huaweiE3372 = ModemProfile(
+    public static let huaweiE3372 = SimulatorProfile(
         id: "huawei-e3372",
         manufacturer: "huawei",
         model: "E3372",
@@ -145,7 +145,7 @@ public struct ModemProfile: Sendable, Hashable {
 
     /// ZTE MF190. No MF190 transcript exists; follows zte-k3565-z.json and qualcomm-m6280-zte.json (ZTE on
     /// Qualcomm), and the ZTE +ZPASR/+ZDONR noise of python-gsmmodem-generic-sms.json.
-    public static let zteMF190 = ModemProfile(
+    public static let zteMF190 = SimulatorProfile(
         id: "zte-mf190",
         manufacturer: "ZTE INCORPORATED",  // zte-k3565-z.json
         model: "MF190",
@@ -177,7 +177,7 @@ public struct ModemProfile: Sendable, Hashable {
 
     /// Quectel EC25 (LTE module). No EC25 transcript exists; the only Quectel transcript is quectel-m35.json
     /// (USSD only), so the start-up URCs and +QIND follow the vendor's documentation (no transcript).
-    public static let quectelEC25 = ModemProfile(
+    public static let quectelEC25 = SimulatorProfile(
         id: "quectel-ec25",
         manufacturer: "Quectel",
         model: "EC25",
@@ -209,7 +209,7 @@ public struct ModemProfile: Sendable, Hashable {
 
     /// SIMCom SIM800 (2G module). No SIMCom transcript exists; follows TS 27.005 defaults (1-based indices as in
     /// wavecom-multiband-900e-1800.json, the closest 2G module transcript) and SIMCom's documented start-up URCs.
-    public static let simcomSIM800 = ModemProfile(
+    public static let simcomSIM800 = SimulatorProfile(
         id: "simcom-sim800",
         manufacturer: "SIMCOM_Ltd",
         model: "SIMCOM_SIM800",
@@ -241,7 +241,7 @@ public struct ModemProfile: Sendable, Hashable {
     )
 
     /// SIMCom SIM7600 (LTE module). Same family notes as ``simcomSIM800``.
-    public static let simcomSIM7600 = ModemProfile(
+    public static let simcomSIM7600 = SimulatorProfile(
         id: "simcom-sim7600",
         manufacturer: "SIMCOM INCORPORATED",
         model: "SIMCOM_SIM7600E-H",
@@ -274,7 +274,7 @@ public struct ModemProfile: Sendable, Hashable {
 
     /// Sierra Wireless MC7455 (LTE M.2 module). No Sierra transcript exists; TS 27.005 behaviour with Sierra's
     /// `!ICCID?` (no transcript: vendor documentation).
-    public static let sierraMC7455 = ModemProfile(
+    public static let sierraMC7455 = SimulatorProfile(
         id: "sierra-mc7455",
         manufacturer: "Sierra Wireless, Incorporated",
         model: "MC7455",
@@ -307,10 +307,10 @@ public struct ModemProfile: Sendable, Hashable {
     )
 
     /// Every built-in profile.
-    public static let all: [ModemProfile] = [
+    public static let all: [SimulatorProfile] = [
         huaweiE173, huaweiE3372, zteMF190, quectelEC25, simcomSIM800, simcomSIM7600, sierraMC7455,
     ]
 
     /// The built-in profile named `id`.
-    public static func named(_ id: String) -> ModemProfile? { all.first { $0.id == id } }
+    public static func named(_ id: String) -> SimulatorProfile? { all.first { $0.id == id } }
 }

@@ -1,0 +1,101 @@
+import Logging
+import UPnP
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Usage: upnp-bench-server RESPONSE_VALUE_FILE [SSDP_PORT]   (SSDP port default 0: a free one)
+/// Serves urn:schemas-upnp-org:service:Messaging:2 on lo with one action, ReadMessage(MessageID) →
+/// MessageRequested, whose value is the file's text (sent escaped, as the real service does). Prints
+/// `port N` once listening; runs until killed.
+
+/// The benchmark's service: a fixed answer, so that the numbers measure the stack, not a database.
+struct FixedReadMessageService: UPnPServiceHandler {
+    let serviceType = "urn:schemas-upnp-org:service:Messaging:2"
+    let serviceID = "urn:upnp-org:serviceId:Messaging"
+    let events = UPnPEventPublisher()
+    let value: String
+    let scpdXML = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <scpd xmlns="urn:schemas-upnp-org:service-1-0"><specVersion><major>1</major><minor>1</minor></specVersion>
+        <actionList><action><name>ReadMessage</name><argumentList>
+        <argument><name>MessageID</name><direction>in</direction><relatedStateVariable>A_ARG_TYPE_MessageID</relatedStateVariable></argument>
+        <argument><name>MessageRequested</name><direction>out</direction><relatedStateVariable>A_ARG_TYPE_Message</relatedStateVariable></argument>
+        </argumentList></action></actionList>
+        <serviceStateTable>
+        <stateVariable sendEvents="no"><name>A_ARG_TYPE_MessageID</name><dataType>string</dataType></stateVariable>
+        <stateVariable sendEvents="no"><name>A_ARG_TYPE_Message</name><dataType>string</dataType></stateVariable>
+        </serviceStateTable></scpd>
+        """
+
+    func invoke(
+        action: String,
+        arguments: [(name: String, value: String)],
+        context: UPnPActionContext
+    ) async throws(UPnPActionError) -> [(name: String, value: String)] {
+        guard arguments.first?.value == "M000123" else {
+            throw UPnPActionError(code: 701, description: "Invalid Message ID")
+        }
+        return [("MessageRequested", value)]
+    }
+
+    func currentEventedValues() async -> [(name: String, value: String)] { [] }
+}
+
+let arguments = CommandLine.arguments
+if arguments.count == 2, arguments[1] == "--micro-xml" {
+    // Cost of parsing one SOAP request with the hardened parser, for reading the macro numbers.
+    let request = Array(
+        #"<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" s:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body><u:ReadMessage xmlns:u="urn:schemas-upnp-org:service:Messaging:2"><MessageID>M000123</MessageID></u:ReadMessage></s:Body></s:Envelope>"#
+            .utf8
+    )
+    let clock = ContinuousClock()
+    let iterations = 20_000
+    var names = 0
+    let elapsed = try clock.measure {
+        for _ in 0..<iterations { names += try XMLDocumentParser.parse(request).name.utf8.count }
+    }
+    print("XMLDocumentParser.parse: \(elapsed / iterations) per request (\(names))")
+    exit(0)
+}
+guard (2...3).contains(arguments.count), let file = fopen(arguments[1], "r"),
+    let ssdpPort = arguments.count == 3 ? Int(arguments[2]) : 0
+else {
+    print("usage: upnp-bench-server RESPONSE_VALUE_FILE [SSDP_PORT]")
+    exit(2)
+}
+var bytes: [UInt8] = []
+var buffer = [UInt8](repeating: 0, count: 4096)
+while true {
+    let count = fread(&buffer, 1, buffer.count, file)
+    if count <= 0 { break }
+    bytes += buffer[0..<count]
+}
+fclose(file)
+
+var logger = Logger(label: "upnp-bench-server")
+logger.logLevel = .warning
+let configuration = UPnPDeviceConfiguration(
+    deviceType: "urn:schemas-upnp-org:device:TelephonyServer:2",
+    friendlyName: "bench",
+    udn: UPnPDeviceConfiguration.makeUDN(),
+    manufacturer: "ModemMessaging",
+    modelName: "bench",
+    services: [FixedReadMessageService(value: String(decoding: bytes, as: UTF8.self))],
+    interfaces: ["lo"],
+    ssdpPort: ssdpPort,
+    limits: {
+        var limits = UPnPLimits()
+        limits.maximumConnections = 1024
+        return limits
+    }()
+)
+let device = try UPnPDevice(configuration: configuration, logger: logger)
+try await withThrowingTaskGroup(of: Void.self) { group in
+    group.addTask { try await device.run() }
+    let endpoints = try await device.waitUntilRunning()
+    print("port \(endpoints.httpPort)")
+    fflush(nil)  // All streams: `stdout` itself is shared mutable state to Swift 6.
+    try await group.next()
+}

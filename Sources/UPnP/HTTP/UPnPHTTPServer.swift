@@ -1,0 +1,263 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// The HTTP/1.1 side of the device on NIOHTTP1: one listener per served address, keep-alive connections (requests
+/// answered in order, pipelining allowed), chunked or sized request bodies up to ``UPnPLimits/maximumRequestBodyBytes``,
+/// idle connections closed after ``UPnPLimits/idleTimeout``, at most ``UPnPLimits/maximumConnections`` at once.
+struct UPnPHTTPServer: Sendable {
+    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    typealias Listener = NIOAsyncChannel<Connection, Never>
+
+    let router: UPnPRequestRouter
+    let limits: UPnPLimits
+    let logger: Logger
+    let connections = ConnectionCounter()
+
+    /// Binds a listener. The caller must run it with `executeThenClose` at once (TOOLCHAIN.md §3).
+    static func bind(host: String, port: Int, group: any EventLoopGroup, limits: UPnPLimits) async throws -> Listener {
+        let idle = TimeAmount(limits.idleTimeout)
+        let request = TimeAmount(limits.requestTimeout)
+        return try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .bind(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withPipeliningAssistance: true,
+                        withErrorHandling: true
+                    )
+                    try channel.pipeline.syncOperations.addHandler(
+                        RequestDeadlineHandler(idleTimeout: idle, requestTimeout: request)
+                    )
+                    return try Connection(wrappingChannelSynchronously: channel)
+                }
+            }
+    }
+
+    /// Accepts connections until the listener's stream ends (close or cancellation); each connection runs in a
+    /// child task. The caller owns the listener's `executeThenClose`.
+    func serve(_ inbound: NIOAsyncChannelInboundStream<Connection>) async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            for try await connection in inbound {
+                guard connections.enter(limit: limits.maximumConnections) else {
+                    logger.debug("upnp.http connection limit reached; closing a new connection")
+                    try? await connection.executeThenClose { _, _ in }
+                    continue
+                }
+                group.addTask {
+                    defer { connections.leave() }
+                    // Runs the connection on its own event loop (an actor whose executor is the loop), so that reading,
+                    // routing and writing need no thread hops; only the service's action may run elsewhere.
+                    await EventLoopBound(eventLoop: connection.channel.eventLoop).run { isolation in
+                        await handle(connection, isolation: isolation)
+                    }
+                }
+            }
+        }
+    }
+
+    private func handle(_ connection: Connection, isolation: isolated (any Actor)? = #isolation) async {
+        guard let remote = connection.channel.remoteAddress?.ipAddress.flatMap({ IPAddress($0) }),
+            let localAddress = connection.channel.localAddress, let localPort = localAddress.port,
+            let local = localAddress.ipAddress.flatMap({ IPAddress($0) })
+        else {
+            try? await connection.executeThenClose { _, _ in }
+            return
+        }
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var head: HTTPRequestHead?
+                var body: [UInt8] = []
+                for try await part in inbound {
+                    switch part {
+                    case .head(let requestHead):
+                        if let rejection = router.precheck(requestHead, local: local, localPort: localPort) {
+                            try await write(rejection, for: requestHead, to: outbound)
+                            return
+                        }
+                        head = requestHead
+                        body = []
+                        // RFC 7231 §5.1.1: a client that sent `Expect: 100-continue` waits (curl: 1 s) for this
+                        // before the body; the head has passed the size and Host checks, so invite it.
+                        if requestHead.version.minor >= 1,
+                            requestHead.headers["expect"].contains(where: { $0.lowercased() == "100-continue" })
+                        {
+                            try await outbound.write(
+                                .head(HTTPResponseHead(version: requestHead.version, status: .continue))
+                            )
+                        }
+                    case .body(let buffer):
+                        guard let requestHead = head else { continue }
+                        guard body.count + buffer.readableBytes <= limits.maximumRequestBodyBytes else {
+                            // A chunked body that grew past the limit: answer and drop the connection, because
+                            // the rest of the body is still on its way.
+                            try await write(.status(.payloadTooLarge, close: true), for: requestHead, to: outbound)
+                            return
+                        }
+                        body.append(contentsOf: buffer.readableBytesView)
+                    case .end:
+                        guard let requestHead = head else { continue }
+                        head = nil
+                        let request = UPnPHTTPRequest(
+                            head: requestHead,
+                            body: body,
+                            client: remote,
+                            local: local,
+                            localPort: localPort
+                        )
+                        body = []
+                        let response = await router.respond(to: request)
+                        let keepAlive = try await write(response, for: requestHead, to: outbound)
+                        if case .activateSubscription(let sid) = response.afterSent {
+                            await router.hub.activate(sid: sid)
+                        }
+                        if !keepAlive { return }
+                    }
+                }
+            }
+        } catch {
+            logger.trace("upnp.http connection ended with an error", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Writes a response; returns whether the connection stays open.
+    @discardableResult
+    private func write(
+        _ response: UPnPHTTPResponse,
+        for request: HTTPRequestHead,
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws -> Bool {
+        let keepAlive = request.isKeepAlive && !response.closeConnection
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(response.headers.count + 5)
+        for (name, value) in response.headers { headers.add(name: name, value: value) }
+        headers.add(name: "Server", value: router.server)
+        headers.add(name: "Date", value: HTTPDate.now())
+        headers.add(name: "Content-Length", value: String(response.body.count))
+        if !keepAlive {
+            headers.add(name: "Connection", value: "close")
+        } else if request.version.major == 1 && request.version.minor == 0 {
+            headers.add(name: "Connection", value: "keep-alive")
+        }
+        let head = HTTPResponseHead(version: request.version, status: response.status, headers: headers)
+        if response.body.isEmpty || request.method == .HEAD {
+            try await outbound.write(contentsOf: [.head(head), .end(nil)])
+        } else {
+            try await outbound.write(contentsOf: [
+                .head(head), .body(.byteBuffer(ByteBuffer(bytes: response.body))), .end(nil),
+            ])
+        }
+        return keepAlive
+    }
+}
+
+/// An actor that runs on a NIO event loop: work isolated to it runs on that loop's thread.
+actor EventLoopBound {
+    let eventLoop: any EventLoop
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    nonisolated var unownedExecutor: UnownedSerialExecutor {
+        eventLoop.executor.asUnownedSerialExecutor()
+    }
+
+    /// Runs `body` isolated to this actor.
+    func run(_ body: @Sendable (isolated EventLoopBound) async -> Void) async {
+        await body(self)
+    }
+}
+
+/// Counts open connections against the limit.
+final class ConnectionCounter: Sendable {
+    private let count = Atomic<Int>(0)
+
+    /// Takes a slot if one is free.
+    func enter(limit: Int) -> Bool {
+        while true {
+            let current = count.load(ordering: .relaxed)
+            guard current < limit else { return false }
+            if count.compareExchange(expected: current, desired: current + 1, ordering: .relaxed).exchanged {
+                return true
+            }
+        }
+    }
+
+    /// Frees a slot.
+    func leave() {
+        count.subtract(1, ordering: .relaxed)
+    }
+
+    /// Open connections now.
+    var current: Int { count.load(ordering: .relaxed) }
+}
+
+/// Closes a connection whose client is too slow: the next request head must be complete within `idleTimeout` of
+/// the connection opening or of the previous request's end, and a request's body within `requestTimeout` of its
+/// head. Unlike a read-idle timer, a client that trickles one byte at a time (slowloris) cannot hold a connection.
+final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+
+    private let idleTimeout: TimeAmount
+    private let requestTimeout: TimeAmount
+    private var deadline: Scheduled<Void>?
+
+    init(idleTimeout: TimeAmount, requestTimeout: TimeAmount) {
+        self.idleTimeout = idleTimeout
+        self.requestTimeout = requestTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { arm(idleTimeout, context: context) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        arm(idleTimeout, context: context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head: arm(requestTimeout, context: context)
+        case .body: break
+        case .end: arm(idleTimeout, context: context)
+        }
+        context.fireChannelRead(data)
+    }
+
+    private func arm(_ timeout: TimeAmount, context: ChannelHandlerContext) {
+        deadline?.cancel()
+        let channel = context.channel
+        deadline = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+    }
+}
+
+@available(*, unavailable)
+extension RequestDeadlineHandler: Sendable {}
+
+extension TimeAmount {
+    /// The same span in NIO's nanoseconds.
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,297 @@
+import Logging
+import NIOHTTP1
+
+/// One service as the HTTP side serves it.
+struct ServedService: Sendable {
+    let index: Int
+    let handler: any UPnPServiceHandler
+    let description: ServiceDescription
+    let paths: DeviceDescription.ServicePaths
+    /// The SCPD with the device's configId.
+    let scpdBody: [UInt8]
+}
+
+/// Answers every HTTP request of the device: description, SCPD, SOAP control and GENA (UDA 1.1 §2, §3, §4), with
+/// the security rules in front (Host check, access policy, CallStranger rule).
+///
+/// No socket code: it maps a ``UPnPHTTPRequest`` to a ``UPnPHTTPResponse``, so that every rule is tested directly.
+struct UPnPRequestRouter: Sendable {
+    let services: [ServedService]
+    let descriptionBody: [UInt8]
+    /// Configured host names, lower-cased.
+    let hostNames: Set<String>
+    let policy: UPnPAccessPolicy
+    let limits: UPnPLimits
+    /// The SERVER header value.
+    let server: String
+    let hub: EventHub
+    let logger: Logger
+
+    static let xmlContentType = "text/xml; charset=\"utf-8\""
+
+    // MARK: - Checks on the head alone (before the body is read)
+
+    /// Rejects a request before its body is read: oversize header block (431), declared body over the limit (413),
+    /// a Host header that names neither the listening address nor a configured name (400, DNS rebinding).
+    func precheck(_ head: HTTPRequestHead, local: IPAddress, localPort: Int) -> UPnPHTTPResponse? {
+        var headerBytes = 0
+        for header in head.headers { headerBytes += header.name.utf8.count + header.value.utf8.count + 4 }
+        guard headerBytes <= limits.maximumHeaderBytes else {
+            return .status(.requestHeaderFieldsTooLarge, close: true)
+        }
+        let lengths = head.headers["content-length"]
+        if lengths.count > 1 { return .status(.badRequest, close: true) }
+        if let length = lengths.first {
+            guard let value = Int(length), value >= 0 else { return .status(.badRequest, close: true) }
+            if value > limits.maximumRequestBodyBytes { return .status(.payloadTooLarge, close: true) }
+        }
+        guard isAllowedHost(head.headers["host"], version: head.version, local: local, localPort: localPort) else {
+            return .status(.badRequest, close: true)
+        }
+        return nil
+    }
+
+    /// RFC 7230 §5.4: exactly one Host in HTTP/1.1. Its host must be the address the connection arrived at (IPv6 in
+    /// brackets) or a configured name, and a port, if given, the listening port: a page that reached us through a
+    /// rebound DNS name carries that name and is refused.
+    func isAllowedHost(_ values: [String], version: HTTPVersion, local: IPAddress, localPort: Int) -> Bool {
+        guard values.count <= 1 else { return false }
+        guard let value = values.first else { return version.major == 1 && version.minor == 0 }
+        guard let (host, port) = UPnPHeaderParsing.host(value) else { return false }
+        if let port, port != localPort { return false }
+        if let address = IPAddress(host) { return address == local }
+        return hostNames.contains(host.lowercased())
+    }
+
+    // MARK: - Routing
+
+    /// Answers a complete request.
+    func respond(
+        to request: UPnPHTTPRequest,
+        isolation: isolated (any Actor)? = #isolation
+    ) async -> UPnPHTTPResponse {
+        guard policy.allowsClient(request.client) else { return .status(.forbidden) }
+        let path = request.head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        let method = request.head.method
+        if path == DeviceDescription.path {
+            return document(descriptionBody, method: method)
+        }
+        for service in services {
+            switch path {
+            case service.paths.scpd:
+                return document(service.scpdBody, method: method)
+            case service.paths.control:
+                guard method == .POST else { return methodNotAllowed("POST") }
+                return await control(request, service: service)
+            case service.paths.event:
+                // NIO parses these into named cases (.SUBSCRIBE); compare the wire text to cover both forms.
+                switch method.rawValue {
+                case "SUBSCRIBE": return await subscribe(request, service: service)
+                case "UNSUBSCRIBE": return await unsubscribe(request, service: service)
+                default: return methodNotAllowed("SUBSCRIBE, UNSUBSCRIBE")
+                }
+            default:
+                continue
+            }
+        }
+        return .status(.notFound)
+    }
+
+    private func document(_ body: [UInt8], method: HTTPMethod) -> UPnPHTTPResponse {
+        guard method == .GET || method == .HEAD else { return methodNotAllowed("GET, HEAD") }
+        return UPnPHTTPResponse(status: .ok, headers: [("Content-Type", UPnPRequestRouter.xmlContentType)], body: body)
+    }
+
+    private func methodNotAllowed(_ allow: String) -> UPnPHTTPResponse {
+        UPnPHTTPResponse(status: .methodNotAllowed, headers: [("Allow", allow)])
+    }
+
+    // MARK: - SOAP control (UDA 1.1 §3.2)
+
+    private func control(
+        _ request: UPnPHTTPRequest,
+        service: ServedService,
+        isolation: isolated (any Actor)? = #isolation
+    ) async -> UPnPHTTPResponse {
+        let headers = request.head.headers
+        // UDA 1.1 §3.2.1: CONTENT-TYPE text/xml; charset="utf-8". Anything else is not ours to parse.
+        guard UPnPRequestRouter.isXMLUTF8(headers["content-type"]) else { return .status(.unsupportedMediaType) }
+        let soapActions = headers["soapaction"]
+        guard soapActions.count == 1, let soapAction = UPnPHeaderParsing.soapAction(soapActions[0]) else {
+            return .status(.badRequest)
+        }
+        guard SSDPAdvertisement.type(soapAction.serviceType, isServedBy: service.handler.serviceType) else {
+            return fault(.invalidAction("Invalid Action: not this service's type"))
+        }
+        let envelope: SOAPActionRequest
+        do {
+            envelope = try SOAPActionRequest(
+                parsing: request.body,
+                limits: SOAPActionRequest.limits(maximumBytes: limits.maximumRequestBodyBytes)
+            )
+        } catch {
+            logger.debug("upnp.soap unparseable request", metadata: ["error": "\(error)"])
+            return fault(.invalidArgs("Invalid Args: malformed SOAP request"))
+        }
+        guard envelope.actionName == soapAction.action, envelope.serviceType == soapAction.serviceType else {
+            return fault(.invalidAction("Invalid Action: body and SOAPACTION disagree"))
+        }
+        guard let action = service.description.actions[soapAction.action] else {
+            return fault(.invalidAction())
+        }
+        guard policy.allows(request.client, action: action.name) else {
+            logger.info("upnp.soap action denied by policy", metadata: ["upnp.action": "\(action.name)"])
+            return fault(.actionNotAuthorized())
+        }
+        let arguments: [(name: String, value: String)]
+        switch UPnPRequestRouter.orderedArguments(envelope.arguments, expected: action.inArguments) {
+        case .success(let ordered): arguments = ordered
+        case .failure(let error): return fault(error)
+        }
+        let context = UPnPActionContext(
+            clientAddress: request.client,
+            requestedServiceType: soapAction.serviceType,
+            userAgent: headers["user-agent"].first,
+            isTrusted: policy.rule(for: request.client)?.isTrusted ?? false
+        )
+        let results: [(name: String, value: String)]
+        do {
+            results = try await service.handler.invoke(action: action.name, arguments: arguments, context: context)
+        } catch {
+            return fault(error)
+        }
+        guard
+            case .success(let outArguments) = UPnPRequestRouter.orderedArguments(results, expected: action.outArguments)
+        else {
+            logger.error(
+                "upnp.soap service returned out-arguments that differ from its SCPD",
+                metadata: ["upnp.action": "\(action.name)", "upnp.args": "\(results.map(\.name))"]
+            )
+            return fault(.actionFailed())
+        }
+        return UPnPHTTPResponse(
+            status: .ok,
+            headers: [("Content-Type", UPnPRequestRouter.xmlContentType), ("EXT", "")],
+            body: SOAPResponseWriter.response(
+                action: action.name,
+                serviceType: soapAction.serviceType,
+                arguments: outArguments
+            )
+        )
+    }
+
+    private func fault(_ error: UPnPActionError) -> UPnPHTTPResponse {
+        UPnPHTTPResponse(
+            status: .internalServerError,
+            headers: [("Content-Type", UPnPRequestRouter.xmlContentType), ("EXT", "")],
+            body: SOAPResponseWriter.fault(error)
+        )
+    }
+
+    /// Arguments put in SCPD order. Any order is accepted (liberal), but each expected name exactly once and no
+    /// other name; else 402 Invalid Args (UDA 1.1 Table 3-3).
+    static func orderedArguments(
+        _ given: [(name: String, value: String)],
+        expected: [String]
+    ) -> Result<[(name: String, value: String)], UPnPActionError> {
+        var values: [String: String] = [:]
+        for argument in given {
+            guard expected.contains(argument.name) else {
+                return .failure(.invalidArgs("Invalid Args: unknown argument \(argument.name.prefix(64))"))
+            }
+            guard values.updateValue(argument.value, forKey: argument.name) == nil else {
+                return .failure(.invalidArgs("Invalid Args: duplicate argument \(argument.name)"))
+            }
+        }
+        var ordered: [(name: String, value: String)] = []
+        for name in expected {
+            guard let value = values[name] else {
+                return .failure(.invalidArgs("Invalid Args: missing argument \(name)"))
+            }
+            ordered.append((name, value))
+        }
+        return .success(ordered)
+    }
+
+    /// `text/xml` with no charset or charset utf-8 (quoted or not, any case).
+    static func isXMLUTF8(_ values: [String]) -> Bool {
+        guard values.count == 1 else { return false }
+        let parts = values[0].split(separator: ";").map { $0.trimmingBlanks().lowercased() }
+        guard parts.first == "text/xml" else { return false }
+        for parameter in parts.dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingBlanks() }
+            guard pair.count == 2 else { return false }
+            if pair[0] == "charset" {
+                var value = pair[1]
+                if value.count >= 2, value.first == "\"", value.last == "\"" { value = value.dropFirst().dropLast() }
+                guard value == "utf-8" else { return false }
+            }
+        }
+        return true
+    }
+
+    // MARK: - GENA (UDA 1.1 §4.1)
+
+    private func subscribe(_ request: UPnPHTTPRequest, service: ServedService) async -> UPnPHTTPResponse {
+        let headers = request.head.headers
+        let sids = headers["sid"]
+        let nts = headers["nt"]
+        let callbacks = headers["callback"]
+        let timeoutValues = headers["timeout"]
+        let timeout = timeoutValues.count == 1 ? UPnPHeaderParsing.timeout(timeoutValues[0]) : nil
+        if !sids.isEmpty {
+            // UDA 1.1 §4.1.3: a renewal carries SID only; SID together with NT or CALLBACK is 400 Bad Request.
+            guard nts.isEmpty, callbacks.isEmpty else { return .status(.badRequest) }
+            guard sids.count == 1, let sid = UPnPHeaderParsing.sid(sids[0]) else { return .status(.preconditionFailed) }
+            do {
+                let granted = try await hub.renew(sid: sid, serviceIndex: service.index, timeout: timeout)
+                return subscribed(sid: sid, timeout: granted, activate: false)
+            } catch {
+                return failure(error)
+            }
+        }
+        // UDA 1.1 §4.1.2: NT must be upnp:event and CALLBACK present and valid, else 412 Precondition Failed.
+        guard nts.count == 1, nts[0] == "upnp:event", callbacks.count == 1,
+            let urls = UPnPHeaderParsing.callback(callbacks[0], maximumCount: limits.maximumCallbackURLs)
+        else { return .status(.preconditionFailed) }
+        // CallStranger (CVE-2020-12695; UDA 2.0 §4.1.2): events go only to the host that subscribed.
+        guard urls.allSatisfy({ $0.host == request.client }) else {
+            logger.info("upnp.gena refused a CALLBACK to another host")
+            return .status(.preconditionFailed)
+        }
+        do {
+            let (sid, granted) = try await hub.subscribe(serviceIndex: service.index, callbacks: urls, timeout: timeout)
+            return subscribed(sid: sid, timeout: granted, activate: true)
+        } catch {
+            return failure(error)
+        }
+    }
+
+    private func unsubscribe(_ request: UPnPHTTPRequest, service: ServedService) async -> UPnPHTTPResponse {
+        let headers = request.head.headers
+        let sids = headers["sid"]
+        guard headers["nt"].isEmpty, headers["callback"].isEmpty else { return .status(.badRequest) }
+        guard sids.count == 1, let sid = UPnPHeaderParsing.sid(sids[0]) else { return .status(.preconditionFailed) }
+        do {
+            try await hub.unsubscribe(sid: sid, serviceIndex: service.index)
+            return .status(.ok)
+        } catch {
+            return failure(error)
+        }
+    }
+
+    private func subscribed(sid: String, timeout: Duration, activate: Bool) -> UPnPHTTPResponse {
+        UPnPHTTPResponse(
+            status: .ok,
+            headers: [("SID", sid), ("TIMEOUT", "Second-\(timeout.components.seconds)")],
+            afterSent: activate ? .activateSubscription(sid: sid) : nil
+        )
+    }
+
+    private func failure(_ error: SubscriptionTable.Failure) -> UPnPHTTPResponse {
+        switch error {
+        case .unknownSID: .status(.preconditionFailed)
+        case .tooManySubscriptions: .status(.serviceUnavailable)
+        }
+    }
+}

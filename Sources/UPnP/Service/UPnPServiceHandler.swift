@@ -1,0 +1,62 @@
+/// A UPnP service that plugs into a ``UPnPDevice``: its identity, its SCPD, its actions and its evented state.
+///
+/// The device stack does the protocol work: it serves the SCPD, parses the SOAP request, checks the SOAPACTION,
+/// the action name and the in-arguments against the SCPD (401/402), applies the access policy (606), calls
+/// ``invoke(action:arguments:context:)``, writes the response with the out-arguments in SCPD order (unqualified,
+/// values as escaped text, UDA 1.1 §3.2.2), and turns a thrown ``UPnPActionError`` into a UDA fault. For eventing,
+/// the service publishes changes through ``events``; the stack keeps the GENA subscriptions, applies
+/// ``eventModeration``, and NOTIFYs every subscriber in order.
+///
+/// The stack knows nothing of the service's domain: argument values are strings exactly as on the wire (after XML
+/// unescaping), and XML-valued arguments are just text for the stack.
+public protocol UPnPServiceHandler: Sendable {
+    /// The service type, e.g. `urn:schemas-upnp-org:service:Messaging:2` (UDA 1.1 §2.3). Its version is the highest
+    /// the service implements; searches and SOAPACTIONs naming a lower version of the same type are served.
+    var serviceType: String { get }
+
+    /// The service identifier, e.g. `urn:upnp-org:serviceId:Messaging`; unique within the device.
+    var serviceID: String { get }
+
+    /// The service description (SCPD, UDA 1.1 §2.5) as XML text. The stack parses it once at start (a malformed SCPD
+    /// fails the device's `run()`), serves it with its root `configId` attribute set to the device's CONFIGID, and
+    /// uses its action list (argument names, directions, order) and its `sendEvents="yes"` variables.
+    var scpdXML: String { get }
+
+    /// Where the service publishes changes of its evented state variables. Create one per service and keep it; the
+    /// device attaches to it when it is constructed.
+    var events: UPnPEventPublisher { get }
+
+    /// Per-variable moderation: the minimum interval between two events of a variable, shared by all subscribers.
+    ///
+    /// A change of a moderated variable is sent at once if the variable was last evented at least that long ago;
+    /// otherwise one event is scheduled for `last + interval`, and further changes until then only replace the
+    /// pending value (leading edge plus trailing coalescing; messaging-v2.md §4, Table 8 "1 per second"). Variables
+    /// missing here are sent on every change. The initial event after SUBSCRIBE is never moderated (UDA 1.1 §4.2.1).
+    /// Default: no moderation.
+    var eventModeration: [String: Duration] { get }
+
+    /// Runs one action.
+    ///
+    /// - Parameters:
+    ///   - action: the action name, already checked against the SCPD.
+    ///   - arguments: the in-arguments in SCPD order, exactly the SCPD's in-arguments of the action (402 is sent for
+    ///     missing, unknown or duplicate names before this is called), values unescaped.
+    ///   - context: who is calling.
+    /// - Returns: the out-arguments. The stack sends them in SCPD order whatever order they come in; a missing or
+    ///   unknown out-argument is a service bug and is answered with 501 Action Failed (and logged).
+    /// - Throws: ``UPnPActionError`` with a UDA or service-specific code; it becomes a UPnP fault.
+    func invoke(
+        action: String,
+        arguments: [(name: String, value: String)],
+        context: UPnPActionContext
+    ) async throws(UPnPActionError) -> [(name: String, value: String)]
+
+    /// The current values of all evented state variables, for the initial event to a new subscriber (SEQ 0,
+    /// UDA 1.1 §4.2.1: "all evented variables"). Variables missing here are left out of the initial event.
+    func currentEventedValues() async -> [(name: String, value: String)]
+}
+
+extension UPnPServiceHandler {
+    /// No moderation unless the service says otherwise.
+    public var eventModeration: [String: Duration] { [:] }
+}

@@ -1,0 +1,79 @@
+/// Writes XML text with exact control over names, prefixes, namespace declarations and element order.
+///
+/// Used for everything the device emits (descriptions, SOAP responses and faults, GENA property sets, the
+/// Messaging:2 fragments): "exact in what you send" means the output is written, not derived from a tree that
+/// might reorder or re-prefix. Names are written as given (they are constants of the code, never peer input);
+/// text and attribute values always go through ``XMLEscaping``.
+public struct XMLWriter: Sendable {
+    /// The text written so far.
+    public private(set) var output: String
+    private var openElements: [String] = []
+
+    /// The XML declaration every Messaging:2 fragment starts with (messaging-v2.md I-9).
+    public static let declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+
+    /// Starts a document, with the XML declaration unless `declaration` is false.
+    public init(declaration: Bool = true) {
+        output = declaration ? Self.declaration : ""
+    }
+
+    /// Opens `<name attr="value" …>`; attributes are written in the given order.
+    public mutating func open(_ name: String, attributes: [(String, String)] = []) {
+        writeStartTag(name, attributes)
+        output += ">"
+        openElements.append(name)
+    }
+
+    /// Closes the innermost open element.
+    public mutating func close() {
+        guard let name = openElements.popLast() else { return }
+        output += "</\(name)>"
+    }
+
+    /// Writes `<name …>text</name>`; an empty text gives `<name …></name>` (not self-closing, so that an
+    /// empty string argument reads the same to every parser).
+    public mutating func element(_ name: String, attributes: [(String, String)] = [], text: String) {
+        writeStartTag(name, attributes)
+        output += ">"
+        output += XMLEscaping.escape(text)
+        output += "</\(name)>"
+    }
+
+    /// Writes `<name …/>`.
+    public mutating func emptyElement(_ name: String, attributes: [(String, String)] = []) {
+        writeStartTag(name, attributes)
+        output += "/>"
+    }
+
+    /// Writes `<name …>` children `</name>`, the children written by `body`.
+    public mutating func element(
+        _ name: String,
+        attributes: [(String, String)] = [],
+        _ body: (inout XMLWriter) -> Void
+    ) {
+        open(name, attributes: attributes)
+        body(&self)
+        close()
+    }
+
+    /// Writes escaped character data.
+    public mutating func text(_ text: String) {
+        output += XMLEscaping.escape(text)
+    }
+
+    /// Closes every element still open and returns the document.
+    public mutating func finish() -> String {
+        while !openElements.isEmpty { close() }
+        return output
+    }
+
+    private mutating func writeStartTag(_ name: String, _ attributes: [(String, String)]) {
+        output += "<"
+        output += name
+        for (attribute, value) in attributes {
+            output += " \(attribute)=\""
+            output += XMLEscaping.escapeAttribute(value)
+            output += "\""
+        }
+    }
+}
