@@ -23,8 +23,8 @@ struct CrashRecoveryTests {
             await rig.network.injectText("stored \(number)", from: "+15550000077", to: rig.simulated.number)
         }
         // 1. Killed as soon as it is up: its first pass is under way (usually nothing committed yet).
-        try rig.launch()
-        try rig.kill()
+        try await rig.launch()
+        try await rig.kill()
         let importedAtFirstKill = try await rig.receivedTexts().count
 
         // 2. Killed between the import commit and the deletion from the SIM. To land in that window every time,
@@ -33,15 +33,15 @@ struct CrashRecoveryTests {
         for number in half..<total {
             await rig.network.injectText("stored \(number)", from: "+15550000077", to: rig.simulated.number)
         }
-        try rig.launch(extra: ["--policy", "keep-on-sim"])
+        try await rig.launch(extra: ["--policy", "keep-on-sim"])
         try await rig.eventually("everything committed") { try await rig.receivedTexts().count == total }
-        try rig.kill()
+        try await rig.kill()
         let sim = await rig.simulated.storedMessages(in: .sim)
         let phone = await rig.simulated.storedMessages(in: .phone)
         #expect(sim.count + phone.count > 0, "imported messages still on the modem at the kill")
 
         // 3. Restarted with the default policy (move): the leftovers are recognised as imported and only deleted.
-        try rig.launch()
+        try await rig.launch()
         try await rig.eventually("SIM emptied") {
             let sim = await rig.simulated.storedMessages(in: .sim)
             let phone = await rig.simulated.storedMessages(in: .phone)
@@ -54,7 +54,7 @@ struct CrashRecoveryTests {
             "CrashRecoveryTests: mid-mirror kills: \(importedAtFirstKill) imported at the first, "
                 + "\(sim.count + phone.count) imported messages still on the modem at the second"
         )
-        try rig.kill()
+        try await rig.kill()
         await rig.close()
     }
 
@@ -62,23 +62,23 @@ struct CrashRecoveryTests {
         let rig = try await CrashRig()
         let total = 8
         let destination = "+15550000055"
-        try rig.launch(extra: ["--send-to", destination, "--send-count", "\(total)", "--send-prefix", "out"])
+        try await rig.launch(extra: ["--send-to", destination, "--send-count", "\(total)", "--send-prefix", "out"])
         var kills = 0
         // Kill right after the network accepted a submission (the +CMGS answer may not be committed yet: the
         // at-least-once window), and once with an AT+CMGS swallowed in flight.
         for target in [2, 5] {
             _ = await rig.network.waitForSubmissions(target)
-            try rig.kill()
+            try await rig.kill()
             kills += 1
-            try rig.launch()
+            try await rig.launch()
         }
         _ = await rig.network.waitForSubmissions(6)
         await rig.simulated.stall()
         try await Task.sleep(for: .milliseconds(50))  // the next AT+CMGS goes into the stalled modem
-        try rig.kill()
+        try await rig.kill()
         kills += 1
         await rig.simulated.resume()
-        try rig.launch()
+        try await rig.launch()
         try await rig.eventually("all in Sent") {
             try await rig.store().search(StoreQuery(folder: "Sent")).count == total
         }
@@ -87,7 +87,7 @@ struct CrashRecoveryTests {
         #expect(submitted.count <= total + kills, "at most one duplicate per kill (at-least-once)")
         #expect(try await rig.store().search(StoreQuery(folder: "Outgoing")).isEmpty)
         print("CrashRecoveryTests: \(kills) kills mid-send, \(submitted.count) submissions for \(total) messages")
-        try rig.kill()
+        try await rig.kill()
         await rig.close()
     }
 }
@@ -124,7 +124,7 @@ final class CrashRig: @unchecked Sendable {
     }
 
     /// Starts a harness process and waits until it printed `ready`.
-    func launch(extra: [String] = []) throws {
+    func launch(extra: [String] = []) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.harness)
         process.arguments = ["--db", databasePath, "--device", pty.slavePath] + extra
@@ -132,21 +132,39 @@ final class CrashRig: @unchecked Sendable {
         process.standardOutput = output
         try process.run()
         self.process = process
-        // Bounded: the harness prints one short line; 64 KiB without it means something is badly wrong.
-        var received = Data()
-        while !received.contains(UInt8(ascii: "\n")), received.count < 65_536 {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { throw HarnessFailed(reason: "harness exited before ready") }
-            received.append(chunk)
+        let handle = output.fileHandleForReading
+        // Blocking reads go to a Dispatch thread: the cooperative pool (two threads here) must stay free for the
+        // simulator and the rest of the suite. Bounded: the harness prints one short line.
+        try await Self.offPool {
+            var received = Data()
+            while !received.contains(UInt8(ascii: "\n")), received.count < 65_536 {
+                let chunk = handle.availableData
+                if chunk.isEmpty { throw HarnessFailed(reason: "harness exited before ready") }
+                received.append(chunk)
+            }
         }
     }
 
     /// SIGKILLs the running harness and reaps it.
-    func kill() throws {
+    func kill() async throws {
         guard let process else { return }
-        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
         self.process = nil
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        try await Self.offPool { process.waitUntilExit() }
+    }
+
+    /// Runs blocking work on a Dispatch thread instead of a cooperative-pool thread.
+    static func offPool(_ work: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            DispatchQueue.global().async {
+                do {
+                    try work()
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
     }
 
     /// The database, opened in this process (WAL: reads while the harness writes).
@@ -179,7 +197,7 @@ final class CrashRig: @unchecked Sendable {
     }
 
     func close() async {
-        try? kill()
+        try? await kill()
         serving.cancel()
         await pty.close()
         openedStore = nil
