@@ -235,6 +235,7 @@ package enum MessageStoreMigrations {
                 CREATE INDEX message_sort ON message (sortTime);
                 CREATE INDEX message_from ON message (fromId);
                 CREATE INDEX messageRecipient_peer ON messageRecipient (peerId);
+                CREATE INDEX receivedPart_pending ON receivedPart (state, receivedAt) WHERE state = 'pending';
 
                 CREATE VIRTUAL TABLE messageText USING fts5 (
                     text, subject, content = 'message', content_rowid = 'id', tokenize = 'trigram'

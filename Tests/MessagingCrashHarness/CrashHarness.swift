@@ -9,7 +9,8 @@ import Modem
 /// killing this process is a crash of the service alone, as on the board.
 ///
 /// ```
-/// MessagingCrashHarness --db PATH --device TTY [--send-to NUMBER --send-count N --send-prefix TEXT]
+/// MessagingCrashHarness --db PATH --device TTY [--policy move|keep-on-sim]
+///                       [--send-to NUMBER --send-count N --send-prefix TEXT]
 /// ```
 /// Prints `ready` on stdout once the modem is started and any messages are queued.
 @main
@@ -48,6 +49,12 @@ struct CrashHarness {
         var configuration = MessagingConfiguration()
         configuration.mirrorInterval = .seconds(2)
         configuration.initialRetryDelay = .milliseconds(200)
+        if let policy = options["--policy"] {
+            guard let parsed = MessagingConfiguration.MirrorPolicy(rawValue: policy) else {
+                throw HarnessError("unknown --policy \(policy) (move or keep-on-sim)")
+            }
+            configuration.mirrorPolicy = parsed
+        }
         let service = MessagingService(store: store, modem: modem, configuration: configuration, logger: logger)
         if sendCount > 0, let destination = options["--send-to"] {
             let prefix = options["--send-prefix"] ?? "message"

@@ -73,7 +73,7 @@ func importNext(_ count: Int) async throws -> Duration {
     modem.store(pdus)
     service.requestMirrorPass()
     while try await service.mirrorStatus().importedParts < before + count {
-        try await Task.sleep(for: .microseconds(200))
+        try await Task.sleep(for: .milliseconds(10))
     }
     return ContinuousClock.now - start
 }
