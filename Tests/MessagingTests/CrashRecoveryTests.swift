@@ -135,8 +135,7 @@ final class CrashRig: @unchecked Sendable {
         self.process = process
         let handle = output.fileHandleForReading
         // Blocking reads go to a thread of their own (TestSupport): the cooperative pool (two threads here) must
-        // stay free for the
-        // simulator and the rest of the suite. Bounded: the harness prints one short line.
+        // stay free for the simulator and the rest of the suite. Bounded: the harness prints one short line.
         try await onDedicatedThread {
             var received = Data()
             while !received.contains(UInt8(ascii: "\n")), received.count < 65_536 {
