@@ -30,6 +30,9 @@ struct MessagingDaemon: AsyncParsableCommand {
     @Option(help: "The modem's AT port, e.g. /dev/ttyUSB2, or 'auto' for udev discovery.")
     var device: String?
 
+    @Option(help: "The SIM's PIN, when the SIM asks for one (AT+CPIN).")
+    var pin: String?
+
     @Option(help: "Baud rate of the --device serial port.")
     var baudRate: Int = 115_200
 
@@ -91,7 +94,7 @@ struct MessagingDaemon: AsyncParsableCommand {
             } catch {
                 throw StartupError(description: "cannot open \(device): \(error)")
             }
-            modem = ATModem(transport: port, logger: Logger(label: "modem"))
+            modem = ATModem(transport: port, configuration: ATModemConfiguration(pin: pin), logger: Logger(label: "modem"))
         } else {
             throw StartupError(description: "--device auto needs udev discovery, which this build does not have yet; name the AT port")
         }
