@@ -16,6 +16,8 @@ actor NotifyLog {
     private var seen: Set<String> = []
     /// Receipt instant of each new ID, in order.
     private(set) var arrivals: [ContinuousClock.Instant] = []
+    /// The new IDs, in the same order as ``arrivals``.
+    private(set) var newIDs: [String] = []
     /// NOTIFY requests received (the initial event included).
     private(set) var notifyCount = 0
     /// NOTIFY bodies that could not be read (never expected; reported at the end).
@@ -25,6 +27,7 @@ actor NotifyLog {
         notifyCount += 1
         for id in ids where seen.insert(id).inserted {
             arrivals.append(instant)
+            newIDs.append(id)
         }
     }
 

@@ -112,6 +112,7 @@ struct NotifyLatencyBenchmark {
                 results.append(try await burstSeries(stack, log: log))
             }
             report(results)
+            try await verify(stack, log: log)
             let unreadable = await log.unreadable
             if !unreadable.isEmpty { print("unreadable NOTIFYs: \(unreadable)") }
 
@@ -170,6 +171,24 @@ struct NotifyLatencyBenchmark {
             latencies: zip(injected, arrivals).map { $1 - $0 },
             notifies: Set(arrivals).count
         )
+    }
+
+    /// Checks that the k-th new ID the subscriber saw is the k-th injected message, by reading each from the
+    /// service (after the measurements: reading marks them Read, which is evented too).
+    private func verify(_ stack: Stack, log: NotifyLog) async throws {
+        let texts = ["warm-up"] + (0..<options.count).map { "spaced \($0)" }
+            + (0..<options.burstCount).map { "burst \($0)" }
+        let ids = await log.newIDs
+        guard ids.count == texts.count else {
+            throw BenchError("the subscriber saw \(ids.count) new messages for \(texts.count) injected")
+        }
+        for (id, text) in zip(ids, texts) {
+            let message = try await stack.messaging.readMessage(id: id)
+            guard message.text == text else {
+                throw BenchError("NOTIFY order mismatch: message \(id) is not '\(text)'")
+            }
+        }
+        print("verified: each of the \(ids.count) new IDs evented is the injected message, in injection order")
     }
 
     /// Reads the description and returns the path of the Messaging service's eventSubURL (UDA 1.1 §2.3; relative

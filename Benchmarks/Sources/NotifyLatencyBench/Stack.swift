@@ -16,6 +16,7 @@ import UPnP
 struct Stack {
     let network: SimulatedNetwork
     let ownNumber: String
+    let messaging: MessagingService
     let device: UPnPDevice
     let group: ServiceGroup
     let directory: URL
@@ -64,6 +65,7 @@ struct Stack {
         ]
         self.network = network
         self.ownNumber = ownNumber
+        self.messaging = messaging
         self.device = device
         self.directory = directory
         self.group = ServiceGroup(
