@@ -1,0 +1,108 @@
+import Foundation
+import Logging
+import MessageStore
+import Messaging
+import MessagingUPnP
+import Modem
+import ModemSimulator
+import ServiceLifecycle
+import UPnP
+
+/// The daemon's stack as `messagingd --simulate` wires it (Sources/messagingd/MessagingDaemon.swift), with the
+/// device on `lo`, HTTP and SSDP on ephemeral ports and the database in a temporary directory.
+///
+/// The two small services that run the simulator and the driver are private to the messagingd executable, so
+/// they are restated here (``SimulatorRunner``, ``ModemRunner``) with the same behaviour.
+struct Stack {
+    let network: SimulatedNetwork
+    let ownNumber: String
+    let messaging: MessagingService
+    let device: UPnPDevice
+    let group: ServiceGroup
+    let directory: URL
+
+    init(logger: Logger) async throws {
+        let network = SimulatedNetwork(logger: Logger(label: "simulator"))
+        let simulated = await network.makeModem()
+        let (driverSide, modemSide) = InMemoryTransport.makePair()
+        let modem = ATModem(transport: driverSide, logger: Logger(label: "modem"))
+        let ownNumber = SimulatedNetwork.number(ofModem: 1)
+
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("notify-bench-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try MessageStore(path: directory.appendingPathComponent("messages.sqlite").path)
+        var configuration = MessagingConfiguration()
+        configuration.ownNumber = ownNumber
+        let messaging = MessagingService(
+            store: store,
+            modem: modem,
+            configuration: configuration,
+            logger: Logger(label: "messaging")
+        )
+        let binding = MessagingUPnPService(service: messaging, logger: Logger(label: "messaging.upnp"))
+        let device = try UPnPDevice(
+            configuration: UPnPDeviceConfiguration(
+                deviceType: MessagingServiceDescription.deviceType,
+                friendlyName: "NotifyLatencyBench (simulated \(ownNumber))",
+                udn: UPnPDeviceConfiguration.makeUDN(),
+                manufacturer: "ModemMessaging",
+                modelName: "NotifyLatencyBench",
+                services: [binding],
+                interfaces: ["lo"],
+                httpPort: 0,
+                ssdpPort: 0
+            ),
+            logger: Logger(label: "upnp")
+        )
+        // Dependency order, as messagingd: simulator → modem → service → binding → device.
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: SimulatorRunner(network: network, modem: simulated, transport: modemSide)),
+            .init(service: ModemRunner(modem: modem, logger: Logger(label: "modem"))),
+            .init(service: messaging),
+            .init(service: binding),
+            .init(service: device),
+        ]
+        self.network = network
+        self.ownNumber = ownNumber
+        self.messaging = messaging
+        self.device = device
+        self.directory = directory
+        self.group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [], logger: logger)
+        )
+    }
+}
+
+/// Serves the simulated modem's AT side on its end of the in-memory pipe until graceful shutdown; holds the
+/// network, which a simulated modem refers to weakly.
+struct SimulatorRunner: Service {
+    let network: SimulatedNetwork
+    let modem: SimulatedModem
+    let transport: InMemoryTransport
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await modem.serve(transport) }
+        } catch is CancellationError {
+            // Shutdown.
+        }
+    }
+}
+
+/// Runs the ATModem's reader, initialises the modem, and closes it on graceful shutdown.
+struct ModemRunner: Service {
+    let modem: ATModem
+    let logger: Logger
+
+    func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await modem.run() }
+            let startup = try await modem.start()
+            logger.info("modem ready", metadata: ["modem.profile": "\(startup.profile)"])
+            try? await gracefulShutdown()
+            await modem.close()
+            group.cancelAll()
+        }
+    }
+}
