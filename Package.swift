@@ -55,12 +55,12 @@ let package = Package(
         // MARK: - Hardware abstraction
         .target(
             name: "Modem",
-            dependencies: ["SMSCodec", "CPosixTTY", "CUdev", logging, systemPackage],
+            dependencies: ["SMSCodec", "CPosixTTY", "CUdev", logging, lifecycle, systemPackage],
             swiftSettings: strictSettings
         ),
         .target(
             name: "ModemSimulator",
-            dependencies: ["Modem", "SMSCodec", "CPosixTTY", logging, systemPackage],
+            dependencies: ["Modem", "SMSCodec", "CPosixTTY", logging, lifecycle, systemPackage],
             swiftSettings: strictSettings
         ),
 

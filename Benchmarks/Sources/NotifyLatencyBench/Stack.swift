@@ -9,10 +9,8 @@ import ServiceLifecycle
 import UPnP
 
 /// The daemon's stack as `messagingd --simulate` wires it (Sources/messagingd/MessagingDaemon.swift), with the
-/// device on `lo`, HTTP and SSDP on ephemeral ports and the database in a temporary directory.
-///
-/// The two small services that run the simulator and the driver are private to the messagingd executable, so
-/// they are restated here (``SimulatorRunner``, ``ModemRunner``) with the same behaviour.
+/// device on `lo`, HTTP and SSDP on ephemeral ports and the database in a temporary directory; the simulator and
+/// the driver run in the same `SimulatedModemService` and `ATModemService` as in the daemon.
 struct Stack {
     let network: SimulatedNetwork
     let ownNumber: String
@@ -57,8 +55,8 @@ struct Stack {
         )
         // Dependency order, as messagingd: simulator → modem → service → binding → device.
         let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: SimulatorRunner(network: network, modem: simulated, transport: modemSide)),
-            .init(service: ModemRunner(modem: modem, logger: Logger(label: "modem"))),
+            .init(service: SimulatedModemService(network: network, modem: simulated, transport: modemSide)),
+            .init(service: ATModemService(modem: modem, logger: Logger(label: "modem"))),
             .init(service: messaging),
             .init(service: binding),
             .init(service: device),
@@ -71,38 +69,5 @@ struct Stack {
         self.group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [], logger: logger)
         )
-    }
-}
-
-/// Serves the simulated modem's AT side on its end of the in-memory pipe until graceful shutdown; holds the
-/// network, which a simulated modem refers to weakly.
-struct SimulatorRunner: Service {
-    let network: SimulatedNetwork
-    let modem: SimulatedModem
-    let transport: InMemoryTransport
-
-    func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown { try await modem.serve(transport) }
-        } catch is CancellationError {
-            // Shutdown.
-        }
-    }
-}
-
-/// Runs the ATModem's reader, initialises the modem, and closes it on graceful shutdown.
-struct ModemRunner: Service {
-    let modem: ATModem
-    let logger: Logger
-
-    func run() async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await modem.run() }
-            let startup = try await modem.start()
-            logger.info("modem ready", metadata: ["modem.profile": "\(startup.profile)"])
-            try? await gracefulShutdown()
-            await modem.close()
-            group.cancelAll()
-        }
     }
 }
