@@ -18,6 +18,7 @@ let fuzzers: [(String, [String])] = [
     ("FuzzSSDP", ["UPnP"]),
     ("FuzzHTTPHeaders", ["UPnP"]),
     ("FuzzPDU", ["SMSCodec"]),
+    ("FuzzAT", ["Modem"]),
 ]
 
 let package = Package(

@@ -161,6 +161,21 @@ import Testing
         if case .failure(let failure) = Self.completion(actions) { #expect(failure.cmsError == .memoryFull) }
     }
 
+    /// Found by FuzzAT (input `CONNECT ` with AT+CMGS in flight): a success result before the `> ` prompt used
+    /// to complete the command successfully although the PDU was never written.
+    @Test(arguments: ["\r\nOK\r\n", "\r\n+CMGS: 12\r\n\r\nOK\r\n", "CONNECT \n"])
+    func successBeforePromptFailsWithNoPrompt(answer: String) {
+        var harness = Harness()
+        _ = harness.begin(ATCommand("AT+CMGS=23", responsePrefix: "+CMGS", payload: Array("00".utf8)))
+        let actions = harness.feed(answer)
+        #expect(Self.writes(actions).isEmpty)
+        guard case .failure(let failure) = Self.completion(actions) else {
+            Issue.record("a send that never got its prompt completed successfully")
+            return
+        }
+        #expect(failure.code == .noPrompt)
+    }
+
     @Test func idleLinesAreURCsAndUnknownOnesPassRaw() {
         var harness = Harness()
         let actions = harness.feed("RDY\r\n+QIND: SMS DONE\r\n^BOOT:123,0,0,0,72\r\nsomething new\r\nNO CARRIER\r\n")

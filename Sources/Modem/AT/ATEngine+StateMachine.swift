@@ -237,7 +237,11 @@ extension ATEngine {
             }
             if let final = ATFinalResult.parse(line) {
                 current = nil
-                if final.isSuccess {
+                if final.isSuccess, running.phase == .awaitingPrompt {
+                    // TS 27.005 §3.5.1: the PDU goes out only after `> `. A success before the prompt (a confused
+                    // modem, line noise reading as OK/CONNECT) means nothing was sent: never report it as sent.
+                    actions.append(.complete(running.id, .failure(ATError(.noPrompt, command: running.command.text))))
+                } else if final.isSuccess {
                     actions.append(.complete(running.id, .success(ATResponse(lines: running.lines, result: final))))
                 } else {
                     actions.append(.complete(running.id, .failure(ATError(.result(final), command: running.command.text))))
