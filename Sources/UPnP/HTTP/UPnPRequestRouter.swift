@@ -217,16 +217,21 @@ struct UPnPRequestRouter: Sendable {
 
     /// `text/xml` with no charset or charset utf-8 (quoted or not, any case).
     static func isXMLUTF8(_ values: [String]) -> Bool {
+        // Over UTF-8 bytes with ASCII case folding, without lower-cased copies: checked for every action.
         guard values.count == 1 else { return false }
-        let parts = values[0].split(separator: ";").map { $0.trimmingBlanks().lowercased() }
-        guard parts.first == "text/xml" else { return false }
+        let parts = values[0].utf8[...].split(separator: UInt8(ascii: ";"))
+        guard let first = parts.first,
+            UPnPHeaderParsing.equalsIgnoringASCIICase(UPnPHeaderParsing.trimmingBlanks(first), "text/xml")
+        else { return false }
         for parameter in parts.dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingBlanks() }
+            let pair = parameter.split(separator: UInt8(ascii: "="), maxSplits: 1)
             guard pair.count == 2 else { return false }
-            if pair[0] == "charset" {
-                var value = pair[1]
-                if value.count >= 2, value.first == "\"", value.last == "\"" { value = value.dropFirst().dropLast() }
-                guard value == "utf-8" else { return false }
+            if UPnPHeaderParsing.equalsIgnoringASCIICase(UPnPHeaderParsing.trimmingBlanks(pair[0]), "charset") {
+                var value = UPnPHeaderParsing.trimmingBlanks(pair[1])
+                if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
+                    value = value.dropFirst().dropLast()
+                }
+                guard UPnPHeaderParsing.equalsIgnoringASCIICase(value, "utf-8") else { return false }
             }
         }
         return true
