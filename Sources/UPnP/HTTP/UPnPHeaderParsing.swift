@@ -178,9 +178,10 @@ enum UPnPHeaderParsing {
 extension UPnPHeaderParsing {
     /// `bytes` without leading and trailing spaces and tabs (RFC 7230 §3.2.3 OWS).
     static func trimmingBlanks(_ bytes: Substring.UTF8View) -> Substring.UTF8View {
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         var text = bytes
-        while let first = text.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { text = text.dropFirst() }
-        while let last = text.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { text = text.dropLast() }
+        while let first = text.first, isBlank(first) { text = text.dropFirst() }
+        while let last = text.last, isBlank(last) { text = text.dropLast() }
         return text
     }
 
