@@ -9,6 +9,9 @@ struct ServedService: Sendable {
     let paths: DeviceDescription.ServicePaths
     /// The SCPD with the device's configId.
     let scpdBody: [UInt8]
+    /// The handler's ``UPnPServiceHandler/argumentAliases``, read once: an implementation may build the dictionary
+    /// on every call (a computed property), and it is consulted for every action.
+    let argumentAliases: [String: String]
 }
 
 /// Answers every HTTP request of the device: description, SCPD, SOAP control and GENA (UDA 1.1 §2, §3, §4), with
@@ -144,7 +147,7 @@ struct UPnPRequestRouter: Sendable {
             return fault(.actionNotAuthorized())
         }
         let arguments: [(name: String, value: String)]
-        let aliases = service.handler.argumentAliases
+        let aliases = service.argumentAliases
         let given = envelope.arguments.map { (name: aliases[$0.name] ?? $0.name, value: $0.value) }
         switch UPnPRequestRouter.orderedArguments(given, expected: action.inArguments) {
         case .success(let ordered): arguments = ordered
