@@ -92,6 +92,17 @@ import Testing
         #expect(!UPnPRequestRouter.isXMLUTF8(["text/x\u{0301}ml"]))
     }
 
+    /// The router accepts a Host equal to hostHeader(local, port) without parsing it: the parse must agree.
+    @Test(arguments: ["127.0.0.1", "192.168.1.20", "::1", "fe80::1", "2001:db8::ff00:42:8329"])
+    func hostHeaderOfAnAddressParsesBackToIt(_ text: String) throws {
+        let address = try #require(IPAddress(text))
+        let value = UPnPRequestRouter.hostHeader(address, port: 49152)
+        let (host, port) = try #require(UPnPHeaderParsing.host(value))
+        #expect(IPAddress(host) == address)
+        #expect(port == 49152)
+        #expect(value.hasPrefix(text.contains(":") ? "[" : text))
+    }
+
     @Test func serviceTypeVersionsAndSyntaxAreCheckedBytewise() {
         let ours = "urn:schemas-upnp-org:service:Messaging:2"
         #expect(SSDPAdvertisement.type("urn:schemas-upnp-org:service:Messaging:1", isServedBy: ours))

@@ -73,6 +73,7 @@ struct UPnPHTTPServer: Sendable {
             try? await connection.executeThenClose { _, _ in }
             return
         }
+        let localHost = UPnPRequestRouter.hostHeader(local, port: localPort)
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var head: HTTPRequestHead?
@@ -80,7 +81,12 @@ struct UPnPHTTPServer: Sendable {
                 for try await part in inbound {
                     switch part {
                     case .head(let requestHead):
-                        if let rejection = router.precheck(requestHead, local: local, localPort: localPort) {
+                        if let rejection = router.precheck(
+                            requestHead,
+                            local: local,
+                            localPort: localPort,
+                            localHost: localHost
+                        ) {
                             try await write(rejection, for: requestHead, to: outbound)
                             return
                         }
