@@ -200,6 +200,14 @@ extension SubscriptionTable.Delivery: Equatable {
         #expect(String(decoding: out, as: UTF8.self) == XMLEscaping.escape(text))
     }
 
+    @Test func appendsAfterWhatIsAlreadyThere() {
+        var out = Array("<v>".utf8)
+        XMLTextBytes.appendEscaped("a<b", to: &out)
+        XMLTextBytes.appendEscaped("plain", to: &out)
+        XMLTextBytes.appendEscaped("\u{FFFF}&", to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "<v>a&lt;bplain\u{FFFD}&amp;")
+    }
+
     @Test func agreesWithXMLEscapingOnRandomText() {
         var generator = SystemRandomNumberGenerator()
         let alphabet: [Unicode.Scalar] = [

@@ -83,6 +83,40 @@ import Testing
         #expect(!UPnPRequestRouter.isXMLUTF8(["text/xml; charset=iso-8859-1"]))
         #expect(!UPnPRequestRouter.isXMLUTF8([]))
         #expect(!UPnPRequestRouter.isXMLUTF8(["text/xml", "text/xml"]))
+        // Blanks around parts and parameters, other parameters, case: all as RFC 7231 §3.1.1.1 allows.
+        #expect(UPnPRequestRouter.isXMLUTF8([" text/xml ;\tCharSet = \"Utf-8\" ; q=1"]))
+        #expect(!UPnPRequestRouter.isXMLUTF8(["text/xmlx; charset=utf-8"]))
+        #expect(!UPnPRequestRouter.isXMLUTF8(["text/xml; charset"]))
+        #expect(!UPnPRequestRouter.isXMLUTF8(["text/xml; charset=\"utf-8"]))
+        #expect(!UPnPRequestRouter.isXMLUTF8(["text/xml; charset=utf-16"]))
+        #expect(!UPnPRequestRouter.isXMLUTF8(["text/x\u{0301}ml"]))
+    }
+
+    /// The router accepts a Host equal to hostHeader(local, port) without parsing it: the parse must agree.
+    @Test(arguments: ["127.0.0.1", "192.168.1.20", "::1", "fe80::1", "2001:db8::ff00:42:8329"])
+    func hostHeaderOfAnAddressParsesBackToIt(_ text: String) throws {
+        let address = try #require(IPAddress(text))
+        let value = UPnPRequestRouter.hostHeader(address, port: 49152)
+        let (host, port) = try #require(UPnPHeaderParsing.host(value))
+        #expect(IPAddress(host) == address)
+        #expect(port == 49152)
+        #expect(value.hasPrefix(text.contains(":") ? "[" : text))
+    }
+
+    @Test func serviceTypeVersionsAndSyntaxAreCheckedBytewise() {
+        let ours = "urn:schemas-upnp-org:service:Messaging:2"
+        #expect(SSDPAdvertisement.type("urn:schemas-upnp-org:service:Messaging:1", isServedBy: ours))
+        #expect(SSDPAdvertisement.type(ours, isServedBy: ours))
+        #expect(!SSDPAdvertisement.type("urn:schemas-upnp-org:service:Messaging:3", isServedBy: ours))
+        #expect(!SSDPAdvertisement.type("urn:schemas-upnp-org:service:Messaging:", isServedBy: ours))
+        #expect(!SSDPAdvertisement.type("urn:schemas-upnp-org:service:Messaging:\u{0301}1", isServedBy: ours))
+        #expect(UPnPDeviceConfiguration.isValidType(ours, kind: "service"))
+        #expect(!UPnPDeviceConfiguration.isValidType(ours, kind: "device"))
+        #expect(!UPnPDeviceConfiguration.isValidType("urn::service:Messaging:2", kind: "service"))
+        #expect(!UPnPDeviceConfiguration.isValidType("urn:x:service:Messaging:0", kind: "service"))
+        #expect(!UPnPDeviceConfiguration.isValidType("urn:x:service:Messaging:2:3", kind: "service"))
+        #expect(UPnPHeaderParsing.soapAction("\t\"\(ours)#ReadMessage\" ")?.action == "ReadMessage")
+        #expect(UPnPHeaderParsing.soapAction("\"\(ours)#\"") == nil)
     }
 
     @Test func httpDateIsIMFFixdate() {

@@ -75,7 +75,8 @@ public final class UPnPDevice: Service, Sendable {
                     handler: handler,
                     description: description,
                     paths: paths[index],
-                    scpdBody: Array(scpd.utf8)
+                    scpdBody: Array(scpd.utf8),
+                    argumentAliases: handler.argumentAliases
                 )
             )
         }

@@ -155,11 +155,14 @@ public struct UPnPDeviceConfiguration: Sendable {
     }
 
     static func isValidType(_ type: String, kind: String) -> Bool {
-        let parts = type.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0] == "urn", !parts[1].isEmpty, parts[2] == kind, !parts[3].isEmpty,
-            let version = Int(parts[4]), version >= 1
+        // Split at the ASCII colon byte rather than by Characters: checked for every SOAP action.
+        guard type.utf8.count <= 200 else { return false }
+        let parts = type.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[0].elementsEqual("urn".utf8), !parts[1].isEmpty,
+            parts[2].elementsEqual(kind.utf8), !parts[3].isEmpty,
+            let version = Int(Substring(parts[4])), version >= 1
         else { return false }
-        return type.utf8.count <= 200
+        return true
     }
 
     static func isValidUDN(_ udn: String) -> Bool {

@@ -22,14 +22,17 @@ enum UPnPHeaderParsing {
     /// The standard form is quoted; unquoted values are accepted (liberal in what we accept), as are surrounding
     /// blanks. The service type must be `urn:…:service:…:N` and the action name an XML name without a colon.
     static func soapAction(_ value: String) -> (serviceType: String, action: String)? {
-        guard value.utf8.count <= maximumSOAPActionLength else { return nil }
-        var text = Substring(value).trimmingBlanks()
-        if text.count >= 2, text.first == "\"", text.last == "\"" {
+        // Over UTF-8 bytes, not Characters: this runs for every action (scripts/bench-upnp), and every delimiter
+        // is ASCII, so the indices found are valid String indices.
+        let bytes = value.utf8
+        guard bytes.count <= maximumSOAPActionLength else { return nil }
+        var text = trimmingBlanks(bytes[...])
+        if text.count >= 2, text.first == UInt8(ascii: "\""), text.last == UInt8(ascii: "\"") {
             text = text.dropFirst().dropLast()
         }
-        guard let hash = text.lastIndex(of: "#") else { return nil }
-        let serviceType = String(text[..<hash])
-        let action = String(text[text.index(after: hash)...])
+        guard let hash = text.lastIndex(of: UInt8(ascii: "#")) else { return nil }
+        let serviceType = String(value[text.startIndex..<hash])
+        let action = String(value[bytes.index(after: hash)..<text.endIndex])
         guard UPnPDeviceConfiguration.isValidType(serviceType, kind: "service"),
             action.utf8.count <= maximumActionNameLength, isXMLName(action)
         else { return nil }
@@ -169,6 +172,24 @@ enum UPnPHeaderParsing {
             text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
         else { return nil }
         return String(text)
+    }
+}
+
+extension UPnPHeaderParsing {
+    /// `bytes` without leading and trailing spaces and tabs (RFC 7230 §3.2.3 OWS).
+    static func trimmingBlanks(_ bytes: Substring.UTF8View) -> Substring.UTF8View {
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var text = bytes
+        while let first = text.first, isBlank(first) { text = text.dropFirst() }
+        while let last = text.last, isBlank(last) { text = text.dropLast() }
+        return text
+    }
+
+    /// Whether `bytes` equal `lowercase` (ASCII lower-case text) ignoring ASCII case.
+    static func equalsIgnoringASCIICase(_ bytes: Substring.UTF8View, _ lowercase: StaticString) -> Bool {
+        lowercase.withUTF8Buffer { expected in
+            bytes.elementsEqual(expected) { ($0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0) == $1 }
+        }
     }
 }
 

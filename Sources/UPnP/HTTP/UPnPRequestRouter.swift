@@ -9,6 +9,9 @@ struct ServedService: Sendable {
     let paths: DeviceDescription.ServicePaths
     /// The SCPD with the device's configId.
     let scpdBody: [UInt8]
+    /// The handler's ``UPnPServiceHandler/argumentAliases``, read once: an implementation may build the dictionary
+    /// on every call (a computed property), and it is consulted for every action.
+    let argumentAliases: [String: String]
 }
 
 /// Answers every HTTP request of the device: description, SCPD, SOAP control and GENA (UDA 1.1 §2, §3, §4), with
@@ -33,7 +36,13 @@ struct UPnPRequestRouter: Sendable {
 
     /// Rejects a request before its body is read: oversize header block (431), declared body over the limit (413),
     /// a Host header that names neither the listening address nor a configured name (400, DNS rebinding).
-    func precheck(_ head: HTTPRequestHead, local: IPAddress, localPort: Int) -> UPnPHTTPResponse? {
+    /// `localHost` is ``hostHeader(_:port:)`` of the connection's address, computed once per connection.
+    func precheck(
+        _ head: HTTPRequestHead,
+        local: IPAddress,
+        localPort: Int,
+        localHost: String? = nil
+    ) -> UPnPHTTPResponse? {
         var headerBytes = 0
         for header in head.headers { headerBytes += header.name.utf8.count + header.value.utf8.count + 4 }
         guard headerBytes <= limits.maximumHeaderBytes else {
@@ -45,7 +54,15 @@ struct UPnPRequestRouter: Sendable {
             guard let value = Int(length), value >= 0 else { return .status(.badRequest, close: true) }
             if value > limits.maximumRequestBodyBytes { return .status(.payloadTooLarge, close: true) }
         }
-        guard isAllowedHost(head.headers["host"], version: head.version, local: local, localPort: localPort) else {
+        guard
+            isAllowedHost(
+                head.headers["host"],
+                version: head.version,
+                local: local,
+                localPort: localPort,
+                localHost: localHost
+            )
+        else {
             return .status(.badRequest, close: true)
         }
         return nil
@@ -54,13 +71,30 @@ struct UPnPRequestRouter: Sendable {
     /// RFC 7230 §5.4: exactly one Host in HTTP/1.1. Its host must be the address the connection arrived at (IPv6 in
     /// brackets) or a configured name, and a port, if given, the listening port: a page that reached us through a
     /// rebound DNS name carries that name and is refused.
-    func isAllowedHost(_ values: [String], version: HTTPVersion, local: IPAddress, localPort: Int) -> Bool {
+    func isAllowedHost(
+        _ values: [String],
+        version: HTTPVersion,
+        local: IPAddress,
+        localPort: Int,
+        localHost: String? = nil
+    ) -> Bool {
         guard values.count <= 1 else { return false }
         guard let value = values.first else { return version.major == 1 && version.minor == 0 }
+        // What control points send (the URL's authority from LOCATION): exactly the form the parse below accepts
+        // for this address and port, so the byte comparison answers for it without parsing on every request.
+        if let localHost, value == localHost { return true }
         guard let (host, port) = UPnPHeaderParsing.host(value) else { return false }
         if let port, port != localPort { return false }
         if let address = IPAddress(host) { return address == local }
         return hostNames.contains(host.lowercased())
+    }
+
+    /// The Host value naming `address` and `port`: `a.b.c.d:port` or `[v6]:port` (RFC 7230 §5.4, RFC 3986 §3.2.2).
+    static func hostHeader(_ address: IPAddress, port: Int) -> String {
+        switch address {
+        case .v4: "\(address):\(port)"
+        case .v6: "[\(address)]:\(port)"
+        }
     }
 
     // MARK: - Routing
@@ -144,7 +178,7 @@ struct UPnPRequestRouter: Sendable {
             return fault(.actionNotAuthorized())
         }
         let arguments: [(name: String, value: String)]
-        let aliases = service.handler.argumentAliases
+        let aliases = service.argumentAliases
         let given = envelope.arguments.map { (name: aliases[$0.name] ?? $0.name, value: $0.value) }
         switch UPnPRequestRouter.orderedArguments(given, expected: action.inArguments) {
         case .success(let ordered): arguments = ordered
@@ -217,16 +251,21 @@ struct UPnPRequestRouter: Sendable {
 
     /// `text/xml` with no charset or charset utf-8 (quoted or not, any case).
     static func isXMLUTF8(_ values: [String]) -> Bool {
+        // Over UTF-8 bytes with ASCII case folding, without lower-cased copies: checked for every action.
         guard values.count == 1 else { return false }
-        let parts = values[0].split(separator: ";").map { $0.trimmingBlanks().lowercased() }
-        guard parts.first == "text/xml" else { return false }
+        let parts = values[0].utf8[...].split(separator: UInt8(ascii: ";"))
+        guard let first = parts.first,
+            UPnPHeaderParsing.equalsIgnoringASCIICase(UPnPHeaderParsing.trimmingBlanks(first), "text/xml")
+        else { return false }
         for parameter in parts.dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingBlanks() }
+            let pair = parameter.split(separator: UInt8(ascii: "="), maxSplits: 1)
             guard pair.count == 2 else { return false }
-            if pair[0] == "charset" {
-                var value = pair[1]
-                if value.count >= 2, value.first == "\"", value.last == "\"" { value = value.dropFirst().dropLast() }
-                guard value == "utf-8" else { return false }
+            if UPnPHeaderParsing.equalsIgnoringASCIICase(UPnPHeaderParsing.trimmingBlanks(pair[0]), "charset") {
+                var value = UPnPHeaderParsing.trimmingBlanks(pair[1])
+                if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
+                    value = value.dropFirst().dropLast()
+                }
+                guard UPnPHeaderParsing.equalsIgnoringASCIICase(value, "utf-8") else { return false }
             }
         }
         return true

@@ -49,15 +49,18 @@ struct SSDPAdvertisement: Sendable, Hashable {
 
     /// Whether a requested `urn:domain:kind:name:version` is served by `ours` (same prefix, version ≤ ours).
     static func type(_ requested: String, isServedBy ours: String) -> Bool {
-        guard let separator = ours.lastIndex(of: ":"), let ourVersion = Int(ours[ours.index(after: separator)...])
+        // Byte comparison (types are ASCII URNs); checked for every SOAP action and every search.
+        let ourBytes = ours.utf8
+        guard let separator = ourBytes.lastIndex(of: UInt8(ascii: ":")),
+            let ourVersion = Int(ours[ourBytes.index(after: separator)...])
         else {
             return false
         }
-        let prefix = ours[...separator]
-        guard requested.hasPrefix(prefix) else { return false }
-        let versionText = requested.dropFirst(prefix.count)
-        guard (1...9).contains(versionText.count), versionText.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-            let version = Int(versionText)
+        let prefix = ourBytes[...separator]
+        guard requested.utf8.starts(with: prefix) else { return false }
+        let versionText = requested.utf8.dropFirst(prefix.count)
+        guard (1...9).contains(versionText.count), versionText.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+            let version = Int(Substring(versionText))
         else { return false }
         return (1...ourVersion).contains(version)
     }

@@ -38,7 +38,8 @@ public protocol UPnPServiceHandler: Sendable {
     /// Other spellings of in-argument names that the service accepts, each mapped to the SCPD's name. A standard
     /// that spells an argument two ways (Messaging:2 names `SupportedContentType` in its SCPD and
     /// `SupportedContentTypes` in its text) is then read liberally: the stack renames before it checks the
-    /// arguments against the SCPD, so ``invoke(action:arguments:context:)`` only ever sees SCPD names. Default: none.
+    /// arguments against the SCPD, so ``invoke(action:arguments:context:)`` only ever sees SCPD names. Read once,
+    /// when the device is constructed. Default: none.
     var argumentAliases: [String: String] { get }
 
     /// Runs one action.
