@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
+import Modem
 import Synchronization
 import ModemSimulator
 
@@ -64,9 +65,10 @@ struct SimulateCommand: AsyncParsableCommand {
         )
         // Safe to force unwrap: validate() checked the name.
         let chosen = SimulatorProfile.named(profile)!
-        var ports: [(SimulatedModem, PseudoTerminalPort)] = []
+        var ports: [(SimulatedModem, PseudoTerminal)] = []
         for link in ptyLinks {
-            let port = try PseudoTerminalPort(linkPath: link)
+            let port = try PseudoTerminal()
+            try port.link(at: link)
             let modem = await network.makeModem(profile: chosen)
             await modem.setBaudRate(baud)
             ports.append((modem, port))
