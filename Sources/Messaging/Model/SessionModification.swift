@@ -6,9 +6,9 @@ public struct SessionModification: Hashable, Sendable {
     public var recipientsToAdd: RecipientsList?
     /// Peers to remove, matched by address; each must be in the session.
     public var recipientsToRemove: RecipientsList?
-    /// The new subject. The standard offers no way to clear it (§5.9).
+    /// The new subject. The standard offers no way to clear it (§5.9), so an empty one changes nothing either.
     public var subject: String?
-    /// The new comma-separated MIME types.
+    /// The new comma-separated MIME types; an empty string changes nothing.
     public var supportedContentType: String?
     /// A requested class: any class other than the current one makes the session Mixed (I-23).
     public var sessionClass: SessionClass?
