@@ -68,6 +68,13 @@ public final class UPnPDevice: Service, Sendable {
             } catch {
                 throw UPnPConfigurationError(message: "service \(handler.serviceID): \(error)")
             }
+            let undeclared = handler.eventedValueKinds.keys.filter { !description.eventedVariables.contains($0) }
+            guard undeclared.isEmpty else {
+                throw UPnPConfigurationError(
+                    message: "service \(handler.serviceID): eventedValueKinds names variables the SCPD does not "
+                        + "event: \(undeclared.sorted())"
+                )
+            }
             let scpd = ServiceDescription.settingConfigID(configuration.configID, in: handler.scpdXML)
             served.append(
                 ServedService(
@@ -263,11 +270,6 @@ public final class UPnPDevice: Service, Sendable {
                 switch job {
                 case .deliver(let sid):
                     group.addTask { await self.deliver(sid: sid, notifier: notifier) }
-                case .flush(let serviceIndex, let instant):
-                    group.addTask {
-                        try? await Task.sleep(until: instant, clock: .continuous)
-                        await self.hub.flush(serviceIndex: serviceIndex)
-                    }
                 }
             }
         }

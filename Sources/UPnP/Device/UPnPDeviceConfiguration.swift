@@ -214,8 +214,9 @@ public struct UPnPLimits: Sendable, Hashable {
     public var maximumSubscriptionTimeout: Duration = .seconds(1800)
     /// The shortest subscription duration granted. Default 60 s.
     public var minimumSubscriptionTimeout: Duration = .seconds(60)
-    /// Events queued for one slow subscriber before further changes are merged into the last queued event (values
-    /// are states, so merging keeps the latest value of each variable). Default 16.
+    /// Events queued for one slow subscriber before further changes are merged into the last queued event: the
+    /// latest value of a state variable wins; a batch variable's value is never merged away, and a subscriber that
+    /// could keep up only by losing one is unsubscribed (``UPnPEventedValueKind``). Default 16.
     public var maximumQueuedEvents: Int = 16
     /// How long one NOTIFY may take, connect included (UDA 1.1 §4.3: 30 s). Default 30 s.
     public var notifyTimeout: Duration = .seconds(30)
