@@ -25,7 +25,7 @@ import Darwin
 /// ``waitUntilRunning()`` returns the bound ports and description URLs (e.g. to print an ephemeral port).
 /// A device runs once; make a new one to run again.
 public final class UPnPDevice: Service, Sendable {
-    /// The validated configuration.
+    /// The validated configuration, with ``UPnPDeviceConfiguration/configID`` set (derived when it was `nil`).
     public let configuration: UPnPDeviceConfiguration
     let logger: Logger
     let services: [ServedService]
@@ -51,15 +51,24 @@ public final class UPnPDevice: Service, Sendable {
         public var descriptionURLs: [String]
     }
 
-    /// Validates the configuration, parses every service's SCPD and attaches to every service's
+    /// Validates the configuration, derives CONFIGID.UPNP.ORG from the description and the SCPDs when the
+    /// configuration gives none, parses every service's SCPD and attaches to every service's
     /// ``UPnPEventPublisher``. Binds nothing yet.
     ///
     /// - Throws: ``UPnPConfigurationError`` for a bad configuration value or a malformed SCPD.
     public init(configuration: UPnPDeviceConfiguration, logger: Logger) throws {
         try configuration.validate()
+        let paths = DeviceDescription.paths(forServiceIDs: configuration.services.map(\.serviceID))
+        var configuration = configuration
+        let configID =
+            configuration.configID
+            ?? DeviceDescription.derivedConfigID(
+                description: DeviceDescription.document(configuration, paths: paths),
+                scpds: configuration.services.map(\.scpdXML)
+            )
+        configuration.configID = configID
         self.configuration = configuration
         self.logger = logger
-        let paths = DeviceDescription.paths(forServiceIDs: configuration.services.map(\.serviceID))
         var served: [ServedService] = []
         for (index, handler) in configuration.services.enumerated() {
             let description: ServiceDescription
@@ -75,7 +84,7 @@ public final class UPnPDevice: Service, Sendable {
                         + "event: \(undeclared.sorted())"
                 )
             }
-            let scpd = ServiceDescription.settingConfigID(configuration.configID, in: handler.scpdXML)
+            let scpd = ServiceDescription.settingConfigID(configID, in: handler.scpdXML)
             served.append(
                 ServedService(
                     index: index,
@@ -166,7 +175,7 @@ public final class UPnPDevice: Service, Sendable {
                         maxAge: configuration.maxAge,
                         server: server,
                         bootID: configuration.bootID,
-                        configID: configuration.configID,
+                        configID: configuration.configID ?? 0,
                         multicastHost: "\(SSDPServer.multicastGroup):\(ssdpPort)"
                     ),
                     interfaces: interfaces,
