@@ -1,3 +1,4 @@
+import HTTPTestSupport
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -157,7 +158,10 @@ import Testing
             )
         }
         #expect(throws: Never.self) {
-            try UPnPDevice(configuration: .test(services: [TestService(kinds: ["Note": .batch])]), logger: .init(label: "t"))
+            try UPnPDevice(
+                configuration: .test(services: [TestService(kinds: ["Note": .batch])]),
+                logger: .init(label: "t")
+            )
         }
     }
 

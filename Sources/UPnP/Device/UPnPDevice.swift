@@ -38,7 +38,8 @@ public final class UPnPDevice: Service, Sendable {
     private struct RunState: Sendable {
         var endpoints: Endpoints?
         var failure: (any Error)?
-        var waiters: [CheckedContinuation<Endpoints, any Error>] = []
+        var waiters: [UInt64: CheckedContinuation<Endpoints, any Error>] = [:]
+        var nextWaiter: UInt64 = 0
     }
 
     /// Where the device listens once running.
@@ -125,16 +126,27 @@ public final class UPnPDevice: Service, Sendable {
 
     /// Waits until ``run()`` has bound its sockets and returns where it listens.
     ///
-    /// - Throws: the error that made ``run()`` fail before it was running.
+    /// - Throws: the error that made ``run()`` fail before it was running, or `CancellationError` when the waiting
+    ///   task is cancelled first (a device that is never run would otherwise keep its waiters forever).
     public func waitUntilRunning() async throws -> Endpoints {
-        try await withCheckedThrowingContinuation { continuation in
-            let ready: Result<Endpoints, any Error>? = state.withLock { state in
-                if let endpoints = state.endpoints { return .success(endpoints) }
-                if let failure = state.failure { return .failure(failure) }
-                state.waiters.append(continuation)
-                return nil
+        let token = state.withLock { state -> UInt64 in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let ready: Result<Endpoints, any Error>? = state.withLock { state in
+                    if let endpoints = state.endpoints { return .success(endpoints) }
+                    if let failure = state.failure { return .failure(failure) }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    state.waiters[token] = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
             }
-            if let ready { continuation.resume(with: ready) }
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: token) }
+            waiter?.resume(throwing: CancellationError())
         }
     }
 
@@ -144,8 +156,8 @@ public final class UPnPDevice: Service, Sendable {
             case .success(let endpoints): state.endpoints = endpoints
             case .failure(let error): if state.endpoints == nil { state.failure = error }
             }
-            defer { state.waiters = [] }
-            return state.waiters
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
         }
         for waiter in waiters { waiter.resume(with: result) }
     }
