@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "Messaging", targets: ["Messaging"]),
         .library(name: "UPnP", targets: ["UPnP"]),
         .library(name: "MessagingUPnP", targets: ["MessagingUPnP"]),
+        .library(name: "MessagingServer", targets: ["MessagingServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -84,13 +85,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: - Wiring (one configuration → the ordered services; used by messagingd, benchmarks and tests)
+        .target(
+            name: "MessagingServer",
+            dependencies: [
+                "MessagingUPnP", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
+                logging, lifecycle, unixSignals,
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: - Executables (thin: parse, wire, run)
         .executableTarget(
             name: "messagingd",
-            dependencies: [
-                "MessagingUPnP", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
-                argumentParser, logging, lifecycle, unixSignals,
-            ],
+            dependencies: ["MessagingServer", "UPnP", argumentParser, logging],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -115,6 +123,13 @@ let package = Package(
         // MARK: - Tests (mirror Sources/)
         // Helpers shared by the test targets (subprocesses without blocking the cooperative pool).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        // A GENA subscriber and an HTTP client on loopback, for the tests that run a real device.
+        .target(
+            name: "HTTPTestSupport",
+            dependencies: [nioCore, nioPosix, nioHTTP1],
+            path: "Tests/HTTPTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "SMSCodecTests", dependencies: ["SMSCodec", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "MMSCodecTests", dependencies: ["MMSCodec"], swiftSettings: strictSettings),
         .testTarget(
@@ -136,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "UPnPTests",
             dependencies: [
-                "UPnP", nioCore, nioPosix, nioHTTP1, logging, lifecycle,
+                "UPnP", "HTTPTestSupport", nioCore, nioPosix, nioHTTP1, logging, lifecycle,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
@@ -144,7 +159,15 @@ let package = Package(
         ),
         .testTarget(
             name: "MessagingUPnPTests",
-            dependencies: ["MessagingUPnP", "UPnP", "Messaging", "MessageStore", logging],
+            dependencies: ["MessagingServer", "MessagingUPnP", "UPnP", "Messaging", "MessageStore", logging],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MessagingServerTests",
+            dependencies: [
+                "MessagingServer", "MessagingUPnP", "Messaging", "ModemSimulator", "UPnP", "HTTPTestSupport",
+                nioHTTP1, logging, unixSignals,
+            ],
             swiftSettings: strictSettings
         ),
     ],

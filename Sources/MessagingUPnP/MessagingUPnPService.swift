@@ -22,11 +22,12 @@ public final class MessagingUPnPService: UPnPServiceHandler, Service {
     private let service: MessagingService
     private let logger: Logger
 
-    /// The evented variables (Table 8: both moderated to one event per second). The service already moderates
-    /// (leading edge plus trailing coalescing, I-27); declaring the rule to the device as well makes the limit
-    /// hold even if a publication ever came early.
-    public var eventModeration: [String: Duration] {
-        [Self.newMessagesVariable: .seconds(1), Self.sessionUpdatesVariable: .seconds(1)]
+    /// NewMessages is a state (the whole list of unread received messages, I-1): a subscriber that is behind needs
+    /// only the latest. SessionUpdates is a batch (the session events of one moderation window, I-2): the next value
+    /// does not repeat it, so every one must reach every subscriber. The moderation itself (Table 8: at most one
+    /// event per second per variable) is the service's: the value of a window is made when the window closes.
+    public var eventedValueKinds: [String: UPnPEventedValueKind] {
+        [Self.newMessagesVariable: .state, Self.sessionUpdatesVariable: .batch]
     }
 
     /// messaging-v2.md I-5: the SCPD says `SupportedContentType`, the action tables `SupportedContentTypes`;
@@ -58,7 +59,7 @@ public final class MessagingUPnPService: UPnPServiceHandler, Service {
 
     public func currentEventedValues() async -> [(name: String, value: String)] {
         do {
-            return Self.eventedValues(try await service.currentEventValues())
+            return Self.eventedValues(try await service.currentEventedValues())
         } catch {
             logger.warning("Cannot read the evented values", metadata: ["error": "\(error)"])
             return []

@@ -1,16 +1,11 @@
 import ArgumentParser
 import Foundation
 import Logging
-import MessageStore
-import Messaging
-import MessagingUPnP
-import Modem
-import ModemSimulator
-import ServiceLifecycle
+import MessagingServer
 import UPnP
-import UnixSignals
 
-/// `messagingd`: the Messaging:2 daemon (DESIGN.md "Executables"). Thin: parse, wire, run.
+/// `messagingd`: the Messaging:2 daemon (DESIGN.md "Executables"). Thin: parse, build the configuration, run the
+/// ``MessagingServer``.
 @main
 struct MessagingDaemon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +16,7 @@ struct MessagingDaemon: AsyncParsableCommand {
             +15550000099 on the same simulated network) and serves only on the loopback interface. A real LAN \
             interface is used only when named with --interface. SIGTERM or SIGINT: ssdp:byebye, flush, exit 0.
             """,
-        version: "0.1.0"
+        version: MessagingServer.version
     )
 
     @Flag(help: "Run on an in-process simulated modem instead of a real device.")
@@ -65,6 +60,24 @@ struct MessagingDaemon: AsyncParsableCommand {
         }
     }
 
+    /// The server's configuration from the command line.
+    func makeServerConfiguration() -> MessagingServerConfiguration {
+        let modem: MessagingServerConfiguration.Modem
+        switch device {
+        case nil: modem = .simulated
+        case "auto": modem = .automatic
+        case let path?: modem = .serial(path: path)
+        }
+        var configuration = MessagingServerConfiguration(modem: modem)
+        configuration.baudRate = baudRate
+        if !simulate { configuration.pin = pin }
+        if let db { configuration.database = .file(path: db) }
+        if !interfaces.isEmpty { configuration.interfaces = interfaces }
+        configuration.httpPort = httpPort
+        configuration.ssdpPort = ssdpPort
+        return configuration
+    }
+
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
@@ -72,98 +85,22 @@ struct MessagingDaemon: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let logger = Logger(label: "messagingd")
-        let served = interfaces.isEmpty ? ["lo"] : interfaces
-
-        // The modem: the simulator's AT side on one end of an in-memory pipe, the real ATModem on the other.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        let modem: ATModem
-        var ownNumber: String?
-        if simulate {
-            let network = SimulatedNetwork(logger: Logger(label: "simulator"))
-            let simulated = await network.makeModem()
-            let (driverSide, modemSide) = InMemoryTransport.makePair()
-            services.append(.init(service: SimulatedModemService(network: network, modem: simulated, transport: modemSide)))
-            modem = ATModem(transport: driverSide, logger: Logger(label: "modem"))
-            ownNumber = SimulatedNetwork.number(ofModem: 1)
-        } else if let device, device != "auto" {
-            // A real AT port (a termios tty in raw mode; DESIGN.md "Real components").
-            let port: SerialPort
-            do {
-                port = try SerialPort(path: device, options: .init(baudRate: baudRate))
-            } catch {
-                throw StartupError(description: "cannot open \(device): \(error)")
-            }
-            modem = ATModem(transport: port, configuration: ATModemConfiguration(pin: pin), logger: Logger(label: "modem"))
-        } else {
-            throw StartupError(description: "--device auto needs udev discovery, which this build does not have yet; name the AT port")
-        }
-        services.append(.init(service: ATModemService(modem: modem, logger: Logger(label: "modem"))))
-
-        // The store and the service.
-        let databasePath = try Self.databasePath(db, simulate: simulate)
-        let store = try MessageStore(path: databasePath)
-        var messagingConfiguration = MessagingConfiguration()
-        messagingConfiguration.ownNumber = ownNumber
-        let messaging = MessagingService(
-            store: store,
-            modem: modem,
-            configuration: messagingConfiguration,
-            logger: Logger(label: "messaging")
-        )
-        services.append(.init(service: messaging))
-
-        // The binding and the device.
-        let binding = MessagingUPnPService(service: messaging, logger: Logger(label: "messaging.upnp"))
-        services.append(.init(service: binding))
-        let identity = try DeviceIdentity.loadAndAdvance(next: databasePath)
-        let device = try UPnPDevice(
-            configuration: UPnPDeviceConfiguration(
-                deviceType: MessagingServiceDescription.deviceType,
-                friendlyName: simulate ? "ModemMessaging (simulated +15550000001)" : "ModemMessaging",
-                udn: identity.udn,
-                manufacturer: "ModemMessaging",
-                modelName: "messagingd",
-                services: [binding],
-                interfaces: served,
-                httpPort: httpPort,
-                bootID: identity.bootID,
-                configID: 1,
-                modelDescription: "SMS over UPnP Telephony Messaging:2",
-                ssdpPort: ssdpPort
-            ),
-            logger: Logger(label: "upnp")
-        )
-        services.append(.init(service: device))
-
-        logger.info("starting", metadata: ["db": "\(databasePath)", "interfaces": "\(served)"])
-        // ServiceGroup order is the dependency order (simulator → modem → service → binding → device); graceful
-        // shutdown runs in reverse, so the device says byebye first and the store is the last to go.
-        let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            tasks.addTask {
-                let endpoints = try await device.waitUntilRunning()
+        let server: MessagingServer
+        do {
+            server = try await MessagingServer(
+                configuration: makeServerConfiguration(),
+                logger: Logger(label: "messagingd")
+            ) { endpoints in
                 for url in endpoints.descriptionURLs { print("messagingd: description \(url)") }
                 print("messagingd: http port \(endpoints.httpPort), ssdp port \(endpoints.ssdpPort)")
-                print("messagingd: database \(databasePath)")
                 fflush(nil)  // all streams: scripts read these lines through a pipe
             }
-            try await tasks.waitForAll()
+        } catch let error as MessagingServerError {
+            throw StartupError(description: error.description)
         }
+        print("messagingd: database \(server.databasePath ?? "in memory")")
+        try await server.run()
         print("messagingd: stopped")
-    }
-
-    /// `--db`, or a fresh temporary directory with --simulate, or the board's default.
-    static func databasePath(_ option: String?, simulate: Bool) throws -> String {
-        if let option { return option }
-        guard simulate else { return "/var/lib/messagingd/messages.sqlite" }
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("messagingd-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory.appendingPathComponent("messages.sqlite").path
     }
 }
 

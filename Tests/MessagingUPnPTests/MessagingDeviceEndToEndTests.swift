@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import MessageStore
 import Messaging
+import MessagingServer
 import Testing
 import UPnP
 
@@ -16,27 +16,27 @@ import FoundationNetworking
 @Suite struct MessagingDeviceEndToEndTests {
     static let noLogs = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    /// Runs a device serving the binding of a fresh service, calls `body` with the base URL, then stops it.
+    /// Runs the server with no modem and an in-memory store (the binding of a fresh service behind the device),
+    /// calls `body` with the base URL, then stops it gracefully.
     func withDevice(_ body: @escaping @Sendable (URL) async throws -> Void) async throws {
-        var configuration = MessagingConfiguration()
-        configuration.ownNumber = "+15550000001"
-        let service = MessagingService(store: try MessageStore.inMemory(), modem: nil, configuration: configuration,
-                                       logger: Self.noLogs)
-        let binding = MessagingUPnPService(service: service, logger: Self.noLogs)
-        let device = try UPnPDevice(
-            configuration: UPnPDeviceConfiguration(
-                deviceType: MessagingServiceDescription.deviceType, friendlyName: "test",
-                udn: UPnPDeviceConfiguration.makeUDN(), manufacturer: "test", modelName: "test",
-                services: [binding], interfaces: ["lo"], httpPort: 0, ssdpPort: 0
-            ),
-            logger: Self.noLogs
-        )
+        var configuration = MessagingServerConfiguration(modem: .none)
+        configuration.database = .inMemory
+        configuration.ssdpPort = 0
+        configuration.gracefulShutdownSignals = []
+        configuration.messaging.ownNumber = "+15550000001"
+        let server = try await MessagingServer(configuration: configuration, logger: Self.noLogs)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await device.run() }
-            defer { group.cancelAll() }
-            let endpoints = try await device.waitUntilRunning()
-            let description = try #require(endpoints.descriptionURLs.first.flatMap(URL.init(string:)))
-            try await body(description.deletingLastPathComponent())
+            group.addTask { try await server.run() }
+            do {
+                let endpoints = try await server.waitUntilRunning()
+                let description = try #require(endpoints.descriptionURLs.first.flatMap(URL.init(string:)))
+                try await body(description.deletingLastPathComponent())
+            } catch {
+                await server.triggerGracefulShutdown()
+                throw error
+            }
+            await server.triggerGracefulShutdown()
+            try await group.waitForAll()
         }
     }
 

@@ -29,9 +29,9 @@ import Testing
         let (sid, _) = try table.subscribe(serviceIndex: 0, callbacks: [Self.callback], timeout: nil, now: now)
         // Changes before the response was written are queued but not yet deliverable.
         let r1 = table.enqueue(serviceIndex: 0, changes: [("A", "1")])
-        #expect(r1.isEmpty)
+        #expect(r1.start.isEmpty)
         let r2 = table.enqueue(serviceIndex: 1, changes: [("A", "x")])
-        #expect(r2.isEmpty)  // Another service.
+        #expect(r2.start.isEmpty)  // Another service.
         let r3 = table.activate(sid)
         #expect(r3)
         let again = table.activate(sid)
@@ -46,9 +46,9 @@ import Testing
         #expect(r6 == nil)  // Idle now.
         // A change for an idle, active subscriber asks for a delivery loop.
         let r7 = table.enqueue(serviceIndex: 0, changes: [("A", "2")])
-        #expect(r7 == [sid])
+        #expect(r7.start == [sid])
         let r8 = table.enqueue(serviceIndex: 0, changes: [("A", "3")])
-        #expect(r8.isEmpty)  // Loop already running.
+        #expect(r8.start.isEmpty)  // Loop already running.
         let r9 = table.next(for: sid)
         #expect(r9?.sequence == 2)
         let r10 = table.next(for: sid)
@@ -136,49 +136,67 @@ import Testing
         #expect(last.first { $0.name == "A" }?.value == "9")  // The latest value survives the merge.
         #expect(Set(last.map(\.name)) == ["A", "B0", "B1"])
     }
+
+    @Test func aBatchJoinsTheLastQueuedEventOnlyWhereItReplacesNothing() throws {
+        var limits = UPnPLimits()
+        limits.maximumQueuedEvents = 2
+        var table = Self.table(limits: limits)
+        let (sid, _) = try table.subscribe(serviceIndex: 0, callbacks: [Self.callback], timeout: nil, now: .now)
+        _ = table.enqueue(serviceIndex: 0, changes: [("A", "1")], batchVariables: ["B"])
+        _ = table.enqueue(serviceIndex: 0, changes: [("A", "2")], batchVariables: ["B"])
+        // The queue is full: the batch joins the last event, which has no B yet; a later state still merges.
+        let joined = table.enqueue(serviceIndex: 0, changes: [("B", "b1")], batchVariables: ["B"])
+        #expect(joined.cancelled.isEmpty)
+        _ = table.enqueue(serviceIndex: 0, changes: [("A", "3")], batchVariables: ["B"])
+        #expect(table.subscriptions[sid]?.queue.count == 2)
+        _ = table.activate(sid)
+        _ = table.next(for: sid)  // The initial event.
+        let first = table.next(for: sid)
+        #expect(first?.changes?.map(\.value) == ["1"])
+        let second = table.next(for: sid)
+        let last = try #require(second?.changes)
+        #expect(last.map(\.name) == ["A", "B"] && last.map(\.value) == ["3", "b1"])
+    }
+
+    @Test func aSubscriberThatWouldLoseABatchIsUnsubscribedNotMerged() throws {
+        var limits = UPnPLimits()
+        limits.maximumQueuedEvents = 2
+        var table = Self.table(limits: limits)
+        let (slow, _) = try table.subscribe(serviceIndex: 0, callbacks: [Self.callback], timeout: nil, now: .now)
+        _ = table.activate(slow)
+        _ = table.next(for: slow)  // The initial event is in flight; the subscriber does not answer.
+        var cancelled: [String] = []
+        for batch in 1...5 {
+            cancelled += table.enqueue(serviceIndex: 0, changes: [("B", "b\(batch)")], batchVariables: ["B"]).cancelled
+        }
+        // Two batches queued, the third could only replace the second: the subscription goes, nothing is merged.
+        #expect(cancelled == [slow])
+        #expect(table.subscriptions[slow] == nil)
+        let none = table.next(for: slow)
+        #expect(none == nil)
+        #expect(throws: SubscriptionTable.Failure.unknownSID) {
+            try table.renew(sid: slow, serviceIndex: 0, timeout: nil, now: .now)
+        }
+
+        // A subscriber that keeps up receives every batch, in order.
+        let (fast, _) = try table.subscribe(serviceIndex: 0, callbacks: [Self.callback], timeout: nil, now: .now)
+        _ = table.activate(fast)
+        _ = table.next(for: fast)
+        var received: [String] = []
+        for batch in 1...5 {
+            let enqueued = table.enqueue(serviceIndex: 0, changes: [("B", "b\(batch)")], batchVariables: ["B"])
+            #expect(enqueued.cancelled.isEmpty)
+            while let delivery = table.next(for: fast) { received += delivery.changes?.map(\.value) ?? [] }
+        }
+        #expect(received == ["b1", "b2", "b3", "b4", "b5"])
+    }
 }
 
 extension SubscriptionTable.Delivery: Equatable {
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.sid == rhs.sid && lhs.sequence == rhs.sequence }
 }
 
-@Suite struct EventModeratorTests {
-    @Test func leadingEdgeThenTrailingCoalescing() throws {
-        var moderator = EventModerator(intervals: ["N": .seconds(1)])
-        let t0 = ContinuousClock.now
-        let first = moderator.submit([("N", "1"), ("Free", "a")], now: t0)
-        #expect(first.sendNow.map(\.value) == ["1", "a"] && first.nextFlush == nil)
-        let second = moderator.submit([("N", "2")], now: t0 + .milliseconds(200))
-        #expect(second.sendNow.isEmpty && second.nextFlush == t0 + .seconds(1))
-        let third = moderator.submit([("N", "3"), ("Free", "b")], now: t0 + .milliseconds(400))
-        #expect(third.sendNow.map(\.value) == ["b"] && third.nextFlush == t0 + .seconds(1))
-        let r17 = moderator.flush(now: t0 + .milliseconds(900))
-        #expect(r17.sendNow.isEmpty)
-        let flushed = moderator.flush(now: t0 + .seconds(1))
-        #expect(flushed.sendNow.map(\.value) == ["3"] && flushed.nextFlush == nil)
-        // The next change within a second of that send waits again.
-        let r18 = moderator.submit([("N", "4")], now: t0 + .milliseconds(1500))
-        #expect(r18.nextFlush == t0 + .seconds(2))
-        let r19 = moderator.submit([("N", "5")], now: t0 + .seconds(5))
-        #expect(r19.sendNow.isEmpty)  // Still pending: coalesced.
-        let r20 = moderator.flush(now: t0 + .seconds(5))
-        #expect(r20.sendNow.map(\.value) == ["5"])
-    }
-
-    @Test func variablesAreModeratedIndependently() {
-        var moderator = EventModerator(intervals: ["A": .seconds(1), "B": .seconds(1)])
-        let t0 = ContinuousClock.now
-        _ = moderator.submit([("A", "1")], now: t0)
-        let b = moderator.submit([("B", "1"), ("A", "2")], now: t0 + .milliseconds(500))
-        #expect(b.sendNow.map(\.name) == ["B"] && b.nextFlush == t0 + .seconds(1))
-        let c = moderator.submit([("B", "2")], now: t0 + .milliseconds(600))
-        #expect(c.nextFlush == t0 + .seconds(1))  // A is due first.
-        let flush = moderator.flush(now: t0 + .seconds(1))
-        #expect(flush.sendNow.map(\.name) == ["A"] && flush.nextFlush == t0 + .milliseconds(1500))
-        let r21 = moderator.flush(now: t0 + .milliseconds(1500))
-        #expect(r21.sendNow.map(\.value) == ["2"])
-    }
-
+@Suite struct PropertySetTests {
     @Test func propertySetEscapesValuesAndLeavesNamesUnqualified() {
         let body = String(decoding: PropertySet.body([("NewMessages", "<m a=\"1\">&</m>")]), as: UTF8.self)
         #expect(

@@ -1,3 +1,4 @@
+import Logging
 import Testing
 
 @testable import UPnP
@@ -58,6 +59,46 @@ import Testing
         #expect(service.firstElement(named: "SCPDURL")?.text == "/upnp/Test/scpd.xml")
         #expect(service.firstElement(named: "controlURL")?.text == "/upnp/Test/control")
         #expect(service.firstElement(named: "eventSubURL")?.text == "/upnp/Test/event")
+    }
+
+    /// UDA 1.1 §1.2.2: CONFIGID changes when the description or any SCPD changes. Without a configured value the
+    /// device derives it from their bytes: the same documents give the same value, a change of either a new one, and
+    /// the description, every SCPD and SSDP carry the value in range.
+    @Test func derivedConfigIDFollowsTheDescriptionAndTheSCPDs() throws {
+        func derived(_ configuration: UPnPDeviceConfiguration) throws -> UInt32 {
+            let device = try UPnPDevice(configuration: configuration, logger: Logger(label: "t"))
+            let configID = try #require(device.configuration.configID)
+            #expect(configID <= 16_777_215)
+            let root = try XMLDocumentParser.parse(String(decoding: device.descriptionBody, as: UTF8.self))
+            #expect(root.attribute("configId") == String(configID))
+            for service in device.services {
+                let scpd = try XMLDocumentParser.parse(String(decoding: service.scpdBody, as: UTF8.self))
+                #expect(scpd.attribute("configId") == String(configID))
+            }
+            return configID
+        }
+        var configuration = UPnPDeviceConfiguration.test(services: [TestService()])
+        configuration.configID = nil
+        let first = try derived(configuration)
+        #expect(try derived(configuration) == first)
+        configuration.friendlyName += " 2"
+        let renamed = try derived(configuration)
+        #expect(renamed != first)
+        configuration.configID = 42
+        #expect(try derived(configuration) == 42)
+
+        let description = Array("<root configId=\"0\"/>".utf8)
+        let scpd = TestService().scpdXML
+        let base = DeviceDescription.derivedConfigID(description: description, scpds: [scpd])
+        #expect(DeviceDescription.derivedConfigID(description: description, scpds: [scpd]) == base)
+        // The SCPD's own configId does not count (the device overwrites it); one changed byte does.
+        let renumbered = ServiceDescription.settingConfigID(999, in: scpd)
+        #expect(DeviceDescription.derivedConfigID(description: description, scpds: [renumbered]) == base)
+        let changed = scpd.replacing("<name>Echo</name>", with: "<name>Echa</name>")
+        #expect(changed != scpd)
+        #expect(DeviceDescription.derivedConfigID(description: description, scpds: [changed]) != base)
+        #expect(DeviceDescription.derivedConfigID(description: description, scpds: [scpd, scpd]) != base)
+        #expect(DeviceDescription.derivedConfigID(description: description, scpds: []) != base)
     }
 
     @Test func servicePathsAreUnique() {

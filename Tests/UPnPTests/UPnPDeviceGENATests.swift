@@ -1,3 +1,5 @@
+import HTTPTestSupport
+import Logging
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -119,8 +121,10 @@ import Testing
         }
     }
 
-    @Test func moderatedVariableIsSentAtOnceThenCoalesced() async throws {
-        let service = TestService(moderation: ["Counter": .milliseconds(400)])
+    /// The device does not moderate (the service publishes no faster than its standard allows): every value,
+    /// state or batch, becomes its own NOTIFY, in the order published.
+    @Test func everyPublishedValueIsSentInOrderUnmoderated() async throws {
+        let service = TestService(kinds: ["Note": .batch])
         try await withRunningDevice(.test(services: [service])) { _, endpoints in
             try await TestSubscriber.with { subscriberPort, notifications in
                 var received = notifications.makeAsyncIterator()
@@ -128,23 +132,36 @@ import Testing
                     port: endpoints.httpPort,
                     callback: "<http://127.0.0.1:\(subscriberPort)/>"
                 )
-                _ = try #require(await received.next())  // Initial event, never moderated.
-                let start = ContinuousClock.now
+                _ = try #require(await received.next())  // Initial event.
                 await service.set("Counter", "1")
+                await service.set("Note", "b1")
                 await service.set("Counter", "2")
-                await service.set("Note", "free")  // Not moderated: goes at once.
-                await service.set("Counter", "3")
-                var events: [(UInt32?, [(String, String)], ContinuousClock.Instant)] = []
-                for _ in 0..<3 {
+                await service.set("Note", "b2")
+                await service.set("Note", "b3")
+                var events: [(UInt32?, [(String, String)])] = []
+                for _ in 0..<5 {
                     let notify = try #require(await received.next())
-                    events.append((notify.sequence, try Self.properties(notify.body), .now))
+                    events.append((notify.sequence, try Self.properties(notify.body)))
                 }
-                #expect(events.map(\.0) == [1, 2, 3])
-                #expect(events[0].1.map(\.1) == ["1"])
-                #expect(events[1].1.map(\.0) == ["Note"])
-                #expect(events[2].1.map(\.1) == ["3"])  // "2" was replaced while pending.
-                #expect(events[2].2 - start >= .milliseconds(380))
+                #expect(events.map(\.0) == [1, 2, 3, 4, 5])
+                #expect(events.map { $0.1.map(\.0) } == [["Counter"], ["Note"], ["Counter"], ["Note"], ["Note"]])
+                #expect(events.flatMap { $0.1.map(\.1) } == ["1", "b1", "2", "b2", "b3"])
             }
+        }
+    }
+
+    @Test func valueKindsMustNameEventedVariables() {
+        #expect(throws: UPnPConfigurationError.self) {
+            try UPnPDevice(
+                configuration: .test(services: [TestService(kinds: ["A_ARG_TYPE_Text": .batch])]),
+                logger: .init(label: "t")
+            )
+        }
+        #expect(throws: Never.self) {
+            try UPnPDevice(
+                configuration: .test(services: [TestService(kinds: ["Note": .batch])]),
+                logger: .init(label: "t")
+            )
         }
     }
 

@@ -1,3 +1,4 @@
+import HTTPTestSupport
 import Logging
 import NIOCore
 import NIOHTTP1

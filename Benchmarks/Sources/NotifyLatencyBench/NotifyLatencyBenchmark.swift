@@ -1,8 +1,9 @@
 import Foundation
 import Logging
+import MessagingServer
 import MessagingUPnP
+import ModemSimulator
 import NIOHTTP1
-import ServiceLifecycle
 import UPnP
 
 /// One series of measurements.
@@ -22,6 +23,8 @@ struct NotifyLatencyBenchmark {
 
     /// The sender of every injected SMS (any number not a modem of the simulated network).
     static let sender = "+15550000042"
+    /// The simulated modem's number, to which every SMS is sent.
+    static var ownNumber: String { MessagingServerConfiguration.simulatedNumber }
     /// Longest wait for one message's NOTIFY (the moderation delays it by at most 1 s).
     static let notifyTimeout: Duration = .seconds(5)
     /// Longest wait for the first (warm-up) message: it includes the modem's initialisation.
@@ -29,25 +32,40 @@ struct NotifyLatencyBenchmark {
     /// The goal for the spaced series.
     static let goalMilliseconds = 1050.0
 
+    /// The daemon's stack as `messagingd --simulate` runs it, built by the same library: the device on `lo`, HTTP
+    /// and SSDP on ephemeral ports, the database in a fresh temporary directory.
+    static func makeServer(logger: Logger) async throws -> MessagingServer {
+        var configuration = MessagingServerConfiguration(modem: .simulated)
+        configuration.friendlyName = "NotifyLatencyBench (simulated \(MessagingServerConfiguration.simulatedNumber))"
+        configuration.ssdpPort = 0
+        configuration.gracefulShutdownSignals = []
+        return try await MessagingServer(configuration: configuration, logger: logger)
+    }
+
     func run() async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + .milliseconds(Int(options.budget * 1000))
-        let stack = try await Stack(logger: logger)
-        defer { try? FileManager.default.removeItem(at: stack.directory) }
+        let server = try await Self.makeServer(logger: logger)
+        defer {
+            if let path = server.databasePath {
+                try? FileManager.default.removeItem(at: URL(fileURLWithPath: path).deletingLastPathComponent())
+            }
+        }
+        guard let network = server.simulatedNetwork else { throw BenchError("the simulated stack has no network") }
 
         try await withThrowingTaskGroup(of: Bool.self) { tasks in
             tasks.addTask {
-                try await stack.group.run()
+                try await server.run()
                 return false
             }
             tasks.addTask {
                 do {
-                    try await measure(stack)
+                    try await measure(server, network: network)
                 } catch {
-                    await stack.group.triggerGracefulShutdown()
+                    await server.triggerGracefulShutdown()
                     throw error
                 }
-                await stack.group.triggerGracefulShutdown()
+                await server.triggerGracefulShutdown()
                 return true
             }
             tasks.addTask {
@@ -70,8 +88,8 @@ struct NotifyLatencyBenchmark {
     }
 
     /// Everything between start-up and shutdown: subscribe, warm up, the two series, unsubscribe.
-    private func measure(_ stack: Stack) async throws {
-        let endpoints = try await stack.device.waitUntilRunning()
+    private func measure(_ server: MessagingServer, network: SimulatedNetwork) async throws {
+        let endpoints = try await server.waitUntilRunning()
         guard
             let description = endpoints.descriptionURLs.compactMap(URL.init(string:)).first(where: {
                 $0.host == "127.0.0.1"
@@ -101,18 +119,18 @@ struct NotifyLatencyBenchmark {
             // The initial event (UDA 1.1 §4.2.1) comes first; then a warm-up message that also waits out the
             // modem's initialisation, so that no measurement includes start-up.
             try await waitUntil(Self.notifyTimeout, "the initial event") { await log.notifyCount >= 1 }
-            await stack.network.injectText("warm-up", from: Self.sender, to: stack.ownNumber)
+            await network.injectText("warm-up", from: Self.sender, to: Self.ownNumber)
             try await waitUntil(Self.warmUpTimeout, "the warm-up message's NOTIFY") { await log.arrivalCount >= 1 }
             try await Task.sleep(for: .milliseconds(Int(max(options.spacing, 1.2) * 1000)))
 
             var results: [SeriesResult] = []
-            results.append(try await spacedSeries(stack, log: log))
+            results.append(try await spacedSeries(network, log: log))
             if options.burstCount > 0 {
                 try await Task.sleep(for: .milliseconds(Int(max(options.spacing, 1.2) * 1000)))
-                results.append(try await burstSeries(stack, log: log))
+                results.append(try await burstSeries(network, log: log))
             }
             report(results)
-            try await verify(stack, log: log)
+            try await verify(server, log: log)
             let unreadable = await log.unreadable
             if !unreadable.isEmpty { print("unreadable NOTIFYs: \(unreadable)") }
 
@@ -128,13 +146,13 @@ struct NotifyLatencyBenchmark {
     }
 
     /// Injects one message, waits for its NOTIFY, and starts the next `spacing` after the previous injection.
-    private func spacedSeries(_ stack: Stack, log: NotifyLog) async throws -> SeriesResult {
+    private func spacedSeries(_ network: SimulatedNetwork, log: NotifyLog) async throws -> SeriesResult {
         let base = await log.arrivalCount
         var injected: [ContinuousClock.Instant] = []
         for k in 0..<options.count {
             let start = ContinuousClock.now
             injected.append(start)
-            await stack.network.injectText("spaced \(k)", from: Self.sender, to: stack.ownNumber)
+            await network.injectText("spaced \(k)", from: Self.sender, to: Self.ownNumber)
             try await waitUntil(Self.notifyTimeout, "the NOTIFY of spaced message \(k)") {
                 await log.arrivalCount >= base + k + 1
             }
@@ -151,7 +169,7 @@ struct NotifyLatencyBenchmark {
     }
 
     /// Injects on a fixed schedule `burstSpacing` apart, without waiting, then waits for every NOTIFY.
-    private func burstSeries(_ stack: Stack, log: NotifyLog) async throws -> SeriesResult {
+    private func burstSeries(_ network: SimulatedNetwork, log: NotifyLog) async throws -> SeriesResult {
         let base = await log.arrivalCount
         let count = options.burstCount
         let step = Duration.milliseconds(Int(options.burstSpacing * 1000))
@@ -160,7 +178,7 @@ struct NotifyLatencyBenchmark {
         for k in 0..<count {
             try await Task.sleep(until: first + step * k, clock: .continuous)
             injected.append(ContinuousClock.now)
-            await stack.network.injectText("burst \(k)", from: Self.sender, to: stack.ownNumber)
+            await network.injectText("burst \(k)", from: Self.sender, to: Self.ownNumber)
         }
         try await waitUntil(Self.notifyTimeout, "the NOTIFYs of the burst") { await log.arrivalCount >= base + count }
         let all = await log.arrivals
@@ -175,7 +193,7 @@ struct NotifyLatencyBenchmark {
 
     /// Checks that the k-th new ID the subscriber saw is the k-th injected message, by reading each from the
     /// service (after the measurements: reading marks them Read, which is evented too).
-    private func verify(_ stack: Stack, log: NotifyLog) async throws {
+    private func verify(_ server: MessagingServer, log: NotifyLog) async throws {
         let texts = ["warm-up"] + (0..<options.count).map { "spaced \($0)" }
             + (0..<options.burstCount).map { "burst \($0)" }
         let ids = await log.newIDs
@@ -183,7 +201,7 @@ struct NotifyLatencyBenchmark {
             throw BenchError("the subscriber saw \(ids.count) new messages for \(texts.count) injected")
         }
         for (id, text) in zip(ids, texts) {
-            let message = try await stack.messaging.readMessage(id: id)
+            let message = try await server.messaging.readMessage(id: id)
             guard message.text == text else {
                 throw BenchError("NOTIFY order mismatch: message \(id) is not '\(text)'")
             }

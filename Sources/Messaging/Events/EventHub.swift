@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 
 /// Fans the moderated publications out to subscribers and collects "something changed" marks from the actions, the
@@ -13,10 +14,14 @@ final class EventHub: Sendable {
 
     private let state = Mutex(State())
     private let bufferSize: Int
+    private let logger: Logger
     /// Wakes the publisher when something changed.
     let signal = WakeSignal()
 
-    init(bufferSize: Int) { self.bufferSize = max(1, bufferSize) }
+    init(bufferSize: Int, logger: Logger) {
+        self.bufferSize = max(1, bufferSize)
+        self.logger = logger
+    }
 
     func subscribe() -> AsyncStream<MessagingEvent> {
         let (stream, continuation) = AsyncStream<MessagingEvent>.makeStream(
@@ -61,7 +66,13 @@ final class EventHub: Sendable {
 
     func publish(_ event: MessagingEvent) {
         let subscribers = state.withLock { Array($0.subscribers.values) }
-        for subscriber in subscribers { subscriber.yield(event) }
+        for subscriber in subscribers {
+            // A SessionUpdates value is one window's batch: a subscriber that stalled for a whole buffer of
+            // publications loses its oldest one, and must not lose it silently.
+            if case .dropped = subscriber.yield(event) {
+                logger.warning("event subscriber stalled; its oldest publication was dropped")
+            }
+        }
     }
 
     /// Ends every subscription (the service stopped).

@@ -60,7 +60,7 @@ public actor MessagingService: Service {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
-        self.hub = EventHub(bufferSize: configuration.eventSubscriberBuffer)
+        self.hub = EventHub(bufferSize: configuration.eventSubscriberBuffer, logger: logger)
     }
 
     // MARK: - Events
@@ -73,7 +73,7 @@ public actor MessagingService: Service {
 
     /// The current values of both evented variables, for the initial event after a SUBSCRIBE (SEQ 0, not
     /// moderated). NewMessages is in its evented form (IDs only unless configured otherwise).
-    public func currentEventValues() async throws -> MessagingEvent {
+    public func currentEventedValues() async throws -> MessagingEvent {
         MessagingEvent(
             newMessages: try await newMessagesValue(includeOverview: configuration.eventsIncludeOverview),
             sessionUpdates: try await lastSessionUpdates()

@@ -36,14 +36,42 @@ enum DeviceDescription {
         }
     }
 
-    /// The description XML.
+    /// The largest CONFIGID.UPNP.ORG (UDA 1.1 §1.2.2: 0…16777215, 24 bits).
+    static let maximumConfigID: UInt32 = 16_777_215
+
+    /// A CONFIGID.UPNP.ORG that follows what it stands for (UDA 1.1 §1.2.2: it changes whenever the device
+    /// description or any service description changes): FNV-1a (32 bits) over the description and every SCPD, each
+    /// with its own configId set to 0 and preceded by its length, xor-folded to 24 bits. The same documents give the
+    /// same value on every start and every machine (`Hasher` is seeded per process, so it cannot serve).
+    ///
+    /// - Parameters:
+    ///   - description: the description document, rendered with `configId="0"`.
+    ///   - scpds: the services' SCPD texts, in service order.
+    static func derivedConfigID(description: [UInt8], scpds: [String]) -> UInt32 {
+        var hash: UInt32 = 0x811C_9DC5
+        func add(_ bytes: some Sequence<UInt8>) {
+            for byte in bytes {
+                hash ^= UInt32(byte)
+                hash &*= 0x0100_0193
+            }
+        }
+        func addDocument(_ bytes: [UInt8]) {
+            withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { add($0) }
+            add(bytes)
+        }
+        addDocument(description)
+        for scpd in scpds { addDocument(Array(ServiceDescription.settingConfigID(0, in: scpd).utf8)) }
+        return (hash >> 24) ^ (hash & maximumConfigID)
+    }
+
+    /// The description XML, with `configId` = the configuration's CONFIGID (0 while it is not derived yet).
     static func document(_ configuration: UPnPDeviceConfiguration, paths: [ServicePaths]) -> [UInt8] {
         func element(_ name: String, _ value: String?) -> String {
             guard let value else { return "" }
             return "<\(name)>\(XMLEscaping.escape(value))</\(name)>"
         }
         var text = #"<?xml version="1.0" encoding="utf-8"?>"#
-        text += "<root xmlns=\"urn:schemas-upnp-org:device-1-0\" configId=\"\(configuration.configID)\">"
+        text += "<root xmlns=\"urn:schemas-upnp-org:device-1-0\" configId=\"\(configuration.configID ?? 0)\">"
         text += "<specVersion><major>1</major><minor>1</minor></specVersion>"
         text += "<device>"
         text += element("deviceType", configuration.deviceType)

@@ -25,7 +25,7 @@ import Darwin
 /// ``waitUntilRunning()`` returns the bound ports and description URLs (e.g. to print an ephemeral port).
 /// A device runs once; make a new one to run again.
 public final class UPnPDevice: Service, Sendable {
-    /// The validated configuration.
+    /// The validated configuration, with ``UPnPDeviceConfiguration/configID`` set (derived when it was `nil`).
     public let configuration: UPnPDeviceConfiguration
     let logger: Logger
     let services: [ServedService]
@@ -38,7 +38,8 @@ public final class UPnPDevice: Service, Sendable {
     private struct RunState: Sendable {
         var endpoints: Endpoints?
         var failure: (any Error)?
-        var waiters: [CheckedContinuation<Endpoints, any Error>] = []
+        var waiters: [UInt64: CheckedContinuation<Endpoints, any Error>] = [:]
+        var nextWaiter: UInt64 = 0
     }
 
     /// Where the device listens once running.
@@ -51,15 +52,24 @@ public final class UPnPDevice: Service, Sendable {
         public var descriptionURLs: [String]
     }
 
-    /// Validates the configuration, parses every service's SCPD and attaches to every service's
+    /// Validates the configuration, derives CONFIGID.UPNP.ORG from the description and the SCPDs when the
+    /// configuration gives none, parses every service's SCPD and attaches to every service's
     /// ``UPnPEventPublisher``. Binds nothing yet.
     ///
     /// - Throws: ``UPnPConfigurationError`` for a bad configuration value or a malformed SCPD.
     public init(configuration: UPnPDeviceConfiguration, logger: Logger) throws {
         try configuration.validate()
+        let paths = DeviceDescription.paths(forServiceIDs: configuration.services.map(\.serviceID))
+        var configuration = configuration
+        let configID =
+            configuration.configID
+            ?? DeviceDescription.derivedConfigID(
+                description: DeviceDescription.document(configuration, paths: paths),
+                scpds: configuration.services.map(\.scpdXML)
+            )
+        configuration.configID = configID
         self.configuration = configuration
         self.logger = logger
-        let paths = DeviceDescription.paths(forServiceIDs: configuration.services.map(\.serviceID))
         var served: [ServedService] = []
         for (index, handler) in configuration.services.enumerated() {
             let description: ServiceDescription
@@ -68,7 +78,14 @@ public final class UPnPDevice: Service, Sendable {
             } catch {
                 throw UPnPConfigurationError(message: "service \(handler.serviceID): \(error)")
             }
-            let scpd = ServiceDescription.settingConfigID(configuration.configID, in: handler.scpdXML)
+            let undeclared = handler.eventedValueKinds.keys.filter { !description.eventedVariables.contains($0) }
+            guard undeclared.isEmpty else {
+                throw UPnPConfigurationError(
+                    message: "service \(handler.serviceID): eventedValueKinds names variables the SCPD does not "
+                        + "event: \(undeclared.sorted())"
+                )
+            }
+            let scpd = ServiceDescription.settingConfigID(configID, in: handler.scpdXML)
             served.append(
                 ServedService(
                     index: index,
@@ -109,16 +126,27 @@ public final class UPnPDevice: Service, Sendable {
 
     /// Waits until ``run()`` has bound its sockets and returns where it listens.
     ///
-    /// - Throws: the error that made ``run()`` fail before it was running.
+    /// - Throws: the error that made ``run()`` fail before it was running, or `CancellationError` when the waiting
+    ///   task is cancelled first (a device that is never run would otherwise keep its waiters forever).
     public func waitUntilRunning() async throws -> Endpoints {
-        try await withCheckedThrowingContinuation { continuation in
-            let ready: Result<Endpoints, any Error>? = state.withLock { state in
-                if let endpoints = state.endpoints { return .success(endpoints) }
-                if let failure = state.failure { return .failure(failure) }
-                state.waiters.append(continuation)
-                return nil
+        let token = state.withLock { state -> UInt64 in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let ready: Result<Endpoints, any Error>? = state.withLock { state in
+                    if let endpoints = state.endpoints { return .success(endpoints) }
+                    if let failure = state.failure { return .failure(failure) }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    state.waiters[token] = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
             }
-            if let ready { continuation.resume(with: ready) }
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: token) }
+            waiter?.resume(throwing: CancellationError())
         }
     }
 
@@ -128,8 +156,8 @@ public final class UPnPDevice: Service, Sendable {
             case .success(let endpoints): state.endpoints = endpoints
             case .failure(let error): if state.endpoints == nil { state.failure = error }
             }
-            defer { state.waiters = [] }
-            return state.waiters
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
         }
         for waiter in waiters { waiter.resume(with: result) }
     }
@@ -159,7 +187,7 @@ public final class UPnPDevice: Service, Sendable {
                         maxAge: configuration.maxAge,
                         server: server,
                         bootID: configuration.bootID,
-                        configID: configuration.configID,
+                        configID: configuration.configID ?? 0,
                         multicastHost: "\(SSDPServer.multicastGroup):\(ssdpPort)"
                     ),
                     interfaces: interfaces,
@@ -263,11 +291,6 @@ public final class UPnPDevice: Service, Sendable {
                 switch job {
                 case .deliver(let sid):
                     group.addTask { await self.deliver(sid: sid, notifier: notifier) }
-                case .flush(let serviceIndex, let instant):
-                    group.addTask {
-                        try? await Task.sleep(until: instant, clock: .continuous)
-                        await self.hub.flush(serviceIndex: serviceIndex)
-                    }
                 }
             }
         }

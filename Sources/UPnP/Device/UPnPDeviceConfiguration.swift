@@ -36,7 +36,9 @@ public struct UPnPDeviceConfiguration: Sendable {
     /// each start. 0…2147483647.
     public var bootID: UInt32
     /// CONFIGID.UPNP.ORG: changes when the device or service descriptions change. 0…16777215 (UDA 1.1 §1.2.2).
-    public var configID: UInt32
+    /// `nil` (the default): the device derives it from the bytes of its description and of every SCPD, so that it
+    /// changes exactly when one of them does (see ``UPnPDevice/init(configuration:logger:)``).
+    public var configID: UInt32?
 
     // MARK: - Network
 
@@ -75,7 +77,7 @@ public struct UPnPDeviceConfiguration: Sendable {
         interfaces: [String],
         httpPort: Int = 0,
         bootID: UInt32 = 1,
-        configID: UInt32 = 1,
+        configID: UInt32? = nil,
         manufacturerURL: String? = nil,
         modelDescription: String? = nil,
         modelNumber: String? = nil,
@@ -147,7 +149,9 @@ public struct UPnPDeviceConfiguration: Sendable {
         guard (0...65535).contains(httpPort) else { throw fail("httpPort \(httpPort) is not 0…65535") }
         guard (0...65535).contains(ssdpPort) else { throw fail("ssdpPort \(ssdpPort) is not 0…65535") }
         guard bootID <= 2_147_483_647 else { throw fail("bootID must be ≤ 2^31-1 (UDA 1.1 §1.2.2)") }
-        guard configID <= 16_777_215 else { throw fail("configID must be ≤ 16777215 (UDA 1.1 §1.2.2)") }
+        if let configID, configID > DeviceDescription.maximumConfigID {
+            throw fail("configID must be ≤ 16777215 (UDA 1.1 §1.2.2)")
+        }
         guard (60...86400).contains(maxAge) else { throw fail("maxAge \(maxAge) is not 60…86400 seconds") }
         guard (1...255).contains(multicastTTL) else { throw fail("multicastTTL \(multicastTTL) is not 1…255") }
         guard product.contains("/"), !product.contains(" ") else { throw fail("product must be 'name/version'") }
@@ -214,8 +218,9 @@ public struct UPnPLimits: Sendable, Hashable {
     public var maximumSubscriptionTimeout: Duration = .seconds(1800)
     /// The shortest subscription duration granted. Default 60 s.
     public var minimumSubscriptionTimeout: Duration = .seconds(60)
-    /// Events queued for one slow subscriber before further changes are merged into the last queued event (values
-    /// are states, so merging keeps the latest value of each variable). Default 16.
+    /// Events queued for one slow subscriber before further changes are merged into the last queued event: the
+    /// latest value of a state variable wins; a batch variable's value is never merged away, and a subscriber that
+    /// could keep up only by losing one is unsubscribed (``UPnPEventedValueKind``). Default 16.
     public var maximumQueuedEvents: Int = 16
     /// How long one NOTIFY may take, connect included (UDA 1.1 §4.3: 30 s). Default 30 s.
     public var notifyTimeout: Duration = .seconds(30)

@@ -1,36 +1,34 @@
 import Logging
 
-/// The device's GENA state: subscriptions, moderation, and the work queue of deliveries (UDA 1.1 §4).
+/// The device's GENA state: subscriptions and the work queue of deliveries (UDA 1.1 §4).
 ///
-/// An actor holding a ``SubscriptionTable`` and one ``EventModerator`` per service. It does no I/O itself: it emits
-/// ``Job``s on a bounded stream that the device's run loop turns into child tasks (a delivery loop per busy
-/// subscriber, a timer per moderated flush), so that all work stays inside the device's task tree.
+/// An actor holding a ``SubscriptionTable``. It does no I/O itself: it emits ``Job``s on a bounded stream that the
+/// device's run loop turns into child tasks (a delivery loop per busy subscriber), so that all work stays inside the
+/// device's task tree. It does not moderate: every published value is queued for every subscriber, in order; the
+/// service publishes no faster than its standard allows.
 actor EventHub {
     /// Work for the device's run loop.
     enum Job: Sendable {
         /// Start a delivery loop for this subscription (at most one runs per subscription).
         case deliver(sid: String)
-        /// Call ``flush(serviceIndex:)`` at this instant.
-        case flush(serviceIndex: Int, at: ContinuousClock.Instant)
     }
 
     struct ServiceSlot: Sendable {
         let handler: any UPnPServiceHandler
         let eventedVariables: [String]
-        var moderator: EventModerator
-        /// The earliest flush already scheduled, so that one timer serves many changes.
-        var scheduledFlush: ContinuousClock.Instant?
+        /// The evented variables whose values are batches (``UPnPEventedValueKind/batch``).
+        let batchVariables: Set<String>
     }
 
-    private var services: [ServiceSlot]
+    private let services: [ServiceSlot]
     private var table: SubscriptionTable
     private let logger: Logger
     private let now: @Sendable () -> ContinuousClock.Instant
     nonisolated let jobs: AsyncStream<Job>
     private let jobContinuation: AsyncStream<Job>.Continuation
 
-    /// The bound of the job stream: every job is either a delivery start (at most one per subscription) or a flush
-    /// (at most one outstanding per service), so it never fills; the margin covers jobs already taken.
+    /// The bound of the job stream: every job is a delivery start, at most one outstanding per subscription, so it
+    /// never fills; the margin covers jobs already taken.
     static func jobBufferSize(limits: UPnPLimits, serviceCount: Int) -> Int {
         limits.maximumSubscriptions + 4 * serviceCount + 16
     }
@@ -46,7 +44,7 @@ actor EventHub {
             ServiceSlot(
                 handler: $0.handler,
                 eventedVariables: $0.description.eventedVariables,
-                moderator: EventModerator(intervals: $0.handler.eventModeration)
+                batchVariables: Set($0.handler.eventedValueKinds.filter { $0.value == .batch }.keys)
             )
         }
         self.table = SubscriptionTable(limits: limits, makeSID: makeSID)
@@ -70,7 +68,6 @@ actor EventHub {
             logger.error("upnp.gena job queue full; event delivery delayed")
             switch job {
             case .deliver(let sid): table.markIdle(sid)
-            case .flush(let serviceIndex, _): services[serviceIndex].scheduledFlush = nil
             }
         }
     }
@@ -140,27 +137,20 @@ actor EventHub {
             logger.warning("upnp.gena published variables that are not evented", metadata: ["upnp.vars": "\(dropped)"])
         }
         guard !accepted.isEmpty else { return }
-        let decision = services[serviceIndex].moderator.submit(accepted, now: now())
-        apply(decision, serviceIndex: serviceIndex)
-    }
-
-    /// A moderation timer fired.
-    func flush(serviceIndex: Int) {
-        guard services.indices.contains(serviceIndex) else { return }
-        services[serviceIndex].scheduledFlush = nil
-        let decision = services[serviceIndex].moderator.flush(now: now())
-        apply(decision, serviceIndex: serviceIndex)
-    }
-
-    private func apply(_ decision: EventModerator.Decision, serviceIndex: Int) {
-        for sid in table.enqueue(serviceIndex: serviceIndex, changes: decision.sendNow) {
-            emit(.deliver(sid: sid))
+        let enqueued = table.enqueue(
+            serviceIndex: serviceIndex,
+            changes: accepted,
+            batchVariables: services[serviceIndex].batchVariables
+        )
+        for sid in enqueued.cancelled {
+            // UPnPEventedValueKind.batch: losing a batch silently is worse than a renewal refused with 412, after
+            // which the subscriber subscribes again and reads the current values.
+            logger.info(
+                "upnp.gena subscriber too far behind; subscription cancelled rather than lose an event",
+                metadata: ["upnp.sid": "\(sid)", "upnp.queued": "\(table.limits.maximumQueuedEvents)"]
+            )
         }
-        if let due = decision.nextFlush {
-            if let scheduled = services[serviceIndex].scheduledFlush, scheduled <= due { return }
-            services[serviceIndex].scheduledFlush = due
-            emit(.flush(serviceIndex: serviceIndex, at: due))
-        }
+        for sid in enqueued.start { emit(.deliver(sid: sid)) }
     }
 
     /// The next event of a delivery loop, with the current values filled in for the initial event.

@@ -120,34 +120,70 @@ struct SubscriptionTable: Sendable {
         return start
     }
 
-    /// Queues changes for every subscriber of a service. Returns the SIDs whose delivery loop must be started.
+    /// What ``enqueue(serviceIndex:changes:batchVariables:)`` did.
+    struct Enqueued: Sendable, Hashable {
+        /// Subscriptions whose delivery loop must be started, sorted.
+        var start: [String] = []
+        /// Subscriptions removed because their full queue could take the changes only by losing a batch, sorted.
+        var cancelled: [String] = []
+    }
+
+    /// Queues changes for every subscriber of a service.
     ///
     /// A subscriber with ``UPnPLimits/maximumQueuedEvents`` queued events gets the changes merged into its last
-    /// queued event instead (latest value per variable): memory stays bounded, and values are states, so the
-    /// subscriber still ends with the current state.
-    mutating func enqueue(serviceIndex: Int, changes: [(name: String, value: String)]) -> [String] {
-        guard !changes.isEmpty else { return [] }
-        var start: [String] = []
+    /// queued event instead, so that memory stays bounded: a state value replaces the variable's value there (the
+    /// subscriber still ends with the current state), a batch value joins it only when that event holds no value of
+    /// the variable yet (``UPnPEventedValueKind/batch``: batches are never merged, dropped or reordered). When a
+    /// batch cannot join, the subscription is removed (see ``Enqueued/cancelled``).
+    ///
+    /// - Parameter batchVariables: the variables of the service whose values are batches; the others are states.
+    mutating func enqueue(
+        serviceIndex: Int,
+        changes: [(name: String, value: String)],
+        batchVariables: Set<String> = []
+    ) -> Enqueued {
+        guard !changes.isEmpty else { return Enqueued() }
+        var result = Enqueued()
         for (sid, var subscription) in subscriptions where subscription.serviceIndex == serviceIndex {
-            if subscription.queue.count >= limits.maximumQueuedEvents, var last = subscription.queue.popLast() {
-                for change in changes {
-                    if let index = last.firstIndex(where: { $0.name == change.name }) {
-                        last[index].value = change.value
-                    } else {
-                        last.append(change)
-                    }
-                }
-                subscription.queue.append(last)
-            } else {
+            if subscription.queue.count < limits.maximumQueuedEvents {
                 subscription.queue.append(changes)
+            } else if let last = subscription.queue.popLast(),
+                let merged = SubscriptionTable.merging(changes, into: last, batchVariables: batchVariables)
+            {
+                subscription.queue.append(merged)
+            } else {
+                subscriptions[sid] = nil
+                result.cancelled.append(sid)
+                continue
             }
             if subscription.isActive && !subscription.isDelivering {
                 subscription.isDelivering = true
-                start.append(sid)
+                result.start.append(sid)
             }
             subscriptions[sid] = subscription
         }
-        return start.sorted()
+        result.start.sort()
+        result.cancelled.sort()
+        return result
+    }
+
+    /// `event` with `changes` merged in: the latest value of each state variable, and each batch value appended
+    /// only where the event has none of its variable; `nil` when a batch would replace another.
+    static func merging(
+        _ changes: [(name: String, value: String)],
+        into event: [(name: String, value: String)],
+        batchVariables: Set<String>
+    ) -> [(name: String, value: String)]? {
+        var merged = event
+        for change in changes {
+            if let index = merged.firstIndex(where: { $0.name == change.name }) {
+                guard !batchVariables.contains(change.name) else { return nil }
+                merged[index].value = change.value
+            } else {
+                merged.append(change)
+            }
+        }
+        return merged
     }
 
     /// The next event for a subscription's delivery loop, with its SEQ; `nil` ends the loop (queue empty, or the

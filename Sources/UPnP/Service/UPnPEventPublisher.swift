@@ -4,7 +4,7 @@ import Synchronization
 ///
 /// A service creates one, exposes it as ``UPnPServiceHandler/events``, and calls ``publish(_:)`` whenever an evented
 /// variable changes. The ``UPnPDevice`` that serves the service attaches to it; the device then queues a NOTIFY
-/// for every subscriber (after moderation, ``UPnPServiceHandler/eventModeration``). Before a device attaches, or
+/// for every subscriber, in the order published. Before a device attaches, or
 /// after it stopped, publishing does nothing: a later subscriber gets current values in its initial event anyway.
 public final class UPnPEventPublisher: Sendable {
     /// The attached device's event hub; a `Mutex` because publishers are called from any task.

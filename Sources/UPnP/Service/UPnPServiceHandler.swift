@@ -4,8 +4,9 @@
 /// the action name and the in-arguments against the SCPD (401/402), applies the access policy (606), calls
 /// ``invoke(action:arguments:context:)``, writes the response with the out-arguments in SCPD order (unqualified,
 /// values as escaped text, UDA 1.1 §3.2.2), and turns a thrown ``UPnPActionError`` into a UDA fault. For eventing,
-/// the service publishes changes through ``events``; the stack keeps the GENA subscriptions, applies
-/// ``eventModeration``, and NOTIFYs every subscriber in order.
+/// the service publishes changes through ``events``; the stack keeps the GENA subscriptions and NOTIFYs every
+/// subscriber in order. The stack does not moderate: a service whose standard limits the event rate of a variable
+/// publishes it no faster (UDA 1.1 §4.3), and declares in ``eventedValueKinds`` which variables carry batches.
 ///
 /// The stack knows nothing of the service's domain: argument values are strings exactly as on the wire (after XML
 /// unescaping), and XML-valued arguments are just text for the stack.
@@ -26,14 +27,11 @@ public protocol UPnPServiceHandler: Sendable {
     /// device attaches to it when it is constructed.
     var events: UPnPEventPublisher { get }
 
-    /// Per-variable moderation: the minimum interval between two events of a variable, shared by all subscribers.
-    ///
-    /// A change of a moderated variable is sent at once if the variable was last evented at least that long ago;
-    /// otherwise one event is scheduled for `last + interval`, and further changes until then only replace the
-    /// pending value (leading edge plus trailing coalescing; messaging-v2.md §4, Table 8 "1 per second"). Variables
-    /// missing here are sent on every change. The initial event after SUBSCRIBE is never moderated (UDA 1.1 §4.2.1).
-    /// Default: no moderation.
-    var eventModeration: [String: Duration] { get }
+    /// What the values of each evented variable stand for (``UPnPEventedValueKind``): whole states, of which a
+    /// subscriber that is behind may receive only the latest, or batches, every one of which is delivered in order.
+    /// Variables missing here are states. Every name must be an evented variable of the SCPD (checked when the
+    /// device is constructed). Read once, when the device is constructed. Default: every variable is a state.
+    var eventedValueKinds: [String: UPnPEventedValueKind] { get }
 
     /// Other spellings of in-argument names that the service accepts, each mapped to the SCPD's name. A standard
     /// that spells an argument two ways (Messaging:2 names `SupportedContentType` in its SCPD and
@@ -64,8 +62,8 @@ public protocol UPnPServiceHandler: Sendable {
 }
 
 extension UPnPServiceHandler {
-    /// No moderation unless the service says otherwise.
-    public var eventModeration: [String: Duration] { [:] }
+    /// Every evented variable is a state unless the service says otherwise.
+    public var eventedValueKinds: [String: UPnPEventedValueKind] { [:] }
 
     /// No aliases unless the service says otherwise.
     public var argumentAliases: [String: String] { [:] }

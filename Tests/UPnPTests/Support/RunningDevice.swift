@@ -1,3 +1,4 @@
+import HTTPTestSupport
 import Logging
 
 @testable import UPnP

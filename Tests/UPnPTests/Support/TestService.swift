@@ -11,14 +11,14 @@ final class TestService: UPnPServiceHandler {
     let serviceType = TestService.type
     let serviceID = TestService.id
     let events = UPnPEventPublisher()
-    let eventModeration: [String: Duration]
+    let eventedValueKinds: [String: UPnPEventedValueKind]
     /// Every invocation, for assertions.
     let calls = Mutex<[(action: String, arguments: [(name: String, value: String)], context: UPnPActionContext)]>([])
     /// Current values of the evented variables.
     let state = Mutex<[(name: String, value: String)]>([("Counter", "0"), ("Note", "<a>&amp;</a>")])
 
-    init(moderation: [String: Duration] = [:]) {
-        self.eventModeration = moderation
+    init(kinds: [String: UPnPEventedValueKind] = [:]) {
+        self.eventedValueKinds = kinds
     }
 
     let scpdXML = """

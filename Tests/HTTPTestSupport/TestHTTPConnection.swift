@@ -3,22 +3,19 @@ import NIOHTTP1
 import NIOPosix
 
 /// A response as a test sees it.
-struct TestHTTPResponse: Sendable {
-    var status: HTTPResponseStatus
-    var headers: HTTPHeaders
-    var body: [UInt8]
-    var text: String { String(decoding: body, as: UTF8.self) }
+package struct TestHTTPResponse: Sendable {
+    package var status: HTTPResponseStatus
+    package var headers: HTTPHeaders
+    package var body: [UInt8]
+    package var text: String { String(decoding: body, as: UTF8.self) }
 }
 
 /// A minimal HTTP/1.1 client over NIO for tests: one connection, several requests in turn (keep-alive).
-struct TestHTTPConnection {
-    typealias Channel = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
-
-    let inbound: NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator
-    let outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>
+package struct TestHTTPConnection {
+    package typealias Channel = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
 
     /// Connects, runs `body` with the connection, closes.
-    static func with<R: Sendable>(
+    package static func with<R: Sendable>(
         port: Int,
         host: String = "127.0.0.1",
         _ body: (inout TestHTTPConnectionState) async throws -> R
@@ -37,7 +34,7 @@ struct TestHTTPConnection {
     }
 
     /// One request on a fresh connection.
-    static func request(
+    package static func request(
         port: Int,
         method: HTTPMethod = .GET,
         path: String,
@@ -58,14 +55,14 @@ struct TestHTTPConnection {
 }
 
 /// The state of an open test connection.
-struct TestHTTPConnectionState {
-    var iterator: NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator
-    let outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>
+package struct TestHTTPConnectionState {
+    package var iterator: NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator
+    package let outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>
 
-    enum Failure: Error { case closed }
+    package enum Failure: Error { case closed }
 
     /// Sends a request (Host given explicitly; `nil` sends none) and reads the response.
-    mutating func request(
+    package mutating func request(
         method: HTTPMethod = .GET,
         path: String,
         headers: [(String, String)] = [],
@@ -94,7 +91,7 @@ struct TestHTTPConnectionState {
     }
 
     /// Reads one response.
-    mutating func readResponse() async throws -> TestHTTPResponse {
+    package mutating func readResponse() async throws -> TestHTTPResponse {
         var response: TestHTTPResponse?
         while let part = try await iterator.next() {
             switch part {

@@ -7,6 +7,20 @@ struct DeviceIdentity: Codable {
     var udn: String
     var bootID: UInt32
 
+    /// The description's `serialNumber`: the UUID of the UDN as 32 upper-case hex digits. It is as stable as the
+    /// UDN (made once, kept beside the database) and says nothing the UDN does not already say on the LAN. The
+    /// modem's IMEI would also be stable, but it identifies the subscriber's hardware to anyone who reads the
+    /// description (which needs no authorisation), follows the dongle rather than the device, and is only known
+    /// once the modem has answered, after the description is built.
+    var serialNumber: String {
+        String(udn.dropFirst("uuid:".count).filter { $0 != "-" }).uppercased()
+    }
+
+    /// A fresh identity that is not kept (the database is in memory): a new UDN, boot ID 1.
+    static func ephemeral() -> DeviceIdentity {
+        DeviceIdentity(udn: UPnPDeviceConfiguration.makeUDN(), bootID: 1)
+    }
+
     /// Reads `<database>.device.json` (creating it), increments the boot ID, and writes it back before returning.
     static func loadAndAdvance(next databasePath: String) throws -> DeviceIdentity {
         let url = URL(fileURLWithPath: databasePath + ".device.json")

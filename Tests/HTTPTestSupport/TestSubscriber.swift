@@ -3,22 +3,22 @@ import NIOHTTP1
 import NIOPosix
 
 /// One NOTIFY as the subscriber received it.
-struct ReceivedNotify: Sendable {
-    var method: String
-    var path: String
-    var headers: HTTPHeaders
-    var body: String
-    var sequence: UInt32? { headers["SEQ"].first.flatMap { UInt32($0) } }
-    var sid: String? { headers["SID"].first }
+package struct ReceivedNotify: Sendable {
+    package var method: String
+    package var path: String
+    package var headers: HTTPHeaders
+    package var body: String
+    package var sequence: UInt32? { headers["SEQ"].first.flatMap { UInt32($0) } }
+    package var sid: String? { headers["SID"].first }
 }
 
 /// A GENA subscriber for tests: an HTTP server on 127.0.0.1:0 that answers every request with `status` and hands
 /// each request to the test through a bounded stream.
-struct TestSubscriber {
-    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+package struct TestSubscriber {
+    package typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
 
     /// Runs a subscriber for the duration of `body`, which gets its port and the stream of received NOTIFYs.
-    static func with<R: Sendable>(
+    package static func with<R: Sendable>(
         status: HTTPResponseStatus = .ok,
         _ body: (Int, AsyncStream<ReceivedNotify>) async throws -> R
     ) async throws -> R {
@@ -91,7 +91,7 @@ struct TestSubscriber {
 }
 
 /// Runs `body`, failing with ``TestTimeout`` (and cancelling it) after `seconds`: live tests never hang.
-func withTimeout<R: Sendable>(
+package func withTimeout<R: Sendable>(
     seconds: Int = 20,
     _ body: @escaping @Sendable () async throws -> R
 ) async throws -> R {
@@ -108,4 +108,4 @@ func withTimeout<R: Sendable>(
 }
 
 /// A live test took too long.
-struct TestTimeout: Error {}
+package struct TestTimeout: Error {}

@@ -1,0 +1,231 @@
+import Foundation
+import Logging
+import MessageStore
+import Messaging
+import MessagingUPnP
+import Modem
+import ModemSimulator
+import ServiceLifecycle
+import UPnP
+
+/// The Messaging:2 daemon as a library: from one ``MessagingServerConfiguration`` to the running services, the way
+/// `messagingd`, the benchmarks and the end-to-end tests all start it.
+///
+/// ``init(configuration:logger:onRunning:)`` validates the configuration and builds everything, in dependency
+/// order: the modem (the simulated modem's AT side and the `ATModem` driving it, or the driver on a serial port),
+/// the store, the Messaging service, its UPnP binding and the UPnP device. ``run()`` runs them in one
+/// `ServiceGroup` in that order until a graceful shutdown signal (``MessagingServerConfiguration/gracefulShutdownSignals``)
+/// or ``triggerGracefulShutdown()``; the group stops them in reverse, so the device says `ssdp:byebye` first and
+/// the modem is closed last.
+///
+/// ```swift
+/// let server = try await MessagingServer(configuration: .init(modem: .simulated), logger: logger) { endpoints in
+///     for url in endpoints.descriptionURLs { print(url) }
+/// }
+/// try await server.run()
+/// ```
+public final class MessagingServer: Service, Sendable {
+    /// The version of the server: the device description's `modelNumber` and the executables' `--version`.
+    public static let version = "0.1.0"
+
+    /// The validated configuration.
+    public let configuration: MessagingServerConfiguration
+    /// The services ``run()`` runs, in start order (the reverse of the shutdown order).
+    public let services: [any Service]
+    /// The message store.
+    public let store: MessageStore
+    /// The Messaging service.
+    public let messaging: MessagingService
+    /// The UPnP device serving it.
+    public let device: UPnPDevice
+    /// The AT driver of the modem; `nil` with ``MessagingServerConfiguration/Modem/none``.
+    public let modem: ATModem?
+    /// The simulated network of ``MessagingServerConfiguration/Modem/simulated`` (to inject messages into it).
+    public let simulatedNetwork: SimulatedNetwork?
+    /// The database file; `nil` for ``MessagingServerConfiguration/Database/inMemory``.
+    public let databasePath: String?
+
+    private let group: ServiceGroup
+    private let logger: Logger
+    private let onRunning: @Sendable (UPnPDevice.Endpoints) async -> Void
+
+    /// Validates `configuration` and builds every service; opens the modem's port, the database and the device
+    /// identity, binds nothing yet.
+    ///
+    /// - Parameters:
+    ///   - configuration: what to serve, and how.
+    ///   - logger: where the server and its services log; each service's messages carry `component` metadata.
+    ///   - onRunning: called once, when the device listens, with its ports and description URLs.
+    /// - Throws: ``MessagingServerError``: a configuration value refused by
+    ///   ``MessagingServerConfiguration/validate()``, or a port, database or identity file that cannot be opened.
+    public init(
+        configuration: MessagingServerConfiguration,
+        logger: Logger,
+        onRunning: @escaping @Sendable (UPnPDevice.Endpoints) async -> Void = { _ in }
+    ) async throws {
+        try configuration.validate()
+        func component(_ name: String) -> Logger {
+            var logger = logger
+            logger[metadataKey: "component"] = "\(name)"
+            return logger
+        }
+        var services: [any Service] = []
+
+        // The modem first: everything else depends on it.
+        let modem: ATModem?
+        var messagingConfiguration = configuration.messaging
+        switch configuration.modem {
+        case .simulated:
+            let network = SimulatedNetwork(logger: component("simulator"))
+            let simulated = await network.makeModem()
+            let (driverSide, modemSide) = InMemoryTransport.makePair()
+            services.append(SimulatedModemService(network: network, modem: simulated, transport: modemSide))
+            modem = ATModem(transport: driverSide, logger: component("modem"))
+            if messagingConfiguration.ownNumber == nil { messagingConfiguration.ownNumber = simulated.number }
+            simulatedNetwork = network
+        case .serial(let path):
+            let port: SerialPort
+            do {
+                port = try SerialPort(path: path, options: .init(baudRate: configuration.baudRate))
+            } catch {
+                throw MessagingServerError(.cannotStart, "cannot open \(path): \(error)")
+            }
+            modem = ATModem(
+                transport: port,
+                configuration: ATModemConfiguration(pin: configuration.pin),
+                logger: component("modem")
+            )
+            simulatedNetwork = nil
+        case .automatic, .none:
+            // .automatic is refused by validate().
+            modem = nil
+            simulatedNetwork = nil
+        }
+        if let modem { services.append(ATModemService(modem: modem, logger: component("modem"))) }
+
+        // The store and the service.
+        let databasePath: String?
+        do {
+            databasePath = try Self.makeDatabasePath(configuration.database)
+            store = try databasePath.map { try MessageStore(path: $0) } ?? MessageStore.inMemory()
+        } catch {
+            throw MessagingServerError(.cannotStart, "cannot open the database: \(error)")
+        }
+        let messaging = MessagingService(
+            store: store,
+            modem: modem,
+            configuration: messagingConfiguration,
+            logger: component("messaging")
+        )
+        services.append(messaging)
+
+        // The binding and the device.
+        let binding = MessagingUPnPService(service: messaging, logger: component("messaging.upnp"))
+        services.append(binding)
+        let identity: DeviceIdentity
+        do {
+            identity = try databasePath.map { try DeviceIdentity.loadAndAdvance(next: $0) } ?? .ephemeral()
+        } catch {
+            throw MessagingServerError(.cannotStart, "cannot keep the device identity beside the database: \(error)")
+        }
+        let device: UPnPDevice
+        do {
+            device = try UPnPDevice(
+                configuration: UPnPDeviceConfiguration(
+                    deviceType: MessagingServiceDescription.deviceType,
+                    friendlyName: configuration.friendlyName,
+                    udn: identity.udn,
+                    manufacturer: "ModemMessaging",
+                    modelName: "messagingd",
+                    services: [binding],
+                    interfaces: configuration.interfaces,
+                    httpPort: configuration.httpPort,
+                    bootID: identity.bootID,
+                    // CONFIGID is derived from the description and the SCPD, so it changes exactly when they do.
+                    configID: nil,
+                    modelDescription: "SMS over UPnP Telephony Messaging:2",
+                    modelNumber: Self.version,
+                    serialNumber: identity.serialNumber,
+                    ssdpPort: configuration.ssdpPort,
+                    limits: configuration.upnpLimits
+                ),
+                logger: component("upnp")
+            )
+        } catch {
+            throw MessagingServerError(.invalidConfiguration, key: "upnp", "\(error)")
+        }
+        services.append(device)
+
+        self.configuration = configuration
+        self.services = services
+        self.messaging = messaging
+        self.device = device
+        self.modem = modem
+        self.databasePath = databasePath
+        self.logger = logger
+        self.onRunning = onRunning
+        // ServiceGroup order is the dependency order (simulator → modem → service → binding → device); graceful
+        // shutdown runs in reverse, so the device says byebye first and the modem is closed last.
+        self.group = ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0) },
+                gracefulShutdownSignals: configuration.gracefulShutdownSignals,
+                logger: logger
+            )
+        )
+    }
+
+    /// Runs every service until a graceful shutdown signal, ``triggerGracefulShutdown()``, a graceful shutdown of
+    /// the service group this server runs in, or cancellation; returns when all have stopped. Call it once.
+    ///
+    /// - Throws: the first error of a service (a port that cannot be bound, a modem that fails to start…).
+    public func run() async throws {
+        logger.info(
+            "messaging server starting",
+            metadata: [
+                "db": "\(databasePath ?? "in memory")", "upnp.interfaces": "\(configuration.interfaces)",
+            ]
+        )
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                // Cancelled (and silent) when the group stops before the device ever listens.
+                guard let endpoints = try? await self.device.waitUntilRunning() else { return }
+                await self.onRunning(endpoints)
+            }
+            try await group.run()
+            tasks.cancelAll()
+        }
+    }
+
+    /// Starts a graceful shutdown (the same as a signal of ``MessagingServerConfiguration/gracefulShutdownSignals``);
+    /// returns at once. Before ``run()`` the request is kept, and ``run()`` then starts and stops at once.
+    public func triggerGracefulShutdown() async {
+        await group.triggerGracefulShutdown()
+    }
+
+    /// Waits until the device listens and returns its ports and description URLs.
+    ///
+    /// - Throws: the error that made the device fail before it was running, or `CancellationError`.
+    public func waitUntilRunning() async throws -> UPnPDevice.Endpoints {
+        try await device.waitUntilRunning()
+    }
+
+    /// The database file `database` stands for (creating its directory), `nil` in memory.
+    static func makeDatabasePath(_ database: MessagingServerConfiguration.Database) throws -> String? {
+        switch database {
+        case .file(let path):
+            try FileManager.default.createDirectory(
+                at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
+            return path
+        case .inMemory:
+            return nil
+        case .temporaryDirectory:
+            let name = "messagingd-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            return directory.appendingPathComponent("messages.sqlite").path
+        }
+    }
+}

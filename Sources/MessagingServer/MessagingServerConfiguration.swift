@@ -1,0 +1,196 @@
+import Messaging
+import ModemSimulator
+import UPnP
+import UnixSignals
+
+/// Everything a ``MessagingServer`` is built from: one value, with a default for every key that has one, checked by
+/// ``validate()`` before anything is opened.
+///
+/// ```swift
+/// var configuration = MessagingServerConfiguration(modem: .serial(path: "/dev/gsmmodem"))
+/// configuration.interfaces = ["eth0"]
+/// configuration.pin = "1234"
+/// let server = try await MessagingServer(configuration: configuration, logger: logger)
+/// try await server.run()
+/// ```
+///
+/// The defaults depend on the modem (``init(modem:)``): the simulated modem (and no modem) serve on `lo` from a
+/// database in a fresh temporary directory; a real modem must be told its LAN interface (never all interfaces by
+/// default) and keeps its database under `/var/lib/messagingd/`.
+public struct MessagingServerConfiguration: Sendable {
+    /// Where the messages come from.
+    public enum Modem: Sendable, Hashable {
+        /// An in-process simulated modem, +15550000001, on a simulated network with the echo subscriber
+        /// +15550000099 (it answers every SMS with "echo: <text>"). The real `ATModem` drives it over an in-memory
+        /// byte pipe, so everything above the AT port runs as with a dongle.
+        case simulated
+        /// A modem's AT port, e.g. `/dev/ttyUSB2` or the udev rule's `/dev/gsmmodem`: a termios tty in raw mode at
+        /// ``MessagingServerConfiguration/baudRate``.
+        case serial(path: String)
+        /// The AT port found by libudev discovery, followed across hotplug. Not available yet: ``validate()``
+        /// refuses it, naming the key.
+        case automatic
+        /// No modem: the actions work on the store alone; nothing is received or sent (a copied database, tests).
+        case none
+    }
+
+    /// Where the message database lives.
+    public enum Database: Sendable, Hashable {
+        /// This SQLite file (WAL mode; created with its directory when missing). The device identity (UDN, boot
+        /// counter) is kept beside it in `<path>.device.json`.
+        case file(path: String)
+        /// `messages.sqlite` in a fresh directory under the system's temporary directory (the demo default).
+        case temporaryDirectory
+        /// In memory, gone when the server is; the device gets a new UDN on every start.
+        case inMemory
+    }
+
+    // MARK: - Modem
+
+    /// `modem`: where the messages come from. No default.
+    public var modem: Modem
+    /// `baudRate`: bits per second of a ``Modem/serial(path:)`` port, one termios supports (1200…921600).
+    /// Default 115200.
+    public var baudRate: Int = 115_200
+    /// `pin`: the SIM's PIN, entered only when AT+CPIN? asks for one; 4–8 digits (TS 31.102 §4.4.3). Used with a
+    /// ``Modem/serial(path:)`` modem only. Never logged. Default: none.
+    public var pin: String?
+
+    // MARK: - Store
+
+    /// `database`: where the messages are kept. Default: ``Database/temporaryDirectory`` for the simulated modem
+    /// and for no modem, `/var/lib/messagingd/messages.sqlite` for a real one.
+    public var database: Database
+
+    // MARK: - Messaging service
+
+    /// `messaging`: the service's policies and limits (mirror policy, retries, event privacy, access policy). Its
+    /// `ownNumber` defaults to the simulated modem's number with ``Modem/simulated``.
+    public var messaging: MessagingConfiguration = MessagingConfiguration()
+
+    // MARK: - UPnP device
+
+    /// `interfaces`: the network interfaces that SSDP and HTTP serve on, by name. Default `["lo"]` for the simulated
+    /// modem and for no modem, none for a real one: name the LAN interface, the server never serves every interface
+    /// by default.
+    public var interfaces: [String]
+    /// `httpPort`: the HTTP port of description, control and events; 0 (the default) picks a free one, reported to
+    /// ``MessagingServer/init(configuration:logger:onRunning:)``'s `onRunning`.
+    public var httpPort: Int = 0
+    /// `ssdpPort`: the SSDP UDP port. Default 1900 (UDA 1.1 §1.1.2); 0 picks a free port, for tests.
+    public var ssdpPort: Int = 1900
+    /// `friendlyName`: the device's name for users, shorter than 64 characters (UDA 1.1 §2.3). Default
+    /// "ModemMessaging", with the number for the simulated modem.
+    public var friendlyName: String
+    /// `upnpLimits`: what one client can make the device hold or send. Default: ``UPnP/UPnPLimits/init()``.
+    public var upnpLimits: UPnPLimits = UPnPLimits()
+
+    // MARK: - Lifecycle
+
+    /// `gracefulShutdownSignals`: the signals that shut the server down gracefully (ssdp:byebye, then the services in
+    /// reverse start order). Default SIGTERM and SIGINT; `[]` when the caller stops the server itself.
+    public var gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint]
+
+    /// The number of the simulated modem: modem 1 of the simulated network.
+    public static var simulatedNumber: String { SimulatedNetwork.number(ofModem: 1) }
+    /// The database of a real modem unless configured otherwise.
+    public static let defaultDatabasePath = "/var/lib/messagingd/messages.sqlite"
+
+    /// A configuration with the defaults that suit `modem` (see each key).
+    public init(modem: Modem) {
+        self.modem = modem
+        switch modem {
+        case .simulated:
+            database = .temporaryDirectory
+            interfaces = ["lo"]
+            friendlyName = "ModemMessaging (simulated \(Self.simulatedNumber))"
+        case .none:
+            database = .temporaryDirectory
+            interfaces = ["lo"]
+            friendlyName = "ModemMessaging"
+        case .serial, .automatic:
+            database = .file(path: Self.defaultDatabasePath)
+            interfaces = []
+            friendlyName = "ModemMessaging"
+        }
+    }
+
+    // MARK: - Validation
+
+    /// The baud rates a termios port takes (`Bxxx` constants).
+    static let baudRates: Set<Int> = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115_200, 230_400, 460_800, 921_600]
+    /// IFNAMSIZ (16) less the terminating NUL.
+    static let maximumInterfaceNameLength = 15
+
+    /// Checks every key; throws for the first one it refuses.
+    ///
+    /// - Throws: ``MessagingServerError`` with ``MessagingServerError/Code/invalidConfiguration`` and the key.
+    public func validate() throws(MessagingServerError) {
+        switch modem {
+        case .serial(let path):
+            guard !path.isEmpty else { throw .invalid("modem", "the serial port path is empty") }
+            guard Self.baudRates.contains(baudRate) else {
+                throw .invalid("baudRate", "\(baudRate) is not one of \(Self.baudRates.sorted())")
+            }
+        case .automatic:
+            throw .invalid(
+                "modem",
+                "automatic discovery needs udev hotplug support, which this build does not have yet; name the AT port"
+            )
+        case .simulated, .none:
+            break
+        }
+        if let pin {
+            guard (4...8).contains(pin.utf8.count), pin.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+                throw .invalid("pin", "a SIM PIN is 4 to 8 digits")
+            }
+        }
+        if case .file(let path) = database, path.isEmpty {
+            throw .invalid("database", "the database path is empty")
+        }
+        guard !interfaces.isEmpty else {
+            throw .invalid("interfaces", "name the LAN interface to serve on (never all by default)")
+        }
+        for name in interfaces {
+            guard !name.isEmpty, name.utf8.count <= Self.maximumInterfaceNameLength, !name.contains("/"),
+                !name.contains(where: \.isWhitespace)
+            else {
+                throw .invalid("interfaces", "'\(name)' is not an interface name")
+            }
+        }
+        guard (0...65535).contains(httpPort) else { throw .invalid("httpPort", "\(httpPort) is not 0…65535") }
+        guard (0...65535).contains(ssdpPort) else { throw .invalid("ssdpPort", "\(ssdpPort) is not 0…65535") }
+        guard !friendlyName.isEmpty, friendlyName.count < 64 else {
+            throw .invalid("friendlyName", "must have 1 to 63 characters (UDA 1.1 §2.3)")
+        }
+        do {
+            try upnpLimits.validate()
+        } catch {
+            throw .invalid("upnpLimits", "\(error)")
+        }
+        try validateMessaging()
+    }
+
+    private func validateMessaging() throws(MessagingServerError) {
+        if let number = messaging.ownNumber {
+            // E.164 §6: at most 15 digits; the service expects the international form with '+'.
+            let digits = number.utf8.dropFirst()
+            guard number.hasPrefix("+"), (1...15).contains(digits.count),
+                digits.allSatisfy({ (0x30...0x39).contains($0) })
+            else {
+                throw .invalid("messaging.ownNumber", "not an E.164 number with '+'")
+            }
+        }
+        let counts = [
+            ("messaging.maximumSendAttempts", messaging.maximumSendAttempts),
+            ("messaging.maximumSegments", messaging.maximumSegments),
+            ("messaging.maximumRecipients", messaging.maximumRecipients),
+            ("messaging.eventSubscriberBuffer", messaging.eventSubscriberBuffer),
+        ]
+        for (key, value) in counts where value < 1 { throw .invalid(key, "must be at least 1") }
+        guard messaging.mirrorInterval > .zero else { throw .invalid("messaging.mirrorInterval", "must be > 0") }
+        guard messaging.initialRetryDelay > .zero, messaging.initialRetryDelay <= messaging.maximumRetryDelay else {
+            throw .invalid("messaging.initialRetryDelay", "must satisfy 0 < initialRetryDelay ≤ maximumRetryDelay")
+        }
+    }
+}
