@@ -104,7 +104,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Test support: the service as a separate process, for the SIGKILL tests of MessagingTests (issue 7).
+        // Test support: the service as a separate process, for the SIGKILL tests of MessagingTests.
         .executableTarget(
             name: "MessagingCrashHarness",
             dependencies: ["Messaging", "MessageStore", "Modem", logging],
@@ -113,7 +113,8 @@ let package = Package(
         ),
 
         // MARK: - Tests (mirror Sources/)
-        // Helpers shared by the test targets (subprocesses without blocking the cooperative pool).
+        // Helpers shared by the test targets: the fixtures in Tests/Fixtures, built executables, polling, a seeded
+        // generator, subprocesses without blocking the cooperative pool.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "SMSCodecTests", dependencies: ["SMSCodec", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "MMSCodecTests", dependencies: ["MMSCodec"], swiftSettings: strictSettings),
@@ -136,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "UPnPTests",
             dependencies: [
-                "UPnP", nioCore, nioPosix, nioHTTP1, logging, lifecycle,
+                "UPnP", "TestSupport", nioCore, nioPosix, nioHTTP1, logging, lifecycle,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
@@ -144,7 +145,13 @@ let package = Package(
         ),
         .testTarget(
             name: "MessagingUPnPTests",
-            dependencies: ["MessagingUPnP", "UPnP", "Messaging", "MessageStore", logging],
+            dependencies: ["MessagingUPnP", "UPnP", "Messaging", "MessageStore", "TestSupport", logging],
+            swiftSettings: strictSettings
+        ),
+        // The executables as separate processes (`modemctl`); `swift build --build-tests` builds them first.
+        .testTarget(
+            name: "ModemCtlTests",
+            dependencies: ["Modem", "ModemSimulator", "TestSupport", logging],
             swiftSettings: strictSettings
         ),
     ],
