@@ -7,9 +7,11 @@ import UPnP
 ///
 /// - As a ``UPnP/UPnPServiceHandler`` it gives the device the SCPD (``MessagingSCPD``) and runs every SOAP action:
 ///   it parses XML-valued in-arguments liberally and validates them against the spec schema, calls the service
-///   with the caller's address (I-19), and writes out-arguments as exact fragments. Errors become UPnP faults:
-///   the service's ``Messaging/MessagingError`` keeps its code (Table 46 / UDA) and description; a fragment that
-///   cannot be read becomes the code its action's table gives (``fragmentErrorCode(for:)``).
+///   it reads the string arguments into the service's typed queries (``WireArguments``: `""`/`ANY` for "any",
+///   `""` for "unchanged"), calls the service with the caller's address (I-19), and writes out-arguments as exact
+///   fragments. Errors become UPnP faults: the service's ``Messaging/MessagingError`` keeps its code and gets the
+///   Table 46 / UDA description here; a fragment that cannot be read becomes the code its action's table gives
+///   (``fragmentErrorCode(for:)``).
 /// - As a `Service` it forwards the service's moderated publications (NewMessages, SessionUpdates) to the device's
 ///   GENA subscribers. Run it in the `ServiceGroup` after the Messaging service and before the device.
 public final class MessagingUPnPService: UPnPServiceHandler, Service {
@@ -99,16 +101,11 @@ public final class MessagingUPnPService: UPnPServiceHandler, Service {
                 "Messaging action failed",
                 metadata: ["upnp.action": "\(action)", "upnp.error": "\(error.code.rawValue)", "reason": "\(error.reason)"]
             )
-            throw Self.actionError(error)
+            throw UPnPActionError(error)
         } catch {
             logger.error("Messaging action failed unexpectedly", metadata: ["upnp.action": "\(action)", "error": "\(error)"])
             throw .actionFailed()
         }
-    }
-
-    /// A service error as a UPnP fault: same code, the Table 46 / UDA description.
-    static func actionError(_ error: MessagingError) -> UPnPActionError {
-        UPnPActionError(code: error.code.rawValue, description: error.code.errorDescription)
     }
 
     /// The fault for an XML-valued in-argument that cannot be read (messaging-v2.md §5): 703 Invalid Message for
@@ -138,13 +135,13 @@ public final class MessagingUPnPService: UPnPServiceHandler, Service {
             return [("NewMessages", NewMessagesFragment(value).serialized())]
 
         case "SearchMessages":
-            let messages = try await service.searchMessages(
+            let query = try WireArguments.messageQuery(
                 messageClass: try inputs["MessageClass"],
                 folder: try inputs["MessageFolder"],
                 status: try inputs["MessageStatus"],
-                sessionID: try inputs["SessionID"].trimmingXMLWhitespace(),
-                caller: caller
+                sessionID: try inputs["SessionID"].trimmingXMLWhitespace()
             )
+            let messages = try await service.searchMessages(query, caller: caller)
             return [("MessageList", MessageListFragment(messages: messages.map(MessageFragment.init)).serialized())]
 
         case "ReadMessage":
@@ -166,27 +163,33 @@ public final class MessagingUPnPService: UPnPServiceHandler, Service {
             let recipients = try Self.readFragment(
                 RecipientsListFragment.self, try inputs["SessionRecipients"], action: action
             )
+            let contentTypes = try inputs["SupportedContentType", "SupportedContentTypes"]
             let id = try await service.createSession(
-                sessionClass: try inputs["SessionClass"],
+                sessionClass: WireArguments.optional(try inputs["SessionClass"]).map(SessionClass.init(rawValue:)),
                 recipients: recipients.recipientsList,
-                subject: try inputs["Subject"],
-                supportedContentType: try inputs["SupportedContentType", "SupportedContentTypes"],
+                subject: WireArguments.optional(try inputs["Subject"]),
+                supportedContentType: WireArguments.optional(contentTypes),
                 caller: caller
             )
             return [("SessionID", id)]
 
         case "ModifySession":
-            let add = try inputs["SessionRecipientsToAdd"]
-            let remove = try inputs["SessionRecipientsToRemove"]
+            // An empty argument leaves that part of the session unchanged (§5.9).
+            let contentTypes = try inputs["SupportedContentType", "SupportedContentTypes"]
+            let modification = SessionModification(
+                recipientsToAdd: try WireArguments.optional(try inputs["SessionRecipientsToAdd"]).map {
+                    try Self.readFragment(RecipientsListFragment.self, $0, action: action).recipientsList
+                },
+                recipientsToRemove: try WireArguments.optional(try inputs["SessionRecipientsToRemove"]).map {
+                    try Self.readFragment(RecipientsListFragment.self, $0, action: action).recipientsList
+                },
+                subject: WireArguments.optional(try inputs["Subject"]),
+                supportedContentType: WireArguments.optional(contentTypes),
+                sessionClass: WireArguments.optional(try inputs["SessionClass"]).map(SessionClass.init(rawValue:))
+            )
             try await service.modifySession(
                 id: try inputs["SessionID"].trimmingXMLWhitespace(),
-                recipientsToAdd: add.isEmpty
-                    ? nil : try Self.readFragment(RecipientsListFragment.self, add, action: action).recipientsList,
-                recipientsToRemove: remove.isEmpty
-                    ? nil : try Self.readFragment(RecipientsListFragment.self, remove, action: action).recipientsList,
-                subject: try inputs["Subject"],
-                supportedContentType: try inputs["SupportedContentType", "SupportedContentTypes"],
-                sessionClass: try inputs["SessionClass"],
+                modification,
                 caller: caller
             )
             return []
@@ -200,12 +203,12 @@ public final class MessagingUPnPService: UPnPServiceHandler, Service {
             return [("SessionUpdates", SessionUpdatesFragment(value).serialized())]
 
         case "GetSessions":
-            let sessions = try await service.getSessions(
+            let query = try WireArguments.sessionQuery(
                 sessionID: try inputs["SessionID"].trimmingXMLWhitespace(),
                 sessionClass: try inputs["SessionClass"],
-                sessionStatus: try inputs["SessionStatus"],
-                caller: caller
+                sessionStatus: try inputs["SessionStatus"]
             )
+            let sessions = try await service.getSessions(query, caller: caller)
             return [("SessionsList", SessionsListFragment(sessions: sessions.map(SessionInfoFragment.init)).serialized())]
 
         case "JoinSession":

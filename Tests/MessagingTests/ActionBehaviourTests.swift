@@ -13,7 +13,7 @@ import Testing
         let id = try await fixture.receive(text: "hello")
         #expect(try await fixture.service.getNewMessages().entries.map(\.id.description) == [id])
         // Searching changes nothing.
-        let found = try await fixture.service.searchMessages(messageClass: "", folder: "", status: "Unread", sessionID: "")
+        let found = try await fixture.service.searchMessages(MessageQuery(status: .unread))
         #expect(found.map(\.id.description) == [id])
         #expect(found.first?.text == nil)
         let read = try await fixture.service.readMessage(id: id)
@@ -74,15 +74,22 @@ import Testing
             try await fixture.service.searchMessages(MessageQuery(since: Date(timeIntervalSince1970: 150), until: Date(timeIntervalSince1970: 250)))
                 .count == 1
         )
-        #expect(try await fixture.service.searchMessages(messageClass: "SMS", folder: "Received", status: "Unread", sessionID: "").map(\.id.description) == [a, c])
-        #expect(try await fixture.service.searchMessages(messageClass: "ANY", folder: "ANY", status: "ANY", sessionID: "").count == 4)
-        #expect(try await fixture.service.searchMessages(messageClass: "", folder: "Outgoing", status: "", sessionID: "").map(\.id.description) == [sent.description])
+        #expect(
+            try await fixture.service.searchMessages(
+                MessageQuery(messageClass: .sms, folder: .received, status: .unread)
+            ).map(\.id.description) == [a, c]
+        )
+        #expect(try await fixture.service.searchMessages(MessageQuery()).count == 4)
+        #expect(
+            try await fixture.service.searchMessages(MessageQuery(folder: .outgoing)).map(\.id.description)
+                == [sent.description]
+        )
     }
 
     @Test func aConversationTakesTheMessagesOfItsPeerAndClosingMovesThemToClosedSession() async throws {
         let fixture = try ServiceFixture()
         let session = try await fixture.makeSession(with: "+15550000099")
-        let info = try #require(try await fixture.service.getSessions(sessionID: session, sessionClass: "", sessionStatus: "").first)
+        let info = try #require(try await fixture.service.getSessions(.session(id: session)).first)
         #expect(info.status == .running)
         #expect(info.recipients.from?.id == "+15550000001")
         let sent = try await fixture.service.sendMessage(ServiceFixture.sms(to: "+15550000099", sessionID: session))
@@ -94,16 +101,16 @@ import Testing
         #expect(try await fixture.service.readMessage(id: implicit.description).recipients.to.map(\.id) == ["+15550000099"])
         // A bare MessageID does not name a session message.
         #expect(await errorCode { _ = try await fixture.service.readMessage(id: sent.messageID) } == 701)
-        #expect(try await fixture.service.searchMessages(messageClass: "", folder: "", status: "", sessionID: session).count == 2)
+        #expect(try await fixture.service.searchMessages(MessageQuery(sessionID: session)).count == 2)
 
         try await fixture.service.closeSession(id: session)
-        let closed = try #require(try await fixture.service.getSessions(sessionID: session, sessionClass: "", sessionStatus: "").first)
+        let closed = try #require(try await fixture.service.getSessions(.session(id: session)).first)
         #expect(closed.status == .closed)
         #expect(closed.dateEnded != nil)
         #expect(closed.messageIDs.count == 2)
         #expect(try await fixture.service.readMessage(id: sent.description).folder == .closedSession)
-        #expect(try await fixture.service.getSessions(sessionID: "", sessionClass: "", sessionStatus: "Closed").count == 1)
-        #expect(try await fixture.service.getSessions(sessionID: "", sessionClass: "SMS", sessionStatus: "Running").isEmpty)
+        #expect(try await fixture.service.getSessions(.matching(sessionClass: nil, status: .closed)).count == 1)
+        #expect(try await fixture.service.getSessions(.matching(sessionClass: .sms, status: .running)).isEmpty)
     }
 
     @Test func modifySessionAddsRemovesAndTurnsTheClassIntoMixed() async throws {
@@ -111,25 +118,102 @@ import Testing
         let session = try await fixture.makeSession(with: "+15550000099")
         try await fixture.service.modifySession(
             id: session,
-            recipientsToAdd: RecipientsList(to: [Peer(id: "+15550000098", name: "Bob")]),
-            recipientsToRemove: nil,
-            subject: "Plans",
-            supportedContentType: "text/plain",
-            sessionClass: ""
+            SessionModification(
+                recipientsToAdd: RecipientsList(to: [Peer(id: "+15550000098", name: "Bob")]),
+                subject: "Plans",
+                supportedContentType: "text/plain"
+            )
         )
         try await fixture.service.modifySession(
             id: session,
-            recipientsToAdd: nil,
-            recipientsToRemove: RecipientsList(to: [Peer(id: "tel:+1-555-000-0099")]),
-            subject: "",
-            supportedContentType: "",
-            sessionClass: "Mixed"
+            SessionModification(
+                recipientsToRemove: RecipientsList(to: [Peer(id: "tel:+1-555-000-0099")]),
+                sessionClass: .mixed
+            )
         )
-        let info = try #require(try await fixture.service.getSessions(sessionID: session, sessionClass: "", sessionStatus: "").first)
+        let info = try #require(try await fixture.service.getSessions(.session(id: session)).first)
         #expect(info.recipients.to == [Peer(id: "+15550000098", name: "Bob")])
         #expect(info.subject == "Plans")
         #expect(info.supportedContentType == "text/plain")
         #expect(info.sessionClass == .mixed)
+    }
+
+    /// Annex C.2 c–d: `session modified` reports a change; a ModifySession that changes nothing reports nothing.
+    @Test func aModificationThatChangesNothingRecordsNoEvent() async throws {
+        let fixture = try ServiceFixture()
+        let session = try await fixture.makeSession(with: "+15550000099")
+        let before = try await fixture.store.sessionEvents(after: 0).count
+        try await fixture.service.modifySession(id: session, SessionModification())
+        // The peer already in the session (spelled otherwise) and the class it already has.
+        try await fixture.service.modifySession(
+            id: session,
+            SessionModification(
+                recipientsToAdd: RecipientsList(to: [Peer(id: "tel:+1-555-000-0099")]),
+                sessionClass: .sms
+            )
+        )
+        #expect(try await fixture.store.sessionEvents(after: 0).count == before)
+
+        try await fixture.service.modifySession(id: session, SessionModification(subject: "Plans"))
+        let events = try await fixture.store.sessionEvents(after: 0)
+        #expect(events.count == before + 1)
+        #expect(events.last?.kind == "modified")
+        // The same subject again changes nothing.
+        try await fixture.service.modifySession(id: session, SessionModification(subject: "Plans"))
+        #expect(try await fixture.store.sessionEvents(after: 0).count == before + 1)
+    }
+
+    /// I-30: a send that failed for good stays in Outgoing/Unread like one still pending; its delivery state, per
+    /// recipient too, tells them apart (the binding writes it as a vendor extension).
+    @Test func aSendThatFailedForGoodStaysInOutgoingAndSaysSo() async throws {
+        let fixture = try ServiceFixture()
+        let pending = try await fixture.service.sendMessage(ServiceFixture.sms(to: "+15550000098"))
+        let id = try await fixture.service.sendMessage(ServiceFixture.sms())
+        let row = try #require(StoredID.decode(id.messageID))
+        try await fixture.store.recordSendFailure(
+            messageId: row,
+            code: 1,
+            reason: "unassigned number",
+            isPermanent: true,
+            nextAttemptAt: nil
+        )
+        let failed = try await fixture.service.readMessage(id: id.description)
+        #expect(failed.folder == .outgoing)
+        #expect(failed.status == .unread)
+        #expect(failed.delivery?.state == .failed)
+        #expect(failed.delivery?.sendState(to: "+15550000099") == .failed)
+        let waiting = try await fixture.service.readMessage(id: pending.description)
+        #expect(waiting.delivery?.sendState(to: "+15550000098") == .queued)
+        // A search shows the same, so a control point can list what failed without reading each message.
+        let found = try await fixture.service.searchMessages(MessageQuery(folder: .outgoing))
+        #expect(found.map(\.id) == [pending, id])
+        #expect(found.map { $0.delivery?.state } == [.queued, .failed])
+    }
+
+    static func part(_ recipient: String, _ sequence: Int, _ status: PartDeliveryStatus) -> PartDelivery {
+        PartDelivery(
+            recipient: recipient,
+            sequence: sequence,
+            total: 2,
+            messageReference: status == .notSent ? nil : UInt8(sequence),
+            status: status,
+            statusCode: nil,
+            statusTime: nil
+        )
+    }
+
+    @Test func theSendStateOfARecipientIsSentOnceEverySegmentWasAccepted() {
+        let parts = [
+            Self.part("+15550000099", 1, .accepted), Self.part("+15550000099", 2, .delivered),
+            Self.part("+15550000098", 1, .accepted), Self.part("+15550000098", 2, .notSent),
+        ]
+        let failed = DeliveryInfo(state: .failed, attempts: 10, lastError: nil, parts: parts)
+        #expect(failed.sendState(to: "+1 555 000 0099") == .sent)
+        #expect(failed.sendState(to: "+15550000098") == .failed)
+        let retrying = DeliveryInfo(state: .queued, attempts: 2, lastError: nil, parts: parts)
+        #expect(retrying.sendState(to: "+15550000098") == .queued)
+        let sending = DeliveryInfo(state: .sending, attempts: 1, lastError: nil, parts: [])
+        #expect(sending.sendState(to: "+1555") == .sending)
     }
 
     @Test func sessionUpdatesAccumulateAndArePublishedAtMostOncePerSecond() async throws {
@@ -176,10 +260,8 @@ import Testing
             let service = MessagingService(store: store, modem: nil, configuration: ServiceFixture.configuration,
                                            clock: ManualMessagingClock(), logger: ServiceFixture.logger)
             session = try await service.createSession(
-                sessionClass: "SMS",
-                recipients: RecipientsList(to: [Peer(id: "+15550000099")]),
-                subject: "",
-                supportedContentType: ""
+                sessionClass: .sms,
+                recipients: RecipientsList(to: [Peer(id: "+15550000099")])
             )
             try await service.closeSession(id: session)
         }

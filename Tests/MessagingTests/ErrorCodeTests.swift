@@ -14,7 +14,7 @@ import Testing
         (.getTelephonyIdentity, { _ = try await $0.getTelephonyIdentity() }),
         (.getMessagingCapabilities, { _ = try await $0.getMessagingCapabilities() }),
         (.getNewMessages, { _ = try await $0.getNewMessages() }),
-        (.searchMessages, { _ = try await $0.searchMessages(messageClass: "", folder: "", status: "", sessionID: "") }),
+        (.searchMessages, { _ = try await $0.searchMessages(MessageQuery()) }),
         (.readMessage, { _ = try await $0.readMessage(id: "1") }),
         (.sendMessage, { _ = try await $0.sendMessage(ServiceFixture.sms()) }),
         (.deleteMessage, { try await $0.deleteMessage(id: "1") }),
@@ -22,29 +22,15 @@ import Testing
             .createSession,
             {
                 _ = try await $0.createSession(
-                    sessionClass: "SMS",
-                    recipients: RecipientsList(to: [Peer(id: "+15550000099")]),
-                    subject: "",
-                    supportedContentType: ""
+                    sessionClass: .sms,
+                    recipients: RecipientsList(to: [Peer(id: "+15550000099")])
                 )
             }
         ),
-        (
-            .modifySession,
-            {
-                try await $0.modifySession(
-                    id: "1",
-                    recipientsToAdd: nil,
-                    recipientsToRemove: nil,
-                    subject: "x",
-                    supportedContentType: "",
-                    sessionClass: ""
-                )
-            }
-        ),
+        (.modifySession, { try await $0.modifySession(id: "1", SessionModification(subject: "x")) }),
         (.acceptSession, { try await $0.acceptSession(id: "1") }),
         (.getSessionUpdates, { _ = try await $0.getSessionUpdates() }),
-        (.getSessions, { _ = try await $0.getSessions(sessionID: "", sessionClass: "", sessionStatus: "") }),
+        (.getSessions, { _ = try await $0.getSessions(.all) }),
         (.joinSession, { try await $0.joinSession(id: "1") }),
         (.leaveSession, { try await $0.leaveSession(id: "1") }),
         (.closeSession, { try await $0.closeSession(id: "1") }),
@@ -93,23 +79,9 @@ import Testing
         let fixture = try ServiceFixture()
         #expect(
             await errorCode {
-                _ = try await fixture.service.searchMessages(
-                    messageClass: messageClass,
-                    folder: "",
-                    status: "",
-                    sessionID: ""
-                )
+                let query = MessageQuery(messageClass: MessageClass(rawValue: messageClass))
+                _ = try await fixture.service.searchMessages(query)
             } == 702
-        )
-    }
-
-    @Test(arguments: ["read", "Seen", " Read"])
-    func searchWithUnknownStatusIs705(status: String) async throws {
-        let fixture = try ServiceFixture()
-        #expect(
-            await errorCode {
-                _ = try await fixture.service.searchMessages(messageClass: "", folder: "", status: status, sessionID: "")
-            } == 705
         )
     }
 
@@ -117,24 +89,7 @@ import Testing
     func searchInUnknownSessionIs706(sessionID: String) async throws {
         let fixture = try ServiceFixture()
         #expect(
-            await errorCode {
-                _ = try await fixture.service.searchMessages(
-                    messageClass: "",
-                    folder: "",
-                    status: "",
-                    sessionID: sessionID
-                )
-            } == 706
-        )
-    }
-
-    @Test(arguments: ["Inbox", "received", "Drafts"])
-    func searchInUnknownFolderIs707(folder: String) async throws {
-        let fixture = try ServiceFixture()
-        #expect(
-            await errorCode {
-                _ = try await fixture.service.searchMessages(messageClass: "", folder: folder, status: "", sessionID: "")
-            } == 707
+            await errorCode { _ = try await fixture.service.searchMessages(MessageQuery(sessionID: sessionID)) } == 706
         )
     }
 
@@ -229,10 +184,8 @@ import Testing
     @Test func sendingInAClosedSessionIs708() async throws {
         let fixture = try ServiceFixture()
         let session = try await fixture.service.createSession(
-            sessionClass: "SMS",
-            recipients: RecipientsList(to: [Peer(id: "+15550000099")]),
-            subject: "",
-            supportedContentType: ""
+            sessionClass: .sms,
+            recipients: RecipientsList(to: [Peer(id: "+15550000099")])
         )
         try await fixture.service.closeSession(id: session)
         #expect(
@@ -248,10 +201,8 @@ import Testing
         #expect(
             await errorCode {
                 _ = try await fixture.service.createSession(
-                    sessionClass: sessionClass,
-                    recipients: RecipientsList(to: [Peer(id: "+15550000099")]),
-                    subject: "",
-                    supportedContentType: ""
+                    sessionClass: SessionClass(rawValue: sessionClass),
+                    recipients: RecipientsList(to: [Peer(id: "+15550000099")])
                 )
             } == 710
         )
@@ -269,12 +220,7 @@ import Testing
         let fixture = try ServiceFixture()
         #expect(
             await errorCode {
-                _ = try await fixture.service.createSession(
-                    sessionClass: "SMS",
-                    recipients: recipients,
-                    subject: "",
-                    supportedContentType: ""
-                )
+                _ = try await fixture.service.createSession(sessionClass: .sms, recipients: recipients)
             } == 704
         )
     }
@@ -282,21 +228,9 @@ import Testing
     // MARK: Session actions on unknown sessions (706) and in the wrong state (708)
 
     static let sessionActions: [(String, @Sendable (MessagingService, String) async throws -> Void)] = [
-        (
-            "ModifySession",
-            {
-                try await $0.modifySession(
-                    id: $1,
-                    recipientsToAdd: nil,
-                    recipientsToRemove: nil,
-                    subject: "s",
-                    supportedContentType: "",
-                    sessionClass: ""
-                )
-            }
-        ),
+        ("ModifySession", { try await $0.modifySession(id: $1, SessionModification(subject: "s")) }),
         ("AcceptSession", { try await $0.acceptSession(id: $1) }),
-        ("GetSessions", { _ = try await $0.getSessions(sessionID: $1, sessionClass: "", sessionStatus: "") }),
+        ("GetSessions", { _ = try await $0.getSessions(.session(id: $1)) }),
         ("JoinSession", { try await $0.joinSession(id: $1) }),
         ("LeaveSession", { try await $0.leaveSession(id: $1) }),
         ("CloseSession", { try await $0.closeSession(id: $1) }),
@@ -309,10 +243,8 @@ import Testing
     func unknownSessionIs706(index: Int, id: String) async throws {
         let fixture = try ServiceFixture()
         _ = try await fixture.service.createSession(
-            sessionClass: "SMS",
-            recipients: RecipientsList(to: [Peer(id: "+15550000099")]),
-            subject: "",
-            supportedContentType: ""
+            sessionClass: .sms,
+            recipients: RecipientsList(to: [Peer(id: "+15550000099")])
         )
         let (name, call) = Self.sessionActions[index]
         let service = fixture.service
@@ -326,11 +258,9 @@ import Testing
             await errorCode {
                 try await fixture.service.modifySession(
                     id: session,
-                    recipientsToAdd: nil,
-                    recipientsToRemove: RecipientsList(to: [Peer(id: "+19999")]),
-                    subject: "",
-                    supportedContentType: "",
-                    sessionClass: ""
+                    SessionModification(
+                        recipientsToRemove: RecipientsList(to: [Peer(id: "+19999")])
+                    )
                 )
             } == 704
         )
@@ -338,11 +268,9 @@ import Testing
             await errorCode {
                 try await fixture.service.modifySession(
                     id: session,
-                    recipientsToAdd: RecipientsList(to: [Peer(id: "not a number")]),
-                    recipientsToRemove: nil,
-                    subject: "",
-                    supportedContentType: "",
-                    sessionClass: ""
+                    SessionModification(
+                        recipientsToAdd: RecipientsList(to: [Peer(id: "not a number")])
+                    )
                 )
             } == 704
         )
@@ -351,14 +279,49 @@ import Testing
             await errorCode {
                 try await fixture.service.modifySession(
                     id: session,
-                    recipientsToAdd: nil,
-                    recipientsToRemove: RecipientsList(to: [Peer(id: "+1 555 000 0099")]),
-                    subject: "",
-                    supportedContentType: "",
-                    sessionClass: ""
+                    SessionModification(
+                        recipientsToRemove: RecipientsList(to: [Peer(id: "+1 555 000 0099")])
+                    )
                 )
             } == 704
         )
+    }
+
+    /// §5.9: the session is looked up before its arguments are judged, so an unknown session is 706 even when the
+    /// arguments would be refused.
+    @Test(arguments: [
+        SessionModification(recipientsToAdd: RecipientsList(to: [Peer(id: "not a number")])),
+        SessionModification(recipientsToAdd: RecipientsList(to: [Peer(id: "+15550000099")], cc: [Peer(id: "+1555")])),
+        SessionModification(recipientsToRemove: RecipientsList(to: [Peer(id: "+19999")])),
+        SessionModification(sessionClass: .chat),
+    ])
+    func modifyingAnUnknownSessionIs706WhateverTheArguments(modification: SessionModification) async throws {
+        let fixture = try ServiceFixture()
+        _ = try await fixture.makeSession()
+        #expect(await errorCode { try await fixture.service.modifySession(id: "zz", modification) } == 706)
+    }
+
+    @Test func aRefusedModificationChangesNothing() async throws {
+        let fixture = try ServiceFixture()
+        let session = try await fixture.makeSession()
+        let before = try await fixture.store.sessionEvents(after: 0)
+        // The class change alone would succeed; the removal of a peer who is not there refuses the whole action.
+        #expect(
+            await errorCode {
+                try await fixture.service.modifySession(
+                    id: session,
+                    SessionModification(
+                        recipientsToRemove: RecipientsList(to: [Peer(id: "+19999")]),
+                        subject: "Changed",
+                        sessionClass: .mixed
+                    )
+                )
+            } == 704
+        )
+        let info = try #require(try await fixture.service.getSessions(.session(id: session)).first)
+        #expect(info.sessionClass == .sms)
+        #expect(info.subject == nil)
+        #expect(try await fixture.store.sessionEvents(after: 0) == before)
     }
 
     @Test func modifyingTheClassOfAMixedSessionIs710() async throws {
@@ -366,23 +329,19 @@ import Testing
         let session = try await fixture.makeSession()
         try await fixture.service.modifySession(
             id: session,
-            recipientsToAdd: nil,
-            recipientsToRemove: nil,
-            subject: "",
-            supportedContentType: "",
-            sessionClass: "Mixed"
+            SessionModification(
+                sessionClass: SessionClass(rawValue: "Mixed")
+            )
         )
-        let info = try #require(try await fixture.service.getSessions(sessionID: session, sessionClass: "", sessionStatus: "").first)
+        let info = try #require(try await fixture.service.getSessions(.session(id: session)).first)
         #expect(info.sessionClass == .mixed)
         #expect(
             await errorCode {
                 try await fixture.service.modifySession(
                     id: session,
-                    recipientsToAdd: nil,
-                    recipientsToRemove: nil,
-                    subject: "",
-                    supportedContentType: "",
-                    sessionClass: "SMS"
+                    SessionModification(
+                        sessionClass: SessionClass(rawValue: "SMS")
+                    )
                 )
             } == 710
         )
@@ -390,11 +349,9 @@ import Testing
             await errorCode {
                 try await fixture.service.modifySession(
                     id: session,
-                    recipientsToAdd: nil,
-                    recipientsToRemove: nil,
-                    subject: "",
-                    supportedContentType: "",
-                    sessionClass: "Chat"
+                    SessionModification(
+                        sessionClass: SessionClass(rawValue: "Chat")
+                    )
                 )
             } == 710
         )
@@ -427,6 +384,21 @@ import Testing
         #expect(try await fixture.status(of: session) == .running)
     }
 
+    /// §5.14: a control point leaves a session it takes part in (I-19). One that never joined is refused and
+    /// cannot park a session another control point still uses.
+    @Test func leavingASessionTheCallerNeverJoinedIs708AndKeepsItRunning() async throws {
+        let creator = Caller(address: "192.168.1.20")
+        let stranger = Caller(address: "192.168.1.21")
+        let fixture = try ServiceFixture()
+        let session = try await fixture.makeSession(caller: creator)
+        let before = try await fixture.store.sessionEvents(after: 0)
+        #expect(await errorCode { try await fixture.service.leaveSession(id: session, caller: stranger) } == 708)
+        #expect(try await fixture.status(of: session) == .running)
+        #expect(try await fixture.store.sessionEvents(after: 0) == before)
+        try await fixture.service.leaveSession(id: session, caller: creator)
+        #expect(try await fixture.status(of: session) == .parked)
+    }
+
     @Test func joiningAPendingSessionIs708() async throws {
         let fixture = try ServiceFixture()
         let session = try await fixture.insertFileTransferSession(status: "Pending")
@@ -435,30 +407,42 @@ import Testing
 
     // MARK: GetSessions
 
-    @Test(arguments: ["Chat", "File-Transfer", "X-Vendor", "mixed"])
-    func listingSessionsOfAClassNotOfferedIs710(sessionClass: String) async throws {
+    @Test(arguments: ["X-Vendor", "mixed"])
+    func listingSessionsOfAClassNeitherOfferedNorStandardIs710(sessionClass: String) async throws {
         let fixture = try ServiceFixture()
         #expect(
             await errorCode {
-                _ = try await fixture.service.getSessions(sessionID: "", sessionClass: sessionClass, sessionStatus: "")
+                _ = try await fixture.service.getSessions(
+                    .matching(sessionClass: SessionClass(rawValue: sessionClass), status: nil)
+                )
             } == 710
         )
     }
 
-    @Test(arguments: ["running", "Open", "Active"])
-    func listingSessionsWithAnUnknownStatusIs711(status: String) async throws {
+    /// §5.12: a class filter "specifies the class of Sessions to be retrieved"; a standard class (Table 6) the
+    /// device does not offer is a valid filter that matches nothing, not an invalid class.
+    @Test(arguments: ["Chat", "File-Transfer", "MMS", "e-Mail", "WebpageSync"])
+    func listingSessionsOfAStandardClassNotOfferedIsEmpty(sessionClass: String) async throws {
         let fixture = try ServiceFixture()
-        #expect(
-            await errorCode {
-                _ = try await fixture.service.getSessions(sessionID: "", sessionClass: "", sessionStatus: status)
-            } == 711
+        _ = try await fixture.makeSession()
+        let sessions = try await fixture.service.getSessions(
+            .matching(sessionClass: SessionClass(rawValue: sessionClass), status: nil)
         )
+        #expect(sessions.isEmpty)
+    }
+
+    @Test func aStandardClassNotOfferedStillListsStoredSessionsOfThatClass() async throws {
+        let fixture = try ServiceFixture()
+        let transfer = try await fixture.insertFileTransferSession(status: "Pending")
+        _ = try await fixture.makeSession()
+        let sessions = try await fixture.service.getSessions(.matching(sessionClass: .fileTransfer, status: nil))
+        #expect(sessions.map(\.id) == [transfer])
     }
 
     @Test func aGivenSessionIDIgnoresTheOtherArguments() async throws {
         let fixture = try ServiceFixture()
         let session = try await fixture.makeSession()
-        let sessions = try await fixture.service.getSessions(sessionID: session, sessionClass: "Bogus", sessionStatus: "Bogus")
+        let sessions = try await fixture.service.getSessions(.session(id: session))
         #expect(sessions.map(\.id) == [session])
     }
 
@@ -536,17 +520,16 @@ import Testing
 }
 
 extension ServiceFixture {
-    func makeSession(with number: String = "+15550000099") async throws -> String {
+    func makeSession(with number: String = "+15550000099", caller: Caller = .local) async throws -> String {
         try await service.createSession(
-            sessionClass: "SMS",
+            sessionClass: .sms,
             recipients: RecipientsList(to: [Peer(id: number, name: "Echo")]),
-            subject: "",
-            supportedContentType: ""
+            caller: caller
         )
     }
 
     func status(of session: String) async throws -> SessionStatus? {
-        try await service.getSessions(sessionID: session, sessionClass: "", sessionStatus: "").first?.status
+        try await service.getSessions(.session(id: session)).first?.status
     }
 
     /// A File-Transfer session cannot be created through the actions without an MMSC; the store takes one

@@ -126,6 +126,71 @@ enum AnyFragment {
         try Self.schema().validate(both.serialized())
     }
 
+    // MARK: - recipientFrom on input (I-8)
+
+    static let emptyFroms = [
+        "",
+        "<recipientFrom/>",
+        "<recipientFrom></recipientFrom>",
+        "<recipientFrom><peer:id/></recipientFrom>",
+        "<recipientFrom><peer:id> </peer:id></recipientFrom>",
+        "<recipientFrom><peer:name>Me</peer:name></recipientFrom>",
+    ]
+
+    /// I-8: "accept it missing or empty on input". Each reads as no sender, and what is read re-serialises validly.
+    @Test(arguments: emptyFroms)
+    func aMissingOrEmptyRecipientFromReadsAsNoSender(from: String) throws {
+        let xml = """
+            <messaging:recipientsList xmlns:messaging="urn:schemas-upnp-org:phone:messaging" \
+            xmlns:peer="urn:schemas-upnp-org:phone:peer"><recipientTo><peer:id>+15550000099</peer:id></recipientTo>\
+            \(from)</messaging:recipientsList>
+            """
+        let list = try RecipientsListFragment(parsing: xml)
+        #expect(list.from == nil)
+        #expect(list.to.map(\.id) == ["+15550000099"])
+        try Self.schema().validate(list.serialized())
+    }
+
+    // MARK: - The device's vendor extension
+
+    @Test(arguments: PeerFragment.SendStatus.allCases)
+    func sendStatusSitsInThePeerExtensionPointAndStaysValid(status: PeerFragment.SendStatus) throws {
+        let peer = PeerFragment(
+            id: "+15550000099",
+            name: "Echo",
+            image: .init(type: "URL", imageData: "http://10.0.0.2/e.png"),
+            location: .init(type: "coordinates", value: "45.07 7.68"),
+            sendStatus: status
+        )
+        let message = MessageFragment(
+            messageID: "a1", messageClass: "SMS", messageFolder: "Outgoing", messageStatus: "Unread",
+            recipients: RecipientsListFragment(to: [peer], from: PeerFragment(id: "+15550000001")), text: "hi"
+        )
+        let text = message.serialized()
+        let root = try Self.schema().validate(text)
+        let element = root.firstElement(named: "recipientsList")?.firstElement(named: "recipientTo")?
+            .firstElement(named: "X_sendStatus", namespaceURI: .some(MessagingNamespace.deviceExtension))
+        #expect(element?.text == status.rawValue)
+        // The last child of the peer: after every standard element, where Annex A.3 puts the extension.
+        #expect(root.firstElement(named: "recipientsList")?.firstElement(named: "recipientTo")?.elements.last?.name
+            == "X_sendStatus")
+        #expect(try MessageFragment(parsing: text) == message)
+        // Also inside a messageList (SearchMessages).
+        try Self.schema().validate(MessageListFragment(messages: [message]).serialized())
+    }
+
+    @Test func anUnknownSendStatusValueIsDroppedOnInput() throws {
+        let xml = """
+            <messaging:recipientsList xmlns:messaging="urn:schemas-upnp-org:phone:messaging" \
+            xmlns:peer="urn:schemas-upnp-org:phone:peer"><recipientTo><peer:id>+1555</peer:id>\
+            <x:X_sendStatus xmlns:x="urn:modemmessaging:messaging-extension:1">lost</x:X_sendStatus></recipientTo>\
+            <recipientFrom><peer:id>+1556</peer:id></recipientFrom></messaging:recipientsList>
+            """
+        let list = try RecipientsListFragment(parsing: xml)
+        #expect(list.to.first?.sendStatus == nil)
+        try Self.schema().validate(xml)
+    }
+
     // MARK: - Variant spellings (messaging-v2.md §13)
 
     @Test func acceptsUpperCaseURIAttachmentAndEmitsLowerCase() throws {  // I-4

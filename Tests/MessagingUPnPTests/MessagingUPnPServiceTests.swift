@@ -12,6 +12,7 @@ import Testing
 /// Messaging service on an in-memory store (no modem: sending stays in Outgoing).
 @Suite struct MessagingUPnPServiceTests {
     let clock = ManualMessagingClock()
+    let store: MessageStore
     let service: MessagingService
     let binding: MessagingUPnPService
     let context: UPnPActionContext
@@ -19,8 +20,9 @@ import Testing
     init() throws {
         var configuration = MessagingConfiguration()
         configuration.ownNumber = "+15550000001"
+        store = try MessageStore.inMemory()
         service = MessagingService(
-            store: try MessageStore.inMemory(),
+            store: store,
             modem: nil,
             configuration: configuration,
             clock: clock,
@@ -49,6 +51,13 @@ import Testing
         } catch {
             return error.code
         }
+    }
+
+    /// The SessionsList of GetSessions.
+    func sessionsList(id: String = "", sessionClass: String = "", status: String = "") async throws -> String? {
+        try await call("GetSessions", [("SessionID", id), ("SessionClass", sessionClass), ("SessionStatus", status)])[
+            "SessionsList"
+        ]
     }
 
     func validated(_ text: String?) throws -> XMLElement {
@@ -87,10 +96,8 @@ import Testing
         let from = read.firstElement(named: "recipientsList")?.firstElement(named: "recipientFrom")
         #expect(from?.firstElement(named: "id")?.text == "+15550000001")  // I-8: the device's identity
 
-        let search = try validated(
-            try await call("SearchMessages", [("MessageClass", ""), ("MessageFolder", "Outgoing"), ("MessageStatus", ""),
-                                               ("SessionID", "")])["MessageList"]
-        )
+        let outgoing = [("MessageClass", ""), ("MessageFolder", "Outgoing"), ("MessageStatus", ""), ("SessionID", "")]
+        let search = try validated(try await call("SearchMessages", outgoing)["MessageList"])
         #expect(search.elements(named: "message").count == 1)
         #expect(search.elements.first?.firstElement(named: "text") == nil)  // I-12: no text in search results
         let any = try validated(
@@ -129,6 +136,21 @@ import Testing
             #expect(error.code == 701)
             #expect(error.description == "Invalid Message ID")
         }
+    }
+
+    /// The SOAP fault of every code the service throws: UDA names for 4xx–6xx (as the device stack writes them),
+    /// Table 46 names for 7xx.
+    @Test(arguments: [
+        (402, "Invalid Args"), (501, "Action Failed"), (600, "Argument Value Invalid"), (606, "Action not authorized"),
+        (701, "Invalid Message ID"), (702, "Invalid Message class"), (703, "Invalid Message"),
+        (704, "Invalid recipients"), (705, "Invalid Message status"), (706, "Invalid Session ID"),
+        (707, "Invalid folder"), (708, "Invalid action"), (709, "No active file transfer"),
+        (710, "Invalid Session class"), (711, "Invalid Session status"), (714, "Identity does not exist"),
+    ])
+    func everyServiceCodeBecomesItsFault(code: Int, description: String) {
+        let fault = UPnPActionError(MessagingError(MessagingError.Code(rawValue: code), "a reason for the log"))
+        #expect(fault.code == code)
+        #expect(fault.description == description)
     }
 
     @Test(arguments: [
@@ -204,6 +226,140 @@ import Testing
                                               ("SupportedContentType", ""), ("SessionClass", "")]) == 704)
         #expect(await fault("StartFileTransfer", [("FileInfoList", "<fileInfoList><sessionID>1</sessionID></fileInfoList>")]) == 402)
         #expect(await fault("StartFileTransfer", [("FileInfoList", "")]) == 402)
+    }
+
+    /// SendMessage, CreateSession and ModifySession with a missing or empty `recipientFrom` (I-8).
+    @Test(arguments: FragmentTests.emptyFroms)
+    func aMissingOrEmptyRecipientFromIsAccepted(from: String) async throws {
+        func list(_ number: String) -> String {
+            """
+            <?xml version="1.0" encoding="UTF-8"?><messaging:recipientsList \
+            xmlns:messaging="urn:schemas-upnp-org:phone:messaging" xmlns:peer="urn:schemas-upnp-org:phone:peer">\
+            <recipientTo><peer:id>\(number)</peer:id></recipientTo>\(from)</messaging:recipientsList>
+            """
+        }
+        let message = """
+            <?xml version="1.0" encoding="UTF-8"?><messaging:message \
+            xmlns:messaging="urn:schemas-upnp-org:phone:messaging" xmlns:peer="urn:schemas-upnp-org:phone:peer">\
+            <messageID></messageID><messageClass>SMS</messageClass><messageFolder></messageFolder>\
+            <messageStatus></messageStatus><recipientsList><recipientTo><peer:id>+15550000099</peer:id></recipientTo>\
+            \(from)</recipientsList><text>hi</text></messaging:message>
+            """
+        let id = try #require(try await call("SendMessage", [("MessageToSend", message)])["MessageID"])
+        let read = try validated(try await call("ReadMessage", [("MessageID", id)])["MessageRequested"])
+        let sender = read.firstElement(named: "recipientsList")?.firstElement(named: "recipientFrom")
+        #expect(sender?.firstElement(named: "id")?.text == "+15550000001")  // the device's identity
+
+        let session = try #require(
+            try await call("CreateSession", [("SessionClass", "SMS"), ("SessionRecipients", list("+15550000099")),
+                                              ("Subject", ""), ("SupportedContentType", "")])["SessionID"]
+        )
+        let modified = try await call(
+            "ModifySession",
+            [
+                ("SessionID", session), ("SessionRecipientsToAdd", list("+15550000098")),
+                ("SessionRecipientsToRemove", list("+15550000099")), ("Subject", ""), ("SupportedContentType", ""),
+                ("SessionClass", ""),
+            ]
+        )
+        #expect(modified.isEmpty)
+        let sessions = try validated(try await sessionsList(id: session))
+        let to = sessions.firstElement(named: "sessionInfo")?.firstElement(named: "recipientsList")?
+            .elements(named: "recipientTo").map { $0.firstElement(named: "id")?.text }
+        #expect(to == ["+15550000098"])
+    }
+
+    @Test func sessionsOfAStandardClassTheDeviceDoesNotOfferAreAnEmptyList() async throws {
+        for sessionClass in ["Chat", "MMS", "File-Transfer"] {
+            let list = try validated(try await sessionsList(sessionClass: sessionClass))
+            #expect(list.elements(named: "sessionInfo").isEmpty, "\(sessionClass)")
+        }
+        let vendor = [("SessionID", ""), ("SessionClass", "X-Vendor"), ("SessionStatus", "")]
+        #expect(await fault("GetSessions", vendor) == 710)
+        #expect(await fault("GetSessions", [("SessionID", ""), ("SessionClass", ""), ("SessionStatus", "Open")]) == 711)
+    }
+
+    @Test func aGivenSessionIDIgnoresTheOtherArguments() async throws {
+        let recipients = RecipientsListFragment(to: [PeerFragment(id: "+15550000099")]).serialized()
+        let id = try #require(
+            try await call("CreateSession", [("SessionClass", "SMS"), ("SessionRecipients", recipients),
+                                              ("Subject", ""), ("SupportedContentType", "")])["SessionID"]
+        )
+        let list = try validated(try await sessionsList(id: id, sessionClass: "Bogus", status: "Bogus"))
+        #expect(list.elements(named: "sessionInfo").map { $0.firstElement(named: "sessionID")?.text } == [id])
+    }
+
+    /// §5.9: an unknown session is 706 even when its recipients would be refused (704). A list that cannot be read
+    /// at all is refused before the session is looked up (704, as `unreadableRecipientsAre704AndFileListsAre402`).
+    @Test func modifyingAnUnknownSessionIs706EvenWithUnusableRecipients() async {
+        let undialable = RecipientsListFragment(to: [PeerFragment(id: "not a number")]).serialized()
+        #expect(await fault("ModifySession", [("SessionID", "zz"), ("SessionRecipientsToAdd", undialable),
+                                              ("SessionRecipientsToRemove", ""), ("Subject", ""),
+                                              ("SupportedContentType", ""), ("SessionClass", "")]) == 706)
+        #expect(await fault("ModifySession", [("SessionID", "zz"), ("SessionRecipientsToAdd", ""),
+                                              ("SessionRecipientsToRemove", ""), ("Subject", ""),
+                                              ("SupportedContentType", ""), ("SessionClass", "Chat")]) == 706)
+    }
+
+    @Test func leavingASessionTheCallerNeverJoinedIs708() async throws {
+        // Created by a control point at another address: this one (192.168.1.20) never joined.
+        let id = try await service.createSession(
+            sessionClass: .sms,
+            recipients: RecipientsList(to: [Peer(id: "+15550000099")]),
+            caller: Caller(address: "192.168.1.30")
+        )
+        #expect(await fault("LeaveSession", [("SessionID", id)]) == 708)
+        let list = try validated(try await sessionsList(id: id))
+        #expect(list.firstElement(named: "sessionInfo")?.firstElement(named: "sessionStatus")?.text == "Running")
+    }
+
+    // MARK: - Send state extension
+
+    /// The `X_sendStatus` of each recipientTo in a message fragment, by recipient.
+    static func sendStatuses(_ message: XMLElement) -> [String: String] {
+        // A recipientTo without the extension is left out.
+        var statuses: [String: String] = [:]
+        for peer in message.firstElement(named: "recipientsList")?.elements(named: "recipientTo") ?? [] {
+            let id = peer.firstElement(named: "id")?.text ?? ""
+            statuses[id] = peer.firstElement(
+                named: "X_sendStatus",
+                namespaceURI: .some(MessagingNamespace.deviceExtension)
+            )?.text
+        }
+        return statuses
+    }
+
+    /// I-30: a send that failed for good and one still pending are both Outgoing/Unread; the vendor extension in
+    /// each recipientTo tells them apart, in ReadMessage and SearchMessages alike, and every fragment validates.
+    @Test func aFailedSendAndAPendingOneDifferOnlyInTheExtension() async throws {
+        let pending = try #require(
+            try await call("SendMessage", [("MessageToSend", Self.messageToSend())])["MessageID"]
+        )
+        let failed = try #require(
+            try await call("SendMessage", [("MessageToSend", Self.messageToSend(to: "+15550000098"))])["MessageID"]
+        )
+        try await store.recordSendFailure(
+            messageId: try #require(Int64(failed, radix: 36)),
+            code: 1,
+            reason: "unassigned number",
+            isPermanent: true,
+            nextAttemptAt: nil
+        )
+        for (id, number, status) in [(pending, "+15550000099", "pending"), (failed, "+15550000098", "failed")] {
+            let read = try validated(try await call("ReadMessage", [("MessageID", id)])["MessageRequested"])
+            #expect(read.firstElement(named: "messageFolder")?.text == "Outgoing")
+            #expect(read.firstElement(named: "messageStatus")?.text == "Unread")
+            #expect(Self.sendStatuses(read) == [number: status])
+        }
+        let outgoing = [("MessageClass", ""), ("MessageFolder", "Outgoing"), ("MessageStatus", ""), ("SessionID", "")]
+        let search = try validated(try await call("SearchMessages", outgoing)["MessageList"])
+        #expect(search.elements(named: "message").map(Self.sendStatuses) == [
+            ["+15550000099": "pending"], ["+15550000098": "failed"],
+        ])
+        // Out of Outgoing the extension is not written.
+        #expect(try await call("DeleteMessage", [("MessageID", failed)]).isEmpty)
+        let deleted = try validated(try await call("ReadMessage", [("MessageID", failed)])["MessageRequested"])
+        #expect(Self.sendStatuses(deleted).isEmpty)
     }
 
     // MARK: - Events

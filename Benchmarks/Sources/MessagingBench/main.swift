@@ -123,14 +123,14 @@ try await measure("SearchMessages text (typed, FTS trigram)") { i in
 try await measure("SearchMessages time window, limit 100 (typed)") { _ in
     try await service.searchMessages(MessageQuery(since: firstDate, limit: 100)).count
 }
-try await measure("SearchMessages wire: SMS/Outgoing/Unread") { _ in
-    try await service.searchMessages(messageClass: "SMS", folder: "Outgoing", status: "Unread", sessionID: "").count
+try await measure("SearchMessages criteria: SMS/Outgoing/Unread") { _ in
+    try await service.searchMessages(MessageQuery(messageClass: .sms, folder: .outgoing, status: .unread)).count
 }
 try await measure("ReadMessage (random ID)") { i in
     try await service.readMessage(id: ids[(i &* 7919) % ids.count]).text?.isEmpty == false ? 1 : 0
 }
-try await measure("SearchMessages wire: SMS/Received/Read (those just read)") { _ in
-    try await service.searchMessages(messageClass: "SMS", folder: "Received", status: "Read", sessionID: "").count
+try await measure("SearchMessages criteria: SMS/Received/Read (those just read)") { _ in
+    try await service.searchMessages(MessageQuery(messageClass: .sms, folder: .received, status: .read)).count
 }
 running.cancel()
 _ = await running.result

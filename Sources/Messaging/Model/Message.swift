@@ -87,8 +87,8 @@ public enum MessageKind: String, Hashable, Sendable, Codable {
     case flash
 }
 
-/// Sending and delivery state of an outgoing message (not part of the standard fragment; exposed for control
-/// points through a vendor extension or logs, messaging-v2.md §10, I-30).
+/// Sending and delivery state of an outgoing message (not part of the standard fragment, messaging-v2.md §10, I-30;
+/// the binding shows control points where a message in Outgoing stands through a documented vendor extension).
 public struct DeliveryInfo: Hashable, Sendable {
     /// Where the message stands.
     public var state: SendState
@@ -100,6 +100,17 @@ public struct DeliveryInfo: Hashable, Sendable {
     public var parts: [PartDelivery]
     /// True when every part has a successful status report.
     public var isDelivered: Bool { !parts.isEmpty && parts.allSatisfy { $0.status == .delivered } }
+
+    /// Where sending to one recipient stands: ``SendState/sent`` once the service centre has accepted every segment
+    /// for it, otherwise the state of the message (queued or sending while it is tried; failed or cancelled when it
+    /// will not be tried again).
+    /// - Parameter recipient: the address as the message lists it (normalised the same way as when it was stored).
+    public func sendState(to recipient: String) -> SendState {
+        let address = PeerAddress.normalize(recipient)
+        let segments = parts.filter { $0.recipient == address }
+        if !segments.isEmpty, segments.allSatisfy({ $0.status != .notSent }) { return .sent }
+        return state
+    }
 
     public init(state: SendState, attempts: Int, lastError: SendFailure?, parts: [PartDelivery]) {
         self.state = state

@@ -1,9 +1,10 @@
-/// An error of a Messaging action, carrying the UPnP error code the binding puts in the SOAP fault
-/// (messaging-v2.md §6, Table 46; UDA 400–699).
+/// An error of a Messaging action: the error code of messaging-v2.md §6 (Table 46, and the UDA codes 400–699 the
+/// actions may also return) as a typed value, and a reason for logs.
 ///
-/// Equality compares only the code, so tests and callers can match `MessagingError(.invalidMessageID)`.
+/// The wording of each code on the wire and the SOAP fault it becomes are the binding's business, not the
+/// service's. Equality compares only the code, so tests and callers can match `MessagingError(.invalidMessageID)`.
 public struct MessagingError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// A UPnP error code. Open set (RawRepresentable) because the UDA ranges are open.
+    /// An error code of messaging-v2.md §6. Open set (RawRepresentable) because the UDA ranges are open.
     public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
         public let rawValue: Int
         public init(rawValue: Int) { self.rawValue = rawValue }
@@ -41,39 +42,10 @@ public struct MessagingError: Error, Hashable, Sendable, CustomStringConvertible
         /// 714 Identity does not exist: the TS identity has not been assigned yet.
         public static let identityDoesNotExist = Code(rawValue: 714)
 
-        /// The `errorDescription` of the SOAP fault (Table 46 wording; UDA names for 4xx–6xx).
-        public var errorDescription: String {
-            switch rawValue {
-            case 401: "Invalid Action"
-            case 402: "Invalid Args"
-            case 501: "Action Failed"
-            case 600: "Argument Value Invalid"
-            case 601: "Argument Value Out of Range"
-            case 602: "Optional Action Not Implemented"
-            case 603: "Out of Memory"
-            case 604: "Human Intervention Required"
-            case 605: "String Argument Too Long"
-            case 606: "Action not Authorized"
-            case 701: "Invalid Message ID"
-            case 702: "Invalid Message class"
-            case 703: "Invalid Message"
-            case 704: "Invalid recipients"
-            case 705: "Invalid Message status"
-            case 706: "Invalid Session ID"
-            case 707: "Invalid folder"
-            case 708: "Invalid action"
-            case 709: "No active file transfer"
-            case 710: "Invalid Session class"
-            case 711: "Invalid Session status"
-            case 714: "Identity does not exist"
-            default: "Error \(rawValue)"
-            }
-        }
-
-        public var description: String { "\(rawValue) \(errorDescription)" }
+        public var description: String { String(rawValue) }
     }
 
-    /// The code for the SOAP fault.
+    /// What went wrong, as the action's error table names it.
     public var code: Code
     /// Why, for logs (never a phone number or message body).
     public var reason: String

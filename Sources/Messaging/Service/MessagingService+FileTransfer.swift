@@ -20,7 +20,7 @@ extension MessagingService {
         guard sessionClass == SessionClass.fileTransfer.rawValue || sessionClass == SessionClass.mixed.rawValue else {
             throw MessagingError(.invalidSessionClass, "not a File-Transfer or Mixed session")
         }
-        guard detail.session.status != SessionStatus.closed.rawValue else {
+        guard detail.session.sessionStatus != .closed else {
             throw MessagingError(.invalidAction, "session is Closed")
         }
         guard !list.files.isEmpty else { throw MessagingError(.invalidArgs, "no fileInfo") }
@@ -35,23 +35,9 @@ extension MessagingService {
     ///   a class that carries no files).
     public func cancelFileTransfer(sessionID: String, caller: Caller = .local) async throws {
         try authorize(.cancelFileTransfer, caller)
-        let rowID = try existingSessionRowID(sessionID)
-        let outcome: Result<Void, MessagingError>? = try await store.updateSession(
-            id: rowID,
-            at: clock.wallNow.timeIntervalSince1970
-        ) { editor in
-            let active = editor.fileTransfers.indices.filter {
-                editor.fileTransfers[$0].state == "queued" || editor.fileTransfers[$0].state == "running"
-            }
-            guard !active.isEmpty else {
-                return .failure(MessagingError(.noActiveFileTransfer, "no active file transfer"))
-            }
-            for index in active { editor.fileTransfers[index].state = "cancelled" }
-            editor.events.append(SessionEventKind.fileTransferCancelled.event())
-            return .success(())
+        try await runSessionEvent(sessionID) { editor in
+            (.cancelFileTransfer(hasActiveTransfer: editor.fileTransfers.contains(where: \.isActive)), nil)
         }
-        try settle(outcome)
-        hub.sessionEventsDidChange()
     }
 
     /// GetFileTransferSession (§5.18): the FileInfoList of a closed File-Transfer session, every file in order.
@@ -65,7 +51,7 @@ extension MessagingService {
         guard detail.session.sessionClass == SessionClass.fileTransfer.rawValue else {
             throw MessagingError(.invalidSessionClass, "not a File-Transfer session")
         }
-        guard detail.session.status == SessionStatus.closed.rawValue else {
+        guard detail.session.sessionStatus == .closed else {
             throw MessagingError(.invalidAction, "session is not closed yet")
         }
         let transfers = try await store.fileTransfers(sessionId: rowID)

@@ -33,47 +33,19 @@ extension MessagingService {
         return try await newMessagesValue(includeOverview: configuration.accessPolicy.mayReadOverviews(caller))
     }
 
-    /// SearchMessages (§5.4) with its four wire arguments; `""` (or `ANY`, I-6) means "any".
-    ///
-    /// Returns the matching messages oldest first, in search form: no `text`, no `attachments` (I-12).
-    /// - Throws: 606; 702 for a class not in the capabilities; 707 for an unknown folder; 705 for an unknown status;
-    ///   706 for a session that does not exist.
-    public func searchMessages(
-        messageClass: String,
-        folder: String,
-        status: String,
-        sessionID: String,
-        caller: Caller = .local
-    ) async throws -> [Message] {
-        try authorize(.searchMessages, caller)
-        var query = MessageQuery()
-        if let value = Self.filterValue(messageClass) {
-            let requested = MessageClass(rawValue: value)
-            guard capabilities.messageClasses.contains(requested) else {
-                throw MessagingError(.invalidMessageClass, "class not supported")
-            }
-            query.messageClass = requested
-        }
-        if let value = Self.filterValue(folder) {
-            guard let requested = MessageFolder(rawValue: value), capabilities.folders.contains(requested) else {
-                throw MessagingError(.invalidFolder, "unknown folder")
-            }
-            query.folder = requested
-        }
-        if let value = Self.filterValue(status) {
-            guard let requested = MessageReadStatus(rawValue: value) else {
-                throw MessagingError(.invalidMessageStatus, "unknown status")
-            }
-            query.status = requested
-        }
-        if !sessionID.isEmpty { query.sessionID = sessionID }
-        return try await searchMessages(query, caller: caller)
-    }
-
-    /// A typed search: the SearchMessages criteria plus peer, time and text filters, all as indexed SQL.
-    /// - Throws: 606; 706 when `sessionID` names no session.
+    /// SearchMessages (§5.4): the messages matching every criterion of `query` (`nil` = any), oldest first, in
+    /// search form: no `text`, no `attachments` (I-12). Besides the four criteria of the action, the query takes
+    /// peer, time and text filters; all run as indexed SQL. Searching changes nothing.
+    /// - Throws: 606; 702 for a class not in the capabilities; 707 for a folder not in the capabilities; 706 when
+    ///   `sessionID` names no session.
     public func searchMessages(_ query: MessageQuery, caller: Caller = .local) async throws -> [Message] {
         try authorize(.searchMessages, caller)
+        if let messageClass = query.messageClass, !capabilities.messageClasses.contains(messageClass) {
+            throw MessagingError(.invalidMessageClass, "class not supported")
+        }
+        if let folder = query.folder, !capabilities.folders.contains(folder) {
+            throw MessagingError(.invalidFolder, "folder not supported")
+        }
         var storeQuery = StoreQuery(
             messageClass: query.messageClass?.rawValue,
             folder: query.folder?.rawValue,
@@ -90,17 +62,30 @@ extension MessagingService {
             }
             storeQuery.sessionId = rowID
         }
-        let summaries = try await store.search(storeQuery)
-        return summaries.map {
-            makeMessage(
-                record: $0.message,
-                recipients: $0.recipients,
-                attachments: [],
-                outbox: nil,
-                parts: [],
-                includeContent: false
+        var messages: [Message] = []
+        for summary in try await store.search(storeQuery) {
+            // What waits in Outgoing carries its send state, so that a search tells a message still being tried
+            // from one that failed for good (I-30). Only Outgoing needs the extra read, and it holds few messages.
+            var outbox: OutboxRecord?
+            var parts: [OutboxPartRecord] = []
+            if summary.message.folder == MessageFolder.outgoing.rawValue, let id = summary.message.id,
+                let detail = try await store.message(id: id)
+            {
+                outbox = detail.outbox
+                parts = detail.outboxParts
+            }
+            messages.append(
+                makeMessage(
+                    record: summary.message,
+                    recipients: summary.recipients,
+                    attachments: [],
+                    outbox: outbox,
+                    parts: parts,
+                    includeContent: false
+                )
             )
         }
+        return messages
     }
 
     /// ReadMessage (§5.5): every detail of a message, in any folder. An Unread message becomes Read — except in
@@ -146,11 +131,6 @@ extension MessagingService {
     }
 
     // MARK: - Helpers
-
-    /// `""` and `ANY` mean "any" in a filter argument (§5.0 common rules, I-6).
-    static func filterValue(_ wire: String) -> String? {
-        wire.isEmpty || wire == "ANY" ? nil : wire
-    }
 
     /// The row id of a message ID string (`MessageID` or `SessionID.MessageID`), or `nil` when malformed.
     static func messageRowID(_ text: String) -> Int64? {

@@ -21,9 +21,8 @@ extension MessagingService {
             guard let rowID = StoredID.decode(sessionID), let detail = try await store.session(id: rowID) else {
                 throw MessagingError(.invalidSessionID, "no such session")
             }
-            guard detail.session.status == SessionStatus.running.rawValue else {
-                throw MessagingError(.invalidAction, "session is not Running")
-            }
+            var machine = SessionStateMachine(detail)
+            if case .refuse(let error) = machine.handle(.sendMessage).first { throw error }
             sessionRecord = detail
         }
         // §10: an empty class is SMS unless there are attachments or a subject (→ MMS).

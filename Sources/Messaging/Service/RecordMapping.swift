@@ -119,7 +119,7 @@ extension MessagingService {
             id: sessionID,
             sessionClass: SessionClass(rawValue: record.sessionClass),
             subject: record.subject,
-            status: SessionStatus(rawValue: record.status) ?? .pending,
+            status: record.sessionStatus,
             supportedContentType: record.contentTypes,
             recipients: RecipientsList(rows: detail.recipients, from: Peer(id: record.creatorId, name: record.creatorName)),
             messageIDs: detail.messageIds.compactMap {
@@ -130,6 +130,12 @@ extension MessagingService {
             dateEnded: MessageTimestamp(seconds: record.dateEnded, offset: record.dateStartedOffset)
         )
     }
+}
+
+extension SessionRecord {
+    /// The stored status as the enum. A value this version does not know reads as Closed, so that nothing more
+    /// happens to such a session.
+    var sessionStatus: SessionStatus { SessionStatus(rawValue: status) ?? .closed }
 }
 
 extension PartDeliveryStatus {

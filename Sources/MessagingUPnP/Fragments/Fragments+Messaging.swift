@@ -76,8 +76,16 @@ extension RecipientsListFragment {
 }
 
 extension MessageFragment {
-    /// The wire form of a stored message (ReadMessage, SearchMessages).
+    /// The wire form of a stored message (ReadMessage, SearchMessages). Each `recipientTo` of a message in Outgoing
+    /// carries the vendor extension ``PeerFragment/SendStatus``: pending, sent to that recipient, or failed for good.
     init(_ message: Message) {
+        var recipients = RecipientsListFragment(message.recipients)
+        if message.folder == .outgoing, let delivery = message.delivery {
+            for index in recipients.to.indices {
+                let state = delivery.sendState(to: recipients.to[index].id)
+                recipients.to[index].sendStatus = PeerFragment.SendStatus(state)
+            }
+        }
         self.init(
             messageID: message.id.description,
             sessionID: message.sessionID,
@@ -85,7 +93,7 @@ extension MessageFragment {
             messageFolder: message.folder.rawValue,
             messageStatus: message.status.rawValue,
             replyMessageID: message.replyMessageID,
-            recipients: RecipientsListFragment(message.recipients),
+            recipients: recipients,
             subject: message.subject,
             text: message.text,
             attachments: message.attachments.map { Attachment(uri: $0.uri, size: $0.size, mimeType: $0.mimeType) },
@@ -118,6 +126,17 @@ extension MessageFragment {
         copy.dateSent = nil
         copy.dateReceived = nil
         return copy
+    }
+}
+
+extension PeerFragment.SendStatus {
+    /// The extension's value for the service's send state: a message that will not be tried again has failed.
+    init(_ state: SendState) {
+        switch state {
+        case .queued, .sending: self = .pending
+        case .sent: self = .sent
+        case .failed, .cancelled: self = .failed
+        }
     }
 }
 

@@ -37,6 +37,9 @@ public enum MessagingNamespace {
     public static let messaging = "urn:schemas-upnp-org:phone:messaging"
     /// `urn:schemas-upnp-org:phone:peer`, prefix `peer:` on the children of a peer element.
     public static let peer = "urn:schemas-upnp-org:phone:peer"
+    /// The device's own namespace for its vendor extension (prefix `mmx:`), ``PeerFragment/SendStatus``. Not a
+    /// UPnP Forum namespace: UDA 1.1 §2.5 puts vendor extensions in a namespace of the vendor's.
+    public static let deviceExtension = "urn:modemmessaging:messaging-extension:1"
 }
 
 /// A top-level Messaging:2 XML fragment: one of the XML-valued state variables of messaging-v2.md §3.

@@ -5,7 +5,7 @@ import UPnP
 /// Reading: children by local name (the schema puts them in the peer namespace); `type` attributes with or without
 /// the `peer:` prefix (I-10); values outside the schema's enumerations and non-numeric instance IDs are dropped
 /// rather than refused, since the device does not use them. Writing: `peer:`-prefixed children in schema order,
-/// unprefixed `type` attributes.
+/// unprefixed `type` attributes, then the device's vendor extension ``SendStatus`` when there is one.
 public struct PeerFragment: Sendable, Hashable {
     /// Link into a Phone Data Model address book (mutually exclusive, Annex A.2).
     public enum AddressBookLink: Sendable, Hashable {
@@ -42,19 +42,40 @@ public struct PeerFragment: Sendable, Hashable {
         }
     }
 
+    /// `mmx:X_sendStatus`: the device's one vendor extension (UDA 1.1 §2.5 "Non-standard vendor extensions"), in
+    /// peerType's extension point (Annex A.3: `<any namespace="##other" processContents="lax"/>` after `location`),
+    /// so every fragment that carries it stays valid against messaging-v2.xsd. The device writes it in each
+    /// `recipientTo` of a message in Outgoing: the standard has no failed state, so a message that failed for good
+    /// stays in Outgoing/Unread exactly like one still being tried (I-30), and only this tells them apart. A control
+    /// point that does not know the extension ignores it. See `docs/messaging-mapping.md`.
+    public enum SendStatus: String, Sendable, Hashable, CaseIterable {
+        /// Still being tried: queued, an attempt under way, or waiting for a retry.
+        case pending
+        /// The service centre accepted every segment for this recipient; the message waits for other recipients.
+        case sent
+        /// Will not be tried again (a permanent error, or the retry limit): the message stays in Outgoing.
+        case failed
+    }
+
+    /// Local name of the extension element; its namespace is ``MessagingNamespace/deviceExtension``.
+    static let sendStatusElement = "X_sendStatus"
+
     public var id: String
     public var name: String?
     public var addressBookLink: AddressBookLink?
     public var image: Image?
     public var location: Location?
+    /// Where sending to this recipient stands; `nil` outside Outgoing.
+    public var sendStatus: SendStatus?
 
     public init(id: String, name: String? = nil, addressBookLink: AddressBookLink? = nil, image: Image? = nil,
-                location: Location? = nil) {
+                location: Location? = nil, sendStatus: SendStatus? = nil) {
         self.id = id
         self.name = name
         self.addressBookLink = addressBookLink
         self.image = image
         self.location = location
+        self.sendStatus = sendStatus
     }
 
     /// Reads a recipientTo/Cc/Bcc/From element.
@@ -80,6 +101,7 @@ public struct PeerFragment: Sendable, Hashable {
                 value: locationElement.text
             )
         }
+        sendStatus = element.optionalValue(Self.sendStatusElement).flatMap(SendStatus.init(rawValue:))
     }
 
     /// `type` unqualified or `peer:type` (I-10), kept only when the schema allows the value.
@@ -111,6 +133,13 @@ public struct PeerFragment: Sendable, Hashable {
             if let location {
                 writer.element("peer:location", attributes: location.type.map { [("type", $0)] } ?? [],
                                text: location.value)
+            }
+            if let sendStatus {
+                writer.element(
+                    "mmx:\(Self.sendStatusElement)",
+                    attributes: [("xmlns:mmx", MessagingNamespace.deviceExtension)],
+                    text: sendStatus.rawValue
+                )
             }
         }
     }
@@ -149,10 +178,11 @@ public struct RecipientsListFragment: MessagingFragment {
         bcc = try element.children("recipientBcc").map { element throws(FragmentError) in
             try PeerFragment(element: element)
         }
-        // An empty recipientFrom (what a TelCP writes when it does not know the sender, I-8) counts as absent,
-        // which is also how the device writes an absent one: reading what we write gives the same value.
-        from = try element.child("recipientFrom").map { element throws(FragmentError) in
-            try PeerFragment(element: element)
+        // I-8: recipientFrom may be missing or empty on input. An empty one (`<recipientFrom/>`, no `peer:id`, or
+        // an empty `peer:id`: what a TelCP writes when it does not know the sender) counts as absent, which is also
+        // how the device writes an absent one: reading what we write gives the same value.
+        from = try element.child("recipientFrom").flatMap { element throws(FragmentError) in
+            element.child("id") == nil ? nil : try PeerFragment(element: element)
         }.flatMap { $0.id.isEmpty ? nil : $0 }
     }
 
