@@ -112,7 +112,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Test support: the service as a separate process, for the SIGKILL tests of MessagingTests (issue 7).
+        // Test support: the service as a separate process, for the SIGKILL tests of MessagingTests.
         .executableTarget(
             name: "MessagingCrashHarness",
             dependencies: ["Messaging", "MessageStore", "Modem", logging],
@@ -121,7 +121,8 @@ let package = Package(
         ),
 
         // MARK: - Tests (mirror Sources/)
-        // Helpers shared by the test targets (subprocesses without blocking the cooperative pool).
+        // Helpers shared by the test targets: the fixtures in Tests/Fixtures, built executables, polling, a seeded
+        // generator, subprocesses without blocking the cooperative pool.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         // A GENA subscriber and an HTTP client on loopback, for the tests that run a real device.
         .target(
@@ -151,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "UPnPTests",
             dependencies: [
-                "UPnP", "HTTPTestSupport", nioCore, nioPosix, nioHTTP1, logging, lifecycle,
+                "UPnP", "HTTPTestSupport", "TestSupport", nioCore, nioPosix, nioHTTP1, logging, lifecycle,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
@@ -159,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MessagingUPnPTests",
-            dependencies: ["MessagingServer", "MessagingUPnP", "UPnP", "Messaging", "MessageStore", logging],
+            dependencies: ["MessagingServer", "MessagingUPnP", "UPnP", "Messaging", "MessageStore", "TestSupport", logging],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -168,6 +169,12 @@ let package = Package(
                 "MessagingServer", "MessagingUPnP", "Messaging", "ModemSimulator", "UPnP", "HTTPTestSupport",
                 nioHTTP1, logging, unixSignals,
             ],
+            swiftSettings: strictSettings
+        ),
+        // The executables as separate processes (`modemctl`); `swift build --build-tests` builds them first.
+        .testTarget(
+            name: "ModemCtlTests",
+            dependencies: ["Modem", "ModemSimulator", "TestSupport", logging],
             swiftSettings: strictSettings
         ),
     ],

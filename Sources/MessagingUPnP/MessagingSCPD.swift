@@ -1,6 +1,6 @@
 import UPnP
 
-/// The Messaging:2 service description (messaging-v2.md §12; `../shared/spec/Messaging2-scpd.xml`): 18 actions
+/// The Messaging:2 service description (messaging-v2.md §12; `Tests/Fixtures/spec/Messaging2-scpd.xml`): 18 actions
 /// with the standard's argument names, directions and order, 19 state variables.
 ///
 /// Corrections of the printed SCPD, as the clean reference makes them: `Subject` → `A_ARG_TYPE_Subject` (S2, I-5),

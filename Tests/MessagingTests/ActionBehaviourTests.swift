@@ -1,6 +1,7 @@
 import Foundation
 import MessageStore
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Messaging
@@ -229,13 +230,13 @@ import Testing
             collector.cancel()
         }
         let session = try await fixture.makeSession()  // → accepted (leading edge: published at once)
-        try await waitUntil { publications.withLock { $0.count } == 1 }
+        try await eventually("the first publication") { publications.withLock { $0.count } == 1 }
         try await fixture.service.leaveSession(id: session)  // within the same second: held
         try await fixture.service.joinSession(id: session)
         try await fixture.service.closeSession(id: session)
         #expect(publications.withLock { $0.count } == 1)
         fixture.clock.advance(by: .seconds(1))
-        try await waitUntil { publications.withLock { $0.count } == 2 }
+        try await eventually("the second publication") { publications.withLock { $0.count } == 2 }
         let values = publications.withLock { $0 }
         #expect(values[0].updates.map(\.events) == [[.accepted(by: "Echo")]])
         #expect(values[1].updates.count == 1)
@@ -278,20 +279,9 @@ import Testing
             running.cancel()
             collector.cancel()
         }
-        try await waitUntil { !publications.withLock { $0 }.isEmpty }
+        try await eventually("a publication") { !publications.withLock { $0 }.isEmpty }
         let value = try #require(publications.withLock { $0 }.first)
         #expect(value.updates.map(\.sessionID) == [session])
         #expect(value.updates.first?.events == [.accepted(by: "+15550000099"), .closed])
     }
-}
-
-/// Waits (bounded, 10 s) for a condition that other tasks make true; yields between checks.
-func waitUntil(_ condition: () async throws -> Bool) async throws {
-    let start = ContinuousClock.now
-    while ContinuousClock.now - start < .seconds(10) {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-    Issue.record("condition not met in time")
-    throw CancellationError()
 }

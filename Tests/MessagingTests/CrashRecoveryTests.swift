@@ -14,7 +14,7 @@ import Testing
 /// SIGKILL the service mid-mirror and mid-send, restart it, and check that nothing was lost or duplicated
 /// (issue 7 "Tests"). The service runs in `MessagingCrashHarness` processes; this process owns the simulated modem
 /// (on a pty) and network, which survive the kills as a real dongle and network would.
-@Suite(.serialized, .enabled(if: CrashRig.harnessExists, "MessagingCrashHarness is not built (run swift build)"))
+@Suite(.serialized)
 struct CrashRecoveryTests {
     @Test func killedMidMirrorNothingIsLostOrDuplicated() async throws {
         let rig = try await CrashRig()
@@ -35,7 +35,9 @@ struct CrashRecoveryTests {
             await rig.network.injectText("stored \(number)", from: "+15550000077", to: rig.simulated.number)
         }
         try await rig.launch(extra: ["--policy", "keep-on-sim"])
-        try await rig.eventually("everything committed") { try await rig.receivedTexts().count == total }
+        try await eventually("everything committed", timeout: .seconds(60)) {
+            try await rig.receivedTexts().count == total
+        }
         try await rig.kill()
         let sim = await rig.simulated.storedMessages(in: .sim)
         let phone = await rig.simulated.storedMessages(in: .phone)
@@ -43,7 +45,7 @@ struct CrashRecoveryTests {
 
         // 3. Restarted with the default policy (move): the leftovers are recognised as imported and only deleted.
         try await rig.launch()
-        try await rig.eventually("SIM emptied") {
+        try await eventually("SIM emptied", timeout: .seconds(60)) {
             let sim = await rig.simulated.storedMessages(in: .sim)
             let phone = await rig.simulated.storedMessages(in: .phone)
             return sim.isEmpty && phone.isEmpty
@@ -75,12 +77,17 @@ struct CrashRecoveryTests {
         }
         _ = await rig.network.waitForSubmissions(6)
         await rig.simulated.stall()
-        try await Task.sleep(for: .milliseconds(50))  // the next AT+CMGS goes into the stalled modem
+        // The next AT+CMGS goes into the stalled modem; if the stall came after its "> " prompt, its PDU and
+        // Ctrl-Z do (TS 27.005 §3.5.1). Either way a submission is in flight and unanswered at the kill.
+        try await eventually("an AT+CMGS swallowed by the stalled modem", timeout: .seconds(60)) {
+            let swallowed = await rig.simulated.inputSwallowedSinceStall
+            return String(decoding: swallowed, as: UTF8.self).contains("AT+CMGS=") || swallowed.contains(0x1A)
+        }
         try await rig.kill()
         kills += 1
         await rig.simulated.resume()
         try await rig.launch()
-        try await rig.eventually("all in Sent") {
+        try await eventually("all in Sent", timeout: .seconds(60)) {
             try await rig.store().search(StoreQuery(folder: "Sent")).count == total
         }
         let submitted = await rig.network.submissions.filter { $0.to.hasSuffix("5550000055") }.map(\.text)
@@ -96,21 +103,19 @@ struct CrashRecoveryTests {
 /// A simulated modem on a pty plus a database path, and the harness processes that use them.
 final class CrashRig: @unchecked Sendable {
     // @unchecked: `process` and `openedStore` are only touched from the test's task.
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let harness = root.appendingPathComponent(".build/debug/MessagingCrashHarness").path
-    static var harnessExists: Bool { FileManager.default.isExecutableFile(atPath: harness) }
-
     let network: SimulatedNetwork
     let simulated: SimulatedModem
     let pty: PseudoTerminal
     let directory: URL
     let databasePath: String
+    /// The service as a separate process (Tests/MessagingCrashHarness), built beside the tests.
+    let harness: URL
     private var process: Process?
     private var openedStore: MessageStore?
     private let serving: Task<Void, any Error>
 
     init() async throws {
+        harness = try BuiltProducts.executable("MessagingCrashHarness")
         let logger = Logger(label: "crash-rig", factory: { _ in SwiftLogNoOpLogHandler() })
         network = SimulatedNetwork(logger: logger)
         simulated = await network.makeModem()
@@ -127,7 +132,7 @@ final class CrashRig: @unchecked Sendable {
     /// Starts a harness process and waits until it printed `ready`.
     func launch(extra: [String] = []) async throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.harness)
+        process.executableURL = harness
         process.arguments = ["--db", databasePath, "--device", pty.slavePath] + extra
         let output = Pipe()
         process.standardOutput = output
@@ -171,16 +176,6 @@ final class CrashRig: @unchecked Sendable {
             }
         }
         return texts
-    }
-
-    func eventually(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
-        let start = ContinuousClock.now
-        while ContinuousClock.now - start < timeout {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(2))
-        }
-        Issue.record("timed out waiting for: \(what)")
-        throw HarnessFailed(reason: what)
     }
 
     func close() async {

@@ -1,5 +1,6 @@
 import Foundation
 import MessageStore
+import ModemSimulator
 import Testing
 
 @testable import Messaging
@@ -152,9 +153,27 @@ import Testing
         #expect(try await fixture.store.folderCounts().isEmpty, "nothing stored for \(name)")
     }
 
+    /// The most an SMS may need (`maximumSegments`, 10): accepted, stored whole, and sent as ten concatenated parts
+    /// of 153 septets (TS 23.040 §9.2.3.24.1).
     @Test func tenSegmentsAreAccepted() async throws {
-        let fixture = try ServiceFixture()
-        _ = try await fixture.service.sendMessage(ServiceFixture.sms(text: String(repeating: "a", count: 153 * 10)))
+        let rig = try await SimulatorRig()
+        let text = String(repeating: "a", count: 153 * 10)
+        let id = try await rig.service.sendMessage(ServiceFixture.sms(to: "+15550000055", text: text))
+        let queued = try await rig.service.readMessage(id: id.description)
+        #expect(queued.folder == .outgoing)
+        #expect(queued.text == text)
+        try await rig.eventually("sent") { try await rig.service.readMessage(id: id.description).folder == .sent }
+        let sent = try await rig.service.readMessage(id: id.description)
+        #expect(sent.text == text)
+        #expect(sent.delivery?.parts.map(\.sequence) == Array(1...10))
+        #expect(sent.delivery?.parts.allSatisfy { $0.total == 10 && $0.messageReference != nil } == true)
+        let submissions = await rig.network.submissions
+        #expect(submissions.count == 10)
+        #expect(submissions.compactMap { $0.concatenation?.sequence } == Array(1...10))
+        #expect(submissions.allSatisfy { $0.concatenation?.total == 10 })
+        #expect(Set(submissions.compactMap { $0.concatenation?.reference }).count == 1)
+        #expect(submissions.map(\.text).joined() == text)
+        await rig.stop()
     }
 
     @Test func sendingInAnUnknownSessionIs706() async throws {

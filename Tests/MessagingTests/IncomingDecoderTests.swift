@@ -1,15 +1,13 @@
 import Foundation
 import MessageStore
+import TestSupport
 import Testing
 
 @testable import Messaging
 
-/// The mirror's decode + import path on third-party vectors (../shared/testdata, README.md there): concatenated
+/// The mirror's decode + import path on third-party vectors (Tests/Fixtures, README.md there): concatenated
 /// sets reassembled in any order, status reports, and the content hash ignoring the SMSC field.
 @Suite struct IncomingDecoderTests {
-    static let testdata = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/testdata")
-
     struct ConcatSet: Sendable, CustomStringConvertible {
         var id: String
         var type: String
@@ -20,9 +18,9 @@ import Testing
         var description: String { id }
     }
 
+    /// The records of a JSON-lines fixture; none when it cannot be read (`vectorsAreThere` then fails).
     static func lines(_ file: String) -> [[String: Any]] {
-        guard let data = try? String(contentsOf: testdata.appendingPathComponent(file), encoding: .utf8) else { return [] }
-        return data.split(separator: "\n").compactMap {
+        ((try? Fixtures.lines(file)) ?? []).compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
     }
@@ -56,7 +54,7 @@ import Testing
     }
 
     @Test func vectorsAreThere() {
-        #expect(Self.concatSets.count >= 5, "../shared/testdata/concat-sets.jsonl")
+        #expect(Self.concatSets.count >= 5, "Tests/Fixtures/concat-sets.jsonl")
     }
 
     @Test(arguments: concatSets)

@@ -3,6 +3,7 @@ import Logging
 import MessageStore
 import Modem
 import ModemSimulator
+import TestSupport
 import Testing
 
 @testable import Messaging
@@ -83,16 +84,17 @@ final class SimulatorRig: @unchecked Sendable {
     func eventually(
         _ what: String,
         timeout: Duration = .seconds(20),
+        sourceLocation: SourceLocation = #_sourceLocation,
         _ condition: () async throws -> Bool
     ) async throws {
-        let start = ContinuousClock.now
-        while ContinuousClock.now - start < timeout {
-            if try await condition() { return }
+        let clock = self.clock
+        try await TestSupport.eventually(
+            what, timeout: timeout, interval: .milliseconds(25), sourceLocation: sourceLocation
+        ) {
+            if try await condition() { return true }
             clock.advance(by: .seconds(1))
-            try await Task.sleep(for: .milliseconds(25))
+            return false
         }
-        Issue.record("timed out waiting for: \(what)")
-        throw CancellationError()
     }
 
     /// Messages of a folder, oldest first, with their text (ReadMessage marks them Read, so this reads the store).

@@ -45,6 +45,10 @@ enum AnyFragment {
         _ = try Self.schema()
     }
 
+    @Test func theExamplesAreThere() {
+        #expect(SpecFiles.examples().count >= 17)
+    }
+
     @Test(arguments: SpecFiles.examples())
     func exampleRoundTripsAndReserializationValidates(path: String) throws {
         let text = try SpecFiles.text(path)

@@ -1,21 +1,15 @@
-import Foundation
+import TestSupport
 
-/// The shared spec files, read at test time (never copied into the repository).
+/// The Messaging:2 schemas, SCPD and example instances in `Tests/Fixtures/spec/`.
 enum SpecFiles {
-    /// Tests/MessagingUPnPTests/<file> → three levels up is the repository root.
-    static let specDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/spec").standardizedFileURL
-
     static func text(_ relativePath: String) throws -> String {
-        try String(contentsOf: specDirectory.appendingPathComponent(relativePath), encoding: .utf8)
+        try Fixtures.text("spec/\(relativePath)")
     }
 
+    /// `examples/<subdirectory>/*.xml`, as paths relative to `spec/`; empty when the directory cannot be read
+    /// (`FragmentTests.theExamplesAreThere` then fails).
     static func examples(_ subdirectory: String = "") -> [String] {
-        let directory = specDirectory.appendingPathComponent("examples").appendingPathComponent(subdirectory)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(".xml") }.sorted().map {
-            subdirectory.isEmpty ? "examples/\($0)" : "examples/\(subdirectory)/\($0)"
-        }
+        let directory = subdirectory.isEmpty ? "examples" : "examples/\(subdirectory)"
+        return ((try? Fixtures.fileNames(in: "spec/\(directory)", suffix: ".xml")) ?? []).map { "\(directory)/\($0)" }
     }
 }

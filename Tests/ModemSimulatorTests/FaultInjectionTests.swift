@@ -1,5 +1,6 @@
 import Foundation
 import Modem
+import TestSupport
 import Testing
 
 @testable import ModemSimulator
@@ -47,6 +48,23 @@ import Testing
         #expect(swallowed == 3)
         await h.modem.resume()
         // Resynchronisation: the next AT is answered, and nothing from the stalled command comes first.
+        #expect(try await h.command("AT") == "\r\nOK\r\n")
+        await h.stop()
+    }
+
+    @Test func theInputSwallowedSinceTheStallIsKept() async throws {
+        let h = try await DialogueHarness.start()
+        try await h.setUpLikeADriver()
+        await h.modem.stall()
+        try await h.write("AT+CMGS=23\r")
+        try await eventually("11 bytes swallowed") { await h.modem.inputSwallowedSinceStall.count >= 11 }
+        #expect(String(decoding: await h.modem.inputSwallowedSinceStall, as: UTF8.self) == "AT+CMGS=23\r")
+        // A new stall starts empty; resuming does not answer what was swallowed.
+        await h.modem.resume()
+        await h.modem.stall()
+        #expect(await h.modem.inputSwallowedSinceStall.isEmpty)
+        #expect(await h.modem.bytesSwallowedWhileStalled == 11)
+        await h.modem.resume()
         #expect(try await h.command("AT") == "\r\nOK\r\n")
         await h.stop()
     }

@@ -3,6 +3,7 @@ import Modem
 import ModemSimulator
 import SMSCodec
 import Synchronization
+import TestSupport
 import Testing
 
 /// The real ATModem against the AT-speaking simulated modem (ModemSimulator), over InMemoryTransport: start-up on
@@ -274,7 +275,7 @@ import Testing
             try await rig.modem.start()
             await rig.simulated.stall()
             let stalled = Task { try await rig.modem.signalQuality() }
-            #expect(await clock.waitUntil { clock.sleeperCount > 0 })
+            try await eventually("the command's deadline on the clock") { clock.sleeperCount > 0 }
             clock.advance(by: .seconds(6))
             let error = await #expect(throws: ModemError(.commandFailed)) { try await stalled.value }
             #expect(error?.underlying?.code == .timeout)

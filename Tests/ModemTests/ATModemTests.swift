@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Modem
@@ -312,10 +313,10 @@ import Testing
             let started = Task { try await modem.start() }
             for attempt in 1...2 {
                 // The pause after the attempt-th busy answer (not the 1 s deadline of the start-up "AT").
-                #expect(await clock.waitUntil {
+                try await eventually("busy answer \(attempt) and its pause") {
                     scripted.commands.filter { $0 == "AT+CMGF=0" }.count == attempt
                         && clock.hasSleeper(dueIn: ATModem.simBusyPause)
-                })
+                }
                 clock.advance(by: ATModem.simBusyPause)
             }
             let startup = try await started.value
@@ -339,7 +340,7 @@ import Testing
             try await modem.start()
             let stalled = Task { try await modem.signalQuality() }
             await scripted.waitForCommand(prefix: "AT+CSQ")
-            #expect(await clock.waitUntil { clock.sleeperCount > 0 })
+            try await eventually("the command's deadline on the clock") { clock.sleeperCount > 0 }
             clock.advance(by: .seconds(6))
             let error = await #expect(throws: ModemError(.commandFailed)) { try await stalled.value }
             #expect(error?.underlying?.code == .timeout)

@@ -1,19 +1,18 @@
 import Foundation
+import TestSupport
 import Testing
 
-/// Reads `../shared/testdata/at-transcripts/*.json` (never copied into the repository).
+/// Reads `Tests/Fixtures/at-transcripts/*.json` (format and provenance: `Tests/Fixtures/README.md`).
 enum Transcripts {
-    /// Tests/ModemTests/Transcripts.swift → repository root is three levels up.
-    static let directory: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/testdata/at-transcripts")
+    static let directory = "at-transcripts"
 
+    /// The transcript files; empty when the directory cannot be read, which `transcriptsAreThere` fails on.
     static var fileNames: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        (try? Fixtures.fileNames(in: directory, suffix: ".json")) ?? []
     }
 
     static func load(_ name: String) throws -> [String: Any] {
-        let data = try Data(contentsOf: directory.appendingPathComponent(name))
+        let data = try Fixtures.data("\(directory)/\(name)")
         guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw CocoaError(.fileReadCorruptFile)
         }

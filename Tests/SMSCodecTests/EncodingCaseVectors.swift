@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import SMSCodec
 
-/// One line of `../shared/testdata/encode-cases.jsonl` (format: that directory's README.md).
+/// One line of `Tests/Fixtures/encode-cases.jsonl` (format: `Tests/Fixtures/README.md`).
 struct EncodeCase: Decodable, Sendable, CustomTestStringConvertible {
     struct Run: Decodable, Sendable {
         let `repeat`: String
@@ -51,12 +52,9 @@ struct EncodeCase: Decodable, Sendable, CustomTestStringConvertible {
     }
 }
 
-/// Loads the shared encoder vectors at test time; never copied into the repository.
+/// Loads the encoder vectors of `Tests/Fixtures/encode-cases.jsonl`.
 enum EncodingCaseVectors {
-    /// `Tests/SMSCodecTests/<file>` → repository root → `../shared/testdata/encode-cases.jsonl`.
-    static let fileURL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/testdata/encode-cases.jsonl").standardizedFileURL
+    static let file = "encode-cases.jsonl"
 
     /// Every record, or an empty list when the file cannot be read (``loadError`` then says why; a dedicated test
     /// fails on it, so an empty argument list cannot pass silently).
@@ -67,12 +65,12 @@ enum EncodingCaseVectors {
             _ = try load()
             return nil
         } catch {
-            return "\(fileURL.path): \(error)"
+            return "\(Fixtures.url(file).path): \(error)"
         }
     }
 
     static func load() throws -> [EncodeCase] {
-        let data = try Data(contentsOf: fileURL)
+        let data = try Fixtures.data(file)
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return try data.split(separator: UInt8(ascii: "\n")).filter { !$0.isEmpty }.map {

@@ -2,7 +2,7 @@ import Testing
 
 @testable import SMSCodec
 
-/// Every `split` and `limit` case of `../shared/testdata/encode-cases.jsonl`, and the text side of the
+/// Every `split` and `limit` case of `Tests/Fixtures/encode-cases.jsonl`, and the text side of the
 /// `exact-pdu` cases (the user data our segments pack to must be the tail of the expected PDU).
 @Suite struct EncodingCasesTests {
     @Test func vectorFileIsReadable() throws {

@@ -291,7 +291,10 @@ import Testing
         let pdu = SMSPDU(serviceCentre: .emptyServiceCentre, tpdu: .statusReport(report))
         let decoded = try SMSPDU.decode(hex: pdu.hex, hasSMSC: true)
         #expect(decoded == pdu)
-        guard case .statusReport(let back) = decoded.tpdu else { return }
+        guard case .statusReport(let back) = decoded.tpdu else {
+            Issue.record("decoded \(decoded.tpdu), not an SMS-STATUS-REPORT")
+            return
+        }
         #expect(back.parameters?.userData?.content.text == "ok")
         #expect(back.status.meaning == "permanent error: validity period expired")
         #expect(back.status.isFinalFailure)

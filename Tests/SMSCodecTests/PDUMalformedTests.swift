@@ -1,11 +1,12 @@
+import TestSupport
 import Testing
 
 @testable import SMSCodec
 
-/// testdata/sms-malformed.jsonl plus hand-made bad inputs: each gives a typed error with an offset and a reason,
-/// or (for real-world broken PDUs) decodes without trapping and re-serializes exactly.
+/// Tests/Fixtures/sms-malformed.jsonl plus hand-made bad inputs: each gives a typed error with an offset and a
+/// reason, or (for real-world broken PDUs) decodes without trapping and re-serializes exactly.
 @Suite struct PDUMalformedTests {
-    static let malformed = SharedTestData.load("sms-malformed.jsonl")
+    static let malformed = PDUVector.load("sms-malformed.jsonl")
 
     /// The error each `reject` vector must give: ModemManager's parser tests name the defect.
     static let expectedRejections: [String: (PDUError.Code, Int)] = [
@@ -18,12 +19,12 @@ import Testing
     ]
 
     @Test func everyLineIsLoaded() {
-        #expect(Self.malformed.count == SharedTestData.lineCount("sms-malformed.jsonl"))
+        #expect(Self.malformed.count == PDUVector.lineCount("sms-malformed.jsonl"))
         #expect(Self.malformed.count >= 7)
     }
 
     @Test(arguments: malformed)
-    func malformedVector(_ vector: Vector) throws {
+    func malformedVector(_ vector: PDUVector) throws {
         switch vector.expect["outcome"]?.string {
         case "reject":
             let error = try #require(throws: PDUError.self) {
@@ -171,7 +172,7 @@ import Testing
 
     /// Random bytes never trap: a fixed-seed sweep (the fuzzer does the real work).
     @Test func randomInputsNeverTrap() {
-        var rng = SplitMix64(seed: 0x5EED)
+        var rng = SeededRandom(seed: 0x5EED)
         var decoded = 0
         for _ in 0..<20_000 {
             let count = Int(rng.next() % 60) + 1
@@ -184,18 +185,5 @@ import Testing
             }
         }
         #expect(decoded > 0)
-    }
-}
-
-/// A small deterministic generator for property tests (seed printed by the tests that use it).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

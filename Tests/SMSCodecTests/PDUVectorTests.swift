@@ -1,13 +1,14 @@
+import TestSupport
 import Testing
 
 @testable import SMSCodec
 
-/// Every line of testdata/sms-deliver.jsonl, sms-submit.jsonl and sms-status-report.jsonl: decode, compare every
-/// field `expect` gives, and re-serialize to the same bytes.
+/// Every line of Tests/Fixtures/sms-deliver.jsonl, sms-submit.jsonl and sms-status-report.jsonl: decode, compare
+/// every field `expect` gives, and re-serialize to the same bytes.
 @Suite struct PDUVectorTests {
-    static let deliver = SharedTestData.load("sms-deliver.jsonl")
-    static let submit = SharedTestData.load("sms-submit.jsonl")
-    static let statusReport = SharedTestData.load("sms-status-report.jsonl")
+    static let deliver = PDUVector.load("sms-deliver.jsonl")
+    static let submit = PDUVector.load("sms-submit.jsonl")
+    static let statusReport = PDUVector.load("sms-status-report.jsonl")
 
     /// Fields of vectors that this codec deliberately reports differently (each has its own test below).
     static let disputedFields: [String: Set<String>] = [
@@ -18,34 +19,33 @@ import Testing
     /// Vectors whose user data is shorter than TP-UDL announces; they match `expect` only in lenient mode.
     static let truncatedVectors: Set<String> = ["gammu-at-sms-41"]
 
-    static func options(for vector: Vector) -> PDUDecodingOptions {
+    static func options(for vector: PDUVector) -> PDUDecodingOptions {
         truncatedVectors.contains(vector.id) ? .lenient : .strict
     }
 
     @Test func everyLineOfEveryFileIsLoaded() {
-        #expect(Self.deliver.count == SharedTestData.lineCount("sms-deliver.jsonl"))
-        #expect(Self.submit.count == SharedTestData.lineCount("sms-submit.jsonl"))
-        #expect(Self.statusReport.count == SharedTestData.lineCount("sms-status-report.jsonl"))
+        #expect(Self.deliver.count == PDUVector.lineCount("sms-deliver.jsonl"))
+        #expect(Self.submit.count == PDUVector.lineCount("sms-submit.jsonl"))
+        #expect(Self.statusReport.count == PDUVector.lineCount("sms-status-report.jsonl"))
         #expect(Self.deliver.count >= 50 && Self.submit.count >= 36 && Self.statusReport.count >= 10)
     }
 
     @Test(arguments: deliver + submit + statusReport)
-    func decodesEveryExpectedField(_ vector: Vector) throws {
+    func decodesEveryExpectedField(_ vector: PDUVector) throws {
         let pdu = try SMSPDU.decode(hex: vector.pdu, hasSMSC: vector.hasSMSC, options: Self.options(for: vector))
         expectMatch(pdu.json, vector.expect, path: "expect", skipping: Self.disputedFields[vector.id] ?? [])
     }
 
     @Test(arguments: deliver + submit + statusReport)
-    func reserializesToTheSameBytes(_ vector: Vector) throws {
+    func reserializesToTheSameBytes(_ vector: PDUVector) throws {
         let pdu = try SMSPDU.decode(hex: vector.pdu, hasSMSC: vector.hasSMSC, options: Self.options(for: vector))
         #expect(pdu.hex == vector.pdu.uppercased())
         // And the decoded value survives a second trip unchanged.
         #expect(try SMSPDU.decode(pdu.encoded(), hasSMSC: vector.hasSMSC, options: Self.options(for: vector)) == pdu)
     }
 
-    @Test(arguments: deliver + submit + statusReport)
-    func decodesAsBareTPDUAfterTheSMSCPrefix(_ vector: Vector) throws {
-        guard vector.hasSMSC else { return }
+    @Test(arguments: (deliver + submit + statusReport).filter(\.hasSMSC))
+    func decodesAsBareTPDUAfterTheSMSCPrefix(_ vector: PDUVector) throws {
         let bytes = try PDUHex.decode(vector.pdu)
         let smscLength = Int(bytes[0]) + 1
         let bare = try SMSPDU.decode(bytes.dropFirst(smscLength), hasSMSC: false, options: Self.options(for: vector))

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import SMSCodec
@@ -18,7 +19,7 @@ import Testing
 
     @Test func segmentThenDecodeGivesTheInputBack() {
         let seed = Self.seed
-        var random = PropertyTestRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         let generator = TextGenerator()
         var seen: Set<String> = []
         for iteration in 0..<Self.iterations {
@@ -48,7 +49,7 @@ import Testing
     /// Septet packing (TS 23.038 §6.1.2.1.1) after 0...6 fill bits is the exact inverse of unpacking.
     @Test func septetPackingRoundTrips() throws {
         let seed = Self.seed
-        var random = PropertyTestRandom(seed: seed ^ 0x7)
+        var random = SeededRandom(seed: seed ^ 0x7)
         for iteration in 0..<2000 {
             let count = Int.random(in: 0...SegmentLimits.maxSeptets, using: &random)
             let fill = Int.random(in: 0...6, using: &random)
@@ -213,21 +214,6 @@ import Testing
     }
 }
 
-/// SplitMix64, a tiny well-known seeded generator (deterministic across platforms). Named apart from other test
-/// files' generators so that the test target links after merges.
-struct PropertyTestRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Builds random texts that exercise every alphabet: default and extension characters, each national table pair,
 /// arbitrary BMP and astral scalars, combining marks, ZWJ sequences, flags and skin tones.
 struct TextGenerator {
@@ -251,7 +237,7 @@ struct TextGenerator {
         nationalCharacters = national
     }
 
-    func options(using random: inout PropertyTestRandom) -> SegmentationOptions {
+    func options(using random: inout SeededRandom) -> SegmentationOptions {
         let national: SegmentationOptions.NationalLanguages
         switch Int.random(in: 0..<4, using: &random) {
         case 0: national = .none
@@ -267,7 +253,7 @@ struct TextGenerator {
         )
     }
 
-    func text(using random: inout PropertyTestRandom) -> String {
+    func text(using random: inout SeededRandom) -> String {
         let lengths = [0, 1, 5, 60, 70, 71, 140, 153, 160, 161, 320, 500, 1200]
         let base = lengths.randomElement(using: &random) ?? 0
         let length = max(0, base + Int.random(in: -3...3, using: &random))
@@ -294,7 +280,7 @@ struct TextGenerator {
     private func appendAnything(
         _ roll: Int,
         to scalars: inout String.UnicodeScalarView,
-        _ random: inout PropertyTestRandom
+        _ random: inout SeededRandom
     ) {
         switch roll {
         case 0..<30: scalars.append(pick(defaultCharacters, &random))
@@ -325,11 +311,11 @@ struct TextGenerator {
         }
     }
 
-    private func pick(_ pool: [Unicode.Scalar], _ random: inout PropertyTestRandom) -> Unicode.Scalar {
+    private func pick(_ pool: [Unicode.Scalar], _ random: inout SeededRandom) -> Unicode.Scalar {
         pool.randomElement(using: &random) ?? "?"
     }
 
-    private func randomBMP(_ random: inout PropertyTestRandom) -> Unicode.Scalar {
+    private func randomBMP(_ random: inout SeededRandom) -> Unicode.Scalar {
         Bool.random(using: &random)
             ? scalar(Int.random(in: 0x00A0...0xD7FF, using: &random))
             : scalar(Int.random(in: 0xE000...0xFFFD, using: &random))

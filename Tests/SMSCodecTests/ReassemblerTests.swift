@@ -1,17 +1,18 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import SMSCodec
 
 @Suite struct ReassemblerTests {
-    static let sets = SharedTestData.load("concat-sets.jsonl")
+    static let sets = PDUVector.load("concat-sets.jsonl")
 
     struct Received {
         let pdu: SMSPDU
         let seq: Int
     }
 
-    static func parts(of vector: Vector) throws -> [Received] {
+    static func parts(of vector: PDUVector) throws -> [Received] {
         try (vector.record["parts"]?.array ?? []).map { part in
             Received(
                 pdu: try SMSPDU.decode(hex: part["pdu"]?.string ?? "", hasSMSC: part["has_smsc"]?.bool ?? true),
@@ -20,7 +21,7 @@ import Testing
         }
     }
 
-    static func checkMessage(_ message: Reassembler.Message, _ vector: Vector) {
+    static func checkMessage(_ message: Reassembler.Message, _ vector: PDUVector) {
         let expect = vector.expect
         #expect(message.isComplete)
         #expect(message.key.party == expect["party"]?.string)
@@ -35,13 +36,13 @@ import Testing
     }
 
     @Test func everyLineIsLoaded() {
-        #expect(Self.sets.count == SharedTestData.lineCount("concat-sets.jsonl"))
+        #expect(Self.sets.count == PDUVector.lineCount("concat-sets.jsonl"))
         #expect(Self.sets.count >= 7)
     }
 
     /// Every set, fed in sequence order, in reverse order and in the source's arrival order, completes once.
     @Test(arguments: sets)
-    func reassemblesEverySetInAnyOrder(_ vector: Vector) throws {
+    func reassemblesEverySetInAnyOrder(_ vector: PDUVector) throws {
         let parts = try Self.parts(of: vector)
         var orders = [parts, parts.reversed()]
         if let arrival = vector.record["arrival_order"]?.array?.compactMap({ $0.int }) {
@@ -240,7 +241,7 @@ import Testing
     /// for many interleaved sets (fixed seed, printed on failure).
     @Test func randomInterleavingsCompleteEverySetOnce() throws {
         let seed: UInt64 = 0xC0FFEE
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         for round in 0..<50 {
             var reassembler = Reassembler(configuration: .init(maximumPendingSets: 1000))
             var arrivals: [(Reassembler.Key, Reassembler.Part)] = []

@@ -24,6 +24,7 @@ import Testing
     @Test func everyExampleDirectoryIsPresent() {
         #expect(SpecFiles.xmlFiles(in: "").count >= 17)
         #expect(SpecFiles.xmlFiles(in: "invalid").count >= 8)
+        #expect(SpecFiles.xmlFiles(in: "soap").count >= 7)
     }
 
     @Test(arguments: SpecFiles.xmlFiles(in: ""))

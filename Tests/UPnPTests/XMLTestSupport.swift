@@ -1,22 +1,19 @@
 import Foundation
+import TestSupport
 
-/// Paths of the shared spec files, read at test time (HELPERS-COMMON.md: never copied into the repo).
+/// The Messaging:2 schemas, SCPD and example instances in `Tests/Fixtures/spec/`, as real-world XML for the parser
+/// and the schema validator.
 enum SpecFiles {
-    /// Repository root: Tests/UPnPTests/<file> → three levels up.
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let specDirectory = repositoryRoot.appendingPathComponent("../shared/spec").standardizedFileURL
-    static let examples = specDirectory.appendingPathComponent("examples")
+    static let specDirectory = Fixtures.url("spec")
 
     static func bytes(_ relativePath: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: specDirectory.appendingPathComponent(relativePath)))
+        Array(try Fixtures.data("spec/\(relativePath)"))
     }
 
+    /// `examples/<subdirectory>/*.xml`, as paths relative to `spec/`; empty when the directory cannot be read
+    /// (`XMLSchemaTests` checks the counts).
     static func xmlFiles(in subdirectory: String) -> [String] {
-        let directory = examples.appendingPathComponent(subdirectory)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(".xml") }.sorted().map {
-            subdirectory.isEmpty ? "examples/\($0)" : "examples/\(subdirectory)/\($0)"
-        }
+        let directory = subdirectory.isEmpty ? "examples" : "examples/\(subdirectory)"
+        return ((try? Fixtures.fileNames(in: "spec/\(directory)", suffix: ".xml")) ?? []).map { "\(directory)/\($0)" }
     }
 }

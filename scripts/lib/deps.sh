@@ -23,10 +23,10 @@ ensure_apt_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-# try_apt_packages PKG... — like ensure_apt_packages, but a failure is reported and not fatal; interop tests
-# that need the package then skip with a printed reason.
+# try_apt_packages PKG... — like ensure_apt_packages, but a failure is reported and not fatal; the checks of
+# scripts/interop-upnp that need the package then report themselves skipped.
 try_apt_packages() {
-    ensure_apt_packages "$@" || echo "warning: could not install $*; tests that need them will say so and skip" >&2
+    ensure_apt_packages "$@" || echo "warning: could not install $*; checks that need them will say so and skip" >&2
 }
 
 # The packages the build itself needs (README "Quick start").

@@ -1,8 +1,8 @@
 import UPnP
 
 /// The Messaging:2 schemas (messaging-v2.md §1), embedded so that the daemon validates fragments without reading
-/// files or fetching the www.upnp.org URLs. The text is `../shared/spec/messaging-v2.xsd` and `peer-v2.xsd`
-/// verbatim; `MessagingSchemasTests` fails when they drift apart.
+/// files or fetching the www.upnp.org URLs. The text is `Tests/Fixtures/spec/messaging-v2.xsd` and `peer-v2.xsd`
+/// verbatim; `FragmentTests.embeddedSchemasAreTheSpecFiles` fails when they drift apart.
 public enum MessagingSchemas {
     /// The compiled messaging schema (imports the peer schema), built once on first use.
     ///

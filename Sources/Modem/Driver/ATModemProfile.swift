@@ -1,6 +1,6 @@
 /// Quirks of one modem family, detected from AT+CGMI/AT+CGMM (TS 27.007 §5.1, §5.2).
 ///
-/// Every quirk names the transcript in `../shared/testdata/at-transcripts/` it comes from. Where the test data has
+/// Every quirk names the transcript in `Tests/Fixtures/at-transcripts/` it comes from. Where the test data has
 /// no transcript of a family (Quectel EC25, SIMCom, Sierra), the quirk says so and names the vendor's AT manual;
 /// those are unverified here and marked as such.
 public struct ATModemProfile: Hashable, Sendable, CustomStringConvertible {

@@ -11,12 +11,24 @@ struct FaultState {
     /// While true, input is swallowed and nothing is answered.
     var isStalled = false
     var swallowedWhileStalled = 0
+    /// The input swallowed since the last stall began, at most ``maximumInputSinceStall`` bytes (the newest).
+    var inputSinceStall: [UInt8] = []
+    static let maximumInputSinceStall = 4096
     /// Failures for the next commands of a name (e.g. "+CMGS" → +CMS ERROR 500 once).
     var forcedFailures: [(name: String, failure: ATFailure)] = []
     /// Probability that an AT+CMGS/AT+CMSS fails, and the +CMS codes to pick from.
     var sendFailureRate = 0.0
     var sendFailureCodes: [Int] = [500, 331, 332]
     var random = SplitMix64(seed: 1)
+
+    /// Counts and keeps input that arrives while stalled.
+    mutating func swallow(_ bytes: [UInt8]) {
+        swallowedWhileStalled += bytes.count
+        inputSinceStall.append(contentsOf: bytes)
+        if inputSinceStall.count > Self.maximumInputSinceStall {
+            inputSinceStall.removeFirst(inputSinceStall.count - Self.maximumInputSinceStall)
+        }
+    }
 
     mutating func applyOutputFaults(_ bytes: [UInt8]) -> [UInt8] {
         guard dropNextOutputBytes > 0 || dropEveryNthOutputByte != nil else { return bytes }

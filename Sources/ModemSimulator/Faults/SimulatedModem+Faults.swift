@@ -18,6 +18,7 @@ extension SimulatedModem {
     /// Stops answering: input is swallowed until ``resume()`` (a hung firmware).
     public func stall() {
         faults.isStalled = true
+        faults.inputSinceStall = []
         lineBuffer = []
         prompt = nil
     }
@@ -30,6 +31,11 @@ extension SimulatedModem {
 
     /// Bytes swallowed while stalled.
     public var bytesSwallowedWhileStalled: Int { faults.swallowedWhileStalled }
+
+    /// The input swallowed since the last ``stall()`` (the newest 4 KiB): which command a hung modem was given, for
+    /// example an `AT+CMGS=<length>` whose answer never comes, or the PDU and Ctrl-Z when the stall came after the
+    /// `> ` prompt (TS 27.005 §3.5.1).
+    public var inputSwallowedSinceStall: [UInt8] { faults.inputSinceStall }
 
     /// The next command called `name` (e.g. "+CMGS", "+CMGL") fails with `failure` instead of running.
     public func failNextCommand(_ name: String, with failure: ATFailure) {

@@ -294,7 +294,7 @@ public actor SimulatedModem {
     /// Feeds bytes from the line into the command interpreter.
     func receive(_ bytes: [UInt8]) async {
         if faults.isStalled {
-            faults.swallowedWhileStalled += bytes.count
+            faults.swallow(bytes)
             return
         }
         var echo: [UInt8] = []

@@ -1,7 +1,7 @@
 /// What makes one simulated modem model answer like the real one: identity strings, storages, the vendor
 /// unsolicited result codes (URCs) and the quirks of its AT dialogue.
 ///
-/// Each quirk cites the transcript in `../shared/testdata/at-transcripts/` it was taken from. Where no transcript of
+/// Each quirk cites the transcript in `Tests/Fixtures/at-transcripts/` it was taken from. Where no transcript of
 /// the exact model exists, the closest family's transcript is used and the comment says so; behaviour for which no
 /// transcript exists at all is marked "(no transcript: vendor documentation)".
 public struct SimulatorProfile: Sendable, Hashable {

@@ -62,15 +62,6 @@ final class TestClock: Clock, Sendable {
         state.withLock { state in state.sleepers.contains { $0.deadline == state.now.advanced(by: offset) } }
     }
 
-    /// Yields until `condition` holds; false after `maxYields` (so that a broken test fails instead of hanging).
-    func waitUntil(maxYields: Int = 1_000_000, _ condition: () -> Bool) async -> Bool {
-        for _ in 0..<maxYields {
-            if condition() { return true }
-            await Task.yield()
-        }
-        return condition()
-    }
-
     /// Moves time forward and wakes every sleeper whose deadline passed.
     func advance(by duration: Duration) {
         let due = state.withLock { state -> [Sleeper] in

@@ -1,9 +1,9 @@
 import Foundation
-import Synchronization
+import TestSupport
 import Testing
 
 /// `modemctl pdu decode|encode` as a separate process: the command-line contract of DESIGN.md ("modemctl pdu …
-/// --json"), checked against the shared SMS-DELIVER vectors and against the tool's own encoder output.
+/// --json"), checked against the SMS-DELIVER vectors of Tests/Fixtures and against the tool's own encoder output.
 @Suite struct ModemCtlPDUCommandTests {
     /// The vectors decoded one by one: concatenated GSM 7-bit (8-bit reference), UCS-2 from an alphanumeric sender,
     /// a negative time zone, DCS class 1, 8-bit WAP data with a concatenation header, and a bare TPDU (`--no-smsc`).
@@ -12,117 +12,9 @@ import Testing
         "pm-wap-si-1", "ofono-sms-charset-default",
     ]
 
-    /// A subprocess that has not exited by then is killed and the test fails instead of hanging.
-    static let processTimeoutSeconds = 20
-
-    // MARK: - Running the built executable
-
-    /// The repository root: Tests/SMSCodecTests/<this file> → three levels up.
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// `modemctl` as `swift build --build-tests` leaves it next to the test bundle (`.build/<configuration>/`).
-    static var executable: URL? {
-        var candidates: [URL] = []
-        // The test bundle lives in the same build directory as the executables (…/.build/debug/*.xctest).
-        let bundle = Bundle.main.bundleURL
-        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("modemctl"))
-        candidates.append(bundle.appendingPathComponent("modemctl"))
-        for configuration in ["debug", "release"] {
-            candidates.append(repositoryRoot.appendingPathComponent(".build/\(configuration)/modemctl"))
-        }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
-
-    /// Prints why a test does nothing when the executable has not been built.
-    static func builtExecutable(_ test: String) -> URL? {
-        guard let executable else {
-            print("ModemCtlPDUCommandTests.\(test) skipped: .build/debug/modemctl not built (run swift build --build-tests)")
-            return nil
-        }
-        return executable
-    }
-
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var timedOut: Bool
-
-        var lines: [String] { stdout.split(separator: "\n").map(String.init) }
-    }
-
-    /// Runs modemctl with `arguments`, feeding `input` on standard input, and waits at most
-    /// ``processTimeoutSeconds`` (then SIGKILL). Pipes are drained on dispatch threads, never on the cooperative pool.
-    static func modemctl(_ executable: URL, _ arguments: [String], input: String? = nil) async throws -> Run {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-
-        let out = Mutex(Data())
-        let err = Mutex(Data())
-        let exited = Mutex(false)
-        let killed = Mutex(false)
-        let group = DispatchGroup()
-        // Entered before the child starts, so that an early exit cannot complete the group before the reads.
-        group.enter()
-        group.enter()
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { process in
-                let status = process.terminationStatus
-                exited.withLock { $0 = true }
-                // Both pipes reach end of file once the child (their only writer) has exited.
-                group.notify(queue: .global()) { continuation.resume(returning: status) }
-            }
-            do {
-                try process.run()
-            } catch {
-                group.leave()
-                group.leave()
-                continuation.resume(throwing: error)
-                return
-            }
-            let stdoutHandle = stdout.fileHandleForReading
-            let stderrHandle = stderr.fileHandleForReading
-            DispatchQueue.global().async {
-                let data = stdoutHandle.readDataToEndOfFile()
-                out.withLock { $0 = data }
-                group.leave()
-            }
-            DispatchQueue.global().async {
-                let data = stderrHandle.readDataToEndOfFile()
-                err.withLock { $0 = data }
-                group.leave()
-            }
-            if let input {
-                let stdinHandle = stdin.fileHandleForWriting
-                DispatchQueue.global().async {
-                    stdinHandle.write(Data(input.utf8))
-                    try? stdinHandle.close()
-                }
-            }
-            let pid = process.processIdentifier
-            DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(processTimeoutSeconds)) {
-                // Checked under the lock the termination handler takes, so that a child known to have exited is not signalled.
-                exited.withLock { hasExited in
-                    guard !hasExited else { return }
-                    killed.withLock { $0 = true }
-                    kill(pid, SIGKILL)
-                }
-            }
-        }
-        return Run(
-            status: status,
-            stdout: String(decoding: out.withLock { $0 }, as: UTF8.self),
-            stderr: String(decoding: err.withLock { $0 }, as: UTF8.self),
-            timedOut: killed.withLock { $0 }
-        )
+    /// Runs the built `modemctl` with `arguments`, feeding `input` on standard input.
+    static func modemctl(_ arguments: [String], input: String? = nil) async throws -> Subprocess.Run {
+        try await Subprocess.run(try BuiltProducts.executable("modemctl"), arguments, input: input)
     }
 
     /// One JSON object per output line, decoded into the same value type the vector files use.
@@ -135,9 +27,9 @@ import Testing
         return value
     }
 
-    static func vectors() throws -> [String: Vector] {
-        let all = SharedTestData.load("sms-deliver.jsonl")
-        try #require(!all.isEmpty, "no vectors at \(SharedTestData.directory.path)/sms-deliver.jsonl")
+    static func vectors() throws -> [String: PDUVector] {
+        let all = PDUVector.load("sms-deliver.jsonl")
+        try #require(!all.isEmpty, "no vectors in \(Fixtures.url("sms-deliver.jsonl").path)")
         return Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -145,10 +37,9 @@ import Testing
 
     @Test(arguments: decodeVectorIDs)
     func decodeJSONMatchesTheVector(id: String) async throws {
-        guard let executable = Self.builtExecutable("decodeJSONMatchesTheVector") else { return }
         let vector = try #require(try Self.vectors()[id], "vector \(id) missing from sms-deliver.jsonl")
         let arguments = ["pdu", "decode", vector.pdu, "--json"] + (vector.hasSMSC ? [] : ["--no-smsc"])
-        let run = try await Self.modemctl(executable, arguments)
+        let run = try await Self.modemctl(arguments)
         #expect(!run.timedOut)
         #expect(run.status == 0, "stderr: \(run.stderr)")
         #expect(run.lines.count == 1)
@@ -187,7 +78,6 @@ import Testing
     // MARK: - pdu decode - (bulk)
 
     @Test func decodeStandardInputWritesOneJSONLinePerPDUAndAnErrorForTheBadOne() async throws {
-        guard let executable = Self.builtExecutable("decodeStandardInput") else { return }
         let vectors = try Self.vectors()
         let good = try ["mm-pdu-multipart-1", "mm-pdu2", "gammu-at-sms-07", "pm-wap-si-1"].map {
             try #require(vectors[$0], "vector \($0) missing")
@@ -195,7 +85,7 @@ import Testing
         let truncated = String(good[0].pdu.prefix(40))
         // Order: good, bad (odd hex), good, truncated, good, good; blank lines are skipped, spaces trimmed.
         let lines = [good[0].pdu, "0791ABC", "  " + good[1].pdu + " ", "", truncated, good[2].pdu, good[3].pdu]
-        let run = try await Self.modemctl(executable, ["pdu", "decode", "-"], input: lines.joined(separator: "\n") + "\n")
+        let run = try await Self.modemctl(["pdu", "decode", "-"], input: lines.joined(separator: "\n") + "\n")
         #expect(!run.timedOut)
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let output = try run.lines.map { try Self.json($0) }
@@ -222,18 +112,17 @@ import Testing
 
     /// The reasons: odd hex, not hex, a PDU cut in the middle, and the PDUs ModemManager's parser must reject.
     @Test func badPDUExitsNonZeroWithTheReasonOnStandardError() async throws {
-        guard let executable = Self.builtExecutable("badPDU") else { return }
         let vectors = try Self.vectors()
         let cut = try #require(vectors["gammu-at-sms-07"]).pdu
         var bad = ["0791ABC", "07ZZ", String(cut.prefix(cut.count / 2))]
-        let rejects = SharedTestData.load("sms-malformed.jsonl").filter {
+        let rejects = PDUVector.load("sms-malformed.jsonl").filter {
             $0.expect["outcome"]?.string == "reject" && $0.hasSMSC
         }
         try #require(!rejects.isEmpty, "no reject vectors in sms-malformed.jsonl")
         bad += rejects.map(\.pdu)
         for hex in bad {
             for json in [true, false] {
-                let run = try await Self.modemctl(executable, ["pdu", "decode", hex] + (json ? ["--json"] : []))
+                let run = try await Self.modemctl(["pdu", "decode", hex] + (json ? ["--json"] : []))
                 #expect(!run.timedOut)
                 #expect(run.status != 0, "\(hex) decoded: \(run.stdout)")
                 #expect(run.stdout.isEmpty, "\(hex): nothing on stdout, got \(run.stdout)")
@@ -269,10 +158,8 @@ import Testing
 
     @Test(arguments: encodeCases)
     func encodeJSONPartsDecodeBackToTheText(_ testCase: EncodeCase) async throws {
-        guard let executable = Self.builtExecutable("encodeJSONPartsDecodeBackToTheText") else { return }
         let destination = "+15550000002"
         let run = try await Self.modemctl(
-            executable,
             ["pdu", "encode", "--to", destination, "--text", testCase.text, "--json"] + testCase.extraArguments
         )
         #expect(!run.timedOut)
@@ -294,7 +181,7 @@ import Testing
             #expect(tpduLength == pdu.count / 2 - 1)
             #expect(tpduLength <= 164, "TS 23.040 §9.2.2.2: an SMS-SUBMIT TPDU fits in 164 octets")
 
-            let back = try await Self.modemctl(executable, ["pdu", "decode", pdu, "--json"])
+            let back = try await Self.modemctl(["pdu", "decode", pdu, "--json"])
             #expect(back.status == 0, "part \(index + 1): \(back.stderr)")
             let decoded = try Self.json(try #require(back.lines.first))
             #expect(decoded["type"] == .string("submit"))
@@ -312,9 +199,8 @@ import Testing
     }
 
     @Test func encodeRejectsABadReferenceWidthWithoutOutput() async throws {
-        guard let executable = Self.builtExecutable("encodeRejectsABadReferenceWidth") else { return }
         let run = try await Self.modemctl(
-            executable, ["pdu", "encode", "--to", "+15550000002", "--text", "hi", "--ref-bits", "12", "--json"]
+            ["pdu", "encode", "--to", "+15550000002", "--text", "hi", "--ref-bits", "12", "--json"]
         )
         #expect(run.status != 0)
         #expect(run.stdout.isEmpty)
@@ -324,11 +210,10 @@ import Testing
     // MARK: - Human output
 
     @Test func humanDecodeNamesTheSenderAndTheText() async throws {
-        guard let executable = Self.builtExecutable("humanDecode") else { return }
         let vectors = try Self.vectors()
         for id in ["gammu-at-sms-07", "mm-pdu2"] {
             let vector = try #require(vectors[id])
-            let run = try await Self.modemctl(executable, ["pdu", "decode", vector.pdu])
+            let run = try await Self.modemctl(["pdu", "decode", vector.pdu])
             #expect(run.status == 0, "\(id): \(run.stderr)")
             let sender = try #require(vector.expect["originator"]?["number"]?.string)
             let text = try #require(vector.expect["text"]?.string)
@@ -343,10 +228,9 @@ import Testing
     }
 
     @Test func humanEncodeGivesTheCMGSLengthAndThePDUOfEachPart() async throws {
-        guard let executable = Self.builtExecutable("humanEncode") else { return }
         let text = String(repeating: "0123456789", count: 20)
-        let json = try await Self.modemctl(executable, ["pdu", "encode", "--to", "+15550000002", "--text", text, "--json"])
-        let human = try await Self.modemctl(executable, ["pdu", "encode", "--to", "+15550000002", "--text", text])
+        let json = try await Self.modemctl(["pdu", "encode", "--to", "+15550000002", "--text", text, "--json"])
+        let human = try await Self.modemctl(["pdu", "encode", "--to", "+15550000002", "--text", text])
         #expect(human.status == 0 && json.status == 0)
         let line = try #require(json.lines.first)
         let parts = try #require(try Self.json(line)["parts"]?.array)

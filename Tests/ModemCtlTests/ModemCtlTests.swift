@@ -2,46 +2,16 @@ import Foundation
 import Logging
 import Modem
 import ModemSimulator
-import Synchronization
+import TestSupport
 import Testing
 
 /// `modemctl probe|at|list|send --device D` as a separate process against the simulated modem on a real pty.
 @Suite struct ModemCtlTests {
     static let logger = Logger(label: "test.modemctl", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    /// The built executable next to the test bundle's build directory (`swift build --build-tests` builds it).
-    static var executable: URL? {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        for configuration in ["debug", "release"] {
-            let candidate = root.appendingPathComponent(".build/\(configuration)/modemctl")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
-    }
-
-    /// Runs modemctl without blocking a cooperative thread; returns the exit status and standard output.
-    static func modemctl(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        guard let executable else { throw CocoaError(.fileNoSuchFile) }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        let collected = Mutex(Data())
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            collected.withLock { $0.append(data) }
-        }
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        output.fileHandleForReading.readabilityHandler = nil
-        let rest = output.fileHandleForReading.readDataToEndOfFile()
-        let data = collected.withLock { $0 + rest }
-        return (status, String(decoding: data, as: UTF8.self))
+    /// Runs the built `modemctl` with `arguments`.
+    static func modemctl(_ arguments: [String]) async throws -> Subprocess.Run {
+        try await Subprocess.run(try BuiltProducts.executable("modemctl"), arguments)
     }
 
     static func json(_ text: String) throws -> [String: Any] {
@@ -50,10 +20,6 @@ import Testing
     }
 
     @Test func probeListSendAndATAgainstTheSimulatorOnAPTY() async throws {
-        guard Self.executable != nil else {
-            print("ModemCtlTests skipped: .build/debug/modemctl not built (run swift build --build-tests)")
-            return
-        }
         let network = SimulatedNetwork(clock: SystemSimulatorClock(), logger: Self.logger)
         let simulated = await network.makeModem(profile: .simcomSIM7600)
         let pdu = ATHex.decode("07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034") ?? []
@@ -67,26 +33,26 @@ import Testing
 
         let probe = try await Self.modemctl(["probe", "--device", device, "--json"])
         #expect(probe.status == 0)
-        let identity = try Self.json(probe.output)
+        let identity = try Self.json(probe.stdout)
         #expect(identity["imsi"] as? String == simulated.imsi)
         #expect(identity["iccid"] as? String == simulated.iccid)
         #expect(identity["profile"] as? String == "simcomSIM7600")
 
         let list = try await Self.modemctl(["list", "--device", device, "--json"])
         #expect(list.status == 0)
-        let messages = try #require(try Self.json(list.output)["messages"] as? [[String: Any]])
+        let messages = try #require(try Self.json(list.stdout)["messages"] as? [[String: Any]])
         #expect(messages.count == 2)
         #expect(messages.allSatisfy { ($0["decoded"] as? [String: Any])?["text"] as? String == "Hello raspberry pi" })
 
         let send = try await Self.modemctl(["send", "--device", device, "--to", "+15550000077", "--text", "from modemctl", "--json"])
         #expect(send.status == 0)
-        #expect((try Self.json(send.output)["references"] as? [Int])?.count == 1)
+        #expect((try Self.json(send.stdout)["references"] as? [Int])?.count == 1)
         let submissions = await network.waitForSubmissions(1)
         #expect(submissions.first?.text == "from modemctl")
 
         let at = try await Self.modemctl(["at", "--device", device, "AT+CSQ", "--json"])
         #expect(at.status == 0)
-        #expect((try Self.json(at.output)["lines"] as? [String])?.first?.hasPrefix("+CSQ:") == true)
+        #expect((try Self.json(at.stdout)["lines"] as? [String])?.first?.hasPrefix("+CSQ:") == true)
         let failing = try await Self.modemctl(["at", "--device", device, "AT+CMGR=999"])
         #expect(failing.status != 0)
         await pty.close()

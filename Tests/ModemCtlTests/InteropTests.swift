@@ -1,10 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
-/// Third-party AT clients from Debian against `modemctl simulate` on pseudo-terminals (issue 5).
+/// `modemctl simulate` as a separate process, and third-party AT clients from Debian (gammu, smstools) against it
+/// on pseudo-terminals.
 @Suite(.serialized) struct InteropTests {
     @Test func modemctlSimulatePrintsOneLinePerModem() async throws {
-        let modemctl = try #require(Interop.modemctl(), "modemctl must be built next to the tests")
+        let modemctl = try BuiltProducts.executable("modemctl").path
         let sim = try await SimulatorProcess(modemctl: modemctl, count: 2, arguments: ["--profile", "quectel-ec25"])
         defer { sim.stop() }
         #expect(sim.modems.map(\.number) == ["+15550000001", "+15550000002"])
@@ -17,7 +19,7 @@ import Testing
     }
 
     @Test func stateFileKeepsStoresAcrossRuns() async throws {
-        let modemctl = try #require(Interop.modemctl(), "modemctl must be built next to the tests")
+        let modemctl = try BuiltProducts.executable("modemctl").path
         let dir = try Interop.temporaryDirectory("simstate")
         defer { try? FileManager.default.removeItem(at: dir) }
         let stateFile = dir.appendingPathComponent("state.json").path
@@ -48,11 +50,10 @@ import Testing
     }
 
     @Test func gammuIdentifiesListsReadsSendsAndDeletes() async throws {
-        guard let gammu = Interop.find("gammu") else {
-            print("skipping gammu interop: gammu not found (install the Debian package 'gammu')")
-            return
-        }
-        let modemctl = try #require(Interop.modemctl(), "modemctl must be built next to the tests")
+        let gammu = try #require(
+            Interop.find("gammu"), "gammu not found: install the Debian package 'gammu' (scripts/test does)"
+        )
+        let modemctl = try BuiltProducts.executable("modemctl").path
         let sim = try await SimulatorProcess(modemctl: modemctl, count: 2)
         defer { sim.stop() }
         func config(_ n: Int) throws -> String {
@@ -74,11 +75,10 @@ import Testing
         #expect(send.contains("message reference="))
 
         var listing = ""
-        let arrived = try await Interop.eventually(timeout: .seconds(30)) {
+        try await eventually("gammu lists it: \(listing)", timeout: .seconds(30), interval: .milliseconds(200)) {
             listing = try await Interop.run(gammu, ["-c", rc2, "getallsms"]).1
             return listing.contains("hello from gammu")
         }
-        #expect(arrived, "\(listing)")
         #expect(listing.contains("+15550000001"))
 
         let (getStatus, get) = try await Interop.run(gammu, ["-c", rc2, "getsms", "1", "1"])
@@ -95,19 +95,17 @@ import Testing
         // The echo subscriber answers through the same path.
         _ = try await Interop.run(gammu, ["-c", rc1, "sendsms", "TEXT", "+15550000099", "-text", "ping"])
         var echoed = ""
-        let answered = try await Interop.eventually(timeout: .seconds(30)) {
+        try await eventually("the echo reply: \(echoed)", timeout: .seconds(30), interval: .milliseconds(200)) {
             echoed = try await Interop.run(gammu, ["-c", rc1, "getallsms"]).1
             return echoed.contains("echo: ping")
         }
-        #expect(answered, "\(echoed)")
     }
 
     @Test func smstoolsSendsFromOutgoingAndReceivesIntoIncoming() async throws {
-        guard let smsd = Interop.find("smsd") else {
-            print("skipping smstools interop: smsd not found (install the Debian package 'smstools')")
-            return
-        }
-        let modemctl = try #require(Interop.modemctl(), "modemctl must be built next to the tests")
+        let smsd = try #require(
+            Interop.find("smsd"), "smsd not found: install the Debian package 'smstools' (scripts/test does)"
+        )
+        let modemctl = try BuiltProducts.executable("modemctl").path
         let sim = try await SimulatorProcess(modemctl: modemctl, count: 2)
         defer { sim.stop() }
         let dir = try Interop.temporaryDirectory("smsd")
@@ -156,20 +154,18 @@ import Testing
         daemon.standardError = FileHandle.nullDevice
         try daemon.run()
         defer { Interop.stop(daemon) }
-        let sent = await Interop.eventually(timeout: .seconds(60)) {
+        let log = { (try? String(contentsOf: dir.appendingPathComponent("smsd.log"), encoding: .utf8)) ?? "" }
+        try await eventually("sent/test1: \(log().suffix(3000))", timeout: .seconds(60), interval: .milliseconds(200)) {
             FileManager.default.fileExists(atPath: dir.appendingPathComponent("sent/test1").path)
         }
-        let log = { (try? String(contentsOf: dir.appendingPathComponent("smsd.log"), encoding: .utf8)) ?? "" }
-        #expect(sent, "\(log().suffix(3000))")
         var received = ""
-        let arrived = await Interop.eventually(timeout: .seconds(60)) {
+        try await eventually("incoming: \(log().suffix(3000))", timeout: .seconds(60), interval: .milliseconds(200)) {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("incoming").path)) ?? []
             received = files.compactMap {
                 try? String(contentsOf: dir.appendingPathComponent("incoming/\($0)"), encoding: .utf8)
             }.joined()
             return received.contains("hello from smsd")
         }
-        #expect(arrived, "\(log().suffix(3000))")
         #expect(received.contains("From: 15550000001"))
     }
 }

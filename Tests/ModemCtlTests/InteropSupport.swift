@@ -4,30 +4,11 @@ import Testing
 
 /// Runs external programs for the interop tests: the built `modemctl simulate`, gammu, smsd.
 enum Interop {
-    /// Most output kept from one tool run.
-    static let maximumOutput = 4 << 20
-
-    /// The repository root (Tests/ModemSimulatorTests/InteropSupport.swift → three levels up).
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
     /// An executable on PATH or in the usual system directories (smsd lives in /usr/sbin).
     static func find(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let dirs = path.split(separator: ":").map(String.init) + ["/usr/local/bin", "/usr/bin", "/usr/sbin", "/sbin"]
         return dirs.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    /// The `modemctl` built next to the test bundle (same build directory).
-    static func modemctl() -> String? {
-        var candidates: [URL] = []
-        let bundle = URL(fileURLWithPath: Bundle.main.bundlePath)
-        candidates.append(bundle.appendingPathComponent("modemctl"))
-        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("modemctl"))
-        let argv0 = URL(fileURLWithPath: CommandLine.arguments.first ?? "")
-        candidates.append(argv0.deletingLastPathComponent().appendingPathComponent("modemctl"))
-        candidates.append(root.appendingPathComponent(".build/debug/modemctl"))
-        return candidates.map(\.path).first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     static func temporaryDirectory(_ prefix: String) throws -> URL {
@@ -36,37 +17,10 @@ enum Interop {
         return url
     }
 
-    /// Runs a tool to completion (killed after `timeout`); returns its exit status and stdout+stderr.
+    /// Runs a tool to completion (killed after `timeout`); returns its exit status and stdout followed by stderr.
     static func run(_ tool: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // The read blocks until the tool exits: on a thread of its own, never on the cooperative pool (TestSupport).
-        let handle = pipe.fileHandleForReading
-        async let collected = onDedicatedThread { () -> Data in
-            var data = Data()
-            while let chunk = try? handle.read(upToCount: 65536), !chunk.isEmpty {
-                if data.count < maximumOutput { data.append(chunk) }
-            }
-            return data
-        }
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                process.terminate()
-                break
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        let output = String(decoding: try await collected, as: UTF8.self)
-        // The pipe reached EOF, so the tool is gone or going; reap it off the pool too.
-        try await onDedicatedThread { process.waitUntilExit() }
-        return (process.terminationStatus, output)
+        let run = try await Subprocess.run(URL(fileURLWithPath: tool), arguments, timeout: timeout)
+        return (run.status, run.stdout + run.stderr)
     }
 
     /// SIGTERM, then SIGKILL if the process is still there after five seconds. Returns at once: the wait runs on a
@@ -90,17 +44,6 @@ enum Interop {
         while process.isRunning, Date() < deadline { usleep(50_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
-    }
-
-    /// Polls `condition` every 200 ms until it holds or `timeout` passes (external processes have no clock to
-    /// inject).
-    static func eventually(timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async rethrows -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(200))
-        }
-        return try await condition()
     }
 }
 

@@ -1,0 +1,96 @@
+import Foundation
+import Synchronization
+
+/// Runs a program to completion as a separate process: `modemctl`, gammu.
+enum Subprocess {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        /// The process outlived its timeout and was killed.
+        var timedOut: Bool
+
+        var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+    }
+
+    /// Runs `executable` with `arguments`, feeding `input` on standard input, and waits at most `timeout` (then
+    /// SIGKILL, so that a hanging program fails the test instead of hanging it). Pipes are drained on dispatch
+    /// threads, never on the cooperative pool.
+    static func run(
+        _ executable: URL,
+        _ arguments: [String],
+        input: String? = nil,
+        timeout: Duration = .seconds(20)
+    ) async throws -> Run {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let stdout = Pipe()
+        let stderr = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+
+        let out = Mutex(Data())
+        let err = Mutex(Data())
+        let exited = Mutex(false)
+        let killed = Mutex(false)
+        let group = DispatchGroup()
+        // Entered before the child starts, so that an early exit cannot complete the group before the reads.
+        group.enter()
+        group.enter()
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { process in
+                let status = process.terminationStatus
+                exited.withLock { $0 = true }
+                // Both pipes reach end of file once the child (their only writer) has exited.
+                group.notify(queue: .global()) { continuation.resume(returning: status) }
+            }
+            do {
+                try process.run()
+            } catch {
+                group.leave()
+                group.leave()
+                continuation.resume(throwing: error)
+                return
+            }
+            let stdoutHandle = stdout.fileHandleForReading
+            let stderrHandle = stderr.fileHandleForReading
+            DispatchQueue.global().async {
+                let data = stdoutHandle.readDataToEndOfFile()
+                out.withLock { $0 = data }
+                group.leave()
+            }
+            DispatchQueue.global().async {
+                let data = stderrHandle.readDataToEndOfFile()
+                err.withLock { $0 = data }
+                group.leave()
+            }
+            if let input {
+                let stdinHandle = stdin.fileHandleForWriting
+                DispatchQueue.global().async {
+                    stdinHandle.write(Data(input.utf8))
+                    try? stdinHandle.close()
+                }
+            }
+            let pid = process.processIdentifier
+            let milliseconds = Int(timeout / .milliseconds(1))
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) {
+                // Checked under the lock the termination handler takes, so that a child known to have exited is
+                // not signalled.
+                exited.withLock { hasExited in
+                    guard !hasExited else { return }
+                    killed.withLock { $0 = true }
+                    kill(pid, SIGKILL)
+                }
+            }
+        }
+        return Run(
+            status: status,
+            stdout: String(decoding: out.withLock { $0 }, as: UTF8.self),
+            stderr: String(decoding: err.withLock { $0 }, as: UTF8.self),
+            timedOut: killed.withLock { $0 }
+        )
+    }
+}
