@@ -1,8 +1,8 @@
 extension Reassembler {
     /// The parts known of one concatenated message (one ``Key``), and the rules that decide what an arriving part
     /// does to them (TS 23.040 §9.2.3.24.1, §9.2.3.24.8). Every holder of reassembly state applies these rules:
-    /// ``Reassembler`` keeps groups in memory, and the Messaging service rebuilds a group from the rows of its
-    /// store for each arriving part, so the store keeps rows and never rules.
+    /// ``Reassembler`` keeps groups in memory; a holder that keeps rows (a database) rebuilds the group from them
+    /// for each arriving part and stores what the outcome says, so that it keeps rows and never rules.
     ///
     /// - A group has at most one *waiting* set (parts not shown yet, one per sequence number) and remembers the
     ///   message last *shown* from its key (complete, or surfaced incomplete) for ``Configuration/lateRetention``.

@@ -107,6 +107,7 @@ extension Reassembler {
         /// The callers' handles of the parts present, in sequence order.
         public var partIDs: [String] { parts.compactMap(\.partID) }
 
+        /// A message of `key` made of `parts` (in sequence order), with its holder's `id`.
         public init(id: UInt64, key: Key, parts: [Part]) {
             self.id = id
             self.key = key

@@ -27,12 +27,12 @@ public struct Reassembler: Hashable, Sendable, Codable {
     public struct Configuration: Hashable, Sendable, Codable {
         /// Seconds after its first part an incomplete set surfaces as partial.
         public var timeout: Int64
-        /// Most incomplete sets held at once (by ``Reassembler``; a store bounds nothing but its disk).
+        /// Most incomplete sets ``Reassembler`` holds at once (its memory bound; ``Group`` does not use it).
         public var maximumPendingSets: Int
         /// Seconds a shown message stays mergeable for late parts (and recognises late duplicates).
         public var lateRetention: Int64
-        /// Most surfaced partials remembered for late parts (and, separately, most completed sets remembered to
-        /// recognise late duplicates), by ``Reassembler``.
+        /// Most surfaced partials ``Reassembler`` remembers for late parts (and, separately, most completed sets it
+        /// remembers to recognise late duplicates); ``Group`` does not use it.
         public var maximumRetainedPartials: Int
 
         public init(
@@ -95,6 +95,8 @@ public struct Reassembler: Hashable, Sendable, Codable {
         case .restarted(let surfaced):
             events = [.partial(show(surfaced, in: &entry), .referenceReused)]
         }
+        // The group forgets a shown message past its late retention.
+        if entry.group.shown == nil { entry.shownID = nil }
         entries[key] = entry
         enforceRetentionBounds()
         return events
