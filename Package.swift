@@ -66,7 +66,7 @@ let package = Package(
         ),
 
         // MARK: - Service
-        .target(name: "MessageStore", dependencies: ["SMSCodec", grdb, logging], swiftSettings: strictSettings),
+        .target(name: "MessageStore", dependencies: [grdb, logging], swiftSettings: strictSettings),
         .target(
             name: "Messaging",
             dependencies: ["MessageStore", "Modem", "SMSCodec", "MMSCodec", logging, lifecycle],

@@ -70,20 +70,6 @@ package struct ReadOutcome: Sendable {
 }
 
 extension MessageStore {
-    /// The fixed folder strings (messaging-v2.md §3 #7); the store keeps them as text.
-    package enum Folder {
-        package static let received = "Received"
-        package static let outgoing = "Outgoing"
-        package static let sent = "Sent"
-        package static let deleted = "Deleted"
-        package static let closedSession = "ClosedSession"
-    }
-
-    package enum Status {
-        package static let read = "Read"
-        package static let unread = "Unread"
-    }
-
     // MARK: - Insert
 
     /// Inserts a message with its recipients and attachments inside an open transaction; returns its row id.
@@ -179,10 +165,11 @@ extension MessageStore {
         try await writer.write { db in
             guard var detail = try Self.detail(id: id, in: db) else { return nil }
             var becameRead = false
-            if detail.message.status == Status.unread && detail.message.folder != Folder.outgoing {
-                try db.execute(sql: "UPDATE message SET status = ? WHERE id = ?", arguments: [Status.read, id])
-                detail.message.status = Status.read
-                becameRead = detail.message.folder == Folder.received
+            if detail.message.status == .unread && detail.message.folder != .outgoing {
+                let read = MessageRecord.ReadStatus.read
+                try db.execute(sql: "UPDATE message SET status = ? WHERE id = ?", arguments: [read, id])
+                detail.message.status = read
+                becameRead = detail.message.folder == .received
             }
             return ReadOutcome(detail: detail, becameRead: becameRead)
         }
@@ -195,16 +182,16 @@ extension MessageStore {
     package func deleteMessage(id: Int64) async throws -> DeleteOutcome {
         try await writer.write { db in
             guard let message = try MessageRecord.fetchOne(db, key: id) else { return .notFound }
-            if message.folder == Folder.deleted {
+            if message.folder == .deleted {
                 try db.execute(sql: "DELETE FROM message WHERE id = ?", arguments: [id])
                 return .purged
             }
-            try db.execute(sql: "UPDATE message SET folder = ? WHERE id = ?", arguments: [Folder.deleted, id])
+            try db.execute(sql: "UPDATE message SET folder = ? WHERE id = ?", arguments: [MessageRecord.Folder.deleted, id])
             try db.execute(
                 sql: "UPDATE outbox SET state = 'cancelled' WHERE messageId = ? AND state IN ('queued', 'failed')",
                 arguments: [id]
             )
-            let wasNew = message.folder == Folder.received && message.status == Status.unread
+            let wasNew = message.folder == .received && message.status == .unread
             return .movedToDeleted(wasNew: wasNew)
         }
     }
@@ -319,7 +306,7 @@ extension MessageStore {
             try MessageRecord.fetchAll(
                 db,
                 sql: "SELECT * FROM message WHERE folder = ? AND status = ? ORDER BY sortTime, id",
-                arguments: [Folder.received, Status.unread]
+                arguments: [MessageRecord.Folder.received, MessageRecord.ReadStatus.unread]
             )
         }
     }

@@ -15,7 +15,7 @@ extension MessageStore {
             let id = try Self.insert(message, recipients: recipients, attachments: attachments, in: db)
             var outbox = OutboxRecord(
                 messageId: id,
-                state: "queued",
+                state: .queued,
                 nextAttemptAt: now,
                 requestStatusReport: requestStatusReport,
                 createdAt: now
@@ -68,10 +68,10 @@ extension MessageStore {
     /// message is no longer queued (deleted, cancelled, already sent).
     package func beginAttempt(messageId: Int64) async throws -> (MessageDetail, OutboxRecord)? {
         try await writer.write { db in
-            guard var outbox = try OutboxRecord.fetchOne(db, key: messageId), outbox.state == "queued",
+            guard var outbox = try OutboxRecord.fetchOne(db, key: messageId), outbox.state == .queued,
                 let detail = try Self.detail(id: messageId, in: db)
             else { return nil }
-            outbox.state = "sending"
+            outbox.state = .sending
             outbox.attempts += 1
             try outbox.update(db)
             return (detail, outbox)
@@ -169,7 +169,7 @@ extension MessageStore {
         nextAttemptAt: Double?
     ) async throws {
         try await writer.write { db in
-            let state = nextAttemptAt == nil ? "failed" : "queued"
+            let state: OutboxRecord.State = nextAttemptAt == nil ? .failed : .queued
             try db.execute(
                 sql: """
                     UPDATE outbox SET state = CASE state WHEN 'cancelled' THEN 'cancelled' ELSE ? END,

@@ -178,7 +178,7 @@ extension MessageStore {
             if editor.moveMessagesToClosedSession {
                 try db.execute(
                     sql: "UPDATE message SET folder = ? WHERE sessionId = ? AND folder != ?",
-                    arguments: [Folder.closedSession, id, Folder.deleted]
+                    arguments: [MessageRecord.Folder.closedSession, id, MessageRecord.Folder.deleted]
                 )
             }
             for event in editor.events {

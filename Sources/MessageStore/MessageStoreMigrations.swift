@@ -8,7 +8,7 @@ import GRDB
 /// AUTOINCREMENT row ids, so an ID is never reused even after a purge (messaging-v2.md I-29).
 package enum MessageStoreMigrations {
     /// Migration identifiers, in order. Never rename or reorder.
-    package static let identifiers = ["v1-core", "v2-search"]
+    package static let identifiers = ["v1-core", "v2-search", "v3-concat-reference-width"]
 
     /// A migrator with every migration, or only the first `count` (tests build old databases with it).
     package static func makeMigrator(upTo count: Int = identifiers.count) -> DatabaseMigrator {
@@ -16,6 +16,7 @@ package enum MessageStoreMigrations {
         let all: [(String, @Sendable (Database) throws -> Void)] = [
             (identifiers[0], v1Core),
             (identifiers[1], v2Search),
+            (identifiers[2], v3ConcatReferenceWidth),
         ]
         for (identifier, body) in all.prefix(count) {
             migrator.registerMigration(identifier, migrate: body)
@@ -255,5 +256,12 @@ package enum MessageStoreMigrations {
                 INSERT INTO messageText (messageText) VALUES ('rebuild');
                 """
         )
+    }
+
+    /// v3: the width of a segment's concatenation reference (8 or 16 bits), which is part of what identifies its
+    /// message (TS 23.040 §9.2.3.24.1, §9.2.3.24.8): an 8-bit and a 16-bit set with the same number never mix.
+    /// Rows stored before stay NULL and join a group of either width, as they did.
+    static func v3ConcatReferenceWidth(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE receivedPart ADD COLUMN concatRefBits INTEGER")
     }
 }

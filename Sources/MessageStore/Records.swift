@@ -1,7 +1,9 @@
 import Foundation
 import GRDB
 
-// One Codable record per table (STYLE.md §7). NOT NULL columns are non-optional; enumerations are the spec strings.
+// One Codable record per table (STYLE.md §7). NOT NULL columns are non-optional. Closed sets are enums stored as
+// text: their raw values are the strings the schema has always held (the spec's where it names them), so no
+// migration maps them. Open sets (message and session classes, which allow vendor values) stay strings.
 
 /// A row of `sim`.
 package struct SIMRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
@@ -23,11 +25,10 @@ package struct MessageRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
     package var sessionId: Int64?
     package var simId: Int64?
     package var messageClass: String
-    package var folder: String
-    package var status: String
-    package var kind: String
-    /// `in` or `out`.
-    package var direction: String
+    package var folder: Folder
+    package var status: ReadStatus
+    package var kind: Kind
+    package var direction: Direction
     package var replyTo: String?
     package var fromId: String
     package var fromName: String?
@@ -52,10 +53,10 @@ package struct MessageRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         sessionId: Int64? = nil,
         simId: Int64? = nil,
         messageClass: String,
-        folder: String,
-        status: String,
-        kind: String = "normal",
-        direction: String,
+        folder: Folder,
+        status: ReadStatus,
+        kind: Kind = .normal,
+        direction: Direction,
         replyTo: String? = nil,
         fromId: String,
         fromName: String? = nil,
@@ -125,7 +126,7 @@ package struct SessionRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
     package var id: Int64?
     package var sessionClass: String
     package var subject: String?
-    package var status: String
+    package var status: Status
     package var contentTypes: String?
     package var isIncoming: Bool
     package var creatorId: String
@@ -147,7 +148,7 @@ package struct SessionRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         id: Int64? = nil,
         sessionClass: String,
         subject: String?,
-        status: String,
+        status: Status,
         contentTypes: String?,
         isIncoming: Bool,
         creatorId: String,
@@ -202,8 +203,7 @@ package struct ReceivedPartRecord: Codable, Sendable, Hashable, FetchableRecord,
     package var id: Int64?
     package var simId: Int64
     package var messageId: Int64?
-    /// `pending` (waits for the rest of its message), `assembled`, `statusReport`, `undecodable`, `ignored`.
-    package var state: String
+    package var state: State
     package var contentHash: String
     package var pdu: Data
     /// `cmt`, `cds` or `store`.
@@ -213,13 +213,16 @@ package struct ReceivedPartRecord: Codable, Sendable, Hashable, FetchableRecord,
     package var concatRef: Int?
     package var concatTotal: Int?
     package var concatSeq: Int?
+    /// Width of the concatenation reference, 8 or 16 (TS 23.040 §9.2.3.24.1, §9.2.3.24.8); `nil` in rows stored
+    /// before the column existed.
+    package var concatRefBits: Int?
     package var partText: String?
 
     package init(
         id: Int64? = nil,
         simId: Int64,
         messageId: Int64? = nil,
-        state: String,
+        state: State,
         contentHash: String,
         pdu: Data,
         source: String,
@@ -228,6 +231,7 @@ package struct ReceivedPartRecord: Codable, Sendable, Hashable, FetchableRecord,
         concatRef: Int? = nil,
         concatTotal: Int? = nil,
         concatSeq: Int? = nil,
+        concatRefBits: Int? = nil,
         partText: String? = nil
     ) {
         self.id = id
@@ -242,6 +246,7 @@ package struct ReceivedPartRecord: Codable, Sendable, Hashable, FetchableRecord,
         self.concatRef = concatRef
         self.concatTotal = concatTotal
         self.concatSeq = concatSeq
+        self.concatRefBits = concatRefBits
         self.partText = partText
     }
 
@@ -252,8 +257,7 @@ package struct ReceivedPartRecord: Codable, Sendable, Hashable, FetchableRecord,
 package struct OutboxRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     package static let databaseTableName = "outbox"
     package var messageId: Int64
-    /// `queued`, `sending`, `sent`, `failed`, `cancelled`.
-    package var state: String
+    package var state: State
     package var attempts: Int
     package var nextAttemptAt: Double
     package var lastErrorCode: Int?
@@ -265,7 +269,7 @@ package struct OutboxRecord: Codable, Sendable, Hashable, FetchableRecord, Mutab
 
     package init(
         messageId: Int64,
-        state: String,
+        state: State,
         attempts: Int = 0,
         nextAttemptAt: Double,
         lastErrorCode: Int? = nil,
@@ -298,8 +302,7 @@ package struct OutboxPartRecord: Codable, Sendable, Hashable, FetchableRecord, M
     package var recipient: String
     package var pdu: Data
     package var tpduLength: Int
-    /// `notSent`, `submitting` (AT+CMGS in flight), `accepted`, `pending`, `delivered`, `failed`.
-    package var state: String
+    package var state: State
     package var mr: Int?
     package var submittedAt: Double?
     package var statusCode: Int?
@@ -314,7 +317,7 @@ package struct OutboxPartRecord: Codable, Sendable, Hashable, FetchableRecord, M
         recipient: String,
         pdu: Data,
         tpduLength: Int,
-        state: String = "notSent",
+        state: State = .notSent,
         mr: Int? = nil,
         submittedAt: Double? = nil,
         statusCode: Int? = nil,
@@ -347,8 +350,7 @@ package struct FileTransferRecord: Codable, Sendable, Hashable, FetchableRecord,
     package var fileLink: String
     /// Seconds between progress events; `nil` for a single completion event.
     package var progressInterval: Int?
-    /// `queued`, `running`, `completed`, `failed`, `cancelled`.
-    package var state: String
+    package var state: State
     package var bytes: Int64
     package var messageId: Int64?
 
@@ -359,7 +361,7 @@ package struct FileTransferRecord: Codable, Sendable, Hashable, FetchableRecord,
         fileSize: Int64,
         fileLink: String,
         progressInterval: Int?,
-        state: String,
+        state: State,
         bytes: Int64 = 0,
         messageId: Int64? = nil
     ) {

@@ -1,22 +1,26 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 @testable import MessageStore
 
-/// Idempotent import, reassembly across restarts, late segments, status reports (issue 7 "Mirror").
+/// Idempotent import and the rows of segments and status reports. The decisions themselves (reassembly, matching a
+/// report) are the caller's rules: here they are scripted, so that these tests check what the store keeps and
+/// writes for each decision. The real rules are tested in SMSCodecTests and, through the store, in MessagingTests.
 @Suite struct ImportTests {
     static func segment(
         _ text: String,
         from peer: String = "+15550000077",
         reference: Int? = nil,
+        referenceBits: Int = 8,
         total: Int = 1,
         sequence: Int = 1,
         simId: Int64 = 1,
         at time: Double = 1_000,
         pdu: [UInt8]? = nil
     ) -> IncomingPart {
-        let bytes = pdu ?? Array("\(peer)|\(reference ?? -1)|\(sequence)|\(text)".utf8)
+        let bytes = pdu ?? Array("\(peer)|\(reference ?? -1)|\(referenceBits)|\(sequence)|\(text)".utf8)
         return IncomingPart(
             simId: simId,
             pdu: bytes,
@@ -34,7 +38,12 @@ import Testing
                     serviceCentreOffset: 3600,
                     isFlash: false,
                     concatenation: reference.map {
-                        MessagePart.Concatenation(reference: $0, total: total, sequence: sequence)
+                        MessagePart.Concatenation(
+                            reference: $0,
+                            referenceBits: referenceBits,
+                            total: total,
+                            sequence: sequence
+                        )
                     },
                     routingClasses: ["SMS", "Mixed"]
                 )
@@ -52,12 +61,24 @@ import Testing
         try await store.search(StoreQuery(folder: "Received")).map(\.message)
     }
 
+    static func parts(of message: Int64, in store: MessageStore) async throws -> [ReceivedPartRecord] {
+        try await store.writer.read { db in
+            try ReceivedPartRecord.fetchAll(
+                db,
+                sql: "SELECT * FROM receivedPart WHERE messageId = ? ORDER BY id",
+                arguments: [message]
+            )
+        }
+    }
+
+    // MARK: - Idempotency
+
     @Test func aPartSeenTwiceIsStoredOnce() async throws {
         let store = try await Self.makeStore()
-        let first = try await store.importPart(Self.segment("hello"))
+        let first = try await store.importPart(Self.segment("hello"), rules: ScriptedRules())
         var again = Self.segment("hello")
         again.source = "cmt"
-        let second = try await store.importPart(again)
+        let second = try await store.importPart(again, rules: ScriptedRules())
         guard case .created(let partId, _, true, nil) = first else {
             Issue.record("expected a new message, got \(first)")
             return
@@ -70,39 +91,47 @@ import Testing
     @Test func theSamePDUOnAnotherSIMIsAnotherMessage() async throws {
         let store = try await Self.makeStore()
         let other = try await store.simID(iccid: "8902", imsi: "00102", msisdn: "", now: 0)
-        _ = try await store.importPart(Self.segment("hello"))
-        _ = try await store.importPart(Self.segment("hello", simId: other))
+        _ = try await store.importPart(Self.segment("hello"), rules: ScriptedRules())
+        _ = try await store.importPart(Self.segment("hello", simId: other), rules: ScriptedRules())
         #expect(try await Self.received(store).count == 2)
     }
 
-    @Test func outOfOrderSegmentsAreReassembled() async throws {
+    @Test func aSegmentSeenTwiceIsNotOfferedToTheRulesAgain() async throws {
         let store = try await Self.makeStore()
-        #expect(try await store.importPart(Self.segment("C", reference: 7, total: 3, sequence: 3)).isPending)
-        #expect(try await store.importPart(Self.segment("A", reference: 7, total: 3, sequence: 1)).isPending)
-        // A duplicate of a waiting segment does not complete anything.
-        #expect(try await store.importPart(Self.segment("A", reference: 7, total: 3, sequence: 1)).isDuplicate)
-        let last = try await store.importPart(Self.segment("B", reference: 7, total: 3, sequence: 2))
-        guard case .created = last else {
-            Issue.record("expected the message, got \(last)")
-            return
+        let rules = ScriptedRules()
+        let first = try await store.importPart(Self.segment("A", reference: 7, total: 2), rules: rules)
+        let again = try await store.importPart(Self.segment("A", reference: 7, total: 2), rules: rules)
+        #expect(again == .duplicate(partId: first.partId))
+        #expect(rules.groups.count == 1)
+        #expect(try await store.pendingSegmentCount() == 1)
+    }
+
+    // MARK: - Segments: what the rules see
+
+    /// A group is one SIM, party, reference, reference width and total: the rules see only its rows.
+    @Test func theRulesSeeOnlyTheSegmentsOfTheirGroup() async throws {
+        let store = try await Self.makeStore()
+        let other = try await store.simID(iccid: "8902", imsi: "00102", msisdn: "", now: 0)
+        let rules = ScriptedRules()
+        for part in [
+            Self.segment("mine", reference: 7, total: 3, sequence: 1),
+            Self.segment("other sender", from: "+15550000078", reference: 7, total: 3, sequence: 1),
+            Self.segment("other reference", reference: 8, total: 3, sequence: 1),
+            Self.segment("16-bit reference", reference: 7, referenceBits: 16, total: 3, sequence: 1),
+            Self.segment("other total", reference: 7, total: 2, sequence: 1),
+            Self.segment("other SIM", reference: 7, total: 3, sequence: 1, simId: other),
+        ] {
+            _ = try await store.importPart(part, rules: rules)
         }
-        let messages = try await Self.received(store)
-        #expect(messages.map(\.text) == ["ABC"])
-        #expect(messages.first?.isComplete == true)
-        #expect(try await store.pendingSegmentCount() == 0)
+        _ = try await store.importPart(Self.segment("mine too", reference: 7, total: 3, sequence: 3), rules: rules)
+        let seen = try #require(rules.groups.last)
+        #expect(seen.waiting.map(\.partText) == ["mine"])
+        #expect(seen.shown == nil)
+        #expect(try await store.pendingSegmentCount() == 7)
     }
 
-    @Test func segmentsOfDifferentSendersOrReferencesDoNotMix() async throws {
-        let store = try await Self.makeStore()
-        _ = try await store.importPart(Self.segment("A1", reference: 7, total: 2, sequence: 1))
-        _ = try await store.importPart(Self.segment("X1", from: "+15550000078", reference: 7, total: 2, sequence: 1))
-        _ = try await store.importPart(Self.segment("B1", reference: 8, total: 2, sequence: 1))
-        _ = try await store.importPart(Self.segment("A2", reference: 7, total: 2, sequence: 2))
-        #expect(try await Self.received(store).map(\.text) == ["A1A2"])
-        #expect(try await store.pendingSegmentCount() == 2)
-    }
-
-    @Test func pendingSegmentsSurviveARestart() async throws {
+    /// Reassembly state is rows: after a restart the rules see the segments that waited before it.
+    @Test func waitingSegmentsSurviveARestart() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mstore-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -110,51 +139,137 @@ import Testing
         do {
             let store = try MessageStore(path: path)
             _ = try await store.simID(iccid: "8901", imsi: "00101", msisdn: "", now: 0)
-            _ = try await store.importPart(Self.segment("first ", reference: 200, total: 2, sequence: 1))
+            _ = try await store.importPart(Self.segment("first ", reference: 200, total: 2), rules: ScriptedRules())
         }
         let reopened = try MessageStore(path: path)
         #expect(try await reopened.pendingSegmentCount() == 1)
-        _ = try await reopened.importPart(Self.segment("second", reference: 200, total: 2, sequence: 2, at: 5_000))
+        let rules = ScriptedRules(decision: .complete(text: "first second"))
+        _ = try await reopened.importPart(Self.segment("second", reference: 200, total: 2, sequence: 2), rules: rules)
+        #expect(rules.groups.first?.waiting.map(\.partText) == ["first "])
         #expect(try await Self.received(reopened).map(\.text) == ["first second"])
     }
 
-    @Test func aTimedOutGroupIsShownIncompleteAndALateSegmentIsMerged() async throws {
+    // MARK: - Segments: what the store writes for each decision
+
+    @Test func aCompletedGroupIsOneMessageOfEveryWaitingSegment() async throws {
         let store = try await Self.makeStore()
-        _ = try await store.importPart(Self.segment("one ", reference: 9, total: 3, sequence: 1, at: 1_000))
-        _ = try await store.importPart(Self.segment("three", reference: 9, total: 3, sequence: 3, at: 1_001))
-        #expect(
-            try await store.flushStaleSegments(olderThan: 999, ownNumber: "+15550000001", routingClasses: [], now: 2_000, offset: 0)
-                .isEmpty
+        _ = try await store.importPart(Self.segment("C", reference: 7, total: 3, sequence: 3), rules: ScriptedRules())
+        _ = try await store.importPart(Self.segment("A", reference: 7, total: 3, sequence: 1), rules: ScriptedRules())
+        let last = try await store.importPart(
+            Self.segment("B", reference: 7, total: 3, sequence: 2),
+            rules: ScriptedRules(decision: .complete(text: "ABC"))
         )
+        guard case .created(_, let messageId, true, nil) = last else {
+            Issue.record("expected the message, got \(last)")
+            return
+        }
+        let messages = try await Self.received(store)
+        #expect(messages.map(\.text) == ["ABC"])
+        #expect(messages.first?.isComplete == true)
+        #expect(try await Self.parts(of: messageId, in: store).map(\.partText) == ["C", "A", "B"])
+        #expect(try await store.pendingSegmentCount() == 0)
+    }
+
+    @Test func aMergeUpdatesTheMessageShownIncomplete() async throws {
+        let store = try await Self.makeStore()
+        _ = try await store.importPart(Self.segment("one ", reference: 9, total: 2, at: 1_000), rules: ScriptedRules())
         let flushed = try await store.flushStaleSegments(
-            olderThan: 1_500,
+            rules: ScriptedRules(surfacedText: "one […]"),
             ownNumber: "+15550000001",
             routingClasses: [],
             now: 2_000,
             offset: 0
         )
-        #expect(flushed.count == 1)
-        var messages = try await Self.received(store)
-        #expect(messages.map(\.text) == ["one [\u{2026}]three"])
-        #expect(messages.first?.isComplete == false)
-        #expect(messages.first?.fromId == "+15550000077")
+        let shownId = try #require(flushed.first)
+        #expect(try await Self.received(store).map(\.isComplete) == [false])
 
-        let late = try await store.importPart(Self.segment("two ", reference: 9, total: 3, sequence: 2, at: 3_000))
-        #expect(late == .merged(partId: late.partId, messageId: try #require(flushed.first)))
-        messages = try await Self.received(store)
-        #expect(messages.map(\.text) == ["one two three"])
+        let rules = ScriptedRules(decision: .merge(text: "one two", isComplete: true))
+        let two = Self.segment("two", reference: 9, total: 2, sequence: 2, at: 3_000)
+        let late = try await store.importPart(two, rules: rules)
+        #expect(late == .merged(partId: late.partId, messageId: shownId))
+        let shown = try #require(rules.groups.first?.shown)
+        #expect(shown.messageId == shownId)
+        #expect(shown.shownAt == 2_000)
+        #expect(shown.segments.map(\.partText) == ["one "])
+        let messages = try await Self.received(store)
+        #expect(messages.map(\.text) == ["one two"])
         #expect(messages.first?.isComplete == true)
+        #expect(try await Self.parts(of: shownId, in: store).count == 2)
     }
 
-    @Test func aReusedReferenceStartsANewGroup() async throws {
+    @Test func aRestartShowsTheWaitingSegmentsAndTheNewOneWaits() async throws {
         let store = try await Self.makeStore()
-        _ = try await store.importPart(Self.segment("old1", reference: 1, total: 2, sequence: 1, at: 1_000))
-        // Same reference and sequence, other content: the old group can never complete.
-        _ = try await store.importPart(Self.segment("new1", reference: 1, total: 2, sequence: 1, at: 9_000))
-        _ = try await store.importPart(Self.segment("new2", reference: 1, total: 2, sequence: 2, at: 9_001))
-        let texts = try await Self.received(store).map(\.text)
-        #expect(texts == ["old1[\u{2026}]", "new1new2"])
+        _ = try await store.importPart(Self.segment("old1", reference: 1, total: 2, at: 1_000), rules: ScriptedRules())
+        let outcome = try await store.importPart(
+            Self.segment("new1", reference: 1, total: 2, at: 9_000),
+            rules: ScriptedRules(decision: .restart(surfacedText: "old1[…]"))
+        )
+        guard case .restarted(_, let messageId, true) = outcome else {
+            Issue.record("expected a restart, got \(outcome)")
+            return
+        }
+        #expect(try await Self.received(store).map(\.text) == ["old1[…]"])
+        #expect(try await Self.parts(of: messageId, in: store).map(\.partText) == ["old1"])
+        #expect(try await store.pendingSegmentCount() == 1)
     }
+
+    @Test func aDuplicateIsKeptForDiagnosisAndChangesNothing() async throws {
+        let store = try await Self.makeStore()
+        _ = try await store.importPart(Self.segment("A", reference: 7, total: 2), rules: ScriptedRules())
+        let copy = Self.segment("A", reference: 7, total: 2, pdu: Array("another PDU, same content".utf8))
+        let outcome = try await store.importPart(copy, rules: ScriptedRules(decision: .duplicate))
+        #expect(outcome == .duplicate(partId: outcome.partId))
+        #expect(try await store.receivedPartCount() == 2)
+        #expect(try await store.pendingSegmentCount() == 1)
+        #expect(try await Self.received(store).isEmpty)
+    }
+
+    @Test func onlyGroupsTheRulesSurfaceAreShown() async throws {
+        let store = try await Self.makeStore()
+        _ = try await store.importPart(Self.segment("a", reference: 1, total: 2), rules: ScriptedRules())
+        _ = try await store.importPart(Self.segment("b", reference: 2, total: 2), rules: ScriptedRules())
+        let waiting = try await store.flushStaleSegments(
+            rules: ScriptedRules(surfacedText: nil),
+            ownNumber: "+15550000001",
+            routingClasses: [],
+            now: 5_000,
+            offset: 0
+        )
+        #expect(waiting.isEmpty)
+        let rules = ScriptedRules(surfacedText: "shown")
+        let shown = try await store.flushStaleSegments(
+            rules: rules,
+            ownNumber: "+15550000001",
+            routingClasses: [],
+            now: 5_000,
+            offset: 0
+        )
+        #expect(shown.count == 2)
+        #expect(rules.surfaced.map { $0.map(\.partText) } == [["a"], ["b"]])
+        let messages = try await Self.received(store)
+        #expect(messages.map(\.text) == ["shown", "shown"])
+        #expect(messages.allSatisfy { !$0.isComplete && $0.fromId == "+15550000077" && $0.sortTime == 5_000 })
+    }
+
+    /// Rows stored before the reference width had a column join a group of either width.
+    @Test func segmentsStoredWithoutAWidthJoinEitherWidth() async throws {
+        let store = try await Self.makeStore()
+        try await store.writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO receivedPart (simId, state, contentHash, pdu, source, receivedAt, originator, concatRef,
+                                              concatTotal, concatSeq, partText)
+                    VALUES (1, 'pending', 'old', X'00', 'store', 10, 'in:+15550000077', 7, 2, 1, 'before ')
+                    """
+            )
+        }
+        let rules = ScriptedRules()
+        let after = Self.segment("after", reference: 7, referenceBits: 16, total: 2, sequence: 2)
+        _ = try await store.importPart(after, rules: rules)
+        #expect(rules.groups.first?.waiting.map(\.partText) == ["before "])
+    }
+
+    // MARK: - Received messages
 
     @Test func receivedMessagesAreRoutedIntoAnOpenConversation() async throws {
         let store = try await Self.makeStore()
@@ -162,7 +277,7 @@ import Testing
             SessionRecord(
                 sessionClass: "SMS",
                 subject: nil,
-                status: "Running",
+                status: .running,
                 contentTypes: nil,
                 isIncoming: false,
                 creatorId: "+15550000001",
@@ -175,8 +290,8 @@ import Testing
             participant: "local",
             events: []
         )
-        let outcome = try await store.importPart(Self.segment("in session"))
-        let other = try await store.importPart(Self.segment("page mode", from: "+15550000078"))
+        let outcome = try await store.importPart(Self.segment("in session"), rules: ScriptedRules())
+        let other = try await store.importPart(Self.segment("page mode", from: "+15550000078"), rules: ScriptedRules())
         guard case .created(_, _, _, let sessionId) = outcome, case .created(_, _, _, let none) = other else {
             Issue.record("expected messages")
             return
@@ -186,25 +301,35 @@ import Testing
         #expect(try await store.session(id: session)?.messageIds.count == 1)
     }
 
-    @Test func statusReportsMarkEachPartAndMatchByReferenceRecipientAndTime() async throws {
+    // MARK: - Status reports
+
+    /// The rules are offered the parts with the report's TP-MR that await a report, newest first; the part they
+    /// pick gets the state the report carries, its TP-ST and its discharge time.
+    @Test func aStatusReportUpdatesThePartTheRulesPick() async throws {
         let store = try await Self.makeStore()
         let message = MessageRecord(
             messageClass: "SMS",
-            folder: "Outgoing",
-            status: "Unread",
-            direction: "out",
+            folder: .outgoing,
+            status: .unread,
+            direction: .outgoing,
             fromId: "+15550000001",
             text: "two parts",
             sortTime: 10
         )
-        let id = try await store.enqueueOutgoing(message, recipients: [], attachments: [], requestStatusReport: true, now: 10)
+        let id = try await store.enqueueOutgoing(
+            message,
+            recipients: [],
+            attachments: [],
+            requestStatusReport: true,
+            now: 10
+        )
         _ = try await store.preparePartsIfNeeded(messageId: id) { _ in
-            (1...2).map {
+            (1...3).map {
                 OutboxPartRecord(
                     messageId: 0,
                     recipientIndex: 0,
                     seq: $0,
-                    total: 2,
+                    total: 3,
                     recipient: "+15550000099",
                     pdu: Data([UInt8($0)]),
                     tpduLength: 1
@@ -212,15 +337,11 @@ import Testing
             }
         }
         try await store.markPartAccepted(messageId: id, recipientIndex: 0, seq: 1, mr: 41, now: 100)
-        try await store.markPartAccepted(messageId: id, recipientIndex: 0, seq: 2, mr: 42, now: 101)
-        // An older message that also got TP-MR 41 (TP-MR wraps), long ago.
-        let old = try await store.enqueueOutgoing(message, recipients: [], attachments: [], requestStatusReport: true, now: 1)
-        _ = try await store.preparePartsIfNeeded(messageId: old) { _ in
-            [OutboxPartRecord(messageId: 0, recipientIndex: 0, seq: 1, total: 1, recipient: "+15550000099", pdu: Data([9]), tpduLength: 1)]
-        }
-        try await store.markPartAccepted(messageId: old, recipientIndex: 0, seq: 1, mr: 41, now: 1)
+        try await store.markPartAccepted(messageId: id, recipientIndex: 0, seq: 2, mr: 41, now: 101)
+        // Not accepted yet: never a candidate.
+        try await store.markPartSubmitting(messageId: id, recipientIndex: 0, seq: 3, now: 102)
 
-        func report(_ mr: Int, _ status: Int, recipient: String = "+15550000099", hash: String) -> IncomingPart {
+        func report(_ state: OutboxPartRecord.State, hash: String) -> IncomingPart {
             IncomingPart(
                 simId: 1,
                 pdu: Array(hash.utf8),
@@ -230,9 +351,10 @@ import Testing
                 receivedOffset: 0,
                 content: .statusReport(
                     StatusReportPart(
-                        messageReference: mr,
-                        recipient: recipient,
-                        status: status,
+                        messageReference: 41,
+                        recipient: "+15550000099",
+                        status: 0x45,
+                        deliveryState: state,
                         serviceCentreTime: 100,
                         dischargeTime: 150,
                         dischargeOffset: 0
@@ -240,42 +362,61 @@ import Testing
                 )
             )
         }
-        #expect(try await store.importPart(report(41, 0x00, hash: "r1")) == .statusReport(partId: 1, messageId: id))
-        var parts = try #require(try await store.message(id: id)).outboxParts
-        #expect(parts.map(\.state) == ["delivered", "accepted"])
-        // A national form of the same number matches; a temporary status keeps it pending.
-        #expect(try await store.importPart(report(42, 0x20, recipient: "5550000099", hash: "r2")).partId > 0)
-        parts = try #require(try await store.message(id: id)).outboxParts
-        #expect(parts.map(\.state) == ["delivered", "pending"])
-        _ = try await store.importPart(report(42, 0x00, hash: "r3"))
-        parts = try #require(try await store.message(id: id)).outboxParts
-        #expect(parts.map(\.state) == ["delivered", "delivered"])
-        #expect(parts.map(\.statusTime) == [150, 150])
-        // Another recipient with the same TP-MR matches nothing.
-        #expect(try await store.importPart(report(41, 0x00, recipient: "+15550000098", hash: "r4")).matchedMessage == nil)
-        #expect(try #require(try await store.message(id: old)).outboxParts.map(\.state) == ["accepted"])
-    }
+        let rules = ScriptedRules()
+        let matched = try await store.importPart(report(.failed, hash: "r1"), rules: rules)
+        #expect(matched == .statusReport(partId: 1, messageId: id))
+        #expect(rules.candidates.first?.map(\.seq) == [2, 1])
+        let parts = try #require(try await store.message(id: id)).outboxParts
+        #expect(parts.map(\.state) == [.accepted, .failed, .submitting])
+        #expect(parts[1].statusCode == 0x45)
+        #expect(parts[1].statusTime == 150)
 
-    @Test(arguments: [
-        ("+15550000099", "+15550000099", true), ("+15550000099", "5550000099", true), ("+4917012345678", "017012345678", true),
-        ("+15550000099", "+15550000098", false), ("123", "+44123", false), ("5550000099", "5550000099", true),
-    ])
-    func addressesMatchAcrossNationalAndInternationalForms(a: String, b: String, same: Bool) {
-        #expect(MessageStore.sameAddress(a, b) == same)
+        let none = ScriptedRules(matches: false)
+        let unmatched = try await store.importPart(report(.delivered, hash: "r2"), rules: none)
+        #expect(unmatched == .statusReport(partId: 2, messageId: nil))
+        let unchanged = try #require(try await store.message(id: id)).outboxParts
+        #expect(unchanged.map(\.state) == [.accepted, .failed, .submitting])
     }
 }
 
-extension ImportOutcome {
-    var isPending: Bool {
-        if case .pending = self { return true }
-        return false
+/// Rules that answer what the test scripted, and remember what the store asked.
+final class ScriptedRules: ImportRules {
+    let decision: SegmentDecision
+    let surfacedText: String?
+    let matches: Bool
+    private let asked = Mutex(Asked())
+
+    private struct Asked {
+        var groups: [SegmentGroup] = []
+        var surfaced: [[ReceivedPartRecord]] = []
+        var candidates: [[OutboxPartRecord]] = []
     }
-    var isDuplicate: Bool {
-        if case .duplicate = self { return true }
-        return false
+
+    init(decision: SegmentDecision = .wait, surfacedText: String? = nil, matches: Bool = true) {
+        self.decision = decision
+        self.surfacedText = surfacedText
+        self.matches = matches
     }
-    var matchedMessage: Int64? {
-        if case .statusReport(_, let id) = self { return id }
-        return nil
+
+    /// The groups the store showed for each segment, in order.
+    var groups: [SegmentGroup] { asked.withLock { $0.groups } }
+    /// The waiting groups the store offered for surfacing, in order.
+    var surfaced: [[ReceivedPartRecord]] { asked.withLock { $0.surfaced } }
+    /// The candidates offered for each status report, in order.
+    var candidates: [[OutboxPartRecord]] { asked.withLock { $0.candidates } }
+
+    func decide(_ segment: ReceivedPartRecord, in group: SegmentGroup) -> SegmentDecision {
+        asked.withLock { $0.groups.append(group) }
+        return decision
+    }
+
+    func surface(_ waiting: [ReceivedPartRecord], now: Double) -> String? {
+        asked.withLock { $0.surfaced.append(waiting) }
+        return surfacedText
+    }
+
+    func match(_ report: StatusReportPart, among candidates: [OutboxPartRecord]) -> OutboxPartRecord? {
+        asked.withLock { $0.candidates.append(candidates) }
+        return matches ? candidates.first : nil
     }
 }

@@ -63,7 +63,7 @@ import Testing
     @Test func searchFiltersCombine() async throws {
         let fixture = try ServiceFixture()
         let a = try await fixture.receive(from: "+15550000077", text: "alpha", at: 100)
-        _ = try await fixture.receive(from: "+15550000078", text: "beta", at: 200, status: "Read")
+        _ = try await fixture.receive(from: "+15550000078", text: "beta", at: 200, status: .read)
         let c = try await fixture.receive(from: "+1 555 000 0077", text: "gamma alphabet", at: 300)
         let sent = try await fixture.service.sendMessage(ServiceFixture.sms(to: "tel:+1-555-000-0077", text: "reply"))
         #expect(try await fixture.service.searchMessages(MessageQuery(peer: "+15550000077")).map(\.id.description)

@@ -16,7 +16,7 @@ import Testing
         let message = try #require(try await rig.messages(in: .received).first)
         #expect(message.message.text == "Dinner at eight?")
         #expect(message.message.fromId == "+15550000077")
-        #expect(message.message.status == "Unread")
+        #expect(message.message.status == .unread)
         #expect(message.message.dateSent != nil)
         #expect(message.recipients.map(\.peerId) == [rig.ownNumber])
         // Moved off the SIM after the import committed (policy move).
@@ -49,7 +49,7 @@ import Testing
         let bank = try #require(messages.first { $0.message.text == "Your code is 1234" })
         #expect(bank.message.fromId == "MyBank")
         let flash = try #require(messages.first { $0.message.text == "Flash!" })
-        #expect(flash.message.kind == "flash")
+        #expect(flash.message.kind == .flash)
         let found = try await rig.service.searchMessages(MessageQuery(peer: "MyBank"))
         #expect(found.count == 1)
         await rig.stop()

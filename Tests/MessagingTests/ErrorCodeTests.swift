@@ -539,7 +539,7 @@ extension ServiceFixture {
             SessionRecord(
                 sessionClass: "File-Transfer",
                 subject: nil,
-                status: status,
+                status: try #require(SessionRecord.Status(rawValue: status)),
                 contentTypes: nil,
                 isIncoming: false,
                 creatorId: "+15550000001",
@@ -554,6 +554,7 @@ extension ServiceFixture {
             events: []
         )
         if let transferState {
+            let state = try #require(FileTransferRecord.State(rawValue: transferState))
             _ = try await store.updateSession(id: id, at: 1_800_000_000) { editor in
                 editor.fileTransfers = [
                     FileTransferRecord(
@@ -563,7 +564,7 @@ extension ServiceFixture {
                         fileSize: 1_048_576,
                         fileLink: "http://192.168.1.3:8080/share/file1.pdf",
                         progressInterval: 2,
-                        state: transferState
+                        state: state
                     )
                 ]
             }

@@ -72,7 +72,7 @@ import Testing
                     receivedAt: Date(timeIntervalSince1970: 1_800_000_000),
                     importStoredSent: true
                 )
-                _ = try await store.importPart(part)
+                _ = try await store.importPart(part, rules: MirrorImportRules(reassemblyTimeout: .seconds(3600)))
             }
             let messages = try await store.search(StoreQuery()).map(\.message)
             if set.isData {
@@ -86,10 +86,10 @@ import Testing
             #expect(message.text == set.text, "\(set.id)")
             #expect(message.isComplete)
             if set.type == "submit" {
-                #expect(message.folder == "Sent")
+                #expect(message.folder == .sent)
                 #expect(try await store.search(StoreQuery(peer: set.party)).count == 1, "\(set.id)")
             } else {
-                #expect(message.folder == "Received")
+                #expect(message.folder == .received)
                 #expect(message.fromId == set.party)
             }
         }

@@ -39,15 +39,15 @@ struct ServiceFixture {
         text: String = "hello",
         at seconds: Double = 1_800_000_000,
         sessionId: Int64? = nil,
-        folder: String = "Received",
-        status: String = "Unread"
+        folder: MessageRecord.Folder = .received,
+        status: MessageRecord.ReadStatus = .unread
     ) async throws -> String {
         let record = MessageRecord(
             sessionId: sessionId,
             messageClass: "SMS",
             folder: folder,
             status: status,
-            direction: "in",
+            direction: .incoming,
             fromId: PeerAddress.normalize(sender),
             text: text,
             dateSent: seconds - 5,

@@ -73,18 +73,29 @@ import Testing
 
     static let key = Reassembler.Key(party: "+4912345", reference: 7, referenceBits: 8, total: 3)
 
-    @Test func duplicatesAreIgnoredAndConflictsReported() throws {
+    /// A repeat of a waiting part is ignored. The same sequence number with other content means the sender reused
+    /// the reference: the waiting set can no longer complete, so it surfaces incomplete and the part starts a new
+    /// set (nothing received is dropped from view).
+    @Test func duplicatesAreIgnoredAndAReusedReferenceRestartsTheSet() throws {
         var r = Reassembler()
         #expect(try r.add(Self.part(1, "a"), key: Self.key, now: 0) == [])
         #expect(try r.add(Self.part(1, "a"), key: Self.key, now: 1) == [.duplicate(Self.key, sequence: 1)])
-        #expect(try r.add(Self.part(1, "X"), key: Self.key, now: 2) == [.conflict(Self.key, sequence: 1)])
+        let restarted = try r.add(Self.part(1, "X"), key: Self.key, now: 2)
+        guard case .partial(let old, .referenceReused) = try #require(restarted.first) else {
+            Issue.record("expected the old set as a partial, got \(restarted)")
+            return
+        }
+        #expect(old.text == "a")
+        #expect(old.missingSequences == [2, 3])
+        #expect(r.pendingCount == 1)
         _ = try r.add(Self.part(3, "c"), key: Self.key, now: 3)
         let events = try r.add(Self.part(2, "b"), key: Self.key, now: 4)
         guard case .completed(let message) = try #require(events.first) else {
             Issue.record("expected completion, got \(events)")
             return
         }
-        #expect(message.text == "abc")  // the first copy of part 1 was kept
+        #expect(message.text == "Xbc")
+        #expect(message.id != old.id)
     }
 
     /// FOUND by randomInterleavingsCompleteEverySetOnce: a copy of a part arriving after its set completed opened a

@@ -112,6 +112,7 @@ enum IncomingDecoder {
                         messageReference: Int(report.messageReference),
                         recipient: PeerAddress.normalize(recipient),
                         status: Int(report.status.rawValue),
+                        deliveryState: deliveryState(report.status),
                         serviceCentreTime: report.serviceCentreTimestamp.secondsSince1970().map(Double.init),
                         dischargeTime: report.dischargeTime.secondsSince1970().map(Double.init),
                         dischargeOffset: report.dischargeTime.isValid
@@ -128,9 +129,20 @@ enum IncomingDecoder {
         else { return nil }
         return MessagePart.Concatenation(
             reference: Int(concat.reference),
+            referenceBits: concat.referenceBits,
             total: Int(concat.total),
             sequence: Int(concat.sequence)
         )
+    }
+
+    /// What TP-ST means for the sent part (TS 23.040 §9.2.3.15): delivered, the SC still trying, or given up
+    /// (a permanent error, a temporary one the SC no longer retries, or a reserved value).
+    static func deliveryState(_ status: TPStatus) -> OutboxPartRecord.State {
+        switch status.category {
+        case .completed: .delivered
+        case .temporaryRetrying: .pending
+        case .permanent, .temporaryFinal, .reserved: .failed
+        }
     }
 }
 

@@ -39,7 +39,7 @@ public struct MirrorStatus: Hashable, Sendable {
     }
 }
 
-// MARK: - The mirror of the modem store (issue 7 "Mirror of the modem store")
+// MARK: - The mirror of the modem store
 //
 // Passes run on start, on every +CMTI/+CDSI, on storage-full and restart events, and on a slow timer. A pass lists
 // every storage and imports what is new; +CMT/+CDS deliveries are imported as they come. Import is idempotent (the
@@ -160,7 +160,7 @@ extension MessagingService {
                 try Task.checkCancellation()
                 let chunk = batch[start..<min(start + Self.importChunkSize, batch.count)]
                 start += Self.importChunkSize
-                let outcomes = try await store.importParts(chunk.map(\.part))
+                let outcomes = try await store.importParts(chunk.map(\.part), rules: importRules)
                 for (entry, outcome) in zip(chunk, outcomes) {
                     noteImport(outcome)
                     if configuration.mirrorPolicy == .move {
@@ -233,7 +233,7 @@ extension MessagingService {
                     receivedAt: clock.wallNow,
                     importStoredSent: false
                 )
-                noteImport(try await store.importPart(part))
+                noteImport(try await store.importPart(part, rules: importRules))
             } catch {
                 // Not stored, so not acknowledged: the network delivers it again (TS 27.005 §3.4.4).
                 logger.warning("could not store a delivered message", metadata: ["error": "\(error)"])
@@ -271,7 +271,7 @@ extension MessagingService {
         switch outcome {
         case .duplicate:
             mirror.duplicateParts += 1
-        case .created(_, _, let isNewUnread, _):
+        case .created(_, _, let isNewUnread, _), .restarted(_, _, let isNewUnread):
             mirror.importedParts += 1
             if isNewUnread { hub.newMessagesDidChange() }
         case .pending, .merged, .statusReport, .notImported:
@@ -279,11 +279,14 @@ extension MessagingService {
         }
     }
 
+    /// The rules the store's import asks for (reassembly with the configured timeout, status report matching).
+    var importRules: MirrorImportRules { MirrorImportRules(reassemblyTimeout: configuration.reassemblyTimeout) }
+
     /// Shows groups of segments that waited longer than the reassembly timeout (late parts merge later).
     func flushStaleSegments() async throws {
         let now = clock.wallNow
         let created = try await store.flushStaleSegments(
-            olderThan: now.timeIntervalSince1970 - configuration.reassemblyTimeout.timeInterval,
+            rules: importRules,
             ownNumber: ownNumber ?? "",
             routingClasses: [SessionClass.sms.rawValue, SessionClass.mixed.rawValue],
             now: now.timeIntervalSince1970,

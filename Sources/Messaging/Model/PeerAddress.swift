@@ -35,6 +35,24 @@ enum PeerAddress {
             && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
+    /// True when two normalised addresses are the same number: equal, or — when one is national and the other
+    /// international — equal in their last digits (at least 7), as the SMSC may report either form.
+    static func isSameNumber(_ a: String, _ b: String) -> Bool {
+        if a == b { return true }
+        guard a.hasPrefix("+") != b.hasPrefix("+") else { return false }
+        // The national form may carry a trunk prefix (0) that the international form replaces by a country code.
+        let national = a.hasPrefix("+") ? b : a
+        let international = a.hasPrefix("+") ? a : b
+        let digitsA = Array(national.filter(\.isNumber).drop { $0 == "0" })
+        let digitsB = Array(international.filter(\.isNumber))
+        let shorter = min(digitsA.count, digitsB.count)
+        guard shorter >= minimumMatchingDigits else { return false }
+        return digitsA.suffix(shorter) == digitsB.suffix(shorter)
+    }
+
+    /// Fewest trailing digits that make a national and an international form the same number.
+    static let minimumMatchingDigits = 7
+
     /// The conversation key of a set of peers: the sorted, normalised, de-duplicated addresses.
     static func conversationKey(_ peers: [Peer]) -> String {
         Set(peers.map { normalize($0.id) }).sorted().joined(separator: ",")

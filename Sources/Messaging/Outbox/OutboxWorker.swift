@@ -85,7 +85,7 @@ extension MessagingService {
             )
             return
         }
-        for part in parts where part.state == "notSent" || part.state == "submitting" {
+        for part in parts where part.state == .notSent || part.state == .submitting {
             try Task.checkCancellation()
             let now = clock.wallNow.timeIntervalSince1970
             try await store.markPartSubmitting(

@@ -68,7 +68,7 @@ extension MessagingService {
             // from one that failed for good (I-30). Only Outgoing needs the extra read, and it holds few messages.
             var outbox: OutboxRecord?
             var parts: [OutboxPartRecord] = []
-            if summary.message.folder == MessageFolder.outgoing.rawValue, let id = summary.message.id,
+            if summary.message.folder == .outgoing, let id = summary.message.id,
                 let detail = try await store.message(id: id)
             {
                 outbox = detail.outbox

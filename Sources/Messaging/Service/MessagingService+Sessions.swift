@@ -33,7 +33,7 @@ extension MessagingService {
         var record = SessionRecord(
             sessionClass: requested.rawValue,
             subject: subject.nonEmpty,
-            status: SessionStatus.pending.rawValue,
+            status: .pending,
             contentTypes: supportedContentType.nonEmpty,
             isIncoming: false,
             creatorId: ownPeer.id,
@@ -51,7 +51,7 @@ extension MessagingService {
         )
         for action in created.actions {
             switch action {
-            case .setStatus(let status): record.status = status.rawValue
+            case .setStatus(let status): record.status = SessionRecord.Status(status)
             case .addParticipant(let address): participant = address
             default: if let event = action.recordedEvent { events.append(event) }
             }
@@ -196,7 +196,7 @@ extension MessagingService {
             case .refuse(let error):
                 throw error
             case .setStatus(let status):
-                editor.session.status = status.rawValue
+                editor.session.status = SessionRecord.Status(status)
             case .addParticipant(let caller):
                 editor.participants.insert(caller)
             case .removeParticipant(let caller):
@@ -212,7 +212,7 @@ extension MessagingService {
                 outcome.movedMessages = !editor.messageIds.isEmpty
             case .cancelFileTransfers:
                 for index in editor.fileTransfers.indices where editor.fileTransfers[index].isActive {
-                    editor.fileTransfers[index].state = "cancelled"
+                    editor.fileTransfers[index].state = .cancelled
                 }
             case .record:
                 if let event = action.recordedEvent {
@@ -339,7 +339,7 @@ extension MessagingService.SessionStateMachine.Action {
 
 extension FileTransferRecord {
     /// Queued or running: what CancelFileTransfer and CloseSession cancel.
-    var isActive: Bool { state == "queued" || state == "running" }
+    var isActive: Bool { state == .queued || state == .running }
 }
 
 /// The stored form of Table 2's events (`kind` column; the argument column carries the name or byte count).

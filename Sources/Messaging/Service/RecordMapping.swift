@@ -69,13 +69,13 @@ extension MessagingService {
         let own = ownNumber
         let from = Peer(id: record.fromId.isEmpty ? own ?? "" : record.fromId, name: record.fromName)
         var recipients = recipients
-        if record.direction == "in", let own, !recipients.contains(where: { $0.role == "to" }) {
+        if record.direction == .incoming, let own, !recipients.contains(where: { $0.role == "to" }) {
             recipients.insert(PeerRow(role: "to", peerId: own, name: nil), at: 0)
         }
         var delivery: DeliveryInfo?
         if let outbox {
             delivery = DeliveryInfo(
-                state: SendState(rawValue: outbox.state) ?? .queued,
+                state: SendState(rawValue: outbox.state.rawValue) ?? .queued,
                 attempts: outbox.attempts,
                 lastError: outbox.lastError.map {
                     SendFailure(cmsError: outbox.lastErrorCode, reason: $0, isPermanent: outbox.isPermanentError)
@@ -96,8 +96,8 @@ extension MessagingService {
         return Message(
             id: MessageID(record: record),
             messageClass: MessageClass(rawValue: record.messageClass),
-            folder: MessageFolder(rawValue: record.folder) ?? .received,
-            status: MessageReadStatus(rawValue: record.status) ?? .unread,
+            folder: MessageFolder(rawValue: record.folder.rawValue) ?? .received,
+            status: MessageReadStatus(rawValue: record.status.rawValue) ?? .unread,
             replyMessageID: record.replyTo,
             recipients: RecipientsList(rows: recipients, from: from),
             subject: record.subject,
@@ -107,7 +107,7 @@ extension MessagingService {
                 : [],
             dateSent: MessageTimestamp(seconds: record.dateSent, offset: record.dateSentOffset),
             dateReceived: MessageTimestamp(seconds: record.dateReceived, offset: record.dateReceivedOffset),
-            kind: MessageKind(rawValue: record.kind) ?? .normal,
+            kind: MessageKind(rawValue: record.kind.rawValue) ?? .normal,
             delivery: delivery
         )
     }
@@ -133,19 +133,37 @@ extension MessagingService {
 }
 
 extension SessionRecord {
-    /// The stored status as the enum. A value this version does not know reads as Closed, so that nothing more
-    /// happens to such a session.
-    var sessionStatus: SessionStatus { SessionStatus(rawValue: status) ?? .closed }
+    /// The stored status as the service's enum.
+    var sessionStatus: SessionStatus {
+        switch status {
+        case .pending: .pending
+        case .running: .running
+        case .parked: .parked
+        case .closed: .closed
+        }
+    }
+}
+
+extension SessionRecord.Status {
+    /// The stored form of a session status.
+    init(_ status: SessionStatus) {
+        switch status {
+        case .pending: self = .pending
+        case .running: self = .running
+        case .parked: self = .parked
+        case .closed: self = .closed
+        }
+    }
 }
 
 extension PartDeliveryStatus {
-    init(storedState: String) {
+    init(storedState: OutboxPartRecord.State) {
         switch storedState {
-        case "accepted": self = .accepted
-        case "pending": self = .pending
-        case "delivered": self = .delivered
-        case "failed": self = .failed
-        default: self = .notSent
+        case .notSent, .submitting: self = .notSent
+        case .accepted: self = .accepted
+        case .pending: self = .pending
+        case .delivered: self = .delivered
+        case .failed: self = .failed
         }
     }
 }

@@ -1,0 +1,203 @@
+import GRDB
+
+// Segments of concatenated messages. The store keeps the rows — the segments waiting for the rest of their message,
+// and the message shown from each group — and asks the caller's rules (``ImportRules``) what an arriving segment
+// does and when a waiting group is shown incomplete; it never decides that itself.
+//
+// A group is one SIM, party (direction and peer), reference and its width, and total (TS 23.040 §9.2.3.24.1,
+// §9.2.3.24.8). Segments stored before the width had a column (`concatRefBits` NULL) join a group of either width.
+
+extension MessageStore {
+    /// Records a segment as the rules decide, in the import transaction.
+    static func importSegment(
+        _ segment: ReceivedPartRecord,
+        message: MessagePart,
+        part: IncomingPart,
+        rules: some ImportRules,
+        in db: Database
+    ) throws -> ImportOutcome {
+        let group = try segmentGroup(of: segment, in: db)
+        var record = segment
+        switch rules.decide(segment, in: group) {
+        case .duplicate:
+            record.state = .duplicate
+            try record.insert(db)
+            return .duplicate(partId: try rowID(record.id))
+        case .wait:
+            return .pending(partId: try insertWaiting(record, in: db))
+        case .complete(let text):
+            let partId = try insertWaiting(record, in: db)
+            let created = try createMessage(
+                from: message,
+                parts: group.waiting.compactMap(\.id) + [partId],
+                text: text,
+                complete: true,
+                part: part,
+                in: db
+            )
+            return .created(
+                partId: partId,
+                messageId: created.id,
+                isNewUnread: created.isNewUnread,
+                sessionId: created.sessionId
+            )
+        case .merge(let text, let isComplete):
+            // The rules merge only into a message the group showed; without one the segment waits.
+            guard let shown = group.shown else { return .pending(partId: try insertWaiting(record, in: db)) }
+            record.state = .assembled
+            record.messageId = shown.messageId
+            try record.insert(db)
+            try db.execute(
+                sql: "UPDATE message SET text = ?, isComplete = ? WHERE id = ?",
+                arguments: [text, isComplete, shown.messageId]
+            )
+            return .merged(partId: try rowID(record.id), messageId: shown.messageId)
+        case .restart(let surfacedText):
+            let surfaced = try createMessage(
+                from: message,
+                parts: group.waiting.compactMap(\.id),
+                text: surfacedText,
+                complete: false,
+                part: part,
+                in: db
+            )
+            let partId = try insertWaiting(record, in: db)
+            return .restarted(partId: partId, messageId: surfaced.id, isNewUnread: surfaced.isNewUnread)
+        }
+    }
+
+    private static func insertWaiting(_ segment: ReceivedPartRecord, in db: Database) throws -> Int64 {
+        var record = segment
+        record.state = .pending
+        try record.insert(db)
+        return try rowID(record.id)
+    }
+
+    /// The rows of the group a segment belongs to.
+    static func segmentGroup(of segment: ReceivedPartRecord, in db: Database) throws -> SegmentGroup {
+        let key: StatementArguments = [
+            segment.simId, segment.originator, segment.concatRef, segment.concatTotal, segment.concatRefBits,
+        ]
+        let waiting = try ReceivedPartRecord.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM receivedPart
+                WHERE simId = ? AND originator = ? AND concatRef = ? AND concatTotal = ? AND state = 'pending'
+                  AND (concatRefBits = ? OR concatRefBits IS NULL)
+                ORDER BY id
+                """,
+            arguments: key
+        )
+        guard
+            let messageId = try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT messageId FROM receivedPart
+                    WHERE simId = ? AND originator = ? AND concatRef = ? AND concatTotal = ? AND messageId IS NOT NULL
+                      AND (concatRefBits = ? OR concatRefBits IS NULL)
+                    ORDER BY messageId DESC LIMIT 1
+                    """,
+                arguments: key
+            ),
+            let shownAt = try Double.fetchOne(
+                db,
+                sql: "SELECT sortTime FROM message WHERE id = ?",
+                arguments: [messageId]
+            )
+        else {
+            return SegmentGroup(waiting: waiting, shown: nil)
+        }
+        let segments = try ReceivedPartRecord.fetchAll(
+            db,
+            sql: "SELECT * FROM receivedPart WHERE messageId = ? AND state = 'assembled' ORDER BY id",
+            arguments: [messageId]
+        )
+        return SegmentGroup(
+            waiting: waiting,
+            shown: SegmentGroup.Shown(messageId: messageId, shownAt: shownAt, segments: segments)
+        )
+    }
+
+    /// Shows every waiting group that `rules` say is due (the reassembly timeout) as an incomplete message. Later
+    /// segments merge into it.
+    /// - Returns: the messages created.
+    package func flushStaleSegments(
+        rules: some ImportRules,
+        ownNumber: String,
+        routingClasses: [String],
+        now: Double,
+        offset: Int
+    ) async throws -> [Int64] {
+        try await writer.write { db in
+            let waiting = try ReceivedPartRecord.fetchAll(
+                db,
+                sql: "SELECT * FROM receivedPart WHERE state = 'pending' ORDER BY id"
+            )
+            var groups: [WaitingGroupKey: [ReceivedPartRecord]] = [:]
+            var order: [WaitingGroupKey] = []
+            for segment in waiting {
+                let key = WaitingGroupKey(segment)
+                if groups[key] == nil { order.append(key) }
+                groups[key, default: []].append(segment)
+            }
+            var created: [Int64] = []
+            for key in order {
+                guard let segments = groups[key], let text = rules.surface(segments, now: now) else { continue }
+                let message = MessagePart(
+                    isReceived: key.party.hasPrefix("in:"),
+                    peer: String(key.party.drop { $0 != ":" }.dropFirst()),
+                    ownNumber: ownNumber,
+                    text: "",
+                    serviceCentreTime: nil,
+                    serviceCentreOffset: nil,
+                    isFlash: false,
+                    concatenation: nil,
+                    routingClasses: routingClasses
+                )
+                let part = IncomingPart(
+                    simId: key.simId,
+                    pdu: [],
+                    contentHash: "",
+                    source: "timeout",
+                    receivedAt: now,
+                    receivedOffset: offset,
+                    content: .message(message)
+                )
+                let shown = try Self.createMessage(
+                    from: message,
+                    parts: segments.compactMap(\.id),
+                    text: text,
+                    complete: false,
+                    part: part,
+                    in: db
+                )
+                created.append(shown.id)
+            }
+            return created
+        }
+    }
+
+    /// Number of segments waiting for the rest of their message.
+    package func pendingSegmentCount() async throws -> Int {
+        try await writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receivedPart WHERE state = 'pending'") ?? 0
+        }
+    }
+}
+
+/// The columns that make a group, for grouping waiting rows.
+private struct WaitingGroupKey: Hashable {
+    var simId: Int64
+    var party: String
+    var reference: Int?
+    var referenceBits: Int?
+    var total: Int?
+
+    init(_ segment: ReceivedPartRecord) {
+        simId = segment.simId
+        party = segment.originator ?? ""
+        reference = segment.concatRef
+        referenceBits = segment.concatRefBits
+        total = segment.concatTotal
+    }
+}

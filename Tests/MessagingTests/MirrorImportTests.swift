@@ -1,0 +1,305 @@
+import Foundation
+import MessageStore
+import SMSCodec
+import Testing
+
+@testable import Messaging
+
+/// The mirror's import as the product runs it: the store's rows with the rules the service gives it (SMSCodec's
+/// reassembly, TP-ST classification, number matching). Segments reassemble in any order and across restarts, a
+/// group that times out is shown incomplete and a late segment merges into it, and status reports mark each part.
+@Suite struct MirrorImportTests {
+    static let rules = MirrorImportRules(reassemblyTimeout: .seconds(3600))
+
+    static func segment(
+        _ text: String,
+        from peer: String = "+15550000077",
+        reference: Int? = nil,
+        referenceBits: Int = 8,
+        total: Int = 1,
+        sequence: Int = 1,
+        simId: Int64 = 1,
+        at time: Double = 1_000,
+        pdu: [UInt8]? = nil
+    ) -> IncomingPart {
+        let bytes = pdu ?? Array("\(peer)|\(reference ?? -1)|\(referenceBits)|\(sequence)|\(text)".utf8)
+        return IncomingPart(
+            simId: simId,
+            pdu: bytes,
+            contentHash: String(bytes.count) + "-" + String(bytes.reduce(0) { ($0 &* 31) &+ Int($1) }),
+            source: "store",
+            receivedAt: time,
+            receivedOffset: 0,
+            content: .message(
+                MessagePart(
+                    isReceived: true,
+                    peer: peer,
+                    ownNumber: "+15550000001",
+                    text: text,
+                    serviceCentreTime: time - 3,
+                    serviceCentreOffset: 3600,
+                    isFlash: false,
+                    concatenation: reference.map {
+                        MessagePart.Concatenation(
+                            reference: $0,
+                            referenceBits: referenceBits,
+                            total: total,
+                            sequence: sequence
+                        )
+                    },
+                    routingClasses: ["SMS", "Mixed"]
+                )
+            )
+        )
+    }
+
+    static func makeStore() async throws -> MessageStore {
+        let store = try MessageStore.inMemory()
+        _ = try await store.simID(iccid: "8901", imsi: "00101", msisdn: "", now: 0)
+        return store
+    }
+
+    static func received(_ store: MessageStore) async throws -> [MessageRecord] {
+        try await store.search(StoreQuery(folder: "Received")).map(\.message)
+    }
+
+    // MARK: - Reassembly
+
+    @Test func outOfOrderSegmentsAreReassembled() async throws {
+        let store = try await Self.makeStore()
+        #expect(try await store.importPart(Self.segment("C", reference: 7, total: 3, sequence: 3)).isPending)
+        #expect(try await store.importPart(Self.segment("A", reference: 7, total: 3, sequence: 1)).isPending)
+        // A duplicate of a waiting segment does not complete anything.
+        #expect(try await store.importPart(Self.segment("A", reference: 7, total: 3, sequence: 1)).isDuplicate)
+        let last = try await store.importPart(Self.segment("B", reference: 7, total: 3, sequence: 2))
+        guard case .created = last else {
+            Issue.record("expected the message, got \(last)")
+            return
+        }
+        let messages = try await Self.received(store)
+        #expect(messages.map(\.text) == ["ABC"])
+        #expect(messages.first?.isComplete == true)
+        #expect(try await store.pendingSegmentCount() == 0)
+    }
+
+    @Test func segmentsOfDifferentSendersOrReferencesDoNotMix() async throws {
+        let store = try await Self.makeStore()
+        _ = try await store.importPart(Self.segment("A1", reference: 7, total: 2, sequence: 1))
+        _ = try await store.importPart(Self.segment("X1", from: "+15550000078", reference: 7, total: 2, sequence: 1))
+        _ = try await store.importPart(Self.segment("B1", reference: 8, total: 2, sequence: 1))
+        _ = try await store.importPart(Self.segment("A2", reference: 7, total: 2, sequence: 2))
+        #expect(try await Self.received(store).map(\.text) == ["A1A2"])
+        #expect(try await store.pendingSegmentCount() == 2)
+    }
+
+    /// TS 23.040 §9.2.3.24.1 and §9.2.3.24.8 are two elements: an 8-bit and a 16-bit set with the same number are
+    /// two messages.
+    @Test func eightAndSixteenBitReferencesDoNotMix() async throws {
+        let store = try await Self.makeStore()
+        _ = try await store.importPart(Self.segment("8a", reference: 7, total: 2, sequence: 1))
+        _ = try await store.importPart(Self.segment("16b", reference: 7, referenceBits: 16, total: 2, sequence: 2))
+        #expect(try await Self.received(store).isEmpty)
+        _ = try await store.importPart(Self.segment("8b", reference: 7, total: 2, sequence: 2))
+        #expect(try await Self.received(store).map(\.text) == ["8a8b"])
+        #expect(try await store.pendingSegmentCount() == 1)
+    }
+
+    /// A copy of a segment in another PDU (here another TP-SCTS, as when the SC delivers it again) is the same
+    /// segment: it neither restarts the group nor completes anything twice.
+    @Test func aCopyOfASegmentInAnotherPDUIsADuplicate() async throws {
+        let store = try await Self.makeStore()
+        _ = try await store.importPart(Self.segment("A", reference: 7, total: 2, sequence: 1))
+        var copy = Self.segment("A", reference: 7, total: 2, sequence: 1, pdu: Array("same segment, new SCTS".utf8))
+        copy.receivedAt += 60
+        #expect(try await store.importPart(copy).isDuplicate)
+        _ = try await store.importPart(Self.segment("B", reference: 7, total: 2, sequence: 2))
+        #expect(try await Self.received(store).map(\.text) == ["AB"])
+        // And after completion, a late copy does not open a new group.
+        var late = Self.segment("B", reference: 7, total: 2, sequence: 2, pdu: Array("late copy".utf8))
+        late.receivedAt += 600
+        #expect(try await store.importPart(late).isDuplicate)
+        #expect(try await store.pendingSegmentCount() == 0)
+    }
+
+    @Test func pendingSegmentsSurviveARestart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mstore-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("m.sqlite").path
+        do {
+            let store = try MessageStore(path: path)
+            _ = try await store.simID(iccid: "8901", imsi: "00101", msisdn: "", now: 0)
+            _ = try await store.importPart(Self.segment("first ", reference: 200, total: 2, sequence: 1))
+        }
+        let reopened = try MessageStore(path: path)
+        #expect(try await reopened.pendingSegmentCount() == 1)
+        _ = try await reopened.importPart(Self.segment("second", reference: 200, total: 2, sequence: 2, at: 5_000))
+        #expect(try await Self.received(reopened).map(\.text) == ["first second"])
+    }
+
+    @Test func aTimedOutGroupIsShownIncompleteAndALateSegmentIsMerged() async throws {
+        let store = try await Self.makeStore()
+        _ = try await store.importPart(Self.segment("one ", reference: 9, total: 3, sequence: 1, at: 1_000))
+        _ = try await store.importPart(Self.segment("three", reference: 9, total: 3, sequence: 3, at: 1_001))
+        #expect(
+            try await store.flushStaleSegments(olderThan: 999, ownNumber: "+15550000001", routingClasses: [], now: 2_000, offset: 0)
+                .isEmpty
+        )
+        let flushed = try await store.flushStaleSegments(
+            olderThan: 1_500,
+            ownNumber: "+15550000001",
+            routingClasses: [],
+            now: 2_000,
+            offset: 0
+        )
+        #expect(flushed.count == 1)
+        var messages = try await Self.received(store)
+        #expect(messages.map(\.text) == ["one [\u{2026}]three"])
+        #expect(messages.first?.isComplete == false)
+        #expect(messages.first?.fromId == "+15550000077")
+
+        let late = try await store.importPart(Self.segment("two ", reference: 9, total: 3, sequence: 2, at: 3_000))
+        #expect(late == .merged(partId: late.partId, messageId: try #require(flushed.first)))
+        messages = try await Self.received(store)
+        #expect(messages.map(\.text) == ["one two three"])
+        #expect(messages.first?.isComplete == true)
+    }
+
+    @Test func aReusedReferenceStartsANewGroup() async throws {
+        let store = try await Self.makeStore()
+        _ = try await store.importPart(Self.segment("old1", reference: 1, total: 2, sequence: 1, at: 1_000))
+        // Same reference and sequence, other content: the old group can never complete.
+        let restarted = try await store.importPart(Self.segment("new1", reference: 1, total: 2, sequence: 1, at: 9_000))
+        guard case .restarted(_, _, true) = restarted else {
+            Issue.record("expected the old group shown as a new unread message, got \(restarted)")
+            return
+        }
+        _ = try await store.importPart(Self.segment("new2", reference: 1, total: 2, sequence: 2, at: 9_001))
+        let texts = try await Self.received(store).map(\.text)
+        #expect(texts == ["old1[\u{2026}]", "new1new2"])
+    }
+
+    // MARK: - Status reports
+
+    @Test func statusReportsMarkEachPartAndMatchByReferenceRecipientAndTime() async throws {
+        let store = try await Self.makeStore()
+        let message = MessageRecord(
+            messageClass: "SMS",
+            folder: .outgoing,
+            status: .unread,
+            direction: .outgoing,
+            fromId: "+15550000001",
+            text: "two parts",
+            sortTime: 10
+        )
+        let id = try await store.enqueueOutgoing(message, recipients: [], attachments: [], requestStatusReport: true, now: 10)
+        _ = try await store.preparePartsIfNeeded(messageId: id) { _ in
+            (1...2).map {
+                OutboxPartRecord(
+                    messageId: 0,
+                    recipientIndex: 0,
+                    seq: $0,
+                    total: 2,
+                    recipient: "+15550000099",
+                    pdu: Data([UInt8($0)]),
+                    tpduLength: 1
+                )
+            }
+        }
+        try await store.markPartAccepted(messageId: id, recipientIndex: 0, seq: 1, mr: 41, now: 100)
+        try await store.markPartAccepted(messageId: id, recipientIndex: 0, seq: 2, mr: 42, now: 101)
+        // An older message that also got TP-MR 41 (TP-MR wraps), long ago.
+        let old = try await store.enqueueOutgoing(message, recipients: [], attachments: [], requestStatusReport: true, now: 1)
+        _ = try await store.preparePartsIfNeeded(messageId: old) { _ in
+            [OutboxPartRecord(messageId: 0, recipientIndex: 0, seq: 1, total: 1, recipient: "+15550000099", pdu: Data([9]), tpduLength: 1)]
+        }
+        try await store.markPartAccepted(messageId: old, recipientIndex: 0, seq: 1, mr: 41, now: 1)
+
+        func report(_ mr: Int, _ status: UInt8, recipient: String = "+15550000099", hash: String) -> IncomingPart {
+            IncomingPart(
+                simId: 1,
+                pdu: Array(hash.utf8),
+                contentHash: hash,
+                source: "cds",
+                receivedAt: 200,
+                receivedOffset: 0,
+                content: .statusReport(
+                    StatusReportPart(
+                        messageReference: mr,
+                        recipient: recipient,
+                        status: Int(status),
+                        deliveryState: IncomingDecoder.deliveryState(TPStatus(rawValue: status)),
+                        serviceCentreTime: 100,
+                        dischargeTime: 150,
+                        dischargeOffset: 0
+                    )
+                )
+            )
+        }
+        #expect(try await store.importPart(report(41, 0x00, hash: "r1")) == .statusReport(partId: 1, messageId: id))
+        var parts = try #require(try await store.message(id: id)).outboxParts
+        #expect(parts.map(\.state) == [.delivered, .accepted])
+        // A national form of the same number matches; a temporary status keeps it pending.
+        #expect(try await store.importPart(report(42, 0x20, recipient: "5550000099", hash: "r2")).partId > 0)
+        parts = try #require(try await store.message(id: id)).outboxParts
+        #expect(parts.map(\.state) == [.delivered, .pending])
+        _ = try await store.importPart(report(42, 0x00, hash: "r3"))
+        parts = try #require(try await store.message(id: id)).outboxParts
+        #expect(parts.map(\.state) == [.delivered, .delivered])
+        #expect(parts.map(\.statusTime) == [150, 150])
+        // Another recipient with the same TP-MR matches nothing.
+        #expect(
+            try await store.importPart(report(41, 0x00, recipient: "+15550000098", hash: "r4"))
+                .matchedMessage == nil
+        )
+        #expect(try #require(try await store.message(id: old)).outboxParts.map(\.state) == [.accepted])
+    }
+
+    /// TS 23.040 §9.2.3.15: 0x00–0x1F completed, 0x20–0x3F the SC still trying, 0x40 and above given up.
+    @Test(arguments: [
+        (UInt8(0x00), OutboxPartRecord.State.delivered), (0x1F, .delivered), (0x20, .pending), (0x3F, .pending),
+        (0x40, .failed), (0x5F, .failed), (0x60, .failed), (0x7F, .failed), (0x80, .failed), (0xFF, .failed),
+    ])
+    func tpStatusClassifiesThePart(status: UInt8, state: OutboxPartRecord.State) {
+        #expect(IncomingDecoder.deliveryState(TPStatus(rawValue: status)) == state)
+    }
+}
+
+extension MessageStore {
+    /// The import as the mirror runs it, with the service's rules.
+    fileprivate func importPart(_ part: IncomingPart) async throws -> ImportOutcome {
+        try await importPart(part, rules: MirrorImportTests.rules)
+    }
+
+    /// The reassembly timeout expressed as a cutoff: groups whose first segment arrived at or before it are due.
+    fileprivate func flushStaleSegments(
+        olderThan cutoff: Double,
+        ownNumber: String,
+        routingClasses: [String],
+        now: Double,
+        offset: Int
+    ) async throws -> [Int64] {
+        try await flushStaleSegments(
+            rules: MirrorImportRules(reassemblyTimeout: .seconds(now - cutoff)),
+            ownNumber: ownNumber,
+            routingClasses: routingClasses,
+            now: now,
+            offset: offset
+        )
+    }
+}
+
+extension ImportOutcome {
+    var isPending: Bool {
+        if case .pending = self { return true }
+        return false
+    }
+    var isDuplicate: Bool {
+        if case .duplicate = self { return true }
+        return false
+    }
+    var matchedMessage: Int64? {
+        if case .statusReport(_, let id) = self { return id }
+        return nil
+    }
+}
