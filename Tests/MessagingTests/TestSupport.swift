@@ -1,13 +1,14 @@
 import Foundation
 import Logging
 import MessageStore
+import TestSupport
 
 @testable import Messaging
 
 /// A service on an in-memory store with a manual clock and no modem: the actions against the store alone.
 struct ServiceFixture {
     let store: MessageStore
-    let clock: ManualMessagingClock
+    let clock: ManualClock
     let service: MessagingService
 
     static let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -20,7 +21,7 @@ struct ServiceFixture {
 
     init(configure: (inout MessagingConfiguration) -> Void = { _ in }) throws {
         store = try MessageStore.inMemory()
-        clock = ManualMessagingClock()
+        clock = ManualClock()
         var configuration = Self.configuration
         configure(&configuration)
         service = MessagingService(
@@ -28,6 +29,7 @@ struct ServiceFixture {
             modem: nil,
             configuration: configuration,
             clock: clock,
+            wallClock: clock.wallClock,
             logger: Self.logger
         )
     }

@@ -138,7 +138,7 @@ import Testing
     }
 
     @Test func baudRateThrottlesOnTheInjectedClock() async throws {
-        let clock = ManualSimulatorClock()
+        let clock = ManualClock()
         let h = try await DialogueHarness.start(clock: clock)
         try await h.setUpLikeADriver()
         await h.modem.setBaudRate(9600)
@@ -160,8 +160,8 @@ import Testing
     }
 
     @Test func noiseURCsOnTheClock() async throws {
-        let clock = ManualSimulatorClock()
-        let network = SimulatedNetwork(clock: clock)
+        let clock = ManualClock()
+        let network = SimulatedNetwork(clock: clock, wallClock: clock.wallClock)
         let modem = await network.makeModem(profile: .huaweiE173)
         await modem.setNoiseInterval(.seconds(2))
         let h = DialogueHarness(network: network, modem: modem)
@@ -178,14 +178,17 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("state.json")
-        let first = SimulatedNetwork(clock: ManualSimulatorClock())
+        let clock = ManualClock()
+        let first = SimulatedNetwork(clock: clock, wallClock: clock.wallClock)
         let modem = await first.makeModem(profile: .huaweiE3372)
         let pdu = Hex.decode(Array(("00" + deliverHex).utf8)) ?? []
         await modem.preload(pdu, status: .receivedUnread, in: .sim)
         await modem.preload(pdu, status: .receivedRead, in: .phone)
         #expect(first.takeStoresChanged())
         try await first.currentState().save(to: file)
-        let second = SimulatedNetwork(clock: ManualSimulatorClock(), state: try SimulatorState.load(from: file))
+        let second = SimulatedNetwork(
+            clock: clock, wallClock: clock.wallClock, state: try SimulatorState.load(from: file)
+        )
         let restored = await second.makeModem(profile: .huaweiE3372)
         #expect(await restored.storedMessages(in: .sim).map(\.pdu) == [pdu])
         #expect(await restored.storedMessages(in: .phone).map(\.status) == [.receivedRead])

@@ -20,23 +20,23 @@ extension MessagingService {
     static let outboxBatchSize = 16
 
     func runOutbox(modem: any Modem) async throws {
-        let recovered = try await store.recoverInterruptedSends(now: clock.wallNow.timeIntervalSince1970)
+        let recovered = try await store.recoverInterruptedSends(now: wallClock().timeIntervalSince1970)
         if recovered > 0 {
             logger.notice("resending messages that were in flight at the last stop", metadata: ["outbox.count": "\(recovered)"])
         }
         while !Task.isCancelled {
-            let due = try await store.dueOutbox(now: clock.wallNow.timeIntervalSince1970, limit: Self.outboxBatchSize)
+            let due = try await store.dueOutbox(now: wallClock().timeIntervalSince1970, limit: Self.outboxBatchSize)
             for entry in due {
                 try Task.checkCancellation()
                 try await attemptSend(messageId: entry.messageId, modem: modem)
             }
             if due.count == Self.outboxBatchSize { continue }
-            var deadline: Duration?
+            var timeout: Duration?
             if let next = try await store.nextOutboxAttempt() {
-                let wait = max(0, next - clock.wallNow.timeIntervalSince1970)
-                deadline = clock.uptime + .milliseconds(Int64(wait * 1000) + 1)
+                let wait = max(0, next - wallClock().timeIntervalSince1970)
+                timeout = .milliseconds(Int64(wait * 1000) + 1)
             }
-            await Self.wait(for: outboxSignal, until: deadline, clock: clock)
+            await Self.wait(for: outboxSignal, atMost: timeout, clock: clock)
         }
     }
 
@@ -87,7 +87,7 @@ extension MessagingService {
         }
         for part in parts where part.state == .notSent || part.state == .submitting {
             try Task.checkCancellation()
-            let now = clock.wallNow.timeIntervalSince1970
+            let now = wallClock().timeIntervalSince1970
             try await store.markPartSubmitting(
                 messageId: messageId,
                 recipientIndex: part.recipientIndex,
@@ -104,7 +104,7 @@ extension MessagingService {
                     recipientIndex: part.recipientIndex,
                     seq: part.seq,
                     mr: Int(reference),
-                    now: clock.wallNow.timeIntervalSince1970
+                    now: wallClock().timeIntervalSince1970
                 )
             } catch is CancellationError {
                 throw CancellationError()
@@ -114,7 +114,7 @@ extension MessagingService {
                 return
             }
         }
-        let now = clock.wallNow
+        let now = wallClock()
         try await store.finishSent(
             messageId: messageId,
             now: now.timeIntervalSince1970,
@@ -137,7 +137,7 @@ extension MessagingService {
                 initial: configuration.initialRetryDelay,
                 maximum: configuration.maximumRetryDelay
             )
-            nextAttempt = clock.wallNow.timeIntervalSince1970 + delay.timeInterval
+            nextAttempt = wallClock().timeIntervalSince1970 + delay.timeInterval
         }
         try await store.recordSendFailure(
             messageId: messageId,

@@ -29,7 +29,7 @@ extension MessagingService {
         if let error = Self.sessionRecipientsError(recipients, maximumRecipients: configuration.maximumRecipients) {
             throw error
         }
-        let now = clock.wallNow
+        let now = wallClock()
         var record = SessionRecord(
             sessionClass: requested.rawValue,
             subject: subject.nonEmpty,
@@ -171,7 +171,7 @@ extension MessagingService {
         _ decide: @escaping @Sendable (SessionEditor) -> (SessionStateMachine.Event, modified: SessionEditor?)
     ) async throws {
         let rowID = try existingSessionRowID(id)
-        let now = clock.wallNow.timeIntervalSince1970
+        let now = wallClock().timeIntervalSince1970
         let outcome = try await store.updateSession(id: rowID, at: now) { editor in
             let (event, modified) = decide(editor)
             var machine = SessionStateMachine(editor)
