@@ -171,7 +171,7 @@ import Testing
         let id = try await fixture.service.sendMessage(ServiceFixture.sms())
         let row = try #require(StoredID.decode(id.messageID))
         try await fixture.store.recordSendFailure(
-            messageId: row,
+            messageID: row,
             code: 1,
             reason: "unassigned number",
             isPermanent: true,

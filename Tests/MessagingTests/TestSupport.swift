@@ -45,12 +45,12 @@ struct ServiceFixture {
         status: MessageRecord.ReadStatus = .unread
     ) async throws -> String {
         let record = MessageRecord(
-            sessionId: sessionId,
+            sessionID: sessionId,
             messageClass: "SMS",
             folder: folder,
             status: status,
             direction: .incoming,
-            fromId: PeerAddress.normalize(sender),
+            fromID: PeerAddress.normalize(sender),
             text: text,
             dateSent: seconds - 5,
             dateSentOffset: 3600,
@@ -58,7 +58,7 @@ struct ServiceFixture {
             dateReceivedOffset: 0,
             sortTime: seconds
         )
-        let id = try await store.insertMessage(record, recipients: [PeerRow(role: "to", peerId: "+15550000001", name: nil)])
+        let id = try await store.insertMessage(record, recipients: [PeerRow(role: "to", peerID: "+15550000001", name: nil)])
         var stored = record
         stored.id = id
         return MessageID(record: stored).description

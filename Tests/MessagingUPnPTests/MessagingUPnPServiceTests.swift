@@ -341,7 +341,7 @@ import Testing
             try await call("SendMessage", [("MessageToSend", Self.messageToSend(to: "+15550000098"))])["MessageID"]
         )
         try await store.recordSendFailure(
-            messageId: try #require(Int64(failed, radix: 36)),
+            messageID: try #require(Int64(failed, radix: 36)),
             code: 1,
             reason: "unassigned number",
             isPermanent: true,

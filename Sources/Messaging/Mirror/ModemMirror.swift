@@ -133,7 +133,7 @@ extension MessagingService {
         for storage in Self.storagesToList(storages.map(\.storage) + announcedStorages.sorted { $0.rawValue < $1.rawValue }) {
             try Task.checkCancellation()
             let listed = try await modem.listMessages(in: storage)
-            var kept: [(index: Int, contentHash: String, partId: Int64?)] = []
+            var kept: [(index: Int, contentHash: String, partID: Int64?)] = []
             var batch: [(stored: StoredMessage, part: IncomingPart)] = []
             let now = wallClock()
             for stored in listed {
@@ -142,7 +142,7 @@ extension MessagingService {
                     pdu: stored.pdu,
                     storedStatus: kind,
                     source: "store",
-                    simId: sim,
+                    simID: sim,
                     ownNumber: ownNumber ?? "",
                     receivedAt: now,
                     importStoredSent: configuration.importStoredSent
@@ -179,11 +179,11 @@ extension MessagingService {
                             )
                         }
                     }
-                    kept.append((entry.stored.index, entry.part.contentHash, outcome.partId))
+                    kept.append((entry.stored.index, entry.part.contentHash, outcome.partID))
                 }
             }
             try await store.recordSlots(
-                simId: sim,
+                simID: sim,
                 storage: storage.rawValue,
                 slots: kept,
                 now: wallClock().timeIntervalSince1970
@@ -228,7 +228,7 @@ extension MessagingService {
                     pdu: pdu,
                     storedStatus: nil,
                     source: isReport ? "cds" : "cmt",
-                    simId: sim,
+                    simID: sim,
                     ownNumber: ownNumber ?? "",
                     receivedAt: wallClock(),
                     importStoredSent: false

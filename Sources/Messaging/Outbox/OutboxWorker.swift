@@ -28,7 +28,7 @@ extension MessagingService {
             let due = try await store.dueOutbox(now: wallClock().timeIntervalSince1970, limit: Self.outboxBatchSize)
             for entry in due {
                 try Task.checkCancellation()
-                try await attemptSend(messageId: entry.messageId, modem: modem)
+                try await attemptSend(messageId: entry.messageID, modem: modem)
             }
             if due.count == Self.outboxBatchSize { continue }
             var timeout: Duration?
@@ -42,13 +42,13 @@ extension MessagingService {
 
     /// One attempt at one message: encode its parts once, send every part not yet accepted, then move it to Sent.
     func attemptSend(messageId: Int64, modem: any Modem) async throws {
-        guard let (detail, outbox) = try await store.beginAttempt(messageId: messageId) else { return }
+        guard let (detail, outbox) = try await store.beginAttempt(messageID: messageId) else { return }
         let text = detail.message.text ?? ""
-        let recipients = detail.recipients.filter { $0.role == "to" }.map(\.peerId)
+        let recipients = detail.recipients.filter { $0.role == "to" }.map(\.peerID)
         let requestReport = outbox.requestStatusReport
         let parts: [OutboxPartRecord]
         do {
-            parts = try await store.preparePartsIfNeeded(messageId: messageId) { allocateReference in
+            parts = try await store.preparePartsIfNeeded(messageID: messageId) { allocateReference in
                 var records: [OutboxPartRecord] = []
                 for (recipientIndex, recipient) in recipients.enumerated() {
                     // TS 23.040 §9.2.3.24.1: the reference is constant across the segments of one message and
@@ -61,7 +61,7 @@ extension MessagingService {
                     for (index, part) in encoded.parts.enumerated() {
                         records.append(
                             OutboxPartRecord(
-                                messageId: messageId,
+                                messageID: messageId,
                                 recipientIndex: recipientIndex,
                                 seq: index + 1,
                                 total: encoded.parts.count,
@@ -77,7 +77,7 @@ extension MessagingService {
         } catch {
             // SendMessage validated the message, so this is a message the codec cannot encode at all.
             try await store.recordSendFailure(
-                messageId: messageId,
+                messageID: messageId,
                 code: nil,
                 reason: "cannot encode: \(error)",
                 isPermanent: true,
@@ -89,7 +89,7 @@ extension MessagingService {
             try Task.checkCancellation()
             let now = wallClock().timeIntervalSince1970
             try await store.markPartSubmitting(
-                messageId: messageId,
+                messageID: messageId,
                 recipientIndex: part.recipientIndex,
                 seq: part.seq,
                 now: now
@@ -100,7 +100,7 @@ extension MessagingService {
                     throw SendError(failure: SendFailure(cmsError: nil, reason: "no message reference", isPermanent: false))
                 }
                 try await store.markPartAccepted(
-                    messageId: messageId,
+                    messageID: messageId,
                     recipientIndex: part.recipientIndex,
                     seq: part.seq,
                     mr: Int(reference),
@@ -116,7 +116,7 @@ extension MessagingService {
         }
         let now = wallClock()
         try await store.finishSent(
-            messageId: messageId,
+            messageID: messageId,
             now: now.timeIntervalSince1970,
             offset: TimeZone.current.secondsFromGMT(for: now)
         )
@@ -140,7 +140,7 @@ extension MessagingService {
             nextAttempt = wallClock().timeIntervalSince1970 + delay.timeInterval
         }
         try await store.recordSendFailure(
-            messageId: messageId,
+            messageID: messageId,
             code: failure.cmsError,
             reason: failure.reason,
             isPermanent: failure.isPermanent,

@@ -133,8 +133,8 @@ extension MessagingService {
             guard let event = SessionEventKind.sessionEvent(kind: record.kind, argument: record.argument) else {
                 continue
             }
-            if bySession[record.sessionId] == nil { order.append(record.sessionId) }
-            bySession[record.sessionId, default: []].append(event)
+            if bySession[record.sessionID] == nil { order.append(record.sessionID) }
+            bySession[record.sessionID, default: []].append(event)
         }
         let statuses = try await store.sessionStatuses(ids: order)
         return SessionUpdatesValue(

@@ -44,14 +44,14 @@ extension MessagingService {
         try validateSMS(recipients: recipients, message: message)
 
         let record = MessageRecord(
-            sessionId: sessionRecord?.session.id,
-            simId: simID,
+            sessionID: sessionRecord?.session.id,
+            simID: simID,
             messageClass: messageClass.rawValue,
             folder: .outgoing,
             status: .unread,
             direction: .outgoing,
             replyTo: message.replyMessageID.nonEmpty,
-            fromId: ownNumber ?? "",
+            fromID: ownNumber ?? "",
             subject: message.subject.nonEmpty,
             text: message.text ?? "",
             sortTime: now.timeIntervalSince1970
