@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Modem
 import ModemSimulator
+import SMSCodec
 import Synchronization
 import Testing
 
@@ -56,7 +57,9 @@ import Testing
         }
         let network = SimulatedNetwork(clock: SystemSimulatorClock(), logger: Self.logger)
         let simulated = await network.makeModem(profile: .simcomSIM7600)
-        let pdu = ATHex.decode("07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034") ?? []
+        let pdu = try PDUHex.decode(
+            "07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034"
+        )
         _ = await simulated.preload(pdu, status: .receivedUnread, in: .phone)
         _ = await simulated.preload(pdu, status: .receivedRead, in: .sim)
         let pty = try PseudoTerminal()
