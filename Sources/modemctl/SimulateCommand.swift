@@ -5,6 +5,7 @@ import Logging
 import Modem
 import Synchronization
 import ModemSimulator
+import SMSCodec
 
 /// `modemctl simulate`: simulated modems on pseudo-terminals, all on one simulated network (DESIGN.md).
 struct SimulateCommand: AsyncParsableCommand {
@@ -72,9 +73,13 @@ struct SimulateCommand: AsyncParsableCommand {
             let modem = await network.makeModem(profile: chosen)
             await modem.setBaudRate(baud)
             ports.append((modem, port))
-            let line: [String: String] = ["link": link, "number": modem.number, "imsi": modem.imsi, "profile": chosen.id]
-            let json = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes])
-            FileHandle.standardOutput.write(json + Data("\n".utf8))
+            // Keys in alphabetical order.
+            JSONOutput.write(
+                .object([
+                    ("imsi", .string(modem.imsi)), ("link", .string(link)), ("number", .string(modem.number)),
+                    ("profile", .string(chosen.id)),
+                ])
+            )
         }
         let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
         try await withThrowingTaskGroup(of: Void.self) { group in
