@@ -7,13 +7,13 @@ struct ATDeviceOptions: ParsableArguments {
     @Option(help: "The modem's AT port, e.g. /dev/ttyUSB2, or a pty link made by modemctl simulate.")
     var device: String
 
-    @Option(help: "The line speed in bits per second.")
+    @Option(help: "The line speed of the --device serial port in bits per second.")
     var baud = 115_200
 
     @Flag(help: "Use RTS/CTS hardware flow control.")
     var rtscts = false
 
-    @Option(help: "The SIM PIN to enter if the SIM asks for one.")
+    @Option(help: "The SIM PIN to enter if the SIM asks for one (AT+CPIN).")
     var pin: String?
 
     @Option(help: "Seconds to wait for an ordinary command's final result.")
@@ -22,8 +22,8 @@ struct ATDeviceOptions: ParsableArguments {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
-    @Flag(help: "Log the AT dialogue to standard error.")
-    var verbose = false
+    /// `trace` logs the AT dialogue to standard error.
+    @OptionGroup var logLevel: LogLevelOption
 
     func validate() throws {
         guard baud > 0 else { throw ValidationError("--baud must be positive.") }
@@ -41,7 +41,7 @@ struct ATDeviceOptions: ParsableArguments {
 
     var logger: Logger {
         var logger = Logger(label: "modemctl", factory: { StreamLogHandler.standardError(label: $0) })
-        logger.logLevel = verbose ? .trace : .warning
+        logger.logLevel = logLevel.level
         return logger
     }
 

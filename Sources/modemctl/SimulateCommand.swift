@@ -34,8 +34,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("network-delay-ms"), help: "Delay between a submission and its delivery, in milliseconds.")
     var networkDelayMilliseconds: Int = 0
 
-    @Option(name: .customLong("log-level"), help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "warning"
+    @OptionGroup var logLevel: LogLevelOption
 
     func validate() throws {
         if ptyLinks.isEmpty { throw ValidationError("Give at least one --pty-link PATH.") }
@@ -51,7 +50,7 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .warning
+        let level = logLevel.level
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

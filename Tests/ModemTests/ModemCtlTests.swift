@@ -94,4 +94,26 @@ import Testing
         #expect(failing.status != 0)
         await pty.close()
     }
+
+    @Test func everySubcommandThatLogsTakesAndChecksTheSameLogLevelFlag() async throws {
+        guard Self.executable != nil else {
+            print("ModemCtlTests skipped: .build/debug/modemctl not built (run swift build --build-tests)")
+            return
+        }
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-dir-\(UUID())")
+        let commands = [
+            ["simulate", "--pty-link", missing.appendingPathComponent("tty").path],
+            ["probe", "--device", missing.path], ["list", "--device", missing.path],
+            ["send", "--device", missing.path, "--to", "+15550000077", "--text", "hi"],
+            ["at", "--device", missing.path, "AT"],
+        ]
+        let usageError: Int32 = 64  // EX_USAGE: ArgumentParser's answer to a bad option value
+        for command in commands {
+            let unknown = try await Self.modemctl(command + ["--log-level", "loud"])
+            #expect(unknown.status == usageError, "\(command[0]) accepted --log-level loud")
+            // A known level passes validation; the command then fails on the missing path, not on its options.
+            let known = try await Self.modemctl(command + ["--log-level", "trace"])
+            #expect(known.status != usageError && known.status != 0, "\(command[0]) --log-level trace: \(known.status)")
+        }
+    }
 }
