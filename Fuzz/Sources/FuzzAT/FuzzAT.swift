@@ -4,7 +4,7 @@ import SMSCodec
 // reach; scripts/fuzz builds in debug, where SwiftPM compiles every module with -enable-testing.
 @testable import Modem
 
-/// Fuzzes everything the AT driver parses from a modem (issue 5, "Bad input and faults"): the line framer fed in
+/// Fuzzes everything the AT driver parses from a modem: the line framer fed in
 /// chunks, the AT state machine with no command, with a plain command and with a prompt command in flight, and
 /// every response and URC parser applied to each framed line. Input layout: byte 0 picks the command in flight,
 /// byte 1 seeds the chunk sizes, the rest is modem output. A broken invariant traps, which libFuzzer reports.
