@@ -46,7 +46,6 @@ let package = Package(
     targets: [
         // MARK: - System libraries and C shims
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .target(name: "CPosixTTY"),
 
         // MARK: - Pure codecs (no I/O)
@@ -56,12 +55,12 @@ let package = Package(
         // MARK: - Hardware abstraction
         .target(
             name: "Modem",
-            dependencies: ["SMSCodec", "CPosixTTY", "CUdev", logging, lifecycle, systemPackage],
+            dependencies: ["SMSCodec", "CPosixTTY", logging, lifecycle, systemPackage],
             swiftSettings: strictSettings
         ),
         .target(
             name: "ModemSimulator",
-            dependencies: ["Modem", "SMSCodec", "CPosixTTY", logging, lifecycle, systemPackage],
+            dependencies: ["Modem", "SMSCodec", logging, lifecycle],
             swiftSettings: strictSettings
         ),
 
@@ -69,7 +68,7 @@ let package = Package(
         .target(name: "MessageStore", dependencies: [grdb, logging], swiftSettings: strictSettings),
         .target(
             name: "Messaging",
-            dependencies: ["MessageStore", "Modem", "SMSCodec", "MMSCodec", logging, lifecycle],
+            dependencies: ["MessageStore", "Modem", "SMSCodec", logging, lifecycle],
             swiftSettings: strictSettings
         ),
 
@@ -81,7 +80,7 @@ let package = Package(
         ),
         .target(
             name: "MessagingUPnP",
-            dependencies: ["UPnP", "Messaging", logging],
+            dependencies: ["UPnP", "Messaging", logging, lifecycle],
             swiftSettings: strictSettings
         ),
 
@@ -103,7 +102,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "telcp",
-            dependencies: ["UPnP", nioCore, nioPosix, nioHTTP1, argumentParser, logging],
+            dependencies: [argumentParser],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -140,13 +139,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ModemSimulatorTests",
-            dependencies: ["ModemSimulator", "Modem", "SMSCodec", "TestSupport"],
+            dependencies: ["ModemSimulator", "Modem", "SMSCodec", "TestSupport", logging],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "MessageStoreTests", dependencies: ["MessageStore", grdb], swiftSettings: strictSettings),
         .testTarget(
             name: "MessagingTests",
-            dependencies: ["Messaging", "MessageStore", "Modem", "ModemSimulator", "SMSCodec", "TestSupport"],
+            dependencies: ["Messaging", "MessageStore", "Modem", "ModemSimulator", "SMSCodec", "TestSupport", logging],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -166,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "MessagingServerTests",
             dependencies: [
-                "MessagingServer", "MessagingUPnP", "Messaging", "ModemSimulator", "UPnP", "HTTPTestSupport",
+                "MessagingServer", "MessagingUPnP", "Messaging", "UPnP", "HTTPTestSupport",
                 nioHTTP1, logging, unixSignals,
             ],
             swiftSettings: strictSettings

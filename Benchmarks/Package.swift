@@ -18,7 +18,7 @@ let package = Package(
             name: "CodecBench",
             dependencies: [.product(name: "SMSCodec", package: "ModemMessaging")]
         ),
-        // SearchMessages/ReadMessage latency over 100,000 messages and the mirror's import rate (issue 7);
+        // SearchMessages/ReadMessage latency over 100,000 messages and the mirror's import rate;
         // run with `swift run -c release --package-path Benchmarks MessagingBench`.
         .executableTarget(
             name: "MessagingBench",

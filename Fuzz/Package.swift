@@ -18,7 +18,7 @@ let fuzzers: [(String, [String])] = [
     ("FuzzSSDP", ["UPnP"]),
     ("FuzzHTTPHeaders", ["UPnP"]),
     ("FuzzPDU", ["SMSCodec"]),
-    ("FuzzAT", ["Modem"]),
+    ("FuzzAT", ["Modem", "SMSCodec"]),
 ]
 
 let package = Package(

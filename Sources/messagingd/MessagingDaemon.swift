@@ -25,10 +25,10 @@ struct MessagingDaemon: AsyncParsableCommand {
     @Option(help: "The modem's AT port, e.g. /dev/ttyUSB2, or 'auto' for udev discovery.")
     var device: String?
 
-    @Option(help: "The SIM's PIN, when the SIM asks for one (AT+CPIN).")
+    @Option(help: "The SIM PIN to enter if the SIM asks for one (AT+CPIN).")
     var pin: String?
 
-    @Option(help: "Baud rate of the --device serial port.")
+    @Option(name: .customLong("baud"), help: "The line speed of the --device serial port in bits per second.")
     var baudRate: Int = 115_200
 
     @Option(help: "Path of the SQLite database (default: a temporary directory with --simulate).")

@@ -7,13 +7,13 @@ struct ATDeviceOptions: ParsableArguments {
     @Option(help: "The modem's AT port, e.g. /dev/ttyUSB2, or a pty link made by modemctl simulate.")
     var device: String
 
-    @Option(help: "The line speed in bits per second.")
+    @Option(help: "The line speed of the --device serial port in bits per second.")
     var baud = 115_200
 
     @Flag(help: "Use RTS/CTS hardware flow control.")
     var rtscts = false
 
-    @Option(help: "The SIM PIN to enter if the SIM asks for one.")
+    @Option(help: "The SIM PIN to enter if the SIM asks for one (AT+CPIN).")
     var pin: String?
 
     @Option(help: "Seconds to wait for an ordinary command's final result.")
@@ -22,8 +22,8 @@ struct ATDeviceOptions: ParsableArguments {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
-    @Flag(help: "Log the AT dialogue to standard error.")
-    var verbose = false
+    /// `trace` logs the AT dialogue to standard error.
+    @OptionGroup var logLevel: LogLevelOption
 
     func validate() throws {
         guard baud > 0 else { throw ValidationError("--baud must be positive.") }
@@ -41,7 +41,7 @@ struct ATDeviceOptions: ParsableArguments {
 
     var logger: Logger {
         var logger = Logger(label: "modemctl", factory: { StreamLogHandler.standardError(label: $0) })
-        logger.logLevel = verbose ? .trace : .warning
+        logger.logLevel = logLevel.level
         return logger
     }
 
@@ -66,33 +66,4 @@ struct ATDeviceOptions: ParsableArguments {
             }
         }
     }
-}
-
-/// Minimal JSON text for modemctl's own output (`--json` is a contract: add fields, never rename).
-enum ATJSON {
-    static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
-    static func object(_ members: [(String, String)]) -> String {
-        "{" + members.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
-    }
-
-    static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
-
-    static func optional(_ text: String?) -> String { text.map(string) ?? "null" }
 }

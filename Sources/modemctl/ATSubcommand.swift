@@ -1,5 +1,6 @@
 import ArgumentParser
 import Modem
+import SMSCodec
 
 /// `modemctl at --device D 'AT+CSQ' […]`: sends raw AT commands and prints their answers.
 struct ATSubcommand: AsyncParsableCommand {
@@ -35,10 +36,12 @@ struct ATSubcommand: AsyncParsableCommand {
                 do {
                     let response = try await modem.send(command)
                     if options.json {
-                        print(ATJSON.object([
-                            ("command", ATJSON.string(text)), ("lines", ATJSON.array(response.lines.map(ATJSON.string))),
-                            ("result", ATJSON.string("\(response.result)")),
-                        ]))
+                        JSONOutput.write(
+                            .object([
+                                ("command", .string(text)), ("lines", .array(response.lines.map { .string($0) })),
+                                ("result", .string("\(response.result)")),
+                            ])
+                        )
                     } else {
                         for line in response.lines { print(line) }
                         print(response.result == .ok ? "OK" : "\(response.result)")
@@ -46,7 +49,7 @@ struct ATSubcommand: AsyncParsableCommand {
                 } catch {
                     failed = true
                     if options.json {
-                        print(ATJSON.object([("command", ATJSON.string(text)), ("error", ATJSON.string("\(error)"))]))
+                        JSONOutput.write(.object([("command", .string(text)), ("error", .string("\(error)"))]))
                     } else {
                         print("\(text): \(error)")
                     }

@@ -15,29 +15,34 @@ struct ListCommand: AsyncParsableCommand {
     var storage: String?
 
     func run() async throws {
-        let options = self.options
         let only = storage.map { MessageStorage(rawValue: $0.uppercased()) }
-        let output = try await options.withModem { modem in
+        let messages = try await options.withModem { modem in
             guard let startup = modem.startup else { throw ModemError(.notStarted) }
-            var lines: [String] = []
-            var items: [String] = []
+            var messages: [StoredMessage] = []
             for storage in startup.storages where only == nil || only == storage {
-                for message in try await modem.listMessages(in: storage) {
-                    let decoded = try? SMSPDU.decode(message.pdu, hasSMSC: true, options: .lenient)
-                    if options.json {
-                        items.append(ATJSON.object([
-                            ("storage", ATJSON.string(storage.rawValue)), ("index", "\(message.index)"),
-                            ("status", ATJSON.string("\(message.status)")), ("pdu", ATJSON.string(PDUHex.encode(message.pdu))),
-                            ("decoded", decoded?.json.serialized ?? "null"),
-                        ]))
-                    } else {
-                        lines.append("\(storage) \(message.index) \(message.status): \(Self.summary(decoded))")
-                    }
-                }
+                messages += try await modem.listMessages(in: storage)
             }
-            return options.json ? [ATJSON.object([("messages", ATJSON.array(items))])] : lines
+            return messages
         }
-        for line in output { print(line) }
+        if options.json {
+            JSONOutput.write(.object([("messages", .array(messages.map(Self.json)))]))
+        } else {
+            for message in messages {
+                print("\(message.storage) \(message.index) \(message.status): \(Self.summary(Self.decode(message)))")
+            }
+        }
+    }
+
+    static func decode(_ message: StoredMessage) -> SMSPDU? {
+        try? SMSPDU.decode(message.pdu, hasSMSC: true, options: .lenient)
+    }
+
+    static func json(_ message: StoredMessage) -> JSONValue {
+        .object([
+            ("storage", .string(message.storage.rawValue)), ("index", .int(message.index)),
+            ("status", .string("\(message.status)")), ("pdu", .string(PDUHex.encode(message.pdu))),
+            ("decoded", decode(message)?.json ?? .null),
+        ])
     }
 
     static func summary(_ pdu: SMSPDU?) -> String {

@@ -34,9 +34,9 @@ struct PDUDecodeCommand: AsyncParsableCommand {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty { continue }
                 do {
-                    print(try SMSPDU.decode(hex: trimmed, hasSMSC: smsc, options: options).json.serialized)
+                    JSONOutput.write(try SMSPDU.decode(hex: trimmed, hasSMSC: smsc, options: options).json)
                 } catch {
-                    print(JSONValue.object([("error", .string(error.description))]).serialized)
+                    JSONOutput.write(.object([("error", .string(error.description))]))
                 }
             }
             return
@@ -48,6 +48,10 @@ struct PDUDecodeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("modemctl: cannot decode PDU: \(error.description)\n".utf8))
             throw ExitCode(1)
         }
-        print(json ? pdu.json.serialized : PDUDescription.describe(pdu))
+        if json {
+            JSONOutput.write(pdu.json)
+        } else {
+            print(PDUDescription.describe(pdu))
+        }
     }
 }

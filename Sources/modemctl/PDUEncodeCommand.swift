@@ -83,7 +83,7 @@ struct PDUEncodeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if json {
-            print(message.json.serialized)
+            JSONOutput.write(message.json)
             return
         }
         var alphabet = message.alphabetName

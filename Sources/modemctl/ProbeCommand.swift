@@ -1,5 +1,6 @@
 import ArgumentParser
 import Modem
+import SMSCodec
 
 /// `modemctl probe --device D`: initialises the modem and prints what it is and how it is doing.
 struct ProbeCommand: AsyncParsableCommand {
@@ -10,48 +11,80 @@ struct ProbeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ATDeviceOptions
 
+    /// What the modem told us.
+    struct Report: Sendable {
+        var startup: ATModemStartup
+        var identity: ModemIdentity
+        var storages: [StorageStatus]
+        var signal: SignalQuality?
+        var network: NetworkStatus?
+    }
+
     func run() async throws {
-        let options = self.options
-        let lines = try await options.withModem { modem in
+        let report = try await options.withModem { modem in
             guard let startup = modem.startup else { throw ModemError(.notStarted) }
-            let identity = try await modem.identity()
-            let storages = try await modem.storageStatus()
-            let signal = try? await modem.signalQuality()
-            let network = try? await modem.networkStatus()
-            if options.json {
-                let storageJSON = storages.map {
-                    ATJSON.object([("storage", ATJSON.string($0.storage.rawValue)), ("used", "\($0.used)"), ("total", "\($0.total)")])
-                }
-                return [
-                    ATJSON.object([
-                        ("device", ATJSON.string(options.device)), ("profile", ATJSON.string(startup.profile.family.rawValue)),
-                        ("manufacturer", ATJSON.string(identity.manufacturer)), ("model", ATJSON.string(identity.model)),
-                        ("revision", ATJSON.string(identity.revision)), ("imei", ATJSON.string(identity.imei)),
-                        ("imsi", ATJSON.string(identity.imsi)), ("msisdn", ATJSON.string(identity.msisdn)),
-                        ("iccid", ATJSON.string(identity.iccid)), ("storages", ATJSON.array(storageJSON)),
-                        ("incoming_storage", ATJSON.optional(startup.incomingStorage?.rawValue)),
-                        ("notification_mode", ATJSON.array(startup.notificationMode.map(String.init))),
-                        ("smsc", ATJSON.optional(startup.serviceCenter)),
-                        ("signal", signal.map { ATJSON.object([("rssi", "\($0.rssi)"), ("ber", "\($0.ber)"), ("dbm", $0.dBm.map(String.init) ?? "null")]) } ?? "null"),
-                        ("registration", ATJSON.optional(network.map { "\($0.registration)" })),
-                        ("operator", ATJSON.optional(network?.operatorName)),
-                    ])
-                ]
-            }
-            var lines = [
-                "device:       \(options.device)", "profile:      \(startup.profile.family.rawValue)",
-                "manufacturer: \(identity.manufacturer)", "model:        \(identity.model)", "revision:     \(identity.revision)",
-                "IMEI:         \(identity.imei)", "IMSI:         \(identity.imsi)", "MSISDN:       \(identity.msisdn)",
-                "ICCID:        \(identity.iccid)", "SMSC:         \(startup.serviceCenter ?? "-")",
-                "CNMI:         \(startup.notificationMode.map(String.init).joined(separator: ","))",
-            ]
-            for status in storages {
-                lines.append("storage \(status.storage): \(status.used)/\(status.total)\(status.storage == startup.incomingStorage ? " (incoming)" : "")")
-            }
-            if let signal { lines.append("signal:       rssi \(signal.rssi)\(signal.dBm.map { " (\($0) dBm)" } ?? "")") }
-            if let network { lines.append("network:      \(network.registration) \(network.operatorName ?? "")") }
-            return lines
+            return Report(
+                startup: startup,
+                identity: try await modem.identity(),
+                storages: try await modem.storageStatus(),
+                signal: try? await modem.signalQuality(),
+                network: try? await modem.networkStatus()
+            )
         }
-        for line in lines { print(line) }
+        if options.json {
+            JSONOutput.write(Self.json(report, device: options.device))
+        } else {
+            for line in Self.text(report, device: options.device) { print(line) }
+        }
+    }
+
+    static func json(_ report: Report, device: String) -> JSONValue {
+        let (startup, identity) = (report.startup, report.identity)
+        let storages = report.storages.map {
+            JSONValue.object([
+                ("storage", .string($0.storage.rawValue)), ("used", .int($0.used)), ("total", .int($0.total)),
+            ])
+        }
+        let signal = report.signal.map {
+            JSONValue.object([
+                ("rssi", .int($0.rssi)), ("ber", .int($0.ber)), ("dbm", $0.dBm.map { .int($0) } ?? .null),
+            ])
+        }
+        return .object([
+            ("device", .string(device)), ("profile", .string(startup.profile.family.rawValue)),
+            ("manufacturer", .string(identity.manufacturer)), ("model", .string(identity.model)),
+            ("revision", .string(identity.revision)), ("imei", .string(identity.imei)),
+            ("imsi", .string(identity.imsi)), ("msisdn", .string(identity.msisdn)),
+            ("iccid", .string(identity.iccid)), ("storages", .array(storages)),
+            ("incoming_storage", .optional(startup.incomingStorage?.rawValue)),
+            ("notification_mode", .array(startup.notificationMode.map { .int($0) })),
+            ("smsc", .optional(startup.serviceCenter)),
+            ("signal", signal ?? .null),
+            ("registration", .optional(report.network.map { "\($0.registration)" })),
+            ("operator", .optional(report.network?.operatorName)),
+        ])
+    }
+
+    static func text(_ report: Report, device: String) -> [String] {
+        let (startup, identity) = (report.startup, report.identity)
+        var lines = [
+            "device:       \(device)", "profile:      \(startup.profile.family.rawValue)",
+            "manufacturer: \(identity.manufacturer)", "model:        \(identity.model)",
+            "revision:     \(identity.revision)",
+            "IMEI:         \(identity.imei)", "IMSI:         \(identity.imsi)", "MSISDN:       \(identity.msisdn)",
+            "ICCID:        \(identity.iccid)", "SMSC:         \(startup.serviceCenter ?? "-")",
+            "CNMI:         \(startup.notificationMode.map(String.init).joined(separator: ","))",
+        ]
+        for status in report.storages {
+            let incoming = status.storage == startup.incomingStorage ? " (incoming)" : ""
+            lines.append("storage \(status.storage): \(status.used)/\(status.total)\(incoming)")
+        }
+        if let signal = report.signal {
+            lines.append("signal:       rssi \(signal.rssi)\(signal.dBm.map { " (\($0) dBm)" } ?? "")")
+        }
+        if let network = report.network {
+            lines.append("network:      \(network.registration) \(network.operatorName ?? "")")
+        }
+        return lines
     }
 }

@@ -35,10 +35,12 @@ struct SendCommand: AsyncParsableCommand {
         let parts = message.parts.map { OutgoingPDU(pdu: $0.bytes, tpduLength: $0.tpduLength) }
         let references = try await options.withModem { modem in try await modem.send(parts) }
         if options.json {
-            print(ATJSON.object([
-                ("parts", "\(parts.count)"), ("alphabet", ATJSON.string(message.alphabetName)),
-                ("references", ATJSON.array(references.map(String.init))),
-            ]))
+            JSONOutput.write(
+                .object([
+                    ("parts", .int(parts.count)), ("alphabet", .string(message.alphabetName)),
+                    ("references", .array(references.map { .int(Int($0)) })),
+                ])
+            )
         } else {
             print("sent \(parts.count) part(s), message reference(s) \(references.map(String.init).joined(separator: ","))")
         }

@@ -5,6 +5,7 @@ import Logging
 import Modem
 import Synchronization
 import ModemSimulator
+import SMSCodec
 
 /// `modemctl simulate`: simulated modems on pseudo-terminals, all on one simulated network (DESIGN.md).
 struct SimulateCommand: AsyncParsableCommand {
@@ -33,8 +34,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("network-delay-ms"), help: "Delay between a submission and its delivery, in milliseconds.")
     var networkDelayMilliseconds: Int = 0
 
-    @Option(name: .customLong("log-level"), help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "warning"
+    @OptionGroup var logLevel: LogLevelOption
 
     func validate() throws {
         if ptyLinks.isEmpty { throw ValidationError("Give at least one --pty-link PATH.") }
@@ -50,7 +50,7 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .warning
+        let level = logLevel.level
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -72,9 +72,13 @@ struct SimulateCommand: AsyncParsableCommand {
             let modem = await network.makeModem(profile: chosen)
             await modem.setBaudRate(baud)
             ports.append((modem, port))
-            let line: [String: String] = ["link": link, "number": modem.number, "imsi": modem.imsi, "profile": chosen.id]
-            let json = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes])
-            FileHandle.standardOutput.write(json + Data("\n".utf8))
+            // Keys in alphabetical order.
+            JSONOutput.write(
+                .object([
+                    ("imsi", .string(modem.imsi)), ("link", .string(link)), ("number", .string(modem.number)),
+                    ("profile", .string(chosen.id)),
+                ])
+            )
         }
         let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -5,8 +5,8 @@ import ArgumentParser
 struct TelCP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "telcp",
-        abstract: "Discovers Messaging:2 services on the LAN and sends, lists, reads and deletes messages through them.",
-        discussion: "The control-point commands arrive with the UPnP stack (issue 6); this build only prints its version.",
+        abstract: "A LAN control point for UPnP Telephony Messaging:2 services; this version has no commands.",
+        discussion: "It prints its version with --version, and this help with --help or without arguments.",
         version: "0.1.0"
     )
 }

@@ -4,7 +4,7 @@ import Testing
 
 @testable import MessageStore
 
-/// SearchMessages filters run as indexed SQL (issue 7): no plan step scans the message table without an index.
+/// SearchMessages filters run as indexed SQL: no plan step scans the message table without an index.
 @Suite struct SearchPlanTests {
     static let queries: [(String, StoreQuery)] = [
         ("class", StoreQuery(messageClass: "SMS")),

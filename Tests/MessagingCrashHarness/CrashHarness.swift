@@ -4,7 +4,7 @@ import MessageStore
 import Messaging
 import Modem
 
-/// Test-support process for the SIGKILL tests (issue 7 "Tests"): runs the Messaging service on a modem tty and a
+/// Test-support process for the SIGKILL tests: runs the Messaging service on a modem tty and a
 /// database file until it is killed. The test process owns the simulated modem (on a pty) and the network, so
 /// killing this process is a crash of the service alone, as on the board.
 ///

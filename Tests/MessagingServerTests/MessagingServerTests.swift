@@ -138,7 +138,8 @@ import UPnP
                     // Collect the session's events from the NOTIFYs until all five have come.
                     var events: [String] = []
                     var sequence: UInt32 = 0
-                    while events.count < 5, let notify = try #require(await received.next()) {
+                    while events.count < 5 {
+                        let notify = try #require(await received.next(), "the NOTIFYs ended before five events")
                         #expect(notify.sequence == sequence + 1)
                         sequence = notify.sequence ?? sequence
                         for (name, value) in try Self.properties(notify.body) where name == "SessionUpdates" {

@@ -11,8 +11,8 @@ import Testing
 
 @testable import Messaging
 
-/// SIGKILL the service mid-mirror and mid-send, restart it, and check that nothing was lost or duplicated
-/// (issue 7 "Tests"). The service runs in `MessagingCrashHarness` processes; this process owns the simulated modem
+/// SIGKILL the service mid-mirror and mid-send, restart it, and check that nothing was lost or duplicated.
+/// The service runs in `MessagingCrashHarness` processes; this process owns the simulated modem
 /// (on a pty) and network, which survive the kills as a real dongle and network would.
 @Suite(.serialized)
 struct CrashRecoveryTests {

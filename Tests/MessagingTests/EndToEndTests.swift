@@ -7,7 +7,7 @@ import Testing
 
 @testable import Messaging
 
-/// The service on the simulator end to end (issue 7 "Tests"): real ATModem, real simulated modem and network.
+/// The service on the simulator end to end: real ATModem, real simulated modem and network.
 @Suite(.serialized) struct EndToEndTests {
     @Test func aSingleMessageArrivesInReceivedAsUnread() async throws {
         let rig = try await SimulatorRig()

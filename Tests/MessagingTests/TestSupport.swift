@@ -40,12 +40,12 @@ struct ServiceFixture {
         from sender: String = "+15550000077",
         text: String = "hello",
         at seconds: Double = 1_800_000_000,
-        sessionId: Int64? = nil,
+        sessionID: Int64? = nil,
         folder: MessageRecord.Folder = .received,
         status: MessageRecord.ReadStatus = .unread
     ) async throws -> String {
         let record = MessageRecord(
-            sessionID: sessionId,
+            sessionID: sessionID,
             messageClass: "SMS",
             folder: folder,
             status: status,

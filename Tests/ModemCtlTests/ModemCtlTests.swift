@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Modem
 import ModemSimulator
+import SMSCodec
 import TestSupport
 import Testing
 
@@ -22,7 +23,9 @@ import Testing
     @Test func probeListSendAndATAgainstTheSimulatorOnAPTY() async throws {
         let network = SimulatedNetwork(logger: Self.logger)
         let simulated = await network.makeModem(profile: .simcomSIM7600)
-        let pdu = ATHex.decode("07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034") ?? []
+        let pdu = try PDUHex.decode(
+            "07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034"
+        )
         _ = await simulated.preload(pdu, status: .receivedUnread, in: .phone)
         _ = await simulated.preload(pdu, status: .receivedRead, in: .sim)
         let pty = try PseudoTerminal()
@@ -56,5 +59,23 @@ import Testing
         let failing = try await Self.modemctl(["at", "--device", device, "AT+CMGR=999"])
         #expect(failing.status != 0)
         await pty.close()
+    }
+
+    @Test func everySubcommandThatLogsTakesAndChecksTheSameLogLevelFlag() async throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-dir-\(UUID())")
+        let commands = [
+            ["simulate", "--pty-link", missing.appendingPathComponent("tty").path],
+            ["probe", "--device", missing.path], ["list", "--device", missing.path],
+            ["send", "--device", missing.path, "--to", "+15550000077", "--text", "hi"],
+            ["at", "--device", missing.path, "AT"],
+        ]
+        let usageError: Int32 = 64  // EX_USAGE: ArgumentParser's answer to a bad option value
+        for command in commands {
+            let unknown = try await Self.modemctl(command + ["--log-level", "loud"])
+            #expect(unknown.status == usageError, "\(command[0]) accepted --log-level loud")
+            // A known level passes validation; the command then fails on the missing path, not on its options.
+            let known = try await Self.modemctl(command + ["--log-level", "trace"])
+            #expect(known.status != usageError && known.status != 0, "\(command[0]) --log-level trace: \(known.status)")
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Modem
+import SMSCodec
 import Testing
 
 @testable import ModemSimulator
@@ -165,7 +166,7 @@ import Testing
         try await h.write(pdu + "\u{1A}")
         #expect(try await h.readResponse() == "\r\n+CMGW: 1\r\n\r\nOK\r\n")
         // A received message, stored unread.
-        await h.modem.preload(Array(Hex.decode(Array(("00" + deliverHex).utf8)) ?? []), status: .receivedUnread, in: .sim)
+        await h.modem.preload(try PDUHex.decode("00" + deliverHex), status: .receivedUnread, in: .sim)
         let unread = try await h.command("AT+CMGL=0")
         #expect(unread.hasPrefix("\r\n+CMGL: 2,0,,\(deliverHex.count / 2)\r\n00\(deliverHex)\r\n"))
         // Listing made it read (TS 27.005 §3.4.2).

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Modem
+import SMSCodec
 import TestSupport
 import Testing
 
@@ -44,7 +45,7 @@ import Testing
             _ = try await one.start()
             _ = try await two.start()
 
-            let pdu = try #require(Hex.decode(Array(submitPDU(to: "+15550000002", text: "over the air", statusReport: true)[0].utf8)))
+            let pdu = try PDUHex.decode(submitPDU(to: "+15550000002", text: "over the air", statusReport: true)[0])
             let references = try await one.send([OutgoingPDU(pdu: pdu, tpduLength: pdu.count - 1)])
             #expect(references.count == 1)
 
@@ -100,7 +101,7 @@ import Testing
             _ = try await modem.start()
             var references: [UInt8] = []
             for n in 0..<3 {
-                let pdu = try #require(Hex.decode(Array(submitPDU(to: "+15550000077", text: "zte \(n)")[0].utf8)))
+                let pdu = try PDUHex.decode(submitPDU(to: "+15550000077", text: "zte \(n)")[0])
                 references += try await modem.send([OutgoingPDU(pdu: pdu, tpduLength: pdu.count - 1)])
             }
             #expect(references == [0, 1, 2])

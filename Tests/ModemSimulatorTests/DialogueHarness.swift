@@ -1,5 +1,6 @@
 import Foundation
 import Modem
+import SMSCodec
 import TestSupport
 import Testing
 
@@ -158,7 +159,7 @@ func submitPDU(to number: String, text: String, statusReport: Bool = false, refe
         if statusReport { first |= 0x20 }
         if part.hasHeader { first |= 0x40 }
         let tpdu = [first, 0x00] + SimAddress.number(number).encode() + [0x00, part.dcs, 0xA7, part.udl] + part.ud
-        return "00" + Hex.encode(tpdu)
+        return "00" + PDUHex.encode(tpdu)
     }
 }
 
@@ -169,7 +170,7 @@ func listedPDUs(_ response: String) -> [(header: String, pdu: [UInt8])] {
     for (i, line) in lines.enumerated() where line.hasPrefix("+CMGL: ") || line.hasPrefix("+CMGR: ")
         || line.hasPrefix("+CMT: ") || line.hasPrefix("+CDS: ")
     {
-        if i + 1 < lines.count, let pdu = Hex.decode(Array(lines[i + 1].utf8)) { result.append((line, pdu)) }
+        if i + 1 < lines.count, let pdu = try? PDUHex.decode(lines[i + 1]) { result.append((line, pdu)) }
     }
     return result
 }

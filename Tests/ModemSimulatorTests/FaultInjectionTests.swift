@@ -1,5 +1,6 @@
 import Foundation
 import Modem
+import SMSCodec
 import TestSupport
 import Testing
 
@@ -126,7 +127,7 @@ import Testing
         _ = try await h.command("AT+CPIN=1234")
         _ = try await h.command("AT+CMEE=2")
         _ = try await h.command("AT+CNMI=2,1,0,2,0")
-        await h.modem.preload(Hex.decode(Array(("00" + deliverHex).utf8)) ?? [], status: .receivedUnread, in: .sim)
+        await h.modem.preload(try PDUHex.decode("00" + deliverHex), status: .receivedUnread, in: .sim)
         #expect(try await h.command("AT+CFUN=1,1") == "\r\nOK\r\n")
         let startup = try await h.read(until: "+QIND: PB DONE\r\n")
         #expect(startup.hasPrefix("\r\nRDY\r\n"))
@@ -181,7 +182,7 @@ import Testing
         let clock = ManualClock()
         let first = SimulatedNetwork(clock: clock, wallClock: clock.wallClock)
         let modem = await first.makeModem(profile: .huaweiE3372)
-        let pdu = Hex.decode(Array(("00" + deliverHex).utf8)) ?? []
+        let pdu = try PDUHex.decode("00" + deliverHex)
         await modem.preload(pdu, status: .receivedUnread, in: .sim)
         await modem.preload(pdu, status: .receivedRead, in: .phone)
         #expect(first.takeStoresChanged())

@@ -1,4 +1,5 @@
 import Foundation
+import SMSCodec
 import Testing
 
 @testable import ModemSimulator
@@ -19,7 +20,7 @@ import Testing
 
     @Test func readsSubmissionsWithSMSCodec() throws {
         let hex = submitPDU(to: "+15550000002", text: "hello codec")[0]
-        let tpdu = Array(try #require(Hex.decode(Array(hex.utf8))).dropFirst())
+        let tpdu = Array(try PDUHex.decode(hex).dropFirst())
         let decoded = try #require(SMSCodecBridge.submissionText(tpdu: tpdu))
         #expect(decoded.text == "hello codec")
         #expect(decoded.concat == nil)

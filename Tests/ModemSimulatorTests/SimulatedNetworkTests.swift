@@ -1,5 +1,6 @@
 import Foundation
 import Modem
+import SMSCodec
 import TestSupport
 import Testing
 
@@ -108,7 +109,7 @@ import Testing
         let h = try await DialogueHarness.start(profile: .huaweiE173)
         try await h.setUpLikeADriver()
         _ = try await h.command("AT+CNMI=2,1,0,0,0")
-        await h.modem.fill(.sim, with: Hex.decode(Array(("00" + deliverHex).utf8)) ?? [])
+        await h.modem.fill(.sim, with: try PDUHex.decode("00" + deliverHex))
         #expect(try await h.command("AT+CPMS?").contains("\"SM\",30,30"))
         // Writing is refused (TS 27.005 §3.2.5 322 memory full).
         _ = try await h.command("AT+CMGW=10")
@@ -131,7 +132,7 @@ import Testing
         let h = try await DialogueHarness.start(profile: .huaweiE173)
         try await h.setUpLikeADriver()
         _ = try await h.command("AT+CNMI=2,1,0,0,0")
-        let filler = Hex.decode(Array(("00" + deliverHex).utf8)) ?? []
+        let filler = try PDUHex.decode("00" + deliverHex)
         for _ in 0..<29 { await h.modem.preload(filler, status: .receivedRead, in: .sim) }
         await h.network.injectText("last slot", from: "+15550000009", to: "+15550000001")
         let urcs = try await h.read(until: "^SMMEMFULL: \"SM\"\r\n")
@@ -147,7 +148,7 @@ import Testing
         #expect(cind.contains("(\"smsfull\",(0-1))"))
         #expect(try await h.command("AT+CMER=3,0,0,1") == "\r\nOK\r\n")
         _ = try await h.command("AT+CNMI=2,1,0,0,0")
-        let filler = Hex.decode(Array(("00" + deliverHex).utf8)) ?? []
+        let filler = try PDUHex.decode("00" + deliverHex)
         for _ in 0..<29 { await h.modem.preload(filler, status: .receivedRead, in: .sim) }
         await h.network.injectText("fills it", from: "+15550000009", to: "+15550000001")
         #expect(try await h.read(until: "+CIEV: 7,1\r\n").contains("+CMTI: \"SM\",29"))
@@ -169,7 +170,7 @@ import Testing
         #expect(cmt.hasSuffix("+CMT: ,"))
         #expect(try await h.read(until: "\r\n") == "\(deliverLength("direct"))\r\n")
         let pdu = try await h.read(until: "\r\n")
-        #expect(try decodeDeliver(Hex.decode(Array(pdu.trimmingCharacters(in: .whitespacesAndNewlines).utf8)) ?? []).text == "direct")
+        #expect(try decodeDeliver(PDUHex.decode(pdu.trimmingCharacters(in: .whitespacesAndNewlines))).text == "direct")
         #expect(try await h.command("AT+CNMA") == "\r\nOK\r\n")
         #expect(await h.network.queuedCount(for: "+15550000001") == 0)
         #expect(try await h.command("AT+CNMA") == "\r\n+CMS ERROR: 340\r\n")

@@ -90,6 +90,23 @@ import Testing
         #expect(Self.emitted(actions) == [.unknown("+CDS:25"), .unknown("BAD"), .messageStored(.phone, index: 1)])
     }
 
+    @Test func pduLineLongerThanThePDUBoundIsPassedOnRaw() {
+        var harness = Harness()
+        let longest = String(repeating: "00", count: ATLimits.maximumPDULength)
+        let accepted = harness.feed("+CMT: ,199\r\n\(longest)\r\n")
+        let zeros = [UInt8](repeating: 0, count: ATLimits.maximumPDULength)
+        #expect(Self.emitted(accepted) == [.messageDelivered(pdu: zeros)])
+        let tooLong = longest + "00"
+        let refused = harness.feed("+CMT: ,200\r\n\(tooLong)\r\n")
+        #expect(Self.emitted(refused) == [.unknown("+CMT: ,200"), .unknown(tooLong)])
+    }
+
+    @Test func nonHexLineAfterAPDUHeaderIsHandledOnItsOwn() {
+        var harness = Harness()
+        let actions = harness.feed("+CMT: ,5\r\n+CMTI: \"SM\",3\r\n")
+        #expect(Self.emitted(actions) == [.unknown("+CMT: ,5"), .messageStored(.sim, index: 3)])
+    }
+
     @Test func echoIsSkipped() throws {
         var harness = Harness()
         _ = harness.begin(ATCommand("AT+CGMM"))

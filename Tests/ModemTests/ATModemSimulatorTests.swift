@@ -156,7 +156,9 @@ import Testing
     }
 
     @Test func preloadedStoresAreListedInEveryStorage() async throws {
-        let pdu = ATHex.decodeOrEmpty("07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034")
+        let pdu = try PDUHex.decode(
+            "07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034"
+        )
         try await Self.withRig(
             profile: .zteMF190,
             configure: { simulated in
@@ -182,7 +184,9 @@ import Testing
 
     @Test(arguments: [SimulatorProfile.huaweiE3372, .simcomSIM800, .quectelEC25, .zteMF190])
     func fullStorageIsAnEventAndDeletingMakesRoom(profile: SimulatorProfile) async throws {
-        let pdu = ATHex.decodeOrEmpty("07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034")
+        let pdu = try PDUHex.decode(
+            "07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034"
+        )
         try await Self.withRig(profile: profile) { rig in
             let events = EventCollector(rig.modem.events())
             let startup = try await rig.modem.start()
@@ -298,8 +302,4 @@ import Testing
             await #expect(throws: ModemError(.simNotInserted)) { try await rig.modem.start() }
         }
     }
-}
-
-extension ATHex {
-    static func decodeOrEmpty(_ text: String) -> [UInt8] { decode(text) ?? [] }
 }

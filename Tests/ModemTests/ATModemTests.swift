@@ -1,4 +1,5 @@
 import Logging
+import SMSCodec
 import Synchronization
 import TestSupport
 import Testing
@@ -146,7 +147,10 @@ import Testing
             let messages = try await modem.listMessages(in: .sim)
             #expect(messages.map(\.index) == [0, 1, 2])
             #expect(messages.map(\.status) == [.receivedUnread, .receivedRead, .receivedRead])
-            #expect(messages.first?.pdu == ATHex.decode("07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034"))
+            let first = try PDUHex.decode(
+                "07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034"
+            )
+            #expect(messages.first?.pdu == first)
             #expect(messages.allSatisfy { $0.storage == .sim })
 
             let message = try await modem.readMessage(at: 0, in: .sim)
@@ -173,8 +177,8 @@ import Testing
         try await Self.withScripted(handler: try Self.huaweiHandler()) { modem, scripted in
             try await modem.start()
             let parts = [
-                OutgoingPDU(pdu: ATHex.decode("0041000B915121551532F400000A0BC8329BFD06") ?? [], tpduLength: 19),
-                OutgoingPDU(pdu: ATHex.decode("0041010B915121551532F400000A0BC8329BFD07") ?? [], tpduLength: 19),
+                OutgoingPDU(pdu: try PDUHex.decode("0041000B915121551532F400000A0BC8329BFD06"), tpduLength: 19),
+                OutgoingPDU(pdu: try PDUHex.decode("0041010B915121551532F400000A0BC8329BFD07"), tpduLength: 19),
             ]
             let bad = OutgoingPDU(pdu: parts[0].pdu, tpduLength: 18)
             await #expect(throws: ModemError(.invalidPDU)) { try await modem.send([parts[0], bad]) }
@@ -196,7 +200,7 @@ import Testing
         }
         try await Self.withScripted(handler: handler) { modem, _ in
             try await modem.start()
-            let part = OutgoingPDU(pdu: ATHex.decode("0041000B915121551532F400000A0BC8329BFD06") ?? [], tpduLength: 19)
+            let part = OutgoingPDU(pdu: try PDUHex.decode("0041000B915121551532F400000A0BC8329BFD06"), tpduLength: 19)
             do {
                 _ = try await modem.send([part])
                 Issue.record("send succeeded")

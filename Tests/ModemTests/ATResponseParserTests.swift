@@ -1,4 +1,5 @@
 import Foundation
+import SMSCodec
 import Testing
 
 @testable import Modem
@@ -68,7 +69,7 @@ import Testing
         let entry = try #require(ATResponseParser.message(Self.lines(vector.response)))
         #expect(entry.index == want["index"] as? Int)
         #expect(entry.status == want["status"] as? Int)
-        #expect(ATHex.decode(entry.pduHex) != nil)
+        #expect((try? PDUHex.decode(entry.pduHex, maximumOctets: ATLimits.maximumPDULength)) != nil)
     }
 
     @Test(arguments: vectors.filter { $0.command == "AT+CNUM" })
@@ -118,7 +119,10 @@ import Testing
             let entry = try #require(ATResponseParser.message(Array(lines)), "\(raw.prefix(40))")
             let pduLine = try #require(lines.first { !$0.hasPrefix("+CMGR") && $0 != "OK" })
             #expect(entry.pduHex == pduLine)
-            #expect(ATHex.decode(entry.pduHex) != nil, "\(raw.prefix(40))")
+            #expect(
+                (try? PDUHex.decode(entry.pduHex, maximumOctets: ATLimits.maximumPDULength)) != nil,
+                "\(raw.prefix(40))"
+            )
         }
     }
 
@@ -184,13 +188,5 @@ import Testing
         for line in ["+CMGS: 12", "OKAY", "huawei", "+CPIN: READY", "ERRORS"] {
             #expect(ATFinalResult.parse(line) == nil)
         }
-    }
-
-    @Test func hexRejectsOddAndNonHexAndOverLong() {
-        #expect(ATHex.decode("0041000b81") == [0x00, 0x41, 0x00, 0x0B, 0x81])
-        #expect(ATHex.decode("079") == nil)
-        #expect(ATHex.decode("BAD0") == [0xBA, 0xD0])
-        #expect(ATHex.decode("XYZ0") == nil)
-        #expect(ATHex.decode(String(repeating: "00", count: ATLimits.maximumPDULength + 1)) == nil)
     }
 }

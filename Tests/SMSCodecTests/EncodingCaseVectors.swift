@@ -80,29 +80,3 @@ enum EncodingCaseVectors {
 
     static func cases(kind: String) -> [EncodeCase] { all.filter { $0.kind == kind } }
 }
-
-/// Hex helpers for comparing against the vectors' PDUs.
-enum Hex {
-    static func decode(_ hex: String) -> [UInt8]? {
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var octets: [UInt8] = []
-        octets.reserveCapacity(digits.count / 2)
-        var index = 0
-        while index < digits.count {
-            guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
-            octets.append(high << 4 | low)
-            index += 2
-        }
-        return octets
-    }
-
-    private static func nibble(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        default: nil
-        }
-    }
-}

@@ -56,7 +56,7 @@ import Testing
         }
         #expect(result.parts.count == expectedPDUs.count)
         for (part, hex) in zip(result.parts, expectedPDUs) {
-            let pdu = try #require(Hex.decode(hex))
+            let pdu = try PDUHex.decode(hex)
             let userData: [UInt8]
             let udl: Int
             switch result.alphabet {

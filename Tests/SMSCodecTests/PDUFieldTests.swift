@@ -19,6 +19,32 @@ import Testing
         #expect(long?.code == .invalidPDULength)
     }
 
+    @Test func hexRejectsOddAndNonHexAndOverLong() {
+        #expect((try? PDUHex.decode("0041000b81")) == [0x00, 0x41, 0x00, 0x0B, 0x81])
+        #expect((try? PDUHex.decode("079")) == nil)
+        #expect((try? PDUHex.decode("BAD0")) == [0xBA, 0xD0])
+        #expect((try? PDUHex.decode("XYZ0")) == nil)
+        #expect((try? PDUHex.decode("")) == nil)
+        #expect((try? PDUHex.decode(String(repeating: "00", count: PDUHex.maximumOctets))) != nil)
+    }
+
+    @Test func hexHonoursACallersTighterBound() {
+        #expect((try? PDUHex.decode("0011", maximumOctets: 2)) == [0x00, 0x11])
+        let long = #expect(throws: PDUError.self) { try PDUHex.decode("001122", maximumOctets: 2) }
+        #expect(long?.code == .invalidPDULength)
+        #expect(long?.offset == 2)
+    }
+
+    @Test(arguments: [
+        ("0041000b81", true), ("079", true), ("abcdefABCDEF0123456789", true), ("BAD", true),
+        ("", false), ("00 11", false), (" 0011", false), ("0011\r", false), ("XYZ0", false), ("+CMT: ,5", false),
+        ("00é1", false),
+    ])
+    func hexDigitsRecognisesAPDULineAndNothingElse(text: String, isHex: Bool) {
+        #expect(PDUHex.isHexDigits(text) == isHex)
+        #expect(PDUHex.isHexDigits(text[...]) == isHex)
+    }
+
     // MARK: - DCS (TS 23.038 §4)
 
     @Test func generalDataCodingGroup() {

@@ -1,7 +1,7 @@
 import Foundation
 import SMSCodec
 
-// Codec benchmark (issue 4): decodes and encodes a fixed corpus and prints messages/s.
+// Codec benchmark: decodes and encodes a fixed corpus and prints messages/s.
 //
 //   CodecBench corpus TESTDATA_DIR OUT_DIR   writes OUT_DIR/decode.txt (hex PDUs with SMSC prefix) and
 //                                            OUT_DIR/encode.txt ("<destination> <hex of UTF-8 text>" lines)

@@ -3,7 +3,7 @@ import SMSCodec
 import Synchronization
 
 /// A modem whose storage answers instantly from memory, so that the mirror's import rate is measured with the
-/// modem's time excluded (issue 7 "Benchmark"). Not a test double of the driver: the benchmark measures the service
+/// modem's time excluded. Not a test double of the driver: the benchmark measures the service
 /// and the store, not AT.
 final class InstantModem: Modem {
     private struct State {

@@ -4,7 +4,7 @@ import MessageStore
 import Modem
 
 // SearchMessages and ReadMessage over a store of 100,000 received messages (goal: p99 ≤ 20 ms), and the mirror's
-// import rate with the modem's time excluded (issue 7 "Benchmark"). A plain timing loop in release mode, like
+// import rate with the modem's time excluded. A plain timing loop in release mode, like
 // CodecBench. The store is a WAL file database, as on the board; the messages arrive through the real mirror from
 // an instant in-memory modem.
 //

@@ -265,7 +265,7 @@ struct NotifyLatencyBenchmark {
         if let spaced = results.first {
             let p99 = Self.percentile(Self.milliseconds(spaced.latencies), 0.99)
             print(
-                "goal (issue 6, spaced series): p99 \(Self.format(p99)) ms <= \(Int(Self.goalMilliseconds)) ms: "
+                "goal (spaced series): p99 \(Self.format(p99)) ms <= \(Int(Self.goalMilliseconds)) ms: "
                     + (p99 <= Self.goalMilliseconds ? "met" : "NOT met")
             )
         }

@@ -1,4 +1,4 @@
-// NotifyLatencyBench (issue 6, benchmark, not a test): the time from an SMS arriving at the simulator to the GENA
+// NotifyLatencyBench (a benchmark, not a test): the time from an SMS arriving at the simulator to the GENA
 // NOTIFY at a subscriber, through the whole daemon stack in one process on loopback: SimulatedNetwork → simulated
 // modem → ATModem over an in-memory pipe → MessagingService (temporary SQLite database) → MessagingUPnPService →
 // UPnPDevice (127.0.0.1, ephemeral ports) → HTTP NOTIFY to a NIO listener that SUBSCRIBEd like any control point.

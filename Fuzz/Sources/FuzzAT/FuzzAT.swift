@@ -1,8 +1,10 @@
+import SMSCodec
+
 // The AT parsers are `package`/internal API of the root package, which this separate package cannot otherwise
 // reach; scripts/fuzz builds in debug, where SwiftPM compiles every module with -enable-testing.
 @testable import Modem
 
-/// Fuzzes everything the AT driver parses from a modem (issue 5, "Bad input and faults"): the line framer fed in
+/// Fuzzes everything the AT driver parses from a modem: the line framer fed in
 /// chunks, the AT state machine with no command, with a plain command and with a prompt command in flight, and
 /// every response and URC parser applied to each framed line. Input layout: byte 0 picks the command in flight,
 /// byte 1 seeds the chunk sizes, the rest is modem output. A broken invariant traps, which libFuzzer reports.
@@ -115,10 +117,12 @@ enum ParserChecks {
             precondition(set.count <= 256 * max(1, field.utf8.count), "range list not capped")
         }
 
-        // ATHex: what decodes re-encodes to the same digits.
-        if let bytes = ATHex.decode(line) {
+        // PDU hex as the driver reads it: what decodes re-encodes to the same digits (PDUHex ignores surrounding
+        // whitespace, and a line that decodes has no other).
+        if let bytes = try? PDUHex.decode(line, maximumOctets: ATLimits.maximumPDULength) {
             precondition(bytes.count <= ATLimits.maximumPDULength, "hex decoded beyond the PDU bound")
-            precondition(ATHex.encode(bytes) == line.uppercased(), "hex round trip changed the line")
+            let digits = String(String.UnicodeScalarView(line.uppercased().unicodeScalars.filter { $0.value > 0x20 }))
+            precondition(PDUHex.encode(bytes) == digits, "hex round trip changed the line")
             _ = ATModem.status(nil, pdu: bytes)
             _ = ATModem.status(Int(bytes.first ?? 0), pdu: bytes)
         }
@@ -145,7 +149,9 @@ enum ParserChecks {
         let listed = ATResponseParser.messageList(lines)
         precondition(listed.count <= lines.count, "more listed messages than lines")
         for entry in listed {
-            if let pdu = ATHex.decode(entry.pduHex) { precondition(pdu.count <= ATLimits.maximumPDULength) }
+            if let pdu = try? PDUHex.decode(entry.pduHex, maximumOctets: ATLimits.maximumPDULength) {
+                precondition(pdu.count <= ATLimits.maximumPDULength)
+            }
         }
         _ = ATResponseParser.message(lines)
         precondition(ATResponseParser.ownNumbers(lines).count <= lines.count, "more numbers than lines")

@@ -4,7 +4,7 @@ import MessageStore
 import Modem
 import SMSCodec
 
-// MARK: - The outbox worker (issue 7 "Sending")
+// MARK: - The outbox worker
 //
 // Crash semantics: AT-LEAST-ONCE. Before each AT+CMGS the part is committed as `submitting`; when the modem answers
 // `+CMGS: <mr>` the part is committed as `accepted` with its TP-MR. If the process dies between the two commits, the
@@ -28,7 +28,7 @@ extension MessagingService {
             let due = try await store.dueOutbox(now: wallClock().timeIntervalSince1970, limit: Self.outboxBatchSize)
             for entry in due {
                 try Task.checkCancellation()
-                try await attemptSend(messageId: entry.messageID, modem: modem)
+                try await attemptSend(messageID: entry.messageID, modem: modem)
             }
             if due.count == Self.outboxBatchSize { continue }
             var timeout: Duration?
@@ -41,14 +41,14 @@ extension MessagingService {
     }
 
     /// One attempt at one message: encode its parts once, send every part not yet accepted, then move it to Sent.
-    func attemptSend(messageId: Int64, modem: any Modem) async throws {
-        guard let (detail, outbox) = try await store.beginAttempt(messageID: messageId) else { return }
+    func attemptSend(messageID: Int64, modem: any Modem) async throws {
+        guard let (detail, outbox) = try await store.beginAttempt(messageID: messageID) else { return }
         let text = detail.message.text ?? ""
         let recipients = detail.recipients.filter { $0.role == "to" }.map(\.peerID)
         let requestReport = outbox.requestStatusReport
         let parts: [OutboxPartRecord]
         do {
-            parts = try await store.preparePartsIfNeeded(messageID: messageId) { allocateReference in
+            parts = try await store.preparePartsIfNeeded(messageID: messageID) { allocateReference in
                 var records: [OutboxPartRecord] = []
                 for (recipientIndex, recipient) in recipients.enumerated() {
                     // TS 23.040 §9.2.3.24.1: the reference is constant across the segments of one message and
@@ -61,7 +61,7 @@ extension MessagingService {
                     for (index, part) in encoded.parts.enumerated() {
                         records.append(
                             OutboxPartRecord(
-                                messageID: messageId,
+                                messageID: messageID,
                                 recipientIndex: recipientIndex,
                                 seq: index + 1,
                                 total: encoded.parts.count,
@@ -77,7 +77,7 @@ extension MessagingService {
         } catch {
             // SendMessage validated the message, so this is a message the codec cannot encode at all.
             try await store.recordSendFailure(
-                messageID: messageId,
+                messageID: messageID,
                 code: nil,
                 reason: "cannot encode: \(error)",
                 isPermanent: true,
@@ -89,7 +89,7 @@ extension MessagingService {
             try Task.checkCancellation()
             let now = wallClock().timeIntervalSince1970
             try await store.markPartSubmitting(
-                messageID: messageId,
+                messageID: messageID,
                 recipientIndex: part.recipientIndex,
                 seq: part.seq,
                 now: now
@@ -100,7 +100,7 @@ extension MessagingService {
                     throw SendError(failure: SendFailure(cmsError: nil, reason: "no message reference", isPermanent: false))
                 }
                 try await store.markPartAccepted(
-                    messageID: messageId,
+                    messageID: messageID,
                     recipientIndex: part.recipientIndex,
                     seq: part.seq,
                     mr: Int(reference),
@@ -110,22 +110,22 @@ extension MessagingService {
                 throw CancellationError()
             } catch {
                 let failure = (error as? SendError)?.failure ?? Self.classify(error)
-                try await recordFailure(messageId: messageId, attempts: outbox.attempts, failure: failure)
+                try await recordFailure(messageID: messageID, attempts: outbox.attempts, failure: failure)
                 return
             }
         }
         let now = wallClock()
         try await store.finishSent(
-            messageID: messageId,
+            messageID: messageID,
             now: now.timeIntervalSince1970,
             offset: TimeZone.current.secondsFromGMT(for: now)
         )
-        logger.debug("message sent", metadata: ["message.id": "\(messageId)", "message.parts": "\(parts.count)"])
+        logger.debug("message sent", metadata: ["message.id": "\(messageID)", "message.parts": "\(parts.count)"])
     }
 
     /// Back-off after a temporary failure (`initial · 2^(attempts−1)`, capped); failed for good after a permanent
     /// one or the last allowed attempt.
-    func recordFailure(messageId: Int64, attempts: Int, failure: SendFailure) async throws {
+    func recordFailure(messageID: Int64, attempts: Int, failure: SendFailure) async throws {
         var nextAttempt: Double?
         // The attempt limit counts refusals by the network (+CMS ERROR). A modem that is unplugged, restarting or
         // silent is retried for as long as it takes (at the capped interval): the message stays in Outgoing until
@@ -140,7 +140,7 @@ extension MessagingService {
             nextAttempt = wallClock().timeIntervalSince1970 + delay.timeInterval
         }
         try await store.recordSendFailure(
-            messageID: messageId,
+            messageID: messageID,
             code: failure.cmsError,
             reason: failure.reason,
             isPermanent: failure.isPermanent,
@@ -149,7 +149,7 @@ extension MessagingService {
         logger.info(
             nextAttempt == nil ? "message failed" : "send attempt failed, will retry",
             metadata: [
-                "message.id": "\(messageId)", "outbox.attempts": "\(attempts)",
+                "message.id": "\(messageID)", "outbox.attempts": "\(attempts)",
                 "sms.cms": "\(failure.cmsError.map(String.init) ?? "-")",
             ]
         )

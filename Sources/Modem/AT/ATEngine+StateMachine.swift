@@ -1,3 +1,5 @@
+import SMSCodec
+
 extension ATEngine {
     /// The AT queue as a pure state machine (STYLE.md §4): one command in flight, the rest waiting their turn;
     /// URCs taken out of the byte stream at any moment, also between the lines of an answer; the `> ` prompt; echo;
@@ -204,7 +206,7 @@ extension ATEngine {
 
             if let pending = pendingPDU {
                 pendingPDU = nil
-                if let pdu = ATHex.decode(line) {
+                if let pdu = try? PDUHex.decode(line, maximumOctets: ATLimits.maximumPDULength) {
                     switch pending.kind {
                     case .deliver: actions.append(.emit(.messageDelivered(pdu: pdu)))
                     case .statusReport: actions.append(.emit(.statusReportDelivered(pdu: pdu)))
@@ -215,7 +217,7 @@ extension ATEngine {
                 // The PDU line is missing or broken (gammu incoming-sms.c "+CDS:25\rBAD\r"): pass the header on
                 // raw and treat this line on its own.
                 actions.append(.emit(.unknown(pending.header)))
-                if ATHex.isHexDigits(line) || line == "BAD" {
+                if PDUHex.isHexDigits(line) || line == "BAD" {
                     actions.append(.emit(.unknown(line)))
                     return
                 }

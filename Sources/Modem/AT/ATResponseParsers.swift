@@ -1,3 +1,5 @@
+import SMSCodec
+
 /// A message header and PDU from +CMGL/+CMGR in PDU mode (TS 27.005 §3.4.2, §3.4.3).
 package struct ListedPDU: Hashable, Sendable {
     /// The storage index (+CMGL), or -1 for +CMGR, which has none.
@@ -42,7 +44,7 @@ package enum ATResponseParser {
         guard let space = value.lastIndex(of: " ") else { return (value, nil) }
         let head = value[..<space].trimmingSpaces()
         let tail = value[value.index(after: space)...]
-        guard tail.count >= 4, ATHex.isHexDigits(tail), let last = head.last, last != "," else { return (value, nil) }
+        guard tail.count >= 4, PDUHex.isHexDigits(tail), let last = head.last, last != "," else { return (value, nil) }
         return (value[..<space], String(tail))
     }
 

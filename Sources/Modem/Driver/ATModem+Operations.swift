@@ -1,4 +1,5 @@
 import Logging
+import SMSCodec
 
 extension ATModem {
     // MARK: - Start-up
@@ -334,7 +335,7 @@ extension ATModem {
             let response = try await send(ATCommand("AT+CMGL=4", timeout: configuration.listTimeout, responsePrefix: "+CMGL"))
             var messages: [StoredMessage] = []
             for entry in ATResponseParser.messageList(response.lines) {
-                guard let pdu = ATHex.decode(entry.pduHex) else {
+                guard let pdu = try? PDUHex.decode(entry.pduHex, maximumOctets: ATLimits.maximumPDULength) else {
                     log.warning("skipped a listed message whose PDU is not hex", metadata: ["sms.index": "\(entry.index)", "modem.storage": "\(storage)"])
                     continue
                 }
@@ -357,7 +358,9 @@ extension ATModem {
                 // TS 27.005 §3.4.3 leaves an empty slot to the modem: many answer OK alone.
                 throw ModemError(.messageNotFound, reason: "slot \(index) in \(storage) is empty")
             }
-            guard let pdu = ATHex.decode(entry.pduHex) else { throw ModemError(.malformedResponse, reason: "+CMGR PDU is not hex") }
+            guard let pdu = try? PDUHex.decode(entry.pduHex, maximumOctets: ATLimits.maximumPDULength) else {
+                throw ModemError(.malformedResponse, reason: "+CMGR PDU is not hex")
+            }
             return StoredMessage(storage: storage, index: index, status: Self.status(entry.status, pdu: pdu), pdu: pdu)
         }
     }
@@ -411,7 +414,7 @@ extension ATModem {
                             "AT+CMGS=\(part.tpduLength)",
                             timeout: configuration.sendTimeout,
                             responsePrefix: "+CMGS",
-                            payload: Array(ATHex.encode(part.pdu).utf8)
+                            payload: Array(PDUHex.encode(part.pdu).utf8)
                         )
                     )
                     guard let value = response.values(prefixed: "+CMGS").first, let reference = ATResponseParser.messageReference(value) else {

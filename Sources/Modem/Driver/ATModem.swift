@@ -1,4 +1,5 @@
 import Logging
+import SMSCodec
 import Synchronization
 
 /// What ``ATModem/start()`` found out and set up.
@@ -234,7 +235,7 @@ public final class ATModem: Modem {
         case .statusReportDelivered(let pdu):
             broadcast(.statusReportDelivered(pdu: pdu, token: makeToken()))
         case .broadcastDelivered(let pdu):
-            broadcast(.unrecognized(line: "+CBM: " + ATHex.encode(pdu)))
+            broadcast(.unrecognized(line: "+CBM: " + PDUHex.encode(pdu)))
         case .registration(let registration, _):
             broadcast(.registrationChanged(registration))
         case .ready(let line):

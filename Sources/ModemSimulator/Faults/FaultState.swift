@@ -1,7 +1,7 @@
 import Logging
 import Modem
 
-/// Faults the test asked for, applied by the modem as it talks (issue 5 "Realism and faults").
+/// Faults the test asked for, applied by the modem as it talks.
 struct FaultState {
     /// Output bytes still to be dropped.
     var dropNextOutputBytes = 0

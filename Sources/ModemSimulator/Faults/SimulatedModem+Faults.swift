@@ -1,7 +1,7 @@
 import Logging
 import Modem
 
-// MARK: - Fault injection (issue 5 "Realism and faults")
+// MARK: - Fault injection
 
 extension SimulatedModem {
     /// Writes `bytes` onto the line now, between whatever else is sent (line noise).

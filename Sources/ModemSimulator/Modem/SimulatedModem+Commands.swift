@@ -1,6 +1,7 @@
 import Logging
 import Foundation
 import Modem
+import SMSCodec
 
 // The command table of the simulated modem: V.250 basic commands, TS 27.007 identity/network/SIM commands and
 // TS 27.005 SMS commands in PDU mode.
@@ -423,7 +424,7 @@ extension SimulatedModem {
         for located in entries(in: settings.mem1) where status == 4 || located.entry.status.rawValue == status {
             let pdu = located.entry.pdu
             lines.append("+CMGL: \(located.external),\(located.entry.status.rawValue),,\(Self.tpduLength(pdu))")
-            lines.append(Hex.encode(pdu))
+            lines.append(PDUHex.encode(pdu))
             // Listing a received unread message makes it read (TS 27.005 §3.4.2).
             storages[located.store]?.markRead(at: located.index)
         }
@@ -441,7 +442,7 @@ extension SimulatedModem {
         }
         storages[slot.store]?.markRead(at: slot.index)
         dirty()
-        return .success(["+CMGR: \(entry.status.rawValue),,\(Self.tpduLength(entry.pdu))", Hex.encode(entry.pdu)])
+        return .success(["+CMGR: \(entry.status.rawValue),,\(Self.tpduLength(entry.pdu))", PDUHex.encode(entry.pdu)])
     }
 
     func delete(_ arg: String) async -> Outcome {
@@ -487,7 +488,8 @@ extension SimulatedModem {
     }
 
     func completePrompt(_ kind: PromptKind, hex: [UInt8]) async -> Outcome {
-        guard hex.count <= Self.maximumPDUHexLength, let pdu = Hex.decode(hex) else { return .failure(.cms(304)) }
+        guard hex.count <= Self.maximumPDUHexLength, let pdu = try? PDUHex.decode(String(decoding: hex, as: UTF8.self))
+        else { return .failure(.cms(304)) }
         switch kind {
         case .send(let length):
             let outcome = await submit(pdu: pdu, length: length).map { ["+CMGS: \($0)"] }

@@ -1,6 +1,7 @@
 import Logging
 import Foundation
 import Modem
+import SMSCodec
 
 /// What became of a message the network handed to a modem.
 enum DeliveryOutcome: Hashable, Sendable {
@@ -48,7 +49,7 @@ extension SimulatedModem {
         let mt = settings.cnmi[1]
         let direct = settings.cnmi[0] != 0 && messageClass != 2 && (mt == 2 || (mt == 3 && messageClass == 3))
         if direct {
-            emitURC(["+CMT: ,\(Self.tpduLength(delivery.pdu))", Hex.encode(delivery.pdu)])
+            emitURC(["+CMT: ,\(Self.tpduLength(delivery.pdu))", PDUHex.encode(delivery.pdu)])
             return awaitAcknowledgement(delivery)
         }
         // Class 2 (SIM specific) goes to the SIM whatever <mem3> is (TS 23.038 §4).
@@ -68,7 +69,7 @@ extension SimulatedModem {
     private func receiveStatusReport(_ delivery: NetworkDelivery) -> DeliveryOutcome {
         switch settings.cnmi[3] {
         case 1 where settings.cnmi[0] != 0:
-            emitURC(["+CDS: \(Self.tpduLength(delivery.pdu))", Hex.encode(delivery.pdu)])
+            emitURC(["+CDS: \(Self.tpduLength(delivery.pdu))", PDUHex.encode(delivery.pdu)])
             return awaitAcknowledgement(delivery)
         case 2:
             let mem = profile.statusReportStorage

@@ -8,45 +8,10 @@ import SMSCodec
 /// Why a PDU could not be taken apart. The modem answers these with +CMS ERROR 304 (invalid PDU mode parameter).
 enum SimPDUError: Error, Hashable, Sendable {
     case truncated
-    case notHex
     case wrongType(UInt8)
     case addressTooLong(Int)
     case userDataTooLong(Int)
     case invalidSMSCField
-}
-
-/// Hex text ⇄ octets, as AT commands carry PDUs (TS 27.005 §3.1 "PDU mode").
-enum Hex {
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        var out = [UInt8]()
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func decode(_ text: some Sequence<UInt8>) -> [UInt8]? {
-        var out = [UInt8]()
-        var high: UInt8?
-        for c in text {
-            let v: UInt8
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = c - UInt8(ascii: "0")
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): v = c - UInt8(ascii: "A") + 10
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): v = c - UInt8(ascii: "a") + 10
-            default: return nil
-            }
-            if let h = high {
-                out.append(h << 4 | v)
-                high = nil
-            } else {
-                high = v
-            }
-        }
-        return high == nil ? out : nil
-    }
 }
 
 /// A TP address (TS 23.040 §9.1.2.5).

@@ -6,16 +6,32 @@ public enum PDUHex {
     public static let maximumOctets = 400
 
     /// Parses hex text (upper or lower case, no separators; surrounding whitespace is ignored).
+    /// - Parameters:
+    ///   - text: The hex digits.
+    ///   - maximumOctets: The most octets accepted; a caller with a tighter bound than ``maximumOctets`` (the AT
+    ///     driver's longest PDU) passes it here, so that longer text is refused before it is decoded.
     /// - Throws: ``PDUError`` `.oddHexLength`, `.invalidHexDigit` (with the octet offset of the bad digit) or
-    ///   `.invalidPDULength` when the text is empty or longer than ``maximumOctets``.
-    public static func decode(_ text: some StringProtocol) throws(PDUError) -> [UInt8] {
+    ///   `.invalidPDULength` when the text is empty or longer than `maximumOctets`.
+    public static func decode(
+        _ text: some StringProtocol,
+        maximumOctets: Int = PDUHex.maximumOctets
+    ) throws(PDUError) -> [UInt8] {
         let result =
-            text.utf8.withContiguousStorageIfAvailable { decode(utf8: $0) }
-            ?? Array(text.utf8).withUnsafeBufferPointer { decode(utf8: $0) }
+            text.utf8.withContiguousStorageIfAvailable { decode(utf8: $0, maximumOctets: maximumOctets) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { decode(utf8: $0, maximumOctets: maximumOctets) }
         return try result.get()
     }
 
-    private static func decode(utf8 all: UnsafeBufferPointer<UInt8>) -> Result<[UInt8], PDUError> {
+    /// Whether `text` is one or more hex digits (either case) and nothing else, not even whitespace; the length
+    /// may be odd. This is how a line is recognised as a PDU line rather than an AT response or URC.
+    public static func isHexDigits(_ text: some StringProtocol) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { nibble($0) != nil }
+    }
+
+    private static func decode(
+        utf8 all: UnsafeBufferPointer<UInt8>,
+        maximumOctets: Int
+    ) -> Result<[UInt8], PDUError> {
         var start = 0
         var end = all.count
         while end > start, isSpace(all[end - 1]) { end -= 1 }

@@ -1,4 +1,0 @@
-#ifndef MODEMMESSAGING_CUDEV_SHIM_H
-#define MODEMMESSAGING_CUDEV_SHIM_H
-#include <libudev.h>
-#endif
