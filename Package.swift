@@ -139,7 +139,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ModemSimulatorTests",
-            dependencies: ["ModemSimulator", "Modem", "SMSCodec", "TestSupport", logging],
+            dependencies: [
+                "ModemSimulator", "Modem", "SMSCodec", "TestSupport", logging, lifecycle,
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "MessageStoreTests", dependencies: ["MessageStore", grdb], swiftSettings: strictSettings),
