@@ -120,8 +120,8 @@ let package = Package(
         ),
 
         // MARK: - Tests (mirror Sources/)
-        // Helpers shared by the test targets: the fixtures in Tests/Fixtures, built executables, polling, a seeded
-        // generator, subprocesses without blocking the cooperative pool.
+        // Helpers shared by the test targets: the fixtures in Tests/Fixtures, built executables, polling, a manual
+        // clock, a seeded generator, subprocesses without blocking the cooperative pool.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         // A GENA subscriber and an HTTP client on loopback, for the tests that run a real device.
         .target(
@@ -139,7 +139,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ModemSimulatorTests",
-            dependencies: ["ModemSimulator", "Modem", "SMSCodec", "TestSupport", logging],
+            dependencies: [
+                "ModemSimulator", "Modem", "SMSCodec", "TestSupport", logging, lifecycle,
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "MessageStoreTests", dependencies: ["MessageStore", grdb], swiftSettings: strictSettings),

@@ -23,14 +23,14 @@ package struct SegmentGroup: Sendable, Hashable {
 
     /// A message made of the group's segments (complete, or shown incomplete).
     package struct Shown: Sendable, Hashable {
-        package var messageId: Int64
+        package var messageID: Int64
         /// When it was shown: its `sortTime` (the arrival of its last segment, or when it surfaced incomplete).
         package var shownAt: Double
         /// Its segments, in arrival order.
         package var segments: [ReceivedPartRecord]
 
-        package init(messageId: Int64, shownAt: Double, segments: [ReceivedPartRecord]) {
-            self.messageId = messageId
+        package init(messageID: Int64, shownAt: Double, segments: [ReceivedPartRecord]) {
+            self.messageID = messageID
             self.shownAt = shownAt
             self.segments = segments
         }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A received PDU after decoding, ready for ``MessageStore/importPart(_:rules:)``.
 package struct IncomingPart: Sendable, Hashable {
-    package var simId: Int64
+    package var simID: Int64
     /// The PDU as the modem gave it (SMSC field first), kept for diagnosis.
     package var pdu: [UInt8]
     /// Hash of the TPDU (the PDU without its SMSC field): the same message gives the same hash by +CMT and from
@@ -25,7 +25,7 @@ package struct IncomingPart: Sendable, Hashable {
     }
 
     package init(
-        simId: Int64,
+        simID: Int64,
         pdu: [UInt8],
         contentHash: String,
         source: String,
@@ -33,7 +33,7 @@ package struct IncomingPart: Sendable, Hashable {
         receivedOffset: Int,
         content: Content
     ) {
-        self.simId = simId
+        self.simID = simID
         self.pdu = pdu
         self.contentHash = contentHash
         self.source = source

@@ -19,10 +19,10 @@ extension MessageStore {
     }
 
     /// Number of received parts stored for a SIM (diagnosis and tests).
-    package func receivedPartCount(simId: Int64? = nil) async throws -> Int {
+    package func receivedPartCount(simID: Int64? = nil) async throws -> Int {
         try await writer.read { db in
-            if let simId {
-                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receivedPart WHERE simId = ?", arguments: [simId]) ?? 0
+            if let simID {
+                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receivedPart WHERE simId = ?", arguments: [simID]) ?? 0
             }
             return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receivedPart") ?? 0
         }
@@ -32,12 +32,12 @@ extension MessageStore {
         if let existing = try Int64.fetchOne(
             db,
             sql: "SELECT id FROM receivedPart WHERE simId = ? AND contentHash = ? AND pdu = ? LIMIT 1",
-            arguments: [part.simId, part.contentHash, Data(part.pdu)]
+            arguments: [part.simID, part.contentHash, Data(part.pdu)]
         ) {
-            return .duplicate(partId: existing)
+            return .duplicate(partID: existing)
         }
         var record = ReceivedPartRecord(
-            simId: part.simId,
+            simID: part.simID,
             state: .pending,
             contentHash: part.contentHash,
             pdu: Data(part.pdu),
@@ -49,34 +49,34 @@ extension MessageStore {
             record.state = .notImported
             record.partText = reason
             try record.insert(db)
-            return .notImported(partId: try rowID(record.id))
+            return .notImported(partID: try rowID(record.id))
         case .statusReport(let report):
             record.state = .statusReport
             record.originator = report.recipient
             record.concatRef = report.messageReference
             try record.insert(db)
-            let messageId = try applyStatusReport(report, rules: rules, in: db)
-            return .statusReport(partId: try rowID(record.id), messageId: messageId)
+            let messageID = try applyStatusReport(report, rules: rules, in: db)
+            return .statusReport(partID: try rowID(record.id), messageID: messageID)
         case .message(let message):
             record.originator = groupParty(of: message)
             record.partText = message.text
             guard let concatenation = message.concatenation, concatenation.total > 1 else {
                 record.state = .assembled
                 try record.insert(db)
-                let partId = try rowID(record.id)
+                let partID = try rowID(record.id)
                 let created = try createMessage(
                     from: message,
-                    parts: [partId],
+                    parts: [partID],
                     text: message.text,
                     complete: true,
                     part: part,
                     in: db
                 )
                 return .created(
-                    partId: partId,
-                    messageId: created.id,
+                    partID: partID,
+                    messageID: created.id,
                     isNewUnread: created.isNewUnread,
-                    sessionId: created.sessionId
+                    sessionID: created.sessionID
                 )
             }
             record.concatRef = concatenation.reference
@@ -106,7 +106,7 @@ extension MessageStore {
         complete: Bool,
         part: IncomingPart,
         in db: Database
-    ) throws -> (id: Int64, isNewUnread: Bool, sessionId: Int64?) {
+    ) throws -> (id: Int64, isNewUnread: Bool, sessionID: Int64?) {
         let session =
             message.isReceived
             ? try openSession(peerKey: message.peer, classes: message.routingClasses, in: db) : nil
@@ -114,14 +114,14 @@ extension MessageStore {
         let recipients: [PeerRow]
         if message.isReceived {
             record = MessageRecord(
-                sessionId: session?.id,
-                simId: part.simId,
+                sessionID: session?.id,
+                simID: part.simID,
                 messageClass: "SMS",
                 folder: .received,
                 status: .unread,
                 kind: message.isFlash ? .flash : .normal,
                 direction: .incoming,
-                fromId: message.peer,
+                fromID: message.peer,
                 text: text,
                 dateSent: message.serviceCentreTime,
                 dateSentOffset: message.serviceCentreOffset,
@@ -130,35 +130,35 @@ extension MessageStore {
                 sortTime: part.receivedAt,
                 isComplete: complete
             )
-            recipients = message.ownNumber.isEmpty ? [] : [PeerRow(role: "to", peerId: message.ownNumber, name: nil)]
+            recipients = message.ownNumber.isEmpty ? [] : [PeerRow(role: "to", peerID: message.ownNumber, name: nil)]
         } else {
             // STO SENT: an SMS-SUBMIT has no time stamp; the import time stands for dateSent (messaging-v2.md §10).
             record = MessageRecord(
-                simId: part.simId,
+                simID: part.simID,
                 messageClass: "SMS",
                 folder: .sent,
                 status: .read,
                 direction: .outgoing,
-                fromId: message.ownNumber,
+                fromID: message.ownNumber,
                 text: text,
                 dateSent: part.receivedAt,
                 dateSentOffset: part.receivedOffset,
                 sortTime: part.receivedAt,
                 isComplete: complete
             )
-            recipients = [PeerRow(role: "to", peerId: message.peer, name: nil)]
+            recipients = [PeerRow(role: "to", peerID: message.peer, name: nil)]
         }
         let id = try insert(record, recipients: recipients, attachments: [], in: db)
-        for partId in parts {
+        for partID in parts {
             try db.execute(
                 sql: "UPDATE receivedPart SET messageId = ?, state = 'assembled' WHERE id = ?",
-                arguments: [id, partId]
+                arguments: [id, partID]
             )
         }
-        if let sessionId = session?.id {
+        if let sessionID = session?.id {
             try db.execute(
                 sql: "UPDATE session SET dateLastMessage = ? WHERE id = ?",
-                arguments: [part.receivedAt, sessionId]
+                arguments: [part.receivedAt, sessionID]
             )
         }
         return (id, message.isReceived, session?.id)

@@ -22,7 +22,7 @@ package struct StoreQuery: Sendable, Hashable {
     package var messageClass: String?
     package var folder: String?
     package var status: String?
-    package var sessionId: Int64?
+    package var sessionID: Int64?
     package var peer: String?
     package var since: Double?
     package var until: Double?
@@ -33,7 +33,7 @@ package struct StoreQuery: Sendable, Hashable {
         messageClass: String? = nil,
         folder: String? = nil,
         status: String? = nil,
-        sessionId: Int64? = nil,
+        sessionID: Int64? = nil,
         peer: String? = nil,
         since: Double? = nil,
         until: Double? = nil,
@@ -43,7 +43,7 @@ package struct StoreQuery: Sendable, Hashable {
         self.messageClass = messageClass
         self.folder = folder
         self.status = status
-        self.sessionId = sessionId
+        self.sessionID = sessionID
         self.peer = peer
         self.since = since
         self.until = until
@@ -82,7 +82,7 @@ extension MessageStore {
         var record = message
         try record.insert(db)
         guard let id = record.id else { throw StoreError.missingRowID }
-        try insertRecipients(recipients, messageId: id, in: db)
+        try insertRecipients(recipients, messageID: id, in: db)
         for (position, attachment) in attachments.enumerated() {
             try db.execute(
                 sql: "INSERT INTO messageAttachment (messageId, position, uri, size, mimeType) VALUES (?, ?, ?, ?, ?)",
@@ -92,14 +92,14 @@ extension MessageStore {
         return id
     }
 
-    static func insertRecipients(_ recipients: [PeerRow], messageId: Int64, in db: Database) throws {
+    static func insertRecipients(_ recipients: [PeerRow], messageID: Int64, in db: Database) throws {
         var positions: [String: Int] = [:]
         for peer in recipients {
             let position = positions[peer.role, default: 0]
             positions[peer.role] = position + 1
             try db.execute(
                 sql: "INSERT INTO messageRecipient (messageId, role, position, peerId, name) VALUES (?, ?, ?, ?, ?)",
-                arguments: [messageId, peer.role, position, peer.peerId, peer.name]
+                arguments: [messageID, peer.role, position, peer.peerID, peer.name]
             )
         }
     }
@@ -119,7 +119,7 @@ extension MessageStore {
 
     static func detail(id: Int64, in db: Database) throws -> MessageDetail? {
         guard let message = try MessageRecord.fetchOne(db, key: id) else { return nil }
-        let recipients = try recipientRows(messageId: id, in: db)
+        let recipients = try recipientRows(messageID: id, in: db)
         let attachments = try Row.fetchAll(
             db,
             sql: "SELECT uri, size, mimeType FROM messageAttachment WHERE messageId = ? ORDER BY position",
@@ -143,15 +143,15 @@ extension MessageStore {
         )
     }
 
-    static func recipientRows(messageId: Int64, in db: Database) throws -> [PeerRow] {
+    static func recipientRows(messageID: Int64, in db: Database) throws -> [PeerRow] {
         try Row.fetchAll(
             db,
             sql: """
                 SELECT role, peerId, name FROM messageRecipient WHERE messageId = ?
                 ORDER BY CASE role WHEN 'to' THEN 0 WHEN 'cc' THEN 1 ELSE 2 END, position
                 """,
-            arguments: [messageId]
-        ).map { PeerRow(role: $0["role"], peerId: $0["peerId"], name: $0["name"]) }
+            arguments: [messageID]
+        ).map { PeerRow(role: $0["role"], peerID: $0["peerId"], name: $0["name"]) }
     }
 
     /// The message with every detail, or `nil`.
@@ -214,7 +214,7 @@ extension MessageStore {
             clauses.append("status = ?")
             _ = arguments.append(contentsOf: [value])
         }
-        if let value = query.sessionId {
+        if let value = query.sessionID {
             clauses.append("sessionId = ?")
             _ = arguments.append(contentsOf: [value])
         }
@@ -293,7 +293,7 @@ extension MessageStore {
             )
             for row in rows {
                 byMessage[row["messageId"], default: []].append(
-                    PeerRow(role: row["role"], peerId: row["peerId"], name: row["name"])
+                    PeerRow(role: row["role"], peerID: row["peerId"], name: row["name"])
                 )
             }
         }

@@ -3,7 +3,7 @@ import GRDB
 extension MessageStore {
     /// SendMessage's commit: the message in Outgoing/Unread with its outbox row, in one transaction, before the
     /// action responds (messaging-v2.md §5.6 Rec.: persist before responding). Parts are encoded later by the
-    /// worker (``preparePartsIfNeeded(messageId:_:)``).
+    /// worker (``preparePartsIfNeeded(messageID:_:)``).
     package func enqueueOutgoing(
         _ message: MessageRecord,
         recipients: [PeerRow],
@@ -14,17 +14,17 @@ extension MessageStore {
         try await writer.write { db in
             let id = try Self.insert(message, recipients: recipients, attachments: attachments, in: db)
             var outbox = OutboxRecord(
-                messageId: id,
+                messageID: id,
                 state: .queued,
                 nextAttemptAt: now,
                 requestStatusReport: requestStatusReport,
                 createdAt: now
             )
             try outbox.insert(db)
-            if let sessionId = message.sessionId {
+            if let sessionID = message.sessionID {
                 try db.execute(
                     sql: "UPDATE session SET dateLastMessage = ? WHERE id = ?",
-                    arguments: [message.sortTime, sessionId]
+                    arguments: [message.sortTime, sessionID]
                 )
             }
             return id
@@ -66,10 +66,10 @@ extension MessageStore {
 
     /// Starts an attempt: `queued` → `sending`, attempts + 1. Returns the message and its parts, or `nil` when the
     /// message is no longer queued (deleted, cancelled, already sent).
-    package func beginAttempt(messageId: Int64) async throws -> (MessageDetail, OutboxRecord)? {
+    package func beginAttempt(messageID: Int64) async throws -> (MessageDetail, OutboxRecord)? {
         try await writer.write { db in
-            guard var outbox = try OutboxRecord.fetchOne(db, key: messageId), outbox.state == .queued,
-                let detail = try Self.detail(id: messageId, in: db)
+            guard var outbox = try OutboxRecord.fetchOne(db, key: messageID), outbox.state == .queued,
+                let detail = try Self.detail(id: messageID, in: db)
             else { return nil }
             outbox.state = .sending
             outbox.attempts += 1
@@ -82,14 +82,14 @@ extension MessageStore {
     /// segment keeps its concatenation reference. `encode` runs inside the transaction and gets a reference
     /// allocator (per destination, TS 23.040 §9.2.3.24.1: a different reference for each concatenated message).
     package func preparePartsIfNeeded(
-        messageId: Int64,
+        messageID: Int64,
         _ encode: @Sendable (_ allocateReference: (String, Int) throws -> Int) throws -> [OutboxPartRecord]
     ) async throws -> [OutboxPartRecord] {
         try await writer.write { db in
             let existing = try OutboxPartRecord.fetchAll(
                 db,
                 sql: "SELECT * FROM outboxPart WHERE messageId = ? ORDER BY recipientIndex, seq",
-                arguments: [messageId]
+                arguments: [messageID]
             )
             if !existing.isEmpty { return existing }
             let allocate: (String, Int) throws -> Int = { destination, modulus in
@@ -111,7 +111,7 @@ extension MessageStore {
             }
             let parts = try encode(allocate)
             for var part in parts {
-                part.messageId = messageId
+                part.messageID = messageID
                 try part.insert(db)
             }
             return parts
@@ -119,35 +119,35 @@ extension MessageStore {
     }
 
     /// Marks a part as in flight (AT+CMGS issued) before the command is sent.
-    package func markPartSubmitting(messageId: Int64, recipientIndex: Int, seq: Int, now: Double) async throws {
+    package func markPartSubmitting(messageID: Int64, recipientIndex: Int, seq: Int, now: Double) async throws {
         try await writer.write { db in
             try db.execute(
                 sql: "UPDATE outboxPart SET state = 'submitting', submittedAt = ? WHERE messageId = ? AND recipientIndex = ? AND seq = ?",
-                arguments: [now, messageId, recipientIndex, seq]
+                arguments: [now, messageID, recipientIndex, seq]
             )
         }
     }
 
     /// Records the TP-MR of an accepted part (`+CMGS: <mr>`).
-    package func markPartAccepted(messageId: Int64, recipientIndex: Int, seq: Int, mr: Int, now: Double) async throws {
+    package func markPartAccepted(messageID: Int64, recipientIndex: Int, seq: Int, mr: Int, now: Double) async throws {
         try await writer.write { db in
             try db.execute(
                 sql: """
                     UPDATE outboxPart SET state = 'accepted', mr = ?, submittedAt = ?
                     WHERE messageId = ? AND recipientIndex = ? AND seq = ?
                     """,
-                arguments: [mr, now, messageId, recipientIndex, seq]
+                arguments: [mr, now, messageID, recipientIndex, seq]
             )
         }
     }
 
     /// Every part accepted: Outgoing → Sent, Unread → Read, `dateSent` set (messaging-v2.md §5.6, §8.1).
     /// A message deleted meanwhile stays in Deleted (it was sent anyway).
-    package func finishSent(messageId: Int64, now: Double, offset: Int) async throws {
+    package func finishSent(messageID: Int64, now: Double, offset: Int) async throws {
         try await writer.write { db in
             try db.execute(
                 sql: "UPDATE outbox SET state = 'sent', sentAt = ?, lastError = NULL, lastErrorCode = NULL WHERE messageId = ?",
-                arguments: [now, messageId]
+                arguments: [now, messageID]
             )
             try db.execute(
                 sql: """
@@ -155,14 +155,14 @@ extension MessageStore {
                         status = 'Read', dateSent = ?, dateSentOffset = ?
                     WHERE id = ?
                     """,
-                arguments: [now, offset, messageId]
+                arguments: [now, offset, messageID]
             )
         }
     }
 
     /// Records a failed attempt: back to `queued` with the next attempt time, or `failed` for good.
     package func recordSendFailure(
-        messageId: Int64,
+        messageID: Int64,
         code: Int?,
         reason: String,
         isPermanent: Bool,
@@ -176,13 +176,13 @@ extension MessageStore {
                         nextAttemptAt = COALESCE(?, nextAttemptAt), lastErrorCode = ?, lastError = ?, isPermanentError = ?
                     WHERE messageId = ?
                     """,
-                arguments: [state, nextAttemptAt, code, reason, isPermanent, messageId]
+                arguments: [state, nextAttemptAt, code, reason, isPermanent, messageID]
             )
         }
     }
 
     /// The outbox row of a message, if it has one.
-    package func outbox(messageId: Int64) async throws -> OutboxRecord? {
-        try await writer.read { db in try OutboxRecord.fetchOne(db, key: messageId) }
+    package func outbox(messageID: Int64) async throws -> OutboxRecord? {
+        try await writer.read { db in try OutboxRecord.fetchOne(db, key: messageID) }
     }
 }

@@ -22,36 +22,36 @@ extension MessageStore {
         case .duplicate:
             record.state = .duplicate
             try record.insert(db)
-            return .duplicate(partId: try rowID(record.id))
+            return .duplicate(partID: try rowID(record.id))
         case .wait:
-            return .pending(partId: try insertWaiting(record, in: db))
+            return .pending(partID: try insertWaiting(record, in: db))
         case .complete(let text):
-            let partId = try insertWaiting(record, in: db)
+            let partID = try insertWaiting(record, in: db)
             let created = try createMessage(
                 from: message,
-                parts: group.waiting.compactMap(\.id) + [partId],
+                parts: group.waiting.compactMap(\.id) + [partID],
                 text: text,
                 complete: true,
                 part: part,
                 in: db
             )
             return .created(
-                partId: partId,
-                messageId: created.id,
+                partID: partID,
+                messageID: created.id,
                 isNewUnread: created.isNewUnread,
-                sessionId: created.sessionId
+                sessionID: created.sessionID
             )
         case .merge(let text, let isComplete):
             // The rules merge only into a message the group showed; without one the segment waits.
-            guard let shown = group.shown else { return .pending(partId: try insertWaiting(record, in: db)) }
+            guard let shown = group.shown else { return .pending(partID: try insertWaiting(record, in: db)) }
             record.state = .assembled
-            record.messageId = shown.messageId
+            record.messageID = shown.messageID
             try record.insert(db)
             try db.execute(
                 sql: "UPDATE message SET text = ?, isComplete = ? WHERE id = ?",
-                arguments: [text, isComplete, shown.messageId]
+                arguments: [text, isComplete, shown.messageID]
             )
-            return .merged(partId: try rowID(record.id), messageId: shown.messageId)
+            return .merged(partID: try rowID(record.id), messageID: shown.messageID)
         case .restart(let surfacedText):
             let surfaced = try createMessage(
                 from: message,
@@ -61,8 +61,8 @@ extension MessageStore {
                 part: part,
                 in: db
             )
-            let partId = try insertWaiting(record, in: db)
-            return .restarted(partId: partId, messageId: surfaced.id, isNewUnread: surfaced.isNewUnread)
+            let partID = try insertWaiting(record, in: db)
+            return .restarted(partID: partID, messageID: surfaced.id, isNewUnread: surfaced.isNewUnread)
         }
     }
 
@@ -76,7 +76,7 @@ extension MessageStore {
     /// The rows of the group a segment belongs to.
     static func segmentGroup(of segment: ReceivedPartRecord, in db: Database) throws -> SegmentGroup {
         let key: StatementArguments = [
-            segment.simId, segment.originator, segment.concatRef, segment.concatTotal, segment.concatRefBits,
+            segment.simID, segment.originator, segment.concatRef, segment.concatTotal, segment.concatRefBits,
         ]
         let waiting = try ReceivedPartRecord.fetchAll(
             db,
@@ -89,7 +89,7 @@ extension MessageStore {
             arguments: key
         )
         guard
-            let messageId = try Int64.fetchOne(
+            let messageID = try Int64.fetchOne(
                 db,
                 sql: """
                     SELECT messageId FROM receivedPart
@@ -102,7 +102,7 @@ extension MessageStore {
             let shownAt = try Double.fetchOne(
                 db,
                 sql: "SELECT sortTime FROM message WHERE id = ?",
-                arguments: [messageId]
+                arguments: [messageID]
             )
         else {
             return SegmentGroup(waiting: waiting, shown: nil)
@@ -110,11 +110,11 @@ extension MessageStore {
         let segments = try ReceivedPartRecord.fetchAll(
             db,
             sql: "SELECT * FROM receivedPart WHERE messageId = ? AND state = 'assembled' ORDER BY id",
-            arguments: [messageId]
+            arguments: [messageID]
         )
         return SegmentGroup(
             waiting: waiting,
-            shown: SegmentGroup.Shown(messageId: messageId, shownAt: shownAt, segments: segments)
+            shown: SegmentGroup.Shown(messageID: messageID, shownAt: shownAt, segments: segments)
         )
     }
 
@@ -155,7 +155,7 @@ extension MessageStore {
                     routingClasses: routingClasses
                 )
                 let part = IncomingPart(
-                    simId: key.simId,
+                    simID: key.simID,
                     pdu: [],
                     contentHash: "",
                     source: "timeout",
@@ -187,14 +187,14 @@ extension MessageStore {
 
 /// The columns that make a group, for grouping waiting rows.
 private struct WaitingGroupKey: Hashable {
-    var simId: Int64
+    var simID: Int64
     var party: String
     var reference: Int?
     var referenceBits: Int?
     var total: Int?
 
     init(_ segment: ReceivedPartRecord) {
-        simId = segment.simId
+        simID = segment.simID
         party = segment.originator ?? ""
         reference = segment.concatRef
         referenceBits = segment.concatRefBits

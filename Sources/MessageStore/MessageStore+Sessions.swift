@@ -7,7 +7,7 @@ package struct SessionDetail: Sendable, Hashable {
     /// Control-point addresses participating (I-19).
     package var participants: Set<String>
     /// Row ids of the session's messages, oldest first.
-    package var messageIds: [Int64]
+    package var messageIDs: [Int64]
 }
 
 /// A session event to append, as stored (`kind` names the Table 2 event, `argument` its name or byte count).
@@ -26,7 +26,7 @@ package struct SessionEditor: Sendable {
     package var session: SessionRecord
     package var recipients: [PeerRow]
     package var participants: Set<String>
-    package let messageIds: [Int64]
+    package let messageIDs: [Int64]
     /// Events to append, in order.
     package var events: [NewSessionEvent] = []
     /// Set to move every message of the session to ClosedSession (messaging-v2.md I-22).
@@ -47,7 +47,7 @@ extension MessageStore {
             var record = session
             try record.insert(db)
             guard let id = record.id else { throw StoreError.missingRowID }
-            try Self.replaceSessionRecipients(recipients, sessionId: id, in: db)
+            try Self.replaceSessionRecipients(recipients, sessionID: id, in: db)
             if let participant {
                 try db.execute(
                     sql: "INSERT INTO sessionParticipant (sessionId, caller) VALUES (?, ?)",
@@ -55,27 +55,27 @@ extension MessageStore {
                 )
             }
             for event in events {
-                try Self.appendEvent(event, sessionId: id, at: session.dateStarted, in: db)
+                try Self.appendEvent(event, sessionID: id, at: session.dateStarted, in: db)
             }
             return id
         }
     }
 
-    static func replaceSessionRecipients(_ recipients: [PeerRow], sessionId: Int64, in db: Database) throws {
-        try db.execute(sql: "DELETE FROM sessionRecipient WHERE sessionId = ?", arguments: [sessionId])
+    static func replaceSessionRecipients(_ recipients: [PeerRow], sessionID: Int64, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM sessionRecipient WHERE sessionId = ?", arguments: [sessionID])
         var positions: [String: Int] = [:]
         for peer in recipients {
             let position = positions[peer.role, default: 0]
             positions[peer.role] = position + 1
             try db.execute(
                 sql: "INSERT INTO sessionRecipient (sessionId, role, position, peerId, name) VALUES (?, ?, ?, ?, ?)",
-                arguments: [sessionId, peer.role, position, peer.peerId, peer.name]
+                arguments: [sessionID, peer.role, position, peer.peerID, peer.name]
             )
         }
     }
 
-    static func appendEvent(_ event: NewSessionEvent, sessionId: Int64, at time: Double, in db: Database) throws {
-        var record = SessionEventRecord(sessionId: sessionId, kind: event.kind, argument: event.argument, at: time)
+    static func appendEvent(_ event: NewSessionEvent, sessionID: Int64, at time: Double, in db: Database) throws {
+        var record = SessionEventRecord(sessionID: sessionID, kind: event.kind, argument: event.argument, at: time)
         try record.insert(db)
     }
 
@@ -88,13 +88,13 @@ extension MessageStore {
                 ORDER BY CASE role WHEN 'to' THEN 0 WHEN 'cc' THEN 1 ELSE 2 END, position
                 """,
             arguments: [id]
-        ).map { PeerRow(role: $0["role"], peerId: $0["peerId"], name: $0["name"]) }
+        ).map { PeerRow(role: $0["role"], peerID: $0["peerId"], name: $0["name"]) }
         let participants = try String.fetchAll(
             db,
             sql: "SELECT caller FROM sessionParticipant WHERE sessionId = ?",
             arguments: [id]
         )
-        let messageIds = try Int64.fetchAll(
+        let messageIDs = try Int64.fetchAll(
             db,
             sql: "SELECT id FROM message WHERE sessionId = ? ORDER BY sortTime, id",
             arguments: [id]
@@ -103,7 +103,7 @@ extension MessageStore {
             session: session,
             recipients: recipients,
             participants: Set(participants),
-            messageIds: messageIds
+            messageIDs: messageIDs
         )
     }
 
@@ -151,13 +151,13 @@ extension MessageStore {
                 session: detail.session,
                 recipients: detail.recipients,
                 participants: detail.participants,
-                messageIds: detail.messageIds,
+                messageIDs: detail.messageIDs,
                 fileTransfers: transfers
             )
             let result = try body(&editor)
             try editor.session.update(db)
             if editor.recipients != detail.recipients {
-                try Self.replaceSessionRecipients(editor.recipients, sessionId: id, in: db)
+                try Self.replaceSessionRecipients(editor.recipients, sessionID: id, in: db)
             }
             if editor.participants != detail.participants {
                 try db.execute(sql: "DELETE FROM sessionParticipant WHERE sessionId = ?", arguments: [id])
@@ -171,7 +171,7 @@ extension MessageStore {
             if editor.fileTransfers != transfers {
                 try db.execute(sql: "DELETE FROM fileTransfer WHERE sessionId = ?", arguments: [id])
                 for var transfer in editor.fileTransfers {
-                    transfer.sessionId = id
+                    transfer.sessionID = id
                     try transfer.insert(db)
                 }
             }
@@ -182,7 +182,7 @@ extension MessageStore {
                 )
             }
             for event in editor.events {
-                try Self.appendEvent(event, sessionId: id, at: time, in: db)
+                try Self.appendEvent(event, sessionID: id, at: time, in: db)
             }
             return result
         }
@@ -206,12 +206,12 @@ extension MessageStore {
     }
 
     /// File transfers of a session, in order.
-    package func fileTransfers(sessionId: Int64) async throws -> [FileTransferRecord] {
+    package func fileTransfers(sessionID: Int64) async throws -> [FileTransferRecord] {
         try await writer.read { db in
             try FileTransferRecord.fetchAll(
                 db,
                 sql: "SELECT * FROM fileTransfer WHERE sessionId = ? ORDER BY position",
-                arguments: [sessionId]
+                arguments: [sessionID]
             )
         }
     }

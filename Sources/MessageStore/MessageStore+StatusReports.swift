@@ -29,9 +29,9 @@ extension MessageStore {
                 """,
             arguments: [
                 report.deliveryState, report.status, report.dischargeTime, report.dischargeOffset,
-                match.messageId, match.recipientIndex, match.seq,
+                match.messageID, match.recipientIndex, match.seq,
             ]
         )
-        return match.messageId
+        return match.messageID
     }
 }

@@ -4,6 +4,8 @@ import GRDB
 // One Codable record per table (STYLE.md §7). NOT NULL columns are non-optional. Closed sets are enums stored as
 // text: their raw values are the strings the schema has always held (the spec's where it names them), so no
 // migration maps them. Open sets (message and session classes, which allow vendor values) stay strings.
+// Properties are spelled as Swift spells acronyms (`sessionID`); where a column is spelled otherwise (`sessionId`,
+// fixed by the shipped migrations), the record's CodingKeys name the column.
 
 /// A row of `sim`.
 package struct SIMRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
@@ -22,15 +24,15 @@ package struct SIMRecord: Codable, Sendable, Hashable, FetchableRecord, MutableP
 package struct MessageRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     package static let databaseTableName = "message"
     package var id: Int64?
-    package var sessionId: Int64?
-    package var simId: Int64?
+    package var sessionID: Int64?
+    package var simID: Int64?
     package var messageClass: String
     package var folder: Folder
     package var status: ReadStatus
     package var kind: Kind
     package var direction: Direction
     package var replyTo: String?
-    package var fromId: String
+    package var fromID: String
     package var fromName: String?
     package var subject: String?
     package var text: String?
@@ -42,23 +44,27 @@ package struct MessageRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
     package var isComplete: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, sessionId, simId
+        case id
+        case sessionID = "sessionId"
+        case simID = "simId"
         case messageClass = "class"
-        case folder, status, kind, direction, replyTo, fromId, fromName, subject, text
+        case folder, status, kind, direction, replyTo
+        case fromID = "fromId"
+        case fromName, subject, text
         case dateSent, dateSentOffset, dateReceived, dateReceivedOffset, sortTime, isComplete
     }
 
     package init(
         id: Int64? = nil,
-        sessionId: Int64? = nil,
-        simId: Int64? = nil,
+        sessionID: Int64? = nil,
+        simID: Int64? = nil,
         messageClass: String,
         folder: Folder,
         status: ReadStatus,
         kind: Kind = .normal,
         direction: Direction,
         replyTo: String? = nil,
-        fromId: String,
+        fromID: String,
         fromName: String? = nil,
         subject: String? = nil,
         text: String? = nil,
@@ -70,15 +76,15 @@ package struct MessageRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         isComplete: Bool = true
     ) {
         self.id = id
-        self.sessionId = sessionId
-        self.simId = simId
+        self.sessionID = sessionID
+        self.simID = simID
         self.messageClass = messageClass
         self.folder = folder
         self.status = status
         self.kind = kind
         self.direction = direction
         self.replyTo = replyTo
-        self.fromId = fromId
+        self.fromID = fromID
         self.fromName = fromName
         self.subject = subject
         self.text = text
@@ -97,12 +103,12 @@ package struct MessageRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
 package struct PeerRow: Codable, Sendable, Hashable {
     /// `to`, `cc` or `bcc`.
     package var role: String
-    package var peerId: String
+    package var peerID: String
     package var name: String?
 
-    package init(role: String, peerId: String, name: String?) {
+    package init(role: String, peerID: String, name: String?) {
         self.role = role
-        self.peerId = peerId
+        self.peerID = peerID
         self.name = name
     }
 }
@@ -129,7 +135,7 @@ package struct SessionRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
     package var status: Status
     package var contentTypes: String?
     package var isIncoming: Bool
-    package var creatorId: String
+    package var creatorID: String
     package var creatorName: String?
     package var peerKey: String
     package var dateStarted: Double
@@ -140,7 +146,9 @@ package struct SessionRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
     enum CodingKeys: String, CodingKey {
         case id
         case sessionClass = "class"
-        case subject, status, contentTypes, isIncoming, creatorId, creatorName, peerKey
+        case subject, status, contentTypes, isIncoming
+        case creatorID = "creatorId"
+        case creatorName, peerKey
         case dateStarted, dateStartedOffset, dateLastMessage, dateEnded
     }
 
@@ -151,7 +159,7 @@ package struct SessionRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         status: Status,
         contentTypes: String?,
         isIncoming: Bool,
-        creatorId: String,
+        creatorID: String,
         creatorName: String?,
         peerKey: String,
         dateStarted: Double,
@@ -165,7 +173,7 @@ package struct SessionRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         self.status = status
         self.contentTypes = contentTypes
         self.isIncoming = isIncoming
-        self.creatorId = creatorId
+        self.creatorID = creatorID
         self.creatorName = creatorName
         self.peerKey = peerKey
         self.dateStarted = dateStarted
@@ -181,14 +189,20 @@ package struct SessionRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
 package struct SessionEventRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     package static let databaseTableName = "sessionEvent"
     package var seq: Int64?
-    package var sessionId: Int64
+    package var sessionID: Int64
     package var kind: String
     package var argument: String?
     package var at: Double
 
-    package init(seq: Int64? = nil, sessionId: Int64, kind: String, argument: String?, at: Double) {
+    enum CodingKeys: String, CodingKey {
+        case seq
+        case sessionID = "sessionId"
+        case kind, argument, at
+    }
+
+    package init(seq: Int64? = nil, sessionID: Int64, kind: String, argument: String?, at: Double) {
         self.seq = seq
-        self.sessionId = sessionId
+        self.sessionID = sessionID
         self.kind = kind
         self.argument = argument
         self.at = at
@@ -201,8 +215,8 @@ package struct SessionEventRecord: Codable, Sendable, Hashable, FetchableRecord,
 package struct ReceivedPartRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     package static let databaseTableName = "receivedPart"
     package var id: Int64?
-    package var simId: Int64
-    package var messageId: Int64?
+    package var simID: Int64
+    package var messageID: Int64?
     package var state: State
     package var contentHash: String
     package var pdu: Data
@@ -218,10 +232,18 @@ package struct ReceivedPartRecord: Codable, Sendable, Hashable, FetchableRecord,
     package var concatRefBits: Int?
     package var partText: String?
 
+    enum CodingKeys: String, CodingKey {
+        case id
+        case simID = "simId"
+        case messageID = "messageId"
+        case state, contentHash, pdu, source, receivedAt, originator
+        case concatRef, concatTotal, concatSeq, concatRefBits, partText
+    }
+
     package init(
         id: Int64? = nil,
-        simId: Int64,
-        messageId: Int64? = nil,
+        simID: Int64,
+        messageID: Int64? = nil,
         state: State,
         contentHash: String,
         pdu: Data,
@@ -235,8 +257,8 @@ package struct ReceivedPartRecord: Codable, Sendable, Hashable, FetchableRecord,
         partText: String? = nil
     ) {
         self.id = id
-        self.simId = simId
-        self.messageId = messageId
+        self.simID = simID
+        self.messageID = messageID
         self.state = state
         self.contentHash = contentHash
         self.pdu = pdu
@@ -256,7 +278,7 @@ package struct ReceivedPartRecord: Codable, Sendable, Hashable, FetchableRecord,
 /// A row of `outbox`.
 package struct OutboxRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     package static let databaseTableName = "outbox"
-    package var messageId: Int64
+    package var messageID: Int64
     package var state: State
     package var attempts: Int
     package var nextAttemptAt: Double
@@ -267,8 +289,14 @@ package struct OutboxRecord: Codable, Sendable, Hashable, FetchableRecord, Mutab
     package var createdAt: Double
     package var sentAt: Double?
 
+    enum CodingKeys: String, CodingKey {
+        case messageID = "messageId"
+        case state, attempts, nextAttemptAt, lastErrorCode, lastError, isPermanentError, requestStatusReport
+        case createdAt, sentAt
+    }
+
     package init(
-        messageId: Int64,
+        messageID: Int64,
         state: State,
         attempts: Int = 0,
         nextAttemptAt: Double,
@@ -279,7 +307,7 @@ package struct OutboxRecord: Codable, Sendable, Hashable, FetchableRecord, Mutab
         createdAt: Double,
         sentAt: Double? = nil
     ) {
-        self.messageId = messageId
+        self.messageID = messageID
         self.state = state
         self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt
@@ -295,7 +323,7 @@ package struct OutboxRecord: Codable, Sendable, Hashable, FetchableRecord, Mutab
 /// A row of `outboxPart`.
 package struct OutboxPartRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     package static let databaseTableName = "outboxPart"
-    package var messageId: Int64
+    package var messageID: Int64
     package var recipientIndex: Int
     package var seq: Int
     package var total: Int
@@ -309,8 +337,14 @@ package struct OutboxPartRecord: Codable, Sendable, Hashable, FetchableRecord, M
     package var statusTime: Double?
     package var statusTimeOffset: Int?
 
+    enum CodingKeys: String, CodingKey {
+        case messageID = "messageId"
+        case recipientIndex, seq, total, recipient, pdu, tpduLength, state, mr, submittedAt
+        case statusCode, statusTime, statusTimeOffset
+    }
+
     package init(
-        messageId: Int64,
+        messageID: Int64,
         recipientIndex: Int,
         seq: Int,
         total: Int,
@@ -324,7 +358,7 @@ package struct OutboxPartRecord: Codable, Sendable, Hashable, FetchableRecord, M
         statusTime: Double? = nil,
         statusTimeOffset: Int? = nil
     ) {
-        self.messageId = messageId
+        self.messageID = messageID
         self.recipientIndex = recipientIndex
         self.seq = seq
         self.total = total
@@ -343,7 +377,7 @@ package struct OutboxPartRecord: Codable, Sendable, Hashable, FetchableRecord, M
 /// A row of `fileTransfer`.
 package struct FileTransferRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     package static let databaseTableName = "fileTransfer"
-    package var sessionId: Int64
+    package var sessionID: Int64
     package var position: Int
     package var fileType: String
     package var fileSize: Int64
@@ -352,10 +386,16 @@ package struct FileTransferRecord: Codable, Sendable, Hashable, FetchableRecord,
     package var progressInterval: Int?
     package var state: State
     package var bytes: Int64
-    package var messageId: Int64?
+    package var messageID: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case sessionID = "sessionId"
+        case position, fileType, fileSize, fileLink, progressInterval, state, bytes
+        case messageID = "messageId"
+    }
 
     package init(
-        sessionId: Int64,
+        sessionID: Int64,
         position: Int,
         fileType: String,
         fileSize: Int64,
@@ -363,9 +403,9 @@ package struct FileTransferRecord: Codable, Sendable, Hashable, FetchableRecord,
         progressInterval: Int?,
         state: State,
         bytes: Int64 = 0,
-        messageId: Int64? = nil
+        messageID: Int64? = nil
     ) {
-        self.sessionId = sessionId
+        self.sessionID = sessionID
         self.position = position
         self.fileType = fileType
         self.fileSize = fileSize
@@ -373,6 +413,6 @@ package struct FileTransferRecord: Codable, Sendable, Hashable, FetchableRecord,
         self.progressInterval = progressInterval
         self.state = state
         self.bytes = bytes
-        self.messageId = messageId
+        self.messageID = messageID
     }
 }

@@ -60,7 +60,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let stateURL = state.map { URL(fileURLWithPath: $0) }
         let saved = try stateURL.map { try SimulatorState.load(from: $0) } ?? SimulatorState()
         let network = SimulatedNetwork(
-            clock: SystemSimulatorClock(), delay: .milliseconds(networkDelayMilliseconds), state: saved,
+            delay: .milliseconds(networkDelayMilliseconds), state: saved,
             logger: logger
         )
         // Safe to force unwrap: validate() checked the name.

@@ -16,13 +16,13 @@ import Testing
         referenceBits: Int = 8,
         total: Int = 1,
         sequence: Int = 1,
-        simId: Int64 = 1,
+        simID: Int64 = 1,
         at time: Double = 1_000,
         pdu: [UInt8]? = nil
     ) -> IncomingPart {
         let bytes = pdu ?? Array("\(peer)|\(reference ?? -1)|\(referenceBits)|\(sequence)|\(text)".utf8)
         return IncomingPart(
-            simId: simId,
+            simID: simID,
             pdu: bytes,
             contentHash: String(bytes.count) + "-" + String(bytes.reduce(0) { ($0 &* 31) &+ Int($1) }),
             source: "store",
@@ -79,11 +79,11 @@ import Testing
         var again = Self.segment("hello")
         again.source = "cmt"
         let second = try await store.importPart(again, rules: ScriptedRules())
-        guard case .created(let partId, _, true, nil) = first else {
+        guard case .created(let partID, _, true, nil) = first else {
             Issue.record("expected a new message, got \(first)")
             return
         }
-        #expect(second == .duplicate(partId: partId))
+        #expect(second == .duplicate(partID: partID))
         #expect(try await Self.received(store).map(\.text) == ["hello"])
         #expect(try await store.receivedPartCount() == 1)
     }
@@ -92,7 +92,7 @@ import Testing
         let store = try await Self.makeStore()
         let other = try await store.simID(iccid: "8902", imsi: "00102", msisdn: "", now: 0)
         _ = try await store.importPart(Self.segment("hello"), rules: ScriptedRules())
-        _ = try await store.importPart(Self.segment("hello", simId: other), rules: ScriptedRules())
+        _ = try await store.importPart(Self.segment("hello", simID: other), rules: ScriptedRules())
         #expect(try await Self.received(store).count == 2)
     }
 
@@ -101,7 +101,7 @@ import Testing
         let rules = ScriptedRules()
         let first = try await store.importPart(Self.segment("A", reference: 7, total: 2), rules: rules)
         let again = try await store.importPart(Self.segment("A", reference: 7, total: 2), rules: rules)
-        #expect(again == .duplicate(partId: first.partId))
+        #expect(again == .duplicate(partID: first.partID))
         #expect(rules.groups.count == 1)
         #expect(try await store.pendingSegmentCount() == 1)
     }
@@ -119,7 +119,7 @@ import Testing
             Self.segment("other reference", reference: 8, total: 3, sequence: 1),
             Self.segment("16-bit reference", reference: 7, referenceBits: 16, total: 3, sequence: 1),
             Self.segment("other total", reference: 7, total: 2, sequence: 1),
-            Self.segment("other SIM", reference: 7, total: 3, sequence: 1, simId: other),
+            Self.segment("other SIM", reference: 7, total: 3, sequence: 1, simID: other),
         ] {
             _ = try await store.importPart(part, rules: rules)
         }
@@ -159,14 +159,14 @@ import Testing
             Self.segment("B", reference: 7, total: 3, sequence: 2),
             rules: ScriptedRules(decision: .complete(text: "ABC"))
         )
-        guard case .created(_, let messageId, true, nil) = last else {
+        guard case .created(_, let messageID, true, nil) = last else {
             Issue.record("expected the message, got \(last)")
             return
         }
         let messages = try await Self.received(store)
         #expect(messages.map(\.text) == ["ABC"])
         #expect(messages.first?.isComplete == true)
-        #expect(try await Self.parts(of: messageId, in: store).map(\.partText) == ["C", "A", "B"])
+        #expect(try await Self.parts(of: messageID, in: store).map(\.partText) == ["C", "A", "B"])
         #expect(try await store.pendingSegmentCount() == 0)
     }
 
@@ -186,9 +186,9 @@ import Testing
         let rules = ScriptedRules(decision: .merge(text: "one two", isComplete: true))
         let two = Self.segment("two", reference: 9, total: 2, sequence: 2, at: 3_000)
         let late = try await store.importPart(two, rules: rules)
-        #expect(late == .merged(partId: late.partId, messageId: shownId))
+        #expect(late == .merged(partID: late.partID, messageID: shownId))
         let shown = try #require(rules.groups.first?.shown)
-        #expect(shown.messageId == shownId)
+        #expect(shown.messageID == shownId)
         #expect(shown.shownAt == 2_000)
         #expect(shown.segments.map(\.partText) == ["one "])
         let messages = try await Self.received(store)
@@ -204,12 +204,12 @@ import Testing
             Self.segment("new1", reference: 1, total: 2, at: 9_000),
             rules: ScriptedRules(decision: .restart(surfacedText: "old1[…]"))
         )
-        guard case .restarted(_, let messageId, true) = outcome else {
+        guard case .restarted(_, let messageID, true) = outcome else {
             Issue.record("expected a restart, got \(outcome)")
             return
         }
         #expect(try await Self.received(store).map(\.text) == ["old1[…]"])
-        #expect(try await Self.parts(of: messageId, in: store).map(\.partText) == ["old1"])
+        #expect(try await Self.parts(of: messageID, in: store).map(\.partText) == ["old1"])
         #expect(try await store.pendingSegmentCount() == 1)
     }
 
@@ -218,7 +218,7 @@ import Testing
         _ = try await store.importPart(Self.segment("A", reference: 7, total: 2), rules: ScriptedRules())
         let copy = Self.segment("A", reference: 7, total: 2, pdu: Array("another PDU, same content".utf8))
         let outcome = try await store.importPart(copy, rules: ScriptedRules(decision: .duplicate))
-        #expect(outcome == .duplicate(partId: outcome.partId))
+        #expect(outcome == .duplicate(partID: outcome.partID))
         #expect(try await store.receivedPartCount() == 2)
         #expect(try await store.pendingSegmentCount() == 1)
         #expect(try await Self.received(store).isEmpty)
@@ -248,7 +248,7 @@ import Testing
         #expect(rules.surfaced.map { $0.map(\.partText) } == [["a"], ["b"]])
         let messages = try await Self.received(store)
         #expect(messages.map(\.text) == ["shown", "shown"])
-        #expect(messages.allSatisfy { !$0.isComplete && $0.fromId == "+15550000077" && $0.sortTime == 5_000 })
+        #expect(messages.allSatisfy { !$0.isComplete && $0.fromID == "+15550000077" && $0.sortTime == 5_000 })
     }
 
     /// Rows stored before the reference width had a column join a group of either width.
@@ -280,25 +280,25 @@ import Testing
                 status: .running,
                 contentTypes: nil,
                 isIncoming: false,
-                creatorId: "+15550000001",
+                creatorID: "+15550000001",
                 creatorName: nil,
                 peerKey: "+15550000077",
                 dateStarted: 0,
                 dateStartedOffset: 0
             ),
-            recipients: [PeerRow(role: "to", peerId: "+15550000077", name: nil)],
+            recipients: [PeerRow(role: "to", peerID: "+15550000077", name: nil)],
             participant: "local",
             events: []
         )
         let outcome = try await store.importPart(Self.segment("in session"), rules: ScriptedRules())
         let other = try await store.importPart(Self.segment("page mode", from: "+15550000078"), rules: ScriptedRules())
-        guard case .created(_, _, _, let sessionId) = outcome, case .created(_, _, _, let none) = other else {
+        guard case .created(_, _, _, let sessionID) = outcome, case .created(_, _, _, let none) = other else {
             Issue.record("expected messages")
             return
         }
-        #expect(sessionId == session)
+        #expect(sessionID == session)
         #expect(none == nil)
-        #expect(try await store.session(id: session)?.messageIds.count == 1)
+        #expect(try await store.session(id: session)?.messageIDs.count == 1)
     }
 
     // MARK: - Status reports
@@ -312,7 +312,7 @@ import Testing
             folder: .outgoing,
             status: .unread,
             direction: .outgoing,
-            fromId: "+15550000001",
+            fromID: "+15550000001",
             text: "two parts",
             sortTime: 10
         )
@@ -323,10 +323,10 @@ import Testing
             requestStatusReport: true,
             now: 10
         )
-        _ = try await store.preparePartsIfNeeded(messageId: id) { _ in
+        _ = try await store.preparePartsIfNeeded(messageID: id) { _ in
             (1...3).map {
                 OutboxPartRecord(
-                    messageId: 0,
+                    messageID: 0,
                     recipientIndex: 0,
                     seq: $0,
                     total: 3,
@@ -336,14 +336,14 @@ import Testing
                 )
             }
         }
-        try await store.markPartAccepted(messageId: id, recipientIndex: 0, seq: 1, mr: 41, now: 100)
-        try await store.markPartAccepted(messageId: id, recipientIndex: 0, seq: 2, mr: 41, now: 101)
+        try await store.markPartAccepted(messageID: id, recipientIndex: 0, seq: 1, mr: 41, now: 100)
+        try await store.markPartAccepted(messageID: id, recipientIndex: 0, seq: 2, mr: 41, now: 101)
         // Not accepted yet: never a candidate.
-        try await store.markPartSubmitting(messageId: id, recipientIndex: 0, seq: 3, now: 102)
+        try await store.markPartSubmitting(messageID: id, recipientIndex: 0, seq: 3, now: 102)
 
         func report(_ state: OutboxPartRecord.State, hash: String) -> IncomingPart {
             IncomingPart(
-                simId: 1,
+                simID: 1,
                 pdu: Array(hash.utf8),
                 contentHash: hash,
                 source: "cds",
@@ -364,7 +364,7 @@ import Testing
         }
         let rules = ScriptedRules()
         let matched = try await store.importPart(report(.failed, hash: "r1"), rules: rules)
-        #expect(matched == .statusReport(partId: 1, messageId: id))
+        #expect(matched == .statusReport(partID: 1, messageID: id))
         #expect(rules.candidates.first?.map(\.seq) == [2, 1])
         let parts = try #require(try await store.message(id: id)).outboxParts
         #expect(parts.map(\.state) == [.accepted, .failed, .submitting])
@@ -373,7 +373,7 @@ import Testing
 
         let none = ScriptedRules(matches: false)
         let unmatched = try await store.importPart(report(.delivered, hash: "r2"), rules: none)
-        #expect(unmatched == .statusReport(partId: 2, messageId: nil))
+        #expect(unmatched == .statusReport(partID: 2, messageID: nil))
         let unchanged = try #require(try await store.message(id: id)).outboxParts
         #expect(unchanged.map(\.state) == [.accepted, .failed, .submitting])
     }

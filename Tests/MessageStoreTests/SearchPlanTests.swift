@@ -11,7 +11,7 @@ import Testing
         ("folder", StoreQuery(folder: "Received")),
         ("folder+status", StoreQuery(folder: "Received", status: "Unread")),
         ("status", StoreQuery(status: "Unread")),
-        ("session", StoreQuery(sessionId: 3)),
+        ("session", StoreQuery(sessionID: 3)),
         ("peer", StoreQuery(peer: "+15550000077")),
         ("time", StoreQuery(since: 100, until: 200)),
         ("text", StoreQuery(text: "dinner")),

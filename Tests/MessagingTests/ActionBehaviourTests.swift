@@ -171,7 +171,7 @@ import Testing
         let id = try await fixture.service.sendMessage(ServiceFixture.sms())
         let row = try #require(StoredID.decode(id.messageID))
         try await fixture.store.recordSendFailure(
-            messageId: row,
+            messageID: row,
             code: 1,
             reason: "unassigned number",
             isPermanent: true,
@@ -257,8 +257,9 @@ import Testing
         do {
             // No run(): the events are recorded but never published (as if the process died first).
             let store = try MessageStore(path: path)
+            let clock = ManualClock()
             let service = MessagingService(store: store, modem: nil, configuration: ServiceFixture.configuration,
-                                           clock: ManualMessagingClock(), logger: ServiceFixture.logger)
+                                           clock: clock, wallClock: clock.wallClock, logger: ServiceFixture.logger)
             session = try await service.createSession(
                 sessionClass: .sms,
                 recipients: RecipientsList(to: [Peer(id: "+15550000099")])
@@ -266,8 +267,9 @@ import Testing
             try await service.closeSession(id: session)
         }
         let store = try MessageStore(path: path)
+        let clock = ManualClock()
         let service = MessagingService(store: store, modem: nil, configuration: ServiceFixture.configuration,
-                                       clock: ManualMessagingClock(), logger: ServiceFixture.logger)
+                                       clock: clock, wallClock: clock.wallClock, logger: ServiceFixture.logger)
         let publications = Mutex<[SessionUpdatesValue]>([])
         let collector = Task {
             for await event in service.events() {

@@ -15,10 +15,10 @@ import Testing
         try await rig.eventually("message in Received") { try await rig.messages(in: .received).count == 1 }
         let message = try #require(try await rig.messages(in: .received).first)
         #expect(message.message.text == "Dinner at eight?")
-        #expect(message.message.fromId == "+15550000077")
+        #expect(message.message.fromID == "+15550000077")
         #expect(message.message.status == .unread)
         #expect(message.message.dateSent != nil)
-        #expect(message.recipients.map(\.peerId) == [rig.ownNumber])
+        #expect(message.recipients.map(\.peerID) == [rig.ownNumber])
         // Moved off the SIM after the import committed (policy move).
         try await rig.eventually("SIM emptied") { await rig.simulated.storedMessages(in: .sim).isEmpty }
         let news = try await rig.service.getNewMessages()
@@ -47,7 +47,7 @@ import Testing
         try await rig.eventually("two messages") { try await rig.messages(in: .received).count == 2 }
         let messages = try await rig.messages(in: .received)
         let bank = try #require(messages.first { $0.message.text == "Your code is 1234" })
-        #expect(bank.message.fromId == "MyBank")
+        #expect(bank.message.fromID == "MyBank")
         let flash = try #require(messages.first { $0.message.text == "Flash!" })
         #expect(flash.message.kind == .flash)
         let found = try await rig.service.searchMessages(MessageQuery(peer: "MyBank"))

@@ -542,14 +542,14 @@ extension ServiceFixture {
                 status: try #require(SessionRecord.Status(rawValue: status)),
                 contentTypes: nil,
                 isIncoming: false,
-                creatorId: "+15550000001",
+                creatorID: "+15550000001",
                 creatorName: nil,
                 peerKey: "+15550000099",
                 dateStarted: 1_800_000_000,
                 dateStartedOffset: 0,
                 dateEnded: status == "Closed" ? 1_800_000_100 : nil
             ),
-            recipients: [PeerRow(role: "to", peerId: "+15550000099", name: nil)],
+            recipients: [PeerRow(role: "to", peerID: "+15550000099", name: nil)],
             participant: "local",
             events: []
         )
@@ -558,7 +558,7 @@ extension ServiceFixture {
             _ = try await store.updateSession(id: id, at: 1_800_000_000) { editor in
                 editor.fileTransfers = [
                     FileTransferRecord(
-                        sessionId: id,
+                        sessionID: id,
                         position: 0,
                         fileType: "application/pdf",
                         fileSize: 1_048_576,

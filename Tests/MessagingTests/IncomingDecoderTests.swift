@@ -67,7 +67,7 @@ import Testing
                     pdu: set.pdus[index],
                     storedStatus: set.type == "submit" ? .storedSent : .receivedUnread,
                     source: "store",
-                    simId: sim,
+                    simID: sim,
                     ownNumber: "+15550000001",
                     receivedAt: Date(timeIntervalSince1970: 1_800_000_000),
                     importStoredSent: true
@@ -90,7 +90,7 @@ import Testing
                 #expect(try await store.search(StoreQuery(peer: set.party)).count == 1, "\(set.id)")
             } else {
                 #expect(message.folder == .received)
-                #expect(message.fromId == set.party)
+                #expect(message.fromID == set.party)
             }
         }
     }
@@ -116,7 +116,7 @@ import Testing
                 pdu: pdu,
                 storedStatus: nil,
                 source: "cds",
-                simId: 1,
+                simID: 1,
                 ownNumber: "",
                 receivedAt: Date(),
                 importStoredSent: false
@@ -138,7 +138,7 @@ import Testing
             pdu: pdu,
             storedStatus: .receivedUnread,
             source: "store",
-            simId: 1,
+            simID: 1,
             ownNumber: "",
             receivedAt: Date(),
             importStoredSent: false

@@ -18,13 +18,13 @@ import Testing
         referenceBits: Int = 8,
         total: Int = 1,
         sequence: Int = 1,
-        simId: Int64 = 1,
+        simID: Int64 = 1,
         at time: Double = 1_000,
         pdu: [UInt8]? = nil
     ) -> IncomingPart {
         let bytes = pdu ?? Array("\(peer)|\(reference ?? -1)|\(referenceBits)|\(sequence)|\(text)".utf8)
         return IncomingPart(
-            simId: simId,
+            simID: simID,
             pdu: bytes,
             contentHash: String(bytes.count) + "-" + String(bytes.reduce(0) { ($0 &* 31) &+ Int($1) }),
             source: "store",
@@ -156,10 +156,10 @@ import Testing
         var messages = try await Self.received(store)
         #expect(messages.map(\.text) == ["one [\u{2026}]three"])
         #expect(messages.first?.isComplete == false)
-        #expect(messages.first?.fromId == "+15550000077")
+        #expect(messages.first?.fromID == "+15550000077")
 
         let late = try await store.importPart(Self.segment("two ", reference: 9, total: 3, sequence: 2, at: 3_000))
-        #expect(late == .merged(partId: late.partId, messageId: try #require(flushed.first)))
+        #expect(late == .merged(partID: late.partID, messageID: try #require(flushed.first)))
         messages = try await Self.received(store)
         #expect(messages.map(\.text) == ["one two three"])
         #expect(messages.first?.isComplete == true)
@@ -188,15 +188,15 @@ import Testing
             folder: .outgoing,
             status: .unread,
             direction: .outgoing,
-            fromId: "+15550000001",
+            fromID: "+15550000001",
             text: "two parts",
             sortTime: 10
         )
         let id = try await store.enqueueOutgoing(message, recipients: [], attachments: [], requestStatusReport: true, now: 10)
-        _ = try await store.preparePartsIfNeeded(messageId: id) { _ in
+        _ = try await store.preparePartsIfNeeded(messageID: id) { _ in
             (1...2).map {
                 OutboxPartRecord(
-                    messageId: 0,
+                    messageID: 0,
                     recipientIndex: 0,
                     seq: $0,
                     total: 2,
@@ -206,18 +206,18 @@ import Testing
                 )
             }
         }
-        try await store.markPartAccepted(messageId: id, recipientIndex: 0, seq: 1, mr: 41, now: 100)
-        try await store.markPartAccepted(messageId: id, recipientIndex: 0, seq: 2, mr: 42, now: 101)
+        try await store.markPartAccepted(messageID: id, recipientIndex: 0, seq: 1, mr: 41, now: 100)
+        try await store.markPartAccepted(messageID: id, recipientIndex: 0, seq: 2, mr: 42, now: 101)
         // An older message that also got TP-MR 41 (TP-MR wraps), long ago.
         let old = try await store.enqueueOutgoing(message, recipients: [], attachments: [], requestStatusReport: true, now: 1)
-        _ = try await store.preparePartsIfNeeded(messageId: old) { _ in
-            [OutboxPartRecord(messageId: 0, recipientIndex: 0, seq: 1, total: 1, recipient: "+15550000099", pdu: Data([9]), tpduLength: 1)]
+        _ = try await store.preparePartsIfNeeded(messageID: old) { _ in
+            [OutboxPartRecord(messageID: 0, recipientIndex: 0, seq: 1, total: 1, recipient: "+15550000099", pdu: Data([9]), tpduLength: 1)]
         }
-        try await store.markPartAccepted(messageId: old, recipientIndex: 0, seq: 1, mr: 41, now: 1)
+        try await store.markPartAccepted(messageID: old, recipientIndex: 0, seq: 1, mr: 41, now: 1)
 
         func report(_ mr: Int, _ status: UInt8, recipient: String = "+15550000099", hash: String) -> IncomingPart {
             IncomingPart(
-                simId: 1,
+                simID: 1,
                 pdu: Array(hash.utf8),
                 contentHash: hash,
                 source: "cds",
@@ -236,11 +236,11 @@ import Testing
                 )
             )
         }
-        #expect(try await store.importPart(report(41, 0x00, hash: "r1")) == .statusReport(partId: 1, messageId: id))
+        #expect(try await store.importPart(report(41, 0x00, hash: "r1")) == .statusReport(partID: 1, messageID: id))
         var parts = try #require(try await store.message(id: id)).outboxParts
         #expect(parts.map(\.state) == [.delivered, .accepted])
         // A national form of the same number matches; a temporary status keeps it pending.
-        #expect(try await store.importPart(report(42, 0x20, recipient: "5550000099", hash: "r2")).partId > 0)
+        #expect(try await store.importPart(report(42, 0x20, recipient: "5550000099", hash: "r2")).partID > 0)
         parts = try #require(try await store.message(id: id)).outboxParts
         #expect(parts.map(\.state) == [.delivered, .pending])
         _ = try await store.importPart(report(42, 0x00, hash: "r3"))

@@ -16,7 +16,7 @@ final class SimulatorRig: @unchecked Sendable {
     let simulated: SimulatedModem
     let modem: ATModem
     let store: MessageStore
-    let clock: ManualMessagingClock
+    let clock: ManualClock
     let service: MessagingService
     private var tasks: [Task<Void, any Error>] = []
     static let logger = Logger(label: "rig", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -35,7 +35,7 @@ final class SimulatorRig: @unchecked Sendable {
         let (driverSide, modemSide) = InMemoryTransport.makePair()
         modem = ATModem(transport: driverSide, logger: Self.logger)
         self.store = try store ?? MessageStore.inMemory()
-        clock = ManualMessagingClock(wallNow: Date())
+        clock = ManualClock(wallOrigin: Date())
         var configuration = MessagingConfiguration()
         configuration.mirrorInterval = .seconds(3600)
         configuration.initialRetryDelay = .seconds(1)
@@ -45,6 +45,7 @@ final class SimulatorRig: @unchecked Sendable {
             modem: modem,
             configuration: configuration,
             clock: clock,
+            wallClock: clock.wallClock,
             logger: Self.logger
         )
         let simulated = self.simulated

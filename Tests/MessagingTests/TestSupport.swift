@@ -1,13 +1,14 @@
 import Foundation
 import Logging
 import MessageStore
+import TestSupport
 
 @testable import Messaging
 
 /// A service on an in-memory store with a manual clock and no modem: the actions against the store alone.
 struct ServiceFixture {
     let store: MessageStore
-    let clock: ManualMessagingClock
+    let clock: ManualClock
     let service: MessagingService
 
     static let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -20,7 +21,7 @@ struct ServiceFixture {
 
     init(configure: (inout MessagingConfiguration) -> Void = { _ in }) throws {
         store = try MessageStore.inMemory()
-        clock = ManualMessagingClock()
+        clock = ManualClock()
         var configuration = Self.configuration
         configure(&configuration)
         service = MessagingService(
@@ -28,6 +29,7 @@ struct ServiceFixture {
             modem: nil,
             configuration: configuration,
             clock: clock,
+            wallClock: clock.wallClock,
             logger: Self.logger
         )
     }
@@ -43,12 +45,12 @@ struct ServiceFixture {
         status: MessageRecord.ReadStatus = .unread
     ) async throws -> String {
         let record = MessageRecord(
-            sessionId: sessionID,
+            sessionID: sessionID,
             messageClass: "SMS",
             folder: folder,
             status: status,
             direction: .incoming,
-            fromId: PeerAddress.normalize(sender),
+            fromID: PeerAddress.normalize(sender),
             text: text,
             dateSent: seconds - 5,
             dateSentOffset: 3600,
@@ -56,7 +58,7 @@ struct ServiceFixture {
             dateReceivedOffset: 0,
             sortTime: seconds
         )
-        let id = try await store.insertMessage(record, recipients: [PeerRow(role: "to", peerId: "+15550000001", name: nil)])
+        let id = try await store.insertMessage(record, recipients: [PeerRow(role: "to", peerID: "+15550000001", name: nil)])
         var stored = record
         stored.id = id
         return MessageID(record: stored).description

@@ -3,6 +3,7 @@ import Logging
 import MessageStore
 import Messaging
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import MessagingUPnP
@@ -11,7 +12,7 @@ import Testing
 /// The binding end to end at the handler level: SOAP arguments in, out-arguments or UPnP faults out, against a real
 /// Messaging service on an in-memory store (no modem: sending stays in Outgoing).
 @Suite struct MessagingUPnPServiceTests {
-    let clock = ManualMessagingClock()
+    let clock = ManualClock()
     let store: MessageStore
     let service: MessagingService
     let binding: MessagingUPnPService
@@ -26,6 +27,7 @@ import Testing
             modem: nil,
             configuration: configuration,
             clock: clock,
+            wallClock: clock.wallClock,
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         binding = MessagingUPnPService(service: service, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
@@ -339,7 +341,7 @@ import Testing
             try await call("SendMessage", [("MessageToSend", Self.messageToSend(to: "+15550000098"))])["MessageID"]
         )
         try await store.recordSendFailure(
-            messageId: try #require(Int64(failed, radix: 36)),
+            messageID: try #require(Int64(failed, radix: 36)),
             code: 1,
             reason: "unassigned number",
             isPermanent: true,

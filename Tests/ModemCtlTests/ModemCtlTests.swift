@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func probeListSendAndATAgainstTheSimulatorOnAPTY() async throws {
-        let network = SimulatedNetwork(clock: SystemSimulatorClock(), logger: Self.logger)
+        let network = SimulatedNetwork(logger: Self.logger)
         let simulated = await network.makeModem(profile: .simcomSIM7600)
         let pdu = try PDUHex.decode(
             "07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034"

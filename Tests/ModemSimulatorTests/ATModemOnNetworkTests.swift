@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Modem
 import SMSCodec
+import TestSupport
 import Testing
 
 @testable import ModemSimulator
@@ -25,7 +26,8 @@ import Testing
     }
 
     @Test func textCrossesTheNetworkAndTheStatusReportReturns() async throws {
-        let network = SimulatedNetwork(clock: ManualSimulatorClock(), logger: Self.logger)
+        let clock = ManualClock()
+        let network = SimulatedNetwork(clock: clock, wallClock: clock.wallClock, logger: Self.logger)
         let simulatedOne = await network.makeModem(profile: .huaweiE173)
         let simulatedTwo = await network.makeModem(profile: .quectelEC25)
         let (driverOne, sideOne) = InMemoryTransport.makePair()
@@ -87,7 +89,8 @@ import Testing
     }
 
     @Test func driverSendsThroughZTEInterleavedURCs() async throws {
-        let network = SimulatedNetwork(clock: ManualSimulatorClock(), logger: Self.logger)
+        let clock = ManualClock()
+        let network = SimulatedNetwork(clock: clock, wallClock: clock.wallClock, logger: Self.logger)
         let simulated = await network.makeModem(profile: .zteMF190)
         let (driverSide, modemSide) = InMemoryTransport.makePair()
         let modem = ATModem(transport: driverSide, logger: Self.logger)

@@ -1,6 +1,7 @@
 import Foundation
 import Modem
 import SMSCodec
+import TestSupport
 import Testing
 
 @testable import ModemSimulator
@@ -34,10 +35,10 @@ final class DialogueHarness {
     /// A network with one modem of `profile`, served, its start-up URCs consumed.
     static func start(
         profile: SimulatorProfile = .huaweiE3372,
-        clock: any SimulatorClock = ManualSimulatorClock(),
+        clock: ManualClock = ManualClock(),
         configure: (SimulatedModem) async -> Void = { _ in }
     ) async throws -> DialogueHarness {
-        let network = SimulatedNetwork(clock: clock)
+        let network = SimulatedNetwork(clock: clock, wallClock: clock.wallClock)
         let modem = await network.makeModem(profile: profile)
         await configure(modem)
         let harness = DialogueHarness(network: network, modem: modem)

@@ -139,7 +139,7 @@ import Testing
     }
 
     @Test func baudRateThrottlesOnTheInjectedClock() async throws {
-        let clock = ManualSimulatorClock()
+        let clock = ManualClock()
         let h = try await DialogueHarness.start(clock: clock)
         try await h.setUpLikeADriver()
         await h.modem.setBaudRate(9600)
@@ -161,8 +161,8 @@ import Testing
     }
 
     @Test func noiseURCsOnTheClock() async throws {
-        let clock = ManualSimulatorClock()
-        let network = SimulatedNetwork(clock: clock)
+        let clock = ManualClock()
+        let network = SimulatedNetwork(clock: clock, wallClock: clock.wallClock)
         let modem = await network.makeModem(profile: .huaweiE173)
         await modem.setNoiseInterval(.seconds(2))
         let h = DialogueHarness(network: network, modem: modem)
@@ -179,14 +179,17 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("state.json")
-        let first = SimulatedNetwork(clock: ManualSimulatorClock())
+        let clock = ManualClock()
+        let first = SimulatedNetwork(clock: clock, wallClock: clock.wallClock)
         let modem = await first.makeModem(profile: .huaweiE3372)
         let pdu = try PDUHex.decode("00" + deliverHex)
         await modem.preload(pdu, status: .receivedUnread, in: .sim)
         await modem.preload(pdu, status: .receivedRead, in: .phone)
         #expect(first.takeStoresChanged())
         try await first.currentState().save(to: file)
-        let second = SimulatedNetwork(clock: ManualSimulatorClock(), state: try SimulatorState.load(from: file))
+        let second = SimulatedNetwork(
+            clock: clock, wallClock: clock.wallClock, state: try SimulatorState.load(from: file)
+        )
         let restored = await second.makeModem(profile: .huaweiE3372)
         #expect(await restored.storedMessages(in: .sim).map(\.pdu) == [pdu])
         #expect(await restored.storedMessages(in: .phone).map(\.status) == [.receivedRead])

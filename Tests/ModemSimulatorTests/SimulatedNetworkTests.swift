@@ -1,6 +1,7 @@
 import Foundation
 import Modem
 import SMSCodec
+import TestSupport
 import Testing
 
 @testable import ModemSimulator
@@ -159,7 +160,7 @@ import Testing
     }
 
     @Test func directDeliveryNeedsAcknowledgement() async throws {
-        let clock = ManualSimulatorClock()
+        let clock = ManualClock()
         let h = try await DialogueHarness.start(clock: clock)
         try await h.setUpLikeADriver()
         _ = try await h.command("AT+CSMS=1")
@@ -193,7 +194,7 @@ import Testing
     }
 
     @Test func networkDelayUsesTheClock() async throws {
-        let clock = ManualSimulatorClock()
+        let clock = ManualClock()
         let one = try await DialogueHarness.start(clock: clock)
         let two = try await one.addModem()
         await one.network.setDelay(.seconds(5))
@@ -211,7 +212,8 @@ import Testing
     }
 
     @Test func modemOffMessagesWaitInTheNetwork() async throws {
-        let network = SimulatedNetwork(clock: ManualSimulatorClock())
+        let clock = ManualClock()
+        let network = SimulatedNetwork(clock: clock, wallClock: clock.wallClock)
         let modem = await network.makeModem(profile: .quectelEC25)
         await network.injectText("while off", from: "+15550000009", to: modem.number)
         #expect(await network.queuedCount(for: modem.number) == 1)

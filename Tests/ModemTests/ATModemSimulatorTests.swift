@@ -26,7 +26,8 @@ import Testing
         configure: @Sendable (SimulatedModem) async -> Void = { _ in },
         _ body: @Sendable (Rig) async throws -> R
     ) async throws -> R where C.Duration == Duration {
-        let network = SimulatedNetwork(clock: ManualSimulatorClock(), logger: logger)
+        let networkClock = ManualClock()
+        let network = SimulatedNetwork(clock: networkClock, wallClock: networkClock.wallClock, logger: logger)
         let simulated = await network.makeModem(profile: profile)
         await configure(simulated)
         let (driverSide, modemSide) = InMemoryTransport.makePair()
@@ -208,7 +209,8 @@ import Testing
     }
 
     @Test func unplugIsReportedOnceAndTheDriverReopens() async throws {
-        let network = SimulatedNetwork(clock: ManualSimulatorClock(), logger: Self.logger)
+        let clock = ManualClock()
+        let network = SimulatedNetwork(clock: clock, wallClock: clock.wallClock, logger: Self.logger)
         let simulated = await network.makeModem(profile: .quectelEC25)
         let (driverSide, modemSide) = InMemoryTransport.makePair()
         let modem = ATModem(transport: driverSide, logger: Self.logger)
@@ -274,12 +276,12 @@ import Testing
     }
 
     @Test func aStalledModemTimesOutAndTheDriverRecoversAfterResume() async throws {
-        let clock = TestClock()
+        let clock = ManualClock()
         try await Self.withRig(configuration: ATModemConfiguration(commandTimeout: .seconds(5)), clock: clock) { rig in
             try await rig.modem.start()
             await rig.simulated.stall()
             let stalled = Task { try await rig.modem.signalQuality() }
-            try await eventually("the command's deadline on the clock") { clock.sleeperCount > 0 }
+            try #require(await clock.waitForSleepers(1))  // the command's deadline
             clock.advance(by: .seconds(6))
             let error = await #expect(throws: ModemError(.commandFailed)) { try await stalled.value }
             #expect(error?.underlying?.code == .timeout)

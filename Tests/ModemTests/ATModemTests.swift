@@ -303,7 +303,7 @@ import Testing
     }
 
     @Test func busySIMIsWaitedFor() async throws {
-        let clock = TestClock()
+        let clock = ManualClock()
         let busy = Mutex(2)
         let handler = try Self.huaweiHandler { command in
             guard command == "AT+CMGF=0" else { return nil }
@@ -330,7 +330,7 @@ import Testing
     }
 
     @Test func aCommandWithNoAnswerTimesOutAndTheEngineRecovers() async throws {
-        let clock = TestClock()
+        let clock = ManualClock()
         let answered = Mutex(false)
         let handler = try Self.huaweiHandler { command in
             guard command == "AT+CSQ" else { return nil }
@@ -344,7 +344,7 @@ import Testing
             try await modem.start()
             let stalled = Task { try await modem.signalQuality() }
             await scripted.waitForCommand(prefix: "AT+CSQ")
-            try await eventually("the command's deadline on the clock") { clock.sleeperCount > 0 }
+            try #require(await clock.waitForSleepers(1))  // the command's deadline
             clock.advance(by: .seconds(6))
             let error = await #expect(throws: ModemError(.commandFailed)) { try await stalled.value }
             #expect(error?.underlying?.code == .timeout)

@@ -32,7 +32,7 @@ enum IncomingDecoder {
         pdu: [UInt8],
         storedStatus: StoredMessageStatusKind?,
         source: String,
-        simId: Int64,
+        simID: Int64,
         ownNumber: String,
         receivedAt: Date,
         importStoredSent: Bool
@@ -40,7 +40,7 @@ enum IncomingDecoder {
         let offset = TimeZone.current.secondsFromGMT(for: receivedAt)
         func part(_ content: IncomingPart.Content) -> IncomingPart {
             IncomingPart(
-                simId: simId,
+                simID: simID,
                 pdu: pdu,
                 contentHash: contentHash(of: pdu),
                 source: source,

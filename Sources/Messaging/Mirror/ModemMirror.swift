@@ -94,7 +94,7 @@ extension MessagingService {
             }
             try await flushStaleSegments()
             let delay = failures == 0 ? configuration.mirrorInterval : Self.mirrorRetryDelay(failures: failures)
-            await Self.wait(for: mirrorSignal, until: clock.uptime + delay, clock: clock)
+            await Self.wait(for: mirrorSignal, atMost: delay, clock: clock)
         }
     }
 
@@ -113,7 +113,7 @@ extension MessagingService {
             iccid: identity.iccid,
             imsi: identity.imsi,
             msisdn: identity.msisdn,
-            now: clock.wallNow.timeIntervalSince1970
+            now: wallClock().timeIntervalSince1970
         )
         if simID != id, simID != nil {
             logger.notice("SIM changed", metadata: ["sim.row": "\(id)"])
@@ -133,16 +133,16 @@ extension MessagingService {
         for storage in Self.storagesToList(storages.map(\.storage) + announcedStorages.sorted { $0.rawValue < $1.rawValue }) {
             try Task.checkCancellation()
             let listed = try await modem.listMessages(in: storage)
-            var kept: [(index: Int, contentHash: String, partId: Int64?)] = []
+            var kept: [(index: Int, contentHash: String, partID: Int64?)] = []
             var batch: [(stored: StoredMessage, part: IncomingPart)] = []
-            let now = clock.wallNow
+            let now = wallClock()
             for stored in listed {
                 let kind = Self.kind(of: stored.status)
                 let part = IncomingDecoder.decode(
                     pdu: stored.pdu,
                     storedStatus: kind,
                     source: "store",
-                    simId: sim,
+                    simID: sim,
                     ownNumber: ownNumber ?? "",
                     receivedAt: now,
                     importStoredSent: configuration.importStoredSent
@@ -179,21 +179,21 @@ extension MessagingService {
                             )
                         }
                     }
-                    kept.append((entry.stored.index, entry.part.contentHash, outcome.partId))
+                    kept.append((entry.stored.index, entry.part.contentHash, outcome.partID))
                 }
             }
             try await store.recordSlots(
-                simId: sim,
+                simID: sim,
                 storage: storage.rawValue,
                 slots: kept,
-                now: clock.wallNow.timeIntervalSince1970
+                now: wallClock().timeIntervalSince1970
             )
         }
         if configuration.mirrorPolicy == .move, storages.contains(where: \.isFull) {
             // Re-read the counters so that the reported state shows the space just freed.
             mirror.storages = (try? await modem.storageStatus()) ?? storages
         }
-        mirror.lastPass = clock.wallNow
+        mirror.lastPass = wallClock()
         mirror.lastError = nil
     }
 
@@ -228,9 +228,9 @@ extension MessagingService {
                     pdu: pdu,
                     storedStatus: nil,
                     source: isReport ? "cds" : "cmt",
-                    simId: sim,
+                    simID: sim,
                     ownNumber: ownNumber ?? "",
-                    receivedAt: clock.wallNow,
+                    receivedAt: wallClock(),
                     importStoredSent: false
                 )
                 noteImport(try await store.importPart(part, rules: importRules))
@@ -284,7 +284,7 @@ extension MessagingService {
 
     /// Shows groups of segments that waited longer than the reassembly timeout (late parts merge later).
     func flushStaleSegments() async throws {
-        let now = clock.wallNow
+        let now = wallClock()
         let created = try await store.flushStaleSegments(
             rules: importRules,
             ownNumber: ownNumber ?? "",

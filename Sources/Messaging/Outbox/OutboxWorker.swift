@@ -20,35 +20,35 @@ extension MessagingService {
     static let outboxBatchSize = 16
 
     func runOutbox(modem: any Modem) async throws {
-        let recovered = try await store.recoverInterruptedSends(now: clock.wallNow.timeIntervalSince1970)
+        let recovered = try await store.recoverInterruptedSends(now: wallClock().timeIntervalSince1970)
         if recovered > 0 {
             logger.notice("resending messages that were in flight at the last stop", metadata: ["outbox.count": "\(recovered)"])
         }
         while !Task.isCancelled {
-            let due = try await store.dueOutbox(now: clock.wallNow.timeIntervalSince1970, limit: Self.outboxBatchSize)
+            let due = try await store.dueOutbox(now: wallClock().timeIntervalSince1970, limit: Self.outboxBatchSize)
             for entry in due {
                 try Task.checkCancellation()
-                try await attemptSend(messageID: entry.messageId, modem: modem)
+                try await attemptSend(messageID: entry.messageID, modem: modem)
             }
             if due.count == Self.outboxBatchSize { continue }
-            var deadline: Duration?
+            var timeout: Duration?
             if let next = try await store.nextOutboxAttempt() {
-                let wait = max(0, next - clock.wallNow.timeIntervalSince1970)
-                deadline = clock.uptime + .milliseconds(Int64(wait * 1000) + 1)
+                let wait = max(0, next - wallClock().timeIntervalSince1970)
+                timeout = .milliseconds(Int64(wait * 1000) + 1)
             }
-            await Self.wait(for: outboxSignal, until: deadline, clock: clock)
+            await Self.wait(for: outboxSignal, atMost: timeout, clock: clock)
         }
     }
 
     /// One attempt at one message: encode its parts once, send every part not yet accepted, then move it to Sent.
     func attemptSend(messageID: Int64, modem: any Modem) async throws {
-        guard let (detail, outbox) = try await store.beginAttempt(messageId: messageID) else { return }
+        guard let (detail, outbox) = try await store.beginAttempt(messageID: messageID) else { return }
         let text = detail.message.text ?? ""
-        let recipients = detail.recipients.filter { $0.role == "to" }.map(\.peerId)
+        let recipients = detail.recipients.filter { $0.role == "to" }.map(\.peerID)
         let requestReport = outbox.requestStatusReport
         let parts: [OutboxPartRecord]
         do {
-            parts = try await store.preparePartsIfNeeded(messageId: messageID) { allocateReference in
+            parts = try await store.preparePartsIfNeeded(messageID: messageID) { allocateReference in
                 var records: [OutboxPartRecord] = []
                 for (recipientIndex, recipient) in recipients.enumerated() {
                     // TS 23.040 §9.2.3.24.1: the reference is constant across the segments of one message and
@@ -61,7 +61,7 @@ extension MessagingService {
                     for (index, part) in encoded.parts.enumerated() {
                         records.append(
                             OutboxPartRecord(
-                                messageId: messageID,
+                                messageID: messageID,
                                 recipientIndex: recipientIndex,
                                 seq: index + 1,
                                 total: encoded.parts.count,
@@ -77,7 +77,7 @@ extension MessagingService {
         } catch {
             // SendMessage validated the message, so this is a message the codec cannot encode at all.
             try await store.recordSendFailure(
-                messageId: messageID,
+                messageID: messageID,
                 code: nil,
                 reason: "cannot encode: \(error)",
                 isPermanent: true,
@@ -87,9 +87,9 @@ extension MessagingService {
         }
         for part in parts where part.state == .notSent || part.state == .submitting {
             try Task.checkCancellation()
-            let now = clock.wallNow.timeIntervalSince1970
+            let now = wallClock().timeIntervalSince1970
             try await store.markPartSubmitting(
-                messageId: messageID,
+                messageID: messageID,
                 recipientIndex: part.recipientIndex,
                 seq: part.seq,
                 now: now
@@ -100,11 +100,11 @@ extension MessagingService {
                     throw SendError(failure: SendFailure(cmsError: nil, reason: "no message reference", isPermanent: false))
                 }
                 try await store.markPartAccepted(
-                    messageId: messageID,
+                    messageID: messageID,
                     recipientIndex: part.recipientIndex,
                     seq: part.seq,
                     mr: Int(reference),
-                    now: clock.wallNow.timeIntervalSince1970
+                    now: wallClock().timeIntervalSince1970
                 )
             } catch is CancellationError {
                 throw CancellationError()
@@ -114,9 +114,9 @@ extension MessagingService {
                 return
             }
         }
-        let now = clock.wallNow
+        let now = wallClock()
         try await store.finishSent(
-            messageId: messageID,
+            messageID: messageID,
             now: now.timeIntervalSince1970,
             offset: TimeZone.current.secondsFromGMT(for: now)
         )
@@ -137,10 +137,10 @@ extension MessagingService {
                 initial: configuration.initialRetryDelay,
                 maximum: configuration.maximumRetryDelay
             )
-            nextAttempt = clock.wallNow.timeIntervalSince1970 + delay.timeInterval
+            nextAttempt = wallClock().timeIntervalSince1970 + delay.timeInterval
         }
         try await store.recordSendFailure(
-            messageId: messageID,
+            messageID: messageID,
             code: failure.cmsError,
             reason: failure.reason,
             isPermanent: failure.isPermanent,

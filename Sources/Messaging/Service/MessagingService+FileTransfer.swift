@@ -54,7 +54,7 @@ extension MessagingService {
         guard detail.session.sessionStatus == .closed else {
             throw MessagingError(.invalidAction, "session is not closed yet")
         }
-        let transfers = try await store.fileTransfers(sessionId: rowID)
+        let transfers = try await store.fileTransfers(sessionID: rowID)
         return FileInfoList(
             sessionID: sessionID,
             files: transfers.map { record in

@@ -60,7 +60,7 @@ extension MessagingService {
             guard let rowID = StoredID.decode(sessionID), try await store.session(id: rowID) != nil else {
                 throw MessagingError(.invalidSessionID, "no such session")
             }
-            storeQuery.sessionId = rowID
+            storeQuery.sessionID = rowID
         }
         var messages: [Message] = []
         for summary in try await store.search(storeQuery) {
@@ -187,7 +187,7 @@ extension MessagingService {
     static let overviewTextLength = 40
 
     static func overview(of record: MessageRecord) -> String {
-        let sender = record.fromName.nonEmpty ?? record.fromId
+        let sender = record.fromName.nonEmpty ?? record.fromID
         let body = record.text.nonEmpty ?? record.subject ?? ""
         let shown = body.count > overviewTextLength ? String(body.prefix(overviewTextLength)) + "..." : body
         return "\(record.messageClass) from \(sender):\(shown)"

@@ -34,6 +34,15 @@ extension MessagingService {
     /// is dropped between publications — not even across a crash: events recorded but never published go out at
     /// the next start.
     func runPublisher() async throws {
+        // `self.`: a bare `clock` also names C's clock(), which Foundation brings in, and the call would not open
+        // the existential.
+        try await runPublisher(on: self.clock)
+    }
+
+    /// The publisher on `clock` (the injected clock, opened so that its instants can be kept): the moderators'
+    /// times are durations since the publisher started.
+    private func runPublisher<C: Clock<Duration>>(on clock: C) async throws {
+        let origin = clock.now
         var newMessages = EventModerator()
         var sessionUpdates = EventModerator()
         if try await hasUnpublishedSessionEvents() { sessionUpdates.changed() }
@@ -42,7 +51,7 @@ extension MessagingService {
             let changes = hub.takeChanges()
             if changes.newMessages { newMessages.changed() }
             if changes.sessionUpdates { sessionUpdates.changed() }
-            let now = clock.uptime
+            let now = origin.duration(to: clock.now)
             var event = MessagingEvent()
             do {
                 if newMessages.isDue(now: now) {
@@ -69,16 +78,18 @@ extension MessagingService {
                 deadline = max(due, retry)
                 if retry <= now { retryAfter = nil }
             }
-            await Self.wait(for: hub.signal, until: deadline.map { max($0, now + .milliseconds(1)) }, clock: clock)
+            // The store work above took time: sleep until the deadline, not for the time to it as seen before.
+            let timeout = deadline.map { max($0, now + .milliseconds(1)) - origin.duration(to: clock.now) }
+            await Self.wait(for: hub.signal, atMost: timeout, clock: clock)
         }
     }
 
-    /// Waits until `signal` fires or the clock reaches `deadline` (no deadline: only the signal), or cancellation.
-    static func wait(for signal: WakeSignal, until deadline: Duration?, clock: any MessagingClock) async {
+    /// Waits until `signal` fires or `timeout` passes on `clock` (no timeout: only the signal), or cancellation.
+    static func wait(for signal: WakeSignal, atMost timeout: Duration?, clock: any Clock<Duration>) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await signal.wait() }
-            if let deadline {
-                group.addTask { try? await clock.sleep(until: deadline) }
+            if let timeout {
+                group.addTask { try? await clock.sleep(for: timeout) }
             }
             await group.next()
             group.cancelAll()
@@ -122,8 +133,8 @@ extension MessagingService {
             guard let event = SessionEventKind.sessionEvent(kind: record.kind, argument: record.argument) else {
                 continue
             }
-            if bySession[record.sessionId] == nil { order.append(record.sessionId) }
-            bySession[record.sessionId, default: []].append(event)
+            if bySession[record.sessionID] == nil { order.append(record.sessionID) }
+            bySession[record.sessionID, default: []].append(event)
         }
         let statuses = try await store.sessionStatuses(ids: order)
         return SessionUpdatesValue(

@@ -15,7 +15,7 @@ extension MessagingService {
     ///   non-Mixed session); 706 for an unknown session; 708 for a session that is not Running (I-14).
     public func sendMessage(_ message: MessageToSend, caller: Caller = .local) async throws -> MessageID {
         try authorize(.sendMessage, caller)
-        let now = clock.wallNow
+        let now = wallClock()
         var sessionRecord: SessionDetail?
         if let sessionID = message.sessionID.nonEmpty {
             guard let rowID = StoredID.decode(sessionID), let detail = try await store.session(id: rowID) else {
@@ -44,14 +44,14 @@ extension MessagingService {
         try validateSMS(recipients: recipients, message: message)
 
         let record = MessageRecord(
-            sessionId: sessionRecord?.session.id,
-            simId: simID,
+            sessionID: sessionRecord?.session.id,
+            simID: simID,
             messageClass: messageClass.rawValue,
             folder: .outgoing,
             status: .unread,
             direction: .outgoing,
             replyTo: message.replyMessageID.nonEmpty,
-            fromId: ownNumber ?? "",
+            fromID: ownNumber ?? "",
             subject: message.subject.nonEmpty,
             text: message.text ?? "",
             sortTime: now.timeIntervalSince1970

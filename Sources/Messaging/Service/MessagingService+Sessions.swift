@@ -29,14 +29,14 @@ extension MessagingService {
         if let error = Self.sessionRecipientsError(recipients, maximumRecipients: configuration.maximumRecipients) {
             throw error
         }
-        let now = clock.wallNow
+        let now = wallClock()
         var record = SessionRecord(
             sessionClass: requested.rawValue,
             subject: subject.nonEmpty,
             status: .pending,
             contentTypes: supportedContentType.nonEmpty,
             isIncoming: false,
-            creatorId: ownPeer.id,
+            creatorID: ownPeer.id,
             creatorName: nil,
             peerKey: PeerAddress.conversationKey(recipients.to),
             dateStarted: now.timeIntervalSince1970,
@@ -171,7 +171,7 @@ extension MessagingService {
         _ decide: @escaping @Sendable (SessionEditor) -> (SessionStateMachine.Event, modified: SessionEditor?)
     ) async throws {
         let rowID = try existingSessionRowID(id)
-        let now = clock.wallNow.timeIntervalSince1970
+        let now = wallClock().timeIntervalSince1970
         let outcome = try await store.updateSession(id: rowID, at: now) { editor in
             let (event, modified) = decide(editor)
             var machine = SessionStateMachine(editor)
@@ -209,7 +209,7 @@ extension MessagingService {
             case .end:
                 editor.session.dateEnded = now
                 editor.moveMessagesToClosedSession = true
-                outcome.movedMessages = !editor.messageIds.isEmpty
+                outcome.movedMessages = !editor.messageIDs.isEmpty
             case .cancelFileTransfers:
                 for index in editor.fileTransfers.indices where editor.fileTransfers[index].isActive {
                     editor.fileTransfers[index].state = .cancelled
@@ -260,14 +260,14 @@ extension MessagingService {
         }
         var recipients = editor.recipients
         let removeIDs = Set((modification.recipientsToRemove?.allRecipients ?? []).map { PeerAddress.normalize($0.id) })
-        guard removeIDs.isSubset(of: Set(recipients.map(\.peerId))) else {
+        guard removeIDs.isSubset(of: Set(recipients.map(\.peerID))) else {
             return .invalid(MessagingError(.invalidRecipients, "a recipient to remove is not in the session"))
         }
-        recipients.removeAll { removeIDs.contains($0.peerId) }
+        recipients.removeAll { removeIDs.contains($0.peerID) }
         for peer in modification.recipientsToAdd?.to ?? [] {
             let normalized = PeerAddress.normalize(peer.id)
-            if !recipients.contains(where: { $0.peerId == normalized }) {
-                recipients.append(PeerRow(role: "to", peerId: normalized, name: peer.name.nonEmpty))
+            if !recipients.contains(where: { $0.peerID == normalized }) {
+                recipients.append(PeerRow(role: "to", peerID: normalized, name: peer.name.nonEmpty))
             }
         }
         guard recipients.contains(where: { $0.role == "to" }) else {
@@ -276,7 +276,7 @@ extension MessagingService {
         if recipients != editor.recipients {
             editor.recipients = recipients
             editor.session.peerKey = PeerAddress.conversationKey(
-                recipients.filter { $0.role == "to" }.map { Peer(id: $0.peerId) }
+                recipients.filter { $0.role == "to" }.map { Peer(id: $0.peerID) }
             )
         }
         if let subject = modification.subject.nonEmpty { editor.session.subject = subject }

@@ -24,7 +24,10 @@ public actor MessagingService: Service {
     let store: MessageStore
     let modem: (any Modem)?
     let configuration: MessagingConfiguration
-    let clock: any MessagingClock
+    /// Time for deadlines: event moderation, retry back-off, the mirror's timer.
+    let clock: any Clock<Duration>
+    /// The current date, for message and session dates and the outbox's due times.
+    let wallClock: @Sendable () -> Date
     let logger: Logger
     let hub: EventHub
     /// Wakes the outbox worker (a message was queued).
@@ -46,19 +49,23 @@ public actor MessagingService: Service {
     ///   - store: the opened database (``MessageStore/MessageStore``); migrations ran when it was opened.
     ///   - modem: the modem to mirror and send with; `nil` runs the actions on the store alone.
     ///   - configuration: policies and limits.
-    ///   - clock: the time source; inject ``ManualMessagingClock`` in tests.
+    ///   - clock: time for deadlines (event moderation, retry back-off, the mirror's timer).
+    ///   - wallClock: the current date, for message and session dates and the outbox's due times; a test passes
+    ///     one that moves with its manual `clock`, so that a back-off comes due when the test advances the clock.
     ///   - logger: where the service logs (no phone numbers or bodies above debug).
     public init(
         store: MessageStore,
         modem: (any Modem)?,
         configuration: MessagingConfiguration = MessagingConfiguration(),
-        clock: any MessagingClock = SystemMessagingClock(),
+        clock: any Clock<Duration> = ContinuousClock(),
+        wallClock: @escaping @Sendable () -> Date = { Date() },
         logger: Logger
     ) {
         self.store = store
         self.modem = modem
         self.configuration = configuration
         self.clock = clock
+        self.wallClock = wallClock
         self.logger = logger
         self.hub = EventHub(bufferSize: configuration.eventSubscriberBuffer, logger: logger)
     }

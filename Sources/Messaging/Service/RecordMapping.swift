@@ -11,7 +11,7 @@ extension MessageTimestamp {
 }
 
 extension Peer {
-    init(_ row: PeerRow) { self.init(id: row.peerId, name: row.name) }
+    init(_ row: PeerRow) { self.init(id: row.peerID, name: row.name) }
 }
 
 extension RecipientsList {
@@ -27,9 +27,9 @@ extension RecipientsList {
 
     /// Rows to store, addresses normalised.
     var rows: [PeerRow] {
-        to.map { PeerRow(role: "to", peerId: PeerAddress.normalize($0.id), name: $0.name.nonEmpty) }
-            + cc.map { PeerRow(role: "cc", peerId: PeerAddress.normalize($0.id), name: $0.name.nonEmpty) }
-            + bcc.map { PeerRow(role: "bcc", peerId: PeerAddress.normalize($0.id), name: $0.name.nonEmpty) }
+        to.map { PeerRow(role: "to", peerID: PeerAddress.normalize($0.id), name: $0.name.nonEmpty) }
+            + cc.map { PeerRow(role: "cc", peerID: PeerAddress.normalize($0.id), name: $0.name.nonEmpty) }
+            + bcc.map { PeerRow(role: "bcc", peerID: PeerAddress.normalize($0.id), name: $0.name.nonEmpty) }
     }
 }
 
@@ -47,7 +47,7 @@ extension MessageID {
     /// The public ID of a stored message.
     init(record: MessageRecord) {
         let message = StoredID.encode(record.id ?? 0)
-        let session = record.sessionId.map(StoredID.encode)
+        let session = record.sessionID.map(StoredID.encode)
         // Safe to force unwrap: "0" is a literal alphanumeric ID, and base-36 text is alphanumeric and non-empty,
         // so the fallback is never even reached.
         self = MessageID(sessionID: session, messageID: message) ?? MessageID(messageID: "0")!
@@ -67,10 +67,10 @@ extension MessagingService {
         // What was stored before the modem's number was known gets it now: the device is the sender of what it
         // sends and the recipient of what it receives (§10 "Identity"; recipientTo is required for SMS, §7.5).
         let own = ownNumber
-        let from = Peer(id: record.fromId.isEmpty ? own ?? "" : record.fromId, name: record.fromName)
+        let from = Peer(id: record.fromID.isEmpty ? own ?? "" : record.fromID, name: record.fromName)
         var recipients = recipients
         if record.direction == .incoming, let own, !recipients.contains(where: { $0.role == "to" }) {
-            recipients.insert(PeerRow(role: "to", peerId: own, name: nil), at: 0)
+            recipients.insert(PeerRow(role: "to", peerID: own, name: nil), at: 0)
         }
         var delivery: DeliveryInfo?
         if let outbox {
@@ -121,8 +121,8 @@ extension MessagingService {
             subject: record.subject,
             status: record.sessionStatus,
             supportedContentType: record.contentTypes,
-            recipients: RecipientsList(rows: detail.recipients, from: Peer(id: record.creatorId, name: record.creatorName)),
-            messageIDs: detail.messageIds.compactMap {
+            recipients: RecipientsList(rows: detail.recipients, from: Peer(id: record.creatorID, name: record.creatorName)),
+            messageIDs: detail.messageIDs.compactMap {
                 MessageID(sessionID: sessionID, messageID: StoredID.encode($0))
             },
             dateStarted: MessageTimestamp(seconds: record.dateStarted, offset: record.dateStartedOffset),

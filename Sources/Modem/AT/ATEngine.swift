@@ -18,7 +18,7 @@ package final class ATEngine: Sendable {
     }
 
     private let transport: any ByteTransport
-    private let clock: ATClock
+    private let clock: any Clock<Duration>
     private let logger: Logger
     private let onUnsolicited: @Sendable (ATUnsolicited) -> Void
     private let state = Mutex(State())
@@ -29,7 +29,7 @@ package final class ATEngine: Sendable {
 
     package init(
         transport: any ByteTransport,
-        clock: ATClock,
+        clock: any Clock<Duration>,
         logger: Logger,
         onUnsolicited: @escaping @Sendable (ATUnsolicited) -> Void
     ) {
@@ -129,12 +129,25 @@ package final class ATEngine: Sendable {
     }
 
     private func execute(_ command: ATCommand, id: StateMachine.CommandID) async throws -> ATResponse {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        try await execute(command, id: id, on: self.clock)
+    }
+
+    /// Runs `command` with its deadline on `clock` (the injected clock, opened so that its instants can be kept).
+    ///
+    /// The machine's clock readings are durations since this command began: it holds one deadline at a time, the
+    /// command in flight's, so readings taken for different commands never meet.
+    private func execute<C: Clock<Duration>>(
+        _ command: ATCommand,
+        id: StateMachine.CommandID,
+        on clock: C
+    ) async throws -> ATResponse {
+        let origin = clock.now
+        return try await withThrowingTaskGroup(of: Void.self) { group in
             let response = try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ATResponse, any Error>) in
                     let actions = state.withLock { state in
                         state.responses[id] = continuation
-                        return state.machine.begin(id, command: command, now: clock.now)
+                        return state.machine.begin(id, command: command, now: origin.duration(to: clock.now))
                     }
                     if logger.logLevel <= .trace {
                         logger.trace("at tx", metadata: ["at.command": "\(command.text)"])
@@ -142,9 +155,10 @@ package final class ATEngine: Sendable {
                     for action in actions {
                         switch action {
                         case .scheduleTimeout(let timedID, let deadline):
-                            group.addTask { [clock] in
-                                try await clock.sleep(until: deadline)
-                                let actions = self.state.withLock { $0.machine.timeoutFired(timedID, now: clock.now) }
+                            group.addTask {
+                                try await clock.sleep(until: origin.advanced(by: deadline), tolerance: nil)
+                                let now = origin.duration(to: clock.now)
+                                let actions = self.state.withLock { $0.machine.timeoutFired(timedID, now: now) }
                                 await self.perform(actions)
                             }
                         case .write(let bytes):

@@ -48,27 +48,23 @@ public final class ATModem: Modem {
 
     /// The settings this driver runs with.
     public let configuration: ATModemConfiguration
-    private let clock: ATClock
+    private let clock: any Clock<Duration>
     private let logger: Logger
     private let state: Mutex<State>
     /// Serialises multi-command operations (select storage + list) so that two callers do not interleave their
     /// AT+CPMS selections.
     private let operations = AsyncSerialGate()
 
-    /// A driver on `transport` using the continuous clock.
-    public convenience init(transport: any ByteTransport, configuration: ATModemConfiguration = .init(), logger: Logger) {
-        self.init(transport: transport, configuration: configuration, clock: ContinuousClock(), logger: logger)
-    }
-
-    /// A driver on `transport`; `clock` times the command deadlines (inject a manual clock in tests).
-    public init<C: Clock>(
+    /// A driver on `transport`; `clock` times the command deadlines and pauses (a test injects a manual clock, so
+    /// that no timeout waits on real time).
+    public init(
         transport: any ByteTransport,
         configuration: ATModemConfiguration = .init(),
-        clock: C,
+        clock: any Clock<Duration> = ContinuousClock(),
         logger: Logger
-    ) where C.Duration == Duration {
+    ) {
         self.configuration = configuration
-        self.clock = ATClock(clock)
+        self.clock = clock
         self.logger = logger
         // The real engine needs `self` for its URC callback, so the state starts with an inert one (never run)
         // and installEngine replaces it before init returns.
@@ -181,7 +177,7 @@ public final class ATModem: Modem {
 
     /// Waits on the injected clock.
     func pause(_ duration: Duration) async throws {
-        try await clock.sleep(until: clock.now + duration)
+        try await clock.sleep(for: duration)
     }
 
     /// ESC (TS 27.005 §3.5.1) ends a prompt an earlier user of the port may have left open.

@@ -29,7 +29,7 @@ public actor SimulatedModem {
     public nonisolated let imei: String
     public nonisolated let iccid: String
 
-    let clock: any SimulatorClock
+    let clock: any Clock<Duration>
     let logger: Logger
     weak var network: SimulatedNetwork?
 
@@ -113,7 +113,7 @@ public actor SimulatedModem {
         number: String,
         subscriberIndex: Int,
         network: SimulatedNetwork,
-        clock: any SimulatorClock,
+        clock: any Clock<Duration>,
         stores: SimulatorState.ModemStores?,
         logger: Logger
     ) {

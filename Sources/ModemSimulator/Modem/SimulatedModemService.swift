@@ -19,9 +19,15 @@ public struct SimulatedModemService: Service {
         self.transport = transport
     }
 
+    /// Serves until graceful shutdown. When the driver closes its end first (as the driver's service does at its own
+    /// shutdown, which a `ServiceGroup` runs before this one's), the modem stays powered until its own turn: a
+    /// service that returned before being asked to would fail the group.
     public func run() async throws {
         do {
-            try await cancelWhenGracefulShutdown { try await modem.serve(transport) }
+            try await cancelWhenGracefulShutdown {
+                try await modem.serve(transport)
+                try await gracefulShutdown()
+            }
         } catch is CancellationError {
             // Shutdown.
         }

@@ -6,13 +6,14 @@ import Modem
 /// and can text the echo subscriber (``echoNumber``), which answers every message with "echo: <text>".
 ///
 /// ```swift
-/// let network = SimulatedNetwork(clock: ManualSimulatorClock())
+/// let network = SimulatedNetwork()
 /// let modem = await network.makeModem(profile: .huaweiE3372)   // +15550000001
 /// let (driverSide, modemSide) = InMemoryTransport.makePair()
 /// // run `try await modem.serve(modemSide)` in a task; the driver talks AT on `driverSide`.
 /// ```
 /// Tests inject incoming messages with ``injectText(_:from:to:messageClass:partOrder:)`` and friends and inspect
-/// what the modems sent with ``submissions``.
+/// what the modems sent with ``submissions``; they pass a manual `clock` and the `wallClock` that moves with it, so
+/// that no delay, timer or throttled line waits on real time.
 public actor SimulatedNetwork {
     /// The service centre's address (AT+CSCA? and the SMSC field of delivered PDUs).
     public static let smscNumber = "+15550000100"
@@ -59,7 +60,10 @@ public actor SimulatedNetwork {
         var submitted: Date
     }
 
-    public nonisolated let clock: any SimulatorClock
+    /// Time for delays, timers and the modems' line throttling.
+    public nonisolated let clock: any Clock<Duration>
+    /// Wall-clock time for the service centre's time stamps (TS 23.040 §9.2.3.11 TP-SCTS, §9.2.3.13 TP-DT).
+    public nonisolated let wallClock: @Sendable () -> Date
     let logger: Logger
     /// Time between a submission and its delivery.
     public private(set) var delay: Duration
@@ -81,16 +85,19 @@ public actor SimulatedNetwork {
     nonisolated let changes = ChangeFlag()
 
     /// - Parameters:
-    ///   - clock: time for delays, timers and time stamps (inject ``ManualSimulatorClock`` in tests).
+    ///   - clock: time for delays, timers and the modems' line throttling.
+    ///   - wallClock: the current date, for time stamps; a test passes one that moves with its manual `clock`.
     ///   - delay: time between a submission and its delivery.
     ///   - state: stores to start the modems with (by number), e.g. from `--state`.
     public init(
-        clock: any SimulatorClock = SystemSimulatorClock(),
+        clock: any Clock<Duration> = ContinuousClock(),
+        wallClock: @escaping @Sendable () -> Date = { Date() },
         delay: Duration = .zero,
         state: SimulatorState = SimulatorState(),
         logger: Logger = Logger(label: "ModemSimulator")
     ) {
         self.clock = clock
+        self.wallClock = wallClock
         self.delay = delay
         self.savedState = state
         self.logger = logger
@@ -144,7 +151,7 @@ public actor SimulatedNetwork {
         let record = Submission(
             from: sender, to: submit.destination.value, messageReference: submit.messageReference, tpdu: tpdu,
             text: decoded.text, concatenation: decoded.concat.map { ($0.reference, $0.total, $0.sequence) },
-            requestsStatusReport: submit.requestsStatusReport, time: clock.now()
+            requestsStatusReport: submit.requestsStatusReport, time: wallClock()
         )
         submissions.append(record)
         if submissions.count > Self.maximumRecordedSubmissions { submissions.removeFirst() }
@@ -170,7 +177,7 @@ public actor SimulatedNetwork {
     }
 
     func route(_ record: Submission, submit: SimSubmit) async {
-        let now = clock.now()
+        let now = wallClock()
         let report = submit.requestsStatusReport
             ? ReportRequest(sender: record.from, messageReference: record.messageReference, recipient: record.to,
                             submitted: record.time)
@@ -216,7 +223,7 @@ public actor SimulatedNetwork {
     func sendStatusReport(for request: ReportRequest, status: UInt8) async {
         let tpdu = SimTPDU.statusReport(
             messageReference: request.messageReference, recipient: SimAddress.number(request.recipient),
-            submitted: request.submitted, discharged: clock.now(), status: status
+            submitted: request.submitted, discharged: wallClock(), status: status
         )
         await enqueue(tpdu, kind: .statusReport, to: Self.key(request.sender), report: nil)
     }
@@ -327,7 +334,7 @@ public actor SimulatedNetwork {
     /// SMS-DELIVER TPDUs for a text: SMSCodec's encoder, or the simulator's own when SMSCodec refuses.
     func deliverTPDUs(_ text: String, from sender: String, messageClass: Int?) -> [[UInt8]] {
         if let tpdus = SMSCodecBridge.deliverTPDUs(
-            text: text, from: sender, timestamp: clock.now(), messageClass: messageClass, reference: nextReference
+            text: text, from: sender, timestamp: wallClock(), messageClass: messageClass, reference: nextReference
         ), !tpdus.isEmpty {
             return tpdus
         }
@@ -336,7 +343,7 @@ public actor SimulatedNetwork {
         let parts = SimUserData.encode(text, reference: nextReference, messageClass: messageClass)
         return parts.enumerated().map { n, part in
             SimTPDU.deliver(
-                from: address, dcs: part.dcs, timestamp: clock.now(), udl: part.udl, ud: part.ud,
+                from: address, dcs: part.dcs, timestamp: wallClock(), udl: part.udl, ud: part.ud,
                 hasHeader: part.hasHeader, moreMessagesToSend: n + 1 < parts.count
             )
         }
@@ -359,8 +366,8 @@ public actor SimulatedNetwork {
         to number: String
     ) async -> [UInt8] {
         let tpdu = SimTPDU.statusReport(
-            messageReference: messageReference, recipient: SimAddress.number(recipient), submitted: clock.now(),
-            discharged: clock.now(), status: status
+            messageReference: messageReference, recipient: SimAddress.number(recipient), submitted: wallClock(),
+            discharged: wallClock(), status: status
         )
         await enqueue(tpdu, kind: .statusReport, to: Self.key(number), report: nil)
         return tpdu
