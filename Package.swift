@@ -162,7 +162,9 @@ let package = Package(
         ),
         .testTarget(
             name: "MessagingUPnPTests",
-            dependencies: ["MessagingServer", "MessagingUPnP", "UPnP", "Messaging", "MessageStore", "TestSupport", logging],
+            dependencies: [
+                "MessagingServer", "MessagingUPnP", "UPnP", "Messaging", "MessageStore", "TestSupport", logging,
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -22,7 +22,11 @@ extension MessageStore {
     package func receivedPartCount(simID: Int64? = nil) async throws -> Int {
         try await writer.read { db in
             if let simID {
-                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receivedPart WHERE simId = ?", arguments: [simID]) ?? 0
+                return try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM receivedPart WHERE simId = ?",
+                    arguments: [simID]
+                ) ?? 0
             }
             return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receivedPart") ?? 0
         }

@@ -186,7 +186,10 @@ extension MessageStore {
                 try db.execute(sql: "DELETE FROM message WHERE id = ?", arguments: [id])
                 return .purged
             }
-            try db.execute(sql: "UPDATE message SET folder = ? WHERE id = ?", arguments: [MessageRecord.Folder.deleted, id])
+            try db.execute(
+                sql: "UPDATE message SET folder = ? WHERE id = ?",
+                arguments: [MessageRecord.Folder.deleted, id]
+            )
             try db.execute(
                 sql: "UPDATE outbox SET state = 'cancelled' WHERE messageId = ? AND state IN ('queued', 'failed')",
                 arguments: [id]
@@ -239,7 +242,9 @@ extension MessageStore {
                 _ = arguments.append(contentsOf: ["\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""])
             } else {
                 // Below three characters no trigram exists; LIKE over the FTS table is still SQL, just not indexed.
-                clauses.append("id IN (SELECT rowid FROM messageText WHERE text LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\')")
+                clauses.append(
+                    "id IN (SELECT rowid FROM messageText WHERE text LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\')"
+                )
                 let pattern = "%" + escapeLike(value) + "%"
                 _ = arguments.append(contentsOf: [pattern, pattern])
             }

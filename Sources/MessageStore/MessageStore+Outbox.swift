@@ -51,7 +51,8 @@ extension MessageStore {
         try await writer.read { db in
             try OutboxRecord.fetchAll(
                 db,
-                sql: "SELECT * FROM outbox WHERE state = 'queued' AND nextAttemptAt <= ? ORDER BY nextAttemptAt, messageId LIMIT ?",
+                sql:
+                    "SELECT * FROM outbox WHERE state = 'queued' AND nextAttemptAt <= ? ORDER BY nextAttemptAt, messageId LIMIT ?",
                 arguments: [now, limit]
             )
         }
@@ -122,7 +123,8 @@ extension MessageStore {
     package func markPartSubmitting(messageID: Int64, recipientIndex: Int, seq: Int, now: Double) async throws {
         try await writer.write { db in
             try db.execute(
-                sql: "UPDATE outboxPart SET state = 'submitting', submittedAt = ? WHERE messageId = ? AND recipientIndex = ? AND seq = ?",
+                sql:
+                    "UPDATE outboxPart SET state = 'submitting', submittedAt = ? WHERE messageId = ? AND recipientIndex = ? AND seq = ?",
                 arguments: [now, messageID, recipientIndex, seq]
             )
         }
@@ -146,7 +148,8 @@ extension MessageStore {
     package func finishSent(messageID: Int64, now: Double, offset: Int) async throws {
         try await writer.write { db in
             try db.execute(
-                sql: "UPDATE outbox SET state = 'sent', sentAt = ?, lastError = NULL, lastErrorCode = NULL WHERE messageId = ?",
+                sql:
+                    "UPDATE outbox SET state = 'sent', sentAt = ?, lastError = NULL, lastErrorCode = NULL WHERE messageId = ?",
                 arguments: [now, messageID]
             )
             try db.execute(

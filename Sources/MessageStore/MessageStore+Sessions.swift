@@ -248,7 +248,8 @@ extension MessageStore {
         try await writer.write { db in
             for (key, value) in values.sorted(by: { $0.key < $1.key }) {
                 try db.execute(
-                    sql: "INSERT INTO serviceState (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    sql:
+                        "INSERT INTO serviceState (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     arguments: [key, value]
                 )
             }

@@ -14,7 +14,8 @@ extension MessageStore {
             try db.execute(sql: "DELETE FROM modemSlot WHERE simId = ? AND storage = ?", arguments: [simID, storage])
             for slot in slots {
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO modemSlot (simId, storage, slot, contentHash, partId, seenAt) VALUES (?, ?, ?, ?, ?, ?)",
+                    sql:
+                        "INSERT OR REPLACE INTO modemSlot (simId, storage, slot, contentHash, partId, seenAt) VALUES (?, ?, ?, ?, ?, ?)",
                     arguments: [simID, storage, slot.index, slot.contentHash, slot.partID, now]
                 )
             }

@@ -39,7 +39,10 @@ public enum MessagingSCPD {
     }
 
     private static func action(_ name: String, _ arguments: [(String, Direction, String)]) -> Action {
-        Action(name: name, arguments: arguments.map { Argument(name: $0.0, direction: $0.1, relatedStateVariable: $0.2) })
+        Action(
+            name: name,
+            arguments: arguments.map { Argument(name: $0.0, direction: $0.1, relatedStateVariable: $0.2) }
+        )
     }
 
     /// Table 9 / clause 6, in the standard's order.
@@ -47,54 +50,75 @@ public enum MessagingSCPD {
         action("GetTelephonyIdentity", [("TelephonyIdentity", .out, "A_ARG_TYPE_TelephonyServerIdentity")]),
         action("GetMessagingCapabilities", [("SupportedCapabilities", .out, "A_ARG_TYPE_MessagingCapabilities")]),
         action("GetNewMessages", [("NewMessages", .out, "NewMessages")]),
-        action("SearchMessages", [
-            ("MessageClass", .in, "A_ARG_TYPE_MessageClass"),
-            ("MessageFolder", .in, "A_ARG_TYPE_MessageFolder"),
-            ("MessageStatus", .in, "A_ARG_TYPE_MessageStatus"),
-            ("SessionID", .in, "A_ARG_TYPE_SessionID"),
-            ("MessageList", .out, "A_ARG_TYPE_MessageList"),
-        ]),
-        action("ReadMessage", [
-            ("MessageID", .in, "A_ARG_TYPE_MessageID"),
-            ("MessageRequested", .out, "A_ARG_TYPE_Message"),
-        ]),
-        action("SendMessage", [
-            ("MessageToSend", .in, "A_ARG_TYPE_Message"),
-            ("MessageID", .out, "A_ARG_TYPE_MessageID"),
-        ]),
+        action(
+            "SearchMessages",
+            [
+                ("MessageClass", .in, "A_ARG_TYPE_MessageClass"),
+                ("MessageFolder", .in, "A_ARG_TYPE_MessageFolder"),
+                ("MessageStatus", .in, "A_ARG_TYPE_MessageStatus"),
+                ("SessionID", .in, "A_ARG_TYPE_SessionID"),
+                ("MessageList", .out, "A_ARG_TYPE_MessageList"),
+            ]
+        ),
+        action(
+            "ReadMessage",
+            [
+                ("MessageID", .in, "A_ARG_TYPE_MessageID"),
+                ("MessageRequested", .out, "A_ARG_TYPE_Message"),
+            ]
+        ),
+        action(
+            "SendMessage",
+            [
+                ("MessageToSend", .in, "A_ARG_TYPE_Message"),
+                ("MessageID", .out, "A_ARG_TYPE_MessageID"),
+            ]
+        ),
         action("DeleteMessage", [("MessageID", .in, "A_ARG_TYPE_MessageID")]),
-        action("CreateSession", [
-            ("SessionClass", .in, "A_ARG_TYPE_SessionClass"),
-            ("SessionRecipients", .in, "A_ARG_TYPE_RecipientsList"),
-            ("Subject", .in, "A_ARG_TYPE_Subject"),
-            ("SupportedContentType", .in, "A_ARG_TYPE_SupportedContentType"),
-            ("SessionID", .out, "A_ARG_TYPE_SessionID"),
-        ]),
-        action("ModifySession", [
-            ("SessionID", .in, "A_ARG_TYPE_SessionID"),
-            ("SessionRecipientsToAdd", .in, "A_ARG_TYPE_RecipientsList"),
-            ("SessionRecipientsToRemove", .in, "A_ARG_TYPE_RecipientsList"),
-            ("Subject", .in, "A_ARG_TYPE_Subject"),
-            ("SupportedContentType", .in, "A_ARG_TYPE_SupportedContentType"),
-            ("SessionClass", .in, "A_ARG_TYPE_SessionClass"),
-        ]),
+        action(
+            "CreateSession",
+            [
+                ("SessionClass", .in, "A_ARG_TYPE_SessionClass"),
+                ("SessionRecipients", .in, "A_ARG_TYPE_RecipientsList"),
+                ("Subject", .in, "A_ARG_TYPE_Subject"),
+                ("SupportedContentType", .in, "A_ARG_TYPE_SupportedContentType"),
+                ("SessionID", .out, "A_ARG_TYPE_SessionID"),
+            ]
+        ),
+        action(
+            "ModifySession",
+            [
+                ("SessionID", .in, "A_ARG_TYPE_SessionID"),
+                ("SessionRecipientsToAdd", .in, "A_ARG_TYPE_RecipientsList"),
+                ("SessionRecipientsToRemove", .in, "A_ARG_TYPE_RecipientsList"),
+                ("Subject", .in, "A_ARG_TYPE_Subject"),
+                ("SupportedContentType", .in, "A_ARG_TYPE_SupportedContentType"),
+                ("SessionClass", .in, "A_ARG_TYPE_SessionClass"),
+            ]
+        ),
         action("AcceptSession", [("SessionID", .in, "A_ARG_TYPE_SessionID")]),
         action("GetSessionUpdates", [("SessionUpdates", .out, "SessionUpdates")]),
-        action("GetSessions", [
-            ("SessionID", .in, "A_ARG_TYPE_SessionID"),
-            ("SessionClass", .in, "A_ARG_TYPE_SessionClass"),
-            ("SessionStatus", .in, "A_ARG_TYPE_SessionStatus"),
-            ("SessionsList", .out, "A_ARG_TYPE_SessionsList"),
-        ]),
+        action(
+            "GetSessions",
+            [
+                ("SessionID", .in, "A_ARG_TYPE_SessionID"),
+                ("SessionClass", .in, "A_ARG_TYPE_SessionClass"),
+                ("SessionStatus", .in, "A_ARG_TYPE_SessionStatus"),
+                ("SessionsList", .out, "A_ARG_TYPE_SessionsList"),
+            ]
+        ),
         action("JoinSession", [("SessionID", .in, "A_ARG_TYPE_SessionID")]),
         action("LeaveSession", [("SessionID", .in, "A_ARG_TYPE_SessionID")]),
         action("CloseSession", [("SessionID", .in, "A_ARG_TYPE_SessionID")]),
         action("StartFileTransfer", [("FileInfoList", .in, "A_ARG_TYPE_FileInfoList")]),
         action("CancelFileTransfer", [("SessionID", .in, "A_ARG_TYPE_SessionID")]),
-        action("GetFileTransferSession", [
-            ("SessionID", .in, "A_ARG_TYPE_SessionID"),
-            ("FileInfoList", .out, "A_ARG_TYPE_FileInfoList"),
-        ]),
+        action(
+            "GetFileTransferSession",
+            [
+                ("SessionID", .in, "A_ARG_TYPE_SessionID"),
+                ("FileInfoList", .out, "A_ARG_TYPE_FileInfoList"),
+            ]
+        ),
     ]
 
     private static func variable(
@@ -113,16 +137,25 @@ public enum MessagingSCPD {
         variable("SessionUpdates", events: true),
         variable("A_ARG_TYPE_TelephonyServerIdentity"),
         variable("A_ARG_TYPE_MessageID"),
-        variable("A_ARG_TYPE_MessageClass", default: "SMS",
-                 allowed: ["e-Mail", "SMS", "MMS", "Instant Message", "WebpageURL", ""]),
-        variable("A_ARG_TYPE_MessageFolder", default: "Received",
-                 allowed: ["Received", "Outgoing", "Sent", "Deleted", "ClosedSession", ""]),
+        variable(
+            "A_ARG_TYPE_MessageClass",
+            default: "SMS",
+            allowed: ["e-Mail", "SMS", "MMS", "Instant Message", "WebpageURL", ""]
+        ),
+        variable(
+            "A_ARG_TYPE_MessageFolder",
+            default: "Received",
+            allowed: ["Received", "Outgoing", "Sent", "Deleted", "ClosedSession", ""]
+        ),
         variable("A_ARG_TYPE_MessageStatus", allowed: ["Read", "Unread", ""]),
         variable("A_ARG_TYPE_Message"),
         variable("A_ARG_TYPE_MessageList"),
         variable("A_ARG_TYPE_SessionID"),
-        variable("A_ARG_TYPE_SessionClass", default: "Chat",
-                 allowed: ["e-Mail", "SMS", "MMS", "Chat", "File-Transfer", "WebpageSync", "Mixed", ""]),
+        variable(
+            "A_ARG_TYPE_SessionClass",
+            default: "Chat",
+            allowed: ["e-Mail", "SMS", "MMS", "Chat", "File-Transfer", "WebpageSync", "Mixed", ""]
+        ),
         variable("A_ARG_TYPE_RecipientsList"),
         variable("A_ARG_TYPE_SessionInfo"),
         variable("A_ARG_TYPE_SessionsList"),

@@ -100,11 +100,16 @@ public final class MessagingUPnPService: UPnPServiceHandler, Service {
         } catch let error as MessagingError {
             logger.debug(
                 "Messaging action failed",
-                metadata: ["upnp.action": "\(action)", "upnp.error": "\(error.code.rawValue)", "reason": "\(error.reason)"]
+                metadata: [
+                    "upnp.action": "\(action)", "upnp.error": "\(error.code.rawValue)", "reason": "\(error.reason)",
+                ]
             )
             throw UPnPActionError(error)
         } catch {
-            logger.error("Messaging action failed unexpectedly", metadata: ["upnp.action": "\(action)", "error": "\(error)"])
+            logger.error(
+                "Messaging action failed unexpectedly",
+                metadata: ["upnp.action": "\(action)", "error": "\(error)"]
+            )
             throw .actionFailed()
         }
     }
@@ -120,7 +125,11 @@ public final class MessagingUPnPService: UPnPServiceHandler, Service {
         }
     }
 
-    private func run(action: String, _ inputs: ActionArguments, _ caller: Caller) async throws
+    private func run(
+        action: String,
+        _ inputs: ActionArguments,
+        _ caller: Caller
+    ) async throws
         -> [(name: String, value: String)]
     {
         switch action {
@@ -146,7 +155,10 @@ public final class MessagingUPnPService: UPnPServiceHandler, Service {
             return [("MessageList", MessageListFragment(messages: messages.map(MessageFragment.init)).serialized())]
 
         case "ReadMessage":
-            let message = try await service.readMessage(id: try inputs["MessageID"].trimmingXMLWhitespace(), caller: caller)
+            let message = try await service.readMessage(
+                id: try inputs["MessageID"].trimmingXMLWhitespace(),
+                caller: caller
+            )
             return [("MessageRequested", MessageFragment(message).serialized())]
 
         case "SendMessage":
@@ -162,7 +174,9 @@ public final class MessagingUPnPService: UPnPServiceHandler, Service {
 
         case "CreateSession":
             let recipients = try Self.readFragment(
-                RecipientsListFragment.self, try inputs["SessionRecipients"], action: action
+                RecipientsListFragment.self,
+                try inputs["SessionRecipients"],
+                action: action
             )
             let contentTypes = try inputs["SupportedContentType", "SupportedContentTypes"]
             let id = try await service.createSession(
@@ -210,7 +224,9 @@ public final class MessagingUPnPService: UPnPServiceHandler, Service {
                 sessionStatus: try inputs["SessionStatus"]
             )
             let sessions = try await service.getSessions(query, caller: caller)
-            return [("SessionsList", SessionsListFragment(sessions: sessions.map(SessionInfoFragment.init)).serialized())]
+            return [
+                ("SessionsList", SessionsListFragment(sessions: sessions.map(SessionInfoFragment.init)).serialized())
+            ]
 
         case "JoinSession":
             try await service.joinSession(id: try inputs["SessionID"].trimmingXMLWhitespace(), caller: caller)
@@ -230,7 +246,10 @@ public final class MessagingUPnPService: UPnPServiceHandler, Service {
             return []
 
         case "CancelFileTransfer":
-            try await service.cancelFileTransfer(sessionID: try inputs["SessionID"].trimmingXMLWhitespace(), caller: caller)
+            try await service.cancelFileTransfer(
+                sessionID: try inputs["SessionID"].trimmingXMLWhitespace(),
+                caller: caller
+            )
             return []
 
         case "GetFileTransferSession":

@@ -40,7 +40,10 @@ struct MessagingDaemon: AsyncParsableCommand {
     @Option(name: .customLong("ssdp-port"), help: "SSDP UDP port (1900 on a real network; 0 = a free port, for tests).")
     var ssdpPort: Int = 1900
 
-    @Option(name: .customLong("interface"), help: "Network interface to serve on (repeatable; default lo with --simulate).")
+    @Option(
+        name: .customLong("interface"),
+        help: "Network interface to serve on (repeatable; default lo with --simulate)."
+    )
     var interfaces: [String] = []
 
     @Option(name: .customLong("log-level"), help: "Log level: trace, debug, info, notice, warning, error, critical.")

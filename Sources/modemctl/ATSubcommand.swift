@@ -32,7 +32,11 @@ struct ATSubcommand: AsyncParsableCommand {
         let failed = try await options.withModem(start: false) { modem in
             var failed = false
             for text in commands {
-                let command = ATCommand(text, timeout: .seconds(options.timeout), responsePrefix: ATCommand.responsePrefix(of: text))
+                let command = ATCommand(
+                    text,
+                    timeout: .seconds(options.timeout),
+                    responsePrefix: ATCommand.responsePrefix(of: text)
+                )
                 do {
                     let response = try await modem.send(command)
                     if options.json {

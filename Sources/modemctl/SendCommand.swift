@@ -27,7 +27,10 @@ struct SendCommand: AsyncParsableCommand {
             message = try SMSEncoder.encode(
                 text: text,
                 to: to,
-                options: SMSEncodingOptions(concatenationReference: UInt16.random(in: 0...255), statusReportRequest: statusReport)
+                options: SMSEncodingOptions(
+                    concatenationReference: UInt16.random(in: 0...255),
+                    statusReportRequest: statusReport
+                )
             )
         } catch {
             throw ValidationError("\(error)")
@@ -42,7 +45,9 @@ struct SendCommand: AsyncParsableCommand {
                 ])
             )
         } else {
-            print("sent \(parts.count) part(s), message reference(s) \(references.map(String.init).joined(separator: ","))")
+            print(
+                "sent \(parts.count) part(s), message reference(s) \(references.map(String.init).joined(separator: ","))"
+            )
         }
     }
 }

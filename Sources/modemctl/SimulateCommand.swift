@@ -3,9 +3,9 @@ import Dispatch
 import Foundation
 import Logging
 import Modem
-import Synchronization
 import ModemSimulator
 import SMSCodec
+import Synchronization
 
 /// `modemctl simulate`: simulated modems on pseudo-terminals, all on one simulated network (DESIGN.md).
 struct SimulateCommand: AsyncParsableCommand {
@@ -22,7 +22,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("pty-link"), help: "Path of a symbolic link to a new modem's pty (repeatable).")
     var ptyLinks: [String] = []
 
-    @Option(help: "Modem profile: huawei-e173, huawei-e3372, zte-mf190, quectel-ec25, simcom-sim800, simcom-sim7600, sierra-mc7455.")
+    @Option(
+        help:
+            "Modem profile: huawei-e173, huawei-e3372, zte-mf190, quectel-ec25, simcom-sim800, simcom-sim7600, sierra-mc7455."
+    )
     var profile: String = SimulatorProfile.huaweiE3372.id
 
     @Option(help: "Simulated serial speed in baud (throttles output to bytes × 10 / baud seconds).")
@@ -31,7 +34,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "JSON file that keeps the SIM and phone stores across runs.")
     var state: String?
 
-    @Option(name: .customLong("network-delay-ms"), help: "Delay between a submission and its delivery, in milliseconds.")
+    @Option(
+        name: .customLong("network-delay-ms"),
+        help: "Delay between a submission and its delivery, in milliseconds."
+    )
     var networkDelayMilliseconds: Int = 0
 
     @OptionGroup var logLevel: LogLevelOption
@@ -60,7 +66,8 @@ struct SimulateCommand: AsyncParsableCommand {
         let stateURL = state.map { URL(fileURLWithPath: $0) }
         let saved = try stateURL.map { try SimulatorState.load(from: $0) } ?? SimulatorState()
         let network = SimulatedNetwork(
-            delay: .milliseconds(networkDelayMilliseconds), state: saved,
+            delay: .milliseconds(networkDelayMilliseconds),
+            state: saved,
             logger: logger
         )
         // Safe to force unwrap: validate() checked the name.
@@ -112,13 +119,15 @@ final class SignalWaiter: Sendable {
     init(signals: [Int32]) {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         self.stream = stream
-        sources = Mutex(signals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield() }
-            source.resume()
-            return source
-        })
+        sources = Mutex(
+            signals.map { number in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { continuation.yield() }
+                source.resume()
+                return source
+            }
+        )
     }
 
     func wait() async {

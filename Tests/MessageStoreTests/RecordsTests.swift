@@ -22,50 +22,87 @@ import Testing
         let pairs = try store.writer.read { db in
             [
                 try Self.columns(
-                    of: SIMRecord(id: 1, iccid: "8901", imsi: "00101", msisdn: "", firstSeen: 1, lastSeen: 1), in: db
+                    of: SIMRecord(id: 1, iccid: "8901", imsi: "00101", msisdn: "", firstSeen: 1, lastSeen: 1),
+                    in: db
                 ),
                 try Self.columns(
                     of: MessageRecord(
-                        id: 1, sessionID: 2, simID: 3, messageClass: "SMS", folder: .received, status: .unread,
-                        direction: .incoming, fromID: "+15550000077", sortTime: 1
+                        id: 1,
+                        sessionID: 2,
+                        simID: 3,
+                        messageClass: "SMS",
+                        folder: .received,
+                        status: .unread,
+                        direction: .incoming,
+                        fromID: "+15550000077",
+                        sortTime: 1
                     ),
                     in: db
                 ),
                 try Self.columns(
                     of: SessionRecord(
-                        id: 1, sessionClass: "SMS", subject: nil, status: .running, contentTypes: nil,
-                        isIncoming: false, creatorID: "+15550000001", creatorName: nil, peerKey: "+15550000099",
-                        dateStarted: 1, dateStartedOffset: 0
+                        id: 1,
+                        sessionClass: "SMS",
+                        subject: nil,
+                        status: .running,
+                        contentTypes: nil,
+                        isIncoming: false,
+                        creatorID: "+15550000001",
+                        creatorName: nil,
+                        peerKey: "+15550000099",
+                        dateStarted: 1,
+                        dateStartedOffset: 0
                     ),
                     in: db
                 ),
                 try Self.columns(
-                    of: SessionEventRecord(seq: 1, sessionID: 1, kind: "closed", argument: nil, at: 1), in: db
+                    of: SessionEventRecord(seq: 1, sessionID: 1, kind: "closed", argument: nil, at: 1),
+                    in: db
                 ),
                 try Self.columns(
                     of: ReceivedPartRecord(
-                        id: 1, simID: 1, messageID: 2, state: .assembled, contentHash: "abc", pdu: Data([0]),
-                        source: "store", receivedAt: 1
+                        id: 1,
+                        simID: 1,
+                        messageID: 2,
+                        state: .assembled,
+                        contentHash: "abc",
+                        pdu: Data([0]),
+                        source: "store",
+                        receivedAt: 1
                     ),
                     in: db
                 ),
                 try Self.columns(
                     of: OutboxRecord(
-                        messageID: 1, state: .queued, nextAttemptAt: 1, requestStatusReport: false, createdAt: 1
+                        messageID: 1,
+                        state: .queued,
+                        nextAttemptAt: 1,
+                        requestStatusReport: false,
+                        createdAt: 1
                     ),
                     in: db
                 ),
                 try Self.columns(
                     of: OutboxPartRecord(
-                        messageID: 1, recipientIndex: 0, seq: 1, total: 1, recipient: "+15550000099", pdu: Data([0]),
+                        messageID: 1,
+                        recipientIndex: 0,
+                        seq: 1,
+                        total: 1,
+                        recipient: "+15550000099",
+                        pdu: Data([0]),
                         tpduLength: 1
                     ),
                     in: db
                 ),
                 try Self.columns(
                     of: FileTransferRecord(
-                        sessionID: 1, position: 0, fileType: "image/png", fileSize: 1, fileLink: "http://h/f",
-                        progressInterval: nil, state: .queued
+                        sessionID: 1,
+                        position: 0,
+                        fileType: "image/png",
+                        fileSize: 1,
+                        fileLink: "http://h/f",
+                        progressInterval: nil,
+                        state: .queued
                     ),
                     in: db
                 ),

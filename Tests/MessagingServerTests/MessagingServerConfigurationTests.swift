@@ -32,7 +32,13 @@ import UnixSignals
     static let refusals: [(key: String, change: @Sendable (inout MessagingServerConfiguration) -> Void)] = [
         ("modem", { $0.modem = .serial(path: "") }),
         ("modem", { $0.modem = .automatic }),
-        ("baudRate", { $0.modem = .serial(path: "/dev/ttyUSB2"); $0.baudRate = 115_000 }),
+        (
+            "baudRate",
+            {
+                $0.modem = .serial(path: "/dev/ttyUSB2")
+                $0.baudRate = 115_000
+            }
+        ),
         ("pin", { $0.pin = "123" }),
         ("pin", { $0.pin = "123456789" }),
         ("pin", { $0.pin = "12\"4" }),

@@ -66,13 +66,17 @@ import Testing
         _ = try await fixture.receive(from: "+15550000078", text: "beta", at: 200, status: .read)
         let c = try await fixture.receive(from: "+1 555 000 0077", text: "gamma alphabet", at: 300)
         let sent = try await fixture.service.sendMessage(ServiceFixture.sms(to: "tel:+1-555-000-0077", text: "reply"))
-        #expect(try await fixture.service.searchMessages(MessageQuery(peer: "+15550000077")).map(\.id.description)
-            == [a, c, sent.description])
+        #expect(
+            try await fixture.service.searchMessages(MessageQuery(peer: "+15550000077")).map(\.id.description)
+                == [a, c, sent.description]
+        )
         #expect(try await fixture.service.searchMessages(MessageQuery(text: "ALPHA")).map(\.id.description) == [a, c])
         #expect(try await fixture.service.searchMessages(MessageQuery(text: "ph")).map(\.id.description) == [a, c])
         #expect(
-            try await fixture.service.searchMessages(MessageQuery(since: Date(timeIntervalSince1970: 150), until: Date(timeIntervalSince1970: 250)))
-                .count == 1
+            try await fixture.service.searchMessages(
+                MessageQuery(since: Date(timeIntervalSince1970: 150), until: Date(timeIntervalSince1970: 250))
+            )
+            .count == 1
         )
         #expect(
             try await fixture.service.searchMessages(
@@ -98,7 +102,9 @@ import Testing
         let implicit = try await fixture.service.sendMessage(
             MessageToSend(sessionID: session, recipients: RecipientsList(), text: "to the conversation")
         )
-        #expect(try await fixture.service.readMessage(id: implicit.description).recipients.to.map(\.id) == ["+15550000099"])
+        #expect(
+            try await fixture.service.readMessage(id: implicit.description).recipients.to.map(\.id) == ["+15550000099"]
+        )
         // A bare MessageID does not name a session message.
         #expect(await errorCode { _ = try await fixture.service.readMessage(id: sent.messageID) } == 701)
         #expect(try await fixture.service.searchMessages(MessageQuery(sessionID: session)).count == 2)
@@ -242,7 +248,9 @@ import Testing
         #expect(values[1].updates.count == 1)
         #expect(values[1].updates[0].sessionID == session)
         #expect(values[1].updates[0].events == [.telCPLeft, .telCPJoined, .closed])
-        #expect(values[1].updates[0].events.map(\.text) == ["one TelCP has left", "one TelCP has joined", "session closed"])
+        #expect(
+            values[1].updates[0].events.map(\.text) == ["one TelCP has left", "one TelCP has joined", "session closed"]
+        )
         #expect(values[1].updates[0].status == .closed)
         // GetSessionUpdates returns the last batch.
         #expect(try await fixture.service.getSessionUpdates() == values[1])
@@ -258,8 +266,14 @@ import Testing
             // No run(): the events are recorded but never published (as if the process died first).
             let store = try MessageStore(path: path)
             let clock = ManualClock()
-            let service = MessagingService(store: store, modem: nil, configuration: ServiceFixture.configuration,
-                                           clock: clock, wallClock: clock.wallClock, logger: ServiceFixture.logger)
+            let service = MessagingService(
+                store: store,
+                modem: nil,
+                configuration: ServiceFixture.configuration,
+                clock: clock,
+                wallClock: clock.wallClock,
+                logger: ServiceFixture.logger
+            )
             session = try await service.createSession(
                 sessionClass: .sms,
                 recipients: RecipientsList(to: [Peer(id: "+15550000099")])
@@ -268,8 +282,14 @@ import Testing
         }
         let store = try MessageStore(path: path)
         let clock = ManualClock()
-        let service = MessagingService(store: store, modem: nil, configuration: ServiceFixture.configuration,
-                                       clock: clock, wallClock: clock.wallClock, logger: ServiceFixture.logger)
+        let service = MessagingService(
+            store: store,
+            modem: nil,
+            configuration: ServiceFixture.configuration,
+            clock: clock,
+            wallClock: clock.wallClock,
+            logger: ServiceFixture.logger
+        )
         let publications = Mutex<[SessionUpdatesValue]>([])
         let collector = Task {
             for await event in service.events() {

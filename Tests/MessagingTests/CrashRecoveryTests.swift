@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Logging
 import MessageStore
@@ -10,6 +7,10 @@ import TestSupport
 import Testing
 
 @testable import Messaging
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// SIGKILL the service mid-mirror and mid-send, restart it, and check that nothing was lost or duplicated.
 /// The service runs in `MessagingCrashHarness` processes; this process owns the simulated modem

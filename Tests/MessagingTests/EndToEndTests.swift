@@ -1,8 +1,8 @@
 import Foundation
-import Synchronization
 import MessageStore
 import Modem
 import ModemSimulator
+import Synchronization
 import Testing
 
 @testable import Messaging
@@ -112,8 +112,10 @@ import Testing
     @Test func aFullSIMIsEmptiedAndTheCountersReported() async throws {
         let filler: [UInt8] = {
             // SMS-DELIVER from +15550000077, GSM 7-bit "hi", SCTS 2026-01-01 00:00:00 +00.
-            [0x00, 0x04, 0x0B, 0x91, 0x51, 0x55, 0x00, 0x00, 0x77, 0xF7, 0x00, 0x00,
-             0x62, 0x10, 0x10, 0x00, 0x00, 0x00, 0x00, 0x02, 0xE8, 0x34]
+            [
+                0x00, 0x04, 0x0B, 0x91, 0x51, 0x55, 0x00, 0x00, 0x77, 0xF7, 0x00, 0x00,
+                0x62, 0x10, 0x10, 0x00, 0x00, 0x00, 0x00, 0x02, 0xE8, 0x34,
+            ]
         }()
         let rig = try await SimulatorRig(prepare: { await $0.fill(.sim, with: filler) })
         await rig.network.injectText("after the flood", from: "+15550000078", to: rig.ownNumber)

@@ -124,15 +124,41 @@ import Testing
 
     static let invalidMessages: [(String, MessageToSend)] = [
         ("no recipient", MessageToSend(recipients: RecipientsList(), text: "hi")),
-        ("e-mail class", MessageToSend(messageClass: .email, recipients: RecipientsList(to: [Peer(id: "+1555")]), text: "x")),
-        ("MMS without MMSC", MessageToSend(messageClass: .mms, recipients: RecipientsList(to: [Peer(id: "+1555")]), text: "x")),
-        ("vendor class", MessageToSend(messageClass: MessageClass(rawValue: "X-Fax"), recipients: RecipientsList(to: [Peer(id: "+1555")]))),
+        (
+            "e-mail class",
+            MessageToSend(messageClass: .email, recipients: RecipientsList(to: [Peer(id: "+1555")]), text: "x")
+        ),
+        (
+            "MMS without MMSC",
+            MessageToSend(messageClass: .mms, recipients: RecipientsList(to: [Peer(id: "+1555")]), text: "x")
+        ),
+        (
+            "vendor class",
+            MessageToSend(
+                messageClass: MessageClass(rawValue: "X-Fax"),
+                recipients: RecipientsList(to: [Peer(id: "+1555")])
+            )
+        ),
         ("alphanumeric recipient", ServiceFixture.sms(to: "ACME")),
         ("e-mail recipient", ServiceFixture.sms(to: "bob@example.com")),
         ("21 digits", ServiceFixture.sms(to: "+123456789012345678901")),
-        ("cc on an SMS", MessageToSend(recipients: RecipientsList(to: [Peer(id: "+1555")], cc: [Peer(id: "+1666")]), text: "x")),
-        ("subject on an SMS", MessageToSend(messageClass: .sms, recipients: RecipientsList(to: [Peer(id: "+1555")]), subject: "s", text: "x")),
-        ("empty class with subject → MMS", MessageToSend(recipients: RecipientsList(to: [Peer(id: "+1555")]), subject: "s", text: "x")),
+        (
+            "cc on an SMS",
+            MessageToSend(recipients: RecipientsList(to: [Peer(id: "+1555")], cc: [Peer(id: "+1666")]), text: "x")
+        ),
+        (
+            "subject on an SMS",
+            MessageToSend(
+                messageClass: .sms,
+                recipients: RecipientsList(to: [Peer(id: "+1555")]),
+                subject: "s",
+                text: "x"
+            )
+        ),
+        (
+            "empty class with subject → MMS",
+            MessageToSend(recipients: RecipientsList(to: [Peer(id: "+1555")]), subject: "s", text: "x")
+        ),
         (
             "attachment",
             MessageToSend(
@@ -178,7 +204,9 @@ import Testing
 
     @Test func sendingInAnUnknownSessionIs706() async throws {
         let fixture = try ServiceFixture()
-        #expect(await errorCode { _ = try await fixture.service.sendMessage(ServiceFixture.sms(sessionID: "zz")) } == 706)
+        #expect(
+            await errorCode { _ = try await fixture.service.sendMessage(ServiceFixture.sms(sessionID: "zz")) } == 706
+        )
     }
 
     @Test func sendingInAClosedSessionIs708() async throws {

@@ -142,8 +142,14 @@ import Testing
         _ = try await store.importPart(Self.segment("one ", reference: 9, total: 3, sequence: 1, at: 1_000))
         _ = try await store.importPart(Self.segment("three", reference: 9, total: 3, sequence: 3, at: 1_001))
         #expect(
-            try await store.flushStaleSegments(olderThan: 999, ownNumber: "+15550000001", routingClasses: [], now: 2_000, offset: 0)
-                .isEmpty
+            try await store.flushStaleSegments(
+                olderThan: 999,
+                ownNumber: "+15550000001",
+                routingClasses: [],
+                now: 2_000,
+                offset: 0
+            )
+            .isEmpty
         )
         let flushed = try await store.flushStaleSegments(
             olderThan: 1_500,
@@ -192,7 +198,13 @@ import Testing
             text: "two parts",
             sortTime: 10
         )
-        let id = try await store.enqueueOutgoing(message, recipients: [], attachments: [], requestStatusReport: true, now: 10)
+        let id = try await store.enqueueOutgoing(
+            message,
+            recipients: [],
+            attachments: [],
+            requestStatusReport: true,
+            now: 10
+        )
         _ = try await store.preparePartsIfNeeded(messageID: id) { _ in
             (1...2).map {
                 OutboxPartRecord(
@@ -209,9 +221,25 @@ import Testing
         try await store.markPartAccepted(messageID: id, recipientIndex: 0, seq: 1, mr: 41, now: 100)
         try await store.markPartAccepted(messageID: id, recipientIndex: 0, seq: 2, mr: 42, now: 101)
         // An older message that also got TP-MR 41 (TP-MR wraps), long ago.
-        let old = try await store.enqueueOutgoing(message, recipients: [], attachments: [], requestStatusReport: true, now: 1)
+        let old = try await store.enqueueOutgoing(
+            message,
+            recipients: [],
+            attachments: [],
+            requestStatusReport: true,
+            now: 1
+        )
         _ = try await store.preparePartsIfNeeded(messageID: old) { _ in
-            [OutboxPartRecord(messageID: 0, recipientIndex: 0, seq: 1, total: 1, recipient: "+15550000099", pdu: Data([9]), tpduLength: 1)]
+            [
+                OutboxPartRecord(
+                    messageID: 0,
+                    recipientIndex: 0,
+                    seq: 1,
+                    total: 1,
+                    recipient: "+15550000099",
+                    pdu: Data([9]),
+                    tpduLength: 1
+                )
+            ]
         }
         try await store.markPartAccepted(messageID: old, recipientIndex: 0, seq: 1, mr: 41, now: 1)
 

@@ -90,7 +90,10 @@ final class SimulatorRig: @unchecked Sendable {
     ) async throws {
         let clock = self.clock
         try await TestSupport.eventually(
-            what, timeout: timeout, interval: .milliseconds(25), sourceLocation: sourceLocation
+            what,
+            timeout: timeout,
+            interval: .milliseconds(25),
+            sourceLocation: sourceLocation
         ) {
             if try await condition() { return true }
             clock.advance(by: .seconds(1))

@@ -58,14 +58,18 @@ struct ServiceFixture {
             dateReceivedOffset: 0,
             sortTime: seconds
         )
-        let id = try await store.insertMessage(record, recipients: [PeerRow(role: "to", peerID: "+15550000001", name: nil)])
+        let id = try await store.insertMessage(
+            record,
+            recipients: [PeerRow(role: "to", peerID: "+15550000001", name: nil)]
+        )
         var stored = record
         stored.id = id
         return MessageID(record: stored).description
     }
 
     /// A text message to one number, as a control point would send it.
-    static func sms(to number: String = "+15550000099", text: String = "hi", sessionID: String? = nil) -> MessageToSend {
+    static func sms(to number: String = "+15550000099", text: String = "hi", sessionID: String? = nil) -> MessageToSend
+    {
         MessageToSend(sessionID: sessionID, recipients: RecipientsList(to: [Peer(id: number)]), text: text)
     }
 }

@@ -25,7 +25,10 @@ enum AnyFragment {
         return try roundTrip(type, text)
     }
 
-    private static func roundTrip<F: MessagingFragment>(_ type: F.Type, _ text: String) throws
+    private static func roundTrip<F: MessagingFragment>(
+        _ type: F.Type,
+        _ text: String
+    ) throws
         -> (serialized: String, again: String)
     {
         let first = try F(parsing: text)
@@ -40,8 +43,14 @@ enum AnyFragment {
     static func schema() throws -> XMLSchema { try MessagingSchemas.messaging() }
 
     @Test func embeddedSchemasAreTheSpecFiles() throws {
-        #expect(MessagingSchemas.messagingXSD.trimmingXMLWhitespace() == (try SpecFiles.text("messaging-v2.xsd")).trimmingXMLWhitespace())
-        #expect(MessagingSchemas.peerXSD.trimmingXMLWhitespace() == (try SpecFiles.text("peer-v2.xsd")).trimmingXMLWhitespace())
+        #expect(
+            MessagingSchemas.messagingXSD.trimmingXMLWhitespace()
+                == (try SpecFiles.text("messaging-v2.xsd")).trimmingXMLWhitespace()
+        )
+        #expect(
+            MessagingSchemas.peerXSD.trimmingXMLWhitespace()
+                == (try SpecFiles.text("peer-v2.xsd")).trimmingXMLWhitespace()
+        )
         _ = try Self.schema()
     }
 
@@ -121,7 +130,9 @@ enum AnyFragment {
         #expect(capabilities.messageFolders.isEmpty)
         #expect(throws: XMLParseError.self) { try Self.schema().validate(capabilities.serialized()) }
         // Contact and group together: the first link is kept, so the output is valid.
-        let both = try RecipientsListFragment(parsing: try SpecFiles.text("examples/invalid/peer-contact-and-group.xml"))
+        let both = try RecipientsListFragment(
+            parsing: try SpecFiles.text("examples/invalid/peer-contact-and-group.xml")
+        )
         #expect(both.to.first?.addressBookLink == .contact(12))
         try Self.schema().validate(both.serialized())
     }
@@ -163,8 +174,12 @@ enum AnyFragment {
             sendStatus: status
         )
         let message = MessageFragment(
-            messageID: "a1", messageClass: "SMS", messageFolder: "Outgoing", messageStatus: "Unread",
-            recipients: RecipientsListFragment(to: [peer], from: PeerFragment(id: "+15550000001")), text: "hi"
+            messageID: "a1",
+            messageClass: "SMS",
+            messageFolder: "Outgoing",
+            messageStatus: "Unread",
+            recipients: RecipientsListFragment(to: [peer], from: PeerFragment(id: "+15550000001")),
+            text: "hi"
         )
         let text = message.serialized()
         let root = try Self.schema().validate(text)
@@ -172,8 +187,10 @@ enum AnyFragment {
             .firstElement(named: "X_sendStatus", namespaceURI: .some(MessagingNamespace.deviceExtension))
         #expect(element?.text == status.rawValue)
         // The last child of the peer: after every standard element, where Annex A.3 puts the extension.
-        #expect(root.firstElement(named: "recipientsList")?.firstElement(named: "recipientTo")?.elements.last?.name
-            == "X_sendStatus")
+        #expect(
+            root.firstElement(named: "recipientsList")?.firstElement(named: "recipientTo")?.elements.last?.name
+                == "X_sendStatus"
+        )
         #expect(try MessageFragment(parsing: text) == message)
         // Also inside a messageList (SearchMessages).
         try Self.schema().validate(MessageListFragment(messages: [message]).serialized())
@@ -274,7 +291,11 @@ enum AnyFragment {
         #expect(list.to.first?.location == .init(type: "coordinates", value: "45.1 7.6"))
         let out = list.serialized()
         #expect(out.contains(#"<peer:image type="URL">"#))
-        #expect(out.hasPrefix(#"<?xml version="1.0" encoding="UTF-8"?><messaging:recipientsList xmlns:messaging="urn:schemas-upnp-org:phone:messaging" xmlns:peer="urn:schemas-upnp-org:phone:peer">"#))
+        #expect(
+            out.hasPrefix(
+                #"<?xml version="1.0" encoding="UTF-8"?><messaging:recipientsList xmlns:messaging="urn:schemas-upnp-org:phone:messaging" xmlns:peer="urn:schemas-upnp-org:phone:peer">"#
+            )
+        )
         try Self.schema().validate(out)
     }
 
@@ -282,7 +303,9 @@ enum AnyFragment {
         let wrong = #expect(throws: FragmentError.self) { try MessageFragment(parsing: "<messageList/>") }
         #expect(wrong?.code == .wrongRoot)
         let xxe = #expect(throws: FragmentError.self) {
-            try MessageFragment(parsing: "<!DOCTYPE m [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><message>&x;</message>")
+            try MessageFragment(
+                parsing: "<!DOCTYPE m [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><message>&x;</message>"
+            )
         }
         #expect(xxe?.code == .malformed)
         #expect(xxe?.reason.contains("DOCTYPE") == true)
@@ -310,12 +333,16 @@ enum AnyFragment {
 
     @Test func markupInValuesIsEscapedAndValid() throws {
         let message = MessageFragment(
-            messageID: "M1", messageClass: "SMS", messageFolder: "Received", messageStatus: "Unread",
+            messageID: "M1",
+            messageClass: "SMS",
+            messageFolder: "Received",
+            messageStatus: "Unread",
             recipients: RecipientsListFragment(
                 to: [PeerFragment(id: "+15550000001")],
                 from: PeerFragment(id: "+15550000099", name: "A & <B>")
             ),
-            text: "</text><script>&amp; \"quoted\" 'x' 🚲\r\n", dateReceived: "2026-11-23T14:58:07+01:00"
+            text: "</text><script>&amp; \"quoted\" 'x' 🚲\r\n",
+            dateReceived: "2026-11-23T14:58:07+01:00"
         )
         let out = message.serialized()
         try Self.schema().validate(out)

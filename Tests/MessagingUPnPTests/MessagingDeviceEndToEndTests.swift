@@ -5,11 +5,11 @@ import MessagingServer
 import Testing
 import UPnP
 
+@testable import MessagingUPnP
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-
-@testable import MessagingUPnP
 
 /// The binding behind the real UPnP device stack, over HTTP on loopback (port 0): the spec's own SOAP examples go
 /// in, and what comes back is compared with the spec's response and fault examples.
@@ -59,21 +59,31 @@ import FoundationNetworking
     @Test func specExamplesOverHTTP() async throws {
         try await withDevice { base in
             // ReadMessage-request.xml asks for M000123, which does not exist: the answer is the 701 fault example.
-            let (faultStatus, fault) = try await Self.post(base, action: "ReadMessage", body: try Self.example("ReadMessage-request.xml"))
+            let (faultStatus, fault) = try await Self.post(
+                base,
+                action: "ReadMessage",
+                body: try Self.example("ReadMessage-request.xml")
+            )
             let expected = try XMLDocumentParser.parse(try SpecFiles.text("examples/soap/ReadMessage-fault-701.xml"))
             #expect(faultStatus == 500)
             let error = fault.firstElement(named: "Body")?.firstElement(named: "Fault")?.firstElement(named: "detail")?
                 .firstElement(named: "UPnPError", namespaceURI: "urn:schemas-upnp-org:control-1-0")
             let expectedError = expected.firstElement(named: "Body")?.firstElement(named: "Fault")?
                 .firstElement(named: "detail")?.firstElement(named: "UPnPError")
-            #expect(error?.firstElement(named: "errorCode")?.text == expectedError?.firstElement(named: "errorCode")?.text)
+            #expect(
+                error?.firstElement(named: "errorCode")?.text == expectedError?.firstElement(named: "errorCode")?.text
+            )
             #expect(
                 error?.firstElement(named: "errorDescription")?.text
                     == expectedError?.firstElement(named: "errorDescription")?.text
             )
 
             // SendMessage-request.xml: the spec's message (escaped in the envelope) is accepted.
-            let (sendStatus, sent) = try await Self.post(base, action: "SendMessage", body: try Self.example("SendMessage-request.xml"))
+            let (sendStatus, sent) = try await Self.post(
+                base,
+                action: "SendMessage",
+                body: try Self.example("SendMessage-request.xml")
+            )
             #expect(sendStatus == 200)
             let response = try #require(sent.firstElement(named: "Body")?.elements.first)
             #expect(response.name == "SendMessageResponse")
@@ -89,7 +99,9 @@ import FoundationNetworking
                 """
             let (readStatus, readResponse) = try await Self.post(base, action: "ReadMessage", body: Data(read.utf8))
             #expect(readStatus == 200)
-            let argument = try #require(readResponse.firstElement(named: "Body")?.elements.first?.firstElement(named: "MessageRequested"))
+            let argument = try #require(
+                readResponse.firstElement(named: "Body")?.elements.first?.firstElement(named: "MessageRequested")
+            )
             #expect(!argument.hasElementChildren)
             let message = try MessagingSchemas.messaging().validate(argument.text)
             #expect(message.firstElement(named: "text")?.text == "On my way 🚲")
@@ -119,7 +131,9 @@ import FoundationNetworking
 
     @Test func servesTheSCPD() async throws {
         try await withDevice { base in
-            let (data, _) = try await URLSession.shared.data(from: base.appendingPathComponent("upnp/Messaging/scpd.xml"))
+            let (data, _) = try await URLSession.shared.data(
+                from: base.appendingPathComponent("upnp/Messaging/scpd.xml")
+            )
             let served = try MessagingSCPDTests.summary(String(decoding: data, as: UTF8.self))
             let spec = try MessagingSCPDTests.summary(try SpecFiles.text("Messaging2-scpd.xml"))
             #expect(served == spec)

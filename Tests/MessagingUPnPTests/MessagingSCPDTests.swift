@@ -22,7 +22,8 @@ import UPnP
                     ["name", "direction", "relatedStateVariable"].map { argument.firstElement(named: $0)?.text ?? "?" }
                 }
         }
-        let variables = try #require(root.firstElement(named: "serviceStateTable")).elements(named: "stateVariable").map {
+        let variables = try #require(root.firstElement(named: "serviceStateTable")).elements(named: "stateVariable").map
+        {
             variable in
             var row = [
                 variable.attribute("sendEvents") ?? "?",
@@ -38,7 +39,9 @@ import UPnP
             return row
         }
         return Summary(
-            specVersion: [version.firstElement(named: "major")?.text ?? "", version.firstElement(named: "minor")?.text ?? ""],
+            specVersion: [
+                version.firstElement(named: "major")?.text ?? "", version.firstElement(named: "minor")?.text ?? "",
+            ],
             actions: actions,
             variables: variables
         )

@@ -30,14 +30,18 @@ import Testing
             wallClock: clock.wallClock,
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         )
-        binding = MessagingUPnPService(service: service, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        binding = MessagingUPnPService(
+            service: service,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
         context = UPnPActionContext(
             clientAddress: try #require(IPAddress("192.168.1.20")),
             requestedServiceType: MessagingServiceDescription.serviceType
         )
     }
 
-    func call(_ action: String, _ arguments: [(String, String)] = []) async throws(UPnPActionError) -> [String: String] {
+    func call(_ action: String, _ arguments: [(String, String)] = []) async throws(UPnPActionError) -> [String: String]
+    {
         let outputs = try await binding.invoke(
             action: action,
             arguments: arguments.map { (name: $0.0, value: $0.1) },
@@ -68,8 +72,12 @@ import Testing
 
     static func messageToSend(to number: String = "+15550000099", text: String = "hi") -> String {
         MessageFragment(
-            messageID: "", messageClass: "SMS", messageFolder: "", messageStatus: "",
-            recipients: RecipientsListFragment(to: [PeerFragment(id: number)]), text: text
+            messageID: "",
+            messageClass: "SMS",
+            messageFolder: "",
+            messageStatus: "",
+            recipients: RecipientsListFragment(to: [PeerFragment(id: number)]),
+            text: text
         ).serialized()
     }
 
@@ -86,7 +94,9 @@ import Testing
     @Test func sendReadSearchDelete() async throws {
         // The fragment of the spec's own SOAP example (escaped text in the envelope).
         let envelope = try XMLDocumentParser.parse(try SpecFiles.text("examples/soap/SendMessage-request.xml"))
-        let argument = try #require(envelope.firstElement(named: "Body")?.elements.first?.firstElement(named: "MessageToSend"))
+        let argument = try #require(
+            envelope.firstElement(named: "Body")?.elements.first?.firstElement(named: "MessageToSend")
+        )
         let id = try #require(try await call("SendMessage", [("MessageToSend", argument.text)])["MessageID"])
         #expect(!id.isEmpty && id.allSatisfy { $0.isLetter || $0.isNumber })
 
@@ -103,8 +113,13 @@ import Testing
         #expect(search.elements(named: "message").count == 1)
         #expect(search.elements.first?.firstElement(named: "text") == nil)  // I-12: no text in search results
         let any = try validated(
-            try await call("SearchMessages", [("MessageClass", "ANY"), ("MessageFolder", "ANY"), ("MessageStatus", "ANY"),
-                                               ("SessionID", "")])["MessageList"]
+            try await call(
+                "SearchMessages",
+                [
+                    ("MessageClass", "ANY"), ("MessageFolder", "ANY"), ("MessageStatus", "ANY"),
+                    ("SessionID", ""),
+                ]
+            )["MessageList"]
         )
         #expect(any.elements(named: "message").count == 1)
 
@@ -119,12 +134,33 @@ import Testing
         #expect(await fault("DeleteMessage", [("MessageID", "")]) == 701)
         let filters = [("MessageFolder", ""), ("MessageStatus", ""), ("SessionID", "")]
         #expect(await fault("SearchMessages", [("MessageClass", "Fax")] + filters) == 702)
-        #expect(await fault("SearchMessages", [("MessageClass", ""), ("MessageFolder", "Inbox"), ("MessageStatus", ""),
-                                               ("SessionID", "")]) == 707)
-        #expect(await fault("SearchMessages", [("MessageClass", ""), ("MessageFolder", ""), ("MessageStatus", "Seen"),
-                                               ("SessionID", "")]) == 705)
-        #expect(await fault("SearchMessages", [("MessageClass", ""), ("MessageFolder", ""), ("MessageStatus", ""),
-                                               ("SessionID", "nosuch")]) == 706)
+        #expect(
+            await fault(
+                "SearchMessages",
+                [
+                    ("MessageClass", ""), ("MessageFolder", "Inbox"), ("MessageStatus", ""),
+                    ("SessionID", ""),
+                ]
+            ) == 707
+        )
+        #expect(
+            await fault(
+                "SearchMessages",
+                [
+                    ("MessageClass", ""), ("MessageFolder", ""), ("MessageStatus", "Seen"),
+                    ("SessionID", ""),
+                ]
+            ) == 705
+        )
+        #expect(
+            await fault(
+                "SearchMessages",
+                [
+                    ("MessageClass", ""), ("MessageFolder", ""), ("MessageStatus", ""),
+                    ("SessionID", "nosuch"),
+                ]
+            ) == 706
+        )
         #expect(await fault("AcceptSession", [("SessionID", "nosuch")]) == 706)
         #expect(await fault("NoSuchAction") == 401)
         #expect(await fault("ReadMessage") == 402)
@@ -168,21 +204,29 @@ import Testing
 
     @Test func messageWithBadValuesIs703() async {
         let badSize = Self.messageToSend().replacingOccurrences(
-            of: "<text>", with: "<attachments><attachment><uri>http://a/</uri><size>-1</size></attachment></attachments><text>"
+            of: "<text>",
+            with: "<attachments><attachment><uri>http://a/</uri><size>-1</size></attachment></attachments><text>"
         )
         #expect(await fault("SendMessage", [("MessageToSend", badSize)]) == 703)
         // Semantic checks are the service's: no recipientTo for an SMS.
         let noRecipient = MessageFragment(
-            messageID: "", messageClass: "SMS", messageFolder: "", messageStatus: "",
-            recipients: RecipientsListFragment(), text: "x"
+            messageID: "",
+            messageClass: "SMS",
+            messageFolder: "",
+            messageStatus: "",
+            recipients: RecipientsListFragment(),
+            text: "x"
         ).serialized()
         #expect(await fault("SendMessage", [("MessageToSend", noRecipient)]) == 703)
     }
 
     @Test func ignoresServiceManagedFieldsOfTheInput() async throws {
         // §5.6: messageID/messageFolder/messageStatus are the service's; junk there (even an invalid ID) is ignored.
-        let text = Self.messageToSend().replacingOccurrences(of: "<messageID></messageID>", with: "<messageID>not-an-id!</messageID>")
-            .replacingOccurrences(of: "<messageFolder></messageFolder>", with: "<messageFolder>Sent</messageFolder>")
+        let text = Self.messageToSend().replacingOccurrences(
+            of: "<messageID></messageID>",
+            with: "<messageID>not-an-id!</messageID>"
+        )
+        .replacingOccurrences(of: "<messageFolder></messageFolder>", with: "<messageFolder>Sent</messageFolder>")
         let id = try await call("SendMessage", [("MessageToSend", text)])["MessageID"]
         #expect(id?.isEmpty == false)
     }
@@ -192,19 +236,33 @@ import Testing
     @Test func sessionLifecycle() async throws {
         let recipients = RecipientsListFragment(to: [PeerFragment(id: "+15550000099", name: "Echo")]).serialized()
         let id = try #require(
-            try await call("CreateSession", [("SessionClass", "SMS"), ("SessionRecipients", recipients),
-                                              ("Subject", "Chat"), ("SupportedContentType", "")])["SessionID"]
+            try await call(
+                "CreateSession",
+                [
+                    ("SessionClass", "SMS"), ("SessionRecipients", recipients),
+                    ("Subject", "Chat"), ("SupportedContentType", ""),
+                ]
+            )["SessionID"]
         )
         let list = try validated(
-            try await call("GetSessions", [("SessionID", id), ("SessionClass", ""), ("SessionStatus", "")])["SessionsList"]
+            try await call("GetSessions", [("SessionID", id), ("SessionClass", ""), ("SessionStatus", "")])[
+                "SessionsList"
+            ]
         )
         #expect(list.elements(named: "sessionInfo").first?.firstElement(named: "sessionStatus")?.text == "Running")
         #expect(list.elements(named: "sessionInfo").first?.firstElement(named: "subject")?.text == "Chat")
 
         // Plural argument name accepted (I-5).
-        #expect(try await call("ModifySession", [("SessionID", id), ("SessionRecipientsToAdd", ""),
-                                                 ("SessionRecipientsToRemove", ""), ("Subject", "New"),
-                                                 ("SupportedContentTypes", "text/plain"), ("SessionClass", "")]).isEmpty)
+        #expect(
+            try await call(
+                "ModifySession",
+                [
+                    ("SessionID", id), ("SessionRecipientsToAdd", ""),
+                    ("SessionRecipientsToRemove", ""), ("Subject", "New"),
+                    ("SupportedContentTypes", "text/plain"), ("SessionClass", ""),
+                ]
+            ).isEmpty
+        )
         let updates = try validated(try await call("GetSessionUpdates")["SessionUpdates"])
         #expect(updates.name == "sessionUpdates")
 
@@ -212,21 +270,50 @@ import Testing
         #expect(try await call("JoinSession", [("SessionID", id)]).isEmpty)
         #expect(try await call("CloseSession", [("SessionID", id)]).isEmpty)
         let closed = try validated(
-            try await call("GetSessions", [("SessionID", ""), ("SessionClass", ""), ("SessionStatus", "Closed")])["SessionsList"]
+            try await call("GetSessions", [("SessionID", ""), ("SessionClass", ""), ("SessionStatus", "Closed")])[
+                "SessionsList"
+            ]
         )
         #expect(closed.elements(named: "sessionInfo").map { $0.firstElement(named: "sessionID")?.text } == [id])
         #expect(await fault("JoinSession", [("SessionID", id)]) == 708)
     }
 
     @Test func unreadableRecipientsAre704AndFileListsAre402() async {
-        #expect(await fault("CreateSession", [("SessionClass", "SMS"), ("SessionRecipients", "<recipientsList><recipientTo/>"),
-                                              ("Subject", ""), ("SupportedContentType", "")]) == 704)
-        #expect(await fault("CreateSession", [("SessionClass", "SMS"), ("SessionRecipients", "<recipientsList><recipientTo><name>x</name></recipientTo></recipientsList>"),
-                                              ("Subject", ""), ("SupportedContentType", "")]) == 704)
-        #expect(await fault("ModifySession", [("SessionID", "1"), ("SessionRecipientsToAdd", "garbage"),
-                                              ("SessionRecipientsToRemove", ""), ("Subject", ""),
-                                              ("SupportedContentType", ""), ("SessionClass", "")]) == 704)
-        #expect(await fault("StartFileTransfer", [("FileInfoList", "<fileInfoList><sessionID>1</sessionID></fileInfoList>")]) == 402)
+        #expect(
+            await fault(
+                "CreateSession",
+                [
+                    ("SessionClass", "SMS"), ("SessionRecipients", "<recipientsList><recipientTo/>"),
+                    ("Subject", ""), ("SupportedContentType", ""),
+                ]
+            ) == 704
+        )
+        #expect(
+            await fault(
+                "CreateSession",
+                [
+                    ("SessionClass", "SMS"),
+                    ("SessionRecipients", "<recipientsList><recipientTo><name>x</name></recipientTo></recipientsList>"),
+                    ("Subject", ""), ("SupportedContentType", ""),
+                ]
+            ) == 704
+        )
+        #expect(
+            await fault(
+                "ModifySession",
+                [
+                    ("SessionID", "1"), ("SessionRecipientsToAdd", "garbage"),
+                    ("SessionRecipientsToRemove", ""), ("Subject", ""),
+                    ("SupportedContentType", ""), ("SessionClass", ""),
+                ]
+            ) == 704
+        )
+        #expect(
+            await fault(
+                "StartFileTransfer",
+                [("FileInfoList", "<fileInfoList><sessionID>1</sessionID></fileInfoList>")]
+            ) == 402
+        )
         #expect(await fault("StartFileTransfer", [("FileInfoList", "")]) == 402)
     }
 
@@ -253,8 +340,13 @@ import Testing
         #expect(sender?.firstElement(named: "id")?.text == "+15550000001")  // the device's identity
 
         let session = try #require(
-            try await call("CreateSession", [("SessionClass", "SMS"), ("SessionRecipients", list("+15550000099")),
-                                              ("Subject", ""), ("SupportedContentType", "")])["SessionID"]
+            try await call(
+                "CreateSession",
+                [
+                    ("SessionClass", "SMS"), ("SessionRecipients", list("+15550000099")),
+                    ("Subject", ""), ("SupportedContentType", ""),
+                ]
+            )["SessionID"]
         )
         let modified = try await call(
             "ModifySession",
@@ -278,14 +370,21 @@ import Testing
         }
         let vendor = [("SessionID", ""), ("SessionClass", "X-Vendor"), ("SessionStatus", "")]
         #expect(await fault("GetSessions", vendor) == 710)
-        #expect(await fault("GetSessions", [("SessionID", ""), ("SessionClass", ""), ("SessionStatus", "Open")]) == 711)
+        #expect(
+            await fault("GetSessions", [("SessionID", ""), ("SessionClass", ""), ("SessionStatus", "Open")]) == 711
+        )
     }
 
     @Test func aGivenSessionIDIgnoresTheOtherArguments() async throws {
         let recipients = RecipientsListFragment(to: [PeerFragment(id: "+15550000099")]).serialized()
         let id = try #require(
-            try await call("CreateSession", [("SessionClass", "SMS"), ("SessionRecipients", recipients),
-                                              ("Subject", ""), ("SupportedContentType", "")])["SessionID"]
+            try await call(
+                "CreateSession",
+                [
+                    ("SessionClass", "SMS"), ("SessionRecipients", recipients),
+                    ("Subject", ""), ("SupportedContentType", ""),
+                ]
+            )["SessionID"]
         )
         let list = try validated(try await sessionsList(id: id, sessionClass: "Bogus", status: "Bogus"))
         #expect(list.elements(named: "sessionInfo").map { $0.firstElement(named: "sessionID")?.text } == [id])
@@ -295,12 +394,26 @@ import Testing
     /// at all is refused before the session is looked up (704, as `unreadableRecipientsAre704AndFileListsAre402`).
     @Test func modifyingAnUnknownSessionIs706EvenWithUnusableRecipients() async {
         let undialable = RecipientsListFragment(to: [PeerFragment(id: "not a number")]).serialized()
-        #expect(await fault("ModifySession", [("SessionID", "zz"), ("SessionRecipientsToAdd", undialable),
-                                              ("SessionRecipientsToRemove", ""), ("Subject", ""),
-                                              ("SupportedContentType", ""), ("SessionClass", "")]) == 706)
-        #expect(await fault("ModifySession", [("SessionID", "zz"), ("SessionRecipientsToAdd", ""),
-                                              ("SessionRecipientsToRemove", ""), ("Subject", ""),
-                                              ("SupportedContentType", ""), ("SessionClass", "Chat")]) == 706)
+        #expect(
+            await fault(
+                "ModifySession",
+                [
+                    ("SessionID", "zz"), ("SessionRecipientsToAdd", undialable),
+                    ("SessionRecipientsToRemove", ""), ("Subject", ""),
+                    ("SupportedContentType", ""), ("SessionClass", ""),
+                ]
+            ) == 706
+        )
+        #expect(
+            await fault(
+                "ModifySession",
+                [
+                    ("SessionID", "zz"), ("SessionRecipientsToAdd", ""),
+                    ("SessionRecipientsToRemove", ""), ("Subject", ""),
+                    ("SupportedContentType", ""), ("SessionClass", "Chat"),
+                ]
+            ) == 706
+        )
     }
 
     @Test func leavingASessionTheCallerNeverJoinedIs708() async throws {
@@ -323,10 +436,11 @@ import Testing
         var statuses: [String: String] = [:]
         for peer in message.firstElement(named: "recipientsList")?.elements(named: "recipientTo") ?? [] {
             let id = peer.firstElement(named: "id")?.text ?? ""
-            statuses[id] = peer.firstElement(
-                named: "X_sendStatus",
-                namespaceURI: .some(MessagingNamespace.deviceExtension)
-            )?.text
+            statuses[id] =
+                peer.firstElement(
+                    named: "X_sendStatus",
+                    namespaceURI: .some(MessagingNamespace.deviceExtension)
+                )?.text
         }
         return statuses
     }
@@ -355,9 +469,11 @@ import Testing
         }
         let outgoing = [("MessageClass", ""), ("MessageFolder", "Outgoing"), ("MessageStatus", ""), ("SessionID", "")]
         let search = try validated(try await call("SearchMessages", outgoing)["MessageList"])
-        #expect(search.elements(named: "message").map(Self.sendStatuses) == [
-            ["+15550000099": "pending"], ["+15550000098": "failed"],
-        ])
+        #expect(
+            search.elements(named: "message").map(Self.sendStatuses) == [
+                ["+15550000099": "pending"], ["+15550000098": "failed"],
+            ]
+        )
         // Out of Outgoing the extension is not written.
         #expect(try await call("DeleteMessage", [("MessageID", failed)]).isEmpty)
         let deleted = try validated(try await call("ReadMessage", [("MessageID", failed)])["MessageRequested"])
@@ -380,8 +496,13 @@ import Testing
             group.addTask { try await binding.run() }
             // An SMS session is Running at once with "session accepted by: …" (I-20): a SessionUpdates change.
             let recipients = RecipientsListFragment(to: [PeerFragment(id: "+15550000099", name: "Echo")]).serialized()
-            _ = try await call("CreateSession", [("SessionClass", "SMS"), ("SessionRecipients", recipients),
-                                                  ("Subject", ""), ("SupportedContentType", "")])
+            _ = try await call(
+                "CreateSession",
+                [
+                    ("SessionClass", "SMS"), ("SessionRecipients", recipients),
+                    ("Subject", ""), ("SupportedContentType", ""),
+                ]
+            )
             let published = try await sink.first(timeout: .seconds(20))
             group.cancelAll()
             let updates = try #require(published.first { $0.name == "SessionUpdates" })

@@ -39,8 +39,10 @@ import Testing
         )
         #expect(query == MessageQuery(messageClass: .sms, folder: .outgoing, status: .unread, sessionID: "a1"))
         // A class is an open set: whether it is offered is the service's decision (702), not the wire's.
-        #expect(try WireArguments.messageQuery(messageClass: "Fax", folder: "", status: "", sessionID: "")
-            .messageClass == MessageClass(rawValue: "Fax"))
+        #expect(
+            try WireArguments.messageQuery(messageClass: "Fax", folder: "", status: "", sessionID: "")
+                .messageClass == MessageClass(rawValue: "Fax")
+        )
     }
 
     @Test(arguments: ["read", "Seen", " Read"])

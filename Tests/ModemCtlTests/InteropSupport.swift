@@ -12,13 +12,19 @@ enum Interop {
     }
 
     static func temporaryDirectory(_ prefix: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "\(prefix)-\(UUID().uuidString.prefix(8))"
+        )
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
 
     /// Runs a tool to completion (killed after `timeout`); returns its exit status and stdout followed by stderr.
-    static func run(_ tool: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> (Int32, String) {
+    static func run(
+        _ tool: String,
+        _ arguments: [String],
+        timeout: Duration = .seconds(60)
+    ) async throws -> (Int32, String) {
         let run = try await Subprocess.run(URL(fileURLWithPath: tool), arguments, timeout: timeout)
         return (run.status, run.stdout + run.stderr)
     }

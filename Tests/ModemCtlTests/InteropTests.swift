@@ -26,7 +26,9 @@ import Testing
         let pdu = "0011000B915155000000F20000A705E8329BFD06"
         do {
             let sim = try await SimulatorProcess(
-                modemctl: modemctl, count: 1, arguments: ["--state", stateFile, "--profile", "simcom-sim800"]
+                modemctl: modemctl,
+                count: 1,
+                arguments: ["--state", stateFile, "--profile", "simcom-sim800"]
             )
             defer { sim.stop() }
             let client = try PTYClient(path: sim.modems[0].link)
@@ -40,7 +42,9 @@ import Testing
         // SIGTERM saved the stores; a new run with the same file has the message.
         #expect(FileManager.default.fileExists(atPath: stateFile))
         let sim = try await SimulatorProcess(
-            modemctl: modemctl, count: 1, arguments: ["--state", stateFile, "--profile", "simcom-sim800"]
+            modemctl: modemctl,
+            count: 1,
+            arguments: ["--state", stateFile, "--profile", "simcom-sim800"]
         )
         defer { sim.stop() }
         let client = try PTYClient(path: sim.modems[0].link)
@@ -51,14 +55,19 @@ import Testing
 
     @Test func gammuIdentifiesListsReadsSendsAndDeletes() async throws {
         let gammu = try #require(
-            Interop.find("gammu"), "gammu not found: install the Debian package 'gammu' (scripts/test does)"
+            Interop.find("gammu"),
+            "gammu not found: install the Debian package 'gammu' (scripts/test does)"
         )
         let modemctl = try BuiltProducts.executable("modemctl").path
         let sim = try await SimulatorProcess(modemctl: modemctl, count: 2)
         defer { sim.stop() }
         func config(_ n: Int) throws -> String {
             let url = sim.directory.appendingPathComponent("gammurc\(n)")
-            try "[gammu]\ndevice = \(sim.modems[n - 1].link)\nconnection = at\n".write(to: url, atomically: true, encoding: .utf8)
+            try "[gammu]\ndevice = \(sim.modems[n - 1].link)\nconnection = at\n".write(
+                to: url,
+                atomically: true,
+                encoding: .utf8
+            )
             return url.path
         }
         let rc1 = try config(1)
@@ -70,7 +79,10 @@ import Testing
         #expect(identify.contains("E3372"))
         #expect(identify.contains("001010000000001"))
 
-        let (sendStatus, send) = try await Interop.run(gammu, ["-c", rc1, "sendsms", "TEXT", "+15550000002", "-text", "hello from gammu"])
+        let (sendStatus, send) = try await Interop.run(
+            gammu,
+            ["-c", rc1, "sendsms", "TEXT", "+15550000002", "-text", "hello from gammu"]
+        )
         #expect(sendStatus == 0, "\(send)")
         #expect(send.contains("message reference="))
 
@@ -103,7 +115,8 @@ import Testing
 
     @Test func smstoolsSendsFromOutgoingAndReceivesIntoIncoming() async throws {
         let smsd = try #require(
-            Interop.find("smsd"), "smsd not found: install the Debian package 'smstools' (scripts/test does)"
+            Interop.find("smsd"),
+            "smsd not found: install the Debian package 'smstools' (scripts/test does)"
         )
         let modemctl = try BuiltProducts.executable("modemctl").path
         let sim = try await SimulatorProcess(modemctl: modemctl, count: 2)
@@ -111,7 +124,10 @@ import Testing
         let dir = try Interop.temporaryDirectory("smsd")
         defer { try? FileManager.default.removeItem(at: dir) }
         for sub in ["outgoing", "checked", "incoming", "failed", "sent"] {
-            try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: dir.appendingPathComponent(sub),
+                withIntermediateDirectories: true
+            )
         }
         // GSM1 only sends, GSM2 only receives, so the message crosses the simulated network. Huawei numbers
         // slots from 0, hence memory_start = 0 (what smsd itself advises for such modems).
@@ -143,7 +159,9 @@ import Testing
         let confURL = dir.appendingPathComponent("smsd.conf")
         try conf.write(to: confURL, atomically: true, encoding: .utf8)
         try "To: 15550000002\n\nhello from smsd\n".write(
-            to: dir.appendingPathComponent("outgoing/test1"), atomically: true, encoding: .utf8
+            to: dir.appendingPathComponent("outgoing/test1"),
+            atomically: true,
+            encoding: .utf8
         )
         let daemon = Process()
         // -t: stay in the foreground, so the test owns and ends the process. The test runner ignores SIGTERM and
@@ -160,7 +178,9 @@ import Testing
         }
         var received = ""
         try await eventually("incoming: \(log().suffix(3000))", timeout: .seconds(60), interval: .milliseconds(200)) {
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("incoming").path)) ?? []
+            let files =
+                (try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("incoming").path))
+                ?? []
             received = files.compactMap {
                 try? String(contentsOf: dir.appendingPathComponent("incoming/\($0)"), encoding: .utf8)
             }.joined()

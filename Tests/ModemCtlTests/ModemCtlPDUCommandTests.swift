@@ -149,11 +149,17 @@ import Testing
         EncodeCase(
             name: "gsm7, 8-bit reference",
             text: String(repeating: "The quick brown fox jumps over the lazy dog {0} [1] € ", count: 8),
-            extraArguments: ["--ref", "200"], alphabet: "gsm7", referenceBits: 8),
+            extraArguments: ["--ref", "200"],
+            alphabet: "gsm7",
+            referenceBits: 8
+        ),
         EncodeCase(
             name: "ucs2 with emoji, 16-bit reference",
             text: String(repeating: "Grüße 👋🏽 из Москвы — ok? ", count: 9),
-            extraArguments: ["--ref-bits", "16", "--ref", "4660"], alphabet: "ucs2", referenceBits: 16),
+            extraArguments: ["--ref-bits", "16", "--ref", "4660"],
+            alphabet: "ucs2",
+            referenceBits: 16
+        ),
     ]
 
     @Test(arguments: encodeCases)

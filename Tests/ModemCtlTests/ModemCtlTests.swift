@@ -47,7 +47,9 @@ import Testing
         #expect(messages.count == 2)
         #expect(messages.allSatisfy { ($0["decoded"] as? [String: Any])?["text"] as? String == "Hello raspberry pi" })
 
-        let send = try await Self.modemctl(["send", "--device", device, "--to", "+15550000077", "--text", "from modemctl", "--json"])
+        let send = try await Self.modemctl([
+            "send", "--device", device, "--to", "+15550000077", "--text", "from modemctl", "--json",
+        ])
         #expect(send.status == 0)
         #expect((try Self.json(send.stdout)["references"] as? [Int])?.count == 1)
         let submissions = await network.waitForSubmissions(1)

@@ -45,14 +45,15 @@ import Testing
         #expect(imei.contains(h.modem.imei) && h.modem.imei.count == 15 && h.modem.imei.hasPrefix(profile.imeiTAC))
         #expect(try await h.command("AT+CIMI") == "\r\n\(h.modem.imsi)\r\n\r\nOK\r\n")
         #expect(try await h.command("AT+CNUM") == "\r\n+CNUM: \"\",\"+15550000001\",145\r\n\r\nOK\r\n")
-        let iccidCommand: String? = switch profile.iccidCommand {
-        case .huawei: "AT^ICCID?"
-        case .zte: "AT+ZGETICCID"
-        case .quectel: "AT+QCCID"
-        case .simcom(let prefixed): prefixed ? "AT+CICCID" : "AT+CCID"
-        case .sierra: "AT!ICCID?"
-        case .none: nil
-        }
+        let iccidCommand: String? =
+            switch profile.iccidCommand {
+            case .huawei: "AT^ICCID?"
+            case .zte: "AT+ZGETICCID"
+            case .quectel: "AT+QCCID"
+            case .simcom(let prefixed): prefixed ? "AT+CICCID" : "AT+CCID"
+            case .sierra: "AT!ICCID?"
+            case .none: nil
+            }
         if let iccidCommand {
             let answer = try await h.command(iccidCommand)
             #expect(answer.contains(h.modem.iccid) && answer.hasSuffix("\r\nOK\r\n"))

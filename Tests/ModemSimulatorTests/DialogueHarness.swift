@@ -167,7 +167,8 @@ func submitPDU(to number: String, text: String, statusReport: Bool = false, refe
 func listedPDUs(_ response: String) -> [(header: String, pdu: [UInt8])] {
     let lines = response.components(separatedBy: "\r\n")
     var result: [(String, [UInt8])] = []
-    for (i, line) in lines.enumerated() where line.hasPrefix("+CMGL: ") || line.hasPrefix("+CMGR: ")
+    for (i, line) in lines.enumerated()
+    where line.hasPrefix("+CMGL: ") || line.hasPrefix("+CMGR: ")
         || line.hasPrefix("+CMT: ") || line.hasPrefix("+CDS: ")
     {
         if i + 1 < lines.count, let pdu = try? PDUHex.decode(lines[i + 1]) { result.append((line, pdu)) }
@@ -176,7 +177,9 @@ func listedPDUs(_ response: String) -> [(header: String, pdu: [UInt8])] {
 }
 
 /// Decodes a stored SMS-DELIVER PDU (SMSC field first) into originator, text and concatenation.
-func decodeDeliver(_ pdu: [UInt8]) throws -> (originator: SimAddress, text: String, concat: SimUserData.Concat?, dcs: UInt8) {
+func decodeDeliver(
+    _ pdu: [UInt8]
+) throws -> (originator: SimAddress, text: String, concat: SimUserData.Concat?, dcs: UInt8) {
     let (_, tpdu) = try SimSubmit.splitSMSC(pdu)
     #expect(tpdu[0] & 0x03 == 0x00)
     let (address, next) = try SimAddress.decode(tpdu, at: 1)

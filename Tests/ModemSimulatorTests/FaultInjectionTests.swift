@@ -188,7 +188,9 @@ import Testing
         #expect(first.takeStoresChanged())
         try await first.currentState().save(to: file)
         let second = SimulatedNetwork(
-            clock: clock, wallClock: clock.wallClock, state: try SimulatorState.load(from: file)
+            clock: clock,
+            wallClock: clock.wallClock,
+            state: try SimulatorState.load(from: file)
         )
         let restored = await second.makeModem(profile: .huaweiE3372)
         #expect(await restored.storedMessages(in: .sim).map(\.pdu) == [pdu])

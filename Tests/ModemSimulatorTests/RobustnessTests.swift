@@ -17,7 +17,9 @@ import Testing
             var chunk: [UInt8] = []
             for _ in 0..<Int(random.next() % 40) {
                 let r = random.next()
-                chunk.append(r % 5 == 0 ? UInt8(truncatingIfNeeded: r >> 8) : alphabet[Int((r >> 8) % UInt64(alphabet.count))])
+                chunk.append(
+                    r % 5 == 0 ? UInt8(truncatingIfNeeded: r >> 8) : alphabet[Int((r >> 8) % UInt64(alphabet.count))]
+                )
             }
             try await h.write(bytes: chunk)
         }
@@ -38,7 +40,9 @@ import Testing
             if !bytes.isEmpty { bytes[0] = bytes[0] & 0xFC | 0x01 }
             if let submit = try? SimSubmit(tpdu: bytes) {
                 let decoded = SimUserData.decode(
-                    ud: submit.userData, udl: Int(submit.userDataLength), dcs: submit.dataCodingScheme,
+                    ud: submit.userData,
+                    udl: Int(submit.userDataLength),
+                    dcs: submit.dataCodingScheme,
                     hasHeader: submit.hasUserDataHeader
                 )
                 #expect(decoded.text.count <= 160)

@@ -8,7 +8,13 @@ import Testing
     @Test func encodesThroughSMSCodecAndDecodesWithTheSimulatorsOwnReader() throws {
         let long = String(repeating: "Grüße aus dem Netz 😀 ", count: 8)
         let tpdus = try #require(
-            SMSCodecBridge.deliverTPDUs(text: long, from: "MyBank", timestamp: Date(timeIntervalSince1970: 1_767_225_600), messageClass: 1, reference: 5)
+            SMSCodecBridge.deliverTPDUs(
+                text: long,
+                from: "MyBank",
+                timestamp: Date(timeIntervalSince1970: 1_767_225_600),
+                messageClass: 1,
+                reference: 5
+            )
         )
         #expect(tpdus.count > 1)
         let parts = try tpdus.map { try decodeDeliver([0x00] + $0) }

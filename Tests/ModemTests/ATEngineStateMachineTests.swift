@@ -80,7 +80,11 @@ import Testing
         let actions = harness.feed("+CDS:25\r07914875215652F006360B914892347527F3817003018104808170030181448000\r")
         let urcs = Self.emitted(actions)
         #expect(urcs.count == 1)
-        if case .statusReportDelivered(let pdu) = urcs.first { #expect(pdu.count == 33) } else { Issue.record("\(urcs)") }
+        if case .statusReportDelivered(let pdu) = urcs.first {
+            #expect(pdu.count == 33)
+        } else {
+            Issue.record("\(urcs)")
+        }
     }
 
     @Test func brokenTwoLineURCIsPassedOnRawAndTheStreamGoesOn() {

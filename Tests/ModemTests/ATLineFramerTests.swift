@@ -7,7 +7,10 @@ import Testing
 
     static func line(_ text: String) -> Frame { .line(Array(text.utf8)) }
 
-    static let stream = Array("\r\nOK\r\n\r\n+CMTI: \"SM\",3\r\nAT+CMGS=23\r\r\n> 0791\u{1A}\r\n+CMGS: 12\r\n\r\nOK\r\n+CMT: ,23\r0791AB\rlf only\n".utf8)
+    static let stream = Array(
+        "\r\nOK\r\n\r\n+CMTI: \"SM\",3\r\nAT+CMGS=23\r\r\n> 0791\u{1A}\r\n+CMGS: 12\r\n\r\nOK\r\n+CMT: ,23\r0791AB\rlf only\n"
+            .utf8
+    )
     static let expected: [Frame] = [
         line("OK"), line("+CMTI: \"SM\",3"), line("AT+CMGS=23"), .prompt, line("0791\u{1A}"), line("+CMGS: 12"),
         line("OK"), line("+CMT: ,23"), line("0791AB"), line("lf only"),

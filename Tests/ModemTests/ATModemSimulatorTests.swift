@@ -24,7 +24,7 @@ import Testing
         configuration: ATModemConfiguration = .init(),
         clock: C,
         configure: @Sendable (SimulatedModem) async -> Void = { _ in },
-        _ body: @Sendable (Rig) async throws -> R
+        run body: @Sendable (Rig) async throws -> R
     ) async throws -> R where C.Duration == Duration {
         let networkClock = ManualClock()
         let network = SimulatedNetwork(clock: networkClock, wallClock: networkClock.wallClock, logger: logger)
@@ -55,18 +55,29 @@ import Testing
         profile: SimulatorProfile = .huaweiE3372,
         configuration: ATModemConfiguration = .init(),
         configure: @Sendable (SimulatedModem) async -> Void = { _ in },
-        _ body: @Sendable (Rig) async throws -> R
+        run body: @Sendable (Rig) async throws -> R
     ) async throws -> R {
-        try await withRig(profile: profile, configuration: configuration, clock: ContinuousClock(), configure: configure, body)
+        try await withRig(
+            profile: profile,
+            configuration: configuration,
+            clock: ContinuousClock(),
+            configure: configure,
+            run: body
+        )
     }
 
     static func text(of pdu: [UInt8]) -> String? {
-        guard let decoded = try? SMSPDU.decode(pdu, hasSMSC: true), case .deliver(let deliver) = decoded.tpdu else { return nil }
+        guard let decoded = try? SMSPDU.decode(pdu, hasSMSC: true), case .deliver(let deliver) = decoded.tpdu else {
+            return nil
+        }
         if case .text(let text) = deliver.userData.content { return text }
         return nil
     }
 
-    static func next(_ iterator: inout AsyncStream<ModemEvent>.Iterator, where predicate: (ModemEvent) -> Bool) async -> ModemEvent? {
+    static func next(
+        _ iterator: inout AsyncStream<ModemEvent>.Iterator,
+        where predicate: (ModemEvent) -> Bool
+    ) async -> ModemEvent? {
         await ATModemTests.next(&iterator, where: predicate)
     }
 
@@ -144,9 +155,15 @@ import Testing
         try await Self.withRig(profile: .simcomSIM800) { rig in
             try await rig.modem.start()
             let text = String(repeating: "Long message text. ", count: 20)
-            let encoded = try SMSEncoder.encode(text: text, to: "+15550000077", options: SMSEncodingOptions(concatenationReference: 9))
+            let encoded = try SMSEncoder.encode(
+                text: text,
+                to: "+15550000077",
+                options: SMSEncodingOptions(concatenationReference: 9)
+            )
             #expect(encoded.parts.count == 3)
-            let references = try await rig.modem.send(encoded.parts.map { OutgoingPDU(pdu: $0.bytes, tpduLength: $0.tpduLength) })
+            let references = try await rig.modem.send(
+                encoded.parts.map { OutgoingPDU(pdu: $0.bytes, tpduLength: $0.tpduLength) }
+            )
             #expect(references.count == 3)
             #expect(Set(references).count == 3)
             let submissions = await rig.network.waitForSubmissions(3)
@@ -165,21 +182,22 @@ import Testing
                 _ = await simulated.preload(pdu, status: .receivedUnread, in: .sim)
                 _ = await simulated.preload(pdu, status: .receivedRead, in: .phone)
                 _ = await simulated.preload(pdu, status: .receivedRead, in: .phone)
+            },
+            run: { rig in
+                try await rig.modem.start()
+                // AT+CMGL=4 lists the unread message as unread and marks it read (TS 27.005 §3.4.2).
+                let expectedSIM = await rig.simulated.storedMessages(in: .sim)
+                let sim = try await rig.modem.listMessages(in: .sim)
+                #expect(sim == expectedSIM)
+                #expect(await rig.simulated.storedMessages(in: .sim).map(\.status) == [.receivedRead])
+                let phone = try await rig.modem.listMessages(in: .phone)
+                let expectedPhone = await rig.simulated.storedMessages(in: .phone)
+                #expect(phone == expectedPhone)
+                let status = try await rig.modem.storageStatus()
+                #expect(status.first { $0.storage == .phone }?.used == 2)
+                #expect(status.first { $0.storage == .sim }?.used == 1)
             }
-        ) { rig in
-            try await rig.modem.start()
-            // AT+CMGL=4 lists the unread message as unread and marks it read (TS 27.005 §3.4.2).
-            let expectedSIM = await rig.simulated.storedMessages(in: .sim)
-            let sim = try await rig.modem.listMessages(in: .sim)
-            #expect(sim == expectedSIM)
-            #expect(await rig.simulated.storedMessages(in: .sim).map(\.status) == [.receivedRead])
-            let phone = try await rig.modem.listMessages(in: .phone)
-            let expectedPhone = await rig.simulated.storedMessages(in: .phone)
-            #expect(phone == expectedPhone)
-            let status = try await rig.modem.storageStatus()
-            #expect(status.first { $0.storage == .phone }?.used == 2)
-            #expect(status.first { $0.storage == .sim }?.used == 1)
-        }
+        )
     }
 
     @Test(arguments: [SimulatorProfile.huaweiE3372, .simcomSIM800, .quectelEC25, .zteMF190])
@@ -291,15 +309,25 @@ import Testing
     }
 
     @Test func pinLockedSIMIsUnlockedWithTheConfiguredPIN() async throws {
-        try await Self.withRig(configuration: ATModemConfiguration(pin: "4321"), configure: { await $0.setSIMPIN("4321") }) { rig in
-            try await rig.modem.start()
-            #expect(try await rig.modem.identity().imsi == rig.simulated.imsi)
-        }
-        try await Self.withRig(configure: { await $0.setSIMPIN("4321") }) { rig in
-            await #expect(throws: ModemError(.pinRequired)) { try await rig.modem.start() }
-        }
-        try await Self.withRig(configure: { await $0.setSIMInserted(false) }) { rig in
-            await #expect(throws: ModemError(.simNotInserted)) { try await rig.modem.start() }
-        }
+        try await Self.withRig(
+            configuration: ATModemConfiguration(pin: "4321"),
+            configure: { await $0.setSIMPIN("4321") },
+            run: { rig in
+                try await rig.modem.start()
+                #expect(try await rig.modem.identity().imsi == rig.simulated.imsi)
+            }
+        )
+        try await Self.withRig(
+            configure: { await $0.setSIMPIN("4321") },
+            run: { rig in
+                await #expect(throws: ModemError(.pinRequired)) { try await rig.modem.start() }
+            }
+        )
+        try await Self.withRig(
+            configure: { await $0.setSIMInserted(false) },
+            run: { rig in
+                await #expect(throws: ModemError(.simNotInserted)) { try await rig.modem.start() }
+            }
+        )
     }
 }

@@ -12,7 +12,9 @@ import Testing
     static let logger = Logger(label: "test.atmodem", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// Huawei E1752 answers plus the SMS dialogue of python-gsmmodem's generic modem.
-    static func huaweiHandler(extra: @escaping @Sendable (String) -> ScriptedModem.Reply? = { _ in nil }) throws
+    static func huaweiHandler(
+        extra: @escaping @Sendable (String) -> ScriptedModem.Reply? = { _ in nil }
+    ) throws
         -> @Sendable (String) -> ScriptedModem.Reply
     {
         let sms = try Transcripts.commands("python-gsmmodem-generic-sms.json")
@@ -89,7 +91,13 @@ import Testing
         handler: @escaping @Sendable (String) -> ScriptedModem.Reply,
         _ body: @Sendable (ATModem, ScriptedModem) async throws -> R
     ) async throws -> R {
-        try await withScripted(echo: echo, configuration: configuration, clock: ContinuousClock(), handler: handler, body)
+        try await withScripted(
+            echo: echo,
+            configuration: configuration,
+            clock: ContinuousClock(),
+            handler: handler,
+            body
+        )
     }
 
     /// Every event but raw lines (late answers under load, vendor noise), which tests of typed events skip.
@@ -121,7 +129,10 @@ import Testing
             #expect(!startup.needsAcknowledgement)
             #expect(startup.serviceCenter == "+27831000015")
             let commands = scripted.commands
-            for expected in ["ATE0", "AT+CMEE=1", "AT+CPIN?", "AT+CMGF=0", "AT+CPMS=?", "AT+CPMS=\"SM\",\"ME\",\"ME\"", "AT+CNMI=2,1,0,2,0"] {
+            for expected in [
+                "ATE0", "AT+CMEE=1", "AT+CPIN?", "AT+CMGF=0", "AT+CPMS=?", "AT+CPMS=\"SM\",\"ME\",\"ME\"",
+                "AT+CNMI=2,1,0,2,0",
+            ] {
                 #expect(commands.contains(expected), "\(expected) in \(commands)")
             }
             let firstCMGF = try #require(commands.firstIndex(of: "AT+CMGF=0"))
@@ -132,8 +143,13 @@ import Testing
             #expect(
                 identity
                     == ModemIdentity(
-                        manufacturer: "huawei", model: "E1752", revision: "11.126.13.00.00", imei: "111111111111111",
-                        imsi: "111111111111111", msisdn: "+27820001234", iccid: "98441000301641313004"
+                        manufacturer: "huawei",
+                        model: "E1752",
+                        revision: "11.126.13.00.00",
+                        imei: "111111111111111",
+                        imsi: "111111111111111",
+                        msisdn: "+27820001234",
+                        iccid: "98441000301641313004"
                     )
             )
             #expect(try await modem.signalQuality() == SignalQuality(rssi: 17, ber: 99))
@@ -161,15 +177,23 @@ import Testing
             #expect(scripted.commands.contains("AT+CMGD=1"))
 
             let status = try await modem.storageStatus()
-            #expect(status == [
-                StorageStatus(storage: .sim, used: 3, total: 50), StorageStatus(storage: .phone, used: 0, total: 255),
-                StorageStatus(storage: .statusReports, used: 0, total: 10),
-            ])
+            #expect(
+                status == [
+                    StorageStatus(storage: .sim, used: 3, total: 50),
+                    StorageStatus(storage: .phone, used: 0, total: 255),
+                    StorageStatus(storage: .statusReports, used: 0, total: 10),
+                ]
+            )
             // Storage is selected with AT+CPMS before the storage-bound commands.
             let commands = scripted.commands
             let list = try #require(commands.firstIndex(of: "AT+CMGL=4"))
-            #expect(commands[..<list].contains("AT+CPMS=\"SM\"") || commands[..<list].contains("AT+CPMS=\"SM\",\"ME\",\"ME\""))
-            await #expect(throws: ModemError(.storageUnavailable(.broadcast))) { try await modem.listMessages(in: .broadcast) }
+            #expect(
+                commands[..<list].contains("AT+CPMS=\"SM\"")
+                    || commands[..<list].contains("AT+CPMS=\"SM\",\"ME\",\"ME\"")
+            )
+            await #expect(throws: ModemError(.storageUnavailable(.broadcast))) {
+                try await modem.listMessages(in: .broadcast)
+            }
         }
     }
 
@@ -187,10 +211,12 @@ import Testing
             #expect(references == [183, 184])
             let commands = scripted.commands
             let sending = commands.drop { $0 != "AT+CMMS=1" }
-            #expect(Array(sending.prefix(6)) == [
-                "AT+CMMS=1", "AT+CMGS=19", "PDU:0041000B915121551532F400000A0BC8329BFD06", "AT+CMGS=19",
-                "PDU:0041010B915121551532F400000A0BC8329BFD07", "AT+CMMS=0",
-            ])
+            #expect(
+                Array(sending.prefix(6)) == [
+                    "AT+CMMS=1", "AT+CMGS=19", "PDU:0041000B915121551532F400000A0BC8329BFD06", "AT+CMGS=19",
+                    "PDU:0041010B915121551532F400000A0BC8329BFD07", "AT+CMMS=0",
+                ]
+            )
         }
     }
 
@@ -216,10 +242,18 @@ import Testing
             var events = modem.events().makeAsyncIterator()
             try await modem.start()
             try await scripted.inject("\r\n+CMTI: \"ME\",7\r\n")
-            #expect(await Self.next(&events) { if case .messageStored = $0 { true } else { false } } == .messageStored(.phone, index: 7))
+            #expect(
+                await Self.next(&events) { if case .messageStored = $0 { true } else { false } }
+                    == .messageStored(.phone, index: 7)
+            )
             try await scripted.inject("\r\n+CDSI: \"SR\",2\r\n")
-            #expect(await Self.next(&events) { if case .messageStored = $0 { true } else { false } } == .messageStored(.statusReports, index: 2))
-            try await scripted.inject("\r\n+CMT: ,23\r\n07918497483252F0840B918496445078F700007121320144744004D4F29C0E\r\n")
+            #expect(
+                await Self.next(&events) { if case .messageStored = $0 { true } else { false } }
+                    == .messageStored(.statusReports, index: 2)
+            )
+            try await scripted.inject(
+                "\r\n+CMT: ,23\r\n07918497483252F0840B918496445078F700007121320144744004D4F29C0E\r\n"
+            )
             let delivered = await Self.next(&events) { if case .messageDelivered = $0 { true } else { false } }
             guard case .messageDelivered(let pdu, let token) = delivered else {
                 Issue.record("no delivery: \(String(describing: delivered))")
@@ -228,11 +262,17 @@ import Testing
             #expect(pdu.count == 31)
             try await modem.acknowledge(token)  // CSMS 0: the modem acknowledged it itself
             #expect(!scripted.commands.contains("AT+CNMA"))
-            await #expect(throws: ModemError(.unknownDeliveryToken)) { try await modem.acknowledge(DeliveryToken(id: 999)) }
+            await #expect(throws: ModemError(.unknownDeliveryToken)) {
+                try await modem.acknowledge(DeliveryToken(id: 999))
+            }
             try await scripted.inject("\r\n+CREG: 1\r\n^SYSSTART\r\n+ZZNEW: 1\r\n")
             #expect(await Self.next(&events) { ATModemTests.isTyped($0) } == .registrationChanged(.home))
             #expect(await Self.next(&events) { ATModemTests.isTyped($0) } == .restarted)
-            #expect(await Self.next(&events) { if case .unrecognized(let line) = $0 { line.hasPrefix("+ZZ") } else { false } } == .unrecognized(line: "+ZZNEW: 1"))
+            #expect(
+                await Self.next(&events) {
+                    if case .unrecognized(let line) = $0 { line.hasPrefix("+ZZ") } else { false }
+                } == .unrecognized(line: "+ZZNEW: 1")
+            )
         }
     }
 
@@ -246,7 +286,9 @@ import Testing
             #expect(startup.notificationMode == [2, 2, 0, 1, 0])
             #expect(startup.needsAcknowledgement)
             #expect(scripted.commands.contains("AT+CSMS=1"))
-            try await scripted.inject("\r\n+CDS: 25\r\n07914875215652F006360B914892347527F3817003018104808170030181448000\r\n")
+            try await scripted.inject(
+                "\r\n+CDS: 25\r\n07914875215652F006360B914892347527F3817003018104808170030181448000\r\n"
+            )
             let report = await Self.next(&events) { if case .statusReportDelivered = $0 { true } else { false } }
             guard case .statusReportDelivered(_, let token) = report else {
                 Issue.record("no status report")
@@ -270,7 +312,9 @@ import Testing
         try await Self.withScripted(handler: handler) { modem, scripted in
             var events = modem.events().makeAsyncIterator()
             try await modem.start()
-            let error = await #expect(throws: ModemError(.commandFailed)) { try await modem.deleteMessage(at: 2, in: .sim) }
+            let error = await #expect(throws: ModemError(.commandFailed)) {
+                try await modem.deleteMessage(at: 2, in: .sim)
+            }
             #expect(error?.underlying?.cmsError == .memoryFull)
             #expect(await Self.next(&events) { ATModemTests.isTyped($0) } == .storageFull(.phone))
             // The same store reported full again (Huawei ^SMMEMFULL, counters) is one transition, not two events.
@@ -279,7 +323,10 @@ import Testing
             try await scripted.inject("\r\n^SMMEMFULL: \"SM\"\r\n")
             #expect(await Self.next(&events) { ATModemTests.isTyped($0) } == .storageFull(.sim))
             try await modem.deleteMessage(at: 1, in: .sim)  // AT+CPMS? then shows room in SM and ME
-            let available = [await Self.next(&events) { ATModemTests.isTyped($0) }, await Self.next(&events) { ATModemTests.isTyped($0) }]
+            let available = [
+                await Self.next(&events) { ATModemTests.isTyped($0) },
+                await Self.next(&events) { ATModemTests.isTyped($0) },
+            ]
             #expect(Set(available.compactMap { $0 }) == [.storageAvailable(.sim), .storageAvailable(.phone)])
             try await scripted.inject("\r\n+CIEV: \"SMSFULL\",1\r\n")
             #expect(await Self.next(&events) { ATModemTests.isTyped($0) } == .storageFull(nil))
@@ -383,9 +430,13 @@ import Testing
                 return nil
             }
         }
-        try await Self.withScripted(configuration: ATModemConfiguration(pin: "1234"), handler: handler) { modem, scripted in
+        try await Self.withScripted(configuration: ATModemConfiguration(pin: "1234"), handler: handler) {
+            modem,
+            scripted in
             try await modem.start()
-            #expect(scripted.commands.filter { $0.hasPrefix("AT+CPIN") } == ["AT+CPIN?", "AT+CPIN=\"1234\"", "AT+CPIN?"])
+            #expect(
+                scripted.commands.filter { $0.hasPrefix("AT+CPIN") } == ["AT+CPIN?", "AT+CPIN=\"1234\"", "AT+CPIN?"]
+            )
         }
         #expect(throws: ConfigurationError.self) { try ATModemConfiguration(pin: "12").validate() }
     }

@@ -23,7 +23,12 @@ import Testing
                 let response = entry["response"] as? String, let expect = entry["parser_expect"],
                 let data = try? JSONSerialization.data(withJSONObject: expect, options: [.fragmentsAllowed])
             else { return nil }
-            return Vector(test: test, command: command, response: response, expectJSON: String(decoding: data, as: UTF8.self))
+            return Vector(
+                test: test,
+                command: command,
+                response: response,
+                expectJSON: String(decoding: data, as: UTF8.self)
+            )
         }
     }()
 
@@ -81,7 +86,9 @@ import Testing
     @Test(arguments: vectors.filter { $0.command == "AT+CPMS=?" })
     func cpmsSupport(vector: Vector) throws {
         let want = try #require(try Self.expectation(vector) as? [String: [String]])
-        let value = try #require(ATResponse(lines: Self.lines(vector.response), result: .ok).values(prefixed: "+CPMS").first)
+        let value = try #require(
+            ATResponse(lines: Self.lines(vector.response), result: .ok).values(prefixed: "+CPMS").first
+        )
         let lists = ATResponseParser.supportedStorages(value)
         #expect(lists == [want["mem1"] ?? [], want["mem2"] ?? [], want["mem3"] ?? []])
     }
@@ -89,7 +96,9 @@ import Testing
     @Test(arguments: vectors.filter { $0.command == "AT+CPMS?" })
     func cpmsQuery(vector: Vector) throws {
         let want = try #require(try Self.expectation(vector) as? [String: Int])
-        let value = try #require(ATResponse(lines: Self.lines(vector.response), result: .ok).values(prefixed: "+CPMS").first)
+        let value = try #require(
+            ATResponse(lines: Self.lines(vector.response), result: .ok).values(prefixed: "+CPMS").first
+        )
         let storages = ATResponseParser.storageQuery(value)
         #expect(storages.count == 3)
         #expect(Self.storageEnum(storages.first?.storage) == want["mem1_enum"])
@@ -99,9 +108,15 @@ import Testing
     @Test func cpmsWithoutParenthesesAndNestedAndSpaces() {
         // iwow-unknown-model.json, wavecom-multiband-900e-1800.json, alcatel-s320.json
         #expect(ATResponseParser.supportedStorages("\"SM\",\"SM\",\"SM\"") == [["SM"], ["SM"], ["SM"]])
-        #expect(ATResponseParser.supportedStorages("((\"SM\",\"BM\",\"SR\"),(\"SM\"))") == [["SM", "BM", "SR"], ["SM"], []])
         #expect(
-            ATResponseParser.supportedStorages("(\"SM\", \"ME\", \"SM_P\", \"ME_P\", \"MT\"), (\"SM\", \"ME\"), (\"MT\")")
+            ATResponseParser.supportedStorages("((\"SM\",\"BM\",\"SR\"),(\"SM\"))") == [
+                ["SM", "BM", "SR"], ["SM"], [],
+            ]
+        )
+        #expect(
+            ATResponseParser.supportedStorages(
+                "(\"SM\", \"ME\", \"SM_P\", \"ME_P\", \"MT\"), (\"SM\", \"ME\"), (\"MT\")"
+            )
                 == [["SM", "ME", "SM_P", "ME_P", "MT"], ["SM", "ME"], ["MT"]]
         )
         #expect(ATResponseParser.storageCounters("14,50,14,50").map { [$0.used, $0.total] } == [[14, 50], [14, 50]])
@@ -156,7 +171,9 @@ import Testing
         #expect(ATResponseParser.iccid(["89014103211118510720"]) == "89014103211118510720")
         #expect(ATResponseParser.iccid(["ICCID: 89014103211118510720"]) == "89014103211118510720")  // Sierra !ICCID?
         #expect(ATResponseParser.iccid(["+CCID: \"1234\""]) == nil)
-        #expect(ATResponseParser.iccidFromRestrictedSIMAccess("144,0,\"98101430121181157002\"") == "89014103211118510720")
+        #expect(
+            ATResponseParser.iccidFromRestrictedSIMAccess("144,0,\"98101430121181157002\"") == "89014103211118510720"
+        )
         #expect(ATResponseParser.iccidFromRestrictedSIMAccess("106,130,\"\"") == nil)
     }
 

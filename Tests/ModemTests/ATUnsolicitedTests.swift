@@ -44,7 +44,10 @@ import Testing
 
     @Test(arguments: [
         // huawei-e160.json: unquoted packed-GSM7 hex, no DCS
-        ("+CUSD: 0, 49B41C74ACD3D16171D90D", ATUnsolicited.ussd(status: 0, message: "49B41C74ACD3D16171D90D", dcs: nil)),
+        (
+            "+CUSD: 0, 49B41C74ACD3D16171D90D",
+            ATUnsolicited.ussd(status: 0, message: "49B41C74ACD3D16171D90D", dcs: nil)
+        ),
         // dell-unknown-model.json: plain text, DCS 15
         ("+CUSD: 0,\"On DATA Pack\",15", .ussd(status: 0, message: "On DATA Pack", dcs: 15)),
         ("+CUSD: 2", .ussd(status: 2, message: nil, dcs: nil)),

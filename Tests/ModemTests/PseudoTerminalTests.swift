@@ -1,8 +1,7 @@
+import CPosixTTY
 import Foundation
 import Logging
 import Testing
-
-import CPosixTTY
 
 @testable import Modem
 
@@ -165,7 +164,9 @@ import CPosixTTY
         #expect(try await modem.signalQuality() == SignalQuality(rssi: 17, ber: 99))
         await modem.close()
         try await newReader.value
-        #expect(await ATModemTests.next(&events) { ATModemTests.isTyped($0) } == .disconnected(reason: "transport closed"))
+        #expect(
+            await ATModemTests.next(&events) { ATModemTests.isTyped($0) } == .disconnected(reason: "transport closed")
+        )
         await replugged.close()
         await newScriptTask.value
     }

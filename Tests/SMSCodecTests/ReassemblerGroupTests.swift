@@ -14,20 +14,26 @@ import Testing
 
     @Test func theLastPartCompletesTheWaitingSet() throws {
         var group = Reassembler.Group(key: Self.key, waiting: [Self.part(3, "c"), Self.part(1, "a")])
-        #expect(try group.add(Self.part(2, "b"), now: 5, configuration: Self.configuration)
-            == .completed([Self.part(1, "a"), Self.part(2, "b"), Self.part(3, "c")]))
+        #expect(
+            try group.add(Self.part(2, "b"), now: 5, configuration: Self.configuration)
+                == .completed([Self.part(1, "a"), Self.part(2, "b"), Self.part(3, "c")])
+        )
         #expect(group.waiting.isEmpty)
         #expect(group.shown?.shownAt == 5)
     }
 
     @Test func aRepeatReturnsTheHeldCopy() throws {
         var group = Reassembler.Group(key: Self.key, waiting: [Self.part(1, "a", id: "first")])
-        #expect(try group.add(Self.part(1, "a", id: nil), now: 1, configuration: Self.configuration)
-            == .duplicate(of: Self.part(1, "a", id: "first")))
+        #expect(
+            try group.add(Self.part(1, "a", id: nil), now: 1, configuration: Self.configuration)
+                == .duplicate(of: Self.part(1, "a", id: "first"))
+        )
         let shown = Reassembler.Group.Shown(parts: [Self.part(1, "a"), Self.part(2, "b")], shownAt: 0)
         var late = Reassembler.Group(key: Self.key, shown: shown)
-        #expect(try late.add(Self.part(2, "b", id: "again"), now: 1, configuration: Self.configuration)
-            == .duplicate(of: Self.part(2, "b")))
+        #expect(
+            try late.add(Self.part(2, "b", id: "again"), now: 1, configuration: Self.configuration)
+                == .duplicate(of: Self.part(2, "b"))
+        )
     }
 
     /// A holder may have stored repeats (or read its rows in arrival order): the first copy of each sequence

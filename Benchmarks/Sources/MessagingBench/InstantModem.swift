@@ -26,7 +26,9 @@ final class InstantModem: Modem {
         state.withLock { state in
             for pdu in pdus {
                 state.nextIndex += 1
-                state.stored.append(StoredMessage(storage: .sim, index: state.nextIndex, status: .receivedUnread, pdu: pdu))
+                state.stored.append(
+                    StoredMessage(storage: .sim, index: state.nextIndex, status: .receivedUnread, pdu: pdu)
+                )
             }
         }
     }

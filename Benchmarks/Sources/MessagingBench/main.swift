@@ -1,6 +1,6 @@
 import Foundation
-import Messaging
 import MessageStore
+import Messaging
 import Modem
 
 // SearchMessages and ReadMessage over a store of 100,000 received messages (goal: p99 ≤ 20 ms), and the mirror's

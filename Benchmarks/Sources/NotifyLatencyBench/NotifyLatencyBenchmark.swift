@@ -79,7 +79,9 @@ struct NotifyLatencyBenchmark {
                 } else {
                     // The service group stopped: after the measurement, that is the end; before it, a failure.
                     tasks.cancelAll()
-                    guard measured else { throw BenchError("the daemon's services stopped before the measurement ended") }
+                    guard measured else {
+                        throw BenchError("the daemon's services stopped before the measurement ended")
+                    }
                     return
                 }
             }
@@ -194,7 +196,8 @@ struct NotifyLatencyBenchmark {
     /// Checks that the k-th new ID the subscriber saw is the k-th injected message, by reading each from the
     /// service (after the measurements: reading marks them Read, which is evented too).
     private func verify(_ server: MessagingServer, log: NotifyLog) async throws {
-        let texts = ["warm-up"] + (0..<options.count).map { "spaced \($0)" }
+        let texts =
+            ["warm-up"] + (0..<options.count).map { "spaced \($0)" }
             + (0..<options.burstCount).map { "burst \($0)" }
         let ids = await log.newIDs
         guard ids.count == texts.count else {

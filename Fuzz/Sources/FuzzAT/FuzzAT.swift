@@ -58,7 +58,11 @@ enum FuzzChunks {
 
 enum FramerChecks {
     /// Feeds the chunks, checks each frame and that chunking does not change the frames.
-    static func run(_ bytes: [UInt8], chunks: [ArraySlice<UInt8>], maximumLineLength: Int = ATLimits.maximumLineLength)
+    static func run(
+        _ bytes: [UInt8],
+        chunks: [ArraySlice<UInt8>],
+        maximumLineLength: Int = ATLimits.maximumLineLength
+    )
         -> [ATLineFramer.Frame]
     {
         var chunked = ATLineFramer(maximumLineLength: maximumLineLength)
@@ -197,7 +201,12 @@ enum FuzzCommands {
         ATCommand("AT+CREG?", responsePrefix: "+CREG"),
         ATCommand("AT+CGMI"),
         ATCommand("ATI"),
-        ATCommand("AT+CMGS=23", timeout: ATCommand.sendTimeout, responsePrefix: "+CMGS", payload: Array("0011000B915155000000F00000AA0AE8329BFD4697D9EC37".utf8)),
+        ATCommand(
+            "AT+CMGS=23",
+            timeout: ATCommand.sendTimeout,
+            responsePrefix: "+CMGS",
+            payload: Array("0011000B915155000000F00000AA0AE8329BFD4697D9EC37".utf8)
+        ),
     ]
 
     static func pick(_ selector: UInt8) -> ATCommand { all[Int(selector) % all.count] }
@@ -247,7 +256,9 @@ enum StateMachineChecks {
                         precondition(!line.isEmpty && line.utf8.count <= ATLimits.maximumLineLength, "bad answer line")
                         precondition(ATFinalResult.parse(line) == nil, "a final result inside an answer")
                     }
-                    if command.payload != nil { precondition(payloadWrites == 1, "prompt command ended without its PDU") }
+                    if command.payload != nil {
+                        precondition(payloadWrites == 1, "prompt command ended without its PDU")
+                    }
                 }
             case .write(let bytes):
                 precondition(command.payload != nil, "wrote to the modem for a command without payload")
@@ -270,8 +281,10 @@ enum StateMachineChecks {
 
         // Whatever happened, the deadline then the next command must work.
         let late = machine.timeoutFired(1, now: command.timeout)
-        precondition(late.filter { if case .complete = $0 { true } else { false } }.count == 1 - completions,
-            "timeout completed a finished command, or none")
+        precondition(
+            late.filter { if case .complete = $0 { true } else { false } }.count == 1 - completions,
+            "timeout completed a finished command, or none"
+        )
         _ = machine.releaseTurn(1)
         precondition(machine.requestTurn(2) == .granted, "machine stuck after a command")
         let next = machine.begin(2, command: ATCommand("AT"), now: command.timeout)
@@ -288,7 +301,10 @@ enum StateMachineChecks {
         case .messageDelivered(let pdu), .statusReportDelivered(let pdu), .broadcastDelivered(let pdu):
             precondition(!pdu.isEmpty && pdu.count <= ATLimits.maximumPDULength, "PDU event beyond its bound")
         case .unknown(let line):
-            precondition(!line.isEmpty && line.utf8.count <= ATLimits.maximumLineLength, "raw event beyond the line bound")
+            precondition(
+                !line.isEmpty && line.utf8.count <= ATLimits.maximumLineLength,
+                "raw event beyond the line bound"
+            )
         case .messageStored(_, let index), .statusReportStored(_, let index):
             precondition(index >= 0, "negative storage index")
         default:
@@ -313,9 +329,11 @@ struct FuzzATMain {
     /// point is at least built and run.
     static func main() {
         let samples: [[UInt8]] = [
-            [0, 7] + Array(
-                "\r\n+CMGL: 1,1,,24\r\n07915155000000F0040B915155000000F00000111010214365000AE8329BFD4697D9EC37\r\n+CMTI: \"ME\",2\r\n+CMT: ,24\r\n07915155000000F0040B915155000000F00000111010214365000AE8329BFD4697D9EC37\r\n^RSSI: 17\r\n\r\nOK\r\n"
-                    .utf8),
+            [0, 7]
+                + Array(
+                    "\r\n+CMGL: 1,1,,24\r\n07915155000000F0040B915155000000F00000111010214365000AE8329BFD4697D9EC37\r\n+CMTI: \"ME\",2\r\n+CMT: ,24\r\n07915155000000F0040B915155000000F00000111010214365000AE8329BFD4697D9EC37\r\n^RSSI: 17\r\n\r\nOK\r\n"
+                        .utf8
+                ),
             [9, 0] + Array("\r\n> \r\n+CMGS: 12\r\n\r\nOK\r\n".utf8),
         ]
         for sample in samples { _ = sample.withUnsafeBufferPointer { fuzzOne($0.baseAddress, $0.count) } }

@@ -130,7 +130,9 @@ extension MessagingService {
         mirror.storages = storages
         // Storages the modem named in +CMTI/+CDSI (e.g. SR for status reports) are listed even when +CPMS? does not
         // report them.
-        for storage in Self.storagesToList(storages.map(\.storage) + announcedStorages.sorted { $0.rawValue < $1.rawValue }) {
+        for storage in Self.storagesToList(
+            storages.map(\.storage) + announcedStorages.sorted { $0.rawValue < $1.rawValue }
+        ) {
             try Task.checkCancellation()
             let listed = try await modem.listMessages(in: storage)
             var kept: [(index: Int, contentHash: String, partID: Int64?)] = []

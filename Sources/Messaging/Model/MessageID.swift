@@ -27,6 +27,9 @@ public struct MessageID: Hashable, Sendable, Codable, CustomStringConvertible {
     public var description: String { sessionID.map { "\($0).\(messageID)" } ?? messageID }
 
     private static func isAlphanumeric(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
+        !text.isEmpty
+            && text.utf8.allSatisfy {
+                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+            }
     }
 }

@@ -22,7 +22,10 @@ extension MessagingService {
     func runOutbox(modem: any Modem) async throws {
         let recovered = try await store.recoverInterruptedSends(now: wallClock().timeIntervalSince1970)
         if recovered > 0 {
-            logger.notice("resending messages that were in flight at the last stop", metadata: ["outbox.count": "\(recovered)"])
+            logger.notice(
+                "resending messages that were in flight at the last stop",
+                metadata: ["outbox.count": "\(recovered)"]
+            )
         }
         while !Task.isCancelled {
             let due = try await store.dueOutbox(now: wallClock().timeIntervalSince1970, limit: Self.outboxBatchSize)
@@ -97,7 +100,9 @@ extension MessagingService {
             do {
                 let references = try await modem.send([OutgoingPDU(pdu: Array(part.pdu), tpduLength: part.tpduLength)])
                 guard let reference = references.first else {
-                    throw SendError(failure: SendFailure(cmsError: nil, reason: "no message reference", isPermanent: false))
+                    throw SendError(
+                        failure: SendFailure(cmsError: nil, reason: "no message reference", isPermanent: false)
+                    )
                 }
                 try await store.markPartAccepted(
                     messageID: messageID,

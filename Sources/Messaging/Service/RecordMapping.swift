@@ -103,7 +103,9 @@ extension MessagingService {
             subject: record.subject,
             text: includeContent ? (record.text ?? (record.messageClass == "SMS" ? "" : nil)) : nil,
             attachments: includeContent
-                ? attachments.map { Attachment(uri: $0.uri, size: $0.size.flatMap { UInt64(exactly: $0) }, mimeType: $0.mimeType) }
+                ? attachments.map {
+                    Attachment(uri: $0.uri, size: $0.size.flatMap { UInt64(exactly: $0) }, mimeType: $0.mimeType)
+                }
                 : [],
             dateSent: MessageTimestamp(seconds: record.dateSent, offset: record.dateSentOffset),
             dateReceived: MessageTimestamp(seconds: record.dateReceived, offset: record.dateReceivedOffset),
@@ -121,7 +123,10 @@ extension MessagingService {
             subject: record.subject,
             status: record.sessionStatus,
             supportedContentType: record.contentTypes,
-            recipients: RecipientsList(rows: detail.recipients, from: Peer(id: record.creatorID, name: record.creatorName)),
+            recipients: RecipientsList(
+                rows: detail.recipients,
+                from: Peer(id: record.creatorID, name: record.creatorName)
+            ),
             messageIDs: detail.messageIDs.compactMap {
                 MessageID(sessionID: sessionID, messageID: StoredID.encode($0))
             },

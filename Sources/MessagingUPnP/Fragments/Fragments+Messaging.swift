@@ -190,11 +190,20 @@ extension FileInfoListFragment {
             files: list.files.map { file in
                 switch file.progressNotification {
                 case .atCompletion:
-                    File(fileType: file.fileType, fileSize: file.fileSize, fileLink: file.fileLink,
-                         progressNotification: false)
+                    File(
+                        fileType: file.fileType,
+                        fileSize: file.fileSize,
+                        fileLink: file.fileLink,
+                        progressNotification: false
+                    )
                 case .periodic(let seconds):
-                    File(fileType: file.fileType, fileSize: file.fileSize, fileLink: file.fileLink,
-                         progressNotification: true, progressPeriod: UInt32(clamping: max(1, seconds)))
+                    File(
+                        fileType: file.fileType,
+                        fileSize: file.fileSize,
+                        fileLink: file.fileLink,
+                        progressNotification: true,
+                        progressPeriod: UInt32(clamping: max(1, seconds))
+                    )
                 }
             }
         )

@@ -79,9 +79,10 @@ public struct MessageFragment: MessagingFragment {
         if let replyMessageID, !FragmentValues.isMessageID(replyMessageID) {
             throw FragmentError(.invalidValue, "replyMessageID is not an ID")
         }
-        recipients = try element.child("recipientsList").map { element throws(FragmentError) in
-            try RecipientsListFragment(element: element)
-        } ?? RecipientsListFragment()
+        recipients =
+            try element.child("recipientsList").map { element throws(FragmentError) in
+                try RecipientsListFragment(element: element)
+            } ?? RecipientsListFragment()
         subject = element.optionalText("subject")
         text = element.optionalText("text")
         attachments = []

@@ -102,7 +102,8 @@ extension XMLElement {
     }
 
     /// The first child named so, or `.missingElement`.
-    func requiredChild(_ name: String, _ alternatives: String..., in parent: String) throws(FragmentError) -> XMLElement {
+    func requiredChild(_ name: String, _ alternatives: String..., in parent: String) throws(FragmentError) -> XMLElement
+    {
         let names = [name] + alternatives
         guard let found = elements.first(where: { names.contains($0.name) }) else {
             throw FragmentError(.missingElement, "\(parent) has no \(name)")
@@ -135,8 +136,9 @@ enum FragmentValues {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         switch parts.count {
         case 1: return parts[0].utf8.allSatisfy(isAlphanumeric)
-        case 2: return parts[0].utf8.allSatisfy(isAlphanumeric) && !parts[1].isEmpty
-            && parts[1].utf8.allSatisfy(isAlphanumeric)
+        case 2:
+            return parts[0].utf8.allSatisfy(isAlphanumeric) && !parts[1].isEmpty
+                && parts[1].utf8.allSatisfy(isAlphanumeric)
         default: return false
         }
     }

@@ -21,8 +21,12 @@ public struct PeerFragment: Sendable, Hashable {
         public var contentTransferEncoding: String?
         public var imageData: String?
 
-        public init(type: String? = nil, contentType: String? = nil, contentTransferEncoding: String? = nil,
-                    imageData: String? = nil) {
+        public init(
+            type: String? = nil,
+            contentType: String? = nil,
+            contentTransferEncoding: String? = nil,
+            imageData: String? = nil
+        ) {
             self.type = type
             self.contentType = contentType
             self.contentTransferEncoding = contentTransferEncoding
@@ -68,8 +72,14 @@ public struct PeerFragment: Sendable, Hashable {
     /// Where sending to this recipient stands; `nil` outside Outgoing.
     public var sendStatus: SendStatus?
 
-    public init(id: String, name: String? = nil, addressBookLink: AddressBookLink? = nil, image: Image? = nil,
-                location: Location? = nil, sendStatus: SendStatus? = nil) {
+    public init(
+        id: String,
+        name: String? = nil,
+        addressBookLink: AddressBookLink? = nil,
+        image: Image? = nil,
+        location: Location? = nil,
+        sendStatus: SendStatus? = nil
+    ) {
         self.id = id
         self.name = name
         self.addressBookLink = addressBookLink
@@ -131,8 +141,11 @@ public struct PeerFragment: Sendable, Hashable {
                 }
             }
             if let location {
-                writer.element("peer:location", attributes: location.type.map { [("type", $0)] } ?? [],
-                               text: location.value)
+                writer.element(
+                    "peer:location",
+                    attributes: location.type.map { [("type", $0)] } ?? [],
+                    text: location.value
+                )
             }
             if let sendStatus {
                 writer.element(
@@ -160,8 +173,12 @@ public struct RecipientsListFragment: MessagingFragment {
     public var bcc: [PeerFragment]
     public var from: PeerFragment?
 
-    public init(to: [PeerFragment] = [], cc: [PeerFragment] = [], bcc: [PeerFragment] = [],
-                from: PeerFragment? = nil) {
+    public init(
+        to: [PeerFragment] = [],
+        cc: [PeerFragment] = [],
+        bcc: [PeerFragment] = [],
+        from: PeerFragment? = nil
+    ) {
         self.to = to
         self.cc = cc
         self.bcc = bcc

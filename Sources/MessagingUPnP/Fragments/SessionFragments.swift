@@ -52,9 +52,10 @@ public struct SessionInfoFragment: MessagingFragment {
         subject = element.optionalText("subject")
         sessionStatus = element.optionalValue("sessionStatus") ?? ""
         supportedContentType = element.optionalValue("supportedContentType", "supportedContentTypes")
-        recipients = try element.child("recipientsList").map { element throws(FragmentError) in
-            try RecipientsListFragment(element: element)
-        } ?? RecipientsListFragment()
+        recipients =
+            try element.child("recipientsList").map { element throws(FragmentError) in
+                try RecipientsListFragment(element: element)
+            } ?? RecipientsListFragment()
         if let list = element.child("listOfMessages") {
             let ids = list.children("messageID", "messageId").map(\.value)
             guard ids.allSatisfy(FragmentValues.isMessageID) else {
@@ -125,8 +126,13 @@ public struct FileInfoListFragment: MessagingFragment {
         /// `progressNotif/@time`, seconds; positive.
         public var progressPeriod: UInt32?
 
-        public init(fileType: String, fileSize: UInt64, fileLink: String, progressNotification: Bool,
-                    progressPeriod: UInt32? = nil) {
+        public init(
+            fileType: String,
+            fileSize: UInt64,
+            fileLink: String,
+            progressNotification: Bool,
+            progressPeriod: UInt32? = nil
+        ) {
             self.fileType = fileType
             self.fileSize = fileSize
             self.fileLink = fileLink
@@ -169,8 +175,13 @@ public struct FileInfoListFragment: MessagingFragment {
             if periodic, period == nil {
                 throw FragmentError(.missingElement, "progressNotif=1 without time")
             }
-            return File(fileType: type, fileSize: size, fileLink: link, progressNotification: periodic,
-                        progressPeriod: period)
+            return File(
+                fileType: type,
+                fileSize: size,
+                fileLink: link,
+                progressNotification: periodic,
+                progressPeriod: period
+            )
         }
         guard !files.isEmpty else { throw FragmentError(.missingElement, "fileInfoList has no fileInfo") }
     }

@@ -17,7 +17,12 @@ public struct ATCommand: Hashable, Sendable, CustomStringConvertible {
     /// AT+CMGS waits for the network: TS 27.005 leaves it open, modems take up to a minute or more.
     public static let sendTimeout: Duration = .seconds(90)
 
-    public init(_ text: String, timeout: Duration = ATCommand.defaultTimeout, responsePrefix: String? = nil, payload: [UInt8]? = nil) {
+    public init(
+        _ text: String,
+        timeout: Duration = ATCommand.defaultTimeout,
+        responsePrefix: String? = nil,
+        payload: [UInt8]? = nil
+    ) {
         self.text = text
         self.timeout = timeout
         self.responsePrefix = responsePrefix
@@ -30,7 +35,9 @@ public struct ATCommand: Hashable, Sendable, CustomStringConvertible {
     /// `^ICCID`), nil for basic commands (`ATI`, `ATZ`). For sending commands typed by a person.
     public static func responsePrefix(of text: String) -> String? {
         let upper = text.uppercased()
-        guard upper.hasPrefix("AT"), let marker = upper.dropFirst(2).first, marker == "+" || marker == "^" else { return nil }
+        guard upper.hasPrefix("AT"), let marker = upper.dropFirst(2).first, marker == "+" || marker == "^" else {
+            return nil
+        }
         let name = upper.dropFirst(2).prefix { $0 != "=" && $0 != "?" && $0 != " " }
         return name.count > 1 ? String(name) : nil
     }

@@ -93,7 +93,12 @@ extension ATEngine {
                 return [.complete(id, .failure(ATError(closeReason, command: command.text)))]
             }
             guard turnOwner == id, current == nil else {
-                return [.complete(id, .failure(ATError(.invalidCommand, command: command.text, reason: "not the turn owner")))]
+                return [
+                    .complete(
+                        id,
+                        .failure(ATError(.invalidCommand, command: command.text, reason: "not the turn owner"))
+                    )
+                ]
             }
             let text = command.text
             guard !text.isEmpty, text.utf8.count <= ATLimits.maximumCommandLength,
@@ -246,7 +251,9 @@ extension ATEngine {
                 } else if final.isSuccess {
                     actions.append(.complete(running.id, .success(ATResponse(lines: running.lines, result: final))))
                 } else {
-                    actions.append(.complete(running.id, .failure(ATError(.result(final), command: running.command.text))))
+                    actions.append(
+                        .complete(running.id, .failure(ATError(.result(final), command: running.command.text)))
+                    )
                 }
                 return
             }
@@ -265,7 +272,9 @@ extension ATEngine {
             guard running.lines.count < ATLimits.maximumResponseLines else {
                 current = nil
                 needsResync = true
-                actions.append(.complete(running.id, .failure(ATError(.responseTooLong, command: running.command.text))))
+                actions.append(
+                    .complete(running.id, .failure(ATError(.responseTooLong, command: running.command.text)))
+                )
                 return
             }
             running.lines.append(line)
@@ -285,7 +294,11 @@ extension ATEngine {
             }
         }
 
-        private mutating func handleUnsolicited(_ parsed: ATUnsolicited.Parsed, line: String, into actions: inout [Action]) {
+        private mutating func handleUnsolicited(
+            _ parsed: ATUnsolicited.Parsed,
+            line: String,
+            into actions: inout [Action]
+        ) {
             switch parsed {
             case .complete(let urc): actions.append(.emit(urc))
             case .header(let kind): pendingPDU = (kind, line)

@@ -48,7 +48,10 @@ package final class ATEngine: Sendable {
                 try Task.checkCancellation()
                 let bytes = try await transport.read()
                 if logger.logLevel <= .trace {
-                    logger.trace("at rx", metadata: ["at.rx": "\(String(decoding: bytes, as: UTF8.self).debugDescription)"])
+                    logger.trace(
+                        "at rx",
+                        metadata: ["at.rx": "\(String(decoding: bytes, as: UTF8.self).debugDescription)"]
+                    )
                 }
                 let actions = state.withLock { $0.machine.receive(bytes) }
                 await perform(actions)
@@ -144,7 +147,8 @@ package final class ATEngine: Sendable {
         let origin = clock.now
         return try await withThrowingTaskGroup(of: Void.self) { group in
             let response = try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ATResponse, any Error>) in
+                try await withCheckedThrowingContinuation {
+                    (continuation: CheckedContinuation<ATResponse, any Error>) in
                     let actions = state.withLock { state in
                         state.responses[id] = continuation
                         return state.machine.begin(id, command: command, now: origin.duration(to: clock.now))
@@ -190,7 +194,10 @@ package final class ATEngine: Sendable {
             switch action {
             case .write(let bytes):
                 if logger.logLevel <= .trace {
-                    logger.trace("at tx", metadata: ["at.tx": "\(String(decoding: bytes, as: UTF8.self).debugDescription)"])
+                    logger.trace(
+                        "at tx",
+                        metadata: ["at.tx": "\(String(decoding: bytes, as: UTF8.self).debugDescription)"]
+                    )
                 }
                 do {
                     try await transport.write(bytes)

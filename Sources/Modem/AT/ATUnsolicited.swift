@@ -85,7 +85,9 @@ extension ATUnsolicited {
         case "+CMTI", "+CDSI":
             guard fields.count >= 2, let index = Int(fields[1]), index >= 0 else { return .complete(.unknown(line)) }
             let storage = MessageStorage(rawValue: ATFields.unquote(fields[0]))
-            return .complete(name == "+CMTI" ? .messageStored(storage, index: index) : .statusReportStored(storage, index: index))
+            return .complete(
+                name == "+CMTI" ? .messageStored(storage, index: index) : .statusReportStored(storage, index: index)
+            )
         case "+CMT": return .header(.deliver)
         case "+CDS": return .header(.statusReport)
         case "+CBM": return .header(.broadcast)

@@ -51,7 +51,9 @@ extension ATModem {
             }
             for extra in profile.extraStartupCommands { _ = try? await command(extra) }
             var serviceCenter: String?
-            if let response = try? await command("AT+CSCA?", prefix: "+CSCA"), let value = response.values(prefixed: "+CSCA").first {
+            if let response = try? await command("AT+CSCA?", prefix: "+CSCA"),
+                let value = response.values(prefixed: "+CSCA").first
+            {
                 serviceCenter = ATResponseParser.serviceCenter(value)
             }
             let startup = ATModemStartup(
@@ -63,9 +65,14 @@ extension ATModem {
                 serviceCenter: serviceCenter
             )
             setStartup(startup, indicatorNames: indicatorNames)
-            log.info("modem started", metadata: ["modem.profile": "\(profile.family.rawValue)", "modem.storages": "\(storages)"])
+            log.info(
+                "modem started",
+                metadata: ["modem.profile": "\(profile.family.rawValue)", "modem.storages": "\(storages)"]
+            )
             // The counters tell whether a store is already full (a full store is an event, whatever the signal).
-            if let response = try? await command("AT+CPMS?", prefix: "+CPMS"), let value = response.values(prefixed: "+CPMS").first {
+            if let response = try? await command("AT+CPMS?", prefix: "+CPMS"),
+                let value = response.values(prefixed: "+CPMS").first
+            {
                 for status in ATResponseParser.storageQuery(value) { noteCounters(status) }
             }
             return startup
@@ -83,8 +90,10 @@ extension ATModem {
         while true {
             do {
                 return try await command(text, prefix: prefix)
-            } catch let error as ATError where attempt < Self.simBusyAttempts
-                && (error.cmeError == .simBusy || error.cmsError == .simBusy || error.cmeError == CMEError(rawValue: 515))
+            } catch let error as ATError
+                where attempt < Self.simBusyAttempts
+                && (error.cmeError == .simBusy || error.cmsError == .simBusy
+                    || error.cmeError == CMEError(rawValue: 515))
             {
                 attempt += 1
                 try await pause(Self.simBusyPause)
@@ -168,7 +177,9 @@ extension ATModem {
             setSelectedStorage(first)
             if let counters = response.values(prefixed: "+CPMS").first {
                 let pairs = ATResponseParser.storageCounters(counters)
-                if let pair = pairs.first { noteCounters(StorageStatus(storage: first, used: pair.used, total: pair.total)) }
+                if let pair = pairs.first {
+                    noteCounters(StorageStatus(storage: first, used: pair.used, total: pair.total))
+                }
                 if pairs.count >= 3, let incoming {
                     noteCounters(StorageStatus(storage: incoming, used: pairs[2].used, total: pairs[2].total))
                 }
@@ -184,10 +195,14 @@ extension ATModem {
     /// (TS 27.005 §3.4.1). Falls back when the modem rejects it (nokia-n79.json: AT+CNMI=2,1,0,2 → ERROR).
     private func chooseNotificationMode() async -> ([Int], Bool) {
         var candidates: [[Int]] = []
-        if let response = try? await command("AT+CNMI=?", prefix: "+CNMI"), let value = response.values(prefixed: "+CNMI").first {
+        if let response = try? await command("AT+CNMI=?", prefix: "+CNMI"),
+            let value = response.values(prefixed: "+CNMI").first
+        {
             let allowed = ATResponseParser.notificationSupport(value)
             func pick(_ position: Int, _ preferences: [Int]) -> Int? {
-                guard position < allowed.count, !allowed[position].isEmpty else { return position == 4 ? nil : preferences.first }
+                guard position < allowed.count, !allowed[position].isEmpty else {
+                    return position == 4 ? nil : preferences.first
+                }
                 return preferences.first(where: allowed[position].contains)
             }
             if let mode = pick(0, [2, 1, 3]), let mt = pick(1, [1, 2]) {
@@ -248,7 +263,8 @@ extension ATModem {
     /// TS 27.007 §8.18, TS 102 221 §13.2).
     private func readICCID(profile: ATModemProfile) async -> String? {
         var commands = profile.iccidCommands
-        for candidate in ["AT+CCID", "AT^ICCID?", "AT+QCCID", "AT+ICCID", "AT+CICCID"] where !commands.contains(candidate) {
+        for candidate in ["AT+CCID", "AT^ICCID?", "AT+QCCID", "AT+ICCID", "AT+CICCID"]
+        where !commands.contains(candidate) {
             commands.append(candidate)
         }
         for text in commands {
@@ -276,7 +292,9 @@ extension ATModem {
     public func networkStatus() async throws -> NetworkStatus {
         try await serialized {
             var registration = RegistrationState.unknown
-            if let value = try? await firstValue(of: "AT+CREG?", prefix: "+CREG"), let state = ATResponseParser.registration(value) {
+            if let value = try? await firstValue(of: "AT+CREG?", prefix: "+CREG"),
+                let state = ATResponseParser.registration(value)
+            {
                 registration = state
             }
             if registration != .home && registration != .roaming,
@@ -315,7 +333,9 @@ extension ATModem {
         setSelectedStorage(nil)
         let response = try await command("AT+CPMS=\"\(storage.rawValue)\"", prefix: "+CPMS")
         setSelectedStorage(storage)
-        guard let value = response.values(prefixed: "+CPMS").first, let pair = ATResponseParser.storageCounters(value).first else {
+        guard let value = response.values(prefixed: "+CPMS").first,
+            let pair = ATResponseParser.storageCounters(value).first
+        else {
             return nil
         }
         let status = StorageStatus(storage: storage, used: pair.used, total: pair.total)
@@ -332,14 +352,26 @@ extension ATModem {
     public func listMessages(in storage: MessageStorage) async throws -> [StoredMessage] {
         try await serialized {
             try await select(storage)
-            let response = try await send(ATCommand("AT+CMGL=4", timeout: configuration.listTimeout, responsePrefix: "+CMGL"))
+            let response = try await send(
+                ATCommand("AT+CMGL=4", timeout: configuration.listTimeout, responsePrefix: "+CMGL")
+            )
             var messages: [StoredMessage] = []
             for entry in ATResponseParser.messageList(response.lines) {
                 guard let pdu = try? PDUHex.decode(entry.pduHex, maximumOctets: ATLimits.maximumPDULength) else {
-                    log.warning("skipped a listed message whose PDU is not hex", metadata: ["sms.index": "\(entry.index)", "modem.storage": "\(storage)"])
+                    log.warning(
+                        "skipped a listed message whose PDU is not hex",
+                        metadata: ["sms.index": "\(entry.index)", "modem.storage": "\(storage)"]
+                    )
                     continue
                 }
-                messages.append(StoredMessage(storage: storage, index: entry.index, status: Self.status(entry.status, pdu: pdu), pdu: pdu))
+                messages.append(
+                    StoredMessage(
+                        storage: storage,
+                        index: entry.index,
+                        status: Self.status(entry.status, pdu: pdu),
+                        pdu: pdu
+                    )
+                )
             }
             return messages
         }
@@ -350,8 +382,12 @@ extension ATModem {
             try await select(storage)
             let response: ATResponse
             do {
-                response = try await send(ATCommand("AT+CMGR=\(index)", timeout: configuration.commandTimeout, responsePrefix: "+CMGR"))
-            } catch let error as ATError where error.cmsError == .invalidIndex || error.cmeError == .invalidIndex || error.cmeError == .notFound {
+                response = try await send(
+                    ATCommand("AT+CMGR=\(index)", timeout: configuration.commandTimeout, responsePrefix: "+CMGR")
+                )
+            } catch let error as ATError
+                where error.cmsError == .invalidIndex || error.cmeError == .invalidIndex || error.cmeError == .notFound
+            {
                 throw ModemError(.messageNotFound, underlying: error)
             }
             guard let entry = ATResponseParser.message(response.lines) else {
@@ -374,7 +410,9 @@ extension ATModem {
                 throw ModemError(.messageNotFound, underlying: error)
             }
             // Fresh counters: a store that was full has room now (memory available, TS 27.005 §3.2.2).
-            if let response = try? await command("AT+CPMS?", prefix: "+CPMS"), let value = response.values(prefixed: "+CPMS").first {
+            if let response = try? await command("AT+CPMS?", prefix: "+CPMS"),
+                let value = response.values(prefixed: "+CPMS").first
+            {
                 for status in ATResponseParser.storageQuery(value) { noteCounters(status) }
             }
         }
@@ -403,7 +441,9 @@ extension ATModem {
             }
         }
         return try await serialized {
-            let link = parts.count > 1 && configuration.usesConcatenationLink && (startupState?.profile.supportsConcatenationLink ?? true)
+            let link =
+                parts.count > 1 && configuration.usesConcatenationLink
+                && (startupState?.profile.supportsConcatenationLink ?? true)
             // TS 27.005 §3.5.6: AT+CMMS=1 keeps the relay link open until the last part or 1-5 s of silence.
             let linked = link ? (try? await command("AT+CMMS=1")) != nil : false
             var references: [UInt8] = []
@@ -417,7 +457,9 @@ extension ATModem {
                             payload: Array(PDUHex.encode(part.pdu).utf8)
                         )
                     )
-                    guard let value = response.values(prefixed: "+CMGS").first, let reference = ATResponseParser.messageReference(value) else {
+                    guard let value = response.values(prefixed: "+CMGS").first,
+                        let reference = ATResponseParser.messageReference(value)
+                    else {
                         throw ModemError(.sendFailed(part: number), reason: "no +CMGS message reference")
                     }
                     references.append(reference)

@@ -95,7 +95,9 @@ public final class ATModem: Modem {
     /// Reads from the transport until it ends. Emits ``ModemEvent/disconnected(reason:)`` once when the device
     /// vanished or the stream closed, and returns; returns quietly when cancelled (after closing the transport).
     public func run() async throws {
-        let (engine, transport, generation) = state.withLock { ($0.session.engine, $0.session.transport, $0.session.generation) }
+        let (engine, transport, generation) = state.withLock {
+            ($0.session.engine, $0.session.transport, $0.session.generation)
+        }
         let error = await engine.runReader()
         if error is CancellationError {
             await transport.close()
@@ -254,12 +256,16 @@ public final class ATModem: Modem {
             if resolved.lowercased() == "smsfull" {
                 noteFull(nil, isFull: value != 0)
             }
-            // Other indicators (signal, service, roam…) are typed on unsolicitedCodes() only: AT+CMER turns them
-            // all on, and they would flood the service's stream.
+        // Other indicators (signal, service, roam…) are typed on unsolicitedCodes() only: AT+CMER turns them
+        // all on, and they would flood the service's stream.
         case .ring:
             broadcast(.unrecognized(line: "RING"))
         case .ussd(let status, let message, let dcs):
-            broadcast(.unrecognized(line: "+CUSD: \(status)" + (message.map { ",\"\($0)\"" } ?? "") + (dcs.map { ",\($0)" } ?? "")))
+            broadcast(
+                .unrecognized(
+                    line: "+CUSD: \(status)" + (message.map { ",\"\($0)\"" } ?? "") + (dcs.map { ",\($0)" } ?? "")
+                )
+            )
         case .vendor(let name, let value):
             broadcast(.unrecognized(line: "\(name): \(value)"))
         case .unknown(let line):

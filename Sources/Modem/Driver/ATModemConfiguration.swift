@@ -41,7 +41,9 @@ public struct ATModemConfiguration: Sendable, Hashable {
         if let pin, !(4...8).contains(pin.count) || !pin.allSatisfy({ $0.isASCII && $0.isNumber }) {
             throw ConfigurationError(key: "pin", reason: "a PIN is 4 to 8 digits")
         }
-        for (key, value) in [("commandTimeout", commandTimeout), ("listTimeout", listTimeout), ("sendTimeout", sendTimeout)]
+        for (key, value) in [
+            ("commandTimeout", commandTimeout), ("listTimeout", listTimeout), ("sendTimeout", sendTimeout),
+        ]
         where value <= .zero {
             throw ConfigurationError(key: key, reason: "must be positive")
         }

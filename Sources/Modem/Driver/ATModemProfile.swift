@@ -118,7 +118,9 @@ public struct ATModemProfile: Hashable, Sendable, CustomStringConvertible {
         let family: Family
         if maker.contains("huawei") {
             family = name.contains("E3372") ? .huaweiE3372 : name.contains("E173") ? .huaweiE173 : .huawei
-        } else if maker.contains("zte") || (maker.contains("qualcomm") && (name.contains("M6280") || name.contains("MF"))) {
+        } else if maker.contains("zte")
+            || (maker.contains("qualcomm") && (name.contains("M6280") || name.contains("MF")))
+        {
             family = .zteMF190
         } else if maker.contains("quectel") {
             family = .quectelEC25

@@ -41,7 +41,13 @@ public struct ModemError: Error, Hashable, Sendable, CustomStringConvertible {
     public var file: String
     public var line: Int
 
-    public init(_ code: Code, reason: String = "", underlying: ATError? = nil, file: String = #fileID, line: Int = #line) {
+    public init(
+        _ code: Code,
+        reason: String = "",
+        underlying: ATError? = nil,
+        file: String = #fileID,
+        line: Int = #line
+    ) {
         self.code = code
         self.reason = reason
         self.underlying = underlying

@@ -1,11 +1,12 @@
+import Foundation
+import Synchronization
+import SystemPackage
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import Synchronization
-import SystemPackage
 
 /// A ``ByteTransport`` over a non-blocking file descriptor (a tty or a pty master), served by one I/O thread
 /// that waits in poll(2) — no busy loop — and reads only while a ``read()`` is waiting, so that nothing
@@ -77,7 +78,9 @@ final class FileDescriptorTransport: ByteTransport {
                     }
                     if let ending = state.ending { return .failed(ending) }
                     if Task.isCancelled { return .failed(CancellationError()) }
-                    if state.reader != nil { return .failed(TransportError.io(errno: EBUSY, reason: "concurrent read")) }
+                    if state.reader != nil {
+                        return .failed(TransportError.io(errno: EBUSY, reason: "concurrent read"))
+                    }
                     state.reader = (id, continuation)
                     return .parked
                 }
@@ -164,7 +167,9 @@ final class FileDescriptorTransport: ByteTransport {
             var events: Int16 = 0
             if wantsRead { events |= Int16(POLLIN) }
             if wantsWrite { events |= Int16(POLLOUT) }
-            var fds = [pollfd(fd: fd, events: events, revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: fd, events: events, revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+            ]
             do {
                 _ = try Syscall.poll(&fds)
             } catch {
@@ -194,7 +199,11 @@ final class FileDescriptorTransport: ByteTransport {
             count = try Self.read(fd, into: &buffer)
         } catch {
             if error.isWouldBlock { return }
-            end(error.meansVanished ? .vanished(errno: error.rawValue, reason: "read \(name)") : .io(errno: error.rawValue, reason: "read \(name)"))
+            end(
+                error.meansVanished
+                    ? .vanished(errno: error.rawValue, reason: "read \(name)")
+                    : .io(errno: error.rawValue, reason: "read \(name)")
+            )
             return
         }
         guard count > 0 else {
@@ -222,7 +231,11 @@ final class FileDescriptorTransport: ByteTransport {
             written = try Self.write(fd, pending.bytes[pending.offset...])
         } catch {
             if error.isWouldBlock { return }
-            end(error.meansVanished ? .vanished(errno: error.rawValue, reason: "write \(name)") : .io(errno: error.rawValue, reason: "write \(name)"))
+            end(
+                error.meansVanished
+                    ? .vanished(errno: error.rawValue, reason: "write \(name)")
+                    : .io(errno: error.rawValue, reason: "write \(name)")
+            )
             return
         }
         let done = state.withLock { state -> CheckedContinuation<Void, any Error>? in

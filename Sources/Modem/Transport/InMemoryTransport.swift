@@ -109,7 +109,9 @@ final class BytePipe: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 state.withLock { state in
                     // Re-check under the lock: the change may have happened since the caller looked.
-                    let ready = asReader ? (!state.buffer.isEmpty || state.isClosed)
+                    let ready =
+                        asReader
+                        ? (!state.buffer.isEmpty || state.isClosed)
                         : (state.buffer.count < capacity || state.isClosed)
                     if ready {
                         continuation.resume()
@@ -124,8 +126,12 @@ final class BytePipe: Sendable {
             }
         } onCancel: {
             let waiter: Waiter? = state.withLock { state in
-                if let index = state.readers.firstIndex(where: { $0.id == id }) { return state.readers.remove(at: index) }
-                if let index = state.writers.firstIndex(where: { $0.id == id }) { return state.writers.remove(at: index) }
+                if let index = state.readers.firstIndex(where: { $0.id == id }) {
+                    return state.readers.remove(at: index)
+                }
+                if let index = state.writers.firstIndex(where: { $0.id == id }) {
+                    return state.writers.remove(at: index)
+                }
                 return nil
             }
             waiter?.continuation.resume(throwing: CancellationError())

@@ -1,11 +1,12 @@
+import CPosixTTY
+import Synchronization
+import SystemPackage
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CPosixTTY
-import Synchronization
-import SystemPackage
 
 /// A pseudo-terminal pair (openpty(3)): the master end is this ``ByteTransport``, the slave end is a tty at
 /// ``slavePath`` that any serial AT client opens (ATModem via ``SerialPort``, gammu, smstools, minicom). Used by

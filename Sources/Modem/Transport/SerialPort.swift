@@ -1,10 +1,11 @@
+import CPosixTTY
+import SystemPackage
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CPosixTTY
-import SystemPackage
 
 /// A real serial port (the modem's AT tty, e.g. `/dev/ttyUSB2`) as a ``ByteTransport``: opened with O_NOCTTY
 /// (never our controlling terminal) and O_NONBLOCK, exclusive (TIOCEXCL: a second opener gets EBUSY), raw 8N1
@@ -38,7 +39,9 @@ public final class SerialPort: ByteTransport {
     ///   an unsupported baud rate).
     public init(path: String, options: Options = Options()) throws {
         let speed = cposix_baud_constant(options.baudRate)
-        guard speed != 0 else { throw TransportError.io(errno: EINVAL, reason: "unsupported baud rate \(options.baudRate)") }
+        guard speed != 0 else {
+            throw TransportError.io(errno: EINVAL, reason: "unsupported baud rate \(options.baudRate)")
+        }
         let fd: Int32
         do {
             fd = try Syscall.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)

@@ -1,9 +1,10 @@
+import SystemPackage
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import SystemPackage
 
 /// Tiny typed wrappers for the system calls the fd transports make; each retries on EINTR (STYLE.md §2, after
 /// swift-system `Internals/Syscalls.swift`) and throws the `Errno` otherwise.

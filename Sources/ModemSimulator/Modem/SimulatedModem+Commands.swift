@@ -1,5 +1,5 @@
-import Logging
 import Foundation
+import Logging
 import Modem
 import SMSCodec
 
@@ -59,9 +59,11 @@ extension SimulatedModem {
         case ("!ICCID", .read) where profile.iccidCommand == .sierra: return .success(["!ICCID: \(iccid)"])
         case ("+CRSM", .set(let arg)): return restrictedSIMAccess(arg)
         case ("+CLAC", .action):
-            let names = ["+CGMI", "+CGMM", "+CGMR", "+CGSN", "+CIMI", "+CNUM", "+CMEE", "+CPIN", "+CSQ", "+CREG", "+COPS",
-                         "+CSCS", "+CSMS", "+CMGF", "+CSCA", "+CPMS", "+CNMI", "+CMGL", "+CMGR", "+CMGS", "+CMSS",
-                         "+CMGW", "+CMGD", "+CNMA", "+CMMS", "+CFUN", "+CRSM"]
+            let names = [
+                "+CGMI", "+CGMM", "+CGMR", "+CGSN", "+CIMI", "+CNUM", "+CMEE", "+CPIN", "+CSQ", "+CREG", "+COPS",
+                "+CSCS", "+CSMS", "+CMGF", "+CSCA", "+CPMS", "+CNMI", "+CMGL", "+CMGR", "+CMGS", "+CMSS",
+                "+CMGW", "+CMGD", "+CNMA", "+CMMS", "+CFUN", "+CRSM",
+            ]
             return .raw(Array(("\r\n" + names.map { $0 + profile.clacLineEnd }.joined()).utf8))
 
         // MARK: Control and errors (TS 27.007 §8, §9)
@@ -109,7 +111,8 @@ extension SimulatedModem {
             return .success([])
         case ("+CGREG", .read): return .success([registrationLine("+CGREG", n: 0)])
         case ("+CGREG", .set): return .success([])
-        case ("+CEREG", .read) where profile.supportsCEREG: return .success([registrationLine("+CEREG", n: settings.ceregN)])
+        case ("+CEREG", .read) where profile.supportsCEREG:
+            return .success([registrationLine("+CEREG", n: settings.ceregN)])
         case ("+CEREG", .test) where profile.supportsCEREG: return .success(["+CEREG: (0-2)"])
         case ("+CEREG", .set(let arg)) where profile.supportsCEREG:
             guard let v = ATArguments.integer(arg, in: 0...2) else { return .failure(.cme(4)) }
@@ -121,7 +124,9 @@ extension SimulatedModem {
             }
             return .success([#"+COPS: 0,0,"\#(profile.operatorName)",\#(profile.supportsCEREG ? 7 : 2)"#])
         case ("+COPS", .test):
-            return .success([#"+COPS: (2,"\#(profile.operatorName)","SimTel","00101",\#(profile.supportsCEREG ? 7 : 2)),,(0-4),(0-2)"#])
+            return .success([
+                #"+COPS: (2,"\#(profile.operatorName)","SimTel","00101",\#(profile.supportsCEREG ? 7 : 2)),,(0-4),(0-2)"#
+            ])
         case ("+COPS", .set): return .success([])
 
         // MARK: SMS settings (TS 27.005 §3.2, §3.3)
@@ -150,7 +155,9 @@ extension SimulatedModem {
         case ("+CSMP", .set), ("+CSDH", .set), ("+CSCB", .set), ("+CGEREP", .set): return .success([])
         // Indicators (TS 27.007 §8.9, §8.10): "smsfull" is the storage-full indicator.
         case ("+CIND", .test):
-            return .success([Self.indicators.map { #"("\#($0.name)",\#($0.range))"# }.joined(separator: ",").prefixed("+CIND: ")])
+            return .success([
+                Self.indicators.map { #"("\#($0.name)",\#($0.range))"# }.joined(separator: ",").prefixed("+CIND: ")
+            ])
         case ("+CIND", .read):
             let full = backing(settings.mem3).contains { storages[$0.name]?.isFull == true } ? 1 : 0
             let service = registration == .home || registration == .roaming ? 1 : 0
@@ -205,7 +212,7 @@ extension SimulatedModem {
             return .prompt(.send(length: length))
         case ("+CMGW", .set(let arg)):
             guard let args = ATArguments.split(arg),
-                  let length = ATArguments.integer(args[0], in: 1...Self.maximumTPDULength)
+                let length = ATArguments.integer(args[0], in: 1...Self.maximumTPDULength)
             else { return .failure(.cms(304)) }
             var status = StoredMessageStatus.storedUnsent
             if args.count > 1, !args[1].isEmpty {
@@ -233,7 +240,7 @@ extension SimulatedModem {
     /// `+CIEV: <ind>,<value>` for "smsfull" when the client enabled indicator events with AT+CMER.
     func indicateStorageFull(_ full: Bool) {
         guard settings.cmerMode != 0, settings.cmerInd != 0,
-              let index = Self.indicators.firstIndex(where: { $0.name == "smsfull" })
+            let index = Self.indicators.firstIndex(where: { $0.name == "smsfull" })
         else { return }
         emitURC(["+CIEV: \(index + 1),\(full ? 1 : 0)"])
     }
@@ -256,7 +263,7 @@ extension SimulatedModem {
 
     func setFunctionality(_ arg: String) async -> Outcome {
         guard let args = ATArguments.split(arg), let fun = ATArguments.integer(args[0], in: 0...7),
-              [0, 1, 4].contains(fun)
+            [0, 1, 4].contains(fun)
         else { return .failure(.cme(4)) }
         if args.count > 1, args[1] == "1" {
             // +CFUN=<fun>,1 resets the MT (TS 27.007 §8.2): the answer comes, then the reboot.
@@ -345,7 +352,12 @@ extension SimulatedModem {
     func entries(in mem: String) -> [Located] {
         backing(mem).flatMap { b in
             (storages[b.name]?.entries ?? []).map {
-                Located(external: $0.index - 1 + profile.indexBase + b.offset, store: b.name, index: $0.index, entry: $0.entry)
+                Located(
+                    external: $0.index - 1 + profile.indexBase + b.offset,
+                    store: b.name,
+                    index: $0.index,
+                    entry: $0.entry
+                )
             }
         }
     }
@@ -447,7 +459,7 @@ extension SimulatedModem {
 
     func delete(_ arg: String) async -> Outcome {
         guard let args = ATArguments.split(arg), (1...2).contains(args.count),
-              let external = ATArguments.integer(args[0], in: 0...9999)
+            let external = ATArguments.integer(args[0], in: 0...9999)
         else { return .failure(.cms(321)) }
         let flag = args.count == 2 && !args[1].isEmpty ? ATArguments.integer(args[1], in: 0...4) : 0
         guard let flag else { return .failure(.cms(302)) }
@@ -457,12 +469,13 @@ extension SimulatedModem {
             storages[slot.store]?.delete(at: slot.index)
         } else {
             // <delflag> 1: read; 2: read+sent; 3: read+sent+unsent; 4: all (TS 27.005 §3.5.4).
-            let doomed: Set<StoredMessageStatus> = switch flag {
-            case 1: [.receivedRead]
-            case 2: [.receivedRead, .storedSent]
-            case 3: [.receivedRead, .storedSent, .storedUnsent]
-            default: [.receivedRead, .storedSent, .storedUnsent, .receivedUnread]
-            }
+            let doomed: Set<StoredMessageStatus> =
+                switch flag {
+                case 1: [.receivedRead]
+                case 2: [.receivedRead, .storedSent]
+                case 3: [.receivedRead, .storedSent, .storedUnsent]
+                default: [.receivedRead, .storedSent, .storedUnsent, .receivedUnread]
+                }
             for located in entries(in: settings.mem1) where doomed.contains(located.entry.status) {
                 storages[located.store]?.delete(at: located.index)
             }
@@ -540,7 +553,7 @@ extension SimulatedModem {
 
     func sendFromStorage(_ arg: String) async -> Outcome {
         guard let args = ATArguments.split(arg), let external = ATArguments.integer(args[0], in: 0...9999),
-              let slot = locate(settings.mem2, external)
+            let slot = locate(settings.mem2, external)
         else { return .failure(.cms(321)) }
         guard let entry = storages[slot.store]?.entry(at: slot.index) else { return .failure(.cms(321)) }
         let result = await submit(pdu: entry.pdu, length: Self.tpduLength(entry.pdu))

@@ -1,5 +1,5 @@
-import Logging
 import Foundation
+import Logging
 import Modem
 import SMSCodec
 
@@ -59,7 +59,9 @@ extension SimulatedModem {
             return .memoryFull
         }
         if mt != 0 {
-            emitIndication([#"+CMTI: "\#(settings.mem3 == "MT" ? "MT" : slot.store)",\#(externalIndex(store: slot.store, local: slot.index, as: settings.mem3 == "MT" ? "MT" : slot.store))"#])
+            emitIndication([
+                #"+CMTI: "\#(settings.mem3 == "MT" ? "MT" : slot.store)",\#(externalIndex(store: slot.store, local: slot.index, as: settings.mem3 == "MT" ? "MT" : slot.store))"#
+            ])
         }
         reportFull(mem)
         return .stored
@@ -77,7 +79,9 @@ extension SimulatedModem {
                 reportFull(mem)
                 return .memoryFull
             }
-            emitIndication([#"+CDSI: "\#(slot.store)",\#(externalIndex(store: slot.store, local: slot.index, as: slot.store))"#])
+            emitIndication([
+                #"+CDSI: "\#(slot.store)",\#(externalIndex(store: slot.store, local: slot.index, as: slot.store))"#
+            ])
             return .stored
         default:
             return .stored
@@ -136,7 +140,10 @@ extension SimulatedModem {
     public func storedMessages(in storage: MessageStorage) -> [StoredMessage] {
         (storages[storage.rawValue]?.entries ?? []).map {
             StoredMessage(
-                storage: storage, index: $0.index - 1 + profile.indexBase, status: $0.entry.status, pdu: $0.entry.pdu
+                storage: storage,
+                index: $0.index - 1 + profile.indexBase,
+                status: $0.entry.status,
+                pdu: $0.entry.pdu
             )
         }
     }

@@ -135,7 +135,8 @@ public actor SimulatedModem {
             "ME": stores?.phone ?? SlotStore(storage: .phone, capacity: profile.phoneSlots),
         ]
         if profile.statusReportSlots > 0 {
-            storages["SR"] = stores?.statusReports ?? SlotStore(storage: .statusReports, capacity: profile.statusReportSlots)
+            storages["SR"] =
+                stores?.statusReports ?? SlotStore(storage: .statusReports, capacity: profile.statusReportSlots)
         }
         self.storages = storages
         self.settings = Settings(cnmi: profile.defaultCNMI, pinUnlocked: true)
@@ -433,7 +434,8 @@ public actor SimulatedModem {
         if !settings.quiet {
             let final: String
             switch outcome {
-            case .failure(let failure): final = failure.text(cmee: settings.cmee, verbose: settings.verbose, profile: profile)
+            case .failure(let failure):
+                final = failure.text(cmee: settings.cmee, verbose: settings.verbose, profile: profile)
             default: final = settings.verbose ? "OK" : "0"
             }
             out += Array((settings.verbose ? "\r\n\(final)\r\n" : "\(final)\r").utf8)

@@ -14,7 +14,11 @@ enum SMSCodecBridge {
         messageClass: Int?,
         reference: UInt8
     ) -> [[UInt8]]? {
-        guard let scts = try? SMSTimestamp(secondsSince1970: Int64(timestamp.timeIntervalSince1970), timeZoneQuarterHours: 0)
+        guard
+            let scts = try? SMSTimestamp(
+                secondsSince1970: Int64(timestamp.timeIntervalSince1970),
+                timeZoneQuarterHours: 0
+            )
         else { return nil }
         var options = SMSEncodingOptions(concatenationReference: UInt16(reference))
         options.messageClass = messageClass.flatMap { MessageClass(rawValue: UInt8($0)) }
@@ -26,7 +30,7 @@ enum SMSCodecBridge {
     /// Text and concatenation of an SMS-SUBMIT TPDU, decoded by SMSCodec (nil when it refuses the PDU).
     static func submissionText(tpdu: [UInt8]) -> (text: String, concat: SimUserData.Concat?)? {
         guard let pdu = try? SMSPDU.decode(tpdu, hasSMSC: false), case .submit(let submit) = pdu.tpdu,
-              let text = submit.userData.content.text
+            let text = submit.userData.content.text
         else { return nil }
         let concat = submit.userData.header?.concatenation.map {
             SimUserData.Concat(reference: Int($0.reference), total: Int($0.total), sequence: Int($0.sequence))

@@ -96,7 +96,9 @@ struct SimAddress: Hashable, Sendable {
             }
         }
         let international = toa & 0x70 == 0x10
-        return (SimAddress(kind: international ? .international : .unknown, value: (international ? "+" : "") + digits), end)
+        return (
+            SimAddress(kind: international ? .international : .unknown, value: (international ? "+" : "") + digits), end
+        )
     }
 }
 
@@ -199,12 +201,18 @@ enum SimUserData {
                 guard i + 2 + len <= headerOctets else { break }
                 let data = ud[(i + 2)..<(i + 2 + len)]
                 if iei == 0x00, len == 3 {
-                    concat = Concat(reference: Int(data[data.startIndex]), total: Int(data[data.startIndex + 1]),
-                                    sequence: Int(data[data.startIndex + 2]))
+                    concat = Concat(
+                        reference: Int(data[data.startIndex]),
+                        total: Int(data[data.startIndex + 1]),
+                        sequence: Int(data[data.startIndex + 2])
+                    )
                 } else if iei == 0x08, len == 4 {
                     let s = data.startIndex
-                    concat = Concat(reference: Int(data[s]) << 8 | Int(data[s + 1]), total: Int(data[s + 2]),
-                                    sequence: Int(data[s + 3]))
+                    concat = Concat(
+                        reference: Int(data[s]) << 8 | Int(data[s + 1]),
+                        total: Int(data[s + 2]),
+                        sequence: Int(data[s + 3])
+                    )
                 }
                 i += 2 + len
             }
@@ -246,7 +254,9 @@ enum SimUserData {
         let classBits: UInt8 = messageClass.map { 0x10 | UInt8($0 & 0x03) } ?? 0
         if let septets = try? GSM7Alphabet.default.encode(text) {
             if septets.count <= 160 {
-                return [Part(dcs: classBits, udl: UInt8(septets.count), ud: SeptetPacking.pack(septets), hasHeader: false)]
+                return [
+                    Part(dcs: classBits, udl: UInt8(septets.count), ud: SeptetPacking.pack(septets), hasHeader: false)
+                ]
             }
             var chunks: [[UInt8]] = []
             var i = 0
@@ -254,7 +264,10 @@ enum SimUserData {
                 var end = min(i + 153, septets.count)
                 // An escape and its extension character never straddle parts (TS 23.038 §6.2.1.1).
                 if end < septets.count, end > i, septets[end - 1] == GSM7Alphabet.escape,
-                   !isEscapedSeptet(septets, at: end - 1) { end -= 1 }
+                    !isEscapedSeptet(septets, at: end - 1)
+                {
+                    end -= 1
+                }
                 chunks.append(Array(septets[i..<end]))
                 i = end
                 if chunks.count == maximumParts { break }

@@ -144,14 +144,23 @@ public actor SimulatedNetwork {
     // MARK: - Mobile-originated (from a modem)
 
     func submit(from sender: String, tpdu: [UInt8], submit: SimSubmit) {
-        let decoded = SMSCodecBridge.submissionText(tpdu: tpdu) ?? SimUserData.decode(
-            ud: submit.userData, udl: Int(submit.userDataLength), dcs: submit.dataCodingScheme,
-            hasHeader: submit.hasUserDataHeader
-        )
+        let decoded =
+            SMSCodecBridge.submissionText(tpdu: tpdu)
+            ?? SimUserData.decode(
+                ud: submit.userData,
+                udl: Int(submit.userDataLength),
+                dcs: submit.dataCodingScheme,
+                hasHeader: submit.hasUserDataHeader
+            )
         let record = Submission(
-            from: sender, to: submit.destination.value, messageReference: submit.messageReference, tpdu: tpdu,
-            text: decoded.text, concatenation: decoded.concat.map { ($0.reference, $0.total, $0.sequence) },
-            requestsStatusReport: submit.requestsStatusReport, time: wallClock()
+            from: sender,
+            to: submit.destination.value,
+            messageReference: submit.messageReference,
+            tpdu: tpdu,
+            text: decoded.text,
+            concatenation: decoded.concat.map { ($0.reference, $0.total, $0.sequence) },
+            requestsStatusReport: submit.requestsStatusReport,
+            time: wallClock()
         )
         submissions.append(record)
         if submissions.count > Self.maximumRecordedSubmissions { submissions.removeFirst() }
@@ -178,9 +187,14 @@ public actor SimulatedNetwork {
 
     func route(_ record: Submission, submit: SimSubmit) async {
         let now = wallClock()
-        let report = submit.requestsStatusReport
-            ? ReportRequest(sender: record.from, messageReference: record.messageReference, recipient: record.to,
-                            submitted: record.time)
+        let report =
+            submit.requestsStatusReport
+            ? ReportRequest(
+                sender: record.from,
+                messageReference: record.messageReference,
+                recipient: record.to,
+                submitted: record.time
+            )
             : nil
         let destination = Self.key(record.to)
         if destination == Self.key(Self.echoNumber) {
@@ -194,8 +208,13 @@ public actor SimulatedNetwork {
             return
         }
         let tpdu = SimTPDU.deliver(
-            from: SimAddress.number(record.from), pid: submit.protocolIdentifier, dcs: submit.dataCodingScheme,
-            timestamp: now, udl: submit.userDataLength, ud: submit.userData, hasHeader: submit.hasUserDataHeader,
+            from: SimAddress.number(record.from),
+            pid: submit.protocolIdentifier,
+            dcs: submit.dataCodingScheme,
+            timestamp: now,
+            udl: submit.userDataLength,
+            ud: submit.userData,
+            hasHeader: submit.hasUserDataHeader,
             statusReportIndication: submit.requestsStatusReport
         )
         await enqueue(tpdu, kind: .deliver, to: destination, report: report)
@@ -222,8 +241,11 @@ public actor SimulatedNetwork {
 
     func sendStatusReport(for request: ReportRequest, status: UInt8) async {
         let tpdu = SimTPDU.statusReport(
-            messageReference: request.messageReference, recipient: SimAddress.number(request.recipient),
-            submitted: request.submitted, discharged: wallClock(), status: status
+            messageReference: request.messageReference,
+            recipient: SimAddress.number(request.recipient),
+            submitted: request.submitted,
+            discharged: wallClock(),
+            status: status
         )
         await enqueue(tpdu, kind: .statusReport, to: Self.key(request.sender), report: nil)
     }
@@ -273,7 +295,7 @@ public actor SimulatedNetwork {
 
     func completed(_ id: UInt64, for key: String) async {
         guard let index = queues[key]?.firstIndex(where: { $0.delivery.id == id }),
-              let done = queues[key]?.remove(at: index)
+            let done = queues[key]?.remove(at: index)
         else { return }
         if let report = done.report { await sendStatusReport(for: report, status: 0x00) }
     }
@@ -334,17 +356,27 @@ public actor SimulatedNetwork {
     /// SMS-DELIVER TPDUs for a text: SMSCodec's encoder, or the simulator's own when SMSCodec refuses.
     func deliverTPDUs(_ text: String, from sender: String, messageClass: Int?) -> [[UInt8]] {
         if let tpdus = SMSCodecBridge.deliverTPDUs(
-            text: text, from: sender, timestamp: wallClock(), messageClass: messageClass, reference: nextReference
+            text: text,
+            from: sender,
+            timestamp: wallClock(),
+            messageClass: messageClass,
+            reference: nextReference
         ), !tpdus.isEmpty {
             return tpdus
         }
-        let address = sender.contains(where: \.isLetter)
+        let address =
+            sender.contains(where: \.isLetter)
             ? SimAddress(kind: .alphanumeric, value: sender) : SimAddress.number(sender)
         let parts = SimUserData.encode(text, reference: nextReference, messageClass: messageClass)
         return parts.enumerated().map { n, part in
             SimTPDU.deliver(
-                from: address, dcs: part.dcs, timestamp: wallClock(), udl: part.udl, ud: part.ud,
-                hasHeader: part.hasHeader, moreMessagesToSend: n + 1 < parts.count
+                from: address,
+                dcs: part.dcs,
+                timestamp: wallClock(),
+                udl: part.udl,
+                ud: part.ud,
+                hasHeader: part.hasHeader,
+                moreMessagesToSend: n + 1 < parts.count
             )
         }
     }
@@ -366,8 +398,11 @@ public actor SimulatedNetwork {
         to number: String
     ) async -> [UInt8] {
         let tpdu = SimTPDU.statusReport(
-            messageReference: messageReference, recipient: SimAddress.number(recipient), submitted: wallClock(),
-            discharged: wallClock(), status: status
+            messageReference: messageReference,
+            recipient: SimAddress.number(recipient),
+            submitted: wallClock(),
+            discharged: wallClock(),
+            status: status
         )
         await enqueue(tpdu, kind: .statusReport, to: Self.key(number), report: nil)
         return tpdu

@@ -41,5 +41,10 @@ final class ChangeFlag: Sendable {
     private let flag = Mutex(false)
     func set() { flag.withLock { $0 = true } }
     /// Returns whether it was set, and clears it.
-    func take() -> Bool { flag.withLock { v in defer { v = false }; return v } }
+    func take() -> Bool {
+        flag.withLock { v in
+            defer { v = false }
+            return v
+        }
+    }
 }

@@ -90,7 +90,9 @@ public struct SimulatorProfile: Sendable, Hashable {
         // ^BOOT, ^RSSI and ^DSFLOWRPT are in the AT+CLAC list of huawei-e1752.json; the URC forms are the Huawei
         // ones (no transcript: vendor documentation).
         startupURCs: ["^BOOT:12345678,0,0,0,75", "^RSSI:18"],
-        noiseURCs: ["^RSSI:18", "^DSFLOWRPT:00000002,00000000,00000000,0000000000000000,0000000000000000,0000000,0000000"],
+        noiseURCs: [
+            "^RSSI:18", "^DSFLOWRPT:00000002,00000000,00000000,0000000000000000,0000000000000000,0000000,0000000",
+        ],
         unknownCommandResult: "COMMAND NOT SUPPORT",  // huawei-e1752.json notes
         cpmsTestAnswer: #"("ME","MT","SM","SR"),("ME","MT","SM","SR"),("ME","MT","SM","SR")"#,  // huawei-e1752.json
         supportedStorages: ["ME", "MT", "SM", "SR"],
@@ -110,7 +112,9 @@ public struct SimulatorProfile: Sendable, Hashable {
         supportsCEREG: false,
         clacLineEnd: "\r\r\n",  // huawei-e1752.json notes
         operatorName: "Simulated Telecom",
-        atiLines: ["Manufacturer: huawei", "Model: E173", "Revision: 11.126.85.00.209", "IMEI: %IMEI%", "+GCAP: +CGSM,+DS,+ES"]
+        atiLines: [
+            "Manufacturer: huawei", "Model: E173", "Revision: 11.126.85.00.209", "IMEI: %IMEI%", "+GCAP: +CGSM,+DS,+ES",
+        ]
     )
 
     /// Huawei E3372 (LTE stick in "stick" firmware). AT+CPMS=? follows huawei-e3372-brovi.json (Brovi E3372-325).
@@ -142,7 +146,9 @@ public struct SimulatorProfile: Sendable, Hashable {
         supportsCEREG: true,
         clacLineEnd: "\r\r\n",
         operatorName: "Simulated Telecom",
-        atiLines: ["Manufacturer: huawei", "Model: E3372", "Revision: 21.180.01.00.00", "IMEI: %IMEI%", "+GCAP: +CGSM,+DS,+ES"]
+        atiLines: [
+            "Manufacturer: huawei", "Model: E3372", "Revision: 21.180.01.00.00", "IMEI: %IMEI%", "+GCAP: +CGSM,+DS,+ES",
+        ]
     )
 
     /// ZTE MF190. No MF190 transcript exists; follows zte-k3565-z.json and qualcomm-m6280-zte.json (ZTE on
@@ -155,7 +161,8 @@ public struct SimulatorProfile: Sendable, Hashable {
         imeiTAC: "35489104",
         iccidCommand: .zte,
         startupURCs: ["+ZUSIMR:2", #"+ZPASR: "UMTS""#],
-        noiseURCs: [#"+ZPASR: "UMTS""#, #"+ZDONR: "SIMTEL",272,3,"CS_PS","ROAM_OFF""#],  // python-gsmmodem-generic-sms.json
+        // python-gsmmodem-generic-sms.json
+        noiseURCs: [#"+ZPASR: "UMTS""#, #"+ZDONR: "SIMTEL",272,3,"CS_PS","ROAM_OFF""#],
         unknownCommandResult: "ERROR",  // zte-k3565-z.json: AT+WIND? → ERROR
         cpmsTestAnswer: #"("ME","MT","SM","SR"),("ME","MT","SM","SR"),("ME","MT","SM","SR")"#,  // zte-k3565-z.json
         supportedStorages: ["ME", "MT", "SM", "SR"],
@@ -226,7 +233,8 @@ public struct SimulatorProfile: Sendable, Hashable {
         startupURCs: ["RDY", "+CFUN: 1", "+CPIN: READY", "Call Ready", "SMS Ready"],
         noiseURCs: [],
         unknownCommandResult: "ERROR",
-        cpmsTestAnswer: #"("SM","ME","SM_P","ME_P","MT"),("SM","ME","SM_P","ME_P","MT"),("SM","ME","SM_P","ME_P","MT")"#,
+        cpmsTestAnswer:
+            #"("SM","ME","SM_P","ME_P","MT"),("SM","ME","SM_P","ME_P","MT"),("SM","ME","SM_P","ME_P","MT")"#,
         supportedStorages: ["SM", "ME", "MT", "SM_P", "ME_P"],
         cnmiTestAnswer: "(0-3),(0-3),(0,2),(0-2),(0,1)",
         cnmiMT: [0, 1, 2, 3],
@@ -275,8 +283,10 @@ public struct SimulatorProfile: Sendable, Hashable {
         supportsCEREG: true,
         clacLineEnd: "\r\n",
         operatorName: "Simulated Telecom",
-        atiLines: ["Manufacturer: SIMCOM INCORPORATED", "Model: SIMCOM_SIM7600E-H", "Revision: LE20B04SIM7600M22",
-                   "IMEI: %IMEI%", "+GCAP: +CGSM"]
+        atiLines: [
+            "Manufacturer: SIMCOM INCORPORATED", "Model: SIMCOM_SIM7600E-H", "Revision: LE20B04SIM7600M22",
+            "IMEI: %IMEI%", "+GCAP: +CGSM",
+        ]
     )
 
     /// Sierra Wireless MC7455 (LTE M.2 module). No Sierra transcript exists; TS 27.005 behaviour with Sierra's
@@ -308,9 +318,11 @@ public struct SimulatorProfile: Sendable, Hashable {
         supportsCEREG: true,
         clacLineEnd: "\r\n",
         operatorName: "Simulated Telecom",
-        atiLines: ["Manufacturer: Sierra Wireless, Incorporated", "Model: MC7455",
-                   "Revision: SWI9X30C_02.24.05.06 r7040 CARMD-EV-FRMWR2 2017/05/19 06:23:09", "IMEI: %IMEI%",
-                   "IMEI SV: 18", "FSN: LQ71234567890", "+GCAP: +CGSM"]
+        atiLines: [
+            "Manufacturer: Sierra Wireless, Incorporated", "Model: MC7455",
+            "Revision: SWI9X30C_02.24.05.06 r7040 CARMD-EV-FRMWR2 2017/05/19 06:23:09", "IMEI: %IMEI%",
+            "IMEI SV: 18", "FSN: LQ71234567890", "+GCAP: +CGSM",
+        ]
     )
 
     /// Every built-in profile.

@@ -26,7 +26,8 @@ enum XMLTextBytes {
                 case 0x0D: replacement = "&#13;"
                 case 0x09, 0x0A: replacement = nil
                 case 0x00..<0x20: replacement = "\u{FFFD}"
-                case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBF
+                case 0xEF
+                where index + 2 < bytes.count && bytes[index + 1] == 0xBF
                     && (bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF):
                     // U+FFFE / U+FFFF (EF BF BE / EF BF BF).
                     replacement = "\u{FFFD}"

@@ -64,7 +64,8 @@ public enum XMLDocumentParser {
         context.pointee.sax.pointee.externalSubset = doctypeHook
         context.pointee.sax.pointee.serror = errorHook
 
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        let options =
+            Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
             | Int32(XML_PARSE_NOCDATA.rawValue)
         let contiguous = Array(bytes)
         let document = contiguous.withUnsafeBufferPointer { buffer in
@@ -114,7 +115,15 @@ public enum XMLDocumentParser {
     }
 
     private static let startElementHook: startElementNsSAX2Func = {
-        context, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes in
+        context,
+        localName,
+        prefix,
+        uri,
+        namespaceCount,
+        namespaces,
+        attributeCount,
+        defaultedCount,
+        attributes in
         guard let (parser, state) = ParseState.from(context) else { return }
         guard state.violation == nil else { return }
         state.elementCount += 1
@@ -129,7 +138,15 @@ public enum XMLDocumentParser {
             return
         }
         state.originalStartElement?(
-            context, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes
+            context,
+            localName,
+            prefix,
+            uri,
+            namespaceCount,
+            namespaces,
+            attributeCount,
+            defaultedCount,
+            attributes
         )
     }
 

@@ -30,7 +30,8 @@ final class EventCollector: Sendable {
         let storage = self.storage
         task = Task {
             for await event in stream {
-                let resumed = storage.state.withLock { state -> (CheckedContinuation<ModemEvent?, Never>, ModemEvent)? in
+                let resumed = storage.state.withLock {
+                    state -> (CheckedContinuation<ModemEvent?, Never>, ModemEvent)? in
                     state.events.append(event)
                     guard let waiter = state.waiter, waiter.predicate(event) else { return nil }
                     state.waiter = nil

@@ -29,7 +29,10 @@ final class ScriptedModem: Sendable {
 
     /// A handler answering from a transcript's `commands` (keys end with CR), `OK` for anything else (the
     /// transcripts' stated default), with `overrides` taking precedence.
-    static func transcriptHandler(_ file: String, overrides: [String: String] = [:]) throws -> @Sendable (String) -> Reply {
+    static func transcriptHandler(
+        _ file: String,
+        overrides: [String: String] = [:]
+    ) throws -> @Sendable (String) -> Reply {
         var table: [String: String] = [:]
         for (command, response) in try Transcripts.commands(file) {
             table[command.trimmingCharacters(in: ["\r"])] = response
