@@ -145,10 +145,24 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "MessageStoreTests", dependencies: ["MessageStore", grdb], swiftSettings: strictSettings),
+        // Segments and stores for the import tests of MessageStoreTests and MessagingTests.
+        .target(
+            name: "MessageStoreTestSupport",
+            dependencies: ["MessageStore"],
+            path: "Tests/MessageStoreTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MessageStoreTests",
+            dependencies: ["MessageStore", "MessageStoreTestSupport", grdb],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "MessagingTests",
-            dependencies: ["Messaging", "MessageStore", "Modem", "ModemSimulator", "SMSCodec", "TestSupport", logging],
+            dependencies: [
+                "Messaging", "MessageStore", "MessageStoreTestSupport", "Modem", "ModemSimulator", "SMSCodec",
+                "TestSupport", logging,
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

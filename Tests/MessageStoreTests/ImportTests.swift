@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MessageStoreTestSupport
 import Synchronization
 import Testing
 
@@ -9,58 +10,6 @@ import Testing
 /// report) are the caller's rules: here they are scripted, so that these tests check what the store keeps and
 /// writes for each decision. The real rules are tested in SMSCodecTests and, through the store, in MessagingTests.
 @Suite struct ImportTests {
-    static func segment(
-        _ text: String,
-        from peer: String = "+15550000077",
-        reference: Int? = nil,
-        referenceBits: Int = 8,
-        total: Int = 1,
-        sequence: Int = 1,
-        simID: Int64 = 1,
-        at time: Double = 1_000,
-        pdu: [UInt8]? = nil
-    ) -> IncomingPart {
-        let bytes = pdu ?? Array("\(peer)|\(reference ?? -1)|\(referenceBits)|\(sequence)|\(text)".utf8)
-        return IncomingPart(
-            simID: simID,
-            pdu: bytes,
-            contentHash: String(bytes.count) + "-" + String(bytes.reduce(0) { ($0 &* 31) &+ Int($1) }),
-            source: "store",
-            receivedAt: time,
-            receivedOffset: 0,
-            content: .message(
-                MessagePart(
-                    isReceived: true,
-                    peer: peer,
-                    ownNumber: "+15550000001",
-                    text: text,
-                    serviceCentreTime: time - 3,
-                    serviceCentreOffset: 3600,
-                    isFlash: false,
-                    concatenation: reference.map {
-                        MessagePart.Concatenation(
-                            reference: $0,
-                            referenceBits: referenceBits,
-                            total: total,
-                            sequence: sequence
-                        )
-                    },
-                    routingClasses: ["SMS", "Mixed"]
-                )
-            )
-        )
-    }
-
-    static func makeStore() async throws -> MessageStore {
-        let store = try MessageStore.inMemory()
-        _ = try await store.simID(iccid: "8901", imsi: "00101", msisdn: "", now: 0)
-        return store
-    }
-
-    static func received(_ store: MessageStore) async throws -> [MessageRecord] {
-        try await store.search(StoreQuery(folder: "Received")).map(\.message)
-    }
-
     static func parts(of message: Int64, in store: MessageStore) async throws -> [ReceivedPartRecord] {
         try await store.writer.read { db in
             try ReceivedPartRecord.fetchAll(
@@ -74,9 +23,9 @@ import Testing
     // MARK: - Idempotency
 
     @Test func aPartSeenTwiceIsStoredOnce() async throws {
-        let store = try await Self.makeStore()
-        let first = try await store.importPart(Self.segment("hello"), rules: ScriptedRules())
-        var again = Self.segment("hello")
+        let store = try await ImportFixtures.makeStore()
+        let first = try await store.importPart(ImportFixtures.segment("hello"), rules: ScriptedRules())
+        var again = ImportFixtures.segment("hello")
         again.source = "cmt"
         let second = try await store.importPart(again, rules: ScriptedRules())
         guard case .created(let partID, _, true, nil) = first else {
@@ -84,23 +33,23 @@ import Testing
             return
         }
         #expect(second == .duplicate(partID: partID))
-        #expect(try await Self.received(store).map(\.text) == ["hello"])
+        #expect(try await ImportFixtures.received(store).map(\.text) == ["hello"])
         #expect(try await store.receivedPartCount() == 1)
     }
 
     @Test func theSamePDUOnAnotherSIMIsAnotherMessage() async throws {
-        let store = try await Self.makeStore()
+        let store = try await ImportFixtures.makeStore()
         let other = try await store.simID(iccid: "8902", imsi: "00102", msisdn: "", now: 0)
-        _ = try await store.importPart(Self.segment("hello"), rules: ScriptedRules())
-        _ = try await store.importPart(Self.segment("hello", simID: other), rules: ScriptedRules())
-        #expect(try await Self.received(store).count == 2)
+        _ = try await store.importPart(ImportFixtures.segment("hello"), rules: ScriptedRules())
+        _ = try await store.importPart(ImportFixtures.segment("hello", simID: other), rules: ScriptedRules())
+        #expect(try await ImportFixtures.received(store).count == 2)
     }
 
     @Test func aSegmentSeenTwiceIsNotOfferedToTheRulesAgain() async throws {
-        let store = try await Self.makeStore()
+        let store = try await ImportFixtures.makeStore()
         let rules = ScriptedRules()
-        let first = try await store.importPart(Self.segment("A", reference: 7, total: 2), rules: rules)
-        let again = try await store.importPart(Self.segment("A", reference: 7, total: 2), rules: rules)
+        let first = try await store.importPart(ImportFixtures.segment("A", reference: 7, total: 2), rules: rules)
+        let again = try await store.importPart(ImportFixtures.segment("A", reference: 7, total: 2), rules: rules)
         #expect(again == .duplicate(partID: first.partID))
         #expect(rules.groups.count == 1)
         #expect(try await store.pendingSegmentCount() == 1)
@@ -110,20 +59,23 @@ import Testing
 
     /// A group is one SIM, party, reference, reference width and total: the rules see only its rows.
     @Test func theRulesSeeOnlyTheSegmentsOfTheirGroup() async throws {
-        let store = try await Self.makeStore()
+        let store = try await ImportFixtures.makeStore()
         let other = try await store.simID(iccid: "8902", imsi: "00102", msisdn: "", now: 0)
         let rules = ScriptedRules()
         for part in [
-            Self.segment("mine", reference: 7, total: 3, sequence: 1),
-            Self.segment("other sender", from: "+15550000078", reference: 7, total: 3, sequence: 1),
-            Self.segment("other reference", reference: 8, total: 3, sequence: 1),
-            Self.segment("16-bit reference", reference: 7, referenceBits: 16, total: 3, sequence: 1),
-            Self.segment("other total", reference: 7, total: 2, sequence: 1),
-            Self.segment("other SIM", reference: 7, total: 3, sequence: 1, simID: other),
+            ImportFixtures.segment("mine", reference: 7, total: 3, sequence: 1),
+            ImportFixtures.segment("other sender", from: "+15550000078", reference: 7, total: 3, sequence: 1),
+            ImportFixtures.segment("other reference", reference: 8, total: 3, sequence: 1),
+            ImportFixtures.segment("16-bit reference", reference: 7, referenceBits: 16, total: 3, sequence: 1),
+            ImportFixtures.segment("other total", reference: 7, total: 2, sequence: 1),
+            ImportFixtures.segment("other SIM", reference: 7, total: 3, sequence: 1, simID: other),
         ] {
             _ = try await store.importPart(part, rules: rules)
         }
-        _ = try await store.importPart(Self.segment("mine too", reference: 7, total: 3, sequence: 3), rules: rules)
+        _ = try await store.importPart(
+            ImportFixtures.segment("mine too", reference: 7, total: 3, sequence: 3),
+            rules: rules
+        )
         let seen = try #require(rules.groups.last)
         #expect(seen.waiting.map(\.partText) == ["mine"])
         #expect(seen.shown == nil)
@@ -139,31 +91,43 @@ import Testing
         do {
             let store = try MessageStore(path: path)
             _ = try await store.simID(iccid: "8901", imsi: "00101", msisdn: "", now: 0)
-            _ = try await store.importPart(Self.segment("first ", reference: 200, total: 2), rules: ScriptedRules())
+            _ = try await store.importPart(
+                ImportFixtures.segment("first ", reference: 200, total: 2),
+                rules: ScriptedRules()
+            )
         }
         let reopened = try MessageStore(path: path)
         #expect(try await reopened.pendingSegmentCount() == 1)
         let rules = ScriptedRules(decision: .complete(text: "first second"))
-        _ = try await reopened.importPart(Self.segment("second", reference: 200, total: 2, sequence: 2), rules: rules)
+        _ = try await reopened.importPart(
+            ImportFixtures.segment("second", reference: 200, total: 2, sequence: 2),
+            rules: rules
+        )
         #expect(rules.groups.first?.waiting.map(\.partText) == ["first "])
-        #expect(try await Self.received(reopened).map(\.text) == ["first second"])
+        #expect(try await ImportFixtures.received(reopened).map(\.text) == ["first second"])
     }
 
     // MARK: - Segments: what the store writes for each decision
 
     @Test func aCompletedGroupIsOneMessageOfEveryWaitingSegment() async throws {
-        let store = try await Self.makeStore()
-        _ = try await store.importPart(Self.segment("C", reference: 7, total: 3, sequence: 3), rules: ScriptedRules())
-        _ = try await store.importPart(Self.segment("A", reference: 7, total: 3, sequence: 1), rules: ScriptedRules())
+        let store = try await ImportFixtures.makeStore()
+        _ = try await store.importPart(
+            ImportFixtures.segment("C", reference: 7, total: 3, sequence: 3),
+            rules: ScriptedRules()
+        )
+        _ = try await store.importPart(
+            ImportFixtures.segment("A", reference: 7, total: 3, sequence: 1),
+            rules: ScriptedRules()
+        )
         let last = try await store.importPart(
-            Self.segment("B", reference: 7, total: 3, sequence: 2),
+            ImportFixtures.segment("B", reference: 7, total: 3, sequence: 2),
             rules: ScriptedRules(decision: .complete(text: "ABC"))
         )
         guard case .created(_, let messageID, true, nil) = last else {
             Issue.record("expected the message, got \(last)")
             return
         }
-        let messages = try await Self.received(store)
+        let messages = try await ImportFixtures.received(store)
         #expect(messages.map(\.text) == ["ABC"])
         #expect(messages.first?.isComplete == true)
         #expect(try await Self.parts(of: messageID, in: store).map(\.partText) == ["C", "A", "B"])
@@ -171,8 +135,11 @@ import Testing
     }
 
     @Test func aMergeUpdatesTheMessageShownIncomplete() async throws {
-        let store = try await Self.makeStore()
-        _ = try await store.importPart(Self.segment("one ", reference: 9, total: 2, at: 1_000), rules: ScriptedRules())
+        let store = try await ImportFixtures.makeStore()
+        _ = try await store.importPart(
+            ImportFixtures.segment("one ", reference: 9, total: 2, at: 1_000),
+            rules: ScriptedRules()
+        )
         let flushed = try await store.flushStaleSegments(
             rules: ScriptedRules(surfacedText: "one […]"),
             ownNumber: "+15550000001",
@@ -181,53 +148,56 @@ import Testing
             offset: 0
         )
         let shownId = try #require(flushed.first)
-        #expect(try await Self.received(store).map(\.isComplete) == [false])
+        #expect(try await ImportFixtures.received(store).map(\.isComplete) == [false])
 
         let rules = ScriptedRules(decision: .merge(text: "one two", isComplete: true))
-        let two = Self.segment("two", reference: 9, total: 2, sequence: 2, at: 3_000)
+        let two = ImportFixtures.segment("two", reference: 9, total: 2, sequence: 2, at: 3_000)
         let late = try await store.importPart(two, rules: rules)
         #expect(late == .merged(partID: late.partID, messageID: shownId))
         let shown = try #require(rules.groups.first?.shown)
         #expect(shown.messageID == shownId)
         #expect(shown.shownAt == 2_000)
         #expect(shown.segments.map(\.partText) == ["one "])
-        let messages = try await Self.received(store)
+        let messages = try await ImportFixtures.received(store)
         #expect(messages.map(\.text) == ["one two"])
         #expect(messages.first?.isComplete == true)
         #expect(try await Self.parts(of: shownId, in: store).count == 2)
     }
 
     @Test func aRestartShowsTheWaitingSegmentsAndTheNewOneWaits() async throws {
-        let store = try await Self.makeStore()
-        _ = try await store.importPart(Self.segment("old1", reference: 1, total: 2, at: 1_000), rules: ScriptedRules())
+        let store = try await ImportFixtures.makeStore()
+        _ = try await store.importPart(
+            ImportFixtures.segment("old1", reference: 1, total: 2, at: 1_000),
+            rules: ScriptedRules()
+        )
         let outcome = try await store.importPart(
-            Self.segment("new1", reference: 1, total: 2, at: 9_000),
+            ImportFixtures.segment("new1", reference: 1, total: 2, at: 9_000),
             rules: ScriptedRules(decision: .restart(surfacedText: "old1[…]"))
         )
         guard case .restarted(_, let messageID, true) = outcome else {
             Issue.record("expected a restart, got \(outcome)")
             return
         }
-        #expect(try await Self.received(store).map(\.text) == ["old1[…]"])
+        #expect(try await ImportFixtures.received(store).map(\.text) == ["old1[…]"])
         #expect(try await Self.parts(of: messageID, in: store).map(\.partText) == ["old1"])
         #expect(try await store.pendingSegmentCount() == 1)
     }
 
     @Test func aDuplicateIsKeptForDiagnosisAndChangesNothing() async throws {
-        let store = try await Self.makeStore()
-        _ = try await store.importPart(Self.segment("A", reference: 7, total: 2), rules: ScriptedRules())
-        let copy = Self.segment("A", reference: 7, total: 2, pdu: Array("another PDU, same content".utf8))
+        let store = try await ImportFixtures.makeStore()
+        _ = try await store.importPart(ImportFixtures.segment("A", reference: 7, total: 2), rules: ScriptedRules())
+        let copy = ImportFixtures.segment("A", reference: 7, total: 2, pdu: Array("another PDU, same content".utf8))
         let outcome = try await store.importPart(copy, rules: ScriptedRules(decision: .duplicate))
         #expect(outcome == .duplicate(partID: outcome.partID))
         #expect(try await store.receivedPartCount() == 2)
         #expect(try await store.pendingSegmentCount() == 1)
-        #expect(try await Self.received(store).isEmpty)
+        #expect(try await ImportFixtures.received(store).isEmpty)
     }
 
     @Test func onlyGroupsTheRulesSurfaceAreShown() async throws {
-        let store = try await Self.makeStore()
-        _ = try await store.importPart(Self.segment("a", reference: 1, total: 2), rules: ScriptedRules())
-        _ = try await store.importPart(Self.segment("b", reference: 2, total: 2), rules: ScriptedRules())
+        let store = try await ImportFixtures.makeStore()
+        _ = try await store.importPart(ImportFixtures.segment("a", reference: 1, total: 2), rules: ScriptedRules())
+        _ = try await store.importPart(ImportFixtures.segment("b", reference: 2, total: 2), rules: ScriptedRules())
         let waiting = try await store.flushStaleSegments(
             rules: ScriptedRules(surfacedText: nil),
             ownNumber: "+15550000001",
@@ -246,14 +216,14 @@ import Testing
         )
         #expect(shown.count == 2)
         #expect(rules.surfaced.map { $0.map(\.partText) } == [["a"], ["b"]])
-        let messages = try await Self.received(store)
+        let messages = try await ImportFixtures.received(store)
         #expect(messages.map(\.text) == ["shown", "shown"])
         #expect(messages.allSatisfy { !$0.isComplete && $0.fromID == "+15550000077" && $0.sortTime == 5_000 })
     }
 
     /// Rows stored before the reference width had a column join a group of either width.
     @Test func segmentsStoredWithoutAWidthJoinEitherWidth() async throws {
-        let store = try await Self.makeStore()
+        let store = try await ImportFixtures.makeStore()
         try await store.writer.write { db in
             try db.execute(
                 sql: """
@@ -264,7 +234,7 @@ import Testing
             )
         }
         let rules = ScriptedRules()
-        let after = Self.segment("after", reference: 7, referenceBits: 16, total: 2, sequence: 2)
+        let after = ImportFixtures.segment("after", reference: 7, referenceBits: 16, total: 2, sequence: 2)
         _ = try await store.importPart(after, rules: rules)
         #expect(rules.groups.first?.waiting.map(\.partText) == ["before "])
     }
@@ -272,7 +242,7 @@ import Testing
     // MARK: - Received messages
 
     @Test func receivedMessagesAreRoutedIntoAnOpenConversation() async throws {
-        let store = try await Self.makeStore()
+        let store = try await ImportFixtures.makeStore()
         let session = try await store.insertSession(
             SessionRecord(
                 sessionClass: "SMS",
@@ -290,8 +260,11 @@ import Testing
             participant: "local",
             events: []
         )
-        let outcome = try await store.importPart(Self.segment("in session"), rules: ScriptedRules())
-        let other = try await store.importPart(Self.segment("page mode", from: "+15550000078"), rules: ScriptedRules())
+        let outcome = try await store.importPart(ImportFixtures.segment("in session"), rules: ScriptedRules())
+        let other = try await store.importPart(
+            ImportFixtures.segment("page mode", from: "+15550000078"),
+            rules: ScriptedRules()
+        )
         guard case .created(_, _, _, let sessionID) = outcome, case .created(_, _, _, let none) = other else {
             Issue.record("expected messages")
             return
@@ -306,7 +279,7 @@ import Testing
     /// The rules are offered the parts with the report's TP-MR that await a report, newest first; the part they
     /// pick gets the state the report carries, its TP-ST and its discharge time.
     @Test func aStatusReportUpdatesThePartTheRulesPick() async throws {
-        let store = try await Self.makeStore()
+        let store = try await ImportFixtures.makeStore()
         let message = MessageRecord(
             messageClass: "SMS",
             folder: .outgoing,

@@ -1,5 +1,6 @@
 import Foundation
 import MessageStore
+import MessageStoreTestSupport
 import SMSCodec
 import Testing
 
@@ -11,111 +12,71 @@ import Testing
 @Suite struct MirrorImportTests {
     static let rules = MirrorImportRules(reassemblyTimeout: .seconds(3600))
 
-    static func segment(
-        _ text: String,
-        from peer: String = "+15550000077",
-        reference: Int? = nil,
-        referenceBits: Int = 8,
-        total: Int = 1,
-        sequence: Int = 1,
-        simID: Int64 = 1,
-        at time: Double = 1_000,
-        pdu: [UInt8]? = nil
-    ) -> IncomingPart {
-        let bytes = pdu ?? Array("\(peer)|\(reference ?? -1)|\(referenceBits)|\(sequence)|\(text)".utf8)
-        return IncomingPart(
-            simID: simID,
-            pdu: bytes,
-            contentHash: String(bytes.count) + "-" + String(bytes.reduce(0) { ($0 &* 31) &+ Int($1) }),
-            source: "store",
-            receivedAt: time,
-            receivedOffset: 0,
-            content: .message(
-                MessagePart(
-                    isReceived: true,
-                    peer: peer,
-                    ownNumber: "+15550000001",
-                    text: text,
-                    serviceCentreTime: time - 3,
-                    serviceCentreOffset: 3600,
-                    isFlash: false,
-                    concatenation: reference.map {
-                        MessagePart.Concatenation(
-                            reference: $0,
-                            referenceBits: referenceBits,
-                            total: total,
-                            sequence: sequence
-                        )
-                    },
-                    routingClasses: ["SMS", "Mixed"]
-                )
-            )
-        )
-    }
-
-    static func makeStore() async throws -> MessageStore {
-        let store = try MessageStore.inMemory()
-        _ = try await store.simID(iccid: "8901", imsi: "00101", msisdn: "", now: 0)
-        return store
-    }
-
-    static func received(_ store: MessageStore) async throws -> [MessageRecord] {
-        try await store.search(StoreQuery(folder: "Received")).map(\.message)
-    }
-
     // MARK: - Reassembly
 
     @Test func outOfOrderSegmentsAreReassembled() async throws {
-        let store = try await Self.makeStore()
-        #expect(try await store.importPart(Self.segment("C", reference: 7, total: 3, sequence: 3)).isPending)
-        #expect(try await store.importPart(Self.segment("A", reference: 7, total: 3, sequence: 1)).isPending)
+        let store = try await ImportFixtures.makeStore()
+        #expect(try await store.importPart(ImportFixtures.segment("C", reference: 7, total: 3, sequence: 3)).isPending)
+        #expect(try await store.importPart(ImportFixtures.segment("A", reference: 7, total: 3, sequence: 1)).isPending)
         // A duplicate of a waiting segment does not complete anything.
-        #expect(try await store.importPart(Self.segment("A", reference: 7, total: 3, sequence: 1)).isDuplicate)
-        let last = try await store.importPart(Self.segment("B", reference: 7, total: 3, sequence: 2))
+        #expect(
+            try await store.importPart(ImportFixtures.segment("A", reference: 7, total: 3, sequence: 1)).isDuplicate
+        )
+        let last = try await store.importPart(ImportFixtures.segment("B", reference: 7, total: 3, sequence: 2))
         guard case .created = last else {
             Issue.record("expected the message, got \(last)")
             return
         }
-        let messages = try await Self.received(store)
+        let messages = try await ImportFixtures.received(store)
         #expect(messages.map(\.text) == ["ABC"])
         #expect(messages.first?.isComplete == true)
         #expect(try await store.pendingSegmentCount() == 0)
     }
 
     @Test func segmentsOfDifferentSendersOrReferencesDoNotMix() async throws {
-        let store = try await Self.makeStore()
-        _ = try await store.importPart(Self.segment("A1", reference: 7, total: 2, sequence: 1))
-        _ = try await store.importPart(Self.segment("X1", from: "+15550000078", reference: 7, total: 2, sequence: 1))
-        _ = try await store.importPart(Self.segment("B1", reference: 8, total: 2, sequence: 1))
-        _ = try await store.importPart(Self.segment("A2", reference: 7, total: 2, sequence: 2))
-        #expect(try await Self.received(store).map(\.text) == ["A1A2"])
+        let store = try await ImportFixtures.makeStore()
+        _ = try await store.importPart(ImportFixtures.segment("A1", reference: 7, total: 2, sequence: 1))
+        _ = try await store.importPart(
+            ImportFixtures.segment("X1", from: "+15550000078", reference: 7, total: 2, sequence: 1)
+        )
+        _ = try await store.importPart(ImportFixtures.segment("B1", reference: 8, total: 2, sequence: 1))
+        _ = try await store.importPart(ImportFixtures.segment("A2", reference: 7, total: 2, sequence: 2))
+        #expect(try await ImportFixtures.received(store).map(\.text) == ["A1A2"])
         #expect(try await store.pendingSegmentCount() == 2)
     }
 
     /// TS 23.040 §9.2.3.24.1 and §9.2.3.24.8 are two elements: an 8-bit and a 16-bit set with the same number are
     /// two messages.
     @Test func eightAndSixteenBitReferencesDoNotMix() async throws {
-        let store = try await Self.makeStore()
-        _ = try await store.importPart(Self.segment("8a", reference: 7, total: 2, sequence: 1))
-        _ = try await store.importPart(Self.segment("16b", reference: 7, referenceBits: 16, total: 2, sequence: 2))
-        #expect(try await Self.received(store).isEmpty)
-        _ = try await store.importPart(Self.segment("8b", reference: 7, total: 2, sequence: 2))
-        #expect(try await Self.received(store).map(\.text) == ["8a8b"])
+        let store = try await ImportFixtures.makeStore()
+        _ = try await store.importPart(ImportFixtures.segment("8a", reference: 7, total: 2, sequence: 1))
+        _ = try await store.importPart(
+            ImportFixtures.segment("16b", reference: 7, referenceBits: 16, total: 2, sequence: 2)
+        )
+        #expect(try await ImportFixtures.received(store).isEmpty)
+        _ = try await store.importPart(ImportFixtures.segment("8b", reference: 7, total: 2, sequence: 2))
+        #expect(try await ImportFixtures.received(store).map(\.text) == ["8a8b"])
         #expect(try await store.pendingSegmentCount() == 1)
     }
 
     /// A copy of a segment in another PDU (here another TP-SCTS, as when the SC delivers it again) is the same
     /// segment: it neither restarts the group nor completes anything twice.
     @Test func aCopyOfASegmentInAnotherPDUIsADuplicate() async throws {
-        let store = try await Self.makeStore()
-        _ = try await store.importPart(Self.segment("A", reference: 7, total: 2, sequence: 1))
-        var copy = Self.segment("A", reference: 7, total: 2, sequence: 1, pdu: Array("same segment, new SCTS".utf8))
+        let store = try await ImportFixtures.makeStore()
+        _ = try await store.importPart(ImportFixtures.segment("A", reference: 7, total: 2, sequence: 1))
+        var copy = ImportFixtures.segment(
+            "A",
+            reference: 7,
+            total: 2,
+            sequence: 1,
+            pdu: Array("same segment, new SCTS".utf8)
+        )
         copy.receivedAt += 60
         #expect(try await store.importPart(copy).isDuplicate)
-        _ = try await store.importPart(Self.segment("B", reference: 7, total: 2, sequence: 2))
-        #expect(try await Self.received(store).map(\.text) == ["AB"])
+        _ = try await store.importPart(ImportFixtures.segment("B", reference: 7, total: 2, sequence: 2))
+        #expect(try await ImportFixtures.received(store).map(\.text) == ["AB"])
         // And after completion, a late copy does not open a new group.
-        var late = Self.segment("B", reference: 7, total: 2, sequence: 2, pdu: Array("late copy".utf8))
+        var late = ImportFixtures.segment("B", reference: 7, total: 2, sequence: 2, pdu: Array("late copy".utf8))
         late.receivedAt += 600
         #expect(try await store.importPart(late).isDuplicate)
         #expect(try await store.pendingSegmentCount() == 0)
@@ -129,18 +90,20 @@ import Testing
         do {
             let store = try MessageStore(path: path)
             _ = try await store.simID(iccid: "8901", imsi: "00101", msisdn: "", now: 0)
-            _ = try await store.importPart(Self.segment("first ", reference: 200, total: 2, sequence: 1))
+            _ = try await store.importPart(ImportFixtures.segment("first ", reference: 200, total: 2, sequence: 1))
         }
         let reopened = try MessageStore(path: path)
         #expect(try await reopened.pendingSegmentCount() == 1)
-        _ = try await reopened.importPart(Self.segment("second", reference: 200, total: 2, sequence: 2, at: 5_000))
-        #expect(try await Self.received(reopened).map(\.text) == ["first second"])
+        _ = try await reopened.importPart(
+            ImportFixtures.segment("second", reference: 200, total: 2, sequence: 2, at: 5_000)
+        )
+        #expect(try await ImportFixtures.received(reopened).map(\.text) == ["first second"])
     }
 
     @Test func aTimedOutGroupIsShownIncompleteAndALateSegmentIsMerged() async throws {
-        let store = try await Self.makeStore()
-        _ = try await store.importPart(Self.segment("one ", reference: 9, total: 3, sequence: 1, at: 1_000))
-        _ = try await store.importPart(Self.segment("three", reference: 9, total: 3, sequence: 3, at: 1_001))
+        let store = try await ImportFixtures.makeStore()
+        _ = try await store.importPart(ImportFixtures.segment("one ", reference: 9, total: 3, sequence: 1, at: 1_000))
+        _ = try await store.importPart(ImportFixtures.segment("three", reference: 9, total: 3, sequence: 3, at: 1_001))
         #expect(
             try await store.flushStaleSegments(
                 olderThan: 999,
@@ -159,36 +122,40 @@ import Testing
             offset: 0
         )
         #expect(flushed.count == 1)
-        var messages = try await Self.received(store)
+        var messages = try await ImportFixtures.received(store)
         #expect(messages.map(\.text) == ["one [\u{2026}]three"])
         #expect(messages.first?.isComplete == false)
         #expect(messages.first?.fromID == "+15550000077")
 
-        let late = try await store.importPart(Self.segment("two ", reference: 9, total: 3, sequence: 2, at: 3_000))
+        let late = try await store.importPart(
+            ImportFixtures.segment("two ", reference: 9, total: 3, sequence: 2, at: 3_000)
+        )
         #expect(late == .merged(partID: late.partID, messageID: try #require(flushed.first)))
-        messages = try await Self.received(store)
+        messages = try await ImportFixtures.received(store)
         #expect(messages.map(\.text) == ["one two three"])
         #expect(messages.first?.isComplete == true)
     }
 
     @Test func aReusedReferenceStartsANewGroup() async throws {
-        let store = try await Self.makeStore()
-        _ = try await store.importPart(Self.segment("old1", reference: 1, total: 2, sequence: 1, at: 1_000))
+        let store = try await ImportFixtures.makeStore()
+        _ = try await store.importPart(ImportFixtures.segment("old1", reference: 1, total: 2, sequence: 1, at: 1_000))
         // Same reference and sequence, other content: the old group can never complete.
-        let restarted = try await store.importPart(Self.segment("new1", reference: 1, total: 2, sequence: 1, at: 9_000))
+        let restarted = try await store.importPart(
+            ImportFixtures.segment("new1", reference: 1, total: 2, sequence: 1, at: 9_000)
+        )
         guard case .restarted(_, _, true) = restarted else {
             Issue.record("expected the old group shown as a new unread message, got \(restarted)")
             return
         }
-        _ = try await store.importPart(Self.segment("new2", reference: 1, total: 2, sequence: 2, at: 9_001))
-        let texts = try await Self.received(store).map(\.text)
+        _ = try await store.importPart(ImportFixtures.segment("new2", reference: 1, total: 2, sequence: 2, at: 9_001))
+        let texts = try await ImportFixtures.received(store).map(\.text)
         #expect(texts == ["old1[\u{2026}]", "new1new2"])
     }
 
     // MARK: - Status reports
 
     @Test func statusReportsMarkEachPartAndMatchByReferenceRecipientAndTime() async throws {
-        let store = try await Self.makeStore()
+        let store = try await ImportFixtures.makeStore()
         let message = MessageRecord(
             messageClass: "SMS",
             folder: .outgoing,

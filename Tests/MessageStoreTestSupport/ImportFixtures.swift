@@ -1,0 +1,59 @@
+import MessageStore
+
+/// The segments and stores that import tests build, shared by the store's own tests (scripted rules) and the
+/// mirror's (the real rules), so that both speak of the same rows.
+package enum ImportFixtures {
+    /// A received part whose PDU bytes are derived from its fields, so that equal fields make an equal (duplicate)
+    /// part and any difference makes another one.
+    package static func segment(
+        _ text: String,
+        from peer: String = "+15550000077",
+        reference: Int? = nil,
+        referenceBits: Int = 8,
+        total: Int = 1,
+        sequence: Int = 1,
+        simID: Int64 = 1,
+        at time: Double = 1_000,
+        pdu: [UInt8]? = nil
+    ) -> IncomingPart {
+        let bytes = pdu ?? Array("\(peer)|\(reference ?? -1)|\(referenceBits)|\(sequence)|\(text)".utf8)
+        return IncomingPart(
+            simID: simID,
+            pdu: bytes,
+            contentHash: String(bytes.count) + "-" + String(bytes.reduce(0) { ($0 &* 31) &+ Int($1) }),
+            source: "store",
+            receivedAt: time,
+            receivedOffset: 0,
+            content: .message(
+                MessagePart(
+                    isReceived: true,
+                    peer: peer,
+                    ownNumber: "+15550000001",
+                    text: text,
+                    serviceCentreTime: time - 3,
+                    serviceCentreOffset: 3600,
+                    isFlash: false,
+                    concatenation: reference.map {
+                        MessagePart.Concatenation(
+                            reference: $0,
+                            referenceBits: referenceBits,
+                            total: total,
+                            sequence: sequence
+                        )
+                    },
+                    routingClasses: ["SMS", "Mixed"]
+                )
+            )
+        )
+    }
+
+    package static func makeStore() async throws -> MessageStore {
+        let store = try MessageStore.inMemory()
+        _ = try await store.simID(iccid: "8901", imsi: "00101", msisdn: "", now: 0)
+        return store
+    }
+
+    package static func received(_ store: MessageStore) async throws -> [MessageRecord] {
+        try await store.search(StoreQuery(folder: .received)).map(\.message)
+    }
+}
