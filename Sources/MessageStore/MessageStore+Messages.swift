@@ -17,11 +17,12 @@ package struct MessageSummary: Sendable, Hashable {
     package var recipients: [PeerRow]
 }
 
-/// The criteria of a search; `nil` = any. Values are the stored strings.
+/// The criteria of a search; `nil` = any. A message class is an open set (vendor classes, messaging-v2.md §7.1), so
+/// it stays the stored string.
 package struct StoreQuery: Sendable, Hashable {
     package var messageClass: String?
-    package var folder: String?
-    package var status: String?
+    package var folder: MessageRecord.Folder?
+    package var status: MessageRecord.ReadStatus?
     package var sessionID: Int64?
     package var peer: String?
     package var since: Double?
@@ -31,8 +32,8 @@ package struct StoreQuery: Sendable, Hashable {
 
     package init(
         messageClass: String? = nil,
-        folder: String? = nil,
-        status: String? = nil,
+        folder: MessageRecord.Folder? = nil,
+        status: MessageRecord.ReadStatus? = nil,
         sessionID: Int64? = nil,
         peer: String? = nil,
         since: Double? = nil,
@@ -211,11 +212,11 @@ extension MessageStore {
         }
         if let value = query.folder {
             clauses.append("folder = ?")
-            _ = arguments.append(contentsOf: [value])
+            _ = arguments.append(contentsOf: [value.rawValue])
         }
         if let value = query.status {
             clauses.append("status = ?")
-            _ = arguments.append(contentsOf: [value])
+            _ = arguments.append(contentsOf: [value.rawValue])
         }
         if let value = query.sessionID {
             clauses.append("sessionId = ?")

@@ -112,8 +112,9 @@ extension MessageStore {
         try await writer.read { db in try Self.sessionDetail(id: id, in: db) }
     }
 
-    /// Every session of a class and status (`nil` = any), oldest first.
-    package func sessions(sessionClass: String?, status: String?) async throws -> [SessionDetail] {
+    /// Every session of a class and status (`nil` = any), oldest first. A session class is an open set (vendor
+    /// classes, messaging-v2.md §7.1), so it stays the stored string.
+    package func sessions(sessionClass: String?, status: SessionRecord.Status?) async throws -> [SessionDetail] {
         try await writer.read { db in
             var clauses: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
@@ -123,7 +124,7 @@ extension MessageStore {
             }
             if let status {
                 clauses.append("status = ?")
-                arguments.append(status)
+                arguments.append(status.rawValue)
             }
             var sql = "SELECT id FROM session"
             if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
@@ -257,12 +258,12 @@ extension MessageStore {
     }
 
     /// Statuses of several sessions (for the current status in a SessionUpdates batch).
-    package func sessionStatuses(ids: [Int64]) async throws -> [Int64: String] {
+    package func sessionStatuses(ids: [Int64]) async throws -> [Int64: SessionRecord.Status] {
         try await writer.read { db in
-            var result: [Int64: String] = [:]
+            var result: [Int64: SessionRecord.Status] = [:]
             for id in ids {
-                if let status = try String.fetchOne(db, sql: "SELECT status FROM session WHERE id = ?", arguments: [id])
-                {
+                let sql = "SELECT status FROM session WHERE id = ?"
+                if let status = try SessionRecord.Status.fetchOne(db, sql: sql, arguments: [id]) {
                     result[id] = status
                 }
             }

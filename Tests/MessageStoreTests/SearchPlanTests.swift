@@ -8,15 +8,15 @@ import Testing
 @Suite struct SearchPlanTests {
     static let queries: [(String, StoreQuery)] = [
         ("class", StoreQuery(messageClass: "SMS")),
-        ("folder", StoreQuery(folder: "Received")),
-        ("folder+status", StoreQuery(folder: "Received", status: "Unread")),
-        ("status", StoreQuery(status: "Unread")),
+        ("folder", StoreQuery(folder: .received)),
+        ("folder+status", StoreQuery(folder: .received, status: .unread)),
+        ("status", StoreQuery(status: .unread)),
         ("session", StoreQuery(sessionID: 3)),
         ("peer", StoreQuery(peer: "+15550000077")),
         ("time", StoreQuery(since: 100, until: 200)),
         ("text", StoreQuery(text: "dinner")),
         ("short text", StoreQuery(text: "hi")),
-        ("all", StoreQuery(messageClass: "SMS", folder: "Sent", status: "Read", peer: "+1555", since: 1, text: "abc")),
+        ("all", StoreQuery(messageClass: "SMS", folder: .sent, status: .read, peer: "+1555", since: 1, text: "abc")),
         ("none", StoreQuery()),
     ]
 

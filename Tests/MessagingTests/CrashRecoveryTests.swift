@@ -89,12 +89,12 @@ struct CrashRecoveryTests {
         await rig.simulated.resume()
         try await rig.launch()
         try await eventually("all in Sent", timeout: .seconds(60)) {
-            try await rig.store().search(StoreQuery(folder: "Sent")).count == total
+            try await rig.store().search(StoreQuery(folder: .sent)).count == total
         }
         let submitted = await rig.network.submissions.filter { $0.to.hasSuffix("5550000055") }.map(\.text)
         #expect(Set(submitted) == Set((0..<total).map { "out \($0)" }), "every message reached the network")
         #expect(submitted.count <= total + kills, "at most one duplicate per kill (at-least-once)")
-        #expect(try await rig.store().search(StoreQuery(folder: "Outgoing")).isEmpty)
+        #expect(try await rig.store().search(StoreQuery(folder: .outgoing)).isEmpty)
         print("CrashRecoveryTests: \(kills) kills mid-send, \(submitted.count) submissions for \(total) messages")
         try await rig.kill()
         await rig.close()
@@ -171,7 +171,7 @@ final class CrashRig: @unchecked Sendable {
     func receivedTexts() async throws -> [String] {
         guard FileManager.default.fileExists(atPath: databasePath) else { return [] }
         var texts: [String] = []
-        for summary in try await store().search(StoreQuery(folder: "Received")) {
+        for summary in try await store().search(StoreQuery(folder: .received)) {
             if let id = summary.message.id, let text = try await store().message(id: id)?.message.text {
                 texts.append(text)
             }

@@ -104,7 +104,7 @@ final class SimulatorRig: @unchecked Sendable {
     /// Messages of a folder, oldest first, with their text (ReadMessage marks them Read, so this reads the store).
     func messages(in folder: MessageFolder) async throws -> [MessageDetail] {
         var result: [MessageDetail] = []
-        for summary in try await store.search(StoreQuery(folder: folder.rawValue)) {
+        for summary in try await store.search(StoreQuery(folder: MessageRecord.Folder(rawValue: folder.rawValue))) {
             if let id = summary.message.id, let detail = try await store.message(id: id) { result.append(detail) }
         }
         return result

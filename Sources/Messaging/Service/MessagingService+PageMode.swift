@@ -48,8 +48,8 @@ extension MessagingService {
         }
         var storeQuery = StoreQuery(
             messageClass: query.messageClass?.rawValue,
-            folder: query.folder?.rawValue,
-            status: query.status?.rawValue,
+            folder: query.folder.flatMap { MessageRecord.Folder(rawValue: $0.rawValue) },
+            status: query.status.flatMap { MessageRecord.ReadStatus(rawValue: $0.rawValue) },
             peer: query.peer.map(PeerAddress.normalize),
             since: query.since?.timeIntervalSince1970,
             until: query.until?.timeIntervalSince1970,

@@ -139,7 +139,7 @@ extension MessagingService {
         let statuses = try await store.sessionStatuses(ids: order)
         return SessionUpdatesValue(
             updates: order.compactMap { id in
-                guard let events = bySession[id], let status = statuses[id].flatMap(SessionStatus.init(rawValue:))
+                guard let events = bySession[id], let status = statuses[id].map(SessionStatus.init)
                 else { return nil }
                 return SessionUpdate(sessionID: StoredID.encode(id), events: events, status: status)
             }

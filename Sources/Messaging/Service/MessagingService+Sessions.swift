@@ -123,8 +123,11 @@ extension MessagingService {
             {
                 throw MessagingError(.invalidSessionClass, "session class neither offered nor standard")
             }
-            return try await store.sessions(sessionClass: sessionClass?.rawValue, status: status?.rawValue)
-                .map(makeSessionInfo)
+            return try await store.sessions(
+                sessionClass: sessionClass?.rawValue,
+                status: status.map(SessionRecord.Status.init)
+            )
+            .map(makeSessionInfo)
         }
     }
 

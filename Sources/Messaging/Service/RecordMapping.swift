@@ -139,12 +139,17 @@ extension MessagingService {
 
 extension SessionRecord {
     /// The stored status as the service's enum.
-    var sessionStatus: SessionStatus {
-        switch status {
-        case .pending: .pending
-        case .running: .running
-        case .parked: .parked
-        case .closed: .closed
+    var sessionStatus: SessionStatus { SessionStatus(status) }
+}
+
+extension SessionStatus {
+    /// The service's form of a stored session status.
+    init(_ stored: SessionRecord.Status) {
+        switch stored {
+        case .pending: self = .pending
+        case .running: self = .running
+        case .parked: self = .parked
+        case .closed: self = .closed
         }
     }
 }
