@@ -65,7 +65,7 @@ let package = Package(
         ),
 
         // MARK: - Service
-        .target(name: "MessageStore", dependencies: [grdb, logging], swiftSettings: strictSettings),
+        .target(name: "MessageStore", dependencies: [grdb], swiftSettings: strictSettings),
         .target(
             name: "Messaging",
             dependencies: ["MessageStore", "Modem", "SMSCodec", logging, lifecycle],
