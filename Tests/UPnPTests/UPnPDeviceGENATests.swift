@@ -73,7 +73,7 @@ import Testing
 
                 let gone = try await Self.request("UNSUBSCRIBE", port: endpoints.httpPort, headers: [("SID", sid)])
                 #expect(gone.status == .ok)
-                #expect(await device.eventHub.subscriptionCount == 0)
+                #expect(await device.genaHub.subscriptionCount == 0)
                 let again = try await Self.request("UNSUBSCRIBE", port: endpoints.httpPort, headers: [("SID", sid)])
                 #expect(again.status == .preconditionFailed)
                 let renewGone = try await Self.request("SUBSCRIBE", port: endpoints.httpPort, headers: [("SID", sid)])
@@ -93,7 +93,7 @@ import Testing
                 )
                 let sid = try #require(response.headers["SID"].first)
                 #expect(try #require(await received.next()).sequence == 0)
-                await device.eventHub.setNextSequence(UInt32.max, for: sid)
+                await device.genaHub.setNextSequence(UInt32.max, for: sid)
                 await service.set("Counter", "a")
                 await service.set("Counter", "b")
                 #expect(try #require(await received.next()).sequence == UInt32.max)
@@ -113,7 +113,7 @@ import Testing
                 // Below the minimum: the device grants its minimum and says so.
                 #expect(response.headers["TIMEOUT"].first == "Second-60")
                 let sid = try #require(response.headers["SID"].first)
-                let expired = await device.eventHub.expire(at: .now + .seconds(61))
+                let expired = await device.genaHub.expire(at: .now + .seconds(61))
                 #expect(expired == [sid])
                 let renewal = try await Self.request("SUBSCRIBE", port: endpoints.httpPort, headers: [("SID", sid)])
                 #expect(renewal.status == .preconditionFailed)

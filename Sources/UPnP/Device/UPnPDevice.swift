@@ -29,7 +29,7 @@ public final class UPnPDevice: Service, Sendable {
     public let configuration: UPnPDeviceConfiguration
     let logger: Logger
     let services: [ServedService]
-    let hub: EventHub
+    let hub: GENAHub
     let descriptionBody: [UInt8]
     /// The SERVER header of HTTP and SSDP: `OS/version UPnP/1.1 product/version` (UDA 1.1 §1.1.3).
     let server: String
@@ -100,13 +100,13 @@ public final class UPnPDevice: Service, Sendable {
         self.services = served
         self.descriptionBody = DeviceDescription.document(configuration, paths: paths)
         self.server = "\(UPnPDevice.operatingSystemToken()) UPnP/1.1 \(configuration.product)"
-        self.hub = EventHub(
+        self.hub = GENAHub(
             services: served.map { ($0.handler, $0.description) },
             limits: configuration.limits,
             logger: logger
         )
         for service in served {
-            service.handler.events.attach(EventHubSink(hub: hub, serviceIndex: service.index))
+            service.handler.events.attach(GENAHubSink(hub: hub, serviceIndex: service.index))
         }
     }
 
@@ -163,7 +163,7 @@ public final class UPnPDevice: Service, Sendable {
     }
 
     /// Test hook: the GENA hub.
-    var eventHub: EventHub { hub }
+    var genaHub: GENAHub { hub }
 
     // MARK: - Running
 

@@ -1,7 +1,7 @@
 /// The GENA subscriptions of a device and each subscriber's event queue (UDA 1.1 §4.1, §4.2, §4.3).
 ///
 /// Pure state: times come in as arguments and SIDs from an injected generator, so that expiry, renewal and SEQ
-/// wrapping are tested without sockets or sleeps. ``EventHub`` owns one and does the I/O.
+/// wrapping are tested without sockets or sleeps. ``GENAHub`` owns one and does the I/O.
 struct SubscriptionTable: Sendable {
     /// One subscription.
     struct Subscription: Sendable {

@@ -27,7 +27,7 @@ struct UPnPRequestRouter: Sendable {
     let limits: UPnPLimits
     /// The SERVER header value.
     let server: String
-    let hub: EventHub
+    let hub: GENAHub
     let logger: Logger
 
     static let xmlContentType = "text/xml; charset=\"utf-8\""

@@ -6,7 +6,7 @@ import Logging
 /// device's run loop turns into child tasks (a delivery loop per busy subscriber), so that all work stays inside the
 /// device's task tree. It does not moderate: every published value is queued for every subscriber, in order; the
 /// service publishes no faster than its standard allows.
-actor EventHub {
+actor GENAHub {
     /// Work for the device's run loop.
     enum Job: Sendable {
         /// Start a delivery loop for this subscription (at most one runs per subscription).
@@ -52,7 +52,7 @@ actor EventHub {
         self.now = now
         (jobs, jobContinuation) = AsyncStream.makeStream(
             of: Job.self,
-            bufferingPolicy: .bufferingOldest(EventHub.jobBufferSize(limits: limits, serviceCount: services.count))
+            bufferingPolicy: .bufferingOldest(GENAHub.jobBufferSize(limits: limits, serviceCount: services.count))
         )
     }
 
@@ -168,8 +168,8 @@ actor EventHub {
 }
 
 /// Forwards one service's publisher to the hub.
-struct EventHubSink: UPnPEventSink {
-    let hub: EventHub
+struct GENAHubSink: UPnPEventSink {
+    let hub: GENAHub
     let serviceIndex: Int
 
     func publish(_ changes: [(name: String, value: String)]) async {
