@@ -68,19 +68,13 @@ extension MessageStore {
                 record.state = .assembled
                 try record.insert(db)
                 let partID = try rowID(record.id)
-                let created = try createMessage(
+                return try createComplete(
                     from: message,
-                    parts: [partID],
+                    parts: [],
+                    lastPart: partID,
                     text: message.text,
-                    complete: true,
                     part: part,
                     in: db
-                )
-                return .created(
-                    partID: partID,
-                    messageID: created.id,
-                    isNewUnread: created.isNewUnread,
-                    sessionID: created.sessionID
                 )
             }
             record.concatRef = concatenation.reference
@@ -103,6 +97,31 @@ extension MessageStore {
     }
 
     /// Inserts the message of received (or stored-sent) parts and links them to it.
+    /// Creates the complete message of `parts` and `lastPart`, the part that completed it.
+    static func createComplete(
+        from message: MessagePart,
+        parts: [Int64],
+        lastPart: Int64,
+        text: String,
+        part: IncomingPart,
+        in db: Database
+    ) throws -> ImportOutcome {
+        let created = try createMessage(
+            from: message,
+            parts: parts + [lastPart],
+            text: text,
+            complete: true,
+            part: part,
+            in: db
+        )
+        return .created(
+            partID: lastPart,
+            messageID: created.id,
+            isNewUnread: created.isNewUnread,
+            sessionID: created.sessionID
+        )
+    }
+
     static func createMessage(
         from message: MessagePart,
         parts: [Int64],

@@ -27,19 +27,13 @@ extension MessageStore {
             return .pending(partID: try insertWaiting(record, in: db))
         case .complete(let text):
             let partID = try insertWaiting(record, in: db)
-            let created = try createMessage(
+            return try createComplete(
                 from: message,
-                parts: group.waiting.compactMap(\.id) + [partID],
+                parts: group.waiting.compactMap(\.id),
+                lastPart: partID,
                 text: text,
-                complete: true,
                 part: part,
                 in: db
-            )
-            return .created(
-                partID: partID,
-                messageID: created.id,
-                isNewUnread: created.isNewUnread,
-                sessionID: created.sessionID
             )
         case .merge(let text, let isComplete):
             // The rules merge only into a message the group showed; without one the segment waits.
