@@ -1,3 +1,4 @@
+import Foundation
 import MessageStore
 
 /// The segments and stores that import tests build, shared by the store's own tests (scripted rules) and the
@@ -55,5 +56,44 @@ package enum ImportFixtures {
 
     package static func received(_ store: MessageStore) async throws -> [MessageRecord] {
         try await store.search(StoreQuery(folder: .received)).map(\.message)
+    }
+
+    /// Enqueues an outgoing message to +15550000099 that asks for status reports, already split into `parts` parts
+    /// (none sent yet), and returns its row ID.
+    package static func outgoingAwaitingReports(
+        parts: Int,
+        in store: MessageStore,
+        now: Double
+    ) async throws -> Int64 {
+        let message = MessageRecord(
+            messageClass: "SMS",
+            folder: .outgoing,
+            status: .unread,
+            direction: .outgoing,
+            fromID: "+15550000001",
+            text: "\(parts) parts",
+            sortTime: now
+        )
+        let id = try await store.enqueueOutgoing(
+            message,
+            recipients: [],
+            attachments: [],
+            requestStatusReport: true,
+            now: now
+        )
+        _ = try await store.preparePartsIfNeeded(messageID: id) { _ in
+            (1...parts).map {
+                OutboxPartRecord(
+                    messageID: 0,
+                    recipientIndex: 0,
+                    seq: $0,
+                    total: parts,
+                    recipient: "+15550000099",
+                    pdu: Data([UInt8($0)]),
+                    tpduLength: 1
+                )
+            }
+        }
+        return id
     }
 }

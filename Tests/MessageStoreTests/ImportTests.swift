@@ -280,35 +280,7 @@ import Testing
     /// pick gets the state the report carries, its TP-ST and its discharge time.
     @Test func aStatusReportUpdatesThePartTheRulesPick() async throws {
         let store = try await ImportFixtures.makeStore()
-        let message = MessageRecord(
-            messageClass: "SMS",
-            folder: .outgoing,
-            status: .unread,
-            direction: .outgoing,
-            fromID: "+15550000001",
-            text: "two parts",
-            sortTime: 10
-        )
-        let id = try await store.enqueueOutgoing(
-            message,
-            recipients: [],
-            attachments: [],
-            requestStatusReport: true,
-            now: 10
-        )
-        _ = try await store.preparePartsIfNeeded(messageID: id) { _ in
-            (1...3).map {
-                OutboxPartRecord(
-                    messageID: 0,
-                    recipientIndex: 0,
-                    seq: $0,
-                    total: 3,
-                    recipient: "+15550000099",
-                    pdu: Data([UInt8($0)]),
-                    tpduLength: 1
-                )
-            }
-        }
+        let id = try await ImportFixtures.outgoingAwaitingReports(parts: 3, in: store, now: 10)
         try await store.markPartAccepted(messageID: id, recipientIndex: 0, seq: 1, mr: 41, now: 100)
         try await store.markPartAccepted(messageID: id, recipientIndex: 0, seq: 2, mr: 41, now: 101)
         // Not accepted yet: never a candidate.

@@ -156,58 +156,11 @@ import Testing
 
     @Test func statusReportsMarkEachPartAndMatchByReferenceRecipientAndTime() async throws {
         let store = try await ImportFixtures.makeStore()
-        let message = MessageRecord(
-            messageClass: "SMS",
-            folder: .outgoing,
-            status: .unread,
-            direction: .outgoing,
-            fromID: "+15550000001",
-            text: "two parts",
-            sortTime: 10
-        )
-        let id = try await store.enqueueOutgoing(
-            message,
-            recipients: [],
-            attachments: [],
-            requestStatusReport: true,
-            now: 10
-        )
-        _ = try await store.preparePartsIfNeeded(messageID: id) { _ in
-            (1...2).map {
-                OutboxPartRecord(
-                    messageID: 0,
-                    recipientIndex: 0,
-                    seq: $0,
-                    total: 2,
-                    recipient: "+15550000099",
-                    pdu: Data([UInt8($0)]),
-                    tpduLength: 1
-                )
-            }
-        }
+        let id = try await ImportFixtures.outgoingAwaitingReports(parts: 2, in: store, now: 10)
         try await store.markPartAccepted(messageID: id, recipientIndex: 0, seq: 1, mr: 41, now: 100)
         try await store.markPartAccepted(messageID: id, recipientIndex: 0, seq: 2, mr: 42, now: 101)
         // An older message that also got TP-MR 41 (TP-MR wraps), long ago.
-        let old = try await store.enqueueOutgoing(
-            message,
-            recipients: [],
-            attachments: [],
-            requestStatusReport: true,
-            now: 1
-        )
-        _ = try await store.preparePartsIfNeeded(messageID: old) { _ in
-            [
-                OutboxPartRecord(
-                    messageID: 0,
-                    recipientIndex: 0,
-                    seq: 1,
-                    total: 1,
-                    recipient: "+15550000099",
-                    pdu: Data([9]),
-                    tpduLength: 1
-                )
-            ]
-        }
+        let old = try await ImportFixtures.outgoingAwaitingReports(parts: 1, in: store, now: 1)
         try await store.markPartAccepted(messageID: old, recipientIndex: 0, seq: 1, mr: 41, now: 1)
 
         func report(_ mr: Int, _ status: UInt8, recipient: String = "+15550000099", hash: String) -> IncomingPart {
