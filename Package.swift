@@ -123,10 +123,10 @@ let package = Package(
         // Helpers shared by the test targets: the fixtures in Tests/Fixtures, built executables, polling, a manual
         // clock, a seeded generator, subprocesses without blocking the cooperative pool.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
-        // A GENA subscriber and an HTTP client on loopback, for the tests that run a real device.
+        // A GENA subscriber, an HTTP client and SOAP requests on loopback, for the tests that run a real device.
         .target(
             name: "HTTPTestSupport",
-            dependencies: [nioCore, nioPosix, nioHTTP1],
+            dependencies: ["UPnP", nioCore, nioPosix, nioHTTP1],
             path: "Tests/HTTPTestSupport",
             swiftSettings: strictSettings
         ),

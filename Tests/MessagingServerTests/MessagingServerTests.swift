@@ -189,21 +189,13 @@ import UPnP
         action: String,
         arguments: [(String, String)] = []
     ) async throws -> [String: String] {
-        var envelope = #"<?xml version="1.0" encoding="utf-8"?>"#
-        envelope += #"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" "#
-        envelope += #"s:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body>"#
-        envelope += "<u:\(action) xmlns:u=\"\(MessagingServiceDescription.serviceType)\">"
-        for (name, value) in arguments { envelope += "<\(name)>\(XMLEscaping.escape(value))</\(name)>" }
-        envelope += "</u:\(action)></s:Body></s:Envelope>"
+        let serviceType = MessagingServiceDescription.serviceType
         let response = try await TestHTTPConnection.request(
             port: port,
             method: .POST,
             path: controlPath,
-            headers: [
-                ("Content-Type", "text/xml; charset=\"utf-8\""),
-                ("SOAPACTION", "\"\(MessagingServiceDescription.serviceType)#\(action)\""),
-            ],
-            body: Array(envelope.utf8)
+            headers: SOAPRequest.headers(action: action, serviceType: serviceType),
+            body: SOAPRequest.envelope(action: action, serviceType: serviceType, arguments: arguments)
         )
         #expect(response.status == .ok, "\(action): \(response.text)")
         let root = try XMLDocumentParser.parse(response.body)

@@ -1,3 +1,5 @@
+import HTTPTestSupport
+
 @testable import UPnP
 
 /// Builds SOAP requests and reads responses/faults for tests (with the project's own parser).
@@ -7,17 +9,11 @@ enum SOAPTest {
         serviceType: String = TestService.type,
         arguments: [(String, String)]
     ) -> [UInt8] {
-        var text = #"<?xml version="1.0" encoding="utf-8"?>"#
-        text += #"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" "#
-        text += #"s:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body>"#
-        text += "<u:\(action) xmlns:u=\"\(serviceType)\">"
-        for (name, value) in arguments { text += "<\(name)>\(XMLEscaping.escape(value))</\(name)>" }
-        text += "</u:\(action)></s:Body></s:Envelope>"
-        return Array(text.utf8)
+        SOAPRequest.envelope(action: action, serviceType: serviceType, arguments: arguments)
     }
 
     static func headers(action: String, serviceType: String = TestService.type) -> [(String, String)] {
-        [("Content-Type", "text/xml; charset=\"utf-8\""), ("SOAPACTION", "\"\(serviceType)#\(action)\"")]
+        SOAPRequest.headers(action: action, serviceType: serviceType)
     }
 
     /// The out-arguments of a response, in document order, and the response element.
