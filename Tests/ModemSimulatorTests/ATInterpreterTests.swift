@@ -247,6 +247,38 @@ import Testing
         await h.stop()
     }
 
+    /// A profile with the radio off at power-on: AT+CFUN? says so, the modem is not registered and refuses to send
+    /// (+CMS ERROR: 331, also after ATZ) until AT+CFUN=1, which registers it (announced by +CREG) and sends.
+    @Test(arguments: [0, 4])
+    func radioOffAtPowerOnUntilFullFunctionality(level: Int) async throws {
+        var profile = SimulatorProfile.huaweiE3372
+        profile.powerOnFunctionality = level
+        let h = try await DialogueHarness.start(profile: profile)
+        try await h.setUpLikeADriver()
+        #expect(try await h.command("AT+CFUN?") == "\r\n+CFUN: \(level)\r\n\r\nOK\r\n")
+        #expect(try await h.command("AT+CREG?") == "\r\n+CREG: 0,0\r\n\r\nOK\r\n")
+        #expect(try await h.command("AT+CEREG?") == "\r\n+CEREG: 0,0\r\n\r\nOK\r\n")
+        #expect(try await h.command("AT+CSQ") == "\r\n+CSQ: 99,99\r\n\r\nOK\r\n")
+        let pdu = submitPDU(to: "+15550000077", text: "radio")[0]
+        #expect(try await h.sendPDU(pdu) == "\r\n+CMS ERROR: 331\r\n")
+        _ = try await h.command("ATZ")
+        try await h.setUpLikeADriver()
+        #expect(try await h.command("AT+CFUN?") == "\r\n+CFUN: \(level)\r\n\r\nOK\r\n")
+        #expect(try await h.sendPDU(pdu) == "\r\n+CMS ERROR: 331\r\n")
+        let none = await h.network.submissions
+        #expect(none.isEmpty)
+
+        _ = try await h.command("AT+CREG=1")
+        #expect(try await h.command("AT+CFUN=1") == "\r\nOK\r\n")
+        #expect(try await h.read(until: "+CREG: 1\r\n").hasSuffix("\r\n+CREG: 1\r\n"))
+        #expect(try await h.command("AT+CFUN?") == "\r\n+CFUN: 1\r\n\r\nOK\r\n")
+        #expect(try await h.command("AT+CREG?") == "\r\n+CREG: 1,1\r\n\r\nOK\r\n")
+        #expect(try await h.sendPDU(pdu) == "\r\n+CMGS: 0\r\n\r\nOK\r\n")
+        let sent = await h.network.waitForSubmissions(1)
+        #expect(sent.map(\.text) == ["radio"])
+        await h.stop()
+    }
+
     @Test func clacUsesTheProfileLineEnd() async throws {
         // huawei-e1752.json: AT+CLAC entries end with "\r\r\n".
         let h = try await DialogueHarness.start(profile: .huaweiE173)

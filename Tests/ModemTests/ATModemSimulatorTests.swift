@@ -151,6 +151,31 @@ import Testing
         }
     }
 
+    /// A stick whose radio is off at power-on (+CFUN: 0 or 4): start() switches it on, so a send reaches the
+    /// network instead of failing with +CMS ERROR: 331.
+    @Test(arguments: [0, 4])
+    func startUpSwitchesTheRadioOnSoThatSendsGoOut(level: Int) async throws {
+        var profile = SimulatorProfile.huaweiE173
+        profile.powerOnFunctionality = level
+        try await Self.withRig(profile: profile) { rig in
+            let startup = try await rig.modem.start()
+            #expect(startup.functionality == .full)
+            #expect(
+                try await rig.modem.send(ATCommand("AT+CFUN?", responsePrefix: "+CFUN")).values(prefixed: "+CFUN") == [
+                    "1"
+                ]
+            )
+            #expect(try await rig.modem.networkStatus().registration == .home)
+            let encoded = try SMSEncoder.encode(text: "radio on", to: "+15550000077")
+            let parts = encoded.parts.map { OutgoingPDU(pdu: $0.bytes, tpduLength: $0.tpduLength) }
+            let references = try await rig.modem.send(parts)
+            #expect(references.count == 1)
+            let submissions = await rig.network.waitForSubmissions(1)
+            #expect(submissions.map(\.text) == ["radio on"])
+            #expect(submissions.map(\.to) == ["+15550000077"])
+        }
+    }
+
     @Test func concatenatedSendUsesEveryPart() async throws {
         try await Self.withRig(profile: .simcomSIM800) { rig in
             try await rig.modem.start()

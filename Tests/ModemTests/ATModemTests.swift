@@ -417,6 +417,46 @@ import Testing
         }
     }
 
+    /// AT+CFUN? decides whether start-up sends AT+CFUN=1: only for a level other than full functionality. A modem
+    /// that refuses AT+CFUN? (huawei-e1752.json: COMMAND NOT SUPPORT), answers with its range (zte-k3565-z.json)
+    /// or refuses AT+CFUN=1 still starts.
+    @Test(
+        arguments: [
+            ("+CFUN: 1\r\nOK\r\n", nil, PhoneFunctionality.full),
+            ("+CFUN: 4\r\nOK\r\n", "OK\r\n", .full),
+            ("+CFUN: 0,0\r\nOK\r\n", "OK\r\n", .full),
+            ("+CFUN: 4\r\nOK\r\n", "+CME ERROR: 4\r\n", .radioOff),
+            ("ERROR\r\n", nil, nil),
+            ("COMMAND NOT SUPPORT\r\n", nil, nil),
+            ("+CFUN: (0-1,4-7),(0-1)\r\nOK\r\n", nil, nil),
+        ] as [(String, String?, PhoneFunctionality?)]
+    )
+    func radioIsSwitchedOnOnlyWhenItIsOff(
+        query: String,
+        setAnswer: String?,
+        expected: PhoneFunctionality?
+    )
+        async throws
+    {
+        let handler = try Self.huaweiHandler { command in
+            switch command {
+            case "AT+CFUN?": .text("\r\n" + query)
+            case "AT+CFUN=1": .text("\r\n" + (setAnswer ?? "ERROR\r\n"))
+            default: nil
+            }
+        }
+        try await Self.withScripted(handler: handler) { modem, scripted in
+            let startup = try await modem.start()
+            #expect(startup.functionality == expected)
+            let commands = scripted.commands
+            #expect(commands.contains("AT+CFUN=1") == (setAnswer != nil))
+            // The radio goes on before the SIM is asked, in case minimum functionality switched the SIM off too.
+            if let set = commands.firstIndex(of: "AT+CFUN=1") {
+                #expect(set < (commands.firstIndex(of: "AT+CPIN?") ?? 0))
+            }
+        }
+    }
+
     @Test func pinFromConfigurationIsEntered() async throws {
         let unlocked = Mutex(false)
         let handler = try Self.huaweiHandler { command in

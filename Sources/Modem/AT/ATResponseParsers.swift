@@ -159,6 +159,13 @@ package enum ATResponseParser {
         return RegistrationState(rawValue: stat)
     }
 
+    /// The <fun> of `+CFUN: <fun>[,<rst>]` (TS 27.007 §8.2); nil for anything else, such as the range that
+    /// zte-k3565-z.json answers to AT+CFUN? (`+CFUN: (0-1,4-7),(0-1)`).
+    package static func functionality(_ value: some StringProtocol) -> PhoneFunctionality? {
+        guard let fun = Int(ATFields.split(value)[0]) else { return nil }
+        return PhoneFunctionality(rawValue: fun)
+    }
+
     /// The operator of `+COPS: <mode>[,<format>,<oper>[,<AcT>]]` (TS 27.007 §7.3); nil when not registered.
     package static func operatorName(_ value: some StringProtocol) -> String? {
         let fields = ATFields.split(value)

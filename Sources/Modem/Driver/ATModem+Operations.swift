@@ -29,6 +29,7 @@ extension ATModem {
             let profile = configuration.profile ?? ATModemProfile.detect(manufacturer: manufacturer, model: model)
             log.debug("modem profile", metadata: ["modem.profile": "\(profile.family.rawValue)"])
 
+            let functionality = try await switchRadioOn()
             try await unlockSIM(profile: profile)
 
             do {
@@ -62,7 +63,8 @@ extension ATModem {
                 incomingStorage: incoming,
                 notificationMode: mode,
                 needsAcknowledgement: needsAck,
-                serviceCenter: serviceCenter
+                serviceCenter: serviceCenter,
+                functionality: functionality
             )
             setStartup(startup, indicatorNames: indicatorNames)
             log.info(
@@ -76,6 +78,41 @@ extension ATModem {
                 for status in ATResponseParser.storageQuery(value) { noteCounters(status) }
             }
             return startup
+        }
+    }
+
+    /// Deadline of AT+CFUN=1: the radio takes seconds to come up. ModemManager allows a Huawei 30 s
+    /// (`src/plugins/huawei/mm-broadband-modem-huawei.c` `huawei_modem_power_up`).
+    static let radioOnTimeout: Duration = .seconds(30)
+
+    /// Reads AT+CFUN? and sets full functionality (AT+CFUN=1) when the modem is at any other level (TS 27.007
+    /// §8.2: 0 minimum, 2–4 RF off, 5… the manufacturer's): some sticks power on with the radio off and then
+    /// refuse every send with +CMS ERROR: 331. ModemManager does the same when it enables a modem
+    /// (`src/mm-broadband-modem.c` `modem_load_power_state`, `modem_power_up`) and ignores a failing AT+CFUN=1,
+    /// as this does. It runs before the SIM is queried: §8.2 leaves what minimum functionality switches off to the
+    /// manufacturer, and a SIM switched off with the radio would look absent (assumed). A modem without AT+CFUN?
+    /// (ERROR, or an answer that is not a level) is left as it is.
+    /// - Returns: the level in force afterwards, nil when unknown.
+    private func switchRadioOn() async throws -> PhoneFunctionality? {
+        let found: PhoneFunctionality
+        do {
+            let response = try await command("AT+CFUN?", prefix: "+CFUN")
+            guard let value = response.values(prefixed: "+CFUN").first,
+                let level = ATResponseParser.functionality(value)
+            else { return nil }
+            found = level
+        } catch let error as ATError where error.code != .disconnected {
+            log.debug("AT+CFUN? failed", metadata: ["at.error": "\(error.code)"])
+            return nil
+        }
+        guard found != .full else { return found }
+        log.info("modem radio off: switching to full functionality", metadata: ["modem.functionality": "\(found)"])
+        do {
+            _ = try await command("AT+CFUN=1", timeout: Self.radioOnTimeout)
+            return .full
+        } catch let error as ATError where error.code != .disconnected {
+            log.info("AT+CFUN=1 failed", metadata: ["at.error": "\(error.code)"])
+            return found
         }
     }
 

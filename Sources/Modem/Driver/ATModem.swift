@@ -16,6 +16,9 @@ public struct ATModemStartup: Hashable, Sendable {
     public var needsAcknowledgement: Bool
     /// The SMSC address from AT+CSCA?, if the SIM has one.
     public var serviceCenter: String?
+    /// The phone functionality (AT+CFUN?, TS 27.007 §8.2) after start-up: ``PhoneFunctionality/full`` once the
+    /// radio is on; what the modem said when AT+CFUN=1 failed; nil when it does not answer AT+CFUN? with a level.
+    public var functionality: PhoneFunctionality?
 }
 
 /// The `Modem` implementation over AT commands (TS 27.007 / TS 27.005 in PDU mode) on any ``ByteTransport``.

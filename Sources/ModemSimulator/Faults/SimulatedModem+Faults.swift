@@ -69,7 +69,7 @@ extension SimulatedModem {
         pendingAcknowledgement?.timer?.cancel()
         let lost = pendingAcknowledgement?.deliveryID
         pendingAcknowledgement = nil
-        settings = Settings(cnmi: profile.defaultCNMI, pinUnlocked: simPIN == nil)
+        settings = powerOnSettings()
         pinAttemptsLeft = 3
         lineBuffer = []
         prompt = nil

@@ -101,7 +101,7 @@ extension SimulatedModem {
         case ("+CPIN", .test): return .success([])
 
         // MARK: Network (TS 27.007 §7, §8.5)
-        case ("+CSQ", .action): return .success(["+CSQ: \(settings.functionality == 0 ? 99 : rssi),99"])
+        case ("+CSQ", .action): return .success(["+CSQ: \(settings.functionality == 1 ? rssi : 99),99"])
         case ("+CSQ", .test): return .success(["+CSQ: (0-31,99),(0-7,99)"])
         case ("+CREG", .read): return .success([registrationLine("+CREG", n: settings.cregN)])
         case ("+CREG", .test): return .success(["+CREG: (0-2)"])
@@ -119,7 +119,7 @@ extension SimulatedModem {
             settings.ceregN = v
             return .success([])
         case ("+COPS", .read):
-            guard registration == .home || registration == .roaming, settings.functionality != 0 else {
+            guard registration == .home || registration == .roaming, settings.functionality == 1 else {
                 return .success(["+COPS: 0"])
             }
             return .success([#"+COPS: 0,0,"\#(profile.operatorName)",\#(profile.supportsCEREG ? 7 : 2)"#])
@@ -258,7 +258,10 @@ extension SimulatedModem {
 
     func resetSettings() {
         let unlocked = settings.pinUnlocked
+        let functionality = settings.functionality
         settings = Settings(cnmi: profile.defaultCNMI, pinUnlocked: unlocked)
+        // ATZ restores V.250 and TS 27.005 settings; the radio stays as AT+CFUN left it (assumed).
+        settings.functionality = functionality
     }
 
     func setFunctionality(_ arg: String) async -> Outcome {
@@ -270,7 +273,19 @@ extension SimulatedModem {
             rebootAfterCommand = true
             return .success([])
         }
+        let wasOn = settings.functionality == 1
         settings.functionality = fun
+        if wasOn != (fun == 1) {
+            // The radio came on (or went off): registration changes, announced as AT+CREG/AT+CEREG asked
+            // (TS 27.007 §7.2); the network retries what it held for this subscriber once the radio is on.
+            announceRegistration()
+            if fun == 1 {
+                let network = self.network
+                let number = self.number
+                // Asynchronous so that the AT+CFUN answer is not held up by redelivery.
+                Task { await network?.modemBecameAvailable(number) }
+            }
+        }
         return .success([])
     }
 
@@ -296,7 +311,8 @@ extension SimulatedModem {
 
     /// The +CREG?/+CEREG? answer, or with `unsolicited` the URC form without <n> (TS 27.007 §7.2).
     func registrationLine(_ prefix: String, n: Int, unsolicited: Bool = false) -> String {
-        let stat = settings.functionality == 0 ? 0 : registration.rawValue
+        // Any <fun> but full functionality leaves the receiver or transmitter off: not registered, not searching.
+        let stat = settings.functionality == 1 ? registration.rawValue : 0
         let head = unsolicited ? "\(prefix): " : "\(prefix): \(n),"
         guard n == 2, stat == 1 || stat == 5 else { return "\(head)\(stat)" }
         // <lac>,<ci> as two- and four-octet hex; some Huawei firmware leaves the quotes off

@@ -180,12 +180,17 @@ extension SimulatedModem {
     /// Sets the registration state, announcing it with +CREG/+CEREG when the client enabled that (TS 27.007 §7.2).
     public func setRegistration(_ state: RegistrationState) async {
         registration = state
+        announceRegistration()
+        await flush()
+        if state == .home || state == .roaming { await network?.modemBecameAvailable(number) }
+    }
+
+    /// Queues the +CREG/+CEREG URCs of the current registration where the client enabled them (TS 27.007 §7.2).
+    func announceRegistration() {
         if settings.cregN > 0 { emitURC([registrationLine("+CREG", n: settings.cregN, unsolicited: true)]) }
         if profile.supportsCEREG, settings.ceregN > 0 {
             emitURC([registrationLine("+CEREG", n: settings.ceregN, unsolicited: true)])
         }
-        await flush()
-        if state == .home || state == .roaming { await network?.modemBecameAvailable(number) }
     }
 
     /// Sets the baud rate used for throttling (nil: none).

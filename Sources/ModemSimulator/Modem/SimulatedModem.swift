@@ -171,7 +171,7 @@ public actor SimulatedModem {
         self.transport = transport
         resetSession()
         // Power-on: RAM settings start from the defaults; the SIM asks for its PIN again.
-        settings = Settings(cnmi: profile.defaultCNMI, pinUnlocked: simPIN == nil)
+        settings = powerOnSettings()
         bufferedIndications = []
         logger.debug("simulated modem powered on", metadata: ["modem.profile": "\(profile.id)"])
         for line in profile.startupURCs { emitURC([line]) }
@@ -214,6 +214,13 @@ public actor SimulatedModem {
             try await group.next()
             group.cancelAll()
         }
+    }
+
+    /// RAM settings as the modem powers up: defaults, the SIM asking for its PIN, the radio as the profile says.
+    func powerOnSettings() -> Settings {
+        var settings = Settings(cnmi: profile.defaultCNMI, pinUnlocked: simPIN == nil)
+        settings.functionality = profile.powerOnFunctionality
+        return settings
     }
 
     func isCurrent(_ generation: UInt64) -> Bool { sessionGeneration == generation && transport != nil }

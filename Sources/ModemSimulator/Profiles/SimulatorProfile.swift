@@ -75,6 +75,15 @@ public struct SimulatorProfile: Sendable, Hashable {
     public var defaultCNMI: [Int] = [0, 0, 0, 0, 0]
     /// URCs the modem puts between the PDU and the +CMGS answer (ZTE: +ZDONR/+ZPASR).
     public var urcsDuringSend: [String] = []
+    /// AT+CFUN <fun> at power-on (TS 27.007 §8.2): 1 (full functionality) on every built-in profile. 0 (minimum)
+    /// or 4 (radio off) imitates a stick whose radio stays off until AT+CFUN=1: not registered, and AT+CMGS fails
+    /// with +CMS ERROR: 331. No transcript in `Tests/Fixtures/at-transcripts/` shows a modem powering on like this
+    /// (the huawei-e1752.json and huawei-k3715.json AT+CLAC lists only name +CFUN; zte-k3565-z.json answers
+    /// AT+CFUN? with its range); it follows field reports of Huawei sticks and ModemManager, which reads AT+CFUN?
+    /// and sends AT+CFUN=1 when enabling any modem (`src/mm-broadband-modem.c` `modem_load_power_state`,
+    /// `modem_power_up`) and treats a Huawei at 0 as in low-power mode
+    /// (`src/plugins/huawei/mm-broadband-modem-huawei.c` `parent_load_power_state_ready`). Assumed: ATZ keeps <fun>.
+    public var powerOnFunctionality = 1
 
     // MARK: - Profiles
 
