@@ -75,6 +75,12 @@ public struct SimulatorProfile: Sendable, Hashable {
     public var defaultCNMI: [Int] = [0, 0, 0, 0, 0]
     /// URCs the modem puts between the PDU and the +CMGS answer (ZTE: +ZDONR/+ZPASR).
     public var urcsDuringSend: [String] = []
+    /// Storages that `AT+CPMS=?` advertises but `AT+CPMS` refuses with `+CMS ERROR: 302` (operation not allowed),
+    /// as Huawei sticks are reported to do with SR. No transcript shows it: assumed from field reports of Huawei
+    /// sticks. Related: nokia-n79.json and wavecom-multiband-900e-1800.json refuse `AT+CPMS="SM","SM","SR"` with
+    /// ERROR although SR is advertised, and ModemManager skips a storage it cannot read (linux-mobile-broadband/
+    /// ModemManager `src/mm-iface-modem-messaging.c` `load_initial_sms_parts_ready`: logged, then the next storage).
+    public var refusedStorages: Set<String> = []
 
     // MARK: - Profiles
 
