@@ -161,7 +161,7 @@ let package = Package(
             name: "MessagingTests",
             dependencies: [
                 "Messaging", "MessageStore", "MessageStoreTestSupport", "Modem", "ModemSimulator", "SMSCodec",
-                "TestSupport", logging,
+                "TestSupport", logging, .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,4 +1,6 @@
 import Foundation
+import InMemoryLogging
+import Logging
 import MessageStore
 import Modem
 import ModemSimulator
@@ -130,6 +132,104 @@ import Testing
         #expect(status.duplicateParts > 0)
         let sim = try #require(status.storages.first { $0.storage == .sim })
         #expect(!sim.isFull)
+        await rig.stop()
+    }
+
+    @Test func aStorageThatRefusesSelectionIsSkippedAndTheOthersMirrored() async throws {
+        // SMS-DELIVER from +15550000777, GSM 7-bit, SCTS 2026-01-01 00:00:00 +00; `text` is "hi" or "ho" packed.
+        func deliver(_ text: [UInt8]) -> [UInt8] {
+            [0x00, 0x04, 0x0B, 0x91, 0x51, 0x55, 0x00, 0x00, 0x77, 0xF7, 0x00, 0x00]
+                + [0x62, 0x10, 0x10, 0x00, 0x00, 0x00, 0x00, 0x02] + text
+        }
+        // A Huawei stick that advertises SR in AT+CPMS=? but answers AT+CPMS="SR" with +CMS ERROR: 302.
+        var profile = SimulatorProfile.huaweiE173
+        profile.refusedStorages = ["SR"]
+        let log = InMemoryLogHandler()
+        var logger = Logger(label: "storage-refusal", factory: { _ in log })
+        logger.logLevel = .info
+        let rig = try await SimulatorRig(
+            profile: profile,
+            logger: logger,
+            prepare: {
+                await $0.preload(deliver([0xE8, 0x34]), status: .receivedUnread, in: .sim)
+                await $0.preload(deliver([0xE8, 0x37]), status: .receivedRead, in: .phone)
+            }
+        )
+        try await rig.eventually("stored messages of SM and ME") {
+            Set(try await rig.messages(in: .received).map(\.message.text)) == ["hi", "ho"]
+        }
+        // A new message arrives with +CMTI and a later pass.
+        await rig.network.injectText("after the refusal", from: "+15550000078", to: rig.ownNumber)
+        try await rig.eventually("the +CMTI delivery") {
+            try await rig.messages(in: .received).contains { $0.message.text == "after the refusal" }
+        }
+        // Two parts, two status reports stored in SR and announced with +CDSI: SR is learnt, fails, and is dropped.
+        let text = String(repeating: "0123456789", count: 20)
+        _ = try await rig.service.sendMessage(
+            MessageToSend(recipients: RecipientsList(to: [Peer(id: SimulatedNetwork.echoNumber)]), text: text)
+        )
+        try await rig.eventually("the echo reply") {
+            try await rig.messages(in: .received).contains { $0.message.text == "echo: " + text }
+        }
+        func entries(_ message: String) -> [InMemoryLogHandler.Entry] {
+            log.entries.filter { $0.message.description == message && $0.metadata["modem.storage"] == "SR" }
+        }
+        try await rig.eventually("the announced SR skipped") {
+            !entries("message storage skipped by the mirror").isEmpty
+        }
+        rig.service.requestMirrorPass()
+        await rig.network.injectText("one more", from: "+15550000078", to: rig.ownNumber)
+        try await rig.eventually("a pass after the skip") {
+            try await rig.messages(in: .received).contains { $0.message.text == "one more" }
+        }
+        // Logged once each, however many passes and +CDSI followed; no pass failed because of SR.
+        #expect(entries("message storage refused selection; left out").count == 1)
+        #expect(entries("message storage skipped by the mirror").count == 1)
+        #expect(!log.entries.contains { $0.message.description == "mirror pass failed" })
+        let status = try await rig.service.mirrorStatus()
+        #expect(status.lastError == nil)
+        #expect(Set(status.storages.map(\.storage)) == [.sim, .phone])
+        #expect(try await rig.messages(in: .received).count == 5)
+        // Moved off SM and ME after their imports committed (policy move).
+        try await rig.eventually("SM and ME emptied") {
+            let sim = await rig.simulated.storedMessages(in: .sim)
+            let phone = await rig.simulated.storedMessages(in: .phone)
+            return sim.isEmpty && phone.isEmpty
+        }
+        await rig.stop()
+    }
+
+    @Test func aStorageThatRefusesListingIsSkippedAndTheOthersMirrored() async throws {
+        // SMS-DELIVER from +15550000777, GSM 7-bit "hi"/"ho", SCTS 2026-01-01 00:00:00 +00.
+        func deliver(_ text: [UInt8]) -> [UInt8] {
+            [0x00, 0x04, 0x0B, 0x91, 0x51, 0x55, 0x00, 0x00, 0x77, 0xF7, 0x00, 0x00]
+                + [0x62, 0x10, 0x10, 0x00, 0x00, 0x00, 0x00, 0x02] + text
+        }
+        let log = InMemoryLogHandler()
+        let rig = try await SimulatorRig(
+            logger: Logger(label: "listing-refusal", factory: { _ in log }),
+            prepare: {
+                await $0.preload(deliver([0xE8, 0x34]), status: .receivedUnread, in: .sim)
+                await $0.preload(deliver([0xE8, 0x37]), status: .receivedRead, in: .phone)
+                // The first pass lists SM first: its AT+CMGL is refused.
+                await $0.failNextCommand("+CMGL", with: .cms(500))
+            }
+        )
+        try await rig.eventually("ME mirrored") {
+            try await rig.messages(in: .received).map(\.message.text) == ["ho"]
+        }
+        rig.service.requestMirrorPass()
+        await rig.network.injectText("still here", from: "+15550000078", to: rig.ownNumber)
+        try await rig.eventually("a later pass") {
+            try await rig.messages(in: .received).contains { $0.message.text == "still here" }
+        }
+        let skipped = log.entries.filter { $0.message.description == "message storage skipped by the mirror" }
+        #expect(skipped.map { $0.metadata["modem.storage"] } == ["SM"])
+        #expect(!log.entries.contains { $0.message.description == "mirror pass failed" })
+        #expect(try await rig.service.mirrorStatus().lastError == nil)
+        // SM is left alone from then on: its message is still on the SIM, not imported.
+        #expect(await rig.simulated.storedMessages(in: .sim).count == 1)
+        #expect(!(try await rig.messages(in: .received).contains { $0.message.text == "hi" }))
         await rig.stop()
     }
 

@@ -26,14 +26,16 @@ final class SimulatorRig: @unchecked Sendable {
 
     init(
         store: MessageStore? = nil,
+        profile: SimulatorProfile = .huaweiE3372,
+        logger: Logger = SimulatorRig.logger,
         prepare: (SimulatedModem) async -> Void = { _ in },
         configure: (inout MessagingConfiguration) -> Void = { _ in }
     ) async throws {
         network = SimulatedNetwork(logger: Self.logger)
-        simulated = await network.makeModem()
+        simulated = await network.makeModem(profile: profile)
         await prepare(simulated)
         let (driverSide, modemSide) = InMemoryTransport.makePair()
-        modem = ATModem(transport: driverSide, logger: Self.logger)
+        modem = ATModem(transport: driverSide, logger: logger)
         self.store = try store ?? MessageStore.inMemory()
         clock = ManualClock(wallOrigin: Date())
         var configuration = MessagingConfiguration()
@@ -46,7 +48,7 @@ final class SimulatorRig: @unchecked Sendable {
             configuration: configuration,
             clock: clock,
             wallClock: clock.wallClock,
-            logger: Self.logger
+            logger: logger
         )
         let simulated = self.simulated
         let modem = self.modem

@@ -158,6 +158,22 @@ import Testing
         await h.stop()
     }
 
+    @Test func anAdvertisedStorageCanRefuseSelection() async throws {
+        var profile = SimulatorProfile.huaweiE173
+        profile.refusedStorages = ["SR"]
+        let h = try await DialogueHarness.start(profile: profile)
+        try await h.setUpLikeADriver()
+        // Still advertised, as the real sticks do, but refused alone or as any of <mem1>…<mem3>.
+        #expect(try await h.command("AT+CPMS=?") == "\r\n+CPMS: \(profile.cpmsTestAnswer)\r\n\r\nOK\r\n")
+        #expect(profile.cpmsTestAnswer.contains(#""SR""#))
+        #expect(try await h.command("AT+CPMS=\"SR\"") == "\r\n+CMS ERROR: 302\r\n")
+        #expect(try await h.command("AT+CPMS=\"SM\",\"SM\",\"SR\"") == "\r\n+CMS ERROR: 302\r\n")
+        // The refusal changes nothing; the other storages still answer.
+        #expect(try await h.command("AT+CPMS?") == "\r\n+CPMS: \"SM\",0,30,\"SM\",0,30,\"SM\",0,30\r\n\r\nOK\r\n")
+        #expect(try await h.command("AT+CPMS=\"ME\"") == "\r\n+CPMS: 0,255,0,30,0,30\r\n\r\nOK\r\n")
+        await h.stop()
+    }
+
     @Test func writeListReadDelete() async throws {
         let h = try await DialogueHarness.start(profile: .simcomSIM800)
         try await h.setUpLikeADriver()

@@ -129,12 +129,18 @@ extension MessagingService {
         let storages = try await modem.storageStatus()
         mirror.storages = storages
         // Storages the modem named in +CMTI/+CDSI (e.g. SR for status reports) are listed even when +CPMS? does not
-        // report them.
+        // report them. A storage that fails is skipped, never fatal: the others are mirrored in the same pass.
         for storage in Self.storagesToList(
             storages.map(\.storage) + announcedStorages.sorted { $0.rawValue < $1.rawValue }
-        ) {
+        ) where !skippedStorages.contains(storage) {
             try Task.checkCancellation()
-            let listed = try await modem.listMessages(in: storage)
+            let listed: [StoredMessage]
+            do {
+                listed = try await modem.listMessages(in: storage)
+            } catch let error as ModemError where Self.isStorageRefusal(error) {
+                skip(storage, error: error)
+                continue
+            }
             var kept: [(index: Int, contentHash: String, partID: Int64?)] = []
             var batch: [(stored: StoredMessage, part: IncomingPart)] = []
             let now = wallClock()
@@ -199,6 +205,31 @@ extension MessagingService {
         mirror.lastError = nil
     }
 
+    /// True when the modem answered a storage's selection or listing with an error result: that storage is at
+    /// fault, not the modem (a timeout, a disconnect or a busy SIM still fails the pass, which is retried).
+    static func isStorageRefusal(_ error: ModemError) -> Bool {
+        switch error.code {
+        case .storageUnavailable:
+            return true
+        case .commandFailed:
+            guard let underlying = error.underlying, case .result = underlying.code else { return false }
+            return !ATModem.isSIMNotReady(underlying)
+        default:
+            return false
+        }
+    }
+
+    /// Leaves a failing storage out of this and later passes, logging it once. ModemManager also goes on with the
+    /// next storage when one cannot be read (`src/mm-iface-modem-messaging.c`, `load_initial_sms_parts_ready`).
+    func skip(_ storage: MessageStorage, error: ModemError) {
+        skippedStorages.insert(storage)
+        announcedStorages.remove(storage)
+        logger.warning(
+            "message storage skipped by the mirror",
+            metadata: ["modem.storage": "\(storage)", "error": "\(error)"]
+        )
+    }
+
     /// Storages to list: each physical storage once (MT is SM+ME combined; BM holds cell broadcasts, which are
     /// not messages of this service).
     static func storagesToList(_ storages: [MessageStorage]) -> [MessageStorage] {
@@ -254,9 +285,12 @@ extension MessagingService {
             mirrorSignal.fire()
         case .restarted:
             simID = nil
+            // A restarted modem may accept what it refused before.
+            skippedStorages = []
             mirrorSignal.fire()
         case .disconnected(let reason):
             simID = nil
+            skippedStorages = []
             mirror.lastError = "modem disconnected: \(reason)"
             logger.notice("modem disconnected", metadata: ["reason": "\(reason)"])
         case .registrationChanged, .unrecognized:

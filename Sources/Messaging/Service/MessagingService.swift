@@ -43,6 +43,9 @@ public actor MessagingService: Service {
     var mirror = MirrorStatus()
     /// Storages the modem announced messages in (+CMTI/+CDSI), listed by every pass.
     var announcedStorages: Set<MessageStorage> = []
+    /// Storages that refused selection or listing: left out of the passes (and logged once) until the modem
+    /// restarts or is replugged.
+    var skippedStorages: Set<MessageStorage> = []
 
     /// Creates the service.
     /// - Parameters:

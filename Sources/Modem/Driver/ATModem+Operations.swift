@@ -138,6 +138,12 @@ extension ATModem {
         }
     }
 
+    /// True for the answers of a SIM that is still initialising or absent (TS 27.007 §9.2.1, TS 27.005 §3.2.5).
+    package static func isSIMNotReady(_ error: ATError) -> Bool {
+        error.cmeError == .simBusy || error.cmsError == .simBusy || error.cmeError == CMEError(rawValue: 515)
+            || error.cmeError == .simNotInserted || error.cmsError == .simNotInserted
+    }
+
     /// `+CIND: ("service",(0-1)),("smsfull",(0-1)),…` → 1-based index → name (TS 27.007 §8.9).
     static func indicatorNames(_ value: some StringProtocol) -> [Int: String] {
         var names: [Int: String] = [:]
@@ -350,25 +356,49 @@ extension ATModem {
 
     // MARK: - Storage
 
+    /// The counters of every storage that accepts selection; a storage the modem refuses is left out (and dropped,
+    /// see ``select(_:force:)``) rather than failing the whole answer.
     public func storageStatus() async throws -> [StorageStatus] {
         try await serialized {
             guard let storages = startupState?.storages else { throw ModemError(.notStarted) }
             var result: [StorageStatus] = []
             for storage in storages {
-                if let status = try await select(storage, force: true) { result.append(status) }
+                do {
+                    if let status = try await select(storage, force: true) { result.append(status) }
+                } catch let error as ModemError where error.code == .storageUnavailable(storage) {
+                    continue
+                }
             }
             return result
         }
     }
 
     /// AT+CPMS=<storage> unless already selected; returns its counters when the modem sent them.
+    ///
+    /// A storage that `AT+CPMS=?` advertised but whose selection the modem refuses with an error result (Huawei
+    /// sticks answer `AT+CPMS="SR"` with `+CMS ERROR: 302`) is dropped from the session's storages and logged once:
+    /// it is not asked for again until the next ``start()``. ModemManager likewise goes on with the next storage
+    /// when one cannot be read (`src/mm-iface-modem-messaging.c`, `load_initial_sms_parts_ready`).
+    /// - Throws: ``ModemError`` `.storageUnavailable(storage)` for a storage that is not (or no longer) usable.
     @discardableResult
     private func select(_ storage: MessageStorage, force: Bool = false) async throws -> StorageStatus? {
         guard let startup = startupState else { throw ModemError(.notStarted) }
         guard startup.storages.contains(storage) else { throw ModemError(.storageUnavailable(storage)) }
         if !force, selectedStorage == storage { return nil }
         setSelectedStorage(nil)
-        let response = try await command("AT+CPMS=\"\(storage.rawValue)\"", prefix: "+CPMS")
+        let response: ATResponse
+        do {
+            response = try await command("AT+CPMS=\"\(storage.rawValue)\"", prefix: "+CPMS")
+        } catch let error as ATError {
+            // A busy or absent SIM is transient or ends the session: the storage itself is not at fault.
+            guard case .result = error.code, !Self.isSIMNotReady(error) else { throw error }
+            dropStorage(storage)
+            log.warning(
+                "message storage refused selection; left out",
+                metadata: ["modem.storage": "\(storage)", "at.error": "\(error.code)"]
+            )
+            throw ModemError(.storageUnavailable(storage), reason: "the modem refused AT+CPMS", underlying: error)
+        }
         setSelectedStorage(storage)
         guard let value = response.values(prefixed: "+CPMS").first,
             let pair = ATResponseParser.storageCounters(value).first

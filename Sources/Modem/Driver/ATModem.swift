@@ -342,6 +342,11 @@ public final class ATModem: Modem {
         get { state.withLock { $0.session.selectedStorage } }
     }
 
+    /// Removes a storage the modem refuses from the session's storages (until the next start-up).
+    func dropStorage(_ storage: MessageStorage) {
+        state.withLock { $0.session.startup?.storages.removeAll { $0 == storage } }
+    }
+
     func setSelectedStorage(_ storage: MessageStorage?) {
         state.withLock { $0.session.selectedStorage = storage }
     }

@@ -410,7 +410,8 @@ extension SimulatedModem {
         guard let args = ATArguments.split(arg), (1...3).contains(args.count) else { return .failure(.cms(302)) }
         var chosen = [settings.mem1, settings.mem2, settings.mem3]
         for (i, mem) in args.enumerated() where !mem.isEmpty {
-            guard profile.supportedStorages.contains(mem), !backing(mem).isEmpty || mem == "SR" && storages["SR"] != nil
+            guard profile.supportedStorages.contains(mem), !profile.refusedStorages.contains(mem),
+                !backing(mem).isEmpty || mem == "SR" && storages["SR"] != nil
             else { return .failure(.cms(302)) }
             chosen[i] = mem
         }

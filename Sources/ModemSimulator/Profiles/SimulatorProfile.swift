@@ -84,6 +84,12 @@ public struct SimulatorProfile: Sendable, Hashable {
     /// `modem_power_up`) and treats a Huawei at 0 as in low-power mode
     /// (`src/plugins/huawei/mm-broadband-modem-huawei.c` `parent_load_power_state_ready`). Assumed: ATZ keeps <fun>.
     public var powerOnFunctionality = 1
+    /// Storages that `AT+CPMS=?` advertises but `AT+CPMS` refuses with `+CMS ERROR: 302` (operation not allowed),
+    /// as Huawei sticks are reported to do with SR. No transcript shows it: assumed from field reports of Huawei
+    /// sticks. Related: nokia-n79.json and wavecom-multiband-900e-1800.json refuse `AT+CPMS="SM","SM","SR"` with
+    /// ERROR although SR is advertised, and ModemManager skips a storage it cannot read (linux-mobile-broadband/
+    /// ModemManager `src/mm-iface-modem-messaging.c` `load_initial_sms_parts_ready`: logged, then the next storage).
+    public var refusedStorages: Set<String> = []
 
     // MARK: - Profiles
 
