@@ -154,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MessageStoreTests",
-            dependencies: ["MessageStore", "MessageStoreTestSupport", grdb],
+            dependencies: ["MessageStore", "MessageStoreTestSupport", "TestSupport", grdb],
             swiftSettings: strictSettings
         ),
         .testTarget(

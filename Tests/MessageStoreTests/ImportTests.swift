@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MessageStoreTestSupport
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import MessageStore
@@ -84,10 +85,9 @@ import Testing
 
     /// Reassembly state is rows: after a restart the rules see the segments that waited before it.
     @Test func waitingSegmentsSurviveARestart() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mstore-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("m.sqlite").path
+        let scratch = try ScratchDirectory("mstore")
+        defer { scratch.remove() }
+        let path = scratch.path("m.sqlite")
         do {
             let store = try MessageStore(path: path)
             _ = try await store.simID(iccid: "8901", imsi: "00101", msisdn: "", now: 0)

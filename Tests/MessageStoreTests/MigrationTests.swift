@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import MessageStore
@@ -7,10 +8,9 @@ import Testing
 @Suite struct MigrationTests {
     /// A database made by the first schema version, with data, upgrades in place and keeps the data.
     @Test func firstSchemaVersionMigratesToTheLatest() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mstore-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("m.sqlite").path
+        let scratch = try ScratchDirectory("mstore")
+        defer { scratch.remove() }
+        let path = scratch.path("m.sqlite")
 
         do {
             let old = try MessageStore(writer: MessageStoreDatabase.openFile(at: path), migrations: 1)

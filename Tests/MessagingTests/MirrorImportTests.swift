@@ -2,6 +2,7 @@ import Foundation
 import MessageStore
 import MessageStoreTestSupport
 import SMSCodec
+import TestSupport
 import Testing
 
 @testable import Messaging
@@ -83,10 +84,9 @@ import Testing
     }
 
     @Test func pendingSegmentsSurviveARestart() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mstore-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("m.sqlite").path
+        let scratch = try ScratchDirectory("mstore")
+        defer { scratch.remove() }
+        let path = scratch.path("m.sqlite")
         do {
             let store = try MessageStore(path: path)
             _ = try await store.simID(iccid: "8901", imsi: "00101", msisdn: "", now: 0)
