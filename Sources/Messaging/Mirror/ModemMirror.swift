@@ -137,7 +137,7 @@ extension MessagingService {
             let listed: [StoredMessage]
             do {
                 listed = try await modem.listMessages(in: storage)
-            } catch let error as ModemError where Self.isStorageRefusal(error) {
+            } catch let error as ModemError where error.isStorageRefusal {
                 skip(storage, error: error)
                 continue
             }
@@ -203,20 +203,6 @@ extension MessagingService {
         }
         mirror.lastPass = wallClock()
         mirror.lastError = nil
-    }
-
-    /// True when the modem answered a storage's selection or listing with an error result: that storage is at
-    /// fault, not the modem (a timeout, a disconnect or a busy SIM still fails the pass, which is retried).
-    static func isStorageRefusal(_ error: ModemError) -> Bool {
-        switch error.code {
-        case .storageUnavailable:
-            return true
-        case .commandFailed:
-            guard let underlying = error.underlying, case .result = underlying.code else { return false }
-            return !ATModem.isSIMNotReady(underlying)
-        default:
-            return false
-        }
     }
 
     /// Leaves a failing storage out of this and later passes, logging it once. ModemManager also goes on with the

@@ -159,3 +159,11 @@ public struct ATError: Error, Hashable, Sendable, CustomStringConvertible {
         "AT command \(command) failed: \(code)\(reason.isEmpty ? "" : " (\(reason))") [\(file):\(line)]"
     }
 }
+
+extension ATError {
+    /// True for the answers of a SIM that is still initialising or absent (TS 27.007 §9.2.1, TS 27.005 §3.2.5).
+    package var isSIMNotReady: Bool {
+        cmeError == .simBusy || cmsError == .simBusy || cmeError == CMEError(rawValue: 515)
+            || cmeError == .simNotInserted || cmsError == .simNotInserted
+    }
+}

@@ -138,12 +138,6 @@ extension ATModem {
         }
     }
 
-    /// True for the answers of a SIM that is still initialising or absent (TS 27.007 §9.2.1, TS 27.005 §3.2.5).
-    package static func isSIMNotReady(_ error: ATError) -> Bool {
-        error.cmeError == .simBusy || error.cmsError == .simBusy || error.cmeError == CMEError(rawValue: 515)
-            || error.cmeError == .simNotInserted || error.cmsError == .simNotInserted
-    }
-
     /// `+CIND: ("service",(0-1)),("smsfull",(0-1)),…` → 1-based index → name (TS 27.007 §8.9).
     static func indicatorNames(_ value: some StringProtocol) -> [Int: String] {
         var names: [Int: String] = [:]
@@ -391,7 +385,7 @@ extension ATModem {
             response = try await command("AT+CPMS=\"\(storage.rawValue)\"", prefix: "+CPMS")
         } catch let error as ATError {
             // A busy or absent SIM is transient or ends the session: the storage itself is not at fault.
-            guard case .result = error.code, !Self.isSIMNotReady(error) else { throw error }
+            guard case .result = error.code, !error.isSIMNotReady else { throw error }
             dropStorage(storage)
             log.warning(
                 "message storage refused selection; left out",

@@ -56,6 +56,21 @@ public struct ModemError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public static func == (lhs: ModemError, rhs: ModemError) -> Bool { lhs.code == rhs.code }
+
+    /// True when the modem refused one storage (its selection or its listing answered with an error result): the
+    /// storage is at fault, not the modem, so the other storages can still be read. A timeout, a disconnect or a SIM
+    /// that is still busy is not a refusal.
+    public var isStorageRefusal: Bool {
+        switch code {
+        case .storageUnavailable:
+            return true
+        case .commandFailed:
+            guard let underlying, case .result = underlying.code else { return false }
+            return !underlying.isSIMNotReady
+        default:
+            return false
+        }
+    }
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
     public var description: String {
