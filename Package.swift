@@ -17,6 +17,10 @@ let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+// The libraries emit through swift-metrics' API only; the Prometheus backend is chosen where they are wired.
+let coreMetrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let metricsTestKit = Target.Dependency.product(name: "MetricsTestKit", package: "swift-metrics")
 
 let package = Package(
     name: "ModemMessaging",
@@ -42,6 +46,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: - System libraries and C shims
@@ -55,7 +61,7 @@ let package = Package(
         // MARK: - Hardware abstraction
         .target(
             name: "Modem",
-            dependencies: ["SMSCodec", "CPosixTTY", logging, lifecycle, systemPackage],
+            dependencies: ["SMSCodec", "CPosixTTY", logging, lifecycle, systemPackage, coreMetrics],
             swiftSettings: strictSettings
         ),
         .target(
@@ -68,14 +74,14 @@ let package = Package(
         .target(name: "MessageStore", dependencies: [grdb], swiftSettings: strictSettings),
         .target(
             name: "Messaging",
-            dependencies: ["MessageStore", "Modem", "SMSCodec", logging, lifecycle],
+            dependencies: ["MessageStore", "Modem", "SMSCodec", logging, lifecycle, coreMetrics],
             swiftSettings: strictSettings
         ),
 
         // MARK: - UPnP
         .target(
             name: "UPnP",
-            dependencies: ["CLibXML2", nioCore, nioPosix, nioHTTP1, logging, lifecycle],
+            dependencies: ["CLibXML2", nioCore, nioPosix, nioHTTP1, logging, lifecycle, coreMetrics],
             swiftSettings: strictSettings
         ),
         .target(
@@ -89,7 +95,7 @@ let package = Package(
             name: "MessagingServer",
             dependencies: [
                 "MessagingUPnP", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
-                logging, lifecycle, unixSignals,
+                logging, lifecycle, unixSignals, coreMetrics, prometheus,
             ],
             swiftSettings: strictSettings
         ),
@@ -134,7 +140,9 @@ let package = Package(
         .testTarget(name: "MMSCodecTests", dependencies: ["MMSCodec"], swiftSettings: strictSettings),
         .testTarget(
             name: "ModemTests",
-            dependencies: ["Modem", "ModemSimulator", "SMSCodec", "CPosixTTY", "TestSupport", logging],
+            dependencies: [
+                "Modem", "ModemSimulator", "SMSCodec", "CPosixTTY", "TestSupport", logging, coreMetrics, metricsTestKit,
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -169,7 +177,7 @@ let package = Package(
             name: "UPnPTests",
             dependencies: [
                 "UPnP", "HTTPTestSupport", "TestSupport", nioCore, nioPosix, nioHTTP1, logging, lifecycle,
-                .product(name: "NIOEmbedded", package: "swift-nio"),
+                coreMetrics, metricsTestKit, .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
@@ -184,8 +192,8 @@ let package = Package(
         .testTarget(
             name: "MessagingServerTests",
             dependencies: [
-                "MessagingServer", "MessagingUPnP", "Messaging", "UPnP", "HTTPTestSupport",
-                nioHTTP1, logging, unixSignals,
+                "MessagingServer", "MessagingUPnP", "Messaging", "Modem", "ModemSimulator", "UPnP", "HTTPTestSupport",
+                "TestSupport", nioHTTP1, logging, unixSignals, prometheus,
             ],
             swiftSettings: strictSettings
         ),
