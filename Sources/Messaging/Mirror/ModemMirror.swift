@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import MessageStore
@@ -82,10 +83,12 @@ extension MessagingService {
         while !Task.isCancelled {
             do {
                 try await mirrorPass(modem: modem)
+                metrics.mirrorPasses.increment()
                 failures = 0
             } catch is CancellationError {
                 return
             } catch {
+                metrics.failedMirrorPasses.increment()
                 failures += 1
                 mirror.lastError = "\(error)"
                 logger.warning("mirror pass failed", metadata: ["error": "\(error)", "mirror.failures": "\(failures)"])
@@ -295,6 +298,7 @@ extension MessagingService {
             mirror.duplicateParts += 1
         case .created(_, _, let isNewUnread, _), .restarted(_, _, let isNewUnread):
             mirror.importedParts += 1
+            metrics.messagesReceived.increment()
             if isNewUnread { hub.newMessagesDidChange() }
         case .pending, .merged, .statusReport, .notImported:
             mirror.importedParts += 1
@@ -314,6 +318,9 @@ extension MessagingService {
             now: now.timeIntervalSince1970,
             offset: TimeZone.current.secondsFromGMT(for: now)
         )
-        if !created.isEmpty { hub.newMessagesDidChange() }
+        if !created.isEmpty {
+            metrics.messagesReceived.increment(by: created.count)
+            hub.newMessagesDidChange()
+        }
     }
 }
