@@ -169,7 +169,8 @@ let package = Package(
             name: "MessagingTests",
             dependencies: [
                 "Messaging", "MessageStore", "MessageStoreTestSupport", "Modem", "ModemSimulator", "SMSCodec",
-                "TestSupport", logging, .product(name: "InMemoryLogging", package: "swift-log"),
+                "TestSupport", logging, coreMetrics, metricsTestKit,
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -173,7 +173,8 @@ extension MessagingService {
                 start += Self.importChunkSize
                 let outcomes = try await store.importParts(chunk.map(\.part), rules: importRules)
                 for (entry, outcome) in zip(chunk, outcomes) {
-                    noteImport(outcome)
+                    // A STO SENT message imported into Sent was sent by another UI, not received.
+                    noteImport(outcome, isReceived: entry.stored.status != .storedSent)
                     if configuration.mirrorPolicy == .move {
                         do {
                             try await modem.deleteMessage(at: entry.stored.index, in: storage)
@@ -292,13 +293,13 @@ extension MessagingService {
         return try await refreshIdentity(modem: modem)
     }
 
-    func noteImport(_ outcome: ImportOutcome) {
+    func noteImport(_ outcome: ImportOutcome, isReceived: Bool = true) {
         switch outcome {
         case .duplicate:
             mirror.duplicateParts += 1
         case .created(_, _, let isNewUnread, _), .restarted(_, _, let isNewUnread):
             mirror.importedParts += 1
-            metrics.messagesReceived.increment()
+            if isReceived { metrics.messagesReceived.increment() }
             if isNewUnread { hub.newMessagesDidChange() }
         case .pending, .merged, .statusReport, .notImported:
             mirror.importedParts += 1

@@ -3,8 +3,9 @@ import CoreMetrics
 /// What the service counts, through swift-metrics' API (the backend is the caller's choice). Made with the service,
 /// so that every series exists (at 0) before its first event.
 struct MessagingMetrics: Sendable {
-    /// `messaging_messages_received_total`: messages the mirror created from what the modem delivered or stored
-    /// (a concatenated message counts once, when it is first shown).
+    /// `messaging_messages_received_total`: messages the mirror created from what the network delivered, directly
+    /// or through the modem's storage (a concatenated message counts once, when it is first shown; `STO SENT`
+    /// messages imported into Sent are not received ones).
     let messagesReceived: Counter
     /// `messaging_messages_sent_total`: messages whose every part the service centre accepted (moved to Sent).
     let messagesSent: Counter
