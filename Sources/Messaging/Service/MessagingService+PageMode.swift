@@ -168,7 +168,8 @@ extension MessagingService {
     }
 
     /// The peer the device itself is, for `recipientFrom` of what it sends and `recipientTo` of what it receives.
-    /// Its id is empty while no number is known; it is stored so, and filled in on output (``sender(storedID:name:)``).
+    /// Its id is empty while no number is known; it is stored so, and filled in on output
+    /// (``sender(storedID:name:isDevice:)``).
     var ownPeer: Peer { Peer(id: ownNumber ?? "", name: nil) }
 
     /// The `peer:id` written for a sender that is not known: the device itself while neither `ownNumber` nor the
