@@ -87,15 +87,13 @@ struct MessagingDaemon: AsyncParsableCommand {
     func run() async throws {
         let configuration: MessagingServerConfiguration
         let level: Logger.Level
+        let source: String?
         do throws(MessagingServerError) {
             let file = try MessagingServerSettings.loadConfiguration(path: configPath)
             let settings = file.settings.overridden(by: makeFlagSettings())
             configuration = try settings.makeConfiguration(simulate: simulate)
             level = settings.logLevel ?? .info
-            if checkConfig {
-                print(configuration.effectiveDescription(logLevel: level, source: file.path))
-                return
-            }
+            source = file.path
         } catch {
             throw StartupError(description: error.description)
         }
@@ -105,6 +103,10 @@ struct MessagingDaemon: AsyncParsableCommand {
             logger.warning(
                 "--pin shows the SIM PIN to every user of this machine (ps); set pin in the configuration file"
             )
+        }
+        if checkConfig {
+            print(configuration.effectiveDescription(logLevel: level, source: source))
+            return
         }
         let server: MessagingServer
         do {

@@ -47,6 +47,17 @@ import Testing
         #expect(run.lines.contains("interfaces = [\"wlan0\"]"))
     }
 
+    @Test func aPINOnTheCommandLineIsUsedWithAWarning() async throws {
+        let withoutPIN = Self.good.replacingOccurrences(of: "pin = \"4711\"\n", with: "")
+        let run = try await checkConfig(withoutPIN, ["--pin", "8642"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.lines.contains("pin = \"****\""))
+        #expect(run.stderr.contains("warning") && run.stderr.contains("--pin shows the SIM PIN"), "\(run.stderr)")
+        #expect(!run.stdout.contains("8642") && !run.stderr.contains("8642"))
+        // Without --pin there is no warning.
+        #expect(try await checkConfig(Self.good).stderr.isEmpty)
+    }
+
     /// A bad file, and the key its one line names.
     static let bad: [(toml: String, key: String)] = [
         (good.replacingOccurrences(of: "own-number", with: "own_number"), "modem.own_number"),
