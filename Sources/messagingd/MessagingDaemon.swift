@@ -90,7 +90,7 @@ struct MessagingDaemon: AsyncParsableCommand {
         let source: String?
         do throws(MessagingServerError) {
             let file = try MessagingServerSettings.loadConfiguration(path: configPath)
-            let settings = file.settings.overridden(by: makeFlagSettings())
+            let settings = file.settings.overridden(by: makeFlagSettings(), simulate: simulate)
             configuration = try settings.makeConfiguration(simulate: simulate)
             level = settings.logLevel ?? .info
             source = file.path

@@ -98,11 +98,20 @@ import UPnP
     }
 
     @Test func simulateLeavesTheModemEntriesOut() throws {
-        let configuration = try MessagingServerSettings(toml: Self.complete).makeConfiguration(simulate: true)
+        let file = try MessagingServerSettings(toml: Self.complete)
+        let configuration = try file.overridden(by: MessagingServerSettings(), simulate: true)
+            .makeConfiguration(simulate: true)
         #expect(configuration.modem == .simulated)
         #expect(configuration.pin == nil && configuration.messaging.serviceCentre == nil)
+        // Never the real modem's database.
+        #expect(configuration.database == .temporaryDirectory)
         // The other sections still apply.
         #expect(configuration.interfaces == ["eth0", "wlan0"] && configuration.messaging.maximumSendAttempts == 3)
+        // A database given with the flags (--db) does.
+        var flags = MessagingServerSettings()
+        flags.modems = [MessagingServerSettings.Modem(database: "/tmp/simulated.sqlite")]
+        let withDB = try file.overridden(by: flags, simulate: true).makeConfiguration(simulate: true)
+        #expect(withDB.database == .file(path: "/tmp/simulated.sqlite"))
     }
 
     /// Each case is a file (or the complete one with one line changed) and the key its refusal names.

@@ -3,7 +3,7 @@ import Messaging
 import UPnP
 
 /// The daemon's settings as a person writes them, in the configuration file or on the command line: every value
-/// optional, so that the command line can override the file key by key (``overridden(by:)``) before
+/// optional, so that the command line can override the file key by key (``overridden(by:simulate:)``) before
 /// ``makeConfiguration(simulate:)`` turns the result into a ``MessagingServerConfiguration``.
 ///
 /// ```swift
@@ -99,8 +99,13 @@ public struct MessagingServerSettings: Sendable, Hashable {
 
     /// `self` with every key `other` sets replaced by `other`'s value: the command line (`other`) over the file.
     /// `other`'s first modem overrides the first `[[modem]]` entry (or is the only one).
-    public func overridden(by other: MessagingServerSettings) -> MessagingServerSettings {
+    ///
+    /// - Parameter simulate: the simulated modem replaces the file's modems: their entries (a real stick's device,
+    ///   PIN and database) are dropped, so that a simulation never writes into the real modem's database; only
+    ///   `other`'s (the flags', e.g. `--db`) apply.
+    public func overridden(by other: MessagingServerSettings, simulate: Bool = false) -> MessagingServerSettings {
         var result = self
+        if simulate { result.modems = [] }
         if let flags = other.modems.first {
             if result.modems.isEmpty {
                 result.modems = [flags]
@@ -123,8 +128,9 @@ public struct MessagingServerSettings: Sendable, Hashable {
 
     /// The server configuration these settings describe, validated.
     ///
-    /// - Parameter simulate: run on the in-process simulated modem: the `[[modem]]` entries (a real stick's device,
-    ///   PIN, SMSC, number and database) are left out; the other sections apply.
+    /// - Parameter simulate: run on the in-process simulated modem: of the first modem entry only `database` is
+    ///   used (a real stick's device, PIN, SMSC and number are left out); the other sections apply. Merge with
+    ///   ``overridden(by:simulate:)`` first, so that the file's database is not among them.
     /// - Throws: ``MessagingServerError`` with ``MessagingServerError/Code/invalidConfiguration``, its key written
     ///   as in the file (`modem.pin`, `network.interfaces`, …).
     public func makeConfiguration(simulate: Bool) throws(MessagingServerError) -> MessagingServerConfiguration {
