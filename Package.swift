@@ -17,6 +17,7 @@ let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+let tomlKit = Target.Dependency.product(name: "TOMLKit", package: "TOMLKit")
 
 let package = Package(
     name: "ModemMessaging",
@@ -42,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        // The configuration file (TOML: comments, sections, arrays of tables; a parser that lists every key it read).
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // MARK: - System libraries and C shims
@@ -89,7 +92,7 @@ let package = Package(
             name: "MessagingServer",
             dependencies: [
                 "MessagingUPnP", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
-                logging, lifecycle, unixSignals,
+                logging, lifecycle, unixSignals, tomlKit,
             ],
             swiftSettings: strictSettings
         ),
@@ -184,8 +187,8 @@ let package = Package(
         .testTarget(
             name: "MessagingServerTests",
             dependencies: [
-                "MessagingServer", "MessagingUPnP", "Messaging", "UPnP", "HTTPTestSupport",
-                nioHTTP1, logging, unixSignals,
+                "MessagingServer", "MessagingUPnP", "Messaging", "UPnP", "HTTPTestSupport", "TestSupport",
+                nioHTTP1, logging, unixSignals, tomlKit,
             ],
             swiftSettings: strictSettings
         ),
