@@ -17,6 +17,7 @@ let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+let tomlKit = Target.Dependency.product(name: "TOMLKit", package: "TOMLKit")
 // The libraries emit through swift-metrics' API only; the Prometheus backend is chosen where they are wired.
 let coreMetrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
@@ -46,6 +47,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        // The configuration file (TOML: comments, sections, arrays of tables; a parser that lists every key it read).
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
@@ -95,7 +98,7 @@ let package = Package(
             name: "MessagingServer",
             dependencies: [
                 "MessagingUPnP", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
-                logging, lifecycle, unixSignals, coreMetrics, prometheus,
+                logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus,
             ],
             swiftSettings: strictSettings
         ),
@@ -194,7 +197,7 @@ let package = Package(
             name: "MessagingServerTests",
             dependencies: [
                 "MessagingServer", "MessagingUPnP", "Messaging", "Modem", "ModemSimulator", "UPnP", "HTTPTestSupport",
-                "TestSupport", nioHTTP1, logging, unixSignals, prometheus,
+                "TestSupport", nioHTTP1, logging, unixSignals, tomlKit, prometheus,
             ],
             swiftSettings: strictSettings
         ),

@@ -82,6 +82,7 @@ public final class MessagingServer: Service, Sendable {
         // The modem first: everything else depends on it.
         let modem: ATModem?
         var messagingConfiguration = configuration.messaging
+        if let access = configuration.access { messagingConfiguration.accessPolicy = access.messagingPolicy }
         switch configuration.modem {
         case .simulated:
             let network = SimulatedNetwork(logger: component("simulator"))
@@ -173,6 +174,7 @@ public final class MessagingServer: Service, Sendable {
                     modelNumber: Self.version,
                     serialNumber: identity.serialNumber,
                     ssdpPort: configuration.ssdpPort,
+                    accessPolicy: configuration.access?.upnpPolicy ?? .allowAll,
                     limits: configuration.upnpLimits,
                     extraRoutes: healthEndpoints.routes
                 ),

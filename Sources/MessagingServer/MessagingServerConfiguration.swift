@@ -84,6 +84,10 @@ public struct MessagingServerConfiguration: Sendable {
     public var friendlyName: String
     /// `upnpLimits`: what one client can make the device hold or send. Default: ``UPnP/UPnPLimits/init()``.
     public var upnpLimits: UPnPLimits = UPnPLimits()
+    /// `access`: which subnets may control the device and which may only read; applied by the UPnP stack and by
+    /// the Messaging service alike (it replaces `messaging.accessPolicy`). Default `nil`: every client that reaches
+    /// the served ``interfaces`` may do everything.
+    public var access: AccessRules?
 
     // MARK: - Lifecycle
 
@@ -116,6 +120,13 @@ public struct MessagingServerConfiguration: Sendable {
     }
 
     // MARK: - Validation
+
+    /// `+` and 1 to 15 digits (E.164 §6).
+    static func isE164(_ number: String) -> Bool {
+        let digits = number.utf8.dropFirst()
+        return number.hasPrefix("+") && (1...15).contains(digits.count)
+            && digits.allSatisfy({ (0x30...0x39).contains($0) })
+    }
 
     /// The baud rates a termios port takes (`Bxxx` constants).
     static let baudRates: Set<Int> = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115_200, 230_400, 460_800, 921_600]
@@ -168,18 +179,20 @@ public struct MessagingServerConfiguration: Sendable {
         } catch {
             throw .invalid("upnpLimits", "\(error)")
         }
+        if let access, access.control.isEmpty, access.readOnly.isEmpty {
+            throw .invalid("access", "no subnet may use the device; name at least one control or read-only subnet")
+        }
         try validateMessaging()
     }
 
     private func validateMessaging() throws(MessagingServerError) {
-        if let number = messaging.ownNumber {
-            // E.164 §6: at most 15 digits; the service expects the international form with '+'.
-            let digits = number.utf8.dropFirst()
-            guard number.hasPrefix("+"), (1...15).contains(digits.count),
-                digits.allSatisfy({ (0x30...0x39).contains($0) })
-            else {
-                throw .invalid("messaging.ownNumber", "not an E.164 number with '+'")
-            }
+        // E.164 §6: at most 15 digits; the service expects the international form with '+'. The SMSC address is one
+        // too (TS 23.040 §9.1.2.5: international when it starts with '+').
+        for (key, number) in [
+            ("messaging.ownNumber", messaging.ownNumber), ("messaging.serviceCentre", messaging.serviceCentre),
+        ] {
+            guard let number else { continue }
+            guard Self.isE164(number) else { throw .invalid(key, "'\(number)' is not an E.164 number with '+'") }
         }
         let counts = [
             ("messaging.maximumSendAttempts", messaging.maximumSendAttempts),

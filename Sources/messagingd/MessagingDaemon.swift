@@ -14,10 +14,24 @@ struct MessagingDaemon: AsyncParsableCommand {
         discussion: """
             With --simulate the daemon runs on an in-process simulated modem (+15550000001, with the echo subscriber \
             +15550000099 on the same simulated network) and serves only on the loopback interface. A real LAN \
-            interface is used only when named with --interface. SIGTERM or SIGINT: ssdp:byebye, flush, exit 0.
+            interface is used only when named with --interface or in the configuration file. Settings come from the \
+            configuration file (--config, or /etc/messagingd/messagingd.conf when it exists); each flag overrides \
+            the file's key. SIGTERM or SIGINT: ssdp:byebye, flush, exit 0.
             """,
         version: MessagingServer.version
     )
+
+    @Option(
+        name: .customLong("config"),
+        help: "The configuration file (default \(MessagingServerSettings.defaultPath) when it exists)."
+    )
+    var configPath: String?
+
+    @Flag(
+        name: .customLong("check-config"),
+        help: "Validate the configuration, print it with the PIN masked, and exit."
+    )
+    var checkConfig = false
 
     @Flag(help: "Run on an in-process simulated modem instead of a real device.")
     var simulate = false
@@ -25,20 +39,20 @@ struct MessagingDaemon: AsyncParsableCommand {
     @Option(help: "The modem's AT port, e.g. /dev/ttyUSB2, or 'auto' for udev discovery.")
     var device: String?
 
-    @Option(help: "The SIM PIN to enter if the SIM asks for one (AT+CPIN).")
+    @Option(help: "The SIM PIN (visible to every user in the process list: set pin in the configuration file).")
     var pin: String?
 
     @Option(name: .customLong("baud"), help: "The line speed of the --device serial port in bits per second.")
-    var baudRate: Int = 115_200
+    var baudRate: Int?
 
     @Option(help: "Path of the SQLite database (default: a temporary directory with --simulate).")
     var db: String?
 
     @Option(name: .customLong("http-port"), help: "HTTP port for description, control and events (0 = ephemeral).")
-    var httpPort: Int = 0
+    var httpPort: Int?
 
     @Option(name: .customLong("ssdp-port"), help: "SSDP UDP port (1900 on a real network; 0 = a free port, for tests).")
-    var ssdpPort: Int = 1900
+    var ssdpPort: Int?
 
     @Option(
         name: .customLong("interface"),
@@ -47,53 +61,56 @@ struct MessagingDaemon: AsyncParsableCommand {
     var interfaces: [String] = []
 
     @Option(name: .customLong("log-level"), help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
+    var logLevel: String?
 
     func validate() throws {
-        if simulate == (device != nil) {
-            throw ValidationError("Give exactly one of --simulate or --device.")
+        if simulate && device != nil {
+            throw ValidationError("Give --simulate or --device, not both.")
         }
-        guard Logger.Level(rawValue: logLevel) != nil else {
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("Unknown log level '\(logLevel)'.")
-        }
-        guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0…65535.") }
-        guard (0...65535).contains(ssdpPort) else { throw ValidationError("--ssdp-port must be 0…65535.") }
-        if !simulate && interfaces.isEmpty {
-            throw ValidationError("Name the LAN interface to serve on with --interface (never all by default).")
         }
     }
 
-    /// The server's configuration from the command line.
-    func makeServerConfiguration() -> MessagingServerConfiguration {
-        let modem: MessagingServerConfiguration.Modem
-        switch device {
-        case nil: modem = .simulated
-        case "auto": modem = .automatic
-        case let path?: modem = .serial(path: path)
-        }
-        var configuration = MessagingServerConfiguration(modem: modem)
-        configuration.baudRate = baudRate
-        if !simulate { configuration.pin = pin }
-        if let db { configuration.database = .file(path: db) }
-        if !interfaces.isEmpty { configuration.interfaces = interfaces }
-        configuration.httpPort = httpPort
-        configuration.ssdpPort = ssdpPort
-        return configuration
+    /// The settings the command line gives: each overrides the configuration file's key.
+    func makeFlagSettings() -> MessagingServerSettings {
+        var settings = MessagingServerSettings()
+        let modem = MessagingServerSettings.Modem(device: device, baudRate: baudRate, pin: pin, database: db)
+        if modem != MessagingServerSettings.Modem() { settings.modems = [modem] }
+        settings.logLevel = logLevel.flatMap(Logger.Level.init(rawValue:))
+        if !interfaces.isEmpty { settings.interfaces = interfaces }
+        settings.httpPort = httpPort
+        settings.ssdpPort = ssdpPort
+        return settings
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        let configuration: MessagingServerConfiguration
+        let level: Logger.Level
+        let source: String?
+        do throws(MessagingServerError) {
+            let file = try MessagingServerSettings.loadConfiguration(path: configPath)
+            let settings = file.settings.overridden(by: makeFlagSettings(), simulate: simulate)
+            configuration = try settings.makeConfiguration(simulate: simulate)
+            level = settings.logLevel ?? .info
+            source = file.path
+        } catch {
+            throw StartupError(description: error.description)
+        }
+        LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, logLevel: level) }
+        let logger = Logger(label: "messagingd")
+        if pin != nil {
+            logger.warning(
+                "--pin shows the SIM PIN to every user of this machine (ps); set pin in the configuration file"
+            )
+        }
+        if checkConfig {
+            print(configuration.effectiveDescription(logLevel: level, source: source))
+            return
         }
         let server: MessagingServer
         do {
-            server = try await MessagingServer(
-                configuration: makeServerConfiguration(),
-                logger: Logger(label: "messagingd")
-            ) { endpoints in
+            server = try await MessagingServer(configuration: configuration, logger: logger) { endpoints in
                 for url in endpoints.descriptionURLs { print("messagingd: description \(url)") }
                 print("messagingd: http port \(endpoints.httpPort), ssdp port \(endpoints.ssdpPort)")
                 fflush(nil)  // all streams: scripts read these lines through a pipe

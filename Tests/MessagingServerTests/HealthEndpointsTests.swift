@@ -22,10 +22,12 @@ import UPnP
     /// Runs a server on the simulated modem (in-memory database) for the duration of `body`, then stops it.
     static func withRunningServer<R: Sendable>(
         accessPolicy: AccessPolicy = .allowAll,
+        access: AccessRules? = nil,
         _ body: @escaping @Sendable (MessagingServer, Int) async throws -> R
     ) async throws -> R {
         var configuration = MessagingServerTests.configuration(database: .inMemory)
         configuration.messaging.accessPolicy = accessPolicy
+        configuration.access = access
         let server = try await MessagingServer(configuration: configuration, logger: logger)
         return try await withTimeout(seconds: 60) {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -191,6 +193,19 @@ import UPnP
             let metrics = try await TestHTTPConnection.request(port: port, path: "/metrics")
             #expect(metrics.status == .ok)
             #expect(metrics.headers["Content-Type"].first == HealthEndpoints.metricsContentType)
+        }
+        // The configuration file's [access] rules: a read-only subnet reads; a client no subnet covers gets 403.
+        let readOnlyHere = AccessRules(readOnly: [try #require(IPSubnet("127.0.0.0/8"))])
+        try await Self.withRunningServer(access: readOnlyHere) { _, port in
+            let health = try await TestHTTPConnection.request(port: port, path: "/health")
+            #expect(health.status == .ok)
+        }
+        let elsewhere = AccessRules(control: [try #require(IPSubnet("192.168.0.0/16"))])
+        try await Self.withRunningServer(access: elsewhere) { _, port in
+            let health = try await TestHTTPConnection.request(port: port, path: "/health")
+            #expect(health.status == .forbidden)
+            let metrics = try await TestHTTPConnection.request(port: port, path: "/metrics")
+            #expect(metrics.status == .forbidden)
         }
     }
 

@@ -10,6 +10,15 @@ package enum Fixtures {
     package static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures")
 
+    /// The root of the repository the tests were built from (two levels above `Tests/Fixtures`).
+    package static let repositoryDirectory = directory.deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A file the repository ships outside the fixtures, for the tests that check it (e.g.
+    /// `"board/messagingd.conf"`): still inside the checkout, never beside it.
+    package static func repositoryFile(_ path: String) -> URL {
+        repositoryDirectory.appendingPathComponent(path)
+    }
+
     /// The fixture at `path`, relative to `Tests/Fixtures` (e.g. `"at-transcripts/telit.json"`).
     package static func url(_ path: String) -> URL {
         directory.appendingPathComponent(path)

@@ -173,8 +173,7 @@ extension MessagingService {
                 start += Self.importChunkSize
                 let outcomes = try await store.importParts(chunk.map(\.part), rules: importRules)
                 for (entry, outcome) in zip(chunk, outcomes) {
-                    // A STO SENT message imported into Sent was sent by another UI, not received.
-                    noteImport(outcome, isReceived: entry.stored.status != .storedSent)
+                    noteImport(outcome, of: entry.part)
                     if configuration.mirrorPolicy == .move {
                         do {
                             try await modem.deleteMessage(at: entry.stored.index, in: storage)
@@ -256,7 +255,7 @@ extension MessagingService {
                     receivedAt: wallClock(),
                     importStoredSent: false
                 )
-                noteImport(try await store.importPart(part, rules: importRules))
+                noteImport(try await store.importPart(part, rules: importRules), of: part)
             } catch {
                 // Not stored, so not acknowledged: the network delivers it again (TS 27.005 §3.4.4).
                 logger.warning("could not store a delivered message", metadata: ["error": "\(error)"])
@@ -293,17 +292,39 @@ extension MessagingService {
         return try await refreshIdentity(modem: modem)
     }
 
-    func noteImport(_ outcome: ImportOutcome, isReceived: Bool = true) {
+    func noteImport(_ outcome: ImportOutcome, of part: IncomingPart) {
         switch outcome {
         case .duplicate:
             mirror.duplicateParts += 1
-        case .created(_, _, let isNewUnread, _), .restarted(_, _, let isNewUnread):
+        case .created(_, let messageID, let isNewUnread, let sessionID):
             mirror.importedParts += 1
-            if isReceived { metrics.messagesReceived.increment() }
             if isNewUnread { hub.newMessagesDidChange() }
+            logReceived(messageID: messageID, sessionID: sessionID, part: part)
+        case .restarted(_, let messageID, let isNewUnread):
+            mirror.importedParts += 1
+            if isNewUnread { hub.newMessagesDidChange() }
+            logReceived(messageID: messageID, sessionID: nil, part: part, isComplete: false)
         case .pending, .merged, .statusReport, .notImported:
             mirror.importedParts += 1
         }
+    }
+
+    /// One line per message the mirror puts in a folder, for the journal: its ID as control points see it, the
+    /// peer masked, never the text (no message content and no full number above debug); and one count of
+    /// `messaging_messages_received_total` per received one. `part` is `nil` for segments shown incomplete after the
+    /// reassembly timeout.
+    func logReceived(messageID: Int64, sessionID: Int64?, part: IncomingPart?, isComplete: Bool = true) {
+        let id = MessageID(sessionID: sessionID.map(StoredID.encode), messageID: StoredID.encode(messageID))
+        var metadata: Logger.Metadata = ["message.id": "\(id?.description ?? StoredID.encode(messageID))"]
+        var isReceived = true
+        if case .message(let message)? = part?.content {
+            isReceived = message.isReceived
+            metadata["message.peer"] = "\(PeerAddress.masked(message.peer))"
+        }
+        if !isComplete { metadata["message.incomplete"] = "true" }
+        // A stored SMS-SUBMIT (`STO SENT`) found on the SIM goes to Sent, not Received.
+        logger.info(isReceived ? "message received" : "message imported into Sent", metadata: metadata)
+        if isReceived { metrics.messagesReceived.increment() }
     }
 
     /// The rules the store's import asks for (reassembly with the configured timeout, status report matching).
@@ -319,9 +340,7 @@ extension MessagingService {
             now: now.timeIntervalSince1970,
             offset: TimeZone.current.secondsFromGMT(for: now)
         )
-        if !created.isEmpty {
-            metrics.messagesReceived.increment(by: created.count)
-            hub.newMessagesDidChange()
-        }
+        if !created.isEmpty { hub.newMessagesDidChange() }
+        for messageID in created { logReceived(messageID: messageID, sessionID: nil, part: nil, isComplete: false) }
     }
 }

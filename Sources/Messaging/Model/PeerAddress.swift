@@ -50,6 +50,25 @@ enum PeerAddress {
         return digitsA.suffix(shorter) == digitsB.suffix(shorter)
     }
 
+    /// Characters of an address that logs at info level and above keep at its start and at its end.
+    static let unmaskedPrefixLength = 3
+    static let unmaskedSuffixLength = 2
+
+    /// An address as logs above debug show it: the first 3 and the last 2 characters, every other one replaced by
+    /// `*` (`+4917612345678` → `+49*********78`), so that a log identifies a conversation to its owner without
+    /// giving away the number (STYLE.md §9 rule 9: no PII at info). Addresses too short to keep both ends are
+    /// masked but for their first character.
+    static func masked(_ address: String) -> String {
+        let characters = Array(address)
+        let kept = unmaskedPrefixLength + unmaskedSuffixLength
+        guard characters.count > kept else {
+            return String(characters.prefix(1)) + String(repeating: "*", count: max(0, characters.count - 1))
+        }
+        return String(characters.prefix(unmaskedPrefixLength))
+            + String(repeating: "*", count: characters.count - kept)
+            + String(characters.suffix(unmaskedSuffixLength))
+    }
+
     /// Fewest trailing digits that make a national and an international form the same number.
     static let minimumMatchingDigits = 7
 

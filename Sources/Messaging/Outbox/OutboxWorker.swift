@@ -67,6 +67,8 @@ extension MessagingService {
                     var options = SMSEncodingOptions()
                     options.concatenationReference = UInt16(reference)
                     options.statusReportRequest = requestReport
+                    // TS 27.005 §3.5.1: a non-empty SMSC address field overrides the SIM's AT+CSCA for this PDU.
+                    options.serviceCentre = configuration.serviceCentre.nonEmpty
                     let encoded = try SMSEncoder.encode(text: text, to: recipient, options: options)
                     for (index, part) in encoded.parts.enumerated() {
                         records.append(
@@ -135,7 +137,15 @@ extension MessagingService {
             offset: TimeZone.current.secondsFromGMT(for: now)
         )
         metrics.messagesSent.increment()
-        logger.debug("message sent", metadata: ["message.id": "\(messageID)", "message.parts": "\(parts.count)"])
+        // One line per message sent, for the journal: its ID as control points see it, never its text, and the
+        // recipients masked (no full numbers above debug).
+        logger.info(
+            "message sent",
+            metadata: [
+                "message.id": "\(MessageID(record: detail.message))", "message.parts": "\(parts.count)",
+                "message.to": "\(recipients.map(PeerAddress.masked).joined(separator: ","))",
+            ]
+        )
     }
 
     /// Back-off after a temporary failure (`initial · 2^(attempts−1)`, capped); failed for good after a permanent

@@ -21,6 +21,10 @@ public struct MessagingConfiguration: Sendable {
 
     /// The subscriber number to use when the SIM does not report one (+CNUM is often empty). E.164 with `+`.
     public var ownNumber: String?
+    /// The service centre (SMSC) every SMS-SUBMIT names in its SMSC address field (TS 27.005 §3.5.1, TS 23.040
+    /// §9.1.2.5), E.164 with `+`. `nil`: the field is left empty (`00`) and the modem uses the number stored on the
+    /// SIM (AT+CSCA). Set it when the SIM holds none or a wrong one (+CMS ERROR: 330, SMSC address unknown).
+    public var serviceCentre: String?
 
     /// First retry delay after a temporary send failure; doubled per attempt up to ``maximumRetryDelay``.
     public var initialRetryDelay: Duration = .seconds(5)

@@ -168,7 +168,21 @@ extension MessagingService {
     }
 
     /// The peer the device itself is, for `recipientFrom` of what it sends and `recipientTo` of what it receives.
+    /// Its id is empty while no number is known; it is stored so, and filled in on output
+    /// (``sender(storedID:name:isDevice:)``).
     var ownPeer: Peer { Peer(id: ownNumber ?? "", name: nil) }
+
+    /// The `peer:id` written for a sender that is not known: the device itself while neither `ownNumber` nor the
+    /// SIM (+CNUM) gives a number, or an originator the PDU did not name.
+    static let unknownPeerID = "unknown"
+
+    /// The `recipientFrom` of a stored message or session: the stored sender, else (stored before the number was
+    /// known, or never known) the device's own number, else ``unknownPeerID``. Never an empty `peer:id`: the
+    /// schema requires `recipientFrom` on output, and an empty one reads as "no sender" (I-8).
+    func sender(storedID: String, name: String?, isDevice: Bool = true) -> Peer {
+        guard storedID.isEmpty else { return Peer(id: storedID, name: name) }
+        return Peer(id: (isDevice ? ownNumber : nil) ?? Self.unknownPeerID, name: name)
+    }
 
     /// NewMessages: Received ∧ Unread, oldest first (I-1); overview `<class> from <name or id>:<first characters>`.
     func newMessagesValue(includeOverview: Bool) async throws -> NewMessagesValue {

@@ -67,7 +67,7 @@ extension MessagingService {
         // What was stored before the modem's number was known gets it now: the device is the sender of what it
         // sends and the recipient of what it receives (§10 "Identity"; recipientTo is required for SMS, §7.5).
         let own = ownNumber
-        let from = Peer(id: record.fromID.isEmpty ? own ?? "" : record.fromID, name: record.fromName)
+        let from = sender(storedID: record.fromID, name: record.fromName, isDevice: record.direction != .incoming)
         var recipients = recipients
         if record.direction == .incoming, let own, !recipients.contains(where: { $0.role == "to" }) {
             recipients.insert(PeerRow(role: "to", peerID: own, name: nil), at: 0)
@@ -125,7 +125,7 @@ extension MessagingService {
             supportedContentType: record.contentTypes,
             recipients: RecipientsList(
                 rows: detail.recipients,
-                from: Peer(id: record.creatorID, name: record.creatorName)
+                from: sender(storedID: record.creatorID, name: record.creatorName)
             ),
             messageIDs: detail.messageIDs.compactMap {
                 MessageID(sessionID: sessionID, messageID: StoredID.encode($0))

@@ -177,7 +177,9 @@ extension ATModem {
                 guard attempt == 0 else { throw ModemError(.pinRejected) }
                 do {
                     _ = try await command("AT+CPIN=\"\(pin)\"", timeout: .seconds(20))
-                } catch let error as ATError {
+                } catch var error as ATError {
+                    // The command line carries the PIN: keep it out of the error's description and so of every log.
+                    error.command = "AT+CPIN=<pin>"
                     throw ModemError(.pinRejected, underlying: error)
                 }
             default:

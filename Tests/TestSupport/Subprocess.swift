@@ -1,22 +1,22 @@
 import Foundation
 import Synchronization
 
-/// Runs a program to completion as a separate process: `modemctl`, gammu.
-enum Subprocess {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+/// Runs a program to completion as a separate process: `modemctl`, `messagingd`, gammu.
+package enum Subprocess {
+    package struct Run {
+        package var status: Int32
+        package var stdout: String
+        package var stderr: String
         /// The process outlived its timeout and was killed.
-        var timedOut: Bool
+        package var timedOut: Bool
 
-        var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+        package var lines: [String] { stdout.split(separator: "\n").map(String.init) }
     }
 
     /// Runs `executable` with `arguments`, feeding `input` on standard input, and waits at most `timeout` (then
     /// SIGKILL, so that a hanging program fails the test instead of hanging it). Pipes are drained on dispatch
     /// threads, never on the cooperative pool.
-    static func run(
+    package static func run(
         _ executable: URL,
         _ arguments: [String],
         input: String? = nil,

@@ -1,0 +1,240 @@
+import Foundation
+import Logging
+import Messaging
+import TOMLKit
+import UPnP
+
+// MARK: - The configuration file (TOML)
+//
+// Layout (board/messagingd.conf is the commented example):
+//
+//     log-level = "info"
+//     [network]   interfaces = ["eth0"], http-port = 0, ssdp-port = 1900
+//     [access]    control = ["192.168.1.0/24"], read-only = ["10.0.0.0/8"]
+//     [messages]  storage-policy = "move" | "keep"
+//     [send]      attempts = 10, first-retry-delay = 5, max-retry-delay = 600, status-reports = true
+//     [[modem]]   device, baud, pin, smsc, own-number, name, database
+//
+// Every key is checked: an unknown key is an error (a typo must not silently fall back to a default), and so is a
+// value of the wrong type. Durations are whole seconds.
+
+extension MessagingServerSettings {
+    /// The keys of each table, for the unknown-key check.
+    static let topLevelKeys: Set<String> = ["log-level", "network", "access", "messages", "send", "modem"]
+    static let networkKeys: Set<String> = ["interfaces", "http-port", "ssdp-port"]
+    static let accessKeys: Set<String> = ["control", "read-only"]
+    static let messagesKeys: Set<String> = ["storage-policy"]
+    static let sendKeys: Set<String> = ["attempts", "first-retry-delay", "max-retry-delay", "status-reports"]
+    static let modemKeys: Set<String> = ["device", "baud", "pin", "smsc", "own-number", "name", "database"]
+
+    /// Largest file read: a hand-written configuration is a few kilobytes.
+    static let maximumFileSize = 256 * 1024
+
+    /// The settings of the configuration file at `path`.
+    ///
+    /// - Throws: ``MessagingServerError``: ``MessagingServerError/Code/cannotStart`` when the file cannot be read,
+    ///   ``MessagingServerError/Code/invalidConfiguration`` for what ``init(toml:source:)`` refuses.
+    public static func load(path: String) throws(MessagingServerError) -> MessagingServerSettings {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason =
+                FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
+            throw MessagingServerError(.cannotStart, "configuration file \(path) \(reason)")
+        }
+        guard data.count <= maximumFileSize else {
+            throw .invalid(path, "larger than \(maximumFileSize / 1024) KiB; not a configuration file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .invalid(path, "not UTF-8 text (TOML v1.0.0 §2)")
+        }
+        return try MessagingServerSettings(toml: text, source: path)
+    }
+
+    /// The settings of the configuration file `path` names, or of ``defaultPath`` when it exists and no path is
+    /// named; empty settings when neither.
+    ///
+    /// - Throws: as ``load(path:)``; a named file that does not exist is refused, never skipped.
+    public static func loadConfiguration(
+        path: String?,
+        defaultPath: String = MessagingServerSettings.defaultPath
+    ) throws(MessagingServerError) -> (settings: MessagingServerSettings, path: String?) {
+        if let path { return (try load(path: path), path) }
+        guard FileManager.default.fileExists(atPath: defaultPath) else { return (MessagingServerSettings(), nil) }
+        return (try load(path: defaultPath), defaultPath)
+    }
+
+    /// Reads the settings of a configuration file's text.
+    ///
+    /// - Parameters:
+    ///   - toml: the file's text (TOML v1.0.0).
+    ///   - source: the file's name, for the syntax error message.
+    /// - Throws: ``MessagingServerError`` with ``MessagingServerError/Code/invalidConfiguration``: a syntax error
+    ///   (its line and column), an unknown key, a value of the wrong type or out of range; the key is named as in
+    ///   the file (`network.interfaces`, `modem.pin`, `modem[2].smsc`).
+    public init(toml: String, source: String = "configuration") throws(MessagingServerError) {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: toml)
+        } catch let error as TOMLParseError {
+            let position = error.source.begin
+            throw .invalid(
+                "\(source):\(position.line):\(position.column)",
+                "TOML syntax error: \(error.description)"
+            )
+        } catch {
+            throw .invalid(source, "TOML syntax error: \(error)")
+        }
+        self.init()
+        let reader = TableReader(table: root, path: "", known: Self.topLevelKeys)
+        try reader.checkKeys()
+        if let text = try reader.string("log-level") {
+            guard let level = Logger.Level(rawValue: text) else {
+                throw .invalid(
+                    "log-level",
+                    "'\(text)' is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            logLevel = level
+        }
+        if let network = try reader.table("network", known: Self.networkKeys) {
+            interfaces = try network.strings("interfaces")
+            httpPort = try network.integer("http-port")
+            ssdpPort = try network.integer("ssdp-port")
+        }
+        if let table = try reader.table("access", known: Self.accessKeys) {
+            access = AccessRules(
+                control: try table.subnets("control") ?? [],
+                readOnly: try table.subnets("read-only") ?? []
+            )
+        }
+        if let messages = try reader.table("messages", known: Self.messagesKeys),
+            let policy = try messages.string("storage-policy")
+        {
+            switch policy {
+            case "move": storagePolicy = .move
+            case "keep": storagePolicy = .keepOnSIM
+            default: throw .invalid("messages.storage-policy", "'\(policy)' is neither 'move' nor 'keep'")
+            }
+        }
+        if let send = try reader.table("send", known: Self.sendKeys) {
+            sendAttempts = try send.integer("attempts")
+            firstRetryDelay = try send.integer("first-retry-delay").map { Duration.seconds($0) }
+            maximumRetryDelay = try send.integer("max-retry-delay").map { Duration.seconds($0) }
+            requestStatusReports = try send.boolean("status-reports")
+        }
+        modems = try reader.tables("modem", known: Self.modemKeys).map { entry throws(MessagingServerError) in
+            Modem(
+                device: try entry.string("device"),
+                baudRate: try entry.integer("baud"),
+                pin: try entry.string("pin"),
+                serviceCentre: try entry.string("smsc"),
+                ownNumber: try entry.string("own-number"),
+                name: try entry.string("name"),
+                database: try entry.string("database")
+            )
+        }
+    }
+}
+
+/// Typed reads of one TOML table, each naming the key's path in its error.
+private struct TableReader {
+    let table: TOMLTable
+    /// The table's path (`network`, `modem[2]`); empty at the top level.
+    let path: String
+    let known: Set<String>
+
+    func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// Refuses a key the table does not have, naming the ones it has.
+    func checkKeys() throws(MessagingServerError) {
+        for key in table.keys.sorted() where !known.contains(key) {
+            throw .invalid(name(key), "unknown key (known here: \(known.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    func value(_ key: String, _ type: TOMLType) throws(MessagingServerError) -> (any TOMLValueConvertible)? {
+        guard let value = table[key] else { return nil }
+        guard value.type == type else {
+            throw .invalid(name(key), "expected \(Self.describe(type)), found \(Self.describe(value.type))")
+        }
+        return value
+    }
+
+    static func describe(_ type: TOMLType) -> String {
+        switch type {
+        case .table: "a table"
+        case .array: "an array"
+        case .string: "a string"
+        case .int: "an integer"
+        case .double: "a floating-point number"
+        case .bool: "true or false"
+        case .date, .time, .dateTime: "a date or time"
+        }
+    }
+
+    func string(_ key: String) throws(MessagingServerError) -> String? {
+        try value(key, .string)?.string
+    }
+
+    func integer(_ key: String) throws(MessagingServerError) -> Int? {
+        try value(key, .int)?.int
+    }
+
+    func boolean(_ key: String) throws(MessagingServerError) -> Bool? {
+        try value(key, .bool)?.bool
+    }
+
+    func strings(_ key: String) throws(MessagingServerError) -> [String]? {
+        guard let array = try value(key, .array)?.array else { return nil }
+        var result: [String] = []
+        for (index, element) in array.enumerated() {
+            guard let text = element.string else {
+                throw .invalid("\(name(key))[\(index + 1)]", "expected a string, found \(Self.describe(element.type))")
+            }
+            result.append(text)
+        }
+        return result
+    }
+
+    func subnets(_ key: String) throws(MessagingServerError) -> [IPSubnet]? {
+        guard let texts = try strings(key) else { return nil }
+        return try texts.map { text throws(MessagingServerError) in
+            guard let subnet = IPSubnet(text) else {
+                throw .invalid(name(key), "'\(text)' is not an address or a subnet (192.168.1.0/24, fd00::/8)")
+            }
+            return subnet
+        }
+    }
+
+    /// The sub-table `key`, its keys checked.
+    func table(_ key: String, known: Set<String>) throws(MessagingServerError) -> TableReader? {
+        guard let table = try value(key, .table)?.table else { return nil }
+        let reader = TableReader(table: table, path: name(key), known: known)
+        try reader.checkKeys()
+        return reader
+    }
+
+    /// The array of tables `key` (`[[modem]]`), each with its keys checked; a single table (`[modem]`) counts as
+    /// an array of one.
+    func tables(_ key: String, known: Set<String>) throws(MessagingServerError) -> [TableReader] {
+        guard let value = table[key] else { return [] }
+        if value.type == .table { return [try table(key, known: known)].compactMap { $0 } }
+        guard let array = value.array else {
+            throw .invalid(name(key), "expected [[\(key)]] tables, found \(Self.describe(value.type))")
+        }
+        var readers: [TableReader] = []
+        for (index, element) in array.enumerated() {
+            guard let table = element.table else {
+                throw .invalid(name(key), "expected [[\(key)]] tables, found \(Self.describe(element.type))")
+            }
+            // Entries are numbered from 1 as a person counts them; a single entry is just `modem`.
+            let path = array.count == 1 ? name(key) : "\(name(key))[\(index + 1)]"
+            let reader = TableReader(table: table, path: path, known: known)
+            try reader.checkKeys()
+            readers.append(reader)
+        }
+        return readers
+    }
+}

@@ -1,0 +1,200 @@
+import Logging
+import Messaging
+import UPnP
+
+/// The daemon's settings as a person writes them, in the configuration file or on the command line: every value
+/// optional, so that the command line can override the file key by key (``overridden(by:simulate:)``) before
+/// ``makeConfiguration(simulate:)`` turns the result into a ``MessagingServerConfiguration``.
+///
+/// ```swift
+/// let file = try MessagingServerSettings.load(path: configPath)   // the file's keys; see board/messagingd.conf
+/// var flags = MessagingServerSettings()
+/// flags.httpPort = 8080
+/// let configuration = try file.overridden(by: flags).makeConfiguration(simulate: false)
+/// ```
+///
+/// The file is TOML (``init(toml:source:)``). It may list several `[[modem]]` entries; this build serves one modem
+/// per daemon and refuses a second one, naming the limit.
+public struct MessagingServerSettings: Sendable, Hashable {
+    /// One `[[modem]]` entry.
+    public struct Modem: Sendable, Hashable {
+        /// `device`: the AT port (`/dev/ttyUSB2`, a `/dev/serial/by-id/…` link, the udev rule's `/dev/gsmmodem`), or
+        /// `auto` for udev discovery.
+        public var device: String?
+        /// `baud`: the line speed of the serial port.
+        public var baudRate: Int?
+        /// `pin`: the SIM PIN (4–8 digits), entered only when the SIM asks for it.
+        public var pin: String?
+        /// `smsc`: the service centre every SMS-SUBMIT names; unset, the SIM's (AT+CSCA) is used.
+        public var serviceCentre: String?
+        /// `own-number`: the subscriber's number; unset, the SIM's (AT+CNUM) is used when it has one.
+        public var ownNumber: String?
+        /// `name`: the device's friendly name on the network.
+        public var name: String?
+        /// `database`: the SQLite file of this modem's messages.
+        public var database: String?
+
+        public init(
+            device: String? = nil,
+            baudRate: Int? = nil,
+            pin: String? = nil,
+            serviceCentre: String? = nil,
+            ownNumber: String? = nil,
+            name: String? = nil,
+            database: String? = nil
+        ) {
+            self.device = device
+            self.baudRate = baudRate
+            self.pin = pin
+            self.serviceCentre = serviceCentre
+            self.ownNumber = ownNumber
+            self.name = name
+            self.database = database
+        }
+
+        /// `self` with every key `other` sets replaced by `other`'s value.
+        func overridden(by other: Modem) -> Modem {
+            Modem(
+                device: other.device ?? device,
+                baudRate: other.baudRate ?? baudRate,
+                pin: other.pin ?? pin,
+                serviceCentre: other.serviceCentre ?? serviceCentre,
+                ownNumber: other.ownNumber ?? ownNumber,
+                name: other.name ?? name,
+                database: other.database ?? database
+            )
+        }
+    }
+
+    /// The `[[modem]]` entries, in file order.
+    public var modems: [Modem] = []
+    /// `log-level`.
+    public var logLevel: Logger.Level?
+    /// `[network] interfaces`: the interfaces SSDP and HTTP serve on.
+    public var interfaces: [String]?
+    /// `[network] http-port`.
+    public var httpPort: Int?
+    /// `[network] ssdp-port`.
+    public var ssdpPort: Int?
+    /// `[access]`: the subnets that may control the device and those that may only read.
+    public var access: AccessRules?
+    /// `[messages] storage-policy`: `move` (delete from the modem once stored) or `keep` (leave it on the SIM).
+    public var storagePolicy: MessagingConfiguration.MirrorPolicy?
+    /// `[send] attempts`: attempts refused by the network before a message is marked failed.
+    public var sendAttempts: Int?
+    /// `[send] first-retry-delay`: the first retry's delay; doubled per attempt up to ``maximumRetryDelay``.
+    public var firstRetryDelay: Duration?
+    /// `[send] max-retry-delay`: the cap of the back-off.
+    public var maximumRetryDelay: Duration?
+    /// `[send] status-reports`: ask for a status report (TP-SRR) for every part sent.
+    public var requestStatusReports: Bool?
+
+    public init() {}
+
+    /// The default configuration file: read when it exists and no other is named.
+    public static let defaultPath = "/etc/messagingd/messagingd.conf"
+
+    /// Most `[[modem]]` entries this build serves: one modem per daemon.
+    public static let maximumModems = 1
+
+    /// `self` with every key `other` sets replaced by `other`'s value: the command line (`other`) over the file.
+    /// `other`'s first modem overrides the first `[[modem]]` entry (or is the only one).
+    ///
+    /// - Parameter simulate: the simulated modem replaces the file's modems: their entries (a real stick's device,
+    ///   PIN and database) are dropped, so that a simulation never writes into the real modem's database; only
+    ///   `other`'s (the flags', e.g. `--db`) apply.
+    public func overridden(by other: MessagingServerSettings, simulate: Bool = false) -> MessagingServerSettings {
+        var result = self
+        if simulate { result.modems = [] }
+        if let flags = other.modems.first {
+            if result.modems.isEmpty {
+                result.modems = [flags]
+            } else {
+                result.modems[0] = result.modems[0].overridden(by: flags)
+            }
+        }
+        result.logLevel = other.logLevel ?? logLevel
+        result.interfaces = other.interfaces ?? interfaces
+        result.httpPort = other.httpPort ?? httpPort
+        result.ssdpPort = other.ssdpPort ?? ssdpPort
+        result.access = other.access ?? access
+        result.storagePolicy = other.storagePolicy ?? storagePolicy
+        result.sendAttempts = other.sendAttempts ?? sendAttempts
+        result.firstRetryDelay = other.firstRetryDelay ?? firstRetryDelay
+        result.maximumRetryDelay = other.maximumRetryDelay ?? maximumRetryDelay
+        result.requestStatusReports = other.requestStatusReports ?? requestStatusReports
+        return result
+    }
+
+    /// The server configuration these settings describe, validated.
+    ///
+    /// - Parameter simulate: run on the in-process simulated modem: of the first modem entry only `database` is
+    ///   used (a real stick's device, PIN, SMSC and number are left out); the other sections apply. Merge with
+    ///   ``overridden(by:simulate:)`` first, so that the file's database is not among them.
+    /// - Throws: ``MessagingServerError`` with ``MessagingServerError/Code/invalidConfiguration``, its key written
+    ///   as in the file (`modem.pin`, `network.interfaces`, …).
+    public func makeConfiguration(simulate: Bool) throws(MessagingServerError) -> MessagingServerConfiguration {
+        guard modems.count <= Self.maximumModems else {
+            throw .invalid(
+                "modem",
+                "\(modems.count) [[modem]] entries, but this build serves one modem per daemon; keep one"
+            )
+        }
+        let entry = simulate ? Modem(database: modems.first?.database) : (modems.first ?? Modem())
+        let modem: MessagingServerConfiguration.Modem
+        if simulate {
+            modem = .simulated
+        } else {
+            switch entry.device {
+            case nil:
+                throw .invalid("modem.device", "no modem: set device in [[modem]], or give --device or --simulate")
+            case "auto"?: modem = .automatic
+            case let path?: modem = .serial(path: path)
+            }
+        }
+        var configuration = MessagingServerConfiguration(modem: modem)
+        if let baudRate = entry.baudRate { configuration.baudRate = baudRate }
+        configuration.pin = entry.pin
+        if let database = entry.database { configuration.database = .file(path: database) }
+        if let name = entry.name { configuration.friendlyName = name }
+        if let ownNumber = entry.ownNumber { configuration.messaging.ownNumber = ownNumber }
+        configuration.messaging.serviceCentre = entry.serviceCentre
+        if let interfaces { configuration.interfaces = interfaces }
+        if let httpPort { configuration.httpPort = httpPort }
+        if let ssdpPort { configuration.ssdpPort = ssdpPort }
+        configuration.access = access
+        if let storagePolicy { configuration.messaging.mirrorPolicy = storagePolicy }
+        if let sendAttempts { configuration.messaging.maximumSendAttempts = sendAttempts }
+        if let firstRetryDelay { configuration.messaging.initialRetryDelay = firstRetryDelay }
+        if let maximumRetryDelay { configuration.messaging.maximumRetryDelay = maximumRetryDelay }
+        if let requestStatusReports { configuration.messaging.requestStatusReports = requestStatusReports }
+        do {
+            try configuration.validate()
+        } catch {
+            // Name the key as the file writes it.
+            throw MessagingServerError(
+                error.code,
+                key: error.key.map { Self.fileKeys[$0] ?? $0 },
+                error.reason
+            )
+        }
+        return configuration
+    }
+
+    /// ``MessagingServerConfiguration/validate()``'s key names → the file's.
+    static let fileKeys: [String: String] = [
+        "modem": "modem.device",
+        "baudRate": "modem.baud",
+        "pin": "modem.pin",
+        "database": "modem.database",
+        "friendlyName": "modem.name",
+        "messaging.ownNumber": "modem.own-number",
+        "messaging.serviceCentre": "modem.smsc",
+        "interfaces": "network.interfaces",
+        "httpPort": "network.http-port",
+        "ssdpPort": "network.ssdp-port",
+        "access": "access",
+        "messaging.maximumSendAttempts": "send.attempts",
+        "messaging.initialRetryDelay": "send.first-retry-delay",
+    ]
+}

@@ -1,0 +1,228 @@
+import Foundation
+import Logging
+import Messaging
+import MessagingServer
+import TestSupport
+import Testing
+import UPnP
+
+/// ``MessagingServerSettings``: the configuration file a person writes, flags over it, and every refusal naming the
+/// key as the file writes it.
+@Suite struct MessagingServerSettingsTests {
+    static let complete = """
+        # a comment
+        log-level = "notice"
+
+        [network]
+        interfaces = ["eth0", "wlan0"]
+        http-port = 8080
+        ssdp-port = 1900
+
+        [access]
+        control = ["192.168.1.0/24", "127.0.0.1"]
+        read-only = ["10.0.0.0/8"]
+
+        [messages]
+        storage-policy = "keep"
+
+        [send]
+        attempts = 3
+        first-retry-delay = 2
+        max-retry-delay = 60
+        status-reports = false
+
+        [[modem]]
+        device = "/dev/serial/by-id/usb-HUAWEI_Mobile-if00-port0"
+        baud = 9600
+        pin = "4711"
+        smsc = "+491710760000"
+        own-number = "+4917612345678"
+        name = "Kitchen modem"
+        database = "/srv/sms/messages.sqlite"
+        """
+
+    @Test func everyKeyReachesTheServerConfiguration() throws {
+        let settings = try MessagingServerSettings(toml: Self.complete)
+        #expect(settings.logLevel == .notice)
+        let configuration = try settings.makeConfiguration(simulate: false)
+        #expect(configuration.modem == .serial(path: "/dev/serial/by-id/usb-HUAWEI_Mobile-if00-port0"))
+        #expect(configuration.baudRate == 9600)
+        #expect(configuration.pin == "4711")
+        #expect(configuration.messaging.serviceCentre == "+491710760000")
+        #expect(configuration.messaging.ownNumber == "+4917612345678")
+        #expect(configuration.friendlyName == "Kitchen modem")
+        #expect(configuration.database == .file(path: "/srv/sms/messages.sqlite"))
+        #expect(configuration.interfaces == ["eth0", "wlan0"])
+        #expect(configuration.httpPort == 8080 && configuration.ssdpPort == 1900)
+        #expect(configuration.access?.control.map(\.description) == ["192.168.1.0/24", "127.0.0.1/32"])
+        #expect(configuration.access?.readOnly.map(\.description) == ["10.0.0.0/8"])
+        #expect(configuration.messaging.mirrorPolicy == .keepOnSIM)
+        #expect(configuration.messaging.maximumSendAttempts == 3)
+        #expect(configuration.messaging.initialRetryDelay == .seconds(2))
+        #expect(configuration.messaging.maximumRetryDelay == .seconds(60))
+        #expect(configuration.messaging.requestStatusReports == false)
+    }
+
+    @Test func anEmptyFileLeavesTheDefaults() throws {
+        var flags = MessagingServerSettings()
+        flags.modems = [MessagingServerSettings.Modem(device: "/dev/ttyUSB2")]
+        flags.interfaces = ["eth0"]
+        let configuration = try MessagingServerSettings(toml: "").overridden(by: flags).makeConfiguration(
+            simulate: false
+        )
+        let defaults = MessagingConfiguration()
+        #expect(configuration.database == .file(path: MessagingServerConfiguration.defaultDatabasePath))
+        #expect(configuration.messaging.serviceCentre == nil && configuration.messaging.ownNumber == nil)
+        #expect(configuration.messaging.mirrorPolicy == .move)
+        #expect(configuration.messaging.maximumSendAttempts == defaults.maximumSendAttempts)
+        #expect(configuration.access == nil)
+        #expect(configuration.pin == nil)
+    }
+
+    @Test func flagsOverrideTheFileKeyByKey() throws {
+        let file = try MessagingServerSettings(toml: Self.complete)
+        var flags = MessagingServerSettings()
+        flags.modems = [MessagingServerSettings.Modem(device: "/dev/ttyUSB5", database: "/tmp/other.sqlite")]
+        flags.httpPort = 0
+        flags.logLevel = .debug
+        let merged = file.overridden(by: flags)
+        #expect(merged.logLevel == .debug)
+        let configuration = try merged.makeConfiguration(simulate: false)
+        #expect(configuration.modem == .serial(path: "/dev/ttyUSB5"))
+        #expect(configuration.database == .file(path: "/tmp/other.sqlite"))
+        #expect(configuration.httpPort == 0)
+        // What the flags do not name stays as the file says.
+        #expect(configuration.pin == "4711" && configuration.baudRate == 9600)
+        #expect(configuration.interfaces == ["eth0", "wlan0"])
+        #expect(configuration.messaging.serviceCentre == "+491710760000")
+    }
+
+    @Test func simulateLeavesTheModemEntriesOut() throws {
+        let file = try MessagingServerSettings(toml: Self.complete)
+        let configuration = try file.overridden(by: MessagingServerSettings(), simulate: true)
+            .makeConfiguration(simulate: true)
+        #expect(configuration.modem == .simulated)
+        #expect(configuration.pin == nil && configuration.messaging.serviceCentre == nil)
+        // Never the real modem's database.
+        #expect(configuration.database == .temporaryDirectory)
+        // The other sections still apply.
+        #expect(configuration.interfaces == ["eth0", "wlan0"] && configuration.messaging.maximumSendAttempts == 3)
+        // A database given with the flags (--db) does.
+        var flags = MessagingServerSettings()
+        flags.modems = [MessagingServerSettings.Modem(database: "/tmp/simulated.sqlite")]
+        let withDB = try file.overridden(by: flags, simulate: true).makeConfiguration(simulate: true)
+        #expect(withDB.database == .file(path: "/tmp/simulated.sqlite"))
+    }
+
+    /// Each case is a file (or the complete one with one line changed) and the key its refusal names.
+    static let refusals: [(toml: String, key: String)] = [
+        ("lgo-level = \"info\"", "lgo-level"),
+        ("[network]\ninterface = [\"eth0\"]", "network.interface"),
+        ("[netwrok]\ninterfaces = [\"eth0\"]", "netwrok"),
+        ("[[modem]]\ndevice = \"/dev/ttyUSB2\"\nown_number = \"+4917612345678\"", "modem.own_number"),
+        ("[send]\nattempts = \"3\"", "send.attempts"),
+        ("[network]\ninterfaces = \"eth0\"", "network.interfaces"),
+        ("[network]\ninterfaces = [\"eth0\", 1]", "network.interfaces[2]"),
+        ("log-level = \"loud\"", "log-level"),
+        ("[messages]\nstorage-policy = \"delete\"", "messages.storage-policy"),
+        ("[access]\ncontrol = [\"192.168.1.0/33\"]", "access.control"),
+        ("[access]\ncontrol = []\nread-only = []\n[[modem]]\ndevice = \"/dev/ttyUSB2\"", "access"),
+        ("[[modem]]\ndevice = \"/dev/ttyUSB2\"\npin = \"12\"", "modem.pin"),
+        ("[[modem]]\ndevice = \"/dev/ttyUSB2\"\npin = 1234", "modem.pin"),
+        ("[[modem]]\ndevice = \"/dev/ttyUSB2\"\nsmsc = \"0171076\"", "modem.smsc"),
+        ("[[modem]]\ndevice = \"/dev/ttyUSB2\"\nown-number = \"12345\"", "modem.own-number"),
+        ("[[modem]]\ndevice = \"/dev/ttyUSB2\"\nbaud = 115000", "modem.baud"),
+        ("[[modem]]\nname = \"no device\"", "modem.device"),
+        ("[network]\ninterfaces = [\"eth 0\"]\n[[modem]]\ndevice = \"/dev/ttyUSB2\"", "network.interfaces"),
+        ("[network]\nhttp-port = 70000\n[[modem]]\ndevice = \"/dev/ttyUSB2\"", "network.http-port"),
+        ("[[modem]]\ndevice = \"/dev/ttyUSB2\"\n[[modem]]\ndevice = \"/dev/ttyUSB3\"", "modem"),
+        ("[[modem]]\ndevice = \"/dev/ttyUSB2\"\n[[modem]]\ndevic = \"/dev/ttyUSB3\"", "modem[2].devic"),
+    ]
+
+    @Test(arguments: refusals)
+    func eachRefusalNamesTheKey(_ refusal: (toml: String, key: String)) throws {
+        let error = #expect(throws: MessagingServerError.self) {
+            var settings = try MessagingServerSettings(toml: refusal.toml)
+            // A file without an interface gets one, so that each case breaks only what it means to break.
+            if settings.interfaces == nil { settings.interfaces = ["eth0"] }
+            _ = try settings.makeConfiguration(simulate: false)
+        }
+        #expect(error?.code == .invalidConfiguration)
+        #expect(error?.key == refusal.key, "\(refusal.toml): \(String(describing: error))")
+        // One line for a person.
+        #expect(error.map { !$0.description.contains("\n") } ?? false)
+    }
+
+    @Test func twoModemsAreRefusedNamingTheLimit() throws {
+        let settings = try MessagingServerSettings(
+            toml: "[[modem]]\ndevice = \"/dev/ttyUSB2\"\n[[modem]]\ndevice = \"/dev/ttyUSB5\""
+        )
+        #expect(settings.modems.map(\.device) == ["/dev/ttyUSB2", "/dev/ttyUSB5"])
+        let error = #expect(throws: MessagingServerError.self) { try settings.makeConfiguration(simulate: false) }
+        #expect(error?.description.contains("one modem per daemon") == true)
+    }
+
+    @Test func aSyntaxErrorNamesItsLine() throws {
+        let error = #expect(throws: MessagingServerError.self) {
+            try MessagingServerSettings(toml: "log-level = \"info\"\n[network\ninterfaces = []", source: "my.conf")
+        }
+        #expect(error?.key?.hasPrefix("my.conf:2:") == true, "\(String(describing: error))")
+    }
+
+    @Test func aNamedFileThatDoesNotExistIsRefusedAndAMissingDefaultIsSkipped() throws {
+        let scratch = try ScratchDirectory("settings")
+        defer { scratch.remove() }
+        let missing = scratch.path("missing.conf")
+        let error = #expect(throws: MessagingServerError.self) {
+            try MessagingServerSettings.loadConfiguration(path: missing)
+        }
+        #expect(error?.description == "configuration file \(missing) does not exist")
+        let none = try MessagingServerSettings.loadConfiguration(path: nil, defaultPath: missing)
+        #expect(none.path == nil && none.settings == MessagingServerSettings())
+
+        try Data("[network]\ninterfaces = [\"eth1\"]\n".utf8).write(to: URL(fileURLWithPath: scratch.path("d.conf")))
+        let found = try MessagingServerSettings.loadConfiguration(path: nil, defaultPath: scratch.path("d.conf"))
+        #expect(found.path == scratch.path("d.conf") && found.settings.interfaces == ["eth1"])
+    }
+
+    @Test func theExampleConfigurationIsValidAndCommented() throws {
+        let url = Fixtures.repositoryFile("board/messagingd.conf")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let settings = try MessagingServerSettings.load(path: url.path)
+        let configuration = try settings.makeConfiguration(simulate: false)
+        #expect(configuration.modem == .serial(path: "/dev/gsmmodem"))
+        #expect(configuration.interfaces == ["eth0"])
+        #expect(configuration.access != nil)
+        // Every key of the file's layout appears in the example, set or commented out, with a comment above it.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let keys = [
+            "log-level", "interfaces", "http-port", "ssdp-port", "control", "read-only", "storage-policy", "attempts",
+            "first-retry-delay", "max-retry-delay", "status-reports", "device", "baud", "pin", "smsc", "own-number",
+            "name", "database",
+        ]
+        for key in keys {
+            let index = lines.firstIndex { $0.hasPrefix("\(key) = ") || $0.hasPrefix("#\(key) = ") }
+            #expect(index != nil, "\(key) is not in the example")
+            if let index { #expect(index > 0 && lines[index - 1].hasPrefix("#"), "\(key) has no comment above it") }
+        }
+    }
+
+    @Test func theEffectiveDescriptionMasksThePINAndReadsBack() throws {
+        let configuration = try MessagingServerSettings(toml: Self.complete).makeConfiguration(simulate: false)
+        let text = configuration.effectiveDescription(logLevel: .notice, source: "/etc/messagingd/messagingd.conf")
+        #expect(text.contains("pin = \"****\""))
+        #expect(!text.contains("4711"))
+        // The description is itself a configuration file giving the same configuration (the PIN aside).
+        var reread = try MessagingServerSettings(toml: text)
+        #expect(reread.modems.first?.pin == "****")
+        reread.modems[0].pin = "4711"
+        #expect(reread.logLevel == .notice)
+        let again = try reread.makeConfiguration(simulate: false)
+        #expect(again.modem == configuration.modem && again.database == configuration.database)
+        #expect(again.interfaces == configuration.interfaces && again.access == configuration.access)
+        #expect(again.messaging.serviceCentre == configuration.messaging.serviceCentre)
+        #expect(again.messaging.ownNumber == configuration.messaging.ownNumber)
+        #expect(again.messaging.maximumRetryDelay == configuration.messaging.maximumRetryDelay)
+        #expect(again.friendlyName == configuration.friendlyName && again.baudRate == configuration.baudRate)
+    }
+}
