@@ -155,6 +155,57 @@ import Testing
         await h.stop()
     }
 
+    @Test func theDriverTimesOutOnAHungSMSServiceAndAResetRevivesIt() async throws {
+        let networkClock = ManualClock()
+        let network = SimulatedNetwork(clock: networkClock, wallClock: networkClock.wallClock, logger: Self.logger)
+        let simulated = await network.makeModem(profile: .huaweiE173)
+        let (driverSide, modemSide) = InMemoryTransport.makePair()
+        let driverClock = ManualClock()
+        let configuration = ATModemConfiguration(commandTimeout: .seconds(5))
+        let modem = ATModem(
+            transport: driverSide,
+            configuration: configuration,
+            clock: driverClock,
+            logger: Self.logger
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try? await simulated.serve(modemSide) }
+            group.addTask { try await modem.run() }
+            defer { group.cancelAll() }
+            let startup = try await modem.start()
+            let storage = try #require(startup.storages.first)
+            await simulated.hang(.smsService)
+            // The driver's time runs 1 ms whenever it sleeps (deadlines, recovery pauses): an answered command beats
+            // its 5 s deadline by thousands of ticks, the unanswered one reaches it.
+            let ticker = Task {
+                while !Task.isCancelled {
+                    if driverClock.sleeperCount > 0 { driverClock.advance(by: .milliseconds(1)) }
+                    await Task.yield()
+                }
+            }
+            defer { ticker.cancel() }
+            await #expect(throws: (any Error).self) { try await modem.listMessages(in: storage) }
+            // Plain commands still answer; the held message waits in the network.
+            #expect(try await modem.signalQuality().rssi >= 0)
+            await network.injectText("after the reset", from: "+15550000042", to: simulated.number)
+            #expect(await network.queuedCount(for: simulated.number) == 1)
+            // The reset: answered, then the restart; the driver starts again and finds the message.
+            #expect(try await modem.send(ATCommand("AT+CFUN=1,1")).result == .ok)
+            try await eventually("the modem restarted") { await simulated.hangState == nil }
+            let again = try await modem.start()
+            try await eventually("the held message delivered") {
+                await network.queuedCount(for: simulated.number) == 0
+            }
+            var texts: [String] = []
+            for storage in again.storages {
+                texts += try await modem.listMessages(in: storage).compactMap { try? decodeDeliver($0.pdu).text }
+            }
+            #expect(texts == ["after the reset"])
+            await modem.close()
+            await modemSide.close()
+        }
+    }
+
     @Test func aModemThatAnswersNothingRestartsOnItsVendorReset() async throws {
         let h = try await DialogueHarness.start(profile: .huaweiE3372)
         try await h.setUpLikeADriver()

@@ -254,7 +254,7 @@ public struct SimulatorProfile: Sendable, Hashable {
         simSlots: 40,
         phoneSlots: 100,
         statusReportSlots: 20,
-        storageFullURCs: [],  // ZTE signals full storage only by +CMS ERROR 322 and the +CPMS counters
+        storageFullURCs: [],  // assumed: ZTE signals a full storage only by +CMS ERROR 322 and the +CPMS counters
         storageAvailableURCs: [],
         supportsCMMS: true,  // +CMMS in zte-k3565-z.json AT+CLAC
         quotesLocationInCREG: true,
