@@ -181,6 +181,9 @@ struct SimulateCommand: AsyncParsableCommand {
 
 /// Lines of standard input, read on a thread of their own (blocking reads stay off the cooperative pool).
 func standardInputLines() -> AsyncStream<String> {
+    // Started in the background of an interactive shell, a read of the terminal would stop the whole process
+    // (SIGTTIN); ignored, the read fails with EIO instead and only the control channel ends (POSIX read()).
+    signal(SIGTTIN, SIG_IGN)
     let (stream, continuation) = AsyncStream<String>.makeStream()
     Thread.detachNewThread {
         while let line = readLine(strippingNewline: true) { continuation.yield(line) }

@@ -89,10 +89,11 @@ public struct SimulatorProfile: Sendable, Hashable {
     /// (`src/plugins/huawei/mm-broadband-modem-huawei.c` `parent_load_power_state_ready`). Assumed: ATZ keeps <fun>.
     public var powerOnFunctionality = 1
     /// Storages that `AT+CPMS=?` advertises but `AT+CPMS` refuses with `+CMS ERROR: 302` (operation not allowed),
-    /// as Huawei sticks are reported to do with SR. No transcript shows it: assumed from field reports of Huawei
-    /// sticks. Related: nokia-n79.json and wavecom-multiband-900e-1800.json refuse `AT+CPMS="SM","SM","SR"` with
-    /// ERROR although SR is advertised, and ModemManager skips a storage it cannot read (linux-mobile-broadband/
-    /// ModemManager `src/mm-iface-modem-messaging.c` `load_initial_sms_parts_ready`: logged, then the next storage).
+    /// as Huawei sticks are reported to do with SR. gammu knows such phones (`include/gammu-info.h` F_SMS_NO_SR:
+    /// "Phone does not have a SR memory even if it reports so"); no transcript shows the +CMS ERROR: 302 itself
+    /// (the code is assumed). Related: wavecom-multiband-900e-1800.json refuses `AT+CPMS="SM","SM","SR"` with
+    /// ERROR (its AT+CPMS=? offers SR for <mem1> only), and ModemManager skips a storage it cannot read
+    /// (`src/mm-iface-modem-messaging.c` `load_initial_sms_parts_ready`: logged, then the next storage).
     public var refusedStorages: Set<String> = []
     /// Lines the modem sends once its SIM and SMS service are ready: at the end of ``simBusyDuration``, or right
     /// after ``startupURCs`` when there is no busy window. Drivers wait for them before the first SMS command where
