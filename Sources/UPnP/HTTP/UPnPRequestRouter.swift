@@ -56,10 +56,11 @@ struct UPnPRequestRouter: Sendable {
         if let length = lengths.first {
             guard let value = Int(length), value >= 0 else { return .status(.badRequest, close: true) }
             if value > limits.maximumRequestBodyBytes { return .status(.payloadTooLarge, close: true) }
-            // An extra route's own, smaller bound: refused before the body is read.
+            // An extra route's own, smaller bound: refused before the body is read (a method the route does not
+            // answer gets its 405 once the request is complete).
             if value > 0, !extraRoutes.isEmpty,
                 let route = extraRoutes[String(head.uri.split(separator: "?", maxSplits: 1)[0])],
-                value > route.maximumBodyBytes
+                route.methods.contains(head.method.rawValue), value > route.maximumBodyBytes
             {
                 return .status(.payloadTooLarge, close: true)
             }
