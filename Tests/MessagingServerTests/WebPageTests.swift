@@ -235,6 +235,18 @@ import UPnP
         }
     }
 
+    @Test func wrongPasswordsAreLimitedPerAddress() async throws {
+        try await Self.withRunningServer(password: "s3cret") { _, port in
+            for _ in 0..<5 {
+                let wrong = try await Self.api(port, "login", json: ["password": "guess"])
+                #expect(wrong.status == .unauthorized)
+            }
+            // Past the limit even the right password waits: guessing is bounded.
+            let right = try await Self.api(port, "login", json: ["password": "s3cret"])
+            #expect(right.status == .tooManyRequests)
+        }
+    }
+
     @Test func theHostCheckGuardsThePage() async throws {
         try await Self.withRunningServer { _, port in
             // DNS rebinding: a page that reached us through another name carries that name.
