@@ -38,6 +38,7 @@ let package = Package(
         .library(name: "Messaging", targets: ["Messaging"]),
         .library(name: "UPnP", targets: ["UPnP"]),
         .library(name: "MessagingUPnP", targets: ["MessagingUPnP"]),
+        .library(name: "MessagingWeb", targets: ["MessagingWeb"]),
         .library(name: "MessagingServer", targets: ["MessagingServer"]),
     ],
     dependencies: [
@@ -93,11 +94,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The presentation page and its JSON API, as routes on the device's HTTP port.
+        .target(
+            name: "MessagingWeb",
+            dependencies: ["Messaging", "UPnP", logging],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: - Wiring (one configuration → the ordered services; used by messagingd, benchmarks and tests)
         .target(
             name: "MessagingServer",
             dependencies: [
-                "MessagingUPnP", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
+                "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
                 logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus,
             ],
             swiftSettings: strictSettings
@@ -196,8 +204,8 @@ let package = Package(
         .testTarget(
             name: "MessagingServerTests",
             dependencies: [
-                "MessagingServer", "MessagingUPnP", "Messaging", "Modem", "ModemSimulator", "UPnP", "HTTPTestSupport",
-                "TestSupport", nioHTTP1, logging, unixSignals, tomlKit, prometheus,
+                "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "Modem", "ModemSimulator", "UPnP",
+                "HTTPTestSupport", "TestSupport", nioHTTP1, logging, unixSignals, tomlKit, prometheus,
             ],
             swiftSettings: strictSettings
         ),
