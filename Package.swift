@@ -22,6 +22,8 @@ let tomlKit = Target.Dependency.product(name: "TOMLKit", package: "TOMLKit")
 let coreMetrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let metricsTestKit = Target.Dependency.product(name: "MetricsTestKit", package: "swift-metrics")
+// HMAC-SHA256 signatures of webhook bodies.
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 
 let package = Package(
     name: "ModemMessaging",
@@ -52,6 +54,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // MARK: - System libraries and C shims
@@ -106,7 +109,7 @@ let package = Package(
             name: "MessagingServer",
             dependencies: [
                 "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
-                logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus,
+                logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus, crypto, nioCore, nioPosix, nioHTTP1,
             ],
             swiftSettings: strictSettings
         ),
@@ -114,7 +117,7 @@ let package = Package(
         // MARK: - Executables (thin: parse, wire, run)
         .executableTarget(
             name: "messagingd",
-            dependencies: ["MessagingServer", "UPnP", argumentParser, logging],
+            dependencies: ["MessagingServer", "Messaging", "UPnP", argumentParser, logging],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -205,7 +208,9 @@ let package = Package(
             name: "MessagingServerTests",
             dependencies: [
                 "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "Modem", "ModemSimulator", "UPnP",
-                "HTTPTestSupport", "TestSupport", nioHTTP1, logging, unixSignals, tomlKit, prometheus,
+                "HTTPTestSupport", "TestSupport", nioCore, nioPosix, nioHTTP1, logging, unixSignals, tomlKit,
+                prometheus,
+                crypto,
             ],
             swiftSettings: strictSettings
         ),

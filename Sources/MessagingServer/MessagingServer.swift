@@ -38,6 +38,8 @@ public final class MessagingServer: Service, Sendable {
     public let store: MessageStore
     /// The Messaging service.
     public let messaging: MessagingService
+    /// The hook worker; `nil` when no hook is configured.
+    public let hooks: MessageHookService?
     /// The UPnP device serving it.
     public let device: UPnPDevice
     /// The AT driver of the modem; `nil` with ``MessagingServerConfiguration/Modem/none``.
@@ -130,6 +132,14 @@ public final class MessagingServer: Service, Sendable {
             metricsFactory: metricsFactory
         )
         services.append(messaging)
+        // Hooks: a worker apart from the mirror and the outbox, registered in the store before either runs.
+        let hooks = try await Self.makeHookService(
+            configuration,
+            messaging: messaging,
+            logger: component("hooks"),
+            metricsFactory: metricsFactory
+        )
+        if let hooks { services.append(hooks) }
 
         // GET /health and GET /metrics beside the device's description and control.
         let modemHealth: @Sendable () async -> ModemHealth
@@ -142,6 +152,7 @@ public final class MessagingServer: Service, Sendable {
         let healthEndpoints = HealthEndpoints(
             messaging: messaging,
             modemHealth: modemHealth,
+            hookHealth: { (try? await hooks?.health()) ?? [] },
             registry: metrics,
             accessPolicy: messagingConfiguration.accessPolicy,
             logger: component("health")
@@ -201,6 +212,7 @@ public final class MessagingServer: Service, Sendable {
         self.configuration = configuration
         self.services = services
         self.messaging = messaging
+        self.hooks = hooks
         self.device = device
         self.modem = modem
         self.databasePath = databasePath

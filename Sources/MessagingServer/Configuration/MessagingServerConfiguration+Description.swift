@@ -54,6 +54,8 @@ extension MessagingServerConfiguration {
         lines.append("max-retry-delay = \(messaging.maximumRetryDelay.components.seconds)")
         lines.append("status-reports = \(messaging.requestStatusReports)")
         lines.append("")
+        lines.append(contentsOf: hooksDescription(quoted: quoted, list: list))
+        lines.append("")
         lines.append("[[modem]]")
         lines.append("name = \(quoted(friendlyName))")
         switch modem {
