@@ -114,7 +114,8 @@ public final class MessageHookService: Service, Sendable {
         if due.count == free { return nil }
         guard let next = try await store.nextHookAttempt(excluding: running.withLock { $0 }) else { return nil }
         let wait = max(0, next - wallClock().timeIntervalSince1970)
-        return .milliseconds(Int64(wait * 1000) + 1)
+        // Rounded up, so as not to wake just before the due time.
+        return .milliseconds(max(1, Int64((wait * 1000).rounded(.up))))
     }
 
     /// One attempt at one delivery: the message as it is now, the hook bounded by the timeout, then the outcome
