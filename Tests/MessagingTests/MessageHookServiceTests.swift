@@ -68,17 +68,23 @@ struct ScriptedFailure: Error, CustomStringConvertible {
 }
 
 @Suite struct MessageHookServiceTests {
+    /// The delivery configuration of the tests: a 5 s first retry, then `change`.
+    static func configuration(_ change: (inout MessageHookConfiguration) -> Void = { _ in }) -> MessageHookConfiguration
+    {
+        var configuration = MessageHookConfiguration()
+        configuration.initialRetryDelay = .seconds(5)
+        change(&configuration)
+        return configuration
+    }
+
     /// A fixture with a hook service on `hooks`, running while `body` runs.
     func withHooks(
         _ hooks: [any MessageHook],
-        configure: (inout MessageHookConfiguration) -> Void = { _ in },
+        configuration: MessageHookConfiguration = Self.configuration(),
         metrics: TestMetrics = TestMetrics(),
         _ body: (ServiceFixture, MessageHookService) async throws -> Void
     ) async throws {
         let fixture = try ServiceFixture()
-        var configuration = MessageHookConfiguration()
-        configuration.initialRetryDelay = .seconds(5)
-        configure(&configuration)
         let service = try await MessageHookService(
             messaging: fixture.service,
             hooks: hooks,
@@ -154,7 +160,7 @@ struct ScriptedFailure: Error, CustomStringConvertible {
         let metrics = TestMetrics()
         try await withHooks(
             [hook],
-            configure: {
+            configuration: Self.configuration {
                 $0.timeout = .seconds(30)
                 $0.giveUpAfter = .seconds(40)
             },
@@ -185,7 +191,8 @@ struct ScriptedFailure: Error, CustomStringConvertible {
 
     @Test func onlyTheConfiguredNumberRunAtOnce() async throws {
         let hook = ScriptedHook(script: [.hang, .hang, .hang])
-        try await withHooks([hook], configure: { $0.maximumConcurrent = 2 }) { fixture, service in
+        let configuration = Self.configuration { $0.maximumConcurrent = 2 }
+        try await withHooks([hook], configuration: configuration) { fixture, service in
             for index in 0..<3 { try await fixture.receive(text: "message \(index)") }
             try await eventually("two running") { hook.calls.count == 2 && fixture.clock.sleeperCount >= 2 }
             #expect(try await service.health().first?.pending == 3)
