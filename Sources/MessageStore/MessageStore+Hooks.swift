@@ -38,6 +38,14 @@ package struct HookTargetSummary: Sendable, Hashable {
     package var abandoned: Int
     /// The error of the last failed attempt of a pending row, if any.
     package var lastError: String?
+
+    package init(target: String, pending: Int, retrying: Int, abandoned: Int, lastError: String?) {
+        self.target = target
+        self.pending = pending
+        self.retrying = retrying
+        self.abandoned = abandoned
+        self.lastError = lastError
+    }
 }
 
 /// A running observation of the hook queue; ``cancel()`` stops it.
