@@ -270,6 +270,15 @@ import Testing
         #expect(run.lines.contains("events = [\"received\", \"sent\", \"failed\"]"))
         #expect(run.lines.contains("secret = \"****\""))
         #expect(!run.stdout.contains("do-not-print"))
+        // On the command line: EVENTS=URL filters, and flags replace the file's webhooks.
+        let flags = try await Subprocess.run(
+            try BuiltProducts.executable("messagingd"),
+            ["--simulate", "--config", config, "--check-config", "--webhook", "sent,failed=http://127.0.0.1:9/x?a=b"]
+        )
+        #expect(flags.status == 0, "\(flags.stderr)")
+        #expect(flags.lines.contains("url = \"http://127.0.0.1:9/x?a=b\""))
+        #expect(flags.lines.contains("events = [\"sent\", \"failed\"]"))
+        #expect(!flags.lines.contains("url = \"http://127.0.0.1:9/hook\""))
         // An unknown key is refused, naming it.
         let bad = try scratch.file("bad.conf", "[hooks]\non-recieve = \"/bin/true\"\n")
         let refused = try await Subprocess.run(

@@ -88,7 +88,8 @@ struct CommandHook: MessageHook {
                         }
                     }
                 }
-                let body = invocation.json()
+                // One line: `read` in a shell script, and line-oriented tools, want the newline.
+                let body = invocation.json() + [UInt8(ascii: "\n")]
                 let inputHandle = input.fileHandleForWriting
                 DispatchQueue.global().async {
                     // A program that does not read its input is not an error.
