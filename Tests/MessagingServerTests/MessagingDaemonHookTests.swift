@@ -93,7 +93,12 @@ import Testing
         defer { scratch.directory.remove() }
         let hook = try scratch.script(
             "on-receive",
-            "cat >> $DIR/received.jsonl\necho >> $DIR/received.jsonl\nenv >> $DIR/env"
+            """
+            cat >> $DIR/received.jsonl
+            env >> $DIR/env
+            echo from-the-hook
+            head -c 20000 /dev/zero | tr '\\0' x
+            """
         )
         let (daemon, port) = try await Self.start(scratch, ["--on-receive", hook])
         defer { daemon.signal(SIGKILL) }
@@ -123,6 +128,10 @@ import Testing
             !line.hasPrefix("MESSAGE_") && !["PATH", "PWD", "SHLVL", "_"].contains(String(line.prefix { $0 != "=" }))
         }
         #expect(foreign.isEmpty, "\(foreign)")
+        // Its output goes to the log, bounded.
+        #expect(daemon.stderr.contains("from-the-hook"))
+        #expect(daemon.stderr.contains(String(repeating: "x", count: 4000)))
+        #expect(!daemon.stderr.contains(String(repeating: "x", count: 4097)))
     }
 
     @Test func aWebhookGetsTheSignedPostAndTheSignatureVerifies() async throws {
@@ -158,6 +167,26 @@ import Testing
             #expect(request.headers["Idempotency-Key"].first == "\(id)/received")
             #expect(request.headers["X-Messagingd-Event"].first == "received")
             try await eventually("delivered") { try await Self.deliveries("delivered", port: port) == 1 }
+        }
+    }
+
+    @Test func aWebhookAnsweringAnErrorIsRetriedAndShownInTheHealthReport() async throws {
+        let scratch = try Scratch()
+        defer { scratch.directory.remove() }
+        try await TestSubscriber.with(status: .internalServerError) { receiverPort, requests in
+            let url = "http://127.0.0.1:\(receiverPort)/down"
+            let (daemon, port) = try await Self.start(scratch, ["--webhook", "received=\(url)"])
+            defer { daemon.signal(SIGKILL) }
+            try await Self.send("nobody home", port: port)
+            var iterator = requests.makeAsyncIterator()
+            let request = try #require(await iterator.next())
+            #expect(request.headers["X-Messagingd-Signature-256"].isEmpty)
+            try await eventually("the failure recorded") { try await Self.deliveries("failed", port: port) >= 1 }
+            let health = try await Self.health(port: port)
+            #expect(health["status"] as? String == "degraded")
+            let hooks = try #require(health["hooks"] as? [[String: Any]])
+            #expect(hooks.first?["hook"] as? String == "webhook:\(url)")
+            #expect(hooks.first?["lastError"] as? String == "HTTP 500 Internal Server Error")
         }
     }
 
