@@ -24,6 +24,8 @@ let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-p
 let metricsTestKit = Target.Dependency.product(name: "MetricsTestKit", package: "swift-metrics")
 // HMAC-SHA256 signatures of webhook bodies.
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+// Webhooks over http:// and https:// (TLS with the system's trust store).
+let asyncHTTPClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
 
 let package = Package(
     name: "ModemMessaging",
@@ -55,6 +57,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // MARK: - System libraries and C shims
@@ -109,7 +112,8 @@ let package = Package(
             name: "MessagingServer",
             dependencies: [
                 "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
-                logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus, crypto, nioCore, nioPosix, nioHTTP1,
+                logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus, crypto, asyncHTTPClient,
+                nioCore, nioHTTP1,
             ],
             swiftSettings: strictSettings
         ),

@@ -79,7 +79,7 @@ struct MessagingDaemon: AsyncParsableCommand {
     @Option(
         name: .customLong("webhook"),
         help:
-            "An http:// URL posted each message event as JSON, or EVENTS=URL with EVENTS like received,failed (repeatable)."
+            "An http(s) URL posted each message event as JSON, or EVENTS=URL with EVENTS like received,failed (repeatable)."
     )
     var webhooks: [String] = []
 

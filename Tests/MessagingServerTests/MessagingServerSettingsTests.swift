@@ -155,7 +155,7 @@ import UPnP
         ("[[hooks.webhook]]\nsecret = \"s\"", "hooks.webhook.url"),
         ("[[hooks.webhook]]\nurl = \"http://h/\"\nsecrte = \"s\"", "hooks.webhook.secrte"),
         ("[[hooks.webhook]]\nurl = \"http://h/\"\nevents = [\"recieved\"]", "hooks.webhook.events"),
-        ("[[hooks.webhook]]\nurl = \"https://h/\"\n[[modem]]\ndevice = \"/dev/ttyUSB2\"", "hooks.webhook"),
+        ("[[hooks.webhook]]\nurl = \"ftp://h/\"\n[[modem]]\ndevice = \"/dev/ttyUSB2\"", "hooks.webhook"),
     ]
 
     @Test func theHookKeysReachTheServerConfiguration() throws {
@@ -174,7 +174,7 @@ import UPnP
                 events = ["received", "failed"]
                 secret = "s3cret"
                 [[hooks.webhook]]
-                url = "http://[::1]/all"
+                url = "https://[::1]/all"
                 """
         )
         var flags = MessagingServerSettings()
@@ -191,7 +191,7 @@ import UPnP
         #expect(
             hooks.webhooks == [
                 .init(url: "http://127.0.0.1:8123/sms", events: [.received, .failed], secret: "s3cret"),
-                .init(url: "http://[::1]/all"),
+                .init(url: "https://[::1]/all"),
             ]
         )
     }

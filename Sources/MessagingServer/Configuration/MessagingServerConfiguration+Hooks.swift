@@ -26,7 +26,7 @@ extension MessagingServerConfiguration {
 
     /// One webhook.
     public struct Webhook: Sendable, Hashable {
-        /// `url`: an `http://` URL.
+        /// `url`: an `http://` or `https://` URL.
         public var url: String
         /// `events`: the events it is posted (default all).
         public var events: Set<MessageHookEvent>
