@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "UPnP", targets: ["UPnP"]),
         .library(name: "MessagingUPnP", targets: ["MessagingUPnP"]),
         .library(name: "MessagingServer", targets: ["MessagingServer"]),
+        .library(name: "ModemDiscovery", targets: ["ModemDiscovery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -46,6 +47,7 @@ let package = Package(
     targets: [
         // MARK: - System libraries and C shims
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .target(name: "CPosixTTY"),
 
         // MARK: - Pure codecs (no I/O)
@@ -61,6 +63,12 @@ let package = Package(
         .target(
             name: "ModemSimulator",
             dependencies: ["Modem", "SMSCodec", logging, lifecycle],
+            swiftSettings: strictSettings
+        ),
+        // Known sticks, the AT port among a stick's ttys (pure), libudev enumeration and hotplug monitor.
+        .target(
+            name: "ModemDiscovery",
+            dependencies: ["Modem", "CUdev", logging],
             swiftSettings: strictSettings
         ),
 
@@ -107,7 +115,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "modemctl",
-            dependencies: ["SMSCodec", "Modem", "ModemSimulator", argumentParser, logging],
+            dependencies: ["SMSCodec", "Modem", "ModemDiscovery", "ModemSimulator", argumentParser, logging],
             swiftSettings: strictSettings
         ),
 
@@ -187,6 +195,11 @@ let package = Package(
                 "MessagingServer", "MessagingUPnP", "Messaging", "UPnP", "HTTPTestSupport",
                 nioHTTP1, logging, unixSignals,
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ModemDiscoveryTests",
+            dependencies: ["ModemDiscovery", "Modem", "ModemSimulator", "TestSupport", logging],
             swiftSettings: strictSettings
         ),
         // The executables as separate processes (`modemctl`); `swift build --build-tests` builds them first.
