@@ -30,10 +30,12 @@ public struct ModemDiscovery: Sendable {
         return await Self.resolve(DiscoveryPlanner.plan(devices: records.devices, ttys: records.ttys), probe: probe)
     }
 
-    /// The path of the first modem's AT port (its by-id link when there is one), nil when none is present or
-    /// libudev cannot be read: the supervisor's device locator for `--device auto`.
-    public func locate() async -> String? {
-        try? await scan().modems.first?.path
+    /// The path of the AT port (its by-id link when there is one) of the first modem that `matches`, nil when
+    /// none is present or libudev cannot be read: the supervisor's device locator for `--device auto`. With
+    /// several sticks, `matches` picks one (e.g. by ``DiscoveredModem/serial`` or ``DiscoveredModem/id``).
+    public func locate(where matches: (DiscoveredModem) -> Bool = { _ in true }) async -> String? {
+        guard let report = try? await scan() else { return nil }
+        return report.modems.first(where: matches)?.path
     }
 
     /// Runs the probes the plan asks for, one candidate at a time (never two opens of one stick at once).

@@ -38,6 +38,17 @@ import Testing
         #expect(await discovery.locate() == "/dev/ttyUSB1")
     }
 
+    @Test func locateChoosesAmongSeveralSticks() async {
+        let interfaces = (0...3).map { Records.interface($0) }
+        let first = Records.device("2c7c:0125", path: "/sys/devices/usb1/1-1", serial: "A", interfaces: interfaces)
+        let second = Records.device("1e0e:9001", path: "/sys/devices/usb1/1-2", serial: "B", interfaces: interfaces)
+        let ttys = Records.ttys(of: first, interfaces) + Records.ttys(of: second, interfaces, first: 4)
+        let discovery = ModemDiscovery(snapshot: { ([first, second], ttys) }, probe: { _ in .silent })
+        #expect(await discovery.locate() == "/dev/ttyUSB2")
+        #expect(await discovery.locate(where: { $0.serial == "B" }) == "/dev/ttyUSB6")
+        #expect(await discovery.locate(where: { $0.id.vendor == 0x1199 }) == nil)
+    }
+
     @Test func aStickWhosePortsAllStaySilentIsAProblemAndTableHitsAreNotProbed() async throws {
         let interfaces = (0...1).map { Records.interface($0) }
         let silent = Records.device("1e0e:9999", path: "/sys/devices/usb1/1-1", interfaces: interfaces)
