@@ -5,8 +5,8 @@
 ///   (the interface whose tty gets `ID_MM_PORT_TYPE_AT_PRIMARY`);
 /// - storage-mode identities and the identities they switch to: usb_modeswitch-data, `usb_modeswitch.d/<vvvv:pppp>`
 ///   (`TargetVendor`/`TargetProduct(List)`);
-/// - network-only identities: the project's REAL-DONGLES notes with their sources (gammu issue #340 for HiLink,
-///   ArchWiki "ZTE MF 823").
+/// - network-only identities: gammu issue #340 (HiLink) and
+///   ArchWiki "ZTE MF 823" (ZTE CDC-Ethernet firmware).
 /// `udev/78-messagingd.rules` names exactly the serial identities of this table (a test checks both ways).
 public enum KnownSticks {
     static let modeSwitchData = "usb_modeswitch-data usb_modeswitch.d/"
@@ -93,7 +93,7 @@ public enum KnownSticks {
         ),
         KnownStick(
             USBID(vendor: 0x12d1, product: 0x14db),
-            "Huawei E353/E3131 HiLink (network card)",
+            "Huawei E353 and others, HiLink (network card)",
             .networkOnly,
             source: "\(modeSwitchData)12d1:1f01, 12d1:1f03 (HiLink targets)"
         ),
@@ -230,13 +230,13 @@ public enum KnownSticks {
             USBID(vendor: 0x19d2, product: 0x1403),
             "ZTE MF823 (network card)",
             .networkOnly,
-            source: "ArchWiki \"ZTE MF 823\" (REAL-DONGLES.md)"
+            source: "ArchWiki \"ZTE MF 823\""
         ),
         KnownStick(
             USBID(vendor: 0x19d2, product: 0x1405),
             "ZTE MF823/MF668/MF70 (network card)",
             .networkOnly,
-            source: "ArchWiki \"ZTE MF 823\" (REAL-DONGLES.md); target of \(modeSwitchData)19d2:1225"
+            source: "ArchWiki \"ZTE MF 823\"; target of \(modeSwitchData)19d2:1225"
         ),
         KnownStick(
             USBID(vendor: 0x19d2, product: 0x2000),
