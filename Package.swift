@@ -40,6 +40,7 @@ let package = Package(
         .library(name: "MessagingUPnP", targets: ["MessagingUPnP"]),
         .library(name: "MessagingWeb", targets: ["MessagingWeb"]),
         .library(name: "MessagingServer", targets: ["MessagingServer"]),
+        .library(name: "ModemDiscovery", targets: ["ModemDiscovery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -56,6 +57,7 @@ let package = Package(
     targets: [
         // MARK: - System libraries and C shims
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .target(name: "CPosixTTY"),
 
         // MARK: - Pure codecs (no I/O)
@@ -71,6 +73,12 @@ let package = Package(
         .target(
             name: "ModemSimulator",
             dependencies: ["Modem", "SMSCodec", logging, lifecycle],
+            swiftSettings: strictSettings
+        ),
+        // Known sticks, the AT port among a stick's ttys (pure), libudev enumeration and hotplug monitor.
+        .target(
+            name: "ModemDiscovery",
+            dependencies: ["Modem", "CUdev", logging],
             swiftSettings: strictSettings
         ),
 
@@ -124,7 +132,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "modemctl",
-            dependencies: ["SMSCodec", "Modem", "ModemSimulator", argumentParser, logging],
+            dependencies: ["SMSCodec", "Modem", "ModemDiscovery", "ModemSimulator", argumentParser, logging],
             swiftSettings: strictSettings
         ),
 
@@ -207,6 +215,11 @@ let package = Package(
                 "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "Modem", "ModemSimulator", "UPnP",
                 "HTTPTestSupport", "TestSupport", nioHTTP1, logging, unixSignals, tomlKit, prometheus,
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ModemDiscoveryTests",
+            dependencies: ["ModemDiscovery", "Modem", "ModemSimulator", "TestSupport", logging],
             swiftSettings: strictSettings
         ),
         // The executables as separate processes (`modemctl`); `swift build --build-tests` builds them first.
