@@ -118,6 +118,20 @@ public final class ATModem: Modem {
         installEngine(on: transport, generation: generation)
     }
 
+    /// Leaves the current device (its reader ends without a disconnection event) and fails every command at once
+    /// with ``ModemError/Code/disconnected`` until ``reopen(transport:)`` puts the driver on a new one.
+    package func detach() async {
+        let (placeholder, other) = InMemoryTransport.makePair()
+        await other.close()
+        await reopen(transport: placeholder)
+        markDetached()
+    }
+
+    /// Marks the current transport as gone without touching it (for a driver built on a placeholder transport).
+    package func markDetached() {
+        state.withLock { $0.session.isDisconnected = true }
+    }
+
     // MARK: - Running
 
     /// Reads from the transport until it ends. Emits ``ModemEvent/disconnected(reason:)`` once when the device
@@ -179,7 +193,10 @@ public final class ATModem: Modem {
     /// Sends a raw AT command (for `modemctl at`, diagnostics and tests) and returns its answer.
     /// +CMS ERROR: 322 is also reported as ``ModemEvent/storageFull(_:)``.
     public func send(_ command: ATCommand) async throws -> ATResponse {
-        let engine = state.withLock { $0.session.engine }
+        let (engine, isGone) = state.withLock { ($0.session.engine, $0.session.isDisconnected) }
+        // Without a device no answer can come: fail now rather than at the command's deadline, so that a send or
+        // a mirror pass while the modem is away does not hold the operation gate that the next start-up needs.
+        if isGone { throw ModemError(.disconnected, reason: "the modem is away") }
         do {
             return try await engine.send(command)
         } catch let error as ATError {

@@ -1,0 +1,177 @@
+import Logging
+import Modem
+import ModemSimulator
+import Synchronization
+import TestSupport
+import Testing
+
+/// The supervisor's runner with the real driver and the simulated modem on in-memory "ttys": a device that appears
+/// late, an unplug and a replug under a new name, a restart, a SIM that refuses the PIN.
+@Suite struct ModemSupervisorServiceTests {
+    static let logger = Logger(label: "test.supervisor", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// A USB bus with one simulated stick: `path` is where it is plugged in (nil: unplugged); opening it serves the
+    /// simulated modem on a fresh in-memory pair.
+    final class Bench: Sendable {
+        let network: SimulatedNetwork
+        let simulated: SimulatedModem
+        let path = Mutex<String?>(nil)
+        let opened = Mutex<[String]>([])
+        private let sides: AsyncStream<InMemoryTransport>.Continuation
+        let stream: AsyncStream<InMemoryTransport>
+
+        init(profile: SimulatorProfile = .huaweiE3372) async {
+            let clock = ManualClock()
+            network = SimulatedNetwork(
+                clock: clock,
+                wallClock: clock.wallClock,
+                logger: ModemSupervisorServiceTests.logger
+            )
+            simulated = await network.makeModem(profile: profile)
+            (stream, sides) = AsyncStream<InMemoryTransport>.makeStream()
+        }
+
+        var locator: @Sendable () async -> String? { { self.path.withLock { $0 } } }
+
+        func open(_ path: String) throws -> any ByteTransport {
+            guard self.path.withLock({ $0 }) == path else { throw TransportError.closed }
+            let (driverSide, modemSide) = InMemoryTransport.makePair()
+            opened.withLock { $0.append(path) }
+            sides.yield(modemSide)
+            return driverSide
+        }
+
+        /// Serves each opened tty in turn (the previous one has closed by then).
+        func serve() async {
+            for await side in stream { try? await simulated.serve(side) }
+        }
+
+        func unplug() async {
+            path.withLock { $0 = nil }
+            await simulated.unplug()
+        }
+
+        func finish() { sides.finish() }
+    }
+
+    static func withSupervisor(
+        bench: Bench,
+        configuration: ATModemConfiguration = .init(),
+        rejectedPINs: RejectedPINMemory? = nil,
+        clock: ManualClock,
+        _ body: @Sendable (ModemSupervisorService) async throws -> Void
+    ) async throws {
+        let (placeholder, other) = InMemoryTransport.makePair()
+        await other.close()
+        let modem = ATModem(
+            transport: placeholder,
+            configuration: configuration,
+            rejectedPINs: rejectedPINs,
+            logger: logger
+        )
+        let service = ModemSupervisorService(
+            modem: modem,
+            locator: bench.locator,
+            open: { try bench.open($0) },
+            clock: clock,
+            logger: logger
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await bench.serve() }
+            group.addTask { try await service.run() }
+            defer {
+                bench.finish()
+                group.cancelAll()
+            }
+            try await body(service)
+        }
+    }
+
+    @Test func aModemThatAppearsLaterIsFoundStartedAndFollowedToItsNewName() async throws {
+        let bench = await Bench()
+        let clock = ManualClock()
+        try await Self.withSupervisor(bench: bench, clock: clock) { service in
+            let events = EventCollector(service.modem.events())
+            // Nothing plugged in: the supervisor waits, with back-off, and does not end.
+            try await eventually("no device yet") { service.status.state == .waitingForDevice(attempt: 1) }
+            await #expect(throws: ModemError(.disconnected)) { try await service.modem.signalQuality() }
+
+            bench.path.withLock { $0 = "/dev/ttyUSB2" }
+            #expect(await clock.waitForSleepers(1))
+            clock.advance(by: .seconds(1))
+            try await eventually("ready on ttyUSB2") { service.status.isReady }
+            #expect(service.status.devicePath == "/dev/ttyUSB2")
+            #expect(service.status.restartCount == 0)
+            #expect(service.status.profile == .huaweiE3372)
+            try await eventually("started announced") { events.all.contains(.started) }
+
+            // Unplugged; a message arrives meanwhile and the network holds it.
+            await bench.unplug()
+            try await eventually("looking for the device") { service.status.state == .waitingForDevice(attempt: 1) }
+            #expect(service.status.lastError?.contains("disconnected") == true)
+            await bench.network.injectText("while away", from: "+15550000077", to: bench.simulated.number)
+            #expect(await bench.network.queuedCount(for: bench.simulated.number) == 1)
+
+            // Back under another name.
+            bench.path.withLock { $0 = "/dev/ttyUSB3" }
+            #expect(await clock.waitForSleepers(1))
+            clock.advance(by: .seconds(1))
+            try await eventually("ready on ttyUSB3") {
+                service.status.isReady && service.status.devicePath == "/dev/ttyUSB3"
+            }
+            #expect(service.status.restartCount == 1)
+            #expect(bench.opened.withLock { $0 } == ["/dev/ttyUSB2", "/dev/ttyUSB3"])
+            try await eventually("started announced again") { events.all.filter { $0 == .started }.count == 2 }
+            // The held message reached the modem once it was back.
+            try await eventually("delivered after the replug") {
+                await bench.network.queuedCount(for: bench.simulated.number) == 0
+            }
+            let listed = try await service.modem.listMessages(in: .sim) + service.modem.listMessages(in: .phone)
+            #expect(listed.count == 1)
+        }
+    }
+
+    @Test func aModemRestartRunsStartUpAgain() async throws {
+        let bench = await Bench()
+        bench.path.withLock { $0 = "/dev/ttyUSB2" }
+        let clock = ManualClock()
+        try await Self.withSupervisor(bench: bench, clock: clock) { service in
+            try await eventually("ready") { service.status.isReady }
+            await bench.simulated.emitUnsolicited(["^SYSSTART"])
+            try await eventually("started again") { service.status.isReady && service.status.restartCount == 1 }
+            #expect(bench.opened.withLock { $0 } == ["/dev/ttyUSB2"])
+        }
+    }
+
+    @Test func aRefusedPINParksTheModemAndIsNotSentAgain() async throws {
+        let bench = await Bench()
+        await bench.simulated.setSIMPIN("4321")
+        bench.path.withLock { $0 = "/dev/ttyUSB2" }
+        let clock = ManualClock()
+        let memory = RejectedPINMemory(path: nil)
+        try await Self.withSupervisor(
+            bench: bench,
+            configuration: ATModemConfiguration(pin: "1234"),
+            rejectedPINs: memory,
+            clock: clock
+        ) { service in
+            let rejections = Mutex(0)
+            let watcher = Task {
+                for await status in service.statusUpdates() where status.pinState == "pinRejected" {
+                    rejections.withLock { $0 += 1 }
+                }
+            }
+            defer { watcher.cancel() }
+            try await eventually("PIN rejected") { rejections.withLock { $0 } == 1 }
+            #expect(memory.isRejected("1234"))
+            #expect(service.status.lastError == "PIN rejected")
+            #expect(service.status.pinAttemptsLeft == nil || service.status.pinAttemptsLeft == 2)
+            // A restart of the modem runs start-up again, which parks it again (the driver's tests show that the
+            // PIN is not sent: ATModemStartupTests).
+            await bench.simulated.emitUnsolicited(["^SYSSTART"])
+            try await eventually("parked again after the restart") { rejections.withLock { $0 } == 2 }
+            #expect(memory.isRejected("1234"))
+            #expect(bench.opened.withLock { $0.count } == 1)
+        }
+    }
+}
