@@ -174,4 +174,61 @@ import Testing
             #expect(bench.opened.withLock { $0.count } == 1)
         }
     }
+
+    /// A modem that stops answering is found by the liveness command; ESC and AT do not revive this one, so its tty
+    /// is reopened and start-up runs again. (The driver's deadlines are real but short; the supervisor's clock is
+    /// manual.)
+    @Test func aHungModemIsFoundByLivenessAndReopened() async throws {
+        let sessions = Mutex(0)
+        let hung = Mutex(false)
+        let base = try ATModemTests.huaweiHandler()
+        let (stream, feed) = AsyncStream<ScriptedModem>.makeStream()
+        let (placeholder, other) = InMemoryTransport.makePair()
+        await other.close()
+        let modem = ATModem(
+            transport: placeholder,
+            configuration: ATModemConfiguration(commandTimeout: .milliseconds(50)),
+            logger: Self.logger
+        )
+        let clock = ManualClock()
+        let service = ModemSupervisorService(
+            modem: modem,
+            locator: { "/dev/ttyUSB2" },
+            open: { _ in
+                let session = sessions.withLock { value in
+                    value += 1
+                    return value
+                }
+                let (driverSide, modemSide) = InMemoryTransport.makePair()
+                // Only the first session hangs: a reopened tty answers again.
+                feed.yield(
+                    ScriptedModem(transport: modemSide) { command in
+                        session == 1 && hung.withLock { $0 } ? .silent : base(command)
+                    }
+                )
+                return driverSide
+            },
+            clock: clock,
+            logger: Self.logger
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await scripted in stream { await scripted.run() }
+            }
+            group.addTask { try await service.run() }
+            defer {
+                feed.finish()
+                group.cancelAll()
+            }
+            try await eventually("ready") { service.status.isReady }
+            hung.withLock { $0 = true }
+            // The liveness command is due.
+            #expect(await clock.waitForSleepers(1))
+            clock.advance(by: ModemSupervisor.Timing().livenessInterval)
+            try await eventually("reopened and ready again") {
+                service.status.isReady && sessions.withLock { $0 } == 2
+            }
+            #expect(service.status.restartCount == 1)
+        }
+    }
 }

@@ -155,6 +155,30 @@ import Testing
         #expect(reset.handle(.waitElapsed) == .locate)
     }
 
+    /// A step that "works" (AT answers, the port reopens) but leaves a modem whose start-up still hangs is not
+    /// repeated: the next step is taken, so the escalation always ends.
+    @Test func aModemThatHangsAgainAfterEachStepStillEscalates() {
+        var machine = Self.ready()
+        #expect(machine.handle(.unresponsive) == .resync)
+        #expect(machine.handle(.recoverySucceeded) == .start)
+        #expect(machine.handle(.startFailed(.unresponsive)) == .reopen)
+        #expect(machine.state == .recovering(.reopen))
+        #expect(machine.handle(.recoverySucceeded) == .start)
+        #expect(machine.handle(.startFailed(.unresponsive)) == .reset(command: "AT+CFUN=1,1"))
+        #expect(machine.handle(.recoverySucceeded) == .wait(.seconds(15)))
+        #expect(machine.handle(.waitElapsed) == .locate)
+        _ = machine.handle(.deviceFound(path: "/dev/ttyUSB2"))
+        _ = machine.handle(.opened)
+        #expect(machine.handle(.startFailed(.failed("+CME ERROR: 100"))) == .wait(.seconds(30)))
+        #expect(machine.state == .absent(retry: 0))
+        // Once it is ready again, the next hang starts from the mildest step.
+        #expect(machine.handle(.waitElapsed) == .locate)
+        _ = machine.handle(.deviceFound(path: "/dev/ttyUSB2"))
+        _ = machine.handle(.opened)
+        _ = machine.handle(.startSucceeded)
+        #expect(machine.handle(.unresponsive) == .resync)
+    }
+
     @Test func aProfileWithoutResetGoesFromReopenToAbsent() {
         var machine = Self.ready()
         machine.resetCommand = nil

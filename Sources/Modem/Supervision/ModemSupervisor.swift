@@ -187,6 +187,8 @@ public struct ModemSupervisor: Hashable, Sendable {
 
     private var hasBeenReady = false
     private var absentRounds = 0
+    /// The last recovery step that succeeded since the modem was last ready.
+    private var lastRecovery: RecoveryStep?
 
     public init(timing: Timing = .init(), resetCommand: String? = "AT+CFUN=1,1") {
         self.timing = timing
@@ -243,6 +245,7 @@ public struct ModemSupervisor: Hashable, Sendable {
             state = .ready
             lastError = nil
             absentRounds = 0
+            lastRecovery = nil
             hasBeenReady = true
             return .watch(checksSIM: true)
         case (.starting, .startFailed(let failure)):
@@ -259,18 +262,17 @@ public struct ModemSupervisor: Hashable, Sendable {
             return startAgain()
         case (.ready, .unresponsive):
             lastError = "modem unresponsive"
-            state = .recovering(.resync)
-            return .resync
+            return recover()
 
         case (.pinRequired, .alive), (.pinRejected, .alive), (.pukRequired, .alive):
             return .watch(checksSIM: false)
         case (.pinRequired, .unresponsive), (.pinRejected, .unresponsive), (.pukRequired, .unresponsive):
             lastError = "modem unresponsive"
-            state = .recovering(.resync)
-            return .resync
+            return recover()
 
-        case (.recovering, .recoverySucceeded):
-            if case .recovering(.reset) = state {
+        case (.recovering(let step), .recoverySucceeded):
+            lastRecovery = step
+            if step == .reset {
                 // The stick reboots (and usually re-enumerates): look for it again once it had time.
                 state = .waitingForDevice(attempt: 0)
                 return .wait(timing.afterReset)
@@ -313,8 +315,7 @@ public struct ModemSupervisor: Hashable, Sendable {
             return .wait(timing.startRetry)
         case .unresponsive:
             lastError = "modem unresponsive during start-up"
-            state = .recovering(.resync)
-            return .resync
+            return recover()
         case .disconnected:
             lastError = "disconnected during start-up"
             return lookForDevice()
@@ -322,9 +323,19 @@ public struct ModemSupervisor: Hashable, Sendable {
             // Start-up met an error it cannot work around: treat the modem as hung, so that the same escalation
             // (resync, reopen, reset) gets it into a state where start-up can succeed.
             lastError = "start-up failed: \(reason)"
+            return recover()
+        }
+    }
+
+    /// The modem hangs: the mildest step not yet tried since it was last ready. A step that "worked" (the port
+    /// reopened) but left a modem that still hangs is not repeated: the next one is taken, and after the reset the
+    /// modem is reported absent.
+    private mutating func recover() -> Action {
+        guard let last = lastRecovery else {
             state = .recovering(.resync)
             return .resync
         }
+        return escalate(after: last)
     }
 
     private mutating func escalate(after step: RecoveryStep) -> Action {
