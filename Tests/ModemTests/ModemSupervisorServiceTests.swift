@@ -231,4 +231,50 @@ import Testing
             #expect(service.status.restartCount == 1)
         }
     }
+
+    /// Another SIM in the same stick (its IMSI changed): start-up runs again, on the same tty.
+    @Test func aSwappedSIMRunsStartUpAgain() async throws {
+        let imsi = Mutex("655010000000001")
+        let handler = try ATModemTests.huaweiHandler { command in
+            command == "AT+CIMI" ? .text("\r\n\(imsi.withLock { $0 })\r\nOK\r\n") : nil
+        }
+        let opened = Mutex(0)
+        let (stream, feed) = AsyncStream<ScriptedModem>.makeStream()
+        let (placeholder, other) = InMemoryTransport.makePair()
+        await other.close()
+        let modem = ATModem(transport: placeholder, logger: Self.logger)
+        let clock = ManualClock()
+        let service = ModemSupervisorService(
+            modem: modem,
+            locator: { "/dev/ttyUSB2" },
+            open: { _ in
+                opened.withLock { $0 += 1 }
+                let (driverSide, modemSide) = InMemoryTransport.makePair()
+                feed.yield(ScriptedModem(transport: modemSide, handler: handler))
+                return driverSide
+            },
+            clock: clock,
+            logger: Self.logger
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await scripted in stream { await scripted.run() }
+            }
+            group.addTask { try await service.run() }
+            defer {
+                feed.finish()
+                group.cancelAll()
+            }
+            try await eventually("ready") { service.status.isReady }
+            // The same SIM at the liveness check: nothing happens.
+            #expect(await clock.waitForSleepers(1))
+            clock.advance(by: ModemSupervisor.Timing().livenessInterval)
+            #expect(await clock.waitForSleepers(1))
+            #expect(service.status.restartCount == 0)
+            imsi.withLock { $0 = "655010000000002" }
+            clock.advance(by: ModemSupervisor.Timing().livenessInterval)
+            try await eventually("started again") { service.status.isReady && service.status.restartCount == 1 }
+            #expect(opened.withLock { $0 } == 1)
+        }
+    }
 }
