@@ -197,7 +197,7 @@ let package = Package(
             name: "MessagingServerTests",
             dependencies: [
                 "MessagingServer", "MessagingUPnP", "Messaging", "Modem", "ModemSimulator", "UPnP", "HTTPTestSupport",
-                "TestSupport", nioHTTP1, logging, unixSignals, tomlKit, prometheus,
+                "TestSupport", "MessageStore", nioHTTP1, logging, unixSignals, tomlKit, prometheus,
             ],
             swiftSettings: strictSettings
         ),

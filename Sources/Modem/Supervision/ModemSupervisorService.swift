@@ -218,6 +218,9 @@ public final class ModemSupervisorService: Service, Sendable {
             case .pinRejected: failure = .pinRejected(attemptsLeft: error.pinAttemptsLeft)
             case .pukRequired: failure = .pukRequired
             case .simNotInserted: failure = .simMissing
+            case .simLocked:
+                // PH-SIM PIN, PIN2…: a lock the daemon has no code for; parked like a missing PIN, never reset.
+                failure = .pinRequired(attemptsLeft: nil)
             case .disconnected: failure = .disconnected
             default:
                 failure = error.underlying?.code == .timeout ? .unresponsive : .failed("\(error.code)")
@@ -326,9 +329,9 @@ public final class ModemSupervisorService: Service, Sendable {
             logger.info("modem ready", metadata: metadata)
         case .pinRejected(let attempts), .pinRequired(let attempts):
             metadata["sim.pinAttemptsLeft"] = "\(attempts.map(String.init) ?? "unknown")"
-            logger.error("modem SIM locked: not unlocking", metadata: metadata)
+            logger.warning("modem SIM locked: not unlocking", metadata: metadata)
         case .pukRequired:
-            logger.error("modem SIM wants its PUK: not touched", metadata: metadata)
+            logger.warning("modem SIM wants its PUK: not touched", metadata: metadata)
         case .absent, .simMissing:
             logger.warning("modem unavailable", metadata: metadata)
         default:
