@@ -230,8 +230,15 @@ public final class ModemSupervisorService: Service, Sendable {
             if error.code == .timeout { return (.startFailed(.unresponsive), nil) }
             if error.code == .disconnected { return (.startFailed(.disconnected), nil) }
             return (.startFailed(.failed("\(error.code)")), nil)
+        } catch let error as ConfigurationError {
+            // The only failure that ends the service (and the daemon): the settings cannot work.
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // Whatever else the device does is survived.
+            return (.startFailed(.failed("\(error)")), nil)
         }
-        // ConfigurationError and cancellation end the service.
     }
 
     private func readIMSI() async -> String? {
