@@ -95,6 +95,29 @@ import Testing
         }
     }
 
+    /// A SIM still busy at AT+CPMS=? after the bound fails the start-up (which the supervisor runs again) instead
+    /// of leaving a session without storages.
+    @Test func aSIMBusyAtTheStorageQueryFailsTheStartUp() async throws {
+        let clock = ManualClock()
+        let handler = try ATModemTests.huaweiHandler { command in
+            command == "AT+CPMS=?" ? .text("\r\n+CMS ERROR: 314\r\n") : nil
+        }
+        var configuration = ATModemConfiguration()
+        configuration.simBusyTimeout = .seconds(4)
+        try await Self.withScripted(configuration: configuration, clock: clock, handler: handler) { modem, scripted in
+            let started = Task { try await modem.start() }
+            for attempt in 1...2 {
+                try await eventually("busy answer \(attempt) and its pause") {
+                    scripted.commands.filter { $0 == "AT+CPMS=?" }.count == attempt
+                        && clock.hasSleeper(dueIn: ATModem.simBusyPause)
+                }
+                clock.advance(by: ATModem.simBusyPause)
+            }
+            await #expect(throws: ModemError(.simBusy)) { try await started.value }
+            #expect(modem.startup == nil)
+        }
+    }
+
     /// Where the profile knows an SMS-ready line (Quectel `+QIND: SMS DONE`), start-up waits for it instead of
     /// polling: the line ends the wait without the clock moving.
     @Test func theSMSReadyLineEndsTheWait() async throws {

@@ -272,9 +272,17 @@ extension ATModem {
 
     /// AT+CPMS=? then AT+CPMS=<mem1>,<mem2>,<mem3> (TS 27.005 §3.2.2).
     private func chooseStorages(profile: ATModemProfile) async throws -> ([MessageStorage], MessageStorage?) {
-        guard let response = try? await commandRetryingWhileSIMBusy("AT+CPMS=?", prefix: "+CPMS", profile: profile),
-            let value = response.values(prefixed: "+CPMS").first
-        else { return ([], nil) }
+        let response: ATResponse
+        do {
+            response = try await commandRetryingWhileSIMBusy("AT+CPMS=?", prefix: "+CPMS", profile: profile)
+        } catch let error as ModemError where error.code == .simBusy || error.code == .disconnected {
+            // Not "no storages": a SIM that is still busy, or a device that went away, fails the start-up, which
+            // then runs again, rather than leave a session with nothing to mirror.
+            throw error
+        } catch {
+            return ([], nil)
+        }
+        guard let value = response.values(prefixed: "+CPMS").first else { return ([], nil) }
         let lists = ATResponseParser.supportedStorages(value)
         let readable = lists[0].map { MessageStorage(rawValue: $0) }
         let writable = lists[1].map { MessageStorage(rawValue: $0) }
