@@ -70,7 +70,7 @@ public struct ATModemProfile: Hashable, Sendable, CustomStringConvertible {
 
     /// TS 27.007 §8.2: `AT+CFUN=<fun>,1` resets the MT before setting the level. ModemManager resets Quectel and
     /// Cinterion modems this way (`src/plugins/quectel/mm-broadband-modem-quectel.c` `modem_reset`,
-    /// `src/plugins/cinterion/mm-shared-cinterion.c`); for other families it is assumed.
+    /// `src/plugins/cinterion/mm-shared-cinterion.c` `modem_reset_at`); for other families it is assumed.
     public static let standardResetCommand = "AT+CFUN=1,1"
 
     /// The profile of a family.
