@@ -277,4 +277,73 @@ import Testing
             #expect(opened.withLock { $0 } == 1)
         }
     }
+
+    /// A stick that answers `AT` but hangs on SMS commands (the simulator's `.smsService` hang): a command of the
+    /// layer above timed out, so the next check counts it as a hang although `AT+CIMI` answers; the recovery (here a
+    /// reopen, which re-plugs the bench's stick) brings it back.
+    @Test func aModemHungInItsSMSServiceIsFoundThroughAnotherCommandsTimeout() async throws {
+        let bench = await Bench()
+        bench.path.withLock { $0 = "/dev/ttyUSB2" }
+        let clock = ManualClock()
+        var configuration = ATModemConfiguration()
+        configuration.commandTimeout = .milliseconds(200)
+        configuration.listTimeout = .milliseconds(200)
+        try await Self.withSupervisor(bench: bench, configuration: configuration, clock: clock) { service in
+            try await eventually("ready") { service.status.isReady }
+            await bench.simulated.hang(.smsService)
+            // The mirror's listing gets no answer.
+            await #expect(throws: ModemError.self) { try await service.modem.listMessages(in: .sim) }
+            #expect(await clock.waitForSleepers(1))
+            clock.advance(by: ModemSupervisor.Timing().livenessInterval)
+            try await eventually("recovered", timeout: .seconds(60)) {
+                service.status.isReady && service.status.restartCount >= 1
+            }
+            #expect(await bench.simulated.hangState == nil)
+            #expect(try await service.modem.listMessages(in: .sim).isEmpty)
+        }
+    }
+
+    /// A stick hung on every command, on a real pty whose reopening does not re-power it: ESC/AT and the reopen do
+    /// not help, the profile's reset (Huawei AT^RESET) does, and the modem is ready again.
+    @Test func aModemHungUntilResetIsResetAndComesBack() async throws {
+        let network = SimulatedNetwork(logger: Self.logger)
+        let simulated = await network.makeModem(profile: .huaweiE3372)
+        let pty = try PseudoTerminal()
+        let serving = Task { try? await simulated.serve(pty) }
+        defer { serving.cancel() }
+        let (placeholder, other) = InMemoryTransport.makePair()
+        await other.close()
+        var configuration = ATModemConfiguration()
+        configuration.commandTimeout = .milliseconds(200)
+        configuration.listTimeout = .milliseconds(200)
+        let modem = ATModem(transport: placeholder, configuration: configuration, logger: Self.logger)
+        let clock = ManualClock()
+        let opened = Mutex(0)
+        let service = ModemSupervisorService(
+            modem: modem,
+            locator: { pty.slavePath },
+            open: { path in
+                opened.withLock { $0 += 1 }
+                return try SerialPort(path: path)
+            },
+            clock: clock,
+            logger: Self.logger
+        )
+        let running = Task { try await service.run() }
+        defer { running.cancel() }
+
+        try await eventually("ready") { service.status.isReady }
+        await simulated.hang(.everything)
+        #expect(await clock.waitForSleepers(1))
+        clock.advance(by: ModemSupervisor.Timing().livenessInterval)
+        let afterReset = ModemSupervisor.Timing().afterReset
+        try await eventually("reset and ready again", timeout: .seconds(120)) {
+            if service.status.isReady && service.status.restartCount >= 1 { return true }
+            // After the reset the supervisor waits for the stick to reboot (unless it says it is back first).
+            if clock.hasSleeper(dueIn: afterReset) { clock.advance(by: afterReset) }
+            return false
+        }
+        #expect(await simulated.hangState == nil)
+        #expect(opened.withLock { $0 } >= 3)  // first open, the reopen, and the open after the reset
+    }
 }

@@ -15,7 +15,7 @@ extension ATModem {
         return try await serialized {
             // A modem can be mid-line or in prompt mode from an earlier user: ESC, then AT until it answers.
             await abortPendingInput()
-            _ = try? await send(ATCommand("AT", timeout: configuration.commandTimeout))
+            try await awaitFirstAnswer()
             _ = try? await command("ATZ", timeout: .seconds(5))
             // V.250 §6.2.5/§6.2.6: result codes on (Q0) and verbose (V1), which the framer and parser expect; sent
             // one by one because some firmware rejects combined basic commands.
@@ -83,6 +83,23 @@ extension ATModem {
                 for status in ATResponseParser.storageQuery(value) { noteCounters(status) }
             }
             return startup
+        }
+    }
+
+    /// `AT` until the modem answers at all (an error result is an answer: garbage left on the line by an earlier
+    /// user). The second attempt also resynchronises the engine (`AT` until OK). A modem that answers none is hung:
+    /// start-up ends at once rather than run every other command into its deadline.
+    /// - Throws: ``ATError`` `.timeout` (the supervisor's recovery takes it from there), `.disconnected`.
+    private func awaitFirstAnswer() async throws {
+        for attempt in 1...2 {
+            do {
+                _ = try await send(ATCommand("AT", timeout: configuration.commandTimeout))
+                return
+            } catch let error as ATError where error.code == .timeout {
+                if attempt == 2 { throw error }
+            } catch let error as ATError where error.code != .disconnected {
+                return
+            }
         }
     }
 
@@ -278,6 +295,10 @@ extension ATModem {
         } catch let error as ModemError where error.code == .simBusy || error.code == .disconnected {
             // Not "no storages": a SIM that is still busy, or a device that went away, fails the start-up, which
             // then runs again, rather than leave a session with nothing to mirror.
+            throw error
+        } catch let error as ATError where error.code == .timeout {
+            // No answer is not "no storages" either: a modem hung in its SMS service (gammu resets such sticks,
+            // `libgammu/gsmphones.c` F_RESET_AFTER_TIMEOUT).
             throw error
         } catch {
             return ([], nil)

@@ -51,6 +51,7 @@ public final class ATModem: Modem {
         var nextSubscriber: UInt64 = 0
         var subscribers: [UInt64: AsyncStream<ModemEvent>.Continuation] = [:]
         var codeSubscribers: [UInt64: AsyncStream<ATUnsolicited>.Continuation] = [:]
+        var commandTimeouts: UInt64 = 0
         /// SIM/SMS-ready lines seen so far, and the start-up waiting for the next one.
         var readySignals: UInt64 = 0
         var readyWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
@@ -114,8 +115,10 @@ public final class ATModem: Modem {
     /// event streams. Run ``run()`` and ``start()`` again afterwards.
     public func reopen(transport: any ByteTransport) async {
         let (old, generation) = state.withLock { ($0.session.transport, $0.session.generation + 1) }
-        await old.close()
+        // The new session first: the old reader, ending when its transport closes, then belongs to a past
+        // generation and reports no disconnection (the device is not gone, the driver left it).
         installEngine(on: transport, generation: generation)
+        await old.close()
     }
 
     /// Leaves the current device (its reader ends without a disconnection event) and fails every command at once
@@ -205,9 +208,14 @@ public final class ATModem: Modem {
                 noteFull(storage, isFull: true)
             }
             if error.code == .disconnected { throw ModemError(.disconnected, underlying: error) }
+            if error.code == .timeout { state.withLock { $0.commandTimeouts += 1 } }
             throw error
         }
     }
+
+    /// Commands that got no answer before their deadline, since the driver was made (whoever sent them: the
+    /// supervisor compares it between its checks, since a modem can answer `AT` and still hang on SMS commands).
+    package var commandTimeouts: UInt64 { state.withLock { $0.commandTimeouts } }
 
     func command(_ text: String, prefix: String? = nil, timeout: Duration? = nil) async throws -> ATResponse {
         try await send(ATCommand(text, timeout: timeout ?? configuration.commandTimeout, responsePrefix: prefix))

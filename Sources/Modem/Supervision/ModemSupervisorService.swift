@@ -132,6 +132,7 @@ public final class ModemSupervisorService: Service, Sendable {
         var action = machine.begin()
         var imsi: String?
         var attached = false
+        var timeoutsSeen = modem.commandTimeouts
         publish(machine)
         while true {
             try Task.checkCancellation()
@@ -151,8 +152,9 @@ public final class ModemSupervisorService: Service, Sendable {
                 event = result.event
                 imsi = result.imsi
                 if event == .startSucceeded { machine.resetCommand = modem.startup?.profile.resetCommand }
+                timeoutsSeen = modem.commandTimeouts
             case .watch(let checksSIM):
-                event = await watch(checksSIM: checksSIM ? imsi : nil)
+                event = await watch(checksSIM: checksSIM ? imsi : nil, timeoutsSeen: &timeoutsSeen)
             case .wait(let duration):
                 event = await inbox.next(within: duration, clock: clock) ?? .waitElapsed
             case .resync:
@@ -248,9 +250,14 @@ public final class ModemSupervisorService: Service, Sendable {
     }
 
     /// Waits for a modem event or the liveness interval; then a cheap command: `AT+CIMI` when the SIM's identity
-    /// is checked (`imsi`), `AT` otherwise.
-    private func watch(checksSIM imsi: String?) async -> ModemSupervisor.Event {
+    /// is checked (`imsi`), `AT` otherwise. A command of anyone (the mirror, a send) that timed out since the last
+    /// check counts as a hang even when `AT` still answers: sticks hang in their SMS service alone (gammu resets
+    /// them after a timeout, `libgammu/gsmphones.c` F_RESET_AFTER_TIMEOUT).
+    private func watch(checksSIM imsi: String?, timeoutsSeen: inout UInt64) async -> ModemSupervisor.Event {
         if let event = await inbox.next(within: timing.livenessInterval, clock: clock) { return event }
+        let timeouts = modem.commandTimeouts
+        defer { timeoutsSeen = modem.commandTimeouts }
+        if timeouts > timeoutsSeen { return .unresponsive }
         let text = imsi == nil ? "AT" : "AT+CIMI"
         do {
             let response = try await modem.send(ATCommand(text, timeout: modem.configuration.commandTimeout))
@@ -273,11 +280,12 @@ public final class ModemSupervisorService: Service, Sendable {
         }
     }
 
-    /// ESC (ends a prompt, TS 27.005 §3.5.1), then `AT` up to three times.
+    /// ESC (ends a prompt, TS 27.005 §3.5.1), then `AT` up to twice (after a timeout the driver's engine itself
+    /// sends `AT` until OK before each command, so each attempt is several).
     private func resync() async -> ModemSupervisor.Event {
         await modem.abortPendingInput()
         var last = "no answer"
-        for _ in 0..<3 {
+        for _ in 0..<2 {
             do {
                 _ = try await modem.send(ATCommand("AT", timeout: modem.configuration.commandTimeout))
                 return .recoverySucceeded
@@ -299,6 +307,10 @@ public final class ModemSupervisorService: Service, Sendable {
             return .recoverySucceeded
         } catch let error as ModemError where error.code == .disconnected {
             // The reset took the device away at once: as good as accepted.
+            return .recoverySucceeded
+        } catch let error as ATError where error.code == .timeout {
+            // Many modems reboot before they answer: whether the reset worked, the next start-up tells (and a
+            // modem still hung then is reported absent).
             return .recoverySucceeded
         } catch {
             return .recoveryFailed("\(error)")
