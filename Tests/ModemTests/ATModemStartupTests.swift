@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ModemSimulator
 import Synchronization
 import TestSupport
 import Testing
@@ -140,6 +141,66 @@ import Testing
             #expect(startup.profile.family == .quectelEC25)
             #expect(clock.elapsed == .zero)
             #expect(scripted.commands.filter { $0 == "AT+CMGF=0" }.count == 2)
+        }
+    }
+
+    // MARK: - Against the simulator's SIM-busy window
+
+    /// The driver and a simulated modem with `profile` on one manual clock (the SIM-busy window and the driver's
+    /// pauses move together).
+    static func withSimulated<R: Sendable>(
+        profile: SimulatorProfile,
+        _ body: @Sendable (ATModem, ManualClock) async throws -> R
+    ) async throws -> R {
+        let clock = ManualClock()
+        let network = SimulatedNetwork(clock: clock, wallClock: clock.wallClock, logger: logger)
+        let simulated = await network.makeModem(profile: profile)
+        let (driverSide, modemSide) = InMemoryTransport.makePair()
+        let modem = ATModem(transport: driverSide, clock: clock, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try? await simulated.serve(modemSide) }
+            group.addTask { try await modem.run() }
+            defer { group.cancelAll() }
+            let result: Result<R, any Error>
+            do { result = .success(try await body(modem, clock)) } catch { result = .failure(error) }
+            await modem.close()
+            await modemSide.close()
+            return try result.get()
+        }
+    }
+
+    /// A Huawei E3372 whose SIM stays busy for 40 s after power-on: polled every 2 s and waited out (the old
+    /// bound of 5 × 1 s gave up long before).
+    @Test func aSimulatedHuaweiBusyFor40SecondsStarts() async throws {
+        var profile = SimulatorProfile.huaweiE3372
+        profile.simBusyDuration = .seconds(40)
+        try await Self.withSimulated(profile: profile) { modem, clock in
+            let started = Task { try await modem.start() }
+            try await eventually("started") {
+                if clock.hasSleeper(dueIn: ATModem.simBusyPause) { clock.advance(by: ATModem.simBusyPause) }
+                return modem.startup != nil
+            }
+            let startup = try await started.value
+            #expect(startup.profile.family == .huaweiE3372)
+            #expect(clock.elapsed >= .seconds(40))
+        }
+    }
+
+    /// A Quectel EC25 busy for 20 s: the driver waits for `+QIND: SMS DONE` and starts when it comes, not at its
+    /// next 15 s poll (which would be at 31 s here).
+    @Test func aSimulatedQuectelStartsOnItsSMSReadyLine() async throws {
+        var profile = SimulatorProfile.quectelEC25
+        profile.simBusyDuration = .seconds(20)
+        try await Self.withSimulated(profile: profile) { modem, clock in
+            let started = Task { try await modem.start() }
+            try await eventually("waiting for SMS DONE") { clock.hasSleeper(dueIn: ATModem.smsReadyWait) }
+            clock.advance(by: .seconds(16))  // the poll at 15 s: still busy; the next wait ends at 31 s
+            try await eventually("waiting again") { clock.hasSleeper(dueIn: ATModem.smsReadyWait) }
+            clock.advance(by: .seconds(4))  // the window ends at 20 s: +QIND: SMS DONE
+            try await eventually("started on SMS DONE") { modem.startup != nil }
+            let startup = try await started.value
+            #expect(startup.profile.family == .quectelEC25)
+            #expect(clock.elapsed == .seconds(20))
         }
     }
 
