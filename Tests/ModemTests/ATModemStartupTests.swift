@@ -204,6 +204,29 @@ import Testing
         }
     }
 
+    /// A Huawei that floods status URCs (^RSSI, ^DSFLOWRPT…) until ^CURC=0: after start-up the flood stops.
+    @Test func theHuaweiStatusFloodStopsAfterStartUp() async throws {
+        var profile = SimulatorProfile.huaweiE3372
+        profile.statusURCInterval = .seconds(1)
+        try await Self.withSimulated(profile: profile) { modem, clock in
+            let seen = Mutex(0)
+            let codes = modem.unsolicitedCodes()
+            let counter = Task {
+                for await _ in codes { seen.withLock { $0 += 1 } }
+            }
+            defer { counter.cancel() }
+            _ = try await modem.start()
+            let before = seen.withLock { $0 }
+            for _ in 0..<5 {
+                #expect(await clock.waitForSleepers(1))
+                clock.advance(by: .seconds(1))
+            }
+            // A line sent after the flood would have come before this command's answer.
+            _ = try await modem.send(ATCommand("AT", timeout: .seconds(5)))
+            #expect(seen.withLock { $0 } == before)
+        }
+    }
+
     // MARK: - Character set and vendor steps
 
     @Test func theCharacterSetIsChosenSoThatNumbersDecode() async throws {
