@@ -212,8 +212,8 @@ let package = Package(
         .testTarget(
             name: "MessagingServerTests",
             dependencies: [
-                "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "Modem", "ModemSimulator", "UPnP",
-                "HTTPTestSupport", "TestSupport", nioHTTP1, logging, unixSignals, tomlKit, prometheus,
+                "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemSimulator",
+                "UPnP", "HTTPTestSupport", "TestSupport", nioHTTP1, logging, unixSignals, tomlKit, prometheus,
             ],
             swiftSettings: strictSettings
         ),

@@ -14,7 +14,8 @@ import UPnP
 /// `messagingd`, the benchmarks and the end-to-end tests all start it.
 ///
 /// ``init(configuration:logger:onRunning:)`` validates the configuration and builds everything, in dependency
-/// order: the modem (the simulated modem's AT side and the `ATModem` driving it, or the driver on a serial port),
+/// order: the modem (the simulated modem's AT side and the `ATModem` driving it, or the driver on a serial port
+/// under a ``ModemSupervisorService`` that finds, opens, restarts and recovers it),
 /// the store, the Messaging service, its UPnP binding and the UPnP device. ``run()`` runs them in one
 /// `ServiceGroup` in that order until a graceful shutdown signal (``MessagingServerConfiguration/gracefulShutdownSignals``)
 /// or ``triggerGracefulShutdown()``; the group stops them in reverse, so the device says `ssdp:byebye` first and
@@ -42,6 +43,9 @@ public final class MessagingServer: Service, Sendable {
     public let device: UPnPDevice
     /// The AT driver of the modem; `nil` with ``MessagingServerConfiguration/Modem/none``.
     public let modem: ATModem?
+    /// The supervisor of a modem on a serial port (its ``ModemSupervisorService/status`` is the modem's health);
+    /// `nil` for the simulated modem and without a modem.
+    public let modemSupervisor: ModemSupervisorService?
     /// The simulated network of ``MessagingServerConfiguration/Modem/simulated`` (to inject messages into it).
     public let simulatedNetwork: SimulatedNetwork?
     /// The database file; `nil` for ``MessagingServerConfiguration/Database/inMemory``.
@@ -80,8 +84,17 @@ public final class MessagingServer: Service, Sendable {
         let metrics = PrometheusCollectorRegistry()
         let metricsFactory = PrometheusMetricsFactory(registry: metrics)
 
+        // The database path first: the modem keeps its rejected-PIN record beside it.
+        let databasePath: String?
+        do {
+            databasePath = try Self.makeDatabasePath(configuration.database)
+        } catch {
+            throw MessagingServerError(.cannotStart, "cannot open the database: \(error)")
+        }
+
         // The modem first: everything else depends on it.
         let modem: ATModem?
+        let supervisor: ModemSupervisorService?
         var messagingConfiguration = configuration.messaging
         if let access = configuration.access { messagingConfiguration.accessPolicy = access.messagingPolicy }
         switch configuration.modem {
@@ -90,34 +103,44 @@ public final class MessagingServer: Service, Sendable {
             let simulated = await network.makeModem()
             let (driverSide, modemSide) = InMemoryTransport.makePair()
             services.append(SimulatedModemService(network: network, modem: simulated, transport: modemSide))
-            modem = ATModem(transport: driverSide, logger: component("modem"), metricsFactory: metricsFactory)
+            let driver = ATModem(transport: driverSide, logger: component("modem"), metricsFactory: metricsFactory)
+            services.append(ATModemService(modem: driver, logger: component("modem")))
+            modem = driver
             if messagingConfiguration.ownNumber == nil { messagingConfiguration.ownNumber = simulated.number }
             simulatedNetwork = network
+            supervisor = nil
         case .serial(let path):
-            let port: SerialPort
-            do {
-                port = try SerialPort(path: path, options: .init(baudRate: configuration.baudRate))
-            } catch {
-                throw MessagingServerError(.cannotStart, "cannot open \(path): \(error)")
-            }
-            modem = ATModem(
-                transport: port,
+            // The supervisor opens the port, and keeps looking for it while it is absent: a missing port is not a
+            // reason to stop (the stick may still be mode-switching, or be plugged in later).
+            let (placeholder, other) = InMemoryTransport.makePair()
+            await other.close()
+            let driver = ATModem(
+                transport: placeholder,
                 configuration: ATModemConfiguration(pin: configuration.pin),
+                rejectedPINs: RejectedPINMemory(path: databasePath.map(Self.rejectedPINPath(besideDatabase:))),
                 logger: component("modem"),
                 metricsFactory: metricsFactory
             )
+            let baudRate = configuration.baudRate
+            let service = ModemSupervisorService(
+                modem: driver,
+                locator: ModemSupervisorService.locator(path: path),
+                open: { path in try SerialPort(path: path, options: .init(baudRate: baudRate)) },
+                logger: component("modem")
+            )
+            services.append(service)
+            modem = driver
+            supervisor = service
             simulatedNetwork = nil
         case .automatic, .none:
             // .automatic is refused by validate().
             modem = nil
+            supervisor = nil
             simulatedNetwork = nil
         }
-        if let modem { services.append(ATModemService(modem: modem, logger: component("modem"))) }
 
         // The store and the service.
-        let databasePath: String?
         do {
-            databasePath = try Self.makeDatabasePath(configuration.database)
             store = try databasePath.map { try MessageStore(path: $0) } ?? MessageStore.inMemory()
         } catch {
             throw MessagingServerError(.cannotStart, "cannot open the database: \(error)")
@@ -203,6 +226,7 @@ public final class MessagingServer: Service, Sendable {
         self.messaging = messaging
         self.device = device
         self.modem = modem
+        self.modemSupervisor = supervisor
         self.databasePath = databasePath
         self.metrics = metrics
         self.healthEndpoints = healthEndpoints
@@ -258,6 +282,11 @@ public final class MessagingServer: Service, Sendable {
     /// storage counters, the outbox depth and the mirror's state.
     public func health() async -> HealthReport {
         await healthEndpoints.report()
+    }
+
+    /// The file that remembers a PIN the SIM refused (``RejectedPINMemory``), beside the database.
+    static func rejectedPINPath(besideDatabase path: String) -> String {
+        URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("rejected-pin").path
     }
 
     /// The database file `database` stands for (creating its directory), `nil` in memory.
