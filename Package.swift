@@ -114,7 +114,7 @@ let package = Package(
             name: "MessagingServer",
             dependencies: [
                 "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
-                logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus,
+                logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus, nioCore, nioPosix,
             ],
             swiftSettings: strictSettings
         ),
@@ -212,8 +212,9 @@ let package = Package(
         .testTarget(
             name: "MessagingServerTests",
             dependencies: [
-                "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemSimulator",
-                "UPnP", "HTTPTestSupport", "TestSupport", nioHTTP1, logging, unixSignals, tomlKit, prometheus,
+                "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem",
+                "ModemSimulator", "UPnP", "HTTPTestSupport", "TestSupport", nioCore, nioPosix, nioHTTP1, logging,
+                unixSignals, tomlKit, prometheus,
             ],
             swiftSettings: strictSettings
         ),
