@@ -105,7 +105,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "telcp",
-            dependencies: [argumentParser],
+            dependencies: ["UPnP", "MessagingUPnP", argumentParser, unixSignals],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -192,6 +192,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `telcp` against `messagingd --simulate`, both as separate processes; `swift build --build-tests` builds them.
+        .testTarget(name: "TelCPTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         // The executables as separate processes (`modemctl`); `swift build --build-tests` builds them first.
         .testTarget(
             name: "ModemCtlTests",
