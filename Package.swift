@@ -18,6 +18,10 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
 let tomlKit = Target.Dependency.product(name: "TOMLKit", package: "TOMLKit")
+// The libraries emit through swift-metrics' API only; the Prometheus backend is chosen where they are wired.
+let coreMetrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let metricsTestKit = Target.Dependency.product(name: "MetricsTestKit", package: "swift-metrics")
 
 let package = Package(
     name: "ModemMessaging",
@@ -45,6 +49,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         // The configuration file (TOML: comments, sections, arrays of tables; a parser that lists every key it read).
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: - System libraries and C shims
@@ -58,7 +64,7 @@ let package = Package(
         // MARK: - Hardware abstraction
         .target(
             name: "Modem",
-            dependencies: ["SMSCodec", "CPosixTTY", logging, lifecycle, systemPackage],
+            dependencies: ["SMSCodec", "CPosixTTY", logging, lifecycle, systemPackage, coreMetrics],
             swiftSettings: strictSettings
         ),
         .target(
@@ -71,14 +77,14 @@ let package = Package(
         .target(name: "MessageStore", dependencies: [grdb], swiftSettings: strictSettings),
         .target(
             name: "Messaging",
-            dependencies: ["MessageStore", "Modem", "SMSCodec", logging, lifecycle],
+            dependencies: ["MessageStore", "Modem", "SMSCodec", logging, lifecycle, coreMetrics],
             swiftSettings: strictSettings
         ),
 
         // MARK: - UPnP
         .target(
             name: "UPnP",
-            dependencies: ["CLibXML2", nioCore, nioPosix, nioHTTP1, logging, lifecycle],
+            dependencies: ["CLibXML2", nioCore, nioPosix, nioHTTP1, logging, lifecycle, coreMetrics],
             swiftSettings: strictSettings
         ),
         .target(
@@ -92,7 +98,7 @@ let package = Package(
             name: "MessagingServer",
             dependencies: [
                 "MessagingUPnP", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
-                logging, lifecycle, unixSignals, tomlKit,
+                logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus,
             ],
             swiftSettings: strictSettings
         ),
@@ -137,7 +143,9 @@ let package = Package(
         .testTarget(name: "MMSCodecTests", dependencies: ["MMSCodec"], swiftSettings: strictSettings),
         .testTarget(
             name: "ModemTests",
-            dependencies: ["Modem", "ModemSimulator", "SMSCodec", "CPosixTTY", "TestSupport", logging],
+            dependencies: [
+                "Modem", "ModemSimulator", "SMSCodec", "CPosixTTY", "TestSupport", logging, coreMetrics, metricsTestKit,
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -164,7 +172,8 @@ let package = Package(
             name: "MessagingTests",
             dependencies: [
                 "Messaging", "MessageStore", "MessageStoreTestSupport", "Modem", "ModemSimulator", "SMSCodec",
-                "TestSupport", logging, .product(name: "InMemoryLogging", package: "swift-log"),
+                "TestSupport", logging, coreMetrics, metricsTestKit,
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -172,7 +181,7 @@ let package = Package(
             name: "UPnPTests",
             dependencies: [
                 "UPnP", "HTTPTestSupport", "TestSupport", nioCore, nioPosix, nioHTTP1, logging, lifecycle,
-                .product(name: "NIOEmbedded", package: "swift-nio"),
+                coreMetrics, metricsTestKit, .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
@@ -187,8 +196,8 @@ let package = Package(
         .testTarget(
             name: "MessagingServerTests",
             dependencies: [
-                "MessagingServer", "MessagingUPnP", "Messaging", "UPnP", "HTTPTestSupport", "TestSupport",
-                nioHTTP1, logging, unixSignals, tomlKit,
+                "MessagingServer", "MessagingUPnP", "Messaging", "Modem", "ModemSimulator", "UPnP", "HTTPTestSupport",
+                "TestSupport", nioHTTP1, logging, unixSignals, tomlKit, prometheus,
             ],
             swiftSettings: strictSettings
         ),

@@ -65,6 +65,13 @@ extension MessageStore {
         }
     }
 
+    /// Messages waiting to go: queued (due, or backing off after a failure) or in an attempt now.
+    package func outboxDepth() async throws -> Int {
+        try await writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'sending')") ?? 0
+        }
+    }
+
     /// Starts an attempt: `queued` → `sending`, attempts + 1. Returns the message and its parts, or `nil` when the
     /// message is no longer queued (deleted, cancelled, already sent).
     package func beginAttempt(messageID: Int64) async throws -> (MessageDetail, OutboxRecord)? {

@@ -5,6 +5,7 @@ import Messaging
 import MessagingUPnP
 import Modem
 import ModemSimulator
+import Prometheus
 import ServiceLifecycle
 import UPnP
 
@@ -44,10 +45,15 @@ public final class MessagingServer: Service, Sendable {
     public let simulatedNetwork: SimulatedNetwork?
     /// The database file; `nil` for ``MessagingServerConfiguration/Database/inMemory``.
     public let databasePath: String?
+    /// This server's metrics (messages, mirror passes, AT timeouts, modem restarts, SOAP actions), served at
+    /// `GET /metrics` in the Prometheus text format. Each server has its own, so that servers in one process do not
+    /// share counters.
+    public let metrics: PrometheusCollectorRegistry
 
     private let group: ServiceGroup
     private let logger: Logger
     private let onRunning: @Sendable (UPnPDevice.Endpoints) async -> Void
+    private let healthEndpoints: HealthEndpoints
 
     /// Validates `configuration` and builds every service; opens the modem's port, the database and the device
     /// identity, binds nothing yet.
@@ -70,6 +76,8 @@ public final class MessagingServer: Service, Sendable {
             return logger
         }
         var services: [any Service] = []
+        let metrics = PrometheusCollectorRegistry()
+        let metricsFactory = PrometheusMetricsFactory(registry: metrics)
 
         // The modem first: everything else depends on it.
         let modem: ATModem?
@@ -81,7 +89,7 @@ public final class MessagingServer: Service, Sendable {
             let simulated = await network.makeModem()
             let (driverSide, modemSide) = InMemoryTransport.makePair()
             services.append(SimulatedModemService(network: network, modem: simulated, transport: modemSide))
-            modem = ATModem(transport: driverSide, logger: component("modem"))
+            modem = ATModem(transport: driverSide, logger: component("modem"), metricsFactory: metricsFactory)
             if messagingConfiguration.ownNumber == nil { messagingConfiguration.ownNumber = simulated.number }
             simulatedNetwork = network
         case .serial(let path):
@@ -94,7 +102,8 @@ public final class MessagingServer: Service, Sendable {
             modem = ATModem(
                 transport: port,
                 configuration: ATModemConfiguration(pin: configuration.pin),
-                logger: component("modem")
+                logger: component("modem"),
+                metricsFactory: metricsFactory
             )
             simulatedNetwork = nil
         case .automatic, .none:
@@ -116,9 +125,26 @@ public final class MessagingServer: Service, Sendable {
             store: store,
             modem: modem,
             configuration: messagingConfiguration,
-            logger: component("messaging")
+            logger: component("messaging"),
+            metricsFactory: metricsFactory
         )
         services.append(messaging)
+
+        // GET /health and GET /metrics beside the device's description and control.
+        let modemHealth: @Sendable () async -> ModemHealth
+        if let modem {
+            let probe = ModemHealthProbe(modem: modem)
+            modemHealth = { await probe.health() }
+        } else {
+            modemHealth = { ModemHealth(state: .none) }
+        }
+        let healthEndpoints = HealthEndpoints(
+            messaging: messaging,
+            modemHealth: modemHealth,
+            registry: metrics,
+            accessPolicy: messagingConfiguration.accessPolicy,
+            logger: component("health")
+        )
 
         // The binding and the device.
         let binding = MessagingUPnPService(service: messaging, logger: component("messaging.upnp"))
@@ -149,9 +175,11 @@ public final class MessagingServer: Service, Sendable {
                     serialNumber: identity.serialNumber,
                     ssdpPort: configuration.ssdpPort,
                     accessPolicy: configuration.access?.upnpPolicy ?? .allowAll,
-                    limits: configuration.upnpLimits
+                    limits: configuration.upnpLimits,
+                    extraRoutes: healthEndpoints.routes
                 ),
-                logger: component("upnp")
+                logger: component("upnp"),
+                metricsFactory: metricsFactory
             )
         } catch {
             throw MessagingServerError(.invalidConfiguration, key: "upnp", "\(error)")
@@ -164,6 +192,8 @@ public final class MessagingServer: Service, Sendable {
         self.device = device
         self.modem = modem
         self.databasePath = databasePath
+        self.metrics = metrics
+        self.healthEndpoints = healthEndpoints
         self.logger = logger
         self.onRunning = onRunning
         // ServiceGroup order is the dependency order (simulator → modem → service → binding → device); graceful
@@ -210,6 +240,12 @@ public final class MessagingServer: Service, Sendable {
     /// - Throws: the error that made the device fail before it was running, or `CancellationError`.
     public func waitUntilRunning() async throws -> UPnPDevice.Endpoints {
         try await device.waitUntilRunning()
+    }
+
+    /// The health report that `GET /health` serves: the modem (answered within a bound even when it hangs), the
+    /// storage counters, the outbox depth and the mirror's state.
+    public func health() async -> HealthReport {
+        await healthEndpoints.report()
     }
 
     /// The database file `database` stands for (creating its directory), `nil` in memory.

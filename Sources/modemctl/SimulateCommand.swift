@@ -14,8 +14,23 @@ struct SimulateCommand: AsyncParsableCommand {
         abstract: "Exposes simulated modems on pseudo-terminals, all on one simulated network.",
         discussion: """
             Modem N (in --pty-link order) has the number +1555000000N; +15550000099 answers every SMS with \
-            "echo: <text>". One JSON line per modem is printed on start: {"link","number","imsi","profile"}. \
+            "echo: <text>". One JSON line per modem is printed on start: {"imsi","link","number","profile","tty"}. \
             Runs until SIGINT or SIGTERM.
+
+            Quirks of real sticks: --sim-busy-seconds, --radio-off, --refuse-storage, --urc-flood and \
+            --indications-on-other-port start every modem with them.
+
+            Control: each line on standard input is one JSON command, answered by one JSON line on standard output \
+            with "ok" (true, or false and "error"). "modem" is the 1-based modem number (default 1).
+              {"command":"unplug"}  the pty closes (clients see EIO/hang-up) and the link is removed; the network \
+            holds messages for the modem.
+              {"command":"plug"}  a new pty (a new /dev/pts name) appears and the link points to it; answer: "tty".
+              {"command":"reenumerate","awayMs":500}  unplug, wait, plug.
+              {"command":"reboot"}  restart on the same pty (power-on URCs, settings lost, SIM busy again).
+              {"command":"hang","mode":"sms"}  stop answering SMS commands ("all": every command) until \
+            AT+CFUN=1,1, the vendor reset, a reboot or a re-plug.
+              {"command":"inject","from":"+15550000042","text":"hi"}  deliver an SMS to the modem; answer: "parts".
+              {"command":"status"}  answer: "hung", "plugged", "queued" (held by the network), "simBusy", "tty".
             """
     )
 
@@ -40,11 +55,38 @@ struct SimulateCommand: AsyncParsableCommand {
     )
     var networkDelayMilliseconds: Int = 0
 
+    @Option(
+        name: .customLong("sim-busy-seconds"),
+        help: "After each power-on the SIM is busy this long (+CME ERROR: 14, +CMS ERROR: 314), then SMS-ready URCs."
+    )
+    var simBusySeconds: Double = 0
+
+    @Flag(name: .customLong("radio-off"), help: "Power on with the radio off (+CFUN: 0) until AT+CFUN=1.")
+    var radioOff = false
+
+    @Option(
+        name: .customLong("refuse-storage"),
+        help: "A storage AT+CPMS=? advertises but AT+CPMS refuses with +CMS ERROR: 302 (repeatable, e.g. SR)."
+    )
+    var refusedStorages: [String] = []
+
+    @Option(
+        name: .customLong("urc-flood"),
+        help: "Status URCs (Huawei ^RSSI, ^MODE, ^DSFLOWRPT…) every this many seconds until AT^CURC=0."
+    )
+    var urcFloodSeconds: Double?
+
+    @Flag(
+        name: .customLong("indications-on-other-port"),
+        help: "Send +CMTI/+CDSI/+CMT/+CDS to the stick's other port until AT^PORTSEL=1 (Huawei profiles)."
+    )
+    var indicationsOnOtherPort = false
+
     @OptionGroup var logLevel: LogLevelOption
 
     func validate() throws {
         if ptyLinks.isEmpty { throw ValidationError("Give at least one --pty-link PATH.") }
-        if SimulatorProfile.named(profile) == nil {
+        guard let chosen = SimulatorProfile.named(profile) else {
             let names = SimulatorProfile.all.map(\.id).joined(separator: ", ")
             throw ValidationError("Unknown profile '\(profile)'; known: \(names).")
         }
@@ -53,6 +95,32 @@ struct SimulateCommand: AsyncParsableCommand {
             throw ValidationError("--network-delay-ms must be 0…600000.")
         }
         if Set(ptyLinks).count != ptyLinks.count { throw ValidationError("Each --pty-link must be different.") }
+        if !(0...600).contains(simBusySeconds) { throw ValidationError("--sim-busy-seconds must be 0…600.") }
+        for storage in refusedStorages where !chosen.supportedStorages.contains(storage) {
+            let known = chosen.supportedStorages.joined(separator: ", ")
+            throw ValidationError("--refuse-storage \(storage): \(chosen.id) does not advertise it (\(known)).")
+        }
+        if let urcFloodSeconds, !(0.01...3600).contains(urcFloodSeconds) {
+            throw ValidationError("--urc-flood must be 0.01…3600 seconds.")
+        }
+        if urcFloodSeconds != nil, chosen.noiseURCs.isEmpty {
+            throw ValidationError("--urc-flood: \(chosen.id) has no status URCs.")
+        }
+        if indicationsOnOtherPort, chosen.iccidCommand != .huawei {
+            throw ValidationError("--indications-on-other-port needs a Huawei profile (AT^PORTSEL).")
+        }
+    }
+
+    /// The chosen profile with the quirks the flags ask for.
+    func quirkyProfile() -> SimulatorProfile {
+        // Safe to force unwrap: validate() checked the name.
+        var chosen = SimulatorProfile.named(profile)!
+        chosen.simBusyDuration = .milliseconds(Int64(simBusySeconds * 1000))
+        if radioOff { chosen.powerOnFunctionality = 0 }
+        chosen.refusedStorages.formUnion(refusedStorages)
+        if let urcFloodSeconds { chosen.statusURCInterval = .milliseconds(Int64(urcFloodSeconds * 1000)) }
+        if indicationsOnOtherPort { chosen.indicationPortSelection = 1 }
+        return chosen
     }
 
     func run() async throws {
@@ -70,28 +138,29 @@ struct SimulateCommand: AsyncParsableCommand {
             state: saved,
             logger: logger
         )
-        // Safe to force unwrap: validate() checked the name.
-        let chosen = SimulatorProfile.named(profile)!
-        var ports: [(SimulatedModem, PseudoTerminal)] = []
+        let chosen = quirkyProfile()
+        var sockets: [SimulatedUSBSocket] = []
         for link in ptyLinks {
-            let port = try PseudoTerminal()
-            try port.link(at: link)
             let modem = await network.makeModem(profile: chosen)
             await modem.setBaudRate(baud)
-            ports.append((modem, port))
+            let socket = try await SimulatedUSBSocket(modem: modem, link: link, logger: logger)
+            sockets.append(socket)
             // Keys in alphabetical order.
             JSONOutput.write(
                 .object([
                     ("imsi", .string(modem.imsi)), ("link", .string(link)), ("number", .string(modem.number)),
-                    ("profile", .string(chosen.id)),
+                    ("profile", .string(chosen.id)), ("tty", .string(await socket.tty ?? "")),
                 ])
             )
         }
         let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
+        let control = SimulatorControl(network: network, sockets: sockets)
+        // Standard input closing (e.g. /dev/null) ends the control channel, not the simulator.
+        let controlChannel = Task {
+            for await line in standardInputLines() { JSONOutput.write(await control.handle(line)) }
+        }
+        defer { controlChannel.cancel() }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for (modem, port) in ports {
-                group.addTask { try await modem.serve(port) }
-            }
             if let stateURL {
                 group.addTask {
                     while !Task.isCancelled {
@@ -101,12 +170,178 @@ struct SimulateCommand: AsyncParsableCommand {
                 }
             }
             group.addTask { await signals.wait() }
-            // The first task to end is the signal (or a failed modem): stop everything.
+            // The first task to end is the signal (or a failed state save): stop everything.
             _ = try await group.next()
             group.cancelAll()
-            for (_, port) in ports { await port.close() }
+            for socket in sockets { await socket.close() }
         }
         if let stateURL { try await network.currentState().save(to: stateURL) }
+    }
+}
+
+/// Lines of standard input, read on a thread of their own (blocking reads stay off the cooperative pool).
+func standardInputLines() -> AsyncStream<String> {
+    // Started in the background of an interactive shell, a read of the terminal would stop the whole process
+    // (SIGTTIN); ignored, the read fails with EIO instead and only the control channel ends (POSIX read()).
+    signal(SIGTTIN, SIG_IGN)
+    let (stream, continuation) = AsyncStream<String>.makeStream()
+    Thread.detachNewThread {
+        while let line = readLine(strippingNewline: true) { continuation.yield(line) }
+        continuation.finish()
+    }
+    return stream
+}
+
+/// One simulated stick in a USB socket: served on a pty whose slave `link` points to, unplugged and plugged back under
+/// a new tty name as a stick that re-enumerates.
+actor SimulatedUSBSocket {
+    let modem: SimulatedModem
+    let link: String
+    private let logger: Logger
+    private var port: PseudoTerminal?
+    /// The next pty, opened while the previous one still exists, so that its /dev/pts name differs (the kernel reuses
+    /// a freed number), as a re-enumerated stick comes back as another ttyUSB.
+    private var next: PseudoTerminal?
+    private var serving: Task<Void, Never>?
+
+    init(modem: SimulatedModem, link: String, logger: Logger) async throws {
+        self.modem = modem
+        self.link = link
+        self.logger = logger
+        _ = try plug()
+    }
+
+    /// The slave tty the link points to, nil while unplugged.
+    var tty: String? { port?.slavePath }
+
+    /// Opens a pty (the one prepared at unplug, if any), points the link to it and powers the modem on there.
+    /// - Returns: the new tty.
+    func plug() throws -> String {
+        if let port { return port.slavePath }
+        let port = try next ?? PseudoTerminal()
+        next = nil
+        try port.link(at: link)
+        self.port = port
+        let modem = self.modem
+        let logger = self.logger
+        serving = Task {
+            do {
+                try await modem.serve(port)
+            } catch is CancellationError {
+            } catch {
+                logger.error("simulated modem stopped", metadata: ["error": "\(error)"])
+            }
+        }
+        return port.slavePath
+    }
+
+    /// Closes the pty (a client sees EIO/hang-up) and removes the link; the network holds what arrives meanwhile.
+    func unplug() async throws {
+        guard port != nil else { return }
+        if next == nil { next = try PseudoTerminal() }
+        port = nil
+        await modem.unplug()
+        await serving?.value
+        serving = nil
+    }
+
+    func close() async {
+        serving?.cancel()
+        await port?.close()
+        await next?.close()
+        port = nil
+        next = nil
+    }
+}
+
+/// The control channel of `modemctl simulate`: one JSON command per line, one JSON answer (see its help).
+struct SimulatorControl: Sendable {
+    let network: SimulatedNetwork
+    let sockets: [SimulatedUSBSocket]
+
+    struct Failure: Error {
+        var message: String
+    }
+
+    func handle(_ line: String) async -> JSONValue {
+        var command = ""
+        var modemNumber = 1
+        do {
+            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw Failure(message: "a command is a JSON object")
+            }
+            guard let name = object["command"] as? String else { throw Failure(message: "no \"command\"") }
+            command = name
+            if let value = object["modem"] {
+                guard let n = value as? Int, (1...sockets.count).contains(n) else {
+                    throw Failure(message: "\"modem\" must be 1…\(sockets.count)")
+                }
+                modemNumber = n
+            }
+            let fields = try await run(name, object, on: sockets[modemNumber - 1])
+            return .object(
+                ([("command", .string(command)), ("modem", .int(modemNumber)), ("ok", .bool(true))] + fields)
+                    .sorted { $0.0 < $1.0 }
+            )
+        } catch {
+            let message = (error as? Failure)?.message ?? "\(error)"
+            return .object([
+                ("command", .string(command)), ("error", .string(message)), ("modem", .int(modemNumber)),
+                ("ok", .bool(false)),
+            ])
+        }
+    }
+
+    private func run(
+        _ name: String,
+        _ object: [String: Any],
+        on socket: SimulatedUSBSocket
+    ) async throws -> [(String, JSONValue)] {
+        let modem = socket.modem
+        switch name {
+        case "unplug":
+            try await socket.unplug()
+            return []
+        case "plug":
+            return [("tty", .string(try await socket.plug()))]
+        case "reenumerate":
+            let away = object["awayMs"] as? Int ?? 500
+            guard (0...600_000).contains(away) else { throw Failure(message: "\"awayMs\" must be 0…600000") }
+            try await socket.unplug()
+            try await Task.sleep(for: .milliseconds(away))
+            return [("tty", .string(try await socket.plug()))]
+        case "reboot":
+            await modem.reboot()
+            return []
+        case "hang":
+            let mode = object["mode"] as? String ?? "sms"
+            switch mode {
+            case "sms": await modem.hang(.smsService)
+            case "all": await modem.hang(.everything)
+            default: throw Failure(message: "\"mode\" is \"sms\" or \"all\"")
+            }
+            return [("mode", .string(mode))]
+        case "inject":
+            guard let text = object["text"] as? String else { throw Failure(message: "no \"text\"") }
+            let from = object["from"] as? String ?? "+15550000042"
+            let parts = await network.injectText(text, from: from, to: modem.number)
+            return [("parts", .int(parts.count))]
+        case "status":
+            let hung: JSONValue =
+                switch await modem.hangState {
+                case nil: .null
+                case .smsService: .string("sms")
+                case .everything: .string("all")
+                }
+            let tty = await socket.tty
+            return [
+                ("hung", hung), ("plugged", .bool(tty != nil)),
+                ("queued", .int(await network.queuedCount(for: modem.number))),
+                ("simBusy", .bool(await modem.isSIMBusy)), ("tty", .optional(tty)),
+            ]
+        default:
+            throw Failure(message: "unknown command '\(name)'")
+        }
     }
 }
 

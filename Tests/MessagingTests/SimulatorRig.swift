@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import MessageStore
@@ -28,6 +29,7 @@ final class SimulatorRig: @unchecked Sendable {
         store: MessageStore? = nil,
         profile: SimulatorProfile = .huaweiE3372,
         logger: Logger = SimulatorRig.logger,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
         prepare: (SimulatedModem) async -> Void = { _ in },
         configure: (inout MessagingConfiguration) -> Void = { _ in }
     ) async throws {
@@ -48,7 +50,8 @@ final class SimulatorRig: @unchecked Sendable {
             configuration: configuration,
             clock: clock,
             wallClock: clock.wallClock,
-            logger: logger
+            logger: logger,
+            metricsFactory: metricsFactory
         )
         let simulated = self.simulated
         let modem = self.modem

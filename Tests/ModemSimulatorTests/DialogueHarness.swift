@@ -43,8 +43,14 @@ final class DialogueHarness {
         await configure(modem)
         let harness = DialogueHarness(network: network, modem: modem)
         harness.serve()
-        if let last = profile.startupURCs.last { _ = try await harness.read(until: last + "\r\n") }
+        if let last = powerOnURCs(profile).last { _ = try await harness.read(until: last + "\r\n") }
         return harness
+    }
+
+    /// The lines a modem of `profile` sends as it powers up without waiting on the clock: the start-up URCs, and the
+    /// SMS-ready ones too when the profile has no SIM-busy window.
+    static func powerOnURCs(_ profile: SimulatorProfile) -> [String] {
+        profile.startupURCs + (profile.simBusyDuration == .zero ? profile.smsReadyURCs : [])
     }
 
     /// Starts (or restarts) serving `modemSide`.
@@ -59,7 +65,7 @@ final class DialogueHarness {
         let modem = await network.makeModem(profile: profile)
         let other = DialogueHarness(network: network, modem: modem)
         other.serve()
-        if let last = profile.startupURCs.last { _ = try await other.read(until: last + "\r\n") }
+        if let last = Self.powerOnURCs(profile).last { _ = try await other.read(until: last + "\r\n") }
         return other
     }
 

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import SMSCodec
 import Synchronization
@@ -61,12 +62,19 @@ import Testing
         echo: Bool = false,
         configuration: ATModemConfiguration = .init(),
         clock: C,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
         handler: @escaping @Sendable (String) -> ScriptedModem.Reply,
         _ body: @Sendable (ATModem, ScriptedModem) async throws -> R
     ) async throws -> R where C.Duration == Duration {
         let (driverSide, modemSide) = InMemoryTransport.makePair()
         let scripted = ScriptedModem(transport: modemSide, echo: echo, handler: handler)
-        let modem = ATModem(transport: driverSide, configuration: configuration, clock: clock, logger: logger)
+        let modem = ATModem(
+            transport: driverSide,
+            configuration: configuration,
+            clock: clock,
+            logger: logger,
+            metricsFactory: metricsFactory
+        )
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await scripted.run() }
             group.addTask { try await modem.run() }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import MessageStore
@@ -82,10 +83,12 @@ extension MessagingService {
         while !Task.isCancelled {
             do {
                 try await mirrorPass(modem: modem)
+                metrics.mirrorPasses.increment()
                 failures = 0
             } catch is CancellationError {
                 return
             } catch {
+                metrics.failedMirrorPasses.increment()
                 failures += 1
                 mirror.lastError = "\(error)"
                 logger.warning("mirror pass failed", metadata: ["error": "\(error)", "mirror.failures": "\(failures)"])
@@ -307,8 +310,9 @@ extension MessagingService {
     }
 
     /// One line per message the mirror puts in a folder, for the journal: its ID as control points see it, the
-    /// peer masked, never the text (no message content and no full number above debug). `part` is `nil` for
-    /// segments shown incomplete after the reassembly timeout.
+    /// peer masked, never the text (no message content and no full number above debug); and one count of
+    /// `messaging_messages_received_total` per received one. `part` is `nil` for segments shown incomplete after the
+    /// reassembly timeout.
     func logReceived(messageID: Int64, sessionID: Int64?, part: IncomingPart?, isComplete: Bool = true) {
         let id = MessageID(sessionID: sessionID.map(StoredID.encode), messageID: StoredID.encode(messageID))
         var metadata: Logger.Metadata = ["message.id": "\(id?.description ?? StoredID.encode(messageID))"]
@@ -320,6 +324,7 @@ extension MessagingService {
         if !isComplete { metadata["message.incomplete"] = "true" }
         // A stored SMS-SUBMIT (`STO SENT`) found on the SIM goes to Sent, not Received.
         logger.info(isReceived ? "message received" : "message imported into Sent", metadata: metadata)
+        if isReceived { metrics.messagesReceived.increment() }
     }
 
     /// The rules the store's import asks for (reassembly with the configured timeout, status report matching).

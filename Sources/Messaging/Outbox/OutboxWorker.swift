@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import MessageStore
@@ -18,6 +19,12 @@ import SMSCodec
 extension MessagingService {
     /// Messages attempted in one round of the worker before it looks for newly due ones again.
     static let outboxBatchSize = 16
+
+    /// Messages in Outgoing still waiting to go: queued (due, or backing off after a failure) or being sent now.
+    /// Messages marked failed are not counted.
+    public func outboxDepth() async throws -> Int {
+        try await store.outboxDepth()
+    }
 
     func runOutbox(modem: any Modem) async throws {
         let recovered = try await store.recoverInterruptedSends(now: wallClock().timeIntervalSince1970)
@@ -88,6 +95,8 @@ extension MessagingService {
                 isPermanent: true,
                 nextAttemptAt: nil
             )
+            metrics.sendAttemptsFailed.increment()
+            metrics.messagesFailed.increment()
             return
         }
         for part in parts where part.state == .notSent || part.state == .submitting {
@@ -127,6 +136,7 @@ extension MessagingService {
             now: now.timeIntervalSince1970,
             offset: TimeZone.current.secondsFromGMT(for: now)
         )
+        metrics.messagesSent.increment()
         // One line per message sent, for the journal: its ID as control points see it, never its text, and the
         // recipients masked (no full numbers above debug).
         logger.info(
@@ -161,6 +171,8 @@ extension MessagingService {
             isPermanent: failure.isPermanent,
             nextAttemptAt: nextAttempt
         )
+        metrics.sendAttemptsFailed.increment()
+        if nextAttempt == nil { metrics.messagesFailed.increment() }
         logger.info(
             nextAttempt == nil ? "message failed" : "send attempt failed, will retry",
             metadata: [

@@ -47,6 +47,13 @@ public struct AccessPolicy: Sendable {
         self.mayReadOverviews = mayReadOverviews
     }
 
+    /// Whether `caller` may read the service's state without changing anything (the daemon's health and metrics).
+    /// It follows the rule for GetMessagingCapabilities, the read action that reveals no message: a policy that lets
+    /// a caller only read allows it, one that shuts a caller out refuses it.
+    public func allowsReading(_ caller: Caller) -> Bool {
+        isAllowed(.getMessagingCapabilities, caller)
+    }
+
     /// Every caller may do everything and read overviews (the LAN is trusted; the binding restricts interfaces).
     public static let allowAll = AccessPolicy(isAllowed: { _, _ in true }, mayReadOverviews: { _ in true })
 }

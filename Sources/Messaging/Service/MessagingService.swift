@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import MessageStore
@@ -29,6 +30,7 @@ public actor MessagingService: Service {
     /// The current date, for message and session dates and the outbox's due times.
     let wallClock: @Sendable () -> Date
     let logger: Logger
+    let metrics: MessagingMetrics
     let hub: EventHub
     /// Wakes the outbox worker (a message was queued).
     let outboxSignal = WakeSignal()
@@ -56,13 +58,17 @@ public actor MessagingService: Service {
     ///   - wallClock: the current date, for message and session dates and the outbox's due times; a test passes
     ///     one that moves with its manual `clock`, so that a back-off comes due when the test advances the clock.
     ///   - logger: where the service logs (no phone numbers or bodies above debug).
+    ///   - metricsFactory: where the service counts messages received, sent and failed, failed send attempts and
+    ///     mirror passes (`messaging_…_total`): the process-wide `MetricsSystem.factory` unless the caller keeps its
+    ///     own registry (several services in one process).
     public init(
         store: MessageStore,
         modem: (any Modem)?,
         configuration: MessagingConfiguration = MessagingConfiguration(),
         clock: any Clock<Duration> = ContinuousClock(),
         wallClock: @escaping @Sendable () -> Date = { Date() },
-        logger: Logger
+        logger: Logger,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.store = store
         self.modem = modem
@@ -70,6 +76,7 @@ public actor MessagingService: Service {
         self.clock = clock
         self.wallClock = wallClock
         self.logger = logger
+        self.metrics = MessagingMetrics(factory: metricsFactory)
         self.hub = EventHub(bufferSize: configuration.eventSubscriberBuffer, logger: logger)
     }
 

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import Synchronization
 
@@ -20,6 +21,8 @@ package final class ATEngine: Sendable {
     private let transport: any ByteTransport
     private let clock: any Clock<Duration>
     private let logger: Logger
+    /// Counts commands that ended in ``ATError/Code/timeout``.
+    private let timeouts: Counter?
     private let onUnsolicited: @Sendable (ATUnsolicited) -> Void
     private let state = Mutex(State())
 
@@ -31,11 +34,13 @@ package final class ATEngine: Sendable {
         transport: any ByteTransport,
         clock: any Clock<Duration>,
         logger: Logger,
+        timeouts: Counter? = nil,
         onUnsolicited: @escaping @Sendable (ATUnsolicited) -> Void
     ) {
         self.transport = transport
         self.clock = clock
         self.logger = logger
+        self.timeouts = timeouts
         self.onUnsolicited = onUnsolicited
     }
 
@@ -217,6 +222,7 @@ package final class ATEngine: Sendable {
     private func complete(_ action: StateMachine.Action) {
         switch action {
         case .complete(let id, let result):
+            if case .failure(let error) = result, error.code == .timeout { timeouts?.increment() }
             let continuation = state.withLock { $0.responses.removeValue(forKey: id) }
             continuation?.resume(with: result.mapError { $0 as any Error })
         case .grantTurn:

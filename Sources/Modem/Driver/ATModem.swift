@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import SMSCodec
 import Synchronization
@@ -53,31 +54,44 @@ public final class ATModem: Modem {
     public let configuration: ATModemConfiguration
     private let clock: any Clock<Duration>
     private let logger: Logger
+    private let metrics: ModemMetrics
     private let state: Mutex<State>
     /// Serialises multi-command operations (select storage + list) so that two callers do not interleave their
     /// AT+CPMS selections.
     private let operations = AsyncSerialGate()
 
     /// A driver on `transport`; `clock` times the command deadlines and pauses (a test injects a manual clock, so
-    /// that no timeout waits on real time).
+    /// that no timeout waits on real time). `metricsFactory` counts AT timeouts (`modem_at_timeouts_total`) and
+    /// modem restarts (`modem_restarts_total`): the process-wide `MetricsSystem.factory` unless the caller keeps
+    /// its own registry (several modems in one process).
     public init(
         transport: any ByteTransport,
         configuration: ATModemConfiguration = .init(),
         clock: any Clock<Duration> = ContinuousClock(),
-        logger: Logger
+        logger: Logger,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
+        self.metrics = ModemMetrics(factory: metricsFactory)
         // The real engine needs `self` for its URC callback, so the state starts with an inert one (never run)
         // and installEngine replaces it before init returns.
-        let inert = ATEngine(transport: transport, clock: self.clock, logger: logger, onUnsolicited: { _ in })
+        let inert = ATEngine(
+            transport: transport,
+            clock: self.clock,
+            logger: logger,
+            timeouts: metrics.atTimeouts,
+            onUnsolicited: { _ in }
+        )
         state = Mutex(State(session: Session(generation: 0, engine: inert, transport: transport)))
         installEngine(on: transport, generation: 0)
     }
 
     private func installEngine(on transport: any ByteTransport, generation: UInt64) {
-        let engine = ATEngine(transport: transport, clock: clock, logger: logger) { [weak self] code in
+        let timeouts = metrics.atTimeouts
+        let engine = ATEngine(transport: transport, clock: clock, logger: logger, timeouts: timeouts) {
+            [weak self] code in
             self?.handle(code, generation: generation)
         }
         state.withLock { state in
@@ -246,6 +260,8 @@ public final class ATModem: Modem {
         case .ready(let line):
             // A modem that restarted lost its volatile settings (CNMI, CMGF, CPMS): the layer above restarts it.
             if line == "RDY" || line == "^SYSSTART" || line == "SMS Ready" {
+                // Before start-up it is the modem's first boot (power-on URCs), not a restart.
+                if state.withLock({ $0.session.startup != nil }) { metrics.restarts.increment() }
                 broadcast(.restarted)
             } else {
                 broadcast(.unrecognized(line: line))

@@ -14,6 +14,8 @@ struct FaultState {
     /// The input swallowed since the last stall began, at most ``maximumInputSinceStall`` bytes (the newest).
     var inputSinceStall: [UInt8] = []
     static let maximumInputSinceStall = 4096
+    /// The hung modem's state: which commands go unanswered until a reset (nil: not hung).
+    var hang: SimulatedModem.Hang?
     /// Failures for the next commands of a name (e.g. "+CMGS" → +CMS ERROR 500 once).
     var forcedFailures: [(name: String, failure: ATFailure)] = []
     /// Probability that an AT+CMGS/AT+CMSS fails, and the +CMS codes to pick from.

@@ -29,6 +29,27 @@ extension SimulatedModem {
         isBusy = false
     }
 
+    /// What a hung modem still answers.
+    public enum Hang: Sendable, Hashable {
+        /// SMS and storage commands (AT+CPMS, AT+CMGL, AT+CMGR, AT+CMGS, AT+CNMI…) are never answered; `AT`,
+        /// AT+CFUN and the other commands are. Assumed: gammu only records that these sticks stop answering until
+        /// reset (`libgammu/gsmphones.c` F_RESET_AFTER_TIMEOUT on the Huawei E1xx family, E173 included).
+        case smsService
+        /// No command is answered; a reset command (AT+CFUN=1,1 or the profile's vendor reset) still restarts the
+        /// modem (assumed).
+        case everything
+    }
+
+    /// Hangs the modem as a stick that needs a reset does: commands go unanswered (see ``Hang``) and the network
+    /// holds incoming messages, until AT+CFUN=1,1, the profile's vendor reset
+    /// (``SimulatorProfile/vendorResetCommands``), ``reboot()`` or a new ``serve(_:)`` (a USB re-plug cuts the power).
+    public func hang(_ kind: Hang = .smsService) {
+        faults.hang = kind
+    }
+
+    /// How the modem is hung, nil when it is not.
+    public var hangState: Hang? { faults.hang }
+
     /// Bytes swallowed while stalled.
     public var bytesSwallowedWhileStalled: Int { faults.swallowedWhileStalled }
 
@@ -55,6 +76,10 @@ extension SimulatedModem {
         let transport = self.transport
         self.transport = nil
         sessionGeneration += 1
+        // Power is gone: the SIM-ready timer of this power-on must not fire (the next serve powers on anew).
+        powerCycle += 1
+        simReadyTimer?.cancel()
+        simReadyTimer = nil
         pendingAcknowledgement?.timer?.cancel()
         if let id = pendingAcknowledgement?.deliveryID {
             pendingAcknowledgement = nil
@@ -63,22 +88,24 @@ extension SimulatedModem {
         await transport?.close()
     }
 
-    /// Reboot on the same line: RAM state (echo, +CMEE, +CNMI, +CPMS, PIN entry, unacknowledged +CMT) is lost,
-    /// SIM and ME storage are kept, and the start-up URCs are sent again.
+    /// Reboot on the same line: RAM state (echo, +CMEE, +CNMI, +CPMS, ^CURC, ^PORTSEL, PIN entry, unacknowledged
+    /// +CMT) is lost, a hang is cleared, SIM and ME storage are kept, the start-up URCs are sent again and the SIM
+    /// is busy again for the profile's window (``SimulatorProfile/simBusyDuration``).
     public func reboot() async {
         pendingAcknowledgement?.timer?.cancel()
         let lost = pendingAcknowledgement?.deliveryID
         pendingAcknowledgement = nil
-        settings = powerOnSettings()
         pinAttemptsLeft = 3
         lineBuffer = []
         prompt = nil
-        bufferedIndications = []
         heldURCs = []
         faults.isStalled = false
         isBusy = false
-        for line in profile.startupURCs { emitURC([line]) }
+        powerOn()
         await flush()
         if let lost { await network?.deliveryResult(lost, to: number, accepted: false) }
+        // Up again (a hang or radio-off cleared): the network delivers what it held, unless the SIM is still busy
+        // (then it does so at the end of the window).
+        if isSIMReady { await network?.modemBecameAvailable(number) }
     }
 }

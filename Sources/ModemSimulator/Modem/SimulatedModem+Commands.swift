@@ -15,11 +15,36 @@ extension SimulatedModem {
         "+CPMS", "+CMGL", "+CMGR", "+CMGD", "+CMGS", "+CMGW", "+CMSS", "+CSCA", "+CNMA",
     ]
 
+    /// Commands a hung SMS service never answers (``SimulatedModem/Hang/smsService``).
+    static let smsServiceCommands: Set<String> = smsCommands.union([
+        "+CNMI", "+CSMS", "+CMGF", "+CMMS", "+CSDH", "+CSMP",
+    ])
+
+    /// True when `command` goes unanswered while the modem is hung this way.
+    func hangs(on command: ATCommand, _ hang: Hang) -> Bool {
+        switch hang {
+        case .everything: true
+        case .smsService: Self.smsServiceCommands.contains(command.name)
+        }
+    }
+
+    /// AT+CFUN=<fun>,1 (TS 27.007 §8.2) or the profile's vendor reset.
+    func isReset(_ command: ATCommand) -> Bool {
+        if command.name == "+CFUN", case .set(let arg) = command.form, let args = ATArguments.split(arg),
+            args.count > 1, args[1] == "1"
+        {
+            return true
+        }
+        return command.form == .action && profile.vendorResetCommands.contains(command.name)
+    }
+
     func execute(_ command: ATCommand) async -> Outcome {
         let name = command.name
         if Self.simCommands.contains(name) || name == "+CPIN" && command.form != .test {
             let sms = Self.smsCommands.contains(name)
             if !isSIMInserted { return .failure(sms ? .cms(310) : .cme(10)) }
+            // SIM busy after power-on (SimulatorProfile.simBusyDuration): TS 27.007 §9.2.1 14, TS 27.005 §3.2.5 314.
+            if !isSIMReady { return .failure(sms ? .cms(314) : .cme(14)) }
             if !settings.pinUnlocked && name != "+CPIN" {
                 if pinAttemptsLeft == 0 { return .failure(sms ? .cms(316) : .cme(12)) }
                 return .failure(sms ? .cms(311) : .cme(11))
@@ -86,11 +111,27 @@ extension SimulatedModem {
             return .success([])
         case ("+CPAS", .action): return .success(["+CPAS: 0"])
         case ("+QINDCFG", .set) where profile.iccidCommand == .quectel: return .success([])
-        // ^CURC and ^PORTSEL are in the AT+CLAC list of huawei-e1752.json; gammu sends both to Huawei modems.
-        case ("^CURC", .set) where profile.iccidCommand == .huawei: return .success([])
-        case ("^CURC", .read) where profile.iccidCommand == .huawei: return .success(["^CURC: 0"])
-        case ("^PORTSEL", .set) where profile.iccidCommand == .huawei: return .success([])
-        case ("^PORTSEL", .read) where profile.iccidCommand == .huawei: return .success(["^PORTSEL: 0"])
+        // ^CURC and ^PORTSEL are in the AT+CLAC list of huawei-e1752.json; gammu sends both to Huawei modems
+        // (`libgammu/phone/at/atgen.c` `ATGEN_PostConnect`), ModemManager too (`src/plugins/huawei/
+        // mm-broadband-modem-huawei.c` `unsolicited_enable_sequence`, `modem_3gpp_disable_unsolicited_events`).
+        case ("^CURC", .set(let arg)) where profile.iccidCommand == .huawei:
+            // ^CURC=<mode>[,<mask>…] on newer firmware: only <mode> matters here.
+            guard let first = ATArguments.split(arg)?.first, let v = ATArguments.integer(first, in: 0...2) else {
+                return .failure(.cme(4))
+            }
+            settings.curc = v
+            return .success([])
+        case ("^CURC", .read) where profile.iccidCommand == .huawei: return .success(["^CURC: \(settings.curc)"])
+        case ("^PORTSEL", .set(let arg)) where profile.iccidCommand == .huawei:
+            guard let v = ATArguments.integer(arg, in: 0...1) else { return .failure(.cme(4)) }
+            settings.portSelection = v
+            return .success([])
+        case ("^PORTSEL", .read) where profile.iccidCommand == .huawei:
+            return .success(["^PORTSEL: \(settings.portSelection)"])
+        case (let reset, .action) where profile.vendorResetCommands.contains(reset):
+            // The answer comes, then the restart (as AT+CFUN=1,1).
+            rebootAfterCommand = true
+            return .success([])
 
         // MARK: SIM (TS 27.007 §8.3)
         case ("+CPIN", .read):

@@ -32,7 +32,10 @@ struct NetworkDelivery: Hashable, Sendable {
 
 extension SimulatedModem {
     func receive(_ delivery: NetworkDelivery) async -> DeliveryOutcome {
-        guard transport != nil, settings.functionality == 1, isSIMInserted else { return .unavailable }
+        // Off, radio off, no SIM, SIM still busy after power-on, or hung: the network holds the message.
+        guard transport != nil, settings.functionality == 1, isSIMInserted, isSIMReady, faults.hang == nil else {
+            return .unavailable
+        }
         guard pendingAcknowledgement == nil else { return .unavailable }
         let outcome: DeliveryOutcome
         switch delivery.kind {
@@ -47,7 +50,9 @@ extension SimulatedModem {
     private func receiveDeliver(_ delivery: NetworkDelivery) -> DeliveryOutcome {
         let messageClass = Self.messageClass(ofDeliver: delivery.pdu)
         let mt = settings.cnmi[1]
-        let direct = settings.cnmi[0] != 0 && messageClass != 2 && (mt == 2 || (mt == 3 && messageClass == 3))
+        let direct =
+            indicationsReachThisPort && settings.cnmi[0] != 0 && messageClass != 2
+            && (mt == 2 || (mt == 3 && messageClass == 3))
         if direct {
             emitURC(["+CMT: ,\(Self.tpduLength(delivery.pdu))", PDUHex.encode(delivery.pdu)])
             return awaitAcknowledgement(delivery)
@@ -58,7 +63,7 @@ extension SimulatedModem {
             reportFull(mem)
             return .memoryFull
         }
-        if mt != 0 {
+        if mt != 0, indicationsReachThisPort {
             emitIndication([
                 #"+CMTI: "\#(settings.mem3 == "MT" ? "MT" : slot.store)",\#(externalIndex(store: slot.store, local: slot.index, as: settings.mem3 == "MT" ? "MT" : slot.store))"#
             ])
@@ -69,7 +74,9 @@ extension SimulatedModem {
 
     /// SMS-STATUS-REPORT routing by <ds>: 1 → +CDS, 2 → stored and +CDSI, 0 → not routed (TS 27.005 §3.4.1).
     private func receiveStatusReport(_ delivery: NetworkDelivery) -> DeliveryOutcome {
-        switch settings.cnmi[3] {
+        // On the other port a routed report is stored there instead (assumed, as for +CMT).
+        let ds = settings.cnmi[3]
+        switch indicationsReachThisPort || ds == 0 ? ds : 2 {
         case 1 where settings.cnmi[0] != 0:
             emitURC(["+CDS: \(Self.tpduLength(delivery.pdu))", PDUHex.encode(delivery.pdu)])
             return awaitAcknowledgement(delivery)
@@ -79,6 +86,7 @@ extension SimulatedModem {
                 reportFull(mem)
                 return .memoryFull
             }
+            guard indicationsReachThisPort else { return .stored }
             emitIndication([
                 #"+CDSI: "\#(slot.store)",\#(externalIndex(store: slot.store, local: slot.index, as: slot.store))"#
             ])
@@ -86,6 +94,13 @@ extension SimulatedModem {
         default:
             return .stored
         }
+    }
+
+    /// False while `AT^PORTSEL` sends SMS indications to the stick's other port
+    /// (``SimulatorProfile/indicationPortSelection``): messages are then stored and announced where nobody listens.
+    var indicationsReachThisPort: Bool {
+        guard let selection = profile.indicationPortSelection else { return true }
+        return settings.portSelection == selection
     }
 
     /// With +CSMS=1 the client must acknowledge +CMT/+CDS with +CNMA (TS 27.005 §3.4.4); without it the modem
@@ -201,6 +216,9 @@ extension SimulatedModem {
 
     /// Sets the noise URC interval (nil: no noise). Takes effect at the next ``serve(_:)``.
     public func setNoiseInterval(_ interval: Duration?) { noiseInterval = interval }
+
+    /// True during the SIM-busy window after power-on (``SimulatorProfile/simBusyDuration``).
+    public var isSIMBusy: Bool { !isSIMReady }
 
     /// The current <mt>/<ds> routing, for tests (`[mode, mt, bm, ds, bfr]`).
     public var indicationSettings: [Int] { settings.cnmi }

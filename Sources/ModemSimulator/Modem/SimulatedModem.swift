@@ -65,8 +65,17 @@ public actor SimulatedModem {
         /// AT+CMER <mode> and <ind> (TS 27.007 §8.10): +CIEV is sent when both are non-zero.
         var cmerMode = 0
         var cmerInd = 0
+        /// Huawei AT^CURC: 1 = status URCs (^RSSI, ^MODE, ^DSFLOWRPT…) on, as at power-on; 0 = off.
+        var curc = 1
+        /// Huawei AT^PORTSEL: 0 at power-on (assumed, see ``SimulatorProfile/indicationPortSelection``).
+        var portSelection = 0
     }
     var settings: Settings
+    /// False during the SIM-busy window after power-on (``SimulatorProfile/simBusyDuration``).
+    var isSIMReady = true
+    /// Counts power-ons, so that the SIM-ready timer of an earlier power-on does nothing.
+    var powerCycle: UInt64 = 0
+    var simReadyTimer: Task<Void, Never>?
     var nextMessageReference: UInt8 = 0
     var registration: RegistrationState = .home
     var rssi = 20
@@ -170,11 +179,8 @@ public actor SimulatedModem {
         if let old = self.transport { await old.close() }
         self.transport = transport
         resetSession()
-        // Power-on: RAM settings start from the defaults; the SIM asks for its PIN again.
-        settings = powerOnSettings()
-        bufferedIndications = []
         logger.debug("simulated modem powered on", metadata: ["modem.profile": "\(profile.id)"])
-        for line in profile.startupURCs { emitURC([line]) }
+        powerOn()
         await flush()
         let network = self.network
         await network?.modemBecameAvailable(number)
@@ -185,7 +191,7 @@ public actor SimulatedModem {
             }
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            if let interval = noiseInterval, !profile.noiseURCs.isEmpty {
+            if let interval = noiseInterval ?? profile.statusURCInterval, !profile.noiseURCs.isEmpty {
                 group.addTask { [weak self] in
                     var n = 0
                     while !Task.isCancelled {
@@ -216,6 +222,45 @@ public actor SimulatedModem {
         }
     }
 
+    /// Power-on, on a new line or on the same one: RAM settings back to their defaults (the SIM asks for its PIN
+    /// again), a hang cleared, the start-up URCs, and the SIM busy for the profile's window before the SMS-ready URCs.
+    func powerOn() {
+        settings = powerOnSettings()
+        bufferedIndications = []
+        faults.hang = nil
+        for line in profile.startupURCs { emitURC([line]) }
+        powerCycle += 1
+        simReadyTimer?.cancel()
+        simReadyTimer = nil
+        let window = profile.simBusyDuration
+        guard window > .zero else {
+            isSIMReady = true
+            for line in profile.smsReadyURCs { emitURC([line]) }
+            return
+        }
+        isSIMReady = false
+        let cycle = powerCycle
+        let clock = self.clock
+        simReadyTimer = Task { [weak self] in
+            do {
+                try await clock.sleep(for: window)
+            } catch {
+                return
+            }
+            await self?.simBecameReady(cycle)
+        }
+    }
+
+    /// The end of the SIM-busy window: the SMS-ready URCs, then the network delivers what it held.
+    func simBecameReady(_ cycle: UInt64) async {
+        guard cycle == powerCycle, !isSIMReady else { return }
+        isSIMReady = true
+        simReadyTimer = nil
+        for line in profile.smsReadyURCs { emitURC([line]) }
+        await flush()
+        await network?.modemBecameAvailable(number)
+    }
+
     /// RAM settings as the modem powers up: defaults, the SIM asking for its PIN, the radio as the profile says.
     func powerOnSettings() -> Settings {
         var settings = Settings(cnmi: profile.defaultCNMI, pinUnlocked: simPIN == nil)
@@ -236,7 +281,8 @@ public actor SimulatedModem {
     }
 
     func emitNoise(_ n: Int) async {
-        guard !profile.noiseURCs.isEmpty else { return }
+        // AT^CURC=0 turns the status URCs off (see SimulatorProfile.statusURCInterval).
+        guard !profile.noiseURCs.isEmpty, settings.curc != 0 else { return }
         emitURC([profile.noiseURCs[n % profile.noiseURCs.count]])
         await flush()
     }
@@ -381,6 +427,15 @@ public actor SimulatedModem {
             commands = try ATCommandLine.parse(text)
         } catch {
             await finishCommand(.failure(.error))
+            return
+        }
+        if let hang = faults.hang, hang == .everything || commands.contains(where: { hangs(on: $0, hang) }) {
+            // A hung modem never completes the command: no answer, not even an error (gammu resets such sticks
+            // after a timeout: `libgammu/gsmstate.c` `GSM_WaitFor`, F_RESET_AFTER_TIMEOUT). Only a reset revives it;
+            // when nothing answers, the reset still acts (assumed).
+            isBusy = false
+            logger.debug("simulated modem is hung; command not answered", metadata: ["at.command": "\(text)"])
+            if hang == .everything, commands.contains(where: isReset) { await reboot() }
             return
         }
         var info: [[String]] = []

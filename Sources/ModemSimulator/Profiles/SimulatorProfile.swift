@@ -1,9 +1,13 @@
 /// What makes one simulated modem model answer like the real one: identity strings, storages, the vendor
 /// unsolicited result codes (URCs) and the quirks of its AT dialogue.
 ///
-/// Each quirk cites the transcript in `Tests/Fixtures/at-transcripts/` it was taken from. Where no transcript of
-/// the exact model exists, the closest family's transcript is used and the comment says so; behaviour for which no
-/// transcript exists at all is marked "(no transcript: vendor documentation)".
+/// Each quirk states where it comes from: a transcript in `Tests/Fixtures/at-transcripts/` (named), a peer's code
+/// (ModemManager or gammu, with file and function), a vendor manual, or "assumed"; a value with no note (ranges,
+/// slot counts, identity strings of models without a transcript) is assumed. ModemManager is
+/// linux-mobile-broadband/ModemManager at 9a2d586; gammu is gammu/gammu at 78fd6a9 (the commits the fixtures were
+/// taken from). The quirks that make a stick hard to drive (``simBusyDuration``, ``powerOnFunctionality``,
+/// ``refusedStorages``, ``statusURCInterval``, ``indicationPortSelection``) are off in every built-in profile, so
+/// that a test or `modemctl simulate` turns on exactly the ones it means to exercise.
 public struct SimulatorProfile: Sendable, Hashable {
     /// The name `modemctl simulate --profile` takes (e.g. `huawei-e3372`).
     public var id: String
@@ -85,11 +89,49 @@ public struct SimulatorProfile: Sendable, Hashable {
     /// (`src/plugins/huawei/mm-broadband-modem-huawei.c` `parent_load_power_state_ready`). Assumed: ATZ keeps <fun>.
     public var powerOnFunctionality = 1
     /// Storages that `AT+CPMS=?` advertises but `AT+CPMS` refuses with `+CMS ERROR: 302` (operation not allowed),
-    /// as Huawei sticks are reported to do with SR. No transcript shows it: assumed from field reports of Huawei
-    /// sticks. Related: nokia-n79.json and wavecom-multiband-900e-1800.json refuse `AT+CPMS="SM","SM","SR"` with
-    /// ERROR although SR is advertised, and ModemManager skips a storage it cannot read (linux-mobile-broadband/
-    /// ModemManager `src/mm-iface-modem-messaging.c` `load_initial_sms_parts_ready`: logged, then the next storage).
+    /// as Huawei sticks are reported to do with SR. gammu knows such phones (`include/gammu-info.h` F_SMS_NO_SR:
+    /// "Phone does not have a SR memory even if it reports so"); no transcript shows the +CMS ERROR: 302 itself
+    /// (the code is assumed). Related: wavecom-multiband-900e-1800.json refuses `AT+CPMS="SM","SM","SR"` with
+    /// ERROR (its AT+CPMS=? offers SR for <mem1> only), and ModemManager skips a storage it cannot read
+    /// (`src/mm-iface-modem-messaging.c` `load_initial_sms_parts_ready`: logged, then the next storage).
     public var refusedStorages: Set<String> = []
+    /// Lines the modem sends once its SIM and SMS service are ready: at the end of ``simBusyDuration``, or right
+    /// after ``startupURCs`` when there is no busy window. Drivers wait for them before the first SMS command where
+    /// the vendor has one (Quectel `+QIND: SMS DONE`, SIMCom `SMS Ready`/`SMS DONE`, Huawei `^SIMST`).
+    public var smsReadyURCs: [String] = []
+    /// How long the SIM stays busy after power-on, on the simulator's clock (the `Clock` of
+    /// ``SimulatedNetwork/init(clock:wallClock:delay:state:logger:)``). Meanwhile SIM commands (AT+CPIN?, AT+CIMI,
+    /// AT+CNUM, AT+CRSM, the ICCID commands, AT+COPS) answer `+CME ERROR: 14` (SIM busy, TS 27.007 §9.2.1) and SMS
+    /// commands (AT+CPMS, AT+CMGL, AT+CMGR, AT+CMGD, AT+CMGS, AT+CMGW, AT+CMSS, AT+CSCA, AT+CNMA) answer
+    /// `+CMS ERROR: 314` (SIM busy, TS 27.005 §3.2.5); the network holds incoming messages until the window ends,
+    /// then ``smsReadyURCs`` are sent. Zero (every built-in profile): ready at once.
+    /// Sources: the codes are the ones the python-gsmmodem fake modems give for SIM busy (huawei-e1752.json notes:
+    /// "SIM busy is +CME ERROR: 14"); ModemManager retries on SIM busy after power-on (`src/mm-broadband-modem.c`
+    /// `parse_caps_cpin`, `modem_load_own_numbers_continue_on_sim_busy`) and knows 314 as "SIM busy"
+    /// (`src/mm-error-helpers.c`, `MM_MESSAGE_ERROR_SIM_BUSY`). Which commands are refused, and for how long, is
+    /// assumed (no transcript records a busy window).
+    public var simBusyDuration: Duration = .zero
+    /// Reset commands of the vendor (action form, e.g. `^RESET`), besides AT+CFUN=1,1 (TS 27.007 §8.2), which
+    /// every profile accepts: the answer is OK, then the modem restarts as after ``SimulatedModem/reboot()``.
+    public var vendorResetCommands: Set<String> = []
+    /// Interval at which the modem sends its status URCs (``noiseURCs``, e.g. Huawei `^RSSI`, `^DSFLOWRPT`,
+    /// `^MODE`, `^BOOT`) from power-on until the client turns them off with `AT^CURC=0` (Huawei; no switch on the
+    /// other profiles). nil (every built-in profile): no flood. ModemManager turns the flood off with `^CURC=0`
+    /// (`src/plugins/huawei/mm-broadband-modem-huawei.c` `modem_3gpp_disable_unsolicited_events`) and ignores
+    /// `^BOOT`, `^DSFLOWRPT` and others on every port (same file, `set_ignored_unsolicited_events_handlers`);
+    /// gammu sends `AT^CURC=0` to every Huawei (`libgammu/phone/at/atgen.c` `ATGEN_PostConnect`, "Disable Huawei
+    /// specific unsolicited codes"). The rate is the caller's choice (real sticks: about every few seconds, assumed).
+    public var statusURCInterval: Duration?
+    /// The `AT^PORTSEL` value that sends SMS indications (+CMTI, +CDSI, +CMT, +CDS) to the port this modem is served
+    /// on; at power-on `^PORTSEL` is 0, so with any other value here the indications go to the stick's other port
+    /// until the client sends `AT^PORTSEL=<value>`. The message is still stored (a +CMT/+CDS the client cannot see
+    /// is stored instead: assumed), so a listing finds it. nil (every built-in profile): indications always
+    /// reach this port. Sources: ModemManager sends `^PORTSEL=0` ("whether we want the PCUI port (0) or the modem
+    /// port (1) to receive the unsolicited messages", `src/plugins/huawei/mm-broadband-modem-huawei.c`
+    /// `unsolicited_enable_sequence`); gammu sends `AT^PORTSEL=1` ("Tell device that this is modem port",
+    /// `libgammu/phone/at/atgen.c` `ATGEN_PostConnect`). The power-on value 0 and that ^PORTSEL is lost on a
+    /// restart are assumed.
+    public var indicationPortSelection: Int?
 
     // MARK: - Profiles
 
@@ -102,11 +144,14 @@ public struct SimulatorProfile: Sendable, Hashable {
         revision: "11.126.85.00.209",  // huawei-e1752.json: 11.126.13.00.00 (same family numbering)
         imeiTAC: "35273104",
         iccidCommand: .huawei,  // ^ICCID is listed in huawei-e1752.json AT+CLAC
-        // ^BOOT, ^RSSI and ^DSFLOWRPT are in the AT+CLAC list of huawei-e1752.json; the URC forms are the Huawei
-        // ones (no transcript: vendor documentation).
-        startupURCs: ["^BOOT:12345678,0,0,0,75", "^RSSI:18"],
+        // ^BOOT, ^RSSI and ^DSFLOWRPT are commands in the AT+CLAC list of huawei-e1752.json, not URCs; the URC
+        // forms follow the patterns ModemManager expects (`src/plugins/huawei/mm-broadband-modem-huawei.c`
+        // `mm_broadband_modem_huawei_init`: "\^BOOT:.+", "\^RSSI:\s*(\d+)", "\^MODE:\s*(\d*),?(\d*)",
+        // "\^DSFLOWRPT:(.+)", "\^SIMST:.+"). The field values are assumed. ^BOOT comes at power-on (assumed).
+        startupURCs: ["^BOOT:12345678,0,0,0,75"],
         noiseURCs: [
             "^RSSI:18", "^DSFLOWRPT:00000002,00000000,00000000,0000000000000000,0000000000000000,0000000,0000000",
+            "^MODE:5,4", "^BOOT:12345678,0,0,0,75",
         ],
         unknownCommandResult: "COMMAND NOT SUPPORT",  // huawei-e1752.json notes
         cpmsTestAnswer: #"("ME","MT","SM","SR"),("ME","MT","SM","SR"),("ME","MT","SM","SR")"#,  // huawei-e1752.json
@@ -115,11 +160,13 @@ public struct SimulatorProfile: Sendable, Hashable {
         cnmiMT: [0, 1, 2, 3],
         cnmiDS: [0, 1, 2],
         statusReportStorage: "SR",
-        // Huawei sticks number slots from 0 (python-gsmmodem-generic-sms.json shows the 0-based form).
+        // gammu marks the E173 and the other Huawei E1xx sticks F_SMS_LOCATION_0 (slots from 0;
+        // `libgammu/gsmphones.c`, the phone table).
         indexBase: 0,
         simSlots: 30,
         phoneSlots: 255,
         statusReportSlots: 20,
+        // ^SMMEMFULL: Huawei's storage-full URC (vendor manual, not in any transcript or peer code here: assumed).
         storageFullURCs: [#"^SMMEMFULL: "%MEM%""#],
         storageAvailableURCs: [],
         supportsCMMS: true,  // +CMMS in huawei-e1752.json AT+CLAC
@@ -129,10 +176,18 @@ public struct SimulatorProfile: Sendable, Hashable {
         operatorName: "Simulated Telecom",
         atiLines: [
             "Manufacturer: huawei", "Model: E173", "Revision: 11.126.85.00.209", "IMEI: %IMEI%", "+GCAP: +CGSM,+DS,+ES",
-        ]
+        ],
+        // ^SIMST (SIM state, 1 = valid SIM) once the SIM is read, then the first ^RSSI once the stick has
+        // registered, which needs the SIM. ModemManager's pattern (see startupURCs); value and order assumed.
+        smsReadyURCs: ["^SIMST:1", "^RSSI:18"],
+        // ModemManager resets Huawei modems with AT^RESET (`src/plugins/huawei/mm-broadband-modem-huawei.c`
+        // `reset`); gammu resets with AT+CFUN=1,1 after a timeout on the E173 (`libgammu/gsmphones.c`
+        // F_RESET_AFTER_TIMEOUT, `libgammu/gsmstate.c` `GSM_WaitFor`, `libgammu/phone/at/atgen.c` `ATGEN_Reset`).
+        vendorResetCommands: ["^RESET"]
     )
 
-    /// Huawei E3372 (LTE stick in "stick" firmware). AT+CPMS=? follows huawei-e3372-brovi.json (Brovi E3372-325).
+    /// Huawei E3372 (LTE stick in "stick" firmware). AT+CPMS=? follows huawei-e3372-brovi.json (Brovi E3372-325);
+    /// identity strings are assumed (no E3372 transcript has them).
     public static let huaweiE3372 = SimulatorProfile(
         id: "huawei-e3372",
         manufacturer: "huawei",
@@ -140,7 +195,12 @@ public struct SimulatorProfile: Sendable, Hashable {
         revision: "21.180.01.00.00",
         imeiTAC: "86307303",
         iccidCommand: .huawei,
-        startupURCs: ["^SYSSTART", "^RSSI:20"],
+        // No power-on line: no transcript or peer code shows one for Huawei LTE sticks (^SYSSTART, used here
+        // before, is a Cinterion code: ModemManager `src/plugins/cinterion/mm-broadband-modem-cinterion.c`
+        // `mm_broadband_modem_cinterion_init`). ^SIMST and ^RSSI come once the SIM is ready (see smsReadyURCs).
+        startupURCs: [],
+        // ^RSSI and ^HCSQ follow ModemManager's patterns (`src/plugins/huawei/mm-broadband-modem-huawei.c`
+        // `mm_broadband_modem_huawei_init`); the values are assumed.
         noiseURCs: ["^RSSI:20", "^HCSQ:\"LTE\",55,40,160,28"],
         unknownCommandResult: "COMMAND NOT SUPPORT",  // huawei-e1752.json (Huawei family)
         cpmsTestAnswer: #"("SM","ME"),("SM","ME"),("SM","ME")"#,  // huawei-e3372-brovi.json
@@ -150,11 +210,11 @@ public struct SimulatorProfile: Sendable, Hashable {
         cnmiDS: [0, 1, 2],
         // No SR storage in the Brovi AT+CPMS=? answer, so stored reports go to SM.
         statusReportStorage: "SM",
-        indexBase: 0,
+        indexBase: 0,  // as the E173 (gammu F_SMS_LOCATION_0); assumed for the E3372
         simSlots: 50,
         phoneSlots: 255,
         statusReportSlots: 0,
-        storageFullURCs: [#"^SMMEMFULL: "%MEM%""#],
+        storageFullURCs: [#"^SMMEMFULL: "%MEM%""#],  // as the E173 (assumed)
         storageAvailableURCs: [],
         supportsCMMS: true,
         quotesLocationInCREG: false,  // huawei-unknown-model.json
@@ -163,7 +223,11 @@ public struct SimulatorProfile: Sendable, Hashable {
         operatorName: "Simulated Telecom",
         atiLines: [
             "Manufacturer: huawei", "Model: E3372", "Revision: 21.180.01.00.00", "IMEI: %IMEI%", "+GCAP: +CGSM,+DS,+ES",
-        ]
+        ],
+        // As on the E173 (ModemManager's ^SIMST pattern; value and order assumed).
+        smsReadyURCs: ["^SIMST:1", "^RSSI:20"],
+        // ModemManager `src/plugins/huawei/mm-broadband-modem-huawei.c` `reset`.
+        vendorResetCommands: ["^RESET"]
     )
 
     /// ZTE MF190. No MF190 transcript exists; follows zte-k3565-z.json and qualcomm-m6280-zte.json (ZTE on
@@ -175,6 +239,8 @@ public struct SimulatorProfile: Sendable, Hashable {
         revision: "BD_MF190V1.0.0B05",  // zte-k3565-z.json: BD_P673A2V1.0.0B09 (same scheme)
         imeiTAC: "35489104",
         iccidCommand: .zte,
+        // +ZUSIMR:2 floods ZTE sticks after the SIM unlock (ModemManager `src/plugins/zte/mm-broadband-modem-zte.c`
+        // `after_sim_unlock_wait_cb`); +ZPASR as in python-gsmmodem-generic-sms.json.
         startupURCs: ["+ZUSIMR:2", #"+ZPASR: "UMTS""#],
         // python-gsmmodem-generic-sms.json
         noiseURCs: [#"+ZPASR: "UMTS""#, #"+ZDONR: "SIMTEL",272,3,"CS_PS","ROAM_OFF""#],
@@ -189,7 +255,7 @@ public struct SimulatorProfile: Sendable, Hashable {
         simSlots: 40,
         phoneSlots: 100,
         statusReportSlots: 20,
-        storageFullURCs: [],  // ZTE signals full storage only by +CMS ERROR 322 and the +CPMS counters
+        storageFullURCs: [],  // assumed: ZTE signals a full storage only by +CMS ERROR 322 and the +CPMS counters
         storageAvailableURCs: [],
         supportsCMMS: true,  // +CMMS in zte-k3565-z.json AT+CLAC
         quotesLocationInCREG: true,
@@ -205,7 +271,8 @@ public struct SimulatorProfile: Sendable, Hashable {
     )
 
     /// Quectel EC25 (LTE module). No EC25 transcript exists; the only Quectel transcript is quectel-m35.json
-    /// (USSD only), so the start-up URCs and +QIND follow the vendor's documentation (no transcript).
+    /// (USSD only), so the start-up URCs and +QIND follow the vendor's manual (Quectel EC25 AT commands manual:
+    /// `RDY`, `+QIND: SMS DONE`, `+QIND: "smsfull"`; not checked against a transcript) and ModemManager.
     public static let quectelEC25 = SimulatorProfile(
         id: "quectel-ec25",
         manufacturer: "Quectel",
@@ -213,7 +280,7 @@ public struct SimulatorProfile: Sendable, Hashable {
         revision: "EC25EFAR06A06M4G",
         imeiTAC: "86967303",
         iccidCommand: .quectel,
-        startupURCs: ["RDY", "+CPIN: READY", "+QUSIM: 1", "+QIND: SMS DONE", "+QIND: PB DONE"],
+        startupURCs: ["RDY"],
         noiseURCs: [#"+QIND: "csq",20,99"#],
         unknownCommandResult: "ERROR",
         cpmsTestAnswer: #"("SM","ME","MT"),("SM","ME","MT"),("SM","ME","MT")"#,
@@ -233,11 +300,16 @@ public struct SimulatorProfile: Sendable, Hashable {
         supportsCEREG: true,
         clacLineEnd: "\r\n",
         operatorName: "Simulated Telecom",
-        atiLines: ["Quectel", "EC25", "Revision: EC25EFAR06A06M4G"]
+        atiLines: ["Quectel", "EC25", "Revision: EC25EFAR06A06M4G"],
+        // +QUSIM: 1 once the USIM is initialised (ModemManager `src/plugins/quectel/mm-shared-quectel.c`
+        // `mm_shared_quectel_setup_sim_hot_swap`); +QIND: SMS DONE / PB DONE: vendor manual (see above).
+        smsReadyURCs: ["+CPIN: READY", "+QUSIM: 1", "+QIND: SMS DONE", "+QIND: PB DONE"]
     )
 
     /// SIMCom SIM800 (2G module). No SIMCom transcript exists; follows TS 27.005 defaults (1-based indices as in
-    /// wavecom-multiband-900e-1800.json, the closest 2G module transcript) and SIMCom's documented start-up URCs.
+    /// wavecom-multiband-900e-1800.json, the closest 2G module transcript) and the start-up URCs of SIMCom's
+    /// SIM800 AT commands manual (`RDY`, `+CFUN: 1`, `+CPIN: READY`, `Call Ready`, `SMS Ready`; vendor manual,
+    /// not checked against a transcript).
     public static let simcomSIM800 = SimulatorProfile(
         id: "simcom-sim800",
         manufacturer: "SIMCOM_Ltd",
@@ -245,7 +317,7 @@ public struct SimulatorProfile: Sendable, Hashable {
         revision: "Revision:1418B04SIM800L24",
         imeiTAC: "86241303",
         iccidCommand: .simcom(prefixed: false),
-        startupURCs: ["RDY", "+CFUN: 1", "+CPIN: READY", "Call Ready", "SMS Ready"],
+        startupURCs: ["RDY", "+CFUN: 1"],
         noiseURCs: [],
         unknownCommandResult: "ERROR",
         cpmsTestAnswer:
@@ -259,6 +331,8 @@ public struct SimulatorProfile: Sendable, Hashable {
         simSlots: 30,
         phoneSlots: 50,
         statusReportSlots: 0,
+        // The "smsfull" indicator of AT+CIND (as in ModemManager `src/tests/test-modem-helpers.c`); SIMCom's
+        // unsolicited form is assumed.
         storageFullURCs: [#"+CIEV: "SMSFULL",1"#],
         storageAvailableURCs: [#"+CIEV: "SMSFULL",0"#],
         supportsCMMS: true,
@@ -267,10 +341,13 @@ public struct SimulatorProfile: Sendable, Hashable {
         clacLineEnd: "\r\n",
         operatorName: "Simulated Telecom",
         atiLines: ["SIM800 R14.18"],
-        defaultCNMI: [2, 1, 0, 0, 0]
+        defaultCNMI: [2, 1, 0, 0, 0],
+        smsReadyURCs: ["+CPIN: READY", "Call Ready", "SMS Ready"]
     )
 
-    /// SIMCom SIM7600 (LTE module). Same family notes as ``simcomSIM800``.
+    /// SIMCom SIM7600 (LTE module). Same family notes as ``simcomSIM800``; its ready lines are `SMS DONE` and
+    /// `PB DONE`, which ModemManager's SIMCom plugin expects (`src/plugins/simtech/mm-broadband-modem-simtech.c`
+    /// `mm_broadband_modem_simtech_init`, ignored in `setup_ports`).
     public static let simcomSIM7600 = SimulatorProfile(
         id: "simcom-sim7600",
         manufacturer: "SIMCOM INCORPORATED",
@@ -278,7 +355,7 @@ public struct SimulatorProfile: Sendable, Hashable {
         revision: "+CGMR: LE20B04SIM7600M22",
         imeiTAC: "86214704",
         iccidCommand: .simcom(prefixed: true),
-        startupURCs: ["RDY", "+CPIN: READY", "SMS DONE", "PB DONE"],
+        startupURCs: ["RDY"],
         noiseURCs: [],
         unknownCommandResult: "ERROR",
         cpmsTestAnswer: #"("ME","MT","SM","SR"),("ME","MT","SM","SR"),("ME","MT","SM","SR")"#,
@@ -301,11 +378,14 @@ public struct SimulatorProfile: Sendable, Hashable {
         atiLines: [
             "Manufacturer: SIMCOM INCORPORATED", "Model: SIMCOM_SIM7600E-H", "Revision: LE20B04SIM7600M22",
             "IMEI: %IMEI%", "+GCAP: +CGSM",
-        ]
+        ],
+        smsReadyURCs: ["+CPIN: READY", "SMS DONE", "PB DONE"],
+        // ModemManager `src/plugins/simtech/mm-broadband-modem-simtech.c` `reset`.
+        vendorResetCommands: ["+CRESET"]
     )
 
     /// Sierra Wireless MC7455 (LTE M.2 module). No Sierra transcript exists; TS 27.005 behaviour with Sierra's
-    /// `!ICCID?` (no transcript: vendor documentation).
+    /// `!ICCID?` (vendor manual, not checked against a transcript) and the reset ModemManager sends.
     public static let sierraMC7455 = SimulatorProfile(
         id: "sierra-mc7455",
         manufacturer: "Sierra Wireless, Incorporated",
@@ -337,7 +417,9 @@ public struct SimulatorProfile: Sendable, Hashable {
             "Manufacturer: Sierra Wireless, Incorporated", "Model: MC7455",
             "Revision: SWI9X30C_02.24.05.06 r7040 CARMD-EV-FRMWR2 2017/05/19 06:23:09", "IMEI: %IMEI%",
             "IMEI SV: 18", "FSN: LQ71234567890", "+GCAP: +CGSM",
-        ]
+        ],
+        // ModemManager `src/plugins/sierra/mm-broadband-modem-sierra.c` `modem_reset`.
+        vendorResetCommands: ["!RESET"]
     )
 
     /// Every built-in profile.

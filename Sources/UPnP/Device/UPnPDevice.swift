@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import NIOCore
 import NIOPosix
@@ -33,6 +34,7 @@ public final class UPnPDevice: Service, Sendable {
     let descriptionBody: [UInt8]
     /// The SERVER header of HTTP and SSDP: `OS/version UPnP/1.1 product/version` (UDA 1.1 §1.1.3).
     let server: String
+    let metrics: UPnPMetrics
     private let state = Mutex(RunState())
 
     private struct RunState: Sendable {
@@ -56,8 +58,18 @@ public final class UPnPDevice: Service, Sendable {
     /// configuration gives none, parses every service's SCPD and attaches to every service's
     /// ``UPnPEventPublisher``. Binds nothing yet.
     ///
+    /// - Parameters:
+    ///   - configuration: what to serve, where, and under which rules.
+    ///   - logger: where the device logs.
+    ///   - metricsFactory: where the device counts its SOAP actions (`upnp_soap_actions_total{action, result}`,
+    ///     result `success` or the fault code): the process-wide `MetricsSystem.factory` unless the caller keeps
+    ///     its own registry (several devices in one process).
     /// - Throws: ``UPnPConfigurationError`` for a bad configuration value or a malformed SCPD.
-    public init(configuration: UPnPDeviceConfiguration, logger: Logger) throws {
+    public init(
+        configuration: UPnPDeviceConfiguration,
+        logger: Logger,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) throws {
         try configuration.validate()
         let paths = DeviceDescription.paths(forServiceIDs: configuration.services.map(\.serviceID))
         var configuration = configuration
@@ -70,6 +82,7 @@ public final class UPnPDevice: Service, Sendable {
         configuration.configID = configID
         self.configuration = configuration
         self.logger = logger
+        self.metrics = UPnPMetrics(factory: metricsFactory)
         var served: [ServedService] = []
         for (index, handler) in configuration.services.enumerated() {
             let description: ServiceDescription
@@ -208,6 +221,11 @@ public final class UPnPDevice: Service, Sendable {
                         limits: configuration.limits,
                         server: server,
                         hub: hub,
+                        extraRoutes: Dictionary(
+                            configuration.extraRoutes.map { ($0.path, $0) },
+                            uniquingKeysWith: { first, _ in first }
+                        ),
+                        metrics: metrics,
                         logger: logger
                     ),
                     limits: configuration.limits,

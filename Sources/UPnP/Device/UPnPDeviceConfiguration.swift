@@ -66,6 +66,12 @@ public struct UPnPDeviceConfiguration: Sendable {
     /// Limits on what clients can make the device hold.
     public var limits: UPnPLimits
 
+    // MARK: - Other resources
+
+    /// Read-only resources served on the same HTTP port under the same rules (health checks, metrics), each at
+    /// its own path, apart from the description's and the services' paths. Default: none.
+    public var extraRoutes: [UPnPHTTPRoute]
+
     /// Makes a configuration with the defaults documented on each property.
     public init(
         deviceType: String,
@@ -89,7 +95,8 @@ public struct UPnPDeviceConfiguration: Sendable {
         multicastTTL: Int = 2,
         hostNames: [String] = [],
         accessPolicy: UPnPAccessPolicy = .allowAll,
-        limits: UPnPLimits = UPnPLimits()
+        limits: UPnPLimits = UPnPLimits(),
+        extraRoutes: [UPnPHTTPRoute] = []
     ) {
         self.deviceType = deviceType
         self.friendlyName = friendlyName
@@ -113,6 +120,7 @@ public struct UPnPDeviceConfiguration: Sendable {
         self.hostNames = hostNames
         self.accessPolicy = accessPolicy
         self.limits = limits
+        self.extraRoutes = extraRoutes
     }
 
     /// Makes a fresh random UDN (`uuid:` + a version 4 UUID, RFC 4122 §4.4). Call it once and persist the result.
@@ -156,6 +164,17 @@ public struct UPnPDeviceConfiguration: Sendable {
         guard (1...255).contains(multicastTTL) else { throw fail("multicastTTL \(multicastTTL) is not 1…255") }
         guard product.contains("/"), !product.contains(" ") else { throw fail("product must be 'name/version'") }
         try limits.validate()
+        let servicePaths = DeviceDescription.paths(forServiceIDs: services.map(\.serviceID))
+        var taken = Set(servicePaths.flatMap { [$0.scpd, $0.control, $0.event] })
+        taken.insert(DeviceDescription.path)
+        for route in extraRoutes {
+            guard route.path.hasPrefix("/"), !route.path.contains("?"), !route.path.contains("#") else {
+                throw fail("route path '\(route.path)' is not an absolute path without query")
+            }
+            guard taken.insert(route.path).inserted else {
+                throw fail("route path \(route.path) is already served")
+            }
+        }
     }
 
     static func isValidType(_ type: String, kind: String) -> Bool {

@@ -28,6 +28,9 @@ struct UPnPRequestRouter: Sendable {
     /// The SERVER header value.
     let server: String
     let hub: GENAHub
+    /// The configuration's ``UPnPDeviceConfiguration/extraRoutes`` by path.
+    let extraRoutes: [String: UPnPHTTPRoute]
+    let metrics: UPnPMetrics
     let logger: Logger
 
     static let xmlContentType = "text/xml; charset=\"utf-8\""
@@ -110,6 +113,9 @@ struct UPnPRequestRouter: Sendable {
         if path == DeviceDescription.path {
             return document(descriptionBody, method: method)
         }
+        if let route = extraRoutes[String(path)] {
+            return await answer(request, route: route)
+        }
         for service in services {
             switch path {
             case service.paths.scpd:
@@ -136,6 +142,29 @@ struct UPnPRequestRouter: Sendable {
         return UPnPHTTPResponse(status: .ok, headers: [("Content-Type", UPnPRequestRouter.xmlContentType)], body: body)
     }
 
+    /// An extra route: GET and HEAD only, handed to its handler with the client's address.
+    private func answer(
+        _ request: UPnPHTTPRequest,
+        route: UPnPHTTPRoute,
+        isolation: isolated (any Actor)? = #isolation
+    ) async -> UPnPHTTPResponse {
+        let method = request.head.method
+        guard method == .GET || method == .HEAD else { return methodNotAllowed("GET, HEAD") }
+        let target = request.head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let response = await route.handler(
+            UPnPHTTPRoute.Request(
+                method: method.rawValue,
+                path: String(target[0]),
+                query: target.count > 1 ? String(target[1]) : nil,
+                client: request.client
+            )
+        )
+        let status =
+            (100...599).contains(response.status)
+            ? HTTPResponseStatus(statusCode: response.status) : .internalServerError
+        return UPnPHTTPResponse(status: status, headers: response.headers, body: response.body)
+    }
+
     private func methodNotAllowed(_ allow: String) -> UPnPHTTPResponse {
         UPnPHTTPResponse(status: .methodNotAllowed, headers: [("Allow", allow)])
     }
@@ -155,7 +184,7 @@ struct UPnPRequestRouter: Sendable {
             return .status(.badRequest)
         }
         guard SSDPAdvertisement.type(soapAction.serviceType, isServedBy: service.handler.serviceType) else {
-            return fault(.invalidAction("Invalid Action: not this service's type"))
+            return fault(.invalidAction("Invalid Action: not this service's type"), action: nil)
         }
         let envelope: SOAPActionRequest
         do {
@@ -165,24 +194,24 @@ struct UPnPRequestRouter: Sendable {
             )
         } catch {
             logger.debug("upnp.soap unparseable request", metadata: ["error": "\(error)"])
-            return fault(.invalidArgs("Invalid Args: malformed SOAP request"))
+            return fault(.invalidArgs("Invalid Args: malformed SOAP request"), action: nil)
         }
         guard envelope.actionName == soapAction.action, envelope.serviceType == soapAction.serviceType else {
-            return fault(.invalidAction("Invalid Action: body and SOAPACTION disagree"))
+            return fault(.invalidAction("Invalid Action: body and SOAPACTION disagree"), action: nil)
         }
         guard let action = service.description.actions[soapAction.action] else {
-            return fault(.invalidAction())
+            return fault(.invalidAction(), action: nil)
         }
         guard policy.allows(request.client, action: action.name) else {
             logger.info("upnp.soap action denied by policy", metadata: ["upnp.action": "\(action.name)"])
-            return fault(.actionNotAuthorized())
+            return fault(.actionNotAuthorized(), action: action.name)
         }
         let arguments: [(name: String, value: String)]
         let aliases = service.argumentAliases
         let given = envelope.arguments.map { (name: aliases[$0.name] ?? $0.name, value: $0.value) }
         switch UPnPRequestRouter.orderedArguments(given, expected: action.inArguments) {
         case .success(let ordered): arguments = ordered
-        case .failure(let error): return fault(error)
+        case .failure(let error): return fault(error, action: action.name)
         }
         let context = UPnPActionContext(
             clientAddress: request.client,
@@ -194,7 +223,7 @@ struct UPnPRequestRouter: Sendable {
         do {
             results = try await service.handler.invoke(action: action.name, arguments: arguments, context: context)
         } catch {
-            return fault(error)
+            return fault(error, action: action.name)
         }
         guard
             case .success(let outArguments) = UPnPRequestRouter.orderedArguments(results, expected: action.outArguments)
@@ -203,8 +232,9 @@ struct UPnPRequestRouter: Sendable {
                 "upnp.soap service returned out-arguments that differ from its SCPD",
                 metadata: ["upnp.action": "\(action.name)", "upnp.args": "\(results.map(\.name))"]
             )
-            return fault(.actionFailed())
+            return fault(.actionFailed(), action: action.name)
         }
+        metrics.actionAnswered(action.name, faultCode: nil)
         return UPnPHTTPResponse(
             status: .ok,
             headers: [("Content-Type", UPnPRequestRouter.xmlContentType), ("EXT", "")],
@@ -216,8 +246,10 @@ struct UPnPRequestRouter: Sendable {
         )
     }
 
-    private func fault(_ error: UPnPActionError) -> UPnPHTTPResponse {
-        UPnPHTTPResponse(
+    /// A SOAP fault, counted under the action's SCPD name (`nil` before the request named a declared action).
+    private func fault(_ error: UPnPActionError, action: String?) -> UPnPHTTPResponse {
+        metrics.actionAnswered(action, faultCode: error.code)
+        return UPnPHTTPResponse(
             status: .internalServerError,
             headers: [("Content-Type", UPnPRequestRouter.xmlContentType), ("EXT", "")],
             body: SOAPResponseWriter.fault(error)

@@ -101,7 +101,8 @@ extension UPnPDeviceConfiguration {
         ssdpPort: Int = 0,
         hostNames: [String] = [],
         accessPolicy: UPnPAccessPolicy = .allowAll,
-        limits: UPnPLimits = UPnPLimits()
+        limits: UPnPLimits = UPnPLimits(),
+        extraRoutes: [UPnPHTTPRoute] = []
     ) -> UPnPDeviceConfiguration {
         UPnPDeviceConfiguration(
             deviceType: "urn:schemas-example-org:device:TestDevice:3",
@@ -118,7 +119,8 @@ extension UPnPDeviceConfiguration {
             ssdpPort: ssdpPort,
             hostNames: hostNames,
             accessPolicy: accessPolicy,
-            limits: limits
+            limits: limits,
+            extraRoutes: extraRoutes
         )
     }
 }

@@ -1,0 +1,202 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `modemctl simulate` as a subprocess driven through its control channel (JSON lines on standard input): unplug,
+/// plug under a new tty name, re-enumeration, reboot, hang, injected messages, and the quirk flags.
+@Suite struct SimulateControlTests {
+    /// A running `modemctl simulate` whose standard input and output the test holds.
+    final class ControlledSimulator {
+        let process = Process()
+        let directory: URL
+        private let input = Pipe()
+        private let output = Pipe()
+        private var buffer = Data()
+        private(set) var start: [[String: Any]] = []
+
+        init(count: Int = 1, arguments: [String]) async throws {
+            directory = try Interop.temporaryDirectory("modemsim-control")
+            process.executableURL = try BuiltProducts.executable("modemctl")
+            var args = ["simulate"]
+            for n in 1...count { args += ["--pty-link", link(n)] }
+            process.arguments = args + arguments
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = FileHandle.standardError
+            try process.run()
+            for _ in 0..<count { start.append(try await nextLine()) }
+        }
+
+        func link(_ n: Int) -> String { directory.appendingPathComponent("modem\(n)").path }
+
+        /// The next JSON line on standard output.
+        func nextLine() async throws -> [String: Any] {
+            while true {
+                if let newline = buffer.firstIndex(of: 0x0A) {
+                    let line = buffer[buffer.startIndex..<newline]
+                    buffer = Data(buffer[(newline + 1)...])
+                    return try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
+                }
+                let handle = output.fileHandleForReading
+                // availableData blocks until bytes come: on a thread of its own (TestSupport).
+                let chunk = try await onDedicatedThread { handle.availableData }
+                try #require(!chunk.isEmpty, "modemctl simulate closed its output")
+                buffer.append(chunk)
+            }
+        }
+
+        /// Sends one control command and returns its answer.
+        func control(_ command: [String: Any]) async throws -> [String: Any] {
+            let data = try JSONSerialization.data(withJSONObject: command) + Data("\n".utf8)
+            input.fileHandleForWriting.write(data)
+            return try await nextLine()
+        }
+
+        func stop() {
+            Interop.stop(process)
+            try? FileManager.default.removeItem(at: directory)
+        }
+    }
+
+    /// Waits until the client's side of the pty reports a hang-up or EIO (the device vanished).
+    static func hungUp(_ client: PTYClient, timeout: Duration = .seconds(10)) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while ContinuousClock.now < deadline {
+            var pfd = pollfd(fd: client.fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, 100) > 0 else { continue }
+            if pfd.revents & Int16(POLLHUP | POLLERR) != 0 { return true }
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(client.fd, $0.baseAddress, $0.count) }
+            if n == 0 || n < 0 && errno == EIO { return true }
+        }
+        return false
+    }
+
+    static func target(of link: String) -> String? { try? FileManager.default.destinationOfSymbolicLink(atPath: link) }
+
+    @Test func unplugPlugAndReenumerateUnderNewTTYNamesWithNothingLost() async throws {
+        let sim = try await ControlledSimulator(arguments: ["--profile", "huawei-e173"])
+        defer { sim.stop() }
+        let first = try #require(sim.start[0]["tty"] as? String)
+        #expect(Self.target(of: sim.link(1)) == first)
+        let client = try PTYClient(path: sim.link(1))
+        #expect(client.command("ATE0").hasSuffix("OK\r\n"))
+
+        let unplugged = try await sim.control(["command": "unplug"])
+        #expect(unplugged["ok"] as? Bool == true)
+        #expect(Self.hungUp(client))
+        #expect(Self.target(of: sim.link(1)) == nil)
+
+        // Held by the network while the stick is away.
+        let injected = try await sim.control(["command": "inject", "from": "+15550000042", "text": "while away"])
+        #expect(injected["parts"] as? Int == 1)
+        let away = try await sim.control(["command": "status"])
+        #expect(away["plugged"] as? Bool == false)
+        #expect(away["queued"] as? Int == 1)
+
+        let plugged = try await sim.control(["command": "plug"])
+        let second = try #require(plugged["tty"] as? String)
+        #expect(second != first)
+        #expect(Self.target(of: sim.link(1)) == second)
+        try await eventually("the held message delivered") {
+            try await sim.control(["command": "status"])["queued"] as? Int == 0
+        }
+        let again = try PTYClient(path: sim.link(1))
+        _ = again.command("ATE0")
+        let listing = again.command("AT+CMGL=4")
+        #expect(listing.components(separatedBy: "+CMGL: ").count - 1 == 1)
+
+        let reenumerated = try await sim.control(["command": "reenumerate", "awayMs": 50])
+        let third = try #require(reenumerated["tty"] as? String)
+        #expect(Self.hungUp(again))
+        #expect(third != second)
+        #expect(Self.target(of: sim.link(1)) == third)
+        // Nothing twice: the message is stored once.
+        let last = try PTYClient(path: sim.link(1))
+        _ = last.command("ATE0")
+        #expect(last.command("AT+CMGL=4").components(separatedBy: "+CMGL: ").count - 1 == 1)
+    }
+
+    @Test func rebootAndHangOnCommand() async throws {
+        let sim = try await ControlledSimulator(arguments: ["--profile", "huawei-e173"])
+        defer { sim.stop() }
+        let client = try PTYClient(path: sim.link(1))
+        _ = client.command("ATE0")
+
+        #expect(try await sim.control(["command": "reboot"])["ok"] as? Bool == true)
+        #expect(client.read(until: "^RSSI:18\r\n").contains("^BOOT:"))
+        _ = client.command("ATE0")
+
+        let hung = try await sim.control(["command": "hang", "mode": "sms"])
+        #expect(hung["mode"] as? String == "sms")
+        #expect(try await sim.control(["command": "status"])["hung"] as? String == "sms")
+        client.write("AT+CPMS?\r")
+        #expect(client.command("AT") == "\r\nOK\r\n")
+        client.write("AT+CFUN=1,1\r")
+        let reset = client.read(until: "^RSSI:18\r\n")
+        #expect(reset.contains("OK\r\n"))
+        #expect(reset.contains("^SIMST:1"))
+        _ = client.command("ATE0")
+        #expect(client.command("AT+CPMS?").contains("+CPMS: "))
+
+        let unknown = try await sim.control(["command": "explode"])
+        #expect(unknown["ok"] as? Bool == false)
+        #expect(unknown["error"] as? String == "unknown command 'explode'")
+    }
+
+    @Test func quirkFlagsStartAStickThatIsHardToDrive() async throws {
+        let sim = try await ControlledSimulator(arguments: [
+            "--profile", "huawei-e173", "--sim-busy-seconds", "600", "--radio-off", "--urc-flood", "0.05",
+        ])
+        defer { sim.stop() }
+        #expect(try await sim.control(["command": "status"])["simBusy"] as? Bool == true)
+        let client = try PTYClient(path: sim.link(1))
+        _ = client.command("ATE0")
+        _ = client.command("AT+CMEE=1")
+        client.write("AT+CPIN?\r")
+        #expect(client.read(until: "+CME ERROR: 14\r\n").hasSuffix("+CME ERROR: 14\r\n"))
+        client.write("AT+CPMS?\r")
+        #expect(client.read(until: "+CMS ERROR: 314\r\n").hasSuffix("+CMS ERROR: 314\r\n"))
+        #expect(client.command("AT+CFUN?").contains("+CFUN: 0"))
+        #expect(client.read(until: "^DSFLOWRPT:").contains("^DSFLOWRPT:"))
+        #expect(client.command("AT^CURC=0").hasSuffix("OK\r\n"))
+    }
+
+    @Test func aRefusedStorageAndIndicationsOnTheOtherPort() async throws {
+        let sim = try await ControlledSimulator(arguments: [
+            "--profile", "huawei-e173", "--refuse-storage", "SR", "--indications-on-other-port",
+        ])
+        defer { sim.stop() }
+        let client = try PTYClient(path: sim.link(1))
+        _ = client.command("ATE0")
+        _ = client.command("AT+CMEE=1")
+        #expect(client.command("AT+CPMS=?").contains("\"SR\""))
+        client.write("AT+CPMS=\"SR\"\r")
+        #expect(client.read(until: "+CMS ERROR: 302\r\n").hasSuffix("+CMS ERROR: 302\r\n"))
+        _ = client.command("AT+CNMI=2,1,0,2,0")
+        _ = try await sim.control(["command": "inject", "text": "elsewhere"])
+        try await eventually("the message stored") {
+            try await sim.control(["command": "status"])["queued"] as? Int == 0
+        }
+        let listing = client.command("AT+CMGL=4")
+        #expect(!listing.contains("+CMTI"))
+        #expect(listing.components(separatedBy: "+CMGL: ").count - 1 == 1)
+    }
+
+    @Test func badFlagsAreRefused() async throws {
+        let modemctl = try BuiltProducts.executable("modemctl")
+        let link = FileManager.default.temporaryDirectory.appendingPathComponent("unused-\(UUID().uuidString)").path
+        let refused = try await Subprocess.run(
+            modemctl,
+            ["simulate", "--pty-link", link, "--profile", "huawei-e3372", "--refuse-storage", "SR"]
+        )
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("does not advertise it"))
+        let portsel = try await Subprocess.run(
+            modemctl,
+            ["simulate", "--pty-link", link, "--profile", "quectel-ec25", "--indications-on-other-port"]
+        )
+        #expect(portsel.status != 0)
+        #expect(portsel.stderr.contains("needs a Huawei profile"))
+    }
+}
