@@ -30,7 +30,11 @@ struct MessageFilterOptions: ParsableArguments {
 struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List messages, optionally of one folder, status, class or session."
+        abstract: "List messages, optionally of one folder, status, class or session.",
+        discussion: """
+            The list comes from SearchMessages, whose results carry no text (messaging-v2.md §5.4): `text` is null \
+            in --json. `telcp read ID` shows the text (and marks a received message Read).
+            """
     )
 
     @OptionGroup var options: DeviceOptions

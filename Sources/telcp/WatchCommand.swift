@@ -75,13 +75,16 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     /// Renews before each grant runs out; subscribes again when the device has forgotten the subscription (412:
-    /// it restarted, or a renewal came too late).
+    /// it restarted, or a renewal came too late); retries every five seconds while the device does not answer.
     func renew(_ current: SubscriptionBox, subscriber: GENASubscriber, callback: HTTPURL) async throws {
+        var wait = await current.value.renewalDelay
         while true {
+            try await Task.sleep(for: wait)
             let subscription = await current.value
-            try await Task.sleep(for: subscription.renewalDelay)
             do {
-                await current.set(try await subscriber.renew(subscription, timeoutSeconds: subscriptionTime))
+                let renewed = try await subscriber.renew(subscription, timeoutSeconds: subscriptionTime)
+                await current.set(renewed)
+                wait = renewed.renewalDelay
             } catch let error as UPnPClientError where error.status == 412 {
                 let fresh = try await subscriber.subscribe(
                     eventURL: subscription.eventURL,
@@ -89,7 +92,11 @@ struct WatchCommand: AsyncParsableCommand {
                     timeoutSeconds: subscriptionTime
                 )
                 await current.set(fresh)
+                wait = fresh.renewalDelay
                 printError("telcp: subscribed again, subscription \(fresh.sid)")
+            } catch let error as UPnPClientError where error.code == .timeout || error.code == .connectionFailed {
+                printError("telcp: renewal failed (\(error)); trying again in 5 s")
+                wait = .seconds(5)
             }
         }
     }
