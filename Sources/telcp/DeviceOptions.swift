@@ -41,7 +41,8 @@ struct DeviceOptions: ParsableArguments {
     /// Every TelephonyServer:2 answering a search on the interface, with its description (devices whose
     /// description cannot be read are skipped: they are reported on standard error).
     func discover() async throws -> [MessagingDevice] {
-        let searcher = SSDPSearcher(interface: interface, port: ssdpPort)
+        let userAgent = "Linux UPnP/1.1 telcp/\(TelCP.configuration.version)"
+        let searcher = SSDPSearcher(interface: interface, port: ssdpPort, userAgent: userAgent)
         let answers = try await searcher.search(
             target: MessagingServiceDescription.deviceType,
             maximumWait: searchTime

@@ -30,7 +30,7 @@ package struct SSDPSearcher: Sendable {
         interface: String,
         port: Int = 1900,
         multicastTTL: Int = 2,
-        userAgent: String = "Linux UPnP/1.1 telcp/1.0",
+        userAgent: String = "Linux UPnP/1.1 ModemMessaging/1.0",
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.interface = interface
@@ -86,6 +86,7 @@ package struct SSDPSearcher: Sendable {
         }
         defer { deadline.cancel() }
         let found = Mutex<[SSDPSearchResponse]>([])
+        let sent = Mutex(false)
         do {
             try await channel.executeThenClose { inbound, outbound in
                 if let provider = channel.channel as? any SocketOptionProvider {
@@ -95,6 +96,7 @@ package struct SSDPSearcher: Sendable {
                 }
                 let envelope = AddressedEnvelope(remoteAddress: groupAddress, data: ByteBuffer(bytes: request))
                 try await outbound.write(envelope)
+                sent.withLock { $0 = true }
                 let repeatSearch = channel.channel.eventLoop.scheduleTask(in: .milliseconds(100)) {
                     channel.channel.writeAndFlush(envelope, promise: nil)
                 }
@@ -114,7 +116,11 @@ package struct SSDPSearcher: Sendable {
                 }
             }
         } catch {
-            // The deadline closes the socket, which ends the loop with an error: the normal end of a search.
+            // The deadline closes the socket, which ends the loop with an error: the normal end of a search. An
+            // error before the search went out is a local problem (socket options, no route to the group).
+            guard sent.withLock({ $0 }) else {
+                throw UPnPClientError(.localSetup, "cannot search on \(interface): \(error)")
+            }
         }
         return found.withLock { $0 }
     }
