@@ -14,7 +14,7 @@ package struct SSDPSearcher: Sendable {
     /// Most distinct answers kept; a flood beyond it is ignored.
     package static let maximumResponses = 256
     /// Added to MX before the search ends: answers sent at the last moment still arrive.
-    package static let grace = Duration.milliseconds(500)
+    package static let grace = Duration.seconds(1)
 
     /// The interface to search on, e.g. `lo` or `eth0`.
     package var interface: String
