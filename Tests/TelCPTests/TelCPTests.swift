@@ -133,6 +133,13 @@ import Testing
         defer { daemon.stop() }
         let location = try await daemon.line(startingWith: "messagingd: description ")
             .replacing("messagingd: description ", with: "")
+        let capabilities = try #require(
+            try Self.objects(try await Self.telcp(["capabilities", "--location", location, "--json"])).first
+        )
+        #expect(capabilities["messageClasses"] as? [String] == ["SMS"])
+        #expect(capabilities["sessionClasses"] as? [String] == ["SMS", "Mixed"])
+        #expect((capabilities["folders"] as? [String])?.contains("Received") == true)
+
         let created = try await Self.telcp(
             ["session", "create", "--location", location, "--to", "+15550000002", "--subject", "plans", "--json"]
         )
