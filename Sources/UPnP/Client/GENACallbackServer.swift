@@ -36,8 +36,8 @@ package struct GENANotification: Sendable {
 /// Bind it on the local address that reaches the device (``UPnPHTTPClient/Response/localAddress``): that address
 /// goes into CALLBACK, and the device refuses a callback host other than the subscriber's address (UDA 2.0
 /// CallStranger rule). Bounded: bodies (``maximumBodyBytes``, 413 beyond), headers (NIOHTTP1's decoder), the life of
-/// each connection (``connectionTimeout``), the requests buffered for the caller (``maximumBuffered``, the oldest
-/// kept).
+/// each connection (``connectionTimeout``) and their number (``maximumConnections``), the requests buffered for the
+/// caller (``maximumBuffered``, the oldest kept).
 package enum GENACallbackServer {
     /// Largest NOTIFY body accepted.
     package static let maximumBodyBytes = 1 << 20
@@ -45,6 +45,8 @@ package enum GENACallbackServer {
     package static let connectionTimeout = TimeAmount.seconds(30)
     /// Requests buffered for a caller that reads slowly.
     package static let maximumBuffered = 256
+    /// Connections open at once; more are closed at once (a device sends one NOTIFY at a time per subscription).
+    package static let maximumConnections = 32
 
     /// Runs a server on `host`, port 0 (a free port), for the duration of `body`, which gets the port and the
     /// stream of received requests.
@@ -72,9 +74,15 @@ package enum GENACallbackServer {
         return try await listener.executeThenClose { inbound in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
+                    let open = ConnectionCounter()
                     try await withThrowingDiscardingTaskGroup { connections in
                         for try await connection in inbound {
+                            guard open.enter(limit: maximumConnections) else {
+                                try? await connection.executeThenClose { _, _ in }
+                                continue
+                            }
                             connections.addTask {
+                                defer { open.leave() }
                                 try? await serve(connection, respond: respond, continuation: continuation)
                             }
                         }
