@@ -38,7 +38,9 @@ let package = Package(
         .library(name: "Messaging", targets: ["Messaging"]),
         .library(name: "UPnP", targets: ["UPnP"]),
         .library(name: "MessagingUPnP", targets: ["MessagingUPnP"]),
+        .library(name: "MessagingWeb", targets: ["MessagingWeb"]),
         .library(name: "MessagingServer", targets: ["MessagingServer"]),
+        .library(name: "ModemDiscovery", targets: ["ModemDiscovery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -55,6 +57,7 @@ let package = Package(
     targets: [
         // MARK: - System libraries and C shims
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .target(name: "CPosixTTY"),
 
         // MARK: - Pure codecs (no I/O)
@@ -70,6 +73,12 @@ let package = Package(
         .target(
             name: "ModemSimulator",
             dependencies: ["Modem", "SMSCodec", logging, lifecycle],
+            swiftSettings: strictSettings
+        ),
+        // Known sticks, the AT port among a stick's ttys (pure), libudev enumeration and hotplug monitor.
+        .target(
+            name: "ModemDiscovery",
+            dependencies: ["Modem", "CUdev", logging],
             swiftSettings: strictSettings
         ),
 
@@ -93,11 +102,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The presentation page and its JSON API, as routes on the device's HTTP port.
+        .target(
+            name: "MessagingWeb",
+            dependencies: ["Messaging", "UPnP", logging],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: - Wiring (one configuration → the ordered services; used by messagingd, benchmarks and tests)
         .target(
             name: "MessagingServer",
             dependencies: [
-                "MessagingUPnP", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
+                "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
                 logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus,
             ],
             swiftSettings: strictSettings
@@ -116,7 +132,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "modemctl",
-            dependencies: ["SMSCodec", "Modem", "ModemSimulator", argumentParser, logging],
+            dependencies: ["SMSCodec", "Modem", "ModemDiscovery", "ModemSimulator", argumentParser, logging],
             swiftSettings: strictSettings
         ),
 
@@ -196,9 +212,14 @@ let package = Package(
         .testTarget(
             name: "MessagingServerTests",
             dependencies: [
-                "MessagingServer", "MessagingUPnP", "Messaging", "Modem", "ModemSimulator", "UPnP", "HTTPTestSupport",
-                "TestSupport", nioHTTP1, logging, unixSignals, tomlKit, prometheus,
+                "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "Modem", "ModemSimulator", "UPnP",
+                "HTTPTestSupport", "TestSupport", nioHTTP1, logging, unixSignals, tomlKit, prometheus,
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ModemDiscoveryTests",
+            dependencies: ["ModemDiscovery", "Modem", "ModemSimulator", "TestSupport", logging],
             swiftSettings: strictSettings
         ),
         // `telcp` against `messagingd --simulate`, both as separate processes; `swift build --build-tests` builds them.

@@ -3,6 +3,7 @@ import Logging
 import MessageStore
 import Messaging
 import MessagingUPnP
+import MessagingWeb
 import Modem
 import ModemSimulator
 import Prometheus
@@ -146,6 +147,16 @@ public final class MessagingServer: Service, Sendable {
             logger: component("health")
         )
 
+        // The presentation page and its API at `/`, under the same access policy as SOAP control.
+        let webPage = MessagingWebPage(
+            service: messaging,
+            configuration: .init(
+                accessPolicy: messagingConfiguration.accessPolicy,
+                password: configuration.webPassword
+            ),
+            logger: component("web")
+        )
+
         // The binding and the device.
         let binding = MessagingUPnPService(service: messaging, logger: component("messaging.upnp"))
         services.append(binding)
@@ -176,7 +187,8 @@ public final class MessagingServer: Service, Sendable {
                     ssdpPort: configuration.ssdpPort,
                     accessPolicy: configuration.access?.upnpPolicy ?? .allowAll,
                     limits: configuration.upnpLimits,
-                    extraRoutes: healthEndpoints.routes
+                    extraRoutes: healthEndpoints.routes + webPage.routes,
+                    presentationPath: MessagingWebPage.path
                 ),
                 logger: component("upnp"),
                 metricsFactory: metricsFactory

@@ -74,8 +74,10 @@ public struct MessagingServerConfiguration: Sendable {
     /// modem and for no modem, none for a real one: name the LAN interface, the server never serves every interface
     /// by default.
     public var interfaces: [String]
-    /// `httpPort`: the HTTP port of description, control and events; 0 (the default) picks a free one, reported to
-    /// ``MessagingServer/init(configuration:logger:onRunning:)``'s `onRunning`.
+    /// `httpPort`: the HTTP port of description, control, events and the web page; 0 picks a free one, reported to
+    /// ``MessagingServer/init(configuration:logger:onRunning:)``'s `onRunning`. Default ``defaultHTTPPort`` for a
+    /// real modem, so that the page's address people bookmark stays the same; 0 for the simulated modem and for no
+    /// modem, so that several run side by side (tests, demos).
     public var httpPort: Int = 0
     /// `ssdpPort`: the SSDP UDP port. Default 1900 (UDA 1.1 §1.1.2); 0 picks a free port, for tests.
     public var ssdpPort: Int = 1900
@@ -85,9 +87,16 @@ public struct MessagingServerConfiguration: Sendable {
     /// `upnpLimits`: what one client can make the device hold or send. Default: ``UPnP/UPnPLimits/init()``.
     public var upnpLimits: UPnPLimits = UPnPLimits()
     /// `access`: which subnets may control the device and which may only read; applied by the UPnP stack and by
-    /// the Messaging service alike (it replaces `messaging.accessPolicy`). Default `nil`: every client that reaches
-    /// the served ``interfaces`` may do everything.
+    /// the Messaging service alike (it replaces `messaging.accessPolicy`), and by the web page. Default `nil`: every
+    /// client that reaches the served ``interfaces`` may do everything.
     public var access: AccessRules?
+
+    // MARK: - Web page
+
+    /// `webPassword`: the password the web page (the device's presentation page at `/`) asks for before it shows
+    /// or sends anything; a login lasts 30 days in an `HttpOnly`, `SameSite=Strict` cookie. Default `nil`: no
+    /// password (``access`` still applies). Never logged.
+    public var webPassword: String?
 
     // MARK: - Lifecycle
 
@@ -99,6 +108,10 @@ public struct MessagingServerConfiguration: Sendable {
     public static var simulatedNumber: String { SimulatedNetwork.number(ofModem: 1) }
     /// The database of a real modem unless configured otherwise.
     public static let defaultDatabasePath = "/var/lib/messagingd/messages.sqlite"
+    /// The HTTP port of a real modem unless configured otherwise: the web page is at `http://<host>:8080/`.
+    public static let defaultHTTPPort = 8080
+    /// The longest web password (bytes of UTF-8).
+    static let maximumWebPasswordBytes = 256
 
     /// A configuration with the defaults that suit `modem` (see each key).
     public init(modem: Modem) {
@@ -116,6 +129,7 @@ public struct MessagingServerConfiguration: Sendable {
             database = .file(path: Self.defaultDatabasePath)
             interfaces = []
             friendlyName = "ModemMessaging"
+            httpPort = Self.defaultHTTPPort
         }
     }
 
@@ -178,6 +192,11 @@ public struct MessagingServerConfiguration: Sendable {
             try upnpLimits.validate()
         } catch {
             throw .invalid("upnpLimits", "\(error)")
+        }
+        if let webPassword {
+            guard !webPassword.isEmpty, webPassword.utf8.count <= Self.maximumWebPasswordBytes else {
+                throw .invalid("webPassword", "must have 1 to \(Self.maximumWebPasswordBytes) bytes")
+            }
         }
         if let access, access.control.isEmpty, access.readOnly.isEmpty {
             throw .invalid("access", "no subnet may use the device; name at least one control or read-only subnet")

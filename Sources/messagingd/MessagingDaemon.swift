@@ -48,7 +48,10 @@ struct MessagingDaemon: AsyncParsableCommand {
     @Option(help: "Path of the SQLite database (default: a temporary directory with --simulate).")
     var db: String?
 
-    @Option(name: .customLong("http-port"), help: "HTTP port for description, control and events (0 = ephemeral).")
+    @Option(
+        name: .customLong("http-port"),
+        help: "HTTP port of description, control, events and web page (default 8080; --simulate: 0 = a free port)."
+    )
     var httpPort: Int?
 
     @Option(name: .customLong("ssdp-port"), help: "SSDP UDP port (1900 on a real network; 0 = a free port, for tests).")
@@ -112,6 +115,12 @@ struct MessagingDaemon: AsyncParsableCommand {
         do {
             server = try await MessagingServer(configuration: configuration, logger: logger) { endpoints in
                 for url in endpoints.descriptionURLs { print("messagingd: description \(url)") }
+                // The presentation page: the description's URL with its path replaced by `/`.
+                for url in endpoints.descriptionURLs {
+                    if let end = url.range(of: "/description.xml") {
+                        print("messagingd: web page \(url[..<end.lowerBound])/")
+                    }
+                }
                 print("messagingd: http port \(endpoints.httpPort), ssdp port \(endpoints.ssdpPort)")
                 fflush(nil)  // all streams: scripts read these lines through a pipe
             }

@@ -23,6 +23,7 @@ import UnixSignals
         var serial = MessagingServerConfiguration(modem: .serial(path: "/dev/ttyUSB2"))
         #expect(serial.database == .file(path: "/var/lib/messagingd/messages.sqlite"))
         #expect(serial.interfaces.isEmpty)
+        #expect(serial.httpPort == MessagingServerConfiguration.defaultHTTPPort)
         #expect(Self.refusedKey(serial) == "interfaces")
         serial.interfaces = ["eth0"]
         try serial.validate()
@@ -50,6 +51,8 @@ import UnixSignals
         ("httpPort", { $0.httpPort = -1 }),
         ("httpPort", { $0.httpPort = 65536 }),
         ("ssdpPort", { $0.ssdpPort = 70000 }),
+        ("webPassword", { $0.webPassword = "" }),
+        ("webPassword", { $0.webPassword = String(repeating: "x", count: 257) }),
         ("friendlyName", { $0.friendlyName = "" }),
         ("friendlyName", { $0.friendlyName = String(repeating: "x", count: 64) }),
         ("upnpLimits", { $0.upnpLimits.maximumSubscriptions = 0 }),

@@ -22,6 +22,9 @@ import UPnP
         control = ["192.168.1.0/24", "127.0.0.1"]
         read-only = ["10.0.0.0/8"]
 
+        [web]
+        password = "open sesame"
+
         [messages]
         storage-policy = "keep"
 
@@ -56,6 +59,7 @@ import UPnP
         #expect(configuration.httpPort == 8080 && configuration.ssdpPort == 1900)
         #expect(configuration.access?.control.map(\.description) == ["192.168.1.0/24", "127.0.0.1/32"])
         #expect(configuration.access?.readOnly.map(\.description) == ["10.0.0.0/8"])
+        #expect(configuration.webPassword == "open sesame")
         #expect(configuration.messaging.mirrorPolicy == .keepOnSIM)
         #expect(configuration.messaging.maximumSendAttempts == 3)
         #expect(configuration.messaging.initialRetryDelay == .seconds(2))
@@ -72,6 +76,11 @@ import UPnP
         )
         let defaults = MessagingConfiguration()
         #expect(configuration.database == .file(path: MessagingServerConfiguration.defaultDatabasePath))
+        // A real modem's page stays at the same address: a fixed port unless configured otherwise.
+        #expect(
+            configuration.httpPort == MessagingServerConfiguration.defaultHTTPPort && configuration.httpPort == 8080
+        )
+        #expect(configuration.webPassword == nil)
         #expect(configuration.messaging.serviceCentre == nil && configuration.messaging.ownNumber == nil)
         #expect(configuration.messaging.mirrorPolicy == .move)
         #expect(configuration.messaging.maximumSendAttempts == defaults.maximumSendAttempts)
@@ -198,7 +207,7 @@ import UPnP
         let keys = [
             "log-level", "interfaces", "http-port", "ssdp-port", "control", "read-only", "storage-policy", "attempts",
             "first-retry-delay", "max-retry-delay", "status-reports", "device", "baud", "pin", "smsc", "own-number",
-            "name", "database",
+            "name", "database", "password",
         ]
         for key in keys {
             let index = lines.firstIndex { $0.hasPrefix("\(key) = ") || $0.hasPrefix("#\(key) = ") }
@@ -212,6 +221,8 @@ import UPnP
         let text = configuration.effectiveDescription(logLevel: .notice, source: "/etc/messagingd/messagingd.conf")
         #expect(text.contains("pin = \"****\""))
         #expect(!text.contains("4711"))
+        #expect(text.contains("[web]\npassword = \"****\""))
+        #expect(!text.contains("open sesame"))
         // The description is itself a configuration file giving the same configuration (the PIN aside).
         var reread = try MessagingServerSettings(toml: text)
         #expect(reread.modems.first?.pin == "****")

@@ -1,5 +1,6 @@
 import HTTPTestSupport
 import MetricsTestKit
+import NIOCore
 import NIOHTTP1
 import Synchronization
 import Testing
@@ -79,6 +80,113 @@ import Testing
         #expect(seen.methods.isEmpty)
     }
 
+    @Test func aRouteThatTakesPOSTGetsTheBodyAndHeadersWithinItsBound() async throws {
+        let seen = Seen()
+        let route = UPnPHTTPRoute(path: "/api", methods: ["POST"], maximumBodyBytes: 16) { request in
+            seen.requests.withLock { $0.append(request) }
+            let header = request.headerValues("x-requested-with").joined(separator: ",")
+            return UPnPHTTPRoute.Response(status: 200, body: Array("\(header) ".utf8) + request.body)
+        }
+        try await withRunningDevice(.test(services: [TestService()], extraRoutes: [route])) { _, endpoints in
+            let port = endpoints.httpPort
+            let post = try await TestHTTPConnection.request(
+                port: port,
+                method: .POST,
+                path: "/api",
+                headers: [("X-Requested-With", "test")],
+                body: Array("sixteen bytes!!!".utf8)
+            )
+            #expect(post.status == .ok && post.text == "test sixteen bytes!!!")
+
+            // One byte over the bound: refused from Content-Length, before the body is read.
+            let tooLong = try await TestHTTPConnection.request(
+                port: port,
+                method: .POST,
+                path: "/api",
+                body: Array(repeating: 0x61, count: 17)
+            )
+            #expect(tooLong.status == .payloadTooLarge)
+            // A chunked body declares no length: refused once read.
+            let chunked = try await TestHTTPConnection.with(port: port) { connection in
+                try await connection.request(
+                    method: .POST,
+                    path: "/api",
+                    body: Array(repeating: 0x61, count: 17),
+                    host: "127.0.0.1:\(port)",
+                    chunked: true
+                )
+            }
+            #expect(chunked.status == .payloadTooLarge)
+
+            let get = try await TestHTTPConnection.request(port: port, path: "/api")
+            #expect(get.status == .methodNotAllowed && get.headers["Allow"].first == "POST")
+        }
+        #expect(seen.methods == ["POST"])
+    }
+
+    @Test func aStreamedResponseSendsEachPieceAtOnceAndThenCloses() async throws {
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        let route = UPnPHTTPRoute(path: "/events") { _ in
+            UPnPHTTPRoute.Response(status: 200, headers: [("Content-Type", "text/event-stream")]) { writer in
+                try await writer.write(Array("first\n".utf8))
+                for await _ in gate { break }
+                try await writer.write(Array("second\n".utf8))
+            }
+        }
+        try await withRunningDevice(.test(services: [TestService()], extraRoutes: [route])) { _, endpoints in
+            let port = endpoints.httpPort
+            try await TestHTTPConnection.with(port: port) { connection in
+                var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/events")
+                head.headers.add(name: "Host", value: "127.0.0.1:\(port)")
+                try await connection.outbound.write(contentsOf: [.head(head), .end(nil)])
+                var body = ""
+                var ended = false
+                while let part = try await connection.iterator.next() {
+                    switch part {
+                    case .head(let response):
+                        #expect(response.status == .ok)
+                        #expect(response.headers["Content-Length"].isEmpty)
+                        #expect(response.headers["Connection"].first == "close")
+                        #expect(response.headers["Content-Type"].first == "text/event-stream")
+                    case .body(let buffer):
+                        body += String(decoding: buffer.readableBytesView, as: UTF8.self)
+                        // The first piece arrives while the handler still waits: nothing is buffered.
+                        if body == "first\n" { open.yield() }
+                    case .end:
+                        ended = true
+                    }
+                }
+                #expect(body == "first\nsecond\n" && ended)
+            }
+        }
+    }
+
+    @Test func aStreamThatNeverEndsIsEndedWhenTheDeviceStops() async throws {
+        let (never, _) = AsyncStream<Void>.makeStream()
+        let started = AsyncStream<Void>.makeStream()
+        let route = UPnPHTTPRoute(path: "/forever") { _ in
+            UPnPHTTPRoute.Response(status: 200) { writer in
+                try await writer.write(Array("open\n".utf8))
+                started.continuation.yield()
+                for await _ in never {}
+            }
+        }
+        try await withRunningDevice(.test(services: [TestService()], extraRoutes: [route])) { _, endpoints in
+            let port = endpoints.httpPort
+            let client = Task {
+                try await TestHTTPConnection.with(port: port) { connection in
+                    var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/forever")
+                    head.headers.add(name: "Host", value: "127.0.0.1:\(port)")
+                    try await connection.outbound.write(contentsOf: [.head(head), .end(nil)])
+                    while try await connection.iterator.next() != nil {}
+                }
+            }
+            for await _ in started.stream { break }
+            _ = client
+        }
+        // Reaching this line is the check: the device stopped although the handler never returns by itself.
+    }
+
     @Test func aRouteMustHaveAFreeAbsolutePath() throws {
         func configuration(_ paths: [String]) -> UPnPDeviceConfiguration {
             .test(
@@ -89,6 +197,35 @@ import Testing
         try configuration(["/health", "/metrics"]).validate()
         for paths in [["health"], ["/health?x"], ["/description.xml"], ["/upnp/Test/control"], ["/a", "/a"]] {
             #expect(throws: UPnPConfigurationError.self, "\(paths)") { try configuration(paths).validate() }
+        }
+        // Methods the device serves, a body bound within the device's, a presentation page among the routes.
+        var unknownMethod = configuration(["/a"])
+        unknownMethod.extraRoutes[0].methods = ["GET", "SUBSCRIBE"]
+        var hugeBody = configuration(["/a"])
+        hugeBody.extraRoutes[0].maximumBodyBytes = hugeBody.limits.maximumRequestBodyBytes + 1
+        var strayPage = configuration(["/a"])
+        strayPage.presentationPath = "/b"
+        for bad in [unknownMethod, hugeBody, strayPage] {
+            #expect(throws: UPnPConfigurationError.self) { try bad.validate() }
+        }
+        var page = configuration(["/"])
+        page.presentationPath = "/"
+        try page.validate()
+    }
+
+    @Test func theDescriptionNamesThePresentationPage() async throws {
+        var configuration = UPnPDeviceConfiguration.test(
+            services: [TestService()],
+            extraRoutes: [UPnPHTTPRoute(path: "/") { _ in .init(status: 200) }]
+        )
+        configuration.presentationPath = "/"
+        try await withRunningDevice(configuration) { _, endpoints in
+            let description = try await TestHTTPConnection.request(port: endpoints.httpPort, path: "/description.xml")
+            let root = try XMLDocumentParser.parse(description.body)
+            // UDA 1.1 §2.3: inside device, after serviceList.
+            let device = try #require(root.firstElement(named: "device"))
+            #expect(device.firstElement(named: "presentationURL")?.text == "/")
+            #expect(device.elements.last?.name == "presentationURL")
         }
     }
 

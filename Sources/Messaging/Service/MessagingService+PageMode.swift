@@ -40,6 +40,20 @@ extension MessagingService {
     ///   `sessionID` names no session.
     public func searchMessages(_ query: MessageQuery, caller: Caller = .local) async throws -> [Message] {
         try authorize(.searchMessages, caller)
+        return try await messages(matching: query, includeContent: false)
+    }
+
+    /// The messages matching every criterion of `query`, oldest first, with their text and their send state
+    /// (Outgoing and Sent): what a conversation view shows. Authorized as SearchMessages, and like it changes
+    /// nothing (no message becomes Read); a caller that may search may read any message anyway (ReadMessage is a
+    /// read action too).
+    /// - Throws: as ``searchMessages(_:caller:)``.
+    public func conversationMessages(_ query: MessageQuery, caller: Caller = .local) async throws -> [Message] {
+        try authorize(.searchMessages, caller)
+        return try await messages(matching: query, includeContent: true)
+    }
+
+    private func messages(matching query: MessageQuery, includeContent: Bool) async throws -> [Message] {
         if let messageClass = query.messageClass, !capabilities.messageClasses.contains(messageClass) {
             throw MessagingError(.invalidMessageClass, "class not supported")
         }
@@ -65,10 +79,12 @@ extension MessagingService {
         var messages: [Message] = []
         for summary in try await store.search(storeQuery) {
             // What waits in Outgoing carries its send state, so that a search tells a message still being tried
-            // from one that failed for good (I-30). Only Outgoing needs the extra read, and it holds few messages.
+            // from one that failed for good (I-30). Only Outgoing needs the extra read, and it holds few messages;
+            // a conversation view also shows the delivery reports of what was sent.
             var outbox: OutboxRecord?
             var parts: [OutboxPartRecord] = []
-            if summary.message.folder == .outgoing, let id = summary.message.id,
+            if summary.message.folder == .outgoing || (includeContent && summary.message.folder == .sent),
+                let id = summary.message.id,
                 let detail = try await store.message(id: id)
             {
                 outbox = detail.outbox
@@ -81,7 +97,7 @@ extension MessagingService {
                     attachments: [],
                     outbox: outbox,
                     parts: parts,
-                    includeContent: false
+                    includeContent: includeContent
                 )
             )
         }

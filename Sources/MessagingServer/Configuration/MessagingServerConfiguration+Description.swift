@@ -41,6 +41,10 @@ extension MessagingServerConfiguration {
             lines.append("# not set: every client on the served interfaces may control the device")
         }
         lines.append("")
+        lines.append("[web]")
+        // The password itself is never printed: only whether one is set.
+        lines.append(webPassword == nil ? "# password: not set (the page asks for none)" : "password = \"****\"")
+        lines.append("")
         lines.append("[messages]")
         lines.append("storage-policy = \(quoted(messaging.mirrorPolicy == .move ? "move" : "keep"))")
         lines.append("")

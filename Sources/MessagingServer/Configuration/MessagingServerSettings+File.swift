@@ -11,6 +11,7 @@ import UPnP
 //     log-level = "info"
 //     [network]   interfaces = ["eth0"], http-port = 0, ssdp-port = 1900
 //     [access]    control = ["192.168.1.0/24"], read-only = ["10.0.0.0/8"]
+//     [web]       password = "…"
 //     [messages]  storage-policy = "move" | "keep"
 //     [send]      attempts = 10, first-retry-delay = 5, max-retry-delay = 600, status-reports = true
 //     [[modem]]   device, baud, pin, smsc, own-number, name, database
@@ -20,9 +21,10 @@ import UPnP
 
 extension MessagingServerSettings {
     /// The keys of each table, for the unknown-key check.
-    static let topLevelKeys: Set<String> = ["log-level", "network", "access", "messages", "send", "modem"]
+    static let topLevelKeys: Set<String> = ["log-level", "network", "access", "web", "messages", "send", "modem"]
     static let networkKeys: Set<String> = ["interfaces", "http-port", "ssdp-port"]
     static let accessKeys: Set<String> = ["control", "read-only"]
+    static let webKeys: Set<String> = ["password"]
     static let messagesKeys: Set<String> = ["storage-policy"]
     static let sendKeys: Set<String> = ["attempts", "first-retry-delay", "max-retry-delay", "status-reports"]
     static let modemKeys: Set<String> = ["device", "baud", "pin", "smsc", "own-number", "name", "database"]
@@ -108,6 +110,9 @@ extension MessagingServerSettings {
                 control: try table.subnets("control") ?? [],
                 readOnly: try table.subnets("read-only") ?? []
             )
+        }
+        if let web = try reader.table("web", known: Self.webKeys) {
+            webPassword = try web.string("password")
         }
         if let messages = try reader.table("messages", known: Self.messagesKeys),
             let policy = try messages.string("storage-policy")

@@ -78,6 +78,8 @@ public struct MessagingServerSettings: Sendable, Hashable {
     public var ssdpPort: Int?
     /// `[access]`: the subnets that may control the device and those that may only read.
     public var access: AccessRules?
+    /// `[web] password`: the web page's password.
+    public var webPassword: String?
     /// `[messages] storage-policy`: `move` (delete from the modem once stored) or `keep` (leave it on the SIM).
     public var storagePolicy: MessagingConfiguration.MirrorPolicy?
     /// `[send] attempts`: attempts refused by the network before a message is marked failed.
@@ -118,6 +120,7 @@ public struct MessagingServerSettings: Sendable, Hashable {
         result.httpPort = other.httpPort ?? httpPort
         result.ssdpPort = other.ssdpPort ?? ssdpPort
         result.access = other.access ?? access
+        result.webPassword = other.webPassword ?? webPassword
         result.storagePolicy = other.storagePolicy ?? storagePolicy
         result.sendAttempts = other.sendAttempts ?? sendAttempts
         result.firstRetryDelay = other.firstRetryDelay ?? firstRetryDelay
@@ -163,6 +166,7 @@ public struct MessagingServerSettings: Sendable, Hashable {
         if let httpPort { configuration.httpPort = httpPort }
         if let ssdpPort { configuration.ssdpPort = ssdpPort }
         configuration.access = access
+        configuration.webPassword = webPassword
         if let storagePolicy { configuration.messaging.mirrorPolicy = storagePolicy }
         if let sendAttempts { configuration.messaging.maximumSendAttempts = sendAttempts }
         if let firstRetryDelay { configuration.messaging.initialRetryDelay = firstRetryDelay }
@@ -194,6 +198,7 @@ public struct MessagingServerSettings: Sendable, Hashable {
         "httpPort": "network.http-port",
         "ssdpPort": "network.ssdp-port",
         "access": "access",
+        "webPassword": "web.password",
         "messaging.maximumSendAttempts": "send.attempts",
         "messaging.initialRetryDelay": "send.first-retry-delay",
     ]

@@ -94,7 +94,10 @@ enum DeviceDescription {
             text += element("eventSubURL", path.event)
             text += "</service>"
         }
-        text += "</serviceList></device></root>"
+        text += "</serviceList>"
+        // UDA 1.1 §2.3: presentationURL follows serviceList (and deviceList) inside device.
+        text += element("presentationURL", configuration.presentationPath)
+        text += "</device></root>"
         return Array(text.utf8)
     }
 }

@@ -68,9 +68,12 @@ public struct UPnPDeviceConfiguration: Sendable {
 
     // MARK: - Other resources
 
-    /// Read-only resources served on the same HTTP port under the same rules (health checks, metrics), each at
-    /// its own path, apart from the description's and the services' paths. Default: none.
+    /// Resources served on the same HTTP port under the same rules (health checks, metrics, a presentation page),
+    /// each at its own path, apart from the description's and the services' paths. Default: none.
     public var extraRoutes: [UPnPHTTPRoute]
+    /// The path of the device's presentation page (UDA 1.1 §2.3 `presentationURL`, relative to the description's
+    /// URL): one of ``extraRoutes``' paths. Default `nil`: the description names none.
+    public var presentationPath: String?
 
     /// Makes a configuration with the defaults documented on each property.
     public init(
@@ -96,7 +99,8 @@ public struct UPnPDeviceConfiguration: Sendable {
         hostNames: [String] = [],
         accessPolicy: UPnPAccessPolicy = .allowAll,
         limits: UPnPLimits = UPnPLimits(),
-        extraRoutes: [UPnPHTTPRoute] = []
+        extraRoutes: [UPnPHTTPRoute] = [],
+        presentationPath: String? = nil
     ) {
         self.deviceType = deviceType
         self.friendlyName = friendlyName
@@ -121,6 +125,7 @@ public struct UPnPDeviceConfiguration: Sendable {
         self.accessPolicy = accessPolicy
         self.limits = limits
         self.extraRoutes = extraRoutes
+        self.presentationPath = presentationPath
     }
 
     /// Makes a fresh random UDN (`uuid:` + a version 4 UUID, RFC 4122 §4.4). Call it once and persist the result.
@@ -173,6 +178,17 @@ public struct UPnPDeviceConfiguration: Sendable {
             }
             guard taken.insert(route.path).inserted else {
                 throw fail("route path \(route.path) is already served")
+            }
+            guard !route.methods.isEmpty, route.methods.isSubset(of: UPnPHTTPRoute.allowedMethods) else {
+                throw fail("route \(route.path) answers methods outside \(UPnPHTTPRoute.allowedMethods.sorted())")
+            }
+            guard (0...limits.maximumRequestBodyBytes).contains(route.maximumBodyBytes) else {
+                throw fail("route \(route.path) accepts bodies beyond 0…limits.maximumRequestBodyBytes")
+            }
+        }
+        if let presentationPath {
+            guard presentationPath.hasPrefix("/"), taken.contains(presentationPath) else {
+                throw fail("presentationPath '\(presentationPath)' is not the path of an extra route")
             }
         }
     }

@@ -26,6 +26,9 @@ struct UPnPHTTPResponse: Sendable {
     /// Close the connection after this response (errors that leave the stream in doubt, or the client asked).
     var closeConnection = false
     var afterSent: AfterSent?
+    /// A body written after the head, piece by piece (``UPnPHTTPRoute/Response/stream``); the connection closes
+    /// after it.
+    var stream: (@Sendable (UPnPHTTPRoute.BodyWriter) async throws -> Void)?
 
     /// An empty response with a status.
     static func status(_ status: HTTPResponseStatus, close: Bool = false) -> UPnPHTTPResponse {

@@ -120,6 +120,16 @@ struct UPnPHTTPServer: Sendable {
                         )
                         body = []
                         let response = await router.respond(to: request)
+                        if let stream = response.stream {
+                            try await writeStreamed(
+                                response,
+                                body: stream,
+                                for: requestHead,
+                                to: outbound,
+                                channel: connection.channel
+                            )
+                            return
+                        }
                         let keepAlive = try await write(response, for: requestHead, to: outbound)
                         if case .activateSubscription(let sid) = response.afterSent {
                             await router.hub.activate(sid: sid)
@@ -162,6 +172,45 @@ struct UPnPHTTPServer: Sendable {
             ])
         }
         return keepAlive
+    }
+}
+
+extension UPnPHTTPServer {
+    /// Writes a response whose body `body` streams (``UPnPHTTPRoute/Response/stream``): the head without
+    /// `Content-Length` (NIOHTTP1 then frames an HTTP/1.1 body as chunked, RFC 7230 §3.3.3) and `Connection: close`,
+    /// then every piece at once, then the end. The idle deadline is lifted while it runs: a stream is quiet between
+    /// pieces by design, and its handler bounds its lifetime. A client that went away ends it with a write error.
+    fileprivate func writeStreamed(
+        _ response: UPnPHTTPResponse,
+        body: @Sendable (UPnPHTTPRoute.BodyWriter) async throws -> Void,
+        for request: HTTPRequestHead,
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
+        channel: any Channel,
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws {
+        var headers = HTTPHeaders()
+        for (name, value) in response.headers { headers.add(name: name, value: value) }
+        headers.add(name: "Server", value: router.server)
+        headers.add(name: "Date", value: HTTPDate.now())
+        headers.add(name: "Connection", value: "close")
+        try await outbound.write(
+            .head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))
+        )
+        guard request.method != .HEAD else {
+            try await outbound.write(.end(nil))
+            return
+        }
+        channel.pipeline.fireUserInboundEventTriggered(RequestDeadlineHandler.StreamingResponseStarted())
+        do {
+            try await body(
+                UPnPHTTPRoute.BodyWriter { bytes in
+                    try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
+                }
+            )
+        } catch {
+            logger.trace("upnp.http streamed response ended with an error", metadata: ["error": "\(error)"])
+        }
+        try await outbound.write(.end(nil))
     }
 }
 
@@ -246,6 +295,17 @@ final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandl
     func channelInactive(context: ChannelHandlerContext) {
         disarm()
         context.fireChannelInactive()
+    }
+
+    /// Sent through the pipeline when a streamed response starts: no deadline applies until the next request.
+    struct StreamingResponseStarted: Sendable {}
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is StreamingResponseStarted {
+            disarm()
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

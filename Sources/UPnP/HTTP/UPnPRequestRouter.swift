@@ -56,6 +56,14 @@ struct UPnPRequestRouter: Sendable {
         if let length = lengths.first {
             guard let value = Int(length), value >= 0 else { return .status(.badRequest, close: true) }
             if value > limits.maximumRequestBodyBytes { return .status(.payloadTooLarge, close: true) }
+            // An extra route's own, smaller bound: refused before the body is read (a method the route does not
+            // answer gets its 405 once the request is complete).
+            if value > 0, !extraRoutes.isEmpty,
+                let route = extraRoutes[String(head.uri.split(separator: "?", maxSplits: 1)[0])],
+                route.methods.contains(head.method.rawValue), value > route.maximumBodyBytes
+            {
+                return .status(.payloadTooLarge, close: true)
+            }
         }
         guard
             isAllowedHost(
@@ -142,27 +150,37 @@ struct UPnPRequestRouter: Sendable {
         return UPnPHTTPResponse(status: .ok, headers: [("Content-Type", UPnPRequestRouter.xmlContentType)], body: body)
     }
 
-    /// An extra route: GET and HEAD only, handed to its handler with the client's address.
+    /// An extra route: the methods it declares, a body within its bound, handed to its handler with the client's
+    /// address and the header fields.
     private func answer(
         _ request: UPnPHTTPRequest,
         route: UPnPHTTPRoute,
         isolation: isolated (any Actor)? = #isolation
     ) async -> UPnPHTTPResponse {
         let method = request.head.method
-        guard method == .GET || method == .HEAD else { return methodNotAllowed("GET, HEAD") }
+        guard route.methods.contains(method.rawValue) else { return methodNotAllowed(route.allowHeader) }
+        // A chunked body declares no length: its bound is checked once it is read.
+        guard request.body.count <= route.maximumBodyBytes else { return .status(.payloadTooLarge, close: true) }
         let target = request.head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let response = await route.handler(
             UPnPHTTPRoute.Request(
                 method: method.rawValue,
                 path: String(target[0]),
                 query: target.count > 1 ? String(target[1]) : nil,
-                client: request.client
+                client: request.client,
+                headers: request.head.headers.map { (name: $0.name, value: $0.value) },
+                body: request.body
             )
         )
         let status =
             (100...599).contains(response.status)
             ? HTTPResponseStatus(statusCode: response.status) : .internalServerError
-        return UPnPHTTPResponse(status: status, headers: response.headers, body: response.body)
+        return UPnPHTTPResponse(
+            status: status,
+            headers: response.headers,
+            body: response.body,
+            stream: response.stream
+        )
     }
 
     private func methodNotAllowed(_ allow: String) -> UPnPHTTPResponse {
