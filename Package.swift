@@ -127,7 +127,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "telcp",
-            dependencies: [argumentParser],
+            dependencies: ["UPnP", "MessagingUPnP", argumentParser, unixSignals],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -222,6 +222,8 @@ let package = Package(
             dependencies: ["ModemDiscovery", "Modem", "ModemSimulator", "TestSupport", logging],
             swiftSettings: strictSettings
         ),
+        // `telcp` against `messagingd --simulate`, both as separate processes; `swift build --build-tests` builds them.
+        .testTarget(name: "TelCPTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         // The executables as separate processes (`modemctl`); `swift build --build-tests` builds them first.
         .testTarget(
             name: "ModemCtlTests",
