@@ -113,8 +113,9 @@ let package = Package(
         .target(
             name: "MessagingServer",
             dependencies: [
-                "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
-                logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus,
+                "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemDiscovery",
+                "ModemSimulator",
+                "UPnP", logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus,
             ],
             swiftSettings: strictSettings
         ),
@@ -212,7 +213,8 @@ let package = Package(
         .testTarget(
             name: "MessagingServerTests",
             dependencies: [
-                "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemSimulator",
+                "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem",
+                "ModemSimulator",
                 "UPnP", "HTTPTestSupport", "TestSupport", nioHTTP1, logging, unixSignals, tomlKit, prometheus,
             ],
             swiftSettings: strictSettings

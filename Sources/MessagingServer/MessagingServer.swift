@@ -5,6 +5,7 @@ import Messaging
 import MessagingUPnP
 import MessagingWeb
 import Modem
+import ModemDiscovery
 import ModemSimulator
 import Prometheus
 import ServiceLifecycle
@@ -109,7 +110,7 @@ public final class MessagingServer: Service, Sendable {
             if messagingConfiguration.ownNumber == nil { messagingConfiguration.ownNumber = simulated.number }
             simulatedNetwork = network
             supervisor = nil
-        case .serial(let path):
+        case .serial, .automatic:
             // The supervisor opens the port, and keeps looking for it while it is absent: a missing port is not a
             // reason to stop (the stick may still be mode-switching, or be plugged in later).
             let (placeholder, other) = InMemoryTransport.makePair()
@@ -122,18 +123,27 @@ public final class MessagingServer: Service, Sendable {
                 metricsFactory: metricsFactory
             )
             let baudRate = configuration.baudRate
+            let locator: @Sendable () async -> String?
+            if case .serial(let path) = configuration.modem {
+                locator = ModemSupervisorService.locator(path: path)
+            } else {
+                let discovery = ModemDiscovery(logger: component("discovery"))
+                locator = { await discovery.locate() }
+            }
             let service = ModemSupervisorService(
                 modem: driver,
-                locator: ModemSupervisorService.locator(path: path),
+                locator: locator,
                 open: { path in try SerialPort(path: path, options: .init(baudRate: baudRate)) },
                 logger: component("modem")
             )
             services.append(service)
+            if configuration.modem == .automatic {
+                services.append(HotplugWake(supervisor: service, logger: component("discovery")))
+            }
             modem = driver
             supervisor = service
             simulatedNetwork = nil
-        case .automatic, .none:
-            // .automatic is refused by validate().
+        case .none:
             modem = nil
             supervisor = nil
             simulatedNetwork = nil
@@ -157,7 +167,7 @@ public final class MessagingServer: Service, Sendable {
         // GET /health and GET /metrics beside the device's description and control.
         let modemHealth: @Sendable () async -> ModemHealth
         if let modem {
-            let probe = ModemHealthProbe(modem: modem)
+            let probe = ModemHealthProbe(modem: modem, supervisor: supervisor)
             modemHealth = { await probe.health() }
         } else {
             modemHealth = { ModemHealth(state: .none) }

@@ -27,8 +27,9 @@ public struct MessagingServerConfiguration: Sendable {
         /// A modem's AT port, e.g. `/dev/ttyUSB2` or the udev rule's `/dev/gsmmodem`: a termios tty in raw mode at
         /// ``MessagingServerConfiguration/baudRate``.
         case serial(path: String)
-        /// The AT port found by libudev discovery, followed across hotplug. Not available yet: ``validate()``
-        /// refuses it, naming the key.
+        /// The AT port of the first known stick that libudev discovery finds (`ModemDiscovery`: the USB IDs of
+        /// known sticks, their AT port by USB interface, an `AT` probe where the table does not tell), looked for
+        /// again on every udev add or remove, so a stick plugged in later, or re-enumerated, is found at once.
         case automatic
         /// No modem: the actions work on the store alone; nothing is received or sent (a copied database, tests).
         case none
@@ -158,10 +159,9 @@ public struct MessagingServerConfiguration: Sendable {
                 throw .invalid("baudRate", "\(baudRate) is not one of \(Self.baudRates.sorted())")
             }
         case .automatic:
-            throw .invalid(
-                "modem",
-                "automatic discovery needs udev hotplug support, which this build does not have yet; name the AT port"
-            )
+            guard Self.baudRates.contains(baudRate) else {
+                throw .invalid("baudRate", "\(baudRate) is not one of \(Self.baudRates.sorted())")
+            }
         case .simulated, .none:
             break
         }
