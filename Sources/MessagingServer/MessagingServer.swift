@@ -127,8 +127,11 @@ public final class MessagingServer: Service, Sendable {
             if case .serial(let path) = configuration.modem {
                 locator = ModemSupervisorService.locator(path: path)
             } else {
-                let discovery = ModemDiscovery(logger: component("discovery"))
-                locator = { await discovery.locate() }
+                let automatic = AutomaticModemLocator(
+                    discovery: ModemDiscovery(logger: component("discovery")),
+                    logger: component("discovery")
+                )
+                locator = { await automatic.locate() }
             }
             let service = ModemSupervisorService(
                 modem: driver,
