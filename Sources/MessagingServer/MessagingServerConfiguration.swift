@@ -33,8 +33,9 @@ public struct MessagingServerConfiguration: Sendable {
         /// A modem's AT port, e.g. `/dev/ttyUSB2` or the udev rule's `/dev/gsmmodem`: a termios tty in raw mode at
         /// ``MessagingServerConfiguration/baudRate``.
         case serial(path: String)
-        /// The AT port found by libudev discovery, followed across hotplug. Not available yet: ``validate()``
-        /// refuses it, naming the key.
+        /// The AT port of the first known stick that libudev discovery finds (`ModemDiscovery`: the USB IDs of
+        /// known sticks, their AT port by USB interface, an `AT` probe where the table does not tell), looked for
+        /// again on every udev add or remove, so a stick plugged in later, or re-enumerated, is found at once.
         case automatic
         /// No modem: the actions work on the store alone; nothing is received or sent (a copied database, tests).
         case none
@@ -216,15 +217,15 @@ public struct MessagingServerConfiguration: Sendable {
     ///
     /// With ``additionalModems`` each modem is checked as the only one would be (a key of modem N ≥ 2 is named
     /// `modem[N].<key>`), and besides: no two modems name the same serial port (a symbolic link counts as its
-    /// target), at most one is ``Modem/automatic``, every modem's database file is in a directory of its own
-    /// (the device identity and the rejected-PIN record are kept beside it).
+    /// target), none is ``Modem/automatic`` (discovery takes the first stick it finds, maybe another modem's), and
+    /// every modem's database file is in a directory of its own (the device identity and the rejected-PIN record
+    /// are kept beside it).
     ///
     /// - Throws: ``MessagingServerError`` with ``MessagingServerError/Code/invalidConfiguration`` and the key.
     public func validate() throws(MessagingServerError) {
         guard !additionalModems.isEmpty else { return try validateModem() }
         var devices: [String: Int] = [:]
         var directories: [String: Int] = [:]
-        var automatic: Int?
         for (index, configuration) in modemConfigurations().enumerated() {
             let number = index + 1
             func key(_ name: String) -> String { number == 1 ? name : "modem[\(number)].\(name)" }
@@ -241,10 +242,12 @@ public struct MessagingServerConfiguration: Sendable {
                 }
                 devices[resolved] = number
             case .automatic:
-                if let other = automatic {
-                    throw .invalid(key("modem"), "modem \(other) is found automatically already; name this one's port")
-                }
-                automatic = number
+                // Discovery takes the first known stick it finds, which may be another entry's.
+                throw .invalid(
+                    key("modem"),
+                    "'auto' takes the first stick found, which may be another modem's; with several modems name "
+                        + "each one's port (a /dev/serial/by-id/… link)"
+                )
             case .simulated, .none:
                 break
             }
@@ -284,10 +287,9 @@ public struct MessagingServerConfiguration: Sendable {
                 throw .invalid("baudRate", "\(baudRate) is not one of \(Self.baudRates.sorted())")
             }
         case .automatic:
-            throw .invalid(
-                "modem",
-                "automatic discovery needs udev hotplug support, which this build does not have yet; name the AT port"
-            )
+            guard Self.baudRates.contains(baudRate) else {
+                throw .invalid("baudRate", "\(baudRate) is not one of \(Self.baudRates.sorted())")
+            }
         case .simulated, .none:
             break
         }

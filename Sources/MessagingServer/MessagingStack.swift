@@ -6,6 +6,7 @@ import Messaging
 import MessagingUPnP
 import MessagingWeb
 import Modem
+import ModemDiscovery
 import ModemSimulator
 import Prometheus
 import ServiceLifecycle
@@ -83,7 +84,7 @@ public final class MessagingStack: Sendable {
             if messagingConfiguration.ownNumber == nil { messagingConfiguration.ownNumber = simulated.number }
             simulatedModem = simulated
             supervisor = nil
-        case .serial(let path):
+        case .serial, .automatic:
             // The supervisor opens the port, and keeps looking for it while it is absent: a missing port is not a
             // reason to stop (the stick may still be mode-switching, or be plugged in later).
             let (placeholder, other) = InMemoryTransport.makePair()
@@ -96,18 +97,30 @@ public final class MessagingStack: Sendable {
                 metricsFactory: metricsFactory
             )
             let baudRate = configuration.baudRate
+            let locator: @Sendable () async -> String?
+            if case .serial(let path) = configuration.modem {
+                locator = ModemSupervisorService.locator(path: path)
+            } else {
+                let automatic = AutomaticModemLocator(
+                    discovery: ModemDiscovery(logger: component("discovery")),
+                    logger: component("discovery")
+                )
+                locator = { await automatic.locate() }
+            }
             let service = ModemSupervisorService(
                 modem: driver,
-                locator: ModemSupervisorService.locator(path: path),
+                locator: locator,
                 open: { path in try SerialPort(path: path, options: .init(baudRate: baudRate)) },
                 logger: component("modem")
             )
             services.append(service)
+            if configuration.modem == .automatic {
+                services.append(HotplugWake(supervisor: service, logger: component("discovery")))
+            }
             modem = driver
             supervisor = service
             simulatedModem = nil
-        case .automatic, .none:
-            // .automatic is refused by validate().
+        case .none:
             modem = nil
             supervisor = nil
             simulatedModem = nil
@@ -131,7 +144,7 @@ public final class MessagingStack: Sendable {
         // GET /health and GET /metrics beside the device's description and control.
         let modemHealth: @Sendable () async -> ModemHealth
         if let modem {
-            let probe = ModemHealthProbe(modem: modem)
+            let probe = ModemHealthProbe(modem: modem, supervisor: supervisor)
             modemHealth = { await probe.health() }
         } else {
             modemHealth = { ModemHealth(state: .none) }

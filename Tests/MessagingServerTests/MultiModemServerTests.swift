@@ -123,7 +123,7 @@ import UPnP
         #expect(again.stacks[1].device.configuration.bootID == second.device.configuration.bootID + 1)
     }
 
-    @Test func aSecondModemOnTheSamePortOrInTheSameDirectoryIsRefused() throws {
+    @Test func aSecondModemOnTheSamePortFoundAutomaticallyOrInTheSameDirectoryIsRefused() throws {
         let scratch = try ScratchDirectory("multi-modem-refusals")
         defer { scratch.remove() }
         var configuration = MessagingServerConfiguration(modem: .serial(path: "/dev/ttyUSB2"))
@@ -144,6 +144,13 @@ import UPnP
         samePort.additionalModems[0].modem = .serial(path: link)
         let portError = #expect(throws: MessagingServerError.self) { try samePort.validate() }
         #expect(portError?.key == "modem[2].modem")
+
+        // Discovery would take the first stick it finds, maybe the other modem's.
+        var automatic = configuration
+        automatic.additionalModems[0].modem = .automatic
+        let automaticError = #expect(throws: MessagingServerError.self) { try automatic.validate() }
+        #expect(automaticError?.key == "modem[2].modem")
+        #expect(automaticError?.description.contains("by-id") == true)
 
         // Another database file in the same directory: its identity and PIN record would be shared.
         var sameDirectory = configuration

@@ -94,6 +94,13 @@ public final class ModemSupervisorService: Service, Sendable {
         }
     }
 
+    /// Tells the supervisor that a device was plugged in or removed (a udev event): while it waits for its device
+    /// it looks again at once instead of at the end of its back-off; while the modem is ready, the liveness check
+    /// runs at once (the device may be the one that vanished).
+    public func deviceMayHaveChanged() {
+        inbox.noteHotplug()
+    }
+
     /// The current status.
     public var status: Status { current.withLock { $0 } }
 
@@ -364,6 +371,8 @@ final class SupervisorInbox: Sendable {
     private struct State {
         var disconnected: String?
         var restarted = false
+        /// A device appeared or vanished somewhere (udev): a pending wait ends early, so that the locator looks now.
+        var hotplug = false
         var waiter: CheckedContinuation<Void, Never>?
     }
 
@@ -376,6 +385,16 @@ final class SupervisorInbox: Sendable {
             case .restarted: state.restarted = true
             default: return nil
             }
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Ends the current (or the next) wait early, without an event.
+    func noteHotplug() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.hotplug = true
             defer { state.waiter = nil }
             return state.waiter
         }
@@ -409,12 +428,19 @@ final class SupervisorInbox: Sendable {
     /// The next event, waiting at most `duration` on `clock`; nil when none came.
     func next(within duration: Duration, clock: any Clock<Duration>) async -> ModemSupervisor.Event? {
         if let event = take() { return event }
+        let woken = state.withLock { state -> Bool in
+            defer { state.hotplug = false }
+            return state.hotplug
+        }
+        if woken { return nil }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await withTaskCancellationHandler {
                     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                         let resumeNow = self.state.withLock { state -> Bool in
-                            if state.disconnected != nil || state.restarted || Task.isCancelled { return true }
+                            if state.disconnected != nil || state.restarted || state.hotplug || Task.isCancelled {
+                                return true
+                            }
                             state.waiter?.resume()
                             state.waiter = continuation
                             return false
@@ -433,6 +459,7 @@ final class SupervisorInbox: Sendable {
             await group.next()
             group.cancelAll()
         }
+        state.withLock { $0.hotplug = false }
         return take()
     }
 }
