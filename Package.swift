@@ -114,8 +114,8 @@ let package = Package(
             name: "MessagingServer",
             dependencies: [
                 "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemDiscovery",
-                "ModemSimulator",
-                "UPnP", logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus,
+                "ModemSimulator", "UPnP", logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus, nioCore,
+                nioPosix,
             ],
             swiftSettings: strictSettings
         ),
@@ -214,8 +214,9 @@ let package = Package(
             name: "MessagingServerTests",
             dependencies: [
                 "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem",
-                "ModemDiscovery", "ModemSimulator", "UPnP", "HTTPTestSupport", "TestSupport", nioHTTP1, logging,
-                unixSignals, tomlKit, prometheus, .product(name: "InMemoryLogging", package: "swift-log"),
+                "ModemDiscovery", "ModemSimulator", "UPnP", "HTTPTestSupport", "TestSupport", nioCore, nioPosix,
+                nioHTTP1, logging, unixSignals, tomlKit, prometheus,
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
