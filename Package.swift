@@ -44,6 +44,7 @@ let package = Package(
         .library(name: "MessagingUPnP", targets: ["MessagingUPnP"]),
         .library(name: "MessagingWeb", targets: ["MessagingWeb"]),
         .library(name: "MessagingServer", targets: ["MessagingServer"]),
+        .library(name: "ModemDiscovery", targets: ["ModemDiscovery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -62,6 +63,7 @@ let package = Package(
     targets: [
         // MARK: - System libraries and C shims
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .target(name: "CPosixTTY"),
 
         // MARK: - Pure codecs (no I/O)
@@ -77,6 +79,12 @@ let package = Package(
         .target(
             name: "ModemSimulator",
             dependencies: ["Modem", "SMSCodec", logging, lifecycle],
+            swiftSettings: strictSettings
+        ),
+        // Known sticks, the AT port among a stick's ttys (pure), libudev enumeration and hotplug monitor.
+        .target(
+            name: "ModemDiscovery",
+            dependencies: ["Modem", "CUdev", logging],
             swiftSettings: strictSettings
         ),
 
@@ -111,9 +119,9 @@ let package = Package(
         .target(
             name: "MessagingServer",
             dependencies: [
-                "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
-                logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus, crypto, asyncHTTPClient,
-                nioCore, nioHTTP1,
+                "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemDiscovery",
+                "ModemSimulator", "UPnP", logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus, nioCore,
+                nioPosix, nioHTTP1, crypto, asyncHTTPClient,
             ],
             swiftSettings: strictSettings
         ),
@@ -126,12 +134,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "telcp",
-            dependencies: [argumentParser],
+            dependencies: ["UPnP", "MessagingUPnP", argumentParser, unixSignals],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "modemctl",
-            dependencies: ["SMSCodec", "Modem", "ModemSimulator", argumentParser, logging],
+            dependencies: ["SMSCodec", "Modem", "ModemDiscovery", "ModemSimulator", argumentParser, logging],
             swiftSettings: strictSettings
         ),
 
@@ -211,13 +219,20 @@ let package = Package(
         .testTarget(
             name: "MessagingServerTests",
             dependencies: [
-                "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "Modem", "ModemSimulator", "UPnP",
-                "HTTPTestSupport", "TestSupport", nioCore, nioPosix, nioHTTP1, logging, unixSignals, tomlKit,
-                prometheus,
-                crypto,
+                "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem",
+                "ModemDiscovery", "ModemSimulator", "UPnP", "HTTPTestSupport", "TestSupport", nioCore, nioPosix,
+                nioHTTP1, logging, unixSignals, tomlKit, prometheus, crypto,
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "ModemDiscoveryTests",
+            dependencies: ["ModemDiscovery", "Modem", "ModemSimulator", "TestSupport", logging],
+            swiftSettings: strictSettings
+        ),
+        // `telcp` against `messagingd --simulate`, both as separate processes; `swift build --build-tests` builds them.
+        .testTarget(name: "TelCPTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         // The executables as separate processes (`modemctl`); `swift build --build-tests` builds them first.
         .testTarget(
             name: "ModemCtlTests",

@@ -46,6 +46,23 @@ extension MessageStore {
         }
     }
 
+    /// The modem is back: queued messages that wait because the modem was away (their last failure has no
+    /// network error code) become due at `now`, instead of at their back-off time. Refusals by the network keep
+    /// their back-off.
+    /// - Returns: the number of messages made due.
+    package func makeModemWaitingSendsDue(now: Double) async throws -> Int {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET nextAttemptAt = ?
+                    WHERE state = 'queued' AND nextAttemptAt > ? AND lastErrorCode IS NULL
+                    """,
+                arguments: [now, now]
+            )
+            return db.changesCount
+        }
+    }
+
     /// Outbox rows due for an attempt at `now`, oldest first.
     package func dueOutbox(now: Double, limit: Int) async throws -> [OutboxRecord] {
         try await writer.read { db in

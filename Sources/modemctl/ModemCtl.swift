@@ -9,7 +9,7 @@ struct ModemCtl: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             PDUCommand.self, ProbeCommand.self, ATSubcommand.self, ListCommand.self, SendCommand.self,
-            SimulateCommand.self,
+            SimulateCommand.self, DetectCommand.self,
         ]
     )
 }

@@ -4,6 +4,7 @@ import HTTPTestSupport
 import NIOHTTP1
 import TestSupport
 import Testing
+import UPnP
 
 /// `messagingd --simulate` as a separate process with hooks: commands and a webhook see the echo subscriber's
 /// reply once, with its fields; failures are retried, a SIGKILL replays, a hanging hook is timed out.

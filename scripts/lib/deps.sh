@@ -30,4 +30,4 @@ try_apt_packages() {
 }
 
 # The packages the build itself needs (README "Quick start").
-BUILD_PACKAGES=(libxml2-dev libsqlite3-dev pkg-config)
+BUILD_PACKAGES=(libxml2-dev libsqlite3-dev libudev-dev pkg-config)

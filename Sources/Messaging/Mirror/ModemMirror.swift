@@ -277,6 +277,18 @@ extension MessagingService {
             // A restarted modem may accept what it refused before.
             skippedStorages = []
             mirrorSignal.fire()
+        case .started:
+            // Back after a replug, a restart or a recovery: read what the network held meanwhile, and send what
+            // waited for the modem now rather than at the end of its back-off.
+            simID = nil
+            skippedStorages = []
+            mirrorSignal.fire()
+            do {
+                let due = try await store.makeModemWaitingSendsDue(now: wallClock().timeIntervalSince1970)
+                if due > 0 { outboxSignal.fire() }
+            } catch {
+                logger.warning("could not reschedule the queued sends", metadata: ["error": "\(error)"])
+            }
         case .disconnected(let reason):
             simID = nil
             skippedStorages = []

@@ -161,6 +161,13 @@ public struct ATError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 extension ATError {
+    /// True for the answers of a SIM that is still initialising: +CME ERROR: 14, +CMS ERROR: 314 (TS 27.007 §9.2.1,
+    /// TS 27.005 §3.2.5; the verbose "SMS not ready" maps to 314) and Huawei's +CME ERROR: 515 (huawei-e1752.json
+    /// notes).
+    package var isSIMBusy: Bool {
+        cmeError == .simBusy || cmsError == .simBusy || cmeError == CMEError(rawValue: 515)
+    }
+
     /// True for the answers of a SIM that is still initialising or absent (TS 27.007 §9.2.1, TS 27.005 §3.2.5).
     package var isSIMNotReady: Bool {
         cmeError == .simBusy || cmsError == .simBusy || cmeError == CMEError(rawValue: 515)

@@ -102,6 +102,64 @@ package enum ATResponseParser {
         }
     }
 
+    /// The SIM PIN attempts left from the first answer line that tells them:
+    /// - TS 27.007 §8.65 `+CPINR: <code>,<retries>[,<default_retries>]` with <code> `SIM PIN`;
+    /// - Huawei `^CPIN: <code>,[<times>],<puk_times>,<pin_times>,<puk2_times>,<pin2_times>` (ModemManager
+    ///   `src/plugins/huawei/mm-broadband-modem-huawei.c` `load_unlock_retries_finish`);
+    /// - Quectel `+QPINC: "SC",<pincounter>,<pukcounter>` (Quectel EC2x AT manual; unverified here).
+    /// Values above 10 are not attempt counters (ModemManager rejects them too) and give nil.
+    package static func pinAttempts(_ lines: [String]) -> Int? {
+        for line in lines {
+            let field: String?
+            if line.hasPrefix("+CPINR:") {
+                let fields = ATFields.split(line.dropFirst(7))
+                guard fields.count >= 2, ATFields.unquote(fields[0]).uppercased() == "SIM PIN" else { continue }
+                field = fields[1]
+            } else if line.hasPrefix("^CPIN:") {
+                let fields = ATFields.split(line.dropFirst(6))
+                field = fields.count >= 4 ? fields[3] : nil
+            } else if line.hasPrefix("+QPINC:") {
+                let fields = ATFields.split(line.dropFirst(7))
+                guard fields.count >= 2, ATFields.unquote(fields[0]).uppercased() == "SC" else { continue }
+                field = fields[1]
+            } else {
+                continue
+            }
+            if let field, let attempts = Int(field.trimmingSpaces()), (0...10).contains(attempts) { return attempts }
+        }
+        return nil
+    }
+
+    /// A string in the UCS2 character set (TS 27.007 §5.5: hex of 16-bit code units, as `+CNUM`/`+COPS` give it
+    /// after `AT+CSCS="UCS2"`) as text; nil when `text` is not such hex (Huawei sends +COPS in ASCII whatever
+    /// the character set, ModemManager `src/mm-modem-helpers.c` `mm_3gpp_normalize_operator`).
+    package static func decodeUCS2Hex(_ text: String) -> String? {
+        let digits = Array(text.utf8)
+        guard !digits.isEmpty, digits.count % 4 == 0, digits.count <= ATLimits.maximumLineLength else { return nil }
+        var units: [UInt16] = []
+        units.reserveCapacity(digits.count / 4)
+        var index = 0
+        while index < digits.count {
+            var unit: UInt16 = 0
+            for digit in digits[index..<index + 4] {
+                guard let value = Self.hexValue(digit) else { return nil }
+                unit = unit << 4 | UInt16(value)
+            }
+            units.append(unit)
+            index += 4
+        }
+        return String(decoding: units, as: UTF16.self)
+    }
+
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
     /// The storages AT+CPMS=? offers for <mem1>, <mem2>, <mem3> (TS 27.005 §3.2.2). Accepts lists, bare strings,
     /// empty fields, spaces anywhere (ModemManager test_cpms_response_*), and the Wavecom form wrapped in one more
     /// pair of parentheses (wavecom-multiband-900e-1800.json).

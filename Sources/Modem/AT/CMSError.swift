@@ -55,6 +55,9 @@ public struct CMSError: RawRepresentable, Hashable, Sendable, CustomStringConver
         "invalid pdu mode parameter": .invalidPDUParameter, "invalid text mode parameter": .invalidTextParameter,
         "sim not inserted": .simNotInserted, "sim pin required": .simPINRequired,
         "ph-sim pin required": .phoneSIMPINRequired, "sim failure": .simFailure, "sim busy": .simBusy,
+        // Not a TS 27.005 text: some firmware says so while SMS initialises after power-on (assumed: no
+        // transcript); treated as SIM busy.
+        "sms not ready": .simBusy,
         "sim wrong": .simWrong, "sim puk required": .simPUKRequired, "memory failure": .memoryFailure,
         "invalid memory index": .invalidIndex, "memory full": .memoryFull,
         "smsc address unknown": .smscAddressUnknown, "no network service": .noNetworkService,

@@ -15,7 +15,7 @@ extension ATModem {
         return try await serialized {
             // A modem can be mid-line or in prompt mode from an earlier user: ESC, then AT until it answers.
             await abortPendingInput()
-            _ = try? await send(ATCommand("AT", timeout: configuration.commandTimeout))
+            try await awaitFirstAnswer()
             _ = try? await command("ATZ", timeout: .seconds(5))
             // V.250 §6.2.5/§6.2.6: result codes on (Q0) and verbose (V1), which the framer and parser expect; sent
             // one by one because some firmware rejects combined basic commands.
@@ -28,17 +28,21 @@ extension ATModem {
             let model = (try? await firstValue(of: "AT+CGMM", prefix: "+CGMM")) ?? ""
             let profile = configuration.profile ?? ATModemProfile.detect(manufacturer: manufacturer, model: model)
             log.debug("modem profile", metadata: ["modem.profile": "\(profile.family.rawValue)"])
+            // A new start-up may follow a SIM swap: the identity is read again.
+            cacheIdentity(nil)
+            for text in profile.earlyStartupCommands { _ = try? await command(text) }
 
             let functionality = try await switchRadioOn()
             try await unlockSIM(profile: profile)
 
             do {
-                _ = try await commandRetryingWhileSIMBusy("AT+CMGF=0")
+                _ = try await commandRetryingWhileSIMBusy("AT+CMGF=0", profile: profile)
             } catch let error as ATError {
                 throw ModemError(.pduModeUnsupported, underlying: error)
             }
+            let characterSet = await chooseCharacterSet()
 
-            let (storages, incoming) = try await chooseStorages()
+            let (storages, incoming) = try await chooseStorages(profile: profile)
             let (mode, needsAck) = await chooseNotificationMode()
             _ = try? await command("AT+COPS=3,0")  // TS 27.007 §7.3: long alphanumeric operator names in +COPS?
             var indicatorNames: [Int: String] = [:]
@@ -64,7 +68,8 @@ extension ATModem {
                 notificationMode: mode,
                 needsAcknowledgement: needsAck,
                 serviceCenter: serviceCenter,
-                functionality: functionality
+                functionality: functionality,
+                characterSet: characterSet
             )
             setStartup(startup, indicatorNames: indicatorNames)
             log.info(
@@ -78,6 +83,23 @@ extension ATModem {
                 for status in ATResponseParser.storageQuery(value) { noteCounters(status) }
             }
             return startup
+        }
+    }
+
+    /// `AT` until the modem answers at all (an error result is an answer: garbage left on the line by an earlier
+    /// user). The second attempt also resynchronises the engine (`AT` until OK). A modem that answers none is hung:
+    /// start-up ends at once rather than run every other command into its deadline.
+    /// - Throws: ``ATError`` `.timeout` (the supervisor's recovery takes it from there), `.disconnected`.
+    private func awaitFirstAnswer() async throws {
+        for attempt in 1...2 {
+            do {
+                _ = try await send(ATCommand("AT", timeout: configuration.commandTimeout))
+                return
+            } catch let error as ATError where error.code == .timeout {
+                if attempt == 2 { throw error }
+            } catch let error as ATError where error.code != .disconnected {
+                return
+            }
         }
     }
 
@@ -116,24 +138,42 @@ extension ATModem {
         }
     }
 
-    /// Attempts of a command the SIM may refuse while it initialises, and the pause between them.
-    static let simBusyAttempts = 5
-    static let simBusyPause: Duration = .seconds(1)
+    /// Pause between the attempts of a command the SIM refuses while it initialises (ModemManager: 2 s,
+    /// `src/mm-iface-modem.c` `UNLOAD_REQUIRED_RETRY_TIMEOUT_SECS`).
+    static let simBusyPause: Duration = .seconds(2)
+    /// How long a busy SIM is left alone while the driver waits for the profile's SMS-ready line, before it asks
+    /// again anyway (the line may have come before the port was open).
+    static let smsReadyWait: Duration = .seconds(15)
 
-    /// Sends `text`, retrying while the SIM is busy (+CME ERROR: 14, +CMS ERROR: 314, Huawei +CME ERROR: 515,
-    /// huawei-e1752.json notes): right after the PIN is entered the SIM needs a few seconds.
-    func commandRetryingWhileSIMBusy(_ text: String, prefix: String? = nil) async throws -> ATResponse {
-        var attempt = 1
+    /// Sends `text`, waiting while the SIM is busy (``ATError/isSIMBusy``): right after power-on or after its PIN
+    /// the SIM needs seconds, real Huawei sticks up to tens of seconds. Where the profile knows an SMS-ready line
+    /// (``ATModemProfile/smsReadyURCs``) the driver waits for it (asking again only every ``smsReadyWait``), and
+    /// polls every ``simBusyPause`` otherwise; any ready line ends a pause early. Only the pauses that ran out count against
+    /// ``ATModemConfiguration/simBusyTimeout``, so the bound is never shorter than configured.
+    /// - Throws: ``ModemError`` `.simBusy` when the SIM is still busy at the end; other failures as they come.
+    func commandRetryingWhileSIMBusy(
+        _ text: String,
+        prefix: String? = nil,
+        profile: ATModemProfile
+    ) async throws -> ATResponse {
+        var waited = Duration.zero
         while true {
+            let seen = readySignalCount
             do {
                 return try await command(text, prefix: prefix)
-            } catch let error as ATError
-                where attempt < Self.simBusyAttempts
-                && (error.cmeError == .simBusy || error.cmsError == .simBusy
-                    || error.cmeError == CMEError(rawValue: 515))
-            {
-                attempt += 1
-                try await pause(Self.simBusyPause)
+            } catch let error as ATError where error.isSIMBusy {
+                guard waited < configuration.simBusyTimeout else {
+                    throw ModemError(.simBusy, reason: "still busy after \(waited)", underlying: error)
+                }
+                if waited == .zero {
+                    log.info("SIM busy: waiting", metadata: ["at.command": "\(text)"])
+                }
+                let pause = min(
+                    profile.smsReadyURCs.isEmpty ? Self.simBusyPause : Self.smsReadyWait,
+                    configuration.simBusyTimeout - waited
+                )
+                if !(await waitForReadySignal(after: seen, timeout: pause)) { waited += pause }
+                try Task.checkCancellation()
             }
         }
     }
@@ -147,11 +187,17 @@ extension ATModem {
         return names
     }
 
+    /// AT+CPIN? (TS 27.007 §8.3), waiting while the SIM is busy, and the configured PIN when it asks for one.
+    ///
+    /// A PIN is sent at most once per value: ``RejectedPINMemory`` keeps (a hash of) it from before it is sent until
+    /// the SIM is ready, so a PIN the SIM refused, or one whose answer never came, is not sent again automatically,
+    /// also not after a daemon restart (three wrong PINs block the SIM). A different PIN in the configuration is
+    /// tried once. A PUK is never entered.
     private func unlockSIM(profile: ATModemProfile) async throws {
         for attempt in 0..<2 {
             let state: PINState
             do {
-                let response = try await command("AT+CPIN?", prefix: "+CPIN")
+                let response = try await commandRetryingWhileSIMBusy("AT+CPIN?", prefix: "+CPIN", profile: profile)
                 guard let value = response.values(prefixed: "+CPIN").first else { return }
                 state = PINState(parsing: value)
             } catch let error as ATError {
@@ -169,18 +215,37 @@ extension ATModem {
             }
             switch state {
             case .ready:
+                rejectedPINs?.forget()
                 return
             case .simPUK, .simPUK2:
                 throw ModemError(.pukRequired)
             case .simPIN:
-                guard let pin = configuration.pin else { throw ModemError(.pinRequired) }
-                guard attempt == 0 else { throw ModemError(.pinRejected) }
+                guard let pin = configuration.pin else {
+                    var error = ModemError(.pinRequired)
+                    error.pinAttemptsLeft = await readPINAttempts(profile: profile)
+                    throw error
+                }
+                if attempt > 0 || rejectedPINs?.isRejected(pin) == true {
+                    // The SIM still wants a PIN after this one, or refused it before: never sent again.
+                    if attempt > 0 { try? rejectedPINs?.remember(rejected: pin) }
+                    var error = ModemError(
+                        .pinRejected,
+                        reason: attempt > 0 ? "the SIM refused the PIN" : "this PIN was refused before; not sent again"
+                    )
+                    error.pinAttemptsLeft = await readPINAttempts(profile: profile)
+                    throw error
+                }
+                // Remembered before it is sent: if the answer never comes (or the daemon dies meanwhile), the PIN
+                // counts as refused rather than risk a second wrong attempt.
+                try? rejectedPINs?.remember(rejected: pin)
                 do {
                     _ = try await command("AT+CPIN=\"\(pin)\"", timeout: .seconds(20))
                 } catch var error as ATError {
                     // The command line carries the PIN: keep it out of the error's description and so of every log.
                     error.command = "AT+CPIN=<pin>"
-                    throw ModemError(.pinRejected, underlying: error)
+                    var failure = ModemError(.pinRejected, underlying: error)
+                    failure.pinAttemptsLeft = await readPINAttempts(profile: profile)
+                    throw failure
                 }
             default:
                 throw ModemError(.simLocked("\(state)"))
@@ -188,11 +253,57 @@ extension ATModem {
         }
     }
 
+    /// The SIM PIN attempts left, where the modem tells: the profile's vendor command (Huawei `AT^CPIN?`,
+    /// Quectel `AT+QPINC="SC"`), then TS 27.007 §8.65 `AT+CPINR="SIM PIN"`; nil when none answers.
+    func readPINAttempts(profile: ATModemProfile) async -> Int? {
+        for text in profile.pinAttemptsCommands + ["AT+CPINR=\"SIM PIN\""] {
+            guard let response = try? await command(text) else { continue }
+            if let attempts = ATResponseParser.pinAttempts(response.lines) { return attempts }
+        }
+        return nil
+    }
+
+    /// AT+CSCS=? then the first of IRA, GSM, UCS2 it offers (TS 27.007 §5.5), so that +CNUM numbers and +COPS
+    /// names arrive as text the parsers read; UCS2 answers are decoded from hex (``ATResponseParser/decodeUCS2Hex``).
+    /// ModemManager likewise picks a character set at start-up (`src/mm-broadband-modem.c` `modem_setup_charset`,
+    /// preferring UTF-8 and UCS2 because it shows operator names in every script; this driver needs ASCII).
+    private func chooseCharacterSet() async -> String? {
+        var offered = ["IRA", "GSM", "UCS2"]
+        if let response = try? await command("AT+CSCS=?", prefix: "+CSCS"),
+            let value = response.values(prefixed: "+CSCS").first
+        {
+            let list = ATFields.list(value).map { ATFields.unquote($0).uppercased() }
+            if !list.isEmpty { offered = ["IRA", "GSM", "UCS2"].filter(list.contains) }
+        }
+        for set in offered where (try? await command("AT+CSCS=\"\(set)\"")) != nil {
+            return set
+        }
+        return nil
+    }
+
+    /// `text` decoded when the modem speaks UCS2 (hex of UTF-16 code units) and it looks like that; as is otherwise.
+    func decodedText(_ text: String) -> String {
+        guard startupState?.characterSet == "UCS2" else { return text }
+        return ATResponseParser.decodeUCS2Hex(text) ?? text
+    }
+
     /// AT+CPMS=? then AT+CPMS=<mem1>,<mem2>,<mem3> (TS 27.005 §3.2.2).
-    private func chooseStorages() async throws -> ([MessageStorage], MessageStorage?) {
-        guard let response = try? await commandRetryingWhileSIMBusy("AT+CPMS=?", prefix: "+CPMS"),
-            let value = response.values(prefixed: "+CPMS").first
-        else { return ([], nil) }
+    private func chooseStorages(profile: ATModemProfile) async throws -> ([MessageStorage], MessageStorage?) {
+        let response: ATResponse
+        do {
+            response = try await commandRetryingWhileSIMBusy("AT+CPMS=?", prefix: "+CPMS", profile: profile)
+        } catch let error as ModemError where error.code == .simBusy || error.code == .disconnected {
+            // Not "no storages": a SIM that is still busy, or a device that went away, fails the start-up, which
+            // then runs again, rather than leave a session with nothing to mirror.
+            throw error
+        } catch let error as ATError where error.code == .timeout {
+            // No answer is not "no storages" either: a modem hung in its SMS service (gammu resets such sticks,
+            // `libgammu/gsmphones.c` F_RESET_AFTER_TIMEOUT).
+            throw error
+        } catch {
+            return ([], nil)
+        }
+        guard let value = response.values(prefixed: "+CPMS").first else { return ([], nil) }
         let lists = ATResponseParser.supportedStorages(value)
         let readable = lists[0].map { MessageStorage(rawValue: $0) }
         let writable = lists[1].map { MessageStorage(rawValue: $0) }
@@ -280,7 +391,7 @@ extension ATModem {
             let imsi = (try? await firstValue(of: "AT+CIMI", prefix: "+CIMI")) ?? ""
             var msisdn = ""
             if let response = try? await command("AT+CNUM", prefix: "+CNUM") {
-                msisdn = ATResponseParser.ownNumbers(response.lines).first ?? ""
+                msisdn = ATResponseParser.ownNumbers(response.lines).first.map(decodedText) ?? ""
             }
             let profile = startupState?.profile ?? ATModemProfile.detect(manufacturer: manufacturer, model: model)
             let iccid = await readICCID(profile: profile) ?? ""
@@ -344,7 +455,7 @@ extension ATModem {
             }
             var operatorName: String?
             if let value = try? await firstValue(of: "AT+COPS?", prefix: "+COPS") {
-                operatorName = ATResponseParser.operatorName(value)
+                operatorName = ATResponseParser.operatorName(value).map(decodedText)
             }
             return NetworkStatus(registration: registration, operatorName: operatorName)
         }

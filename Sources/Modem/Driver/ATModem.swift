@@ -20,6 +20,9 @@ public struct ATModemStartup: Hashable, Sendable {
     /// The phone functionality (AT+CFUN?, TS 27.007 §8.2) after start-up: ``PhoneFunctionality/full`` once the
     /// radio is on; what the modem said when AT+CFUN=1 failed; nil when it does not answer AT+CFUN? with a level.
     public var functionality: PhoneFunctionality?
+    /// The TE character set in force (AT+CSCS, TS 27.007 §5.5), nil when the modem accepted none; with "UCS2" the
+    /// driver decodes the hex strings of +CNUM and +COPS.
+    public var characterSet: String?
 }
 
 /// The `Modem` implementation over AT commands (TS 27.007 / TS 27.005 in PDU mode) on any ``ByteTransport``.
@@ -48,6 +51,10 @@ public final class ATModem: Modem {
         var nextSubscriber: UInt64 = 0
         var subscribers: [UInt64: AsyncStream<ModemEvent>.Continuation] = [:]
         var codeSubscribers: [UInt64: AsyncStream<ATUnsolicited>.Continuation] = [:]
+        var commandTimeouts: UInt64 = 0
+        /// SIM/SMS-ready lines seen so far, and the start-up waiting for the next one.
+        var readySignals: UInt64 = 0
+        var readyWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     }
 
     /// The settings this driver runs with.
@@ -56,23 +63,28 @@ public final class ATModem: Modem {
     private let logger: Logger
     private let metrics: ModemMetrics
     private let state: Mutex<State>
+    /// Where a rejected PIN is remembered so that it is never sent again; nil: only the configuration's checks.
+    let rejectedPINs: RejectedPINMemory?
     /// Serialises multi-command operations (select storage + list) so that two callers do not interleave their
     /// AT+CPMS selections.
     private let operations = AsyncSerialGate()
 
     /// A driver on `transport`; `clock` times the command deadlines and pauses (a test injects a manual clock, so
-    /// that no timeout waits on real time). `metricsFactory` counts AT timeouts (`modem_at_timeouts_total`) and
-    /// modem restarts (`modem_restarts_total`): the process-wide `MetricsSystem.factory` unless the caller keeps
-    /// its own registry (several modems in one process).
+    /// that no timeout waits on real time). `rejectedPINs` remembers a PIN the SIM refused (across restarts when it
+    /// has a file), so that ``start()`` never sends it again. `metricsFactory` counts AT timeouts
+    /// (`modem_at_timeouts_total`) and modem restarts (`modem_restarts_total`): the process-wide
+    /// `MetricsSystem.factory` unless the caller keeps its own registry (several modems in one process).
     public init(
         transport: any ByteTransport,
         configuration: ATModemConfiguration = .init(),
         clock: any Clock<Duration> = ContinuousClock(),
+        rejectedPINs: RejectedPINMemory? = nil,
         logger: Logger,
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.configuration = configuration
         self.clock = clock
+        self.rejectedPINs = rejectedPINs
         self.logger = logger
         self.metrics = ModemMetrics(factory: metricsFactory)
         // The real engine needs `self` for its URC callback, so the state starts with an inert one (never run)
@@ -103,8 +115,24 @@ public final class ATModem: Modem {
     /// event streams. Run ``run()`` and ``start()`` again afterwards.
     public func reopen(transport: any ByteTransport) async {
         let (old, generation) = state.withLock { ($0.session.transport, $0.session.generation + 1) }
-        await old.close()
+        // The new session first: the old reader, ending when its transport closes, then belongs to a past
+        // generation and reports no disconnection (the device is not gone, the driver left it).
         installEngine(on: transport, generation: generation)
+        await old.close()
+    }
+
+    /// Leaves the current device (its reader ends without a disconnection event) and fails every command at once
+    /// with ``ModemError/Code/disconnected`` until ``reopen(transport:)`` puts the driver on a new one.
+    package func detach() async {
+        let (placeholder, other) = InMemoryTransport.makePair()
+        await other.close()
+        await reopen(transport: placeholder)
+        markDetached()
+    }
+
+    /// Marks the current transport as gone without touching it (for a driver built on a placeholder transport).
+    package func markDetached() {
+        state.withLock { $0.session.isDisconnected = true }
     }
 
     // MARK: - Running
@@ -168,7 +196,10 @@ public final class ATModem: Modem {
     /// Sends a raw AT command (for `modemctl at`, diagnostics and tests) and returns its answer.
     /// +CMS ERROR: 322 is also reported as ``ModemEvent/storageFull(_:)``.
     public func send(_ command: ATCommand) async throws -> ATResponse {
-        let engine = state.withLock { $0.session.engine }
+        let (engine, isGone) = state.withLock { ($0.session.engine, $0.session.isDisconnected) }
+        // Without a device no answer can come: fail now rather than at the command's deadline, so that a send or
+        // a mirror pass while the modem is away does not hold the operation gate that the next start-up needs.
+        if isGone { throw ModemError(.disconnected, reason: "the modem is away") }
         do {
             return try await engine.send(command)
         } catch let error as ATError {
@@ -177,9 +208,14 @@ public final class ATModem: Modem {
                 noteFull(storage, isFull: true)
             }
             if error.code == .disconnected { throw ModemError(.disconnected, underlying: error) }
+            if error.code == .timeout { state.withLock { $0.commandTimeouts += 1 } }
             throw error
         }
     }
+
+    /// Commands that got no answer before their deadline, since the driver was made (whoever sent them: the
+    /// supervisor compares it between its checks, since a modem can answer `AT` and still hang on SMS commands).
+    package var commandTimeouts: UInt64 { state.withLock { $0.commandTimeouts } }
 
     func command(_ text: String, prefix: String? = nil, timeout: Duration? = nil) async throws -> ATResponse {
         try await send(ATCommand(text, timeout: timeout ?? configuration.commandTimeout, responsePrefix: prefix))
@@ -238,6 +274,9 @@ public final class ATModem: Modem {
         return stream
     }
 
+    /// Emits ``ModemEvent/started`` (the supervisor calls it after each successful start-up).
+    package func announceStarted() { broadcast(.started) }
+
     private func broadcast(_ event: ModemEvent) {
         let subscribers = state.withLock { Array($0.subscribers.values) }
         for subscriber in subscribers { subscriber.yield(event) }
@@ -246,6 +285,14 @@ public final class ATModem: Modem {
     private func handle(_ code: ATUnsolicited, generation: UInt64) {
         let codeSubscribers = state.withLock { Array($0.codeSubscribers.values) }
         for subscriber in codeSubscribers { subscriber.yield(code) }
+        if let line = Self.readyLine(code), ATModemProfile.allSMSReadyURCs.contains(where: line.hasPrefix) {
+            let waiters = state.withLock { state in
+                state.readySignals += 1
+                defer { state.readyWaiters = [:] }
+                return Array(state.readyWaiters.values)
+            }
+            for waiter in waiters { waiter.resume() }
+        }
         switch code {
         case .messageStored(let storage, let index), .statusReportStored(let storage, let index):
             broadcast(.messageStored(storage, index: index))
@@ -292,6 +339,49 @@ public final class ATModem: Modem {
         case .signal, .heartbeat:
             // Periodic; typed on unsolicitedCodes() only, so that they do not flood the service's stream.
             break
+        }
+    }
+
+    /// The line of an unsolicited code that can be a SIM/SMS-ready signal.
+    private static func readyLine(_ code: ATUnsolicited) -> String? {
+        switch code {
+        case .ready(let line), .unknown(let line): line
+        case .vendor(let name, let value): "\(name): \(value)"
+        default: nil
+        }
+    }
+
+    /// Ready lines seen so far (pass it to ``waitForReadySignal(after:timeout:)``).
+    var readySignalCount: UInt64 { state.withLock { $0.readySignals } }
+
+    /// Waits until a SIM/SMS-ready line arrives after the `seen`-th, or `timeout` passes on the injected clock.
+    /// - Returns: true when a ready line arrived.
+    func waitForReadySignal(after seen: UInt64, timeout: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                let id = UInt64.random(in: 1...UInt64.max)
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                        let resumeNow = self.state.withLock { state -> Bool in
+                            if state.readySignals > seen || Task.isCancelled { return true }
+                            state.readyWaiters[id] = continuation
+                            return false
+                        }
+                        if resumeNow { continuation.resume() }
+                    }
+                } onCancel: {
+                    let waiter = self.state.withLock { $0.readyWaiters.removeValue(forKey: id) }
+                    waiter?.resume()
+                }
+                return self.readySignalCount > seen
+            }
+            group.addTask {
+                try? await self.clock.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
         }
     }
 
@@ -368,7 +458,7 @@ public final class ATModem: Modem {
     }
 
     var cachedIdentity: ModemIdentity? { state.withLock { $0.session.identity } }
-    func cacheIdentity(_ identity: ModemIdentity) { state.withLock { $0.session.identity = identity } }
+    func cacheIdentity(_ identity: ModemIdentity?) { state.withLock { $0.session.identity = identity } }
 
     /// Runs `body` alone (no other operation's commands in between) and reports AT failures as ``ModemError``
     /// (`.commandFailed` with the ``ATError`` as `underlying`).

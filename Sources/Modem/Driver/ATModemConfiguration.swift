@@ -7,6 +7,8 @@
 /// - `listTimeout`: deadline of AT+CMGL (a full store takes a while at low baud rates).
 /// - `sendTimeout`: deadline of each AT+CMGS (the network may take a minute or more).
 /// - `profile`: the modem family; `nil` detects it from AT+CGMI/AT+CGMM.
+/// - `simBusyTimeout`: how long start-up waits for a SIM that answers "SIM busy" after power-on or after its PIN
+///   (ModemManager waits up to 30 × 2 s, `src/mm-iface-modem.c` `internal_load_unlock_required`).
 /// - `usesConcatenationLink`: keep the radio link up between the parts of a message with AT+CMMS=1 (TS 27.005
 ///   §3.5.6) where the profile supports it.
 public struct ATModemConfiguration: Sendable, Hashable {
@@ -17,6 +19,7 @@ public struct ATModemConfiguration: Sendable, Hashable {
     public var sendTimeout: Duration
     public var profile: ATModemProfile?
     public var usesConcatenationLink: Bool
+    public var simBusyTimeout: Duration
 
     public init(
         pin: String? = nil,
@@ -25,7 +28,8 @@ public struct ATModemConfiguration: Sendable, Hashable {
         listTimeout: Duration = .seconds(60),
         sendTimeout: Duration = ATCommand.sendTimeout,
         profile: ATModemProfile? = nil,
-        usesConcatenationLink: Bool = true
+        usesConcatenationLink: Bool = true,
+        simBusyTimeout: Duration = .seconds(60)
     ) {
         self.pin = pin
         self.incomingStorage = incomingStorage
@@ -34,6 +38,7 @@ public struct ATModemConfiguration: Sendable, Hashable {
         self.sendTimeout = sendTimeout
         self.profile = profile
         self.usesConcatenationLink = usesConcatenationLink
+        self.simBusyTimeout = simBusyTimeout
     }
 
     /// Checks the values. - Throws: ``ConfigurationError``.
@@ -43,6 +48,7 @@ public struct ATModemConfiguration: Sendable, Hashable {
         }
         for (key, value) in [
             ("commandTimeout", commandTimeout), ("listTimeout", listTimeout), ("sendTimeout", sendTimeout),
+            ("simBusyTimeout", simBusyTimeout),
         ]
         where value <= .zero {
             throw ConfigurationError(key: key, reason: "must be positive")

@@ -29,6 +29,16 @@ public struct ATModemProfile: Hashable, Sendable, CustomStringConvertible {
     public var pinQueryMayLackFinalResult: Bool
     /// Commands to send at the end of start-up (vendor indications that carry storage-full signals).
     public var extraStartupCommands: [String]
+    /// Commands sent right after the family is known, before anything else of the start-up (vendor switches
+    /// that change where and how much the modem talks).
+    public var earlyStartupCommands: [String]
+    /// Unsolicited lines (prefixes) that say the SIM and the SMS service are ready after power-on; while the SIM
+    /// is busy, start-up waits for one of them instead of polling. Empty: poll.
+    public var smsReadyURCs: [String]
+    /// Vendor commands that tell the PIN attempts left, tried before TS 27.007 §8.65 `AT+CPINR="SIM PIN"`.
+    public var pinAttemptsCommands: [String]
+    /// The command that resets the modem when nothing milder revives it; `nil`: never reset (a phone).
+    public var resetCommand: String?
     /// The transcripts behind the quirks.
     public var evidence: [String]
 
@@ -40,6 +50,10 @@ public struct ATModemProfile: Hashable, Sendable, CustomStringConvertible {
         supportsConcatenationLink: Bool = true,
         pinQueryMayLackFinalResult: Bool = false,
         extraStartupCommands: [String] = [],
+        earlyStartupCommands: [String] = [],
+        smsReadyURCs: [String] = [],
+        pinAttemptsCommands: [String] = [],
+        resetCommand: String? = Self.standardResetCommand,
         evidence: [String] = []
     ) {
         self.family = family
@@ -47,8 +61,17 @@ public struct ATModemProfile: Hashable, Sendable, CustomStringConvertible {
         self.supportsConcatenationLink = supportsConcatenationLink
         self.pinQueryMayLackFinalResult = pinQueryMayLackFinalResult
         self.extraStartupCommands = extraStartupCommands
+        self.earlyStartupCommands = earlyStartupCommands
+        self.smsReadyURCs = smsReadyURCs
+        self.pinAttemptsCommands = pinAttemptsCommands
+        self.resetCommand = resetCommand
         self.evidence = evidence
     }
+
+    /// TS 27.007 §8.2: `AT+CFUN=<fun>,1` resets the MT before setting the level. ModemManager resets Quectel and
+    /// Cinterion modems this way (`src/plugins/quectel/mm-broadband-modem-quectel.c` `modem_reset`,
+    /// `src/plugins/cinterion/mm-shared-cinterion.c` `modem_reset_at`); for other families it is assumed.
+    public static let standardResetCommand = "AT+CFUN=1,1"
 
     /// The profile of a family.
     public static func profile(for family: Family) -> ATModemProfile {
@@ -62,7 +85,22 @@ public struct ATModemProfile: Hashable, Sendable, CustomStringConvertible {
             // ^ICCID? is Huawei's own ICCID query; ^SMMEMFULL, ^RSSI, ^BOOT arrive unasked (ATUnsolicited).
             var evidence = ["huawei-e1752.json", "huawei-k3715.json", "huawei-e160.json"]
             if family == .huaweiE3372 { evidence.append("huawei-e3372-brovi.json") }
-            return ATModemProfile(family: family, iccidCommands: ["AT^ICCID?"], evidence: evidence)
+            // ModemManager (`src/plugins/huawei/mm-broadband-modem-huawei.c`): `unsolicited_enable_sequence` sends
+            // ^PORTSEL=0 so that indications go to the PCUI port (the AT port it drives, and the one udev discovery
+            // picks); `modem_3gpp_disable_unsolicited_events` and `mm-plugin-huawei.c` `huawei_custom_init_step`
+            // send ^CURC=0, which stops the ^RSSI/^DSFLOWRPT/^MODE status flood; `load_unlock_retries` reads the
+            // PIN attempts from `^CPIN: <code>,[<times>],<puk>,<pin>,<puk2>,<pin2>`; `reset` uses AT^RESET.
+            // ^SIMST: 1 (valid SIM) follows power-on, but ModemManager only ignores it
+            // (`set_ignored_unsolicited_events_handlers`) and nothing shows it means "SMS ready": the driver polls a
+            // busy Huawei SIM, and takes a ^SIMST: 1 as a reason to ask again at once (``allSMSReadyURCs``).
+            return ATModemProfile(
+                family: family,
+                iccidCommands: ["AT^ICCID?"],
+                earlyStartupCommands: ["AT^CURC=0", "AT^PORTSEL=0"],
+                pinAttemptsCommands: ["AT^CPIN?"],
+                resetCommand: "AT^RESET",
+                evidence: evidence + ["ModemManager src/plugins/huawei/mm-broadband-modem-huawei.c"]
+            )
         case .zteMF190:
             // zte-k3565-z.json, qualcomm-m6280-zte.json: ZTE sticks report "ZTE INCORPORATED" or "QUALCOMM
             // INCORPORATED" (M6280 chipset); +CLAC without prefix; +ZDONR/+ZPASR interleaved in the AT+CMGS answer
@@ -79,6 +117,10 @@ public struct ATModemProfile: Hashable, Sendable, CustomStringConvertible {
                 family: .quectelEC25,
                 iccidCommands: ["AT+QCCID"],
                 extraStartupCommands: ["AT+QINDCFG=\"smsfull\",1,1"],
+                // Quectel EC2x AT manual: `+QIND: SMS DONE` once SMS is initialised (unverified here) and
+                // AT+QPINC="SC" for the PIN/PUK counters (not used by ModemManager, which asks +CSIM).
+                smsReadyURCs: ["+QIND: SMS DONE"],
+                pinAttemptsCommands: ["AT+QPINC=\"SC\""],
                 evidence: ["quectel-m35.json", "(no EC25 transcript: unverified, Quectel EC2x AT manual)"]
             )
         case .simcomSIM800, .simcomSIM7600:
@@ -87,6 +129,9 @@ public struct ATModemProfile: Hashable, Sendable, CustomStringConvertible {
             return ATModemProfile(
                 family: family,
                 iccidCommands: family == .simcomSIM800 ? ["AT+CCID"] : ["AT+CICCID"],
+                // SIM800 "SMS Ready", SIM7600 "SMS DONE" (SIMCom manuals; ModemManager's
+                // `src/plugins/simtech/mm-broadband-modem-simtech.c` `setup_ports` ignores PB DONE and SMS DONE).
+                smsReadyURCs: family == .simcomSIM800 ? ["SMS Ready"] : ["SMS DONE"],
                 evidence: ["(no SIMCom transcript: unverified, SIMCom AT manuals)"]
             )
         case .sierraMC7455:
@@ -107,9 +152,25 @@ public struct ATModemProfile: Hashable, Sendable, CustomStringConvertible {
         case .nokia:
             // nokia-n79.json: AT+CNMI=2,1,0,2 → ERROR (the driver falls back), +CPMS=? answers (),(),() and
             // AT+CPMS? ,,,,,,,, (no storage to select; the driver keeps the phone's default).
-            return ATModemProfile(family: .nokia, supportsConcatenationLink: false, evidence: ["nokia-n79.json"])
+            // A phone is never reset by the daemon.
+            return ATModemProfile(
+                family: .nokia,
+                supportsConcatenationLink: false,
+                resetCommand: nil,
+                evidence: ["nokia-n79.json"]
+            )
         }
     }
+
+    /// Every family's SMS-ready lines, and Huawei's `^SIMST: 1` (SIM valid): the driver counts them whatever the
+    /// profile, since the family is only known after AT+CGMI/AT+CGMM and the line may come before.
+    public static let allSMSReadyURCs: [String] = {
+        var lines: [String] = ["^SIMST: 1"]
+        for family in Family.allCases {
+            for line in profile(for: family).smsReadyURCs where !lines.contains(line) { lines.append(line) }
+        }
+        return lines
+    }()
 
     /// Detects the family from the +CGMI and +CGMM answers.
     public static func detect(manufacturer: String, model: String) -> ATModemProfile {

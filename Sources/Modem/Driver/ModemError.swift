@@ -10,6 +10,8 @@ public struct ModemError: Error, Hashable, Sendable, CustomStringConvertible {
         case pinRejected
         /// The SIM is blocked and wants its PUK; the driver never enters a PUK.
         case pukRequired
+        /// The SIM stayed busy (+CME ERROR: 14, +CMS ERROR: 314, …) for the whole bounded wait of start-up.
+        case simBusy
         /// The SIM is in a state the driver does not handle (PH-SIM PIN, PIN2, …).
         case simLocked(String)
         /// The modem refused PDU mode (AT+CMGF=0), which the driver needs.
@@ -38,6 +40,8 @@ public struct ModemError: Error, Hashable, Sendable, CustomStringConvertible {
     public var reason: String
     /// The AT failure behind this error, if any.
     public var underlying: ATError?
+    /// With `.pinRequired` and `.pinRejected`: the PIN attempts the SIM has left, where the modem tells.
+    public var pinAttemptsLeft: Int?
     public var file: String
     public var line: Int
 

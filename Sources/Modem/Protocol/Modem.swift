@@ -133,6 +133,9 @@ public enum ModemEvent: Hashable, Sendable {
     case restarted
     /// The device vanished (EIO, ENXIO, hang-up). The driver can be reopened.
     case disconnected(reason: String)
+    /// Start-up completed (again): the modem is ready, after power-on, a restart, a replug or a recovery. Messages
+    /// the network held meanwhile can be read now, and sends that waited can go.
+    case started
     /// A line no table knows, passed on as-is.
     case unrecognized(line: String)
 }

@@ -2,7 +2,7 @@ import CoreMetrics
 import Logging
 import Messaging
 
-extension MessagingServer {
+extension MessagingStack {
     /// The hook worker of `configuration`, its hooks registered in the store; `nil` when no hook is configured
     /// (then nothing is queued either).
     static func makeHookService(
