@@ -15,13 +15,18 @@ package struct TestHTTPResponse: Sendable {
 package struct TestHTTPConnection {
     package typealias Channel = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
 
-    /// Connects, runs `body` with the connection, closes.
+    /// Connects, runs `body` with the connection, closes. `localAddress` binds the client's side first, so that a
+    /// test can speak as another host (loopback accepts every address of 127/8).
     package static func with<R: Sendable>(
         port: Int,
         host: String = "127.0.0.1",
+        localAddress: String? = nil,
         _ body: (inout TestHTTPConnectionState) async throws -> R
     ) async throws -> R {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if let localAddress { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: localAddress, port: 0)) }
+        let channel =
+            try await bootstrap
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()

@@ -26,7 +26,13 @@ import Testing
     @Test func initialEventFirstWithSequenceZeroThenQueuedChangesInOrder() throws {
         var table = Self.table()
         let now = ContinuousClock.now
-        let (sid, _) = try table.subscribe(serviceIndex: 0, callbacks: [Self.callback], timeout: nil, now: now)
+        let (sid, _) = try table.subscribe(
+            serviceIndex: 0,
+            subscriber: Self.callback.host,
+            callbacks: [Self.callback],
+            timeout: nil,
+            now: now
+        )
         // Changes before the response was written are queued but not yet deliverable.
         let r1 = table.enqueue(serviceIndex: 0, changes: [("A", "1")])
         #expect(r1.start.isEmpty)
@@ -60,7 +66,13 @@ import Testing
         #expect(SubscriptionTable.sequence(after: 41) == 42)
         #expect(SubscriptionTable.sequence(after: UInt32.max) == 1)
         var table = Self.table()
-        let (sid, _) = try table.subscribe(serviceIndex: 0, callbacks: [Self.callback], timeout: nil, now: .now)
+        let (sid, _) = try table.subscribe(
+            serviceIndex: 0,
+            subscriber: Self.callback.host,
+            callbacks: [Self.callback],
+            timeout: nil,
+            now: .now
+        )
         _ = table.activate(sid)
         _ = table.next(for: sid)
         table.setNextSequence(UInt32.max, for: sid)
@@ -79,6 +91,7 @@ import Testing
         let start = ContinuousClock.now
         let (sid, granted) = try table.subscribe(
             serviceIndex: 0,
+            subscriber: Self.callback.host,
             callbacks: [Self.callback],
             timeout: .seconds(10),
             now: start
@@ -105,10 +118,28 @@ import Testing
         limits.maximumSubscriptions = 2
         var table = Self.table(limits: limits)
         let now = ContinuousClock.now
-        let (a, _) = try table.subscribe(serviceIndex: 0, callbacks: [Self.callback], timeout: nil, now: now)
-        _ = try table.subscribe(serviceIndex: 0, callbacks: [Self.callback], timeout: nil, now: now)
+        let (a, _) = try table.subscribe(
+            serviceIndex: 0,
+            subscriber: Self.callback.host,
+            callbacks: [Self.callback],
+            timeout: nil,
+            now: now
+        )
+        _ = try table.subscribe(
+            serviceIndex: 0,
+            subscriber: Self.callback.host,
+            callbacks: [Self.callback],
+            timeout: nil,
+            now: now
+        )
         #expect(throws: SubscriptionTable.Failure.tooManySubscriptions) {
-            try table.subscribe(serviceIndex: 0, callbacks: [Self.callback], timeout: nil, now: now)
+            try table.subscribe(
+                serviceIndex: 0,
+                subscriber: Self.callback.host,
+                callbacks: [Self.callback],
+                timeout: nil,
+                now: now
+            )
         }
         #expect(throws: SubscriptionTable.Failure.unknownSID) {
             try table.unsubscribe(sid: a, serviceIndex: 1, now: now)
@@ -117,14 +148,60 @@ import Testing
         #expect(throws: SubscriptionTable.Failure.unknownSID) {
             try table.unsubscribe(sid: a, serviceIndex: 0, now: now)
         }
-        _ = try table.subscribe(serviceIndex: 0, callbacks: [Self.callback], timeout: nil, now: now)
+        _ = try table.subscribe(
+            serviceIndex: 0,
+            subscriber: Self.callback.host,
+            callbacks: [Self.callback],
+            timeout: nil,
+            now: now
+        )
+    }
+
+    @Test func oneSubscriberAddressGetsOnlyItsShare() throws {
+        var limits = UPnPLimits()
+        limits.maximumSubscriptions = 4
+        limits.maximumSubscriptionsPerAddress = 2
+        var table = Self.table(limits: limits)
+        let now = ContinuousClock.now
+        let other = UPnPHeaderParsing.CallbackURL(host: .v4(127, 0, 0, 2), port: 9, path: "/e")
+        func subscribe(
+            _ callback: UPnPHeaderParsing.CallbackURL,
+            serviceIndex: Int = 0
+        ) throws(SubscriptionTable.Failure)
+            -> String
+        {
+            try table.subscribe(
+                serviceIndex: serviceIndex,
+                subscriber: callback.host,
+                callbacks: [callback],
+                timeout: nil,
+                now: now
+            ).sid
+        }
+        let first = try subscribe(Self.callback)
+        _ = try subscribe(Self.callback, serviceIndex: 1)
+        // The share counts every service together.
+        #expect(throws: SubscriptionTable.Failure.tooManySubscriptions) {
+            try subscribe(Self.callback, serviceIndex: 2)
+        }
+        // At its share a subscriber still renews, and another address still subscribes.
+        _ = try table.renew(sid: first, serviceIndex: 0, timeout: nil, now: now)
+        _ = try subscribe(other)
+        try table.unsubscribe(sid: first, serviceIndex: 0, now: now)
+        _ = try subscribe(Self.callback)
     }
 
     @Test func slowSubscriberQueueIsBoundedByMerging() throws {
         var limits = UPnPLimits()
         limits.maximumQueuedEvents = 3
         var table = Self.table(limits: limits)
-        let (sid, _) = try table.subscribe(serviceIndex: 0, callbacks: [Self.callback], timeout: nil, now: .now)
+        let (sid, _) = try table.subscribe(
+            serviceIndex: 0,
+            subscriber: Self.callback.host,
+            callbacks: [Self.callback],
+            timeout: nil,
+            now: .now
+        )
         for i in 0..<10 { _ = table.enqueue(serviceIndex: 0, changes: [("A", "\(i)"), ("B\(i % 2)", "x")]) }
         #expect(table.subscriptions[sid]?.queue.count == 3)
         _ = table.activate(sid)
@@ -141,7 +218,13 @@ import Testing
         var limits = UPnPLimits()
         limits.maximumQueuedEvents = 2
         var table = Self.table(limits: limits)
-        let (sid, _) = try table.subscribe(serviceIndex: 0, callbacks: [Self.callback], timeout: nil, now: .now)
+        let (sid, _) = try table.subscribe(
+            serviceIndex: 0,
+            subscriber: Self.callback.host,
+            callbacks: [Self.callback],
+            timeout: nil,
+            now: .now
+        )
         _ = table.enqueue(serviceIndex: 0, changes: [("A", "1")], batchVariables: ["B"])
         _ = table.enqueue(serviceIndex: 0, changes: [("A", "2")], batchVariables: ["B"])
         // The queue is full: the batch joins the last event, which has no B yet; a later state still merges.
@@ -162,7 +245,13 @@ import Testing
         var limits = UPnPLimits()
         limits.maximumQueuedEvents = 2
         var table = Self.table(limits: limits)
-        let (slow, _) = try table.subscribe(serviceIndex: 0, callbacks: [Self.callback], timeout: nil, now: .now)
+        let (slow, _) = try table.subscribe(
+            serviceIndex: 0,
+            subscriber: Self.callback.host,
+            callbacks: [Self.callback],
+            timeout: nil,
+            now: .now
+        )
         _ = table.activate(slow)
         _ = table.next(for: slow)  // The initial event is in flight; the subscriber does not answer.
         var cancelled: [String] = []
@@ -179,7 +268,13 @@ import Testing
         }
 
         // A subscriber that keeps up receives every batch, in order.
-        let (fast, _) = try table.subscribe(serviceIndex: 0, callbacks: [Self.callback], timeout: nil, now: .now)
+        let (fast, _) = try table.subscribe(
+            serviceIndex: 0,
+            subscriber: Self.callback.host,
+            callbacks: [Self.callback],
+            timeout: nil,
+            now: .now
+        )
         _ = table.activate(fast)
         _ = table.next(for: fast)
         var received: [String] = []

@@ -35,6 +35,8 @@ public final class UPnPDevice: Service, Sendable {
     /// The SERVER header of HTTP and SSDP: `OS/version UPnP/1.1 product/version` (UDA 1.1 §1.1.3).
     let server: String
     let metrics: UPnPMetrics
+    /// The open HTTP connections of every listener, shared out between client addresses.
+    let connections: ConnectionTable
     private let state = Mutex(RunState())
 
     private struct RunState: Sendable {
@@ -83,6 +85,7 @@ public final class UPnPDevice: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.metrics = UPnPMetrics(factory: metricsFactory)
+        self.connections = ConnectionTable(limits: configuration.limits)
         var served: [ServedService] = []
         for (index, handler) in configuration.services.enumerated() {
             let description: ServiceDescription
@@ -229,7 +232,8 @@ public final class UPnPDevice: Service, Sendable {
                         logger: logger
                     ),
                     limits: configuration.limits,
-                    logger: logger
+                    logger: logger,
+                    connections: connections
                 )
                 let notifier = GENANotifier(group: group, timeout: configuration.limits.notifyTimeout, logger: logger)
                 try await withThrowingDiscardingTaskGroup { tasks in
@@ -288,7 +292,8 @@ public final class UPnPDevice: Service, Sendable {
             host: interface.address.description,
             port: port,
             group: group,
-            limits: configuration.limits
+            limits: configuration.limits,
+            connections: connections
         )
         let boundPort = listener.channel.localAddress?.port ?? port
         try await listener.executeThenClose { inbound in

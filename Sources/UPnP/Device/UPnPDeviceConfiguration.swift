@@ -236,16 +236,29 @@ public struct UPnPLimits: Sendable, Hashable {
     public var maximumRequestBodyBytes: Int = 1 << 20
     /// Largest total size of one request's header block in bytes (NIOHTTP1 rejects larger ones). Default 16 KiB.
     public var maximumHeaderBytes: Int = 16 * 1024
-    /// Most simultaneous HTTP connections; more are closed at once. Default 64.
+    /// Most simultaneous HTTP connections. When all are taken, a new connection takes the slot of one that is only
+    /// waiting for a request head (the oldest of the address holding the most), or is closed at once when every
+    /// connection is busy with a request. Default 64.
     public var maximumConnections: Int = 64
+    /// Most simultaneous HTTP connections from one source address, so that one host cannot take every slot; a
+    /// further one takes the slot of that address's oldest connection waiting for a request head, or is closed at
+    /// once. Capped by ``maximumConnections``. Default 16 (a quarter of the default ``maximumConnections``).
+    public var maximumConnectionsPerAddress: Int = 16
     /// A connection is closed when the next request head is not complete this long after the connection opened or
     /// the previous request ended (idle keep-alive connections, and slowloris clients trickling a header).
     /// Default 60 s.
     public var idleTimeout: Duration = .seconds(60)
+    /// Replaces ``idleTimeout`` while more than half of ``maximumConnections`` are open, so that slow clients give
+    /// their slots back quickly; a connection whose head has been pending longer is closed when another arrives.
+    /// Capped by ``idleTimeout``. Default 5 s.
+    public var headTimeoutUnderPressure: Duration = .seconds(5)
     /// A connection is closed when a request's body is not complete this long after its head. Default 30 s.
     public var requestTimeout: Duration = .seconds(30)
     /// Most GENA subscriptions at once, all services together; more get 503. Default 64.
     public var maximumSubscriptions: Int = 64
+    /// Most GENA subscriptions of one subscriber address, all services together, so that one host cannot take
+    /// every slot; more get 503. Capped by ``maximumSubscriptions``. Default 16.
+    public var maximumSubscriptionsPerAddress: Int = 16
     /// Most CALLBACK URLs in one SUBSCRIBE (UDA allows several, tried in order). Default 4.
     public var maximumCallbackURLs: Int = 4
     /// The subscription duration granted when the client asks for none or for `infinite`, and the longest granted.
@@ -272,15 +285,17 @@ public struct UPnPLimits: Sendable, Hashable {
     /// Checks that every limit is positive and coherent.
     public func validate() throws {
         let positive = [
-            maximumRequestBodyBytes, maximumHeaderBytes, maximumConnections, maximumSubscriptions,
-            maximumCallbackURLs, maximumQueuedEvents, searchesPerSecondPerSender, searchBurstPerSender,
+            maximumRequestBodyBytes, maximumHeaderBytes, maximumConnections, maximumConnectionsPerAddress,
+            maximumSubscriptions, maximumSubscriptionsPerAddress, maximumCallbackURLs, maximumQueuedEvents,
+            searchesPerSecondPerSender, searchBurstPerSender,
             maximumPendingSearchResponses,
         ]
         guard positive.allSatisfy({ $0 > 0 }) else { throw UPnPConfigurationError(message: "limits must be > 0") }
         guard minimumSubscriptionTimeout > .zero, minimumSubscriptionTimeout <= maximumSubscriptionTimeout else {
             throw UPnPConfigurationError(message: "subscription timeouts must satisfy 0 < minimum ≤ maximum")
         }
-        guard notifyTimeout > .zero, idleTimeout > .zero, requestTimeout > .zero else {
+        guard notifyTimeout > .zero, idleTimeout > .zero, headTimeoutUnderPressure > .zero, requestTimeout > .zero
+        else {
             throw UPnPConfigurationError(message: "timeouts must be > 0")
         }
     }

@@ -76,10 +76,17 @@ actor GENAHub {
 
     func subscribe(
         serviceIndex: Int,
+        subscriber: IPAddress,
         callbacks: [UPnPHeaderParsing.CallbackURL],
         timeout: UPnPHeaderParsing.Timeout?
     ) throws(SubscriptionTable.Failure) -> (sid: String, timeout: Duration) {
-        let result = try table.subscribe(serviceIndex: serviceIndex, callbacks: callbacks, timeout: timeout, now: now())
+        let result = try table.subscribe(
+            serviceIndex: serviceIndex,
+            subscriber: subscriber,
+            callbacks: callbacks,
+            timeout: timeout,
+            now: now()
+        )
         logger.debug(
             "upnp.gena subscribed",
             metadata: ["upnp.sid": "\(result.sid)", "upnp.service": "\(serviceIndex)"]

@@ -7,6 +7,8 @@ struct SubscriptionTable: Sendable {
     struct Subscription: Sendable {
         let sid: String
         let serviceIndex: Int
+        /// The address the SUBSCRIBE came from, counted against ``UPnPLimits/maximumSubscriptionsPerAddress``.
+        let subscriber: IPAddress
         var callbacks: [UPnPHeaderParsing.CallbackURL]
         var expiry: ContinuousClock.Instant
         /// The SEQ of the next NOTIFY (UDA 1.1 §4.2.1: 0 for the initial event).
@@ -36,7 +38,8 @@ struct SubscriptionTable: Sendable {
     enum Failure: Error, Sendable, Hashable {
         /// 412 Precondition Failed: unknown or expired SID.
         case unknownSID
-        /// 503 Service Unavailable: ``UPnPLimits/maximumSubscriptions`` reached.
+        /// 503 Service Unavailable: ``UPnPLimits/maximumSubscriptions`` or
+        /// ``UPnPLimits/maximumSubscriptionsPerAddress`` reached.
         case tooManySubscriptions
     }
 
@@ -68,18 +71,27 @@ struct SubscriptionTable: Sendable {
     /// Adds a subscription; it stays inactive until ``activate(_:)``.
     mutating func subscribe(
         serviceIndex: Int,
+        subscriber: IPAddress,
         callbacks: [UPnPHeaderParsing.CallbackURL],
         timeout: UPnPHeaderParsing.Timeout?,
         now: ContinuousClock.Instant
     ) throws(Failure) -> (sid: String, timeout: Duration) {
         expire(now: now)
         guard subscriptions.count < limits.maximumSubscriptions else { throw .tooManySubscriptions }
+        // Renewals do not count: a subscriber at its cap keeps what it has, and gets more after one lapses.
+        let perAddress = min(limits.maximumSubscriptionsPerAddress, limits.maximumSubscriptions)
+        var held = 0
+        for subscription in subscriptions.values where subscription.subscriber == subscriber {
+            held += 1
+            guard held < perAddress else { throw .tooManySubscriptions }
+        }
         var sid = makeSID()
         while subscriptions[sid] != nil { sid = makeSID() }
         let granted = grantedTimeout(timeout)
         subscriptions[sid] = Subscription(
             sid: sid,
             serviceIndex: serviceIndex,
+            subscriber: subscriber,
             callbacks: callbacks,
             expiry: now + granted
         )

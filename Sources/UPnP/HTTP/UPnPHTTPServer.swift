@@ -6,7 +6,8 @@ import Synchronization
 
 /// The HTTP/1.1 side of the device on NIOHTTP1: one listener per served address, keep-alive connections (requests
 /// answered in order, pipelining allowed), chunked or sized request bodies up to ``UPnPLimits/maximumRequestBodyBytes``,
-/// idle connections closed after ``UPnPLimits/idleTimeout``, at most ``UPnPLimits/maximumConnections`` at once.
+/// idle connections closed after ``UPnPLimits/idleTimeout``, at most ``UPnPLimits/maximumConnections`` at once, shared
+/// between source addresses by ``ConnectionTable``.
 struct UPnPHTTPServer: Sendable {
     typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
     typealias Listener = NIOAsyncChannel<Connection, Never>
@@ -14,10 +15,17 @@ struct UPnPHTTPServer: Sendable {
     let router: UPnPRequestRouter
     let limits: UPnPLimits
     let logger: Logger
-    let connections = ConnectionCounter()
+    /// Shared with every listener's deadline handlers (``bind(host:port:group:limits:connections:)``).
+    let connections: ConnectionTable
 
     /// Binds a listener. The caller must run it with `executeThenClose` at once (TOOLCHAIN.md §3).
-    static func bind(host: String, port: Int, group: any EventLoopGroup, limits: UPnPLimits) async throws -> Listener {
+    static func bind(
+        host: String,
+        port: Int,
+        group: any EventLoopGroup,
+        limits: UPnPLimits,
+        connections: ConnectionTable
+    ) async throws -> Listener {
         let idle = TimeAmount(limits.idleTimeout)
         let request = TimeAmount(limits.requestTimeout)
         return try await ServerBootstrap(group: group)
@@ -32,7 +40,7 @@ struct UPnPHTTPServer: Sendable {
                         withErrorHandling: true
                     )
                     try channel.pipeline.syncOperations.addHandler(
-                        RequestDeadlineHandler(idleTimeout: idle, requestTimeout: request)
+                        RequestDeadlineHandler(idleTimeout: idle, requestTimeout: request, connections: connections)
                     )
                     return try Connection(wrappingChannelSynchronously: channel)
                 }
@@ -44,26 +52,33 @@ struct UPnPHTTPServer: Sendable {
     func serve(_ inbound: NIOAsyncChannelInboundStream<Connection>) async throws {
         try await withThrowingDiscardingTaskGroup { group in
             for try await connection in inbound {
-                guard connections.enter(limit: limits.maximumConnections) else {
-                    logger.debug("upnp.http connection limit reached; closing a new connection")
+                let channel = connection.channel
+                guard let remote = channel.remoteAddress?.ipAddress.flatMap({ IPAddress($0) }),
+                    let id = connections.admit(channel, from: remote, now: channel.eventLoop.now)
+                else {
+                    logger.debug("upnp.http no connection slot for this client; closing its new connection")
                     try? await connection.executeThenClose { _, _ in }
                     continue
                 }
                 group.addTask {
-                    defer { connections.leave() }
+                    defer { connections.leave(id) }
                     // Starts on the connection's event loop (an actor whose executor is the loop). Note that the body
                     // of executeThenClose in handle(_:isolation:) is a closure that does not capture `isolation`, so
                     // it is nonisolated (SE-0420) and the per-request work runs on the global pool; keeping it all on
                     // the loop (task executor preference) was measured slower on 2 cores (p99 x2, see git log).
                     await EventLoopBound(eventLoop: connection.channel.eventLoop).run { isolation in
-                        await handle(connection, isolation: isolation)
+                        await handle(connection, id: id, isolation: isolation)
                     }
                 }
             }
         }
     }
 
-    private func handle(_ connection: Connection, isolation: isolated (any Actor)? = #isolation) async {
+    private func handle(
+        _ connection: Connection,
+        id: ConnectionTable.ID,
+        isolation: isolated (any Actor)? = #isolation
+    ) async {
         guard let remote = connection.channel.remoteAddress?.ipAddress.flatMap({ IPAddress($0) }),
             let localAddress = connection.channel.localAddress, let localPort = localAddress.port,
             let local = localAddress.ipAddress.flatMap({ IPAddress($0) })
@@ -79,6 +94,7 @@ struct UPnPHTTPServer: Sendable {
                 for try await part in inbound {
                     switch part {
                     case .head(let requestHead):
+                        connections.requestStarted(id)
                         if let rejection = router.precheck(
                             requestHead,
                             local: local,
@@ -135,6 +151,7 @@ struct UPnPHTTPServer: Sendable {
                             await router.hub.activate(sid: sid)
                         }
                         if !keepAlive { return }
+                        connections.requestAnswered(id, now: connection.channel.eventLoop.now)
                     }
                 }
             }
@@ -260,6 +277,9 @@ final class ConnectionCounter: Sendable {
 /// the connection opening or of the previous request's end, and a request's body within `requestTimeout` of its
 /// head. Unlike a read-idle timer, a client that trickles one byte at a time (slowloris) cannot hold a connection.
 ///
+/// Under pressure (``ConnectionTable/isUnderPressure``) the wait for a head is cut to
+/// ``ConnectionTable/headTimeoutUnderPressure``, so that slow clients give their slots back within seconds.
+///
 /// Every request moves the deadline twice, so moving it must be cheap: it only stores the new deadline. One timer
 /// is kept; when it fires before the stored deadline it re-arms itself for that deadline, and it is rescheduled
 /// only when a deadline moves earlier than the timer (a head after an idle period).
@@ -269,18 +289,26 @@ final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandl
 
     private let idleTimeout: TimeAmount
     private let requestTimeout: TimeAmount
+    private let connections: ConnectionTable?
     /// When the connection is closed unless the deadline moves again.
     private var deadline = NIODeadline.distantFuture
     /// The armed timer and when it fires (never later than `deadline`).
     private var timer: (task: Scheduled<Void>, fireAt: NIODeadline)?
 
-    init(idleTimeout: TimeAmount, requestTimeout: TimeAmount) {
+    init(idleTimeout: TimeAmount, requestTimeout: TimeAmount, connections: ConnectionTable? = nil) {
         self.idleTimeout = idleTimeout
         self.requestTimeout = requestTimeout
+        self.connections = connections
+    }
+
+    /// How long the next request head may take from now.
+    private var headTimeout: TimeAmount {
+        guard let connections, connections.isUnderPressure else { return idleTimeout }
+        return connections.headTimeoutUnderPressure
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { moveDeadline(idleTimeout, context: context) }
+        if context.channel.isActive { moveDeadline(headTimeout, context: context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -288,7 +316,7 @@ final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandl
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        moveDeadline(idleTimeout, context: context)
+        moveDeadline(headTimeout, context: context)
         context.fireChannelActive()
     }
 
@@ -312,7 +340,7 @@ final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandl
         switch unwrapInboundIn(data) {
         case .head: moveDeadline(requestTimeout, context: context)
         case .body: break
-        case .end: moveDeadline(idleTimeout, context: context)
+        case .end: moveDeadline(headTimeout, context: context)
         }
         context.fireChannelRead(data)
     }

@@ -351,7 +351,12 @@ struct UPnPRequestRouter: Sendable {
             return .status(.preconditionFailed)
         }
         do {
-            let (sid, granted) = try await hub.subscribe(serviceIndex: service.index, callbacks: urls, timeout: timeout)
+            let (sid, granted) = try await hub.subscribe(
+                serviceIndex: service.index,
+                subscriber: request.client,
+                callbacks: urls,
+                timeout: timeout
+            )
             return subscribed(sid: sid, timeout: granted, activate: true)
         } catch {
             return failure(error)
