@@ -157,7 +157,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "SMSCodecTests", dependencies: ["SMSCodec", "TestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "MMSCodecTests", dependencies: ["MMSCodec"], swiftSettings: strictSettings),
+        .testTarget(name: "MMSCodecTests", dependencies: ["MMSCodec", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ModemTests",
             dependencies: [

@@ -93,7 +93,11 @@ public struct MMSHeader: Hashable, Sendable, CustomStringConvertible {
         let fieldOffset = reader.offset
         let first = try reader.readOctet("header field")
         guard first & 0x80 != 0 else {
-            throw MMSCodecError(.invalidValue, offset: fieldOffset, reason: "header field 0x\(hex(first)) is not well-known")
+            throw MMSCodecError(
+                .invalidValue,
+                offset: fieldOffset,
+                reason: "header field 0x\(hex(first)) is not well-known"
+            )
         }
         let field = MMSField(rawValue: first & 0x7F)
         switch field.kind {

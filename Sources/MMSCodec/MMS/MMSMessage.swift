@@ -83,7 +83,9 @@ struct HeaderFields {
     }
 
     mutating func require(_ field: MMSField, _ name: String) throws(MMSCodecError) -> MMSHeader.Value {
-        guard let value = take(field) else { throw MMSCodecError(.missingHeader, offset: 0, reason: "\(name) is missing") }
+        guard let value = take(field) else {
+            throw MMSCodecError(.missingHeader, offset: 0, reason: "\(name) is missing")
+        }
         return value
     }
 

@@ -15,9 +15,16 @@ public struct MMSNotificationInd: Hashable, Sendable {
     public var otherHeaders: [MMSHeader]
 
     public init(
-        transactionID: String, version: MMSVersion = .v1_2, from: EncodedStringValue? = nil,
-        subject: EncodedStringValue? = nil, messageClass: MMSMessageClass = .personal, messageSize: UInt64,
-        expiry: MMSTime, contentLocation: String, priority: UInt8? = nil, deliveryReport: Bool? = nil,
+        transactionID: String,
+        version: MMSVersion = .v1_2,
+        from: EncodedStringValue? = nil,
+        subject: EncodedStringValue? = nil,
+        messageClass: MMSMessageClass = .personal,
+        messageSize: UInt64,
+        expiry: MMSTime,
+        contentLocation: String,
+        priority: UInt8? = nil,
+        deliveryReport: Bool? = nil,
         otherHeaders: [MMSHeader] = []
     ) {
         self.transactionID = transactionID
@@ -85,7 +92,10 @@ public struct MMSNotifyRespInd: Hashable, Sendable {
     public static let statusUnrecognised: UInt8 = 0x04
 
     public init(
-        transactionID: String, version: MMSVersion = .v1_2, status: UInt8, reportAllowed: Bool? = nil,
+        transactionID: String,
+        version: MMSVersion = .v1_2,
+        status: UInt8,
+        reportAllowed: Bool? = nil,
         otherHeaders: [MMSHeader] = []
     ) {
         self.transactionID = transactionID
@@ -123,9 +133,12 @@ public struct MMSAcknowledgeInd: Hashable, Sendable {
     public var reportAllowed: Bool?
     public var otherHeaders: [MMSHeader]
 
-    public init(transactionID: String, version: MMSVersion = .v1_2, reportAllowed: Bool? = nil,
-        otherHeaders: [MMSHeader] = [])
-    {
+    public init(
+        transactionID: String,
+        version: MMSVersion = .v1_2,
+        reportAllowed: Bool? = nil,
+        otherHeaders: [MMSHeader] = []
+    ) {
         self.transactionID = transactionID
         self.version = version
         self.reportAllowed = reportAllowed
@@ -165,7 +178,10 @@ public struct MMSContent: Hashable, Sendable {
             return MMSContent(contentType: WSPContentType(media: .wellKnown(0x23)), body: .multipart(parts))
         }
         return MMSContent(
-            contentType: WSPContentType(media: .wellKnown(0x33), parameters: [.start(smilStart), .type("application/smil")]),
+            contentType: WSPContentType(
+                media: .wellKnown(0x33),
+                parameters: [.start(smilStart), .type("application/smil")]
+            ),
             body: .multipart(parts)
         )
     }
@@ -201,11 +217,22 @@ public struct MMSRetrieveConf: Hashable, Sendable {
     public var content: MMSContent
 
     public init(
-        transactionID: String? = nil, version: MMSVersion = .v1_2, messageID: String? = nil, date: UInt64,
-        from: EncodedStringValue? = nil, to: [EncodedStringValue] = [], cc: [EncodedStringValue] = [],
-        subject: EncodedStringValue? = nil, messageClass: MMSMessageClass? = nil, priority: UInt8? = nil,
-        deliveryReport: Bool? = nil, readReport: Bool? = nil, retrieveStatus: UInt8? = nil,
-        retrieveText: EncodedStringValue? = nil, otherHeaders: [MMSHeader] = [], content: MMSContent
+        transactionID: String? = nil,
+        version: MMSVersion = .v1_2,
+        messageID: String? = nil,
+        date: UInt64,
+        from: EncodedStringValue? = nil,
+        to: [EncodedStringValue] = [],
+        cc: [EncodedStringValue] = [],
+        subject: EncodedStringValue? = nil,
+        messageClass: MMSMessageClass? = nil,
+        priority: UInt8? = nil,
+        deliveryReport: Bool? = nil,
+        readReport: Bool? = nil,
+        retrieveStatus: UInt8? = nil,
+        retrieveText: EncodedStringValue? = nil,
+        otherHeaders: [MMSHeader] = [],
+        content: MMSContent
     ) {
         self.transactionID = transactionID
         self.version = version
@@ -290,10 +317,20 @@ public struct MMSSendReq: Hashable, Sendable {
     public var content: MMSContent
 
     public init(
-        transactionID: String, version: MMSVersion = .v1_2, date: UInt64? = nil, from: EncodedStringValue? = nil,
-        to: [EncodedStringValue], cc: [EncodedStringValue] = [], bcc: [EncodedStringValue] = [],
-        subject: EncodedStringValue? = nil, messageClass: MMSMessageClass? = nil, expiry: MMSTime? = nil,
-        priority: UInt8? = nil, deliveryReport: Bool? = nil, readReport: Bool? = nil, otherHeaders: [MMSHeader] = [],
+        transactionID: String,
+        version: MMSVersion = .v1_2,
+        date: UInt64? = nil,
+        from: EncodedStringValue? = nil,
+        to: [EncodedStringValue],
+        cc: [EncodedStringValue] = [],
+        bcc: [EncodedStringValue] = [],
+        subject: EncodedStringValue? = nil,
+        messageClass: MMSMessageClass? = nil,
+        expiry: MMSTime? = nil,
+        priority: UInt8? = nil,
+        deliveryReport: Bool? = nil,
+        readReport: Bool? = nil,
+        otherHeaders: [MMSHeader] = [],
         content: MMSContent
     ) {
         self.transactionID = transactionID
@@ -366,8 +403,12 @@ public struct MMSSendConf: Hashable, Sendable {
     public static let statusOK: UInt8 = 0x00
 
     public init(
-        transactionID: String, version: MMSVersion = .v1_2, responseStatus: UInt8,
-        responseText: EncodedStringValue? = nil, messageID: String? = nil, otherHeaders: [MMSHeader] = []
+        transactionID: String,
+        version: MMSVersion = .v1_2,
+        responseStatus: UInt8,
+        responseText: EncodedStringValue? = nil,
+        messageID: String? = nil,
+        otherHeaders: [MMSHeader] = []
     ) {
         self.transactionID = transactionID
         self.version = version
@@ -410,9 +451,14 @@ public struct MMSDeliveryInd: Hashable, Sendable {
     public var status: UInt8
     public var otherHeaders: [MMSHeader]
 
-    public init(version: MMSVersion = .v1_2, messageID: String, to: EncodedStringValue, date: UInt64, status: UInt8,
-        otherHeaders: [MMSHeader] = [])
-    {
+    public init(
+        version: MMSVersion = .v1_2,
+        messageID: String,
+        to: EncodedStringValue,
+        date: UInt64,
+        status: UInt8,
+        otherHeaders: [MMSHeader] = []
+    ) {
         self.version = version
         self.messageID = messageID
         self.to = to
@@ -456,8 +502,13 @@ public struct MMSReadOrigInd: Hashable, Sendable {
     public var otherHeaders: [MMSHeader]
 
     public init(
-        version: MMSVersion = .v1_2, messageID: String, to: EncodedStringValue, from: EncodedStringValue?,
-        date: UInt64, readStatus: UInt8, otherHeaders: [MMSHeader] = []
+        version: MMSVersion = .v1_2,
+        messageID: String,
+        to: EncodedStringValue,
+        from: EncodedStringValue?,
+        date: UInt64,
+        readStatus: UInt8,
+        otherHeaders: [MMSHeader] = []
     ) {
         self.version = version
         self.messageID = messageID

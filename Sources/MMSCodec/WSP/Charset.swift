@@ -33,7 +33,9 @@ public struct Charset: RawRepresentable, Hashable, Sendable, CustomStringConvert
         case .utf16:
             // RFC 2781 §4.3: a byte-order mark decides; without one, big-endian.
             let array = Array(octets)
-            if array.starts(with: [0xFF, 0xFE]) { return Self.decodeUTF16(Array(array.dropFirst(2)), bigEndian: false) }
+            if array.starts(with: [0xFF, 0xFE]) {
+                return Self.decodeUTF16(Array(array.dropFirst(2)), bigEndian: false)
+            }
             if array.starts(with: [0xFE, 0xFF]) { return Self.decodeUTF16(Array(array.dropFirst(2)), bigEndian: true) }
             return Self.decodeUTF16(array, bigEndian: true)
         default: return nil

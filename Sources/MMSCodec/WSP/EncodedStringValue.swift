@@ -87,7 +87,7 @@ public struct EncodedStringValue: Hashable, Sendable, CustomStringConvertible {
         }
         writer.writeWithValueLength { inner in
             inner.writeIntegerValue(UInt64(charset.rawValue))
-            if let first = octets.first, first >= 0x80 { inner.append(0x7F) }
+            if let first = octets.first, first >= 0x7F { inner.append(0x7F) }
             inner.append(contentsOf: octets)
             inner.append(0)
         }

@@ -21,8 +21,11 @@ public struct WSPPart: Hashable, Sendable {
         headers: [WSPHeader] = []
     ) -> WSPPart? {
         guard let octets = charset.encode(text) else { return nil }
-        return WSPPart(contentType: WSPContentType(contentType, parameters: [.charset(charset)]), headers: headers,
-            data: octets)
+        return WSPPart(
+            contentType: WSPContentType(contentType, parameters: [.charset(charset)]),
+            headers: headers,
+            data: octets
+        )
     }
 
     /// Content-Location (0x0E) of the part, the name SMIL refers to.
@@ -72,7 +75,11 @@ public enum WSPMultipart {
         let count = Int(try reader.readUIntVar("nEntries"))
         // Each entry takes at least three octets (two uintvars and a content type), so a count beyond that is a lie.
         guard count <= MMSLimits.maximumParts, count <= reader.remaining / 3 + 1 else {
-            throw MMSCodecError(.lengthOutOfRange, offset: countOffset, reason: "nEntries \(count) for \(reader.remaining) octets")
+            throw MMSCodecError(
+                .lengthOutOfRange,
+                offset: countOffset,
+                reason: "nEntries \(count) for \(reader.remaining) octets"
+            )
         }
         var parts: [WSPPart] = []
         for _ in 0..<count {

@@ -50,16 +50,20 @@ public struct WSPPush: Hashable, Sendable {
 
     /// The X-Wap-Application-Id (header 0x2F) as a URI: an assigned code by its OMNA name, or the text.
     public var applicationID: String? {
-        for header in headers where header.name == .wellKnown(0x2F) || header.fieldName.lowercased()
-            == "x-wap-application-id"
+        for header in headers
+        where header.name == .wellKnown(0x2F)
+            || header.fieldName.lowercased()
+                == "x-wap-application-id"
         {
             switch header.value {
-            case .shortInteger(let code): return WellKnown.applicationIDs[UInt32(code)] ?? "0x" + String(code, radix: 16)
+            case .shortInteger(let code):
+                return WellKnown.applicationIDs[UInt32(code)] ?? "0x" + String(code, radix: 16)
             case .text(let text): return text
             case .lengthPrefixed(let octets):
                 var value = 0 as UInt64
                 for octet in octets.prefix(MMSLimits.maximumLongIntegerOctets) { value = value << 8 | UInt64(octet) }
-                return UInt32(exactly: value).flatMap { WellKnown.applicationIDs[$0] } ?? "0x" + String(value, radix: 16)
+                return UInt32(exactly: value).flatMap { WellKnown.applicationIDs[$0] } ?? "0x"
+                    + String(value, radix: 16)
             }
         }
         return nil
@@ -81,7 +85,11 @@ public struct WSPPush: Hashable, Sendable {
         let typeOffset = reader.offset
         let rawType = try reader.readOctet("PDU type")
         guard let pduType = PDUType(rawValue: rawType) else {
-            throw MMSCodecError(.unsupported, offset: typeOffset, reason: "WSP PDU type 0x\(hex(rawType)) is not a push")
+            throw MMSCodecError(
+                .unsupported,
+                offset: typeOffset,
+                reason: "WSP PDU type 0x\(hex(rawType)) is not a push"
+            )
         }
         let headersLength = try reader.readUIntVarLength("HeadersLen")
         var headerReader = try reader.subReader(headersLength, "headers")

@@ -80,7 +80,11 @@ package struct WSPReader {
         let start = offset
         let value = Int(try readUIntVar(field))
         guard value <= remaining else {
-            throw MMSCodecError(.truncated, offset: start, reason: "\(field) announces \(value) octets, \(remaining) follow")
+            throw MMSCodecError(
+                .truncated,
+                offset: start,
+                reason: "\(field) announces \(value) octets, \(remaining) follow"
+            )
         }
         return value
     }
@@ -124,10 +128,18 @@ package struct WSPReader {
         case 0...30: length = Int(first)
         case 31: length = Int(try readUIntVar(field))
         default:
-            throw MMSCodecError(.invalidValue, offset: start, reason: "\(field) is not a value-length (0x\(hex(first)))")
+            throw MMSCodecError(
+                .invalidValue,
+                offset: start,
+                reason: "\(field) is not a value-length (0x\(hex(first)))"
+            )
         }
         guard length <= remaining else {
-            throw MMSCodecError(.truncated, offset: start, reason: "\(field) announces \(length) octets, \(remaining) follow")
+            throw MMSCodecError(
+                .truncated,
+                offset: start,
+                reason: "\(field) announces \(length) octets, \(remaining) follow"
+            )
         }
         return length
     }
@@ -136,14 +148,17 @@ package struct WSPReader {
 
     /// `Text-string = [Quote] *TEXT End-of-string`: octets up to NUL; a leading Quote (0x7F) is dropped (it marks
     /// text whose first octet has the top bit set).
-    package mutating func readTextOctets(_ field: StaticString) throws(MMSCodecError) -> ArraySlice<UInt8> {
+    package mutating func readTextOctets(
+        _ field: StaticString,
+        dropsQuote: Bool = true
+    ) throws(MMSCodecError) -> ArraySlice<UInt8> {
         let start = position
         guard let end = bytes[position...].firstIndex(of: 0) else {
             throw error(.truncated, "\(field) has no end-of-string")
         }
         position = end + 1
         var text = bytes[start..<end]
-        if text.first == 0x7F { text = text.dropFirst() }
+        if dropsQuote, text.first == 0x7F { text = text.dropFirst() }
         return text
     }
 
@@ -155,7 +170,7 @@ package struct WSPReader {
     /// `Quoted-string = <Octet 34> *TEXT End-of-string` (§8.4.2.1): the text without its opening quote.
     package mutating func readQuotedString(_ field: StaticString) throws(MMSCodecError) -> String {
         guard try readOctet(field) == 0x22 else { throw error(.invalidValue, "\(field) is not a quoted-string") }
-        return Charset.decodeLenient(try readTextOctets(field))
+        return Charset.decodeLenient(try readTextOctets(field, dropsQuote: false))
     }
 }
 

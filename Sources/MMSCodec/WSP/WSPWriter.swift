@@ -50,9 +50,10 @@ package struct WSPWriter {
     }
 
     /// Text-string: a Quote (0x7F) before text whose first octet has the top bit set, then the text and NUL.
-    /// NULs inside `text` cannot be represented and are dropped.
+    /// NULs inside `text` cannot be represented and are dropped. Text starting with a control octet or with 0x7F
+    /// is quoted too: unquoted, a reader would take it for a value-length or drop the 0x7F as the Quote.
     package mutating func writeTextOctets<C: Collection>(_ text: C) where C.Element == UInt8 {
-        if let first = text.first, first >= 0x80 { bytes.append(0x7F) }
+        if let first = text.first, first < 0x20 || first >= 0x7F { bytes.append(0x7F) }
         bytes.append(contentsOf: text.lazy.filter { $0 != 0 })
         bytes.append(0)
     }
