@@ -221,6 +221,60 @@ import Testing
         #expect(inner[0].contentType.isMultipart)
     }
 
+    /// A header in a form its clause does not give (Priority with a value-length), repeated, and an unassigned
+    /// Message-Class token stay in `otherHeaders`: the typed value survives encode → decode unchanged (found by
+    /// FuzzMMS).
+    @Test func headersInAnotherFormStayInOtherHeaders() throws {
+        let bytes = hex(
+            "8C82983100" + "8D90" + "8F0186" + "8A84" + "8E024000" + "88048102F480" + "8378"
+                + "00" + "8F0186" + "8F81"
+        )
+        let message = try MMSMessage(decoding: bytes)
+        guard case .notificationInd(let notification) = message else {
+            Issue.record("not a notification")
+            return
+        }
+        #expect(notification.priority == 0x01)
+        #expect(notification.messageClass == .unassigned(0x04))
+        #expect(notification.otherHeaders.count == 2)
+        #expect(try MMSMessage(decoding: message.encoded()) == message)
+    }
+
+    /// Insert-address-token outside m-send-req stays a header of its own, and is written once (found by FuzzMMS).
+    @Test func insertAddressOutsideSendReqIsKeptOnce() throws {
+        let original = MMSMessage.readOrigInd(
+            MMSReadOrigInd(messageID: "M", to: EncodedStringValue("+1"), from: nil, date: 1, readStatus: 0)
+        )
+        let bytes = original.encoded()
+        #expect(!bytes.contains([0x89, 0x01, 0x81]))
+        let withInsert = try MMSMessage(decoding: bytes + [0x89, 0x01, 0x81])
+        let again = try MMSMessage(decoding: withInsert.encoded())
+        #expect(again == withInsert)
+        #expect(again.encoded().count == bytes.count + 3)
+    }
+
+    /// The input FuzzMMS first stopped on: decode → encode → decode must give the same typed value.
+    @Test func fuzzFindingIsStable() throws {
+        let bytes = hex(
+            "8c82984f67514b010101010101010101010101010101014b42008d9089088045726f446563008f0186818a807073008a84"
+                + "8e0240008805810303f48083577474703a2f2f657073332e64652f4f2f5a39495a86818a808e03017a598805810303f4"
+                + "808368747470a0a0a0a0a0a0a000ff008f0186818a808e4f00"
+        )
+        let message = try MMSMessage(decoding: bytes)
+        #expect(try MMSMessage(decoding: message.encoded()) == message)
+    }
+
+    func hex(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            bytes.append(UInt8(text[index..<next], radix: 16) ?? 0)
+            index = next
+        }
+        return bytes
+    }
+
     /// Pseudo-random octets through every decoder: a decoded value re-encodes to octets that decode to it again.
     @Test func randomInputIsStable() {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15

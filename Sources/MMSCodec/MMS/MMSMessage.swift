@@ -70,6 +70,9 @@ public struct MMSVersion: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Headers taken one by one by the typed PDUs; what is left is `otherHeaders`.
+///
+/// A field is taken only in the form its clause gives (the first such header); a header of the same field in
+/// another form, or a repeated one, stays in `otherHeaders`, so that decode → encode → decode gives the same value.
 struct HeaderFields {
     private var headers: [MMSHeader]
 
@@ -77,45 +80,47 @@ struct HeaderFields {
 
     var rest: [MMSHeader] { headers.filter { $0.field != .contentType } }
 
-    mutating func take(_ field: MMSField) -> MMSHeader.Value? {
-        guard let index = headers.firstIndex(where: { $0.field == field }) else { return nil }
-        return headers.remove(at: index).value
+    mutating func take<T>(_ field: MMSField, _ extract: (MMSHeader.Value) -> T?) -> T? {
+        for (index, header) in headers.enumerated() where header.field == field {
+            if let value = extract(header.value) {
+                headers.remove(at: index)
+                return value
+            }
+        }
+        return nil
     }
 
-    mutating func require(_ field: MMSField, _ name: String) throws(MMSCodecError) -> MMSHeader.Value {
-        guard let value = take(field) else {
+    mutating func require<T>(
+        _ field: MMSField,
+        _ name: String,
+        _ extract: (MMSHeader.Value) -> T?
+    ) throws(MMSCodecError) -> T {
+        guard let value = take(field, extract) else {
             throw MMSCodecError(.missingHeader, offset: 0, reason: "\(name) is missing")
         }
         return value
     }
 
     mutating func text(_ field: MMSField) -> String? {
-        guard case .text(let text) = take(field) else { return nil }
-        return text
+        take(field) { if case .text(let text) = $0 { text } else { nil } }
     }
 
     mutating func requireText(_ field: MMSField, _ name: String) throws(MMSCodecError) -> String {
-        guard case .text(let text) = try require(field, name) else {
-            throw MMSCodecError(.invalidValue, offset: 0, reason: "\(name) is not text")
-        }
-        return text
+        try require(field, name) { if case .text(let text) = $0 { text } else { nil } }
     }
 
     mutating func token(_ field: MMSField) -> UInt8? {
-        guard case .token(let token) = take(field) else { return nil }
-        return token
+        take(field) { if case .token(let token) = $0 { token } else { nil } }
     }
 
     mutating func version() throws(MMSCodecError) -> MMSVersion {
-        guard case .token(let raw) = try require(.mmsVersion, "X-Mms-MMS-Version") else {
-            throw MMSCodecError(.invalidValue, offset: 0, reason: "X-Mms-MMS-Version is not a short-integer")
+        try require(.mmsVersion, "X-Mms-MMS-Version") {
+            if case .token(let raw) = $0 { MMSVersion(rawValue: raw) } else { nil }
         }
-        return MMSVersion(rawValue: raw)
     }
 
     mutating func string(_ field: MMSField) -> EncodedStringValue? {
-        guard case .encodedString(let value) = take(field) else { return nil }
-        return value
+        take(field) { if case .encodedString(let value) = $0 { value } else { nil } }
     }
 
     mutating func strings(_ field: MMSField) -> [EncodedStringValue] {
@@ -125,24 +130,41 @@ struct HeaderFields {
     }
 
     mutating func integer(_ field: MMSField) -> UInt64? {
-        guard case .integer(let value) = take(field) else { return nil }
-        return value
+        take(field) { if case .integer(let value) = $0 { value } else { nil } }
     }
 
     mutating func time(_ field: MMSField) -> MMSTime? {
-        guard case .time(let value) = take(field) else { return nil }
-        return value
+        take(field) { if case .time(let value) = $0 { value } else { nil } }
     }
 
-    mutating func from() -> MMSHeader.Value? { take(.from) }
+    /// From with an address; an Insert-address-token stays in `otherHeaders` (it only has a meaning in m-send-req).
+    mutating func fromAddress() -> EncodedStringValue? {
+        take(.from) { if case .from(let address?) = $0 { address } else { nil } }
+    }
 
-    /// Message-Class (§7.3.27): a class token or Token-text, as text ("Personal", "Advertisement", …).
+    /// From of m-send-req: an address, or `nil` for Insert-address-token.
+    mutating func requireFrom() throws(MMSCodecError) -> EncodedStringValue? {
+        try require(.from, "From") { if case .from(let address) = $0 { .some(address) } else { nil } }
+    }
+
+    mutating func contentType() throws(MMSCodecError) -> WSPContentType {
+        try require(.contentType, "Content-Type") { if case .contentType(let value) = $0 { value } else { nil } }
+    }
+
+    /// Message-Class (§7.3.27): a class token or Token-text.
     mutating func messageClass() -> MMSMessageClass? {
-        switch take(.messageClass) {
-        case .token(let token): return MMSMessageClass(token: token)
-        case .generic(.text(let text)): return MMSMessageClass(text: text)
-        default: return nil
+        take(.messageClass) {
+            switch $0 {
+            case .token(let token): MMSMessageClass(token: token)
+            case .generic(.text(let text)): MMSMessageClass.other(text)
+            default: nil
+            }
         }
+    }
+
+    /// Yes (0x80) / No (0x81) flags such as Delivery-Report (§7.3.13); other tokens stay in `otherHeaders`.
+    mutating func yesNo(_ field: MMSField) -> Bool? {
+        take(field) { if case .token(let token) = $0, token <= 0x01 { token == 0x00 } else { nil } }
     }
 }
 
@@ -177,19 +199,20 @@ struct HeaderBuilder {
 /// Message-Class (§7.3.27): Personal, Advertisement, Informational, Auto, or a token text.
 public enum MMSMessageClass: Hashable, Sendable {
     case personal, advertisement, informational, auto
+    /// A Token-text class.
     case other(String)
+    /// A class token this codec does not name (without its top bit).
+    case unassigned(UInt8)
 
-    init?(token: UInt8) {
+    init(token: UInt8) {
         switch token {
         case 0x00: self = .personal
         case 0x01: self = .advertisement
         case 0x02: self = .informational
         case 0x03: self = .auto
-        default: return nil
+        default: self = .unassigned(token)
         }
     }
-
-    init(text: String) { self = .other(text) }
 
     var value: MMSHeader.Value {
         switch self {
@@ -198,11 +221,7 @@ public enum MMSMessageClass: Hashable, Sendable {
         case .informational: return .token(0x02)
         case .auto: return .token(0x03)
         case .other(let text): return .generic(.text(text))
+        case .unassigned(let token): return .token(token)
         }
     }
-}
-
-extension HeaderFields {
-    /// Yes (0x80) / No (0x81) flags such as Delivery-Report (§7.3.13).
-    mutating func yesNo(_ field: MMSField) -> Bool? { token(field).map { $0 == 0x00 } }
 }

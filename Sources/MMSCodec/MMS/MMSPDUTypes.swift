@@ -43,7 +43,7 @@ public struct MMSNotificationInd: Hashable, Sendable {
     init(_ fields: inout HeaderFields) throws(MMSCodecError) {
         transactionID = try fields.requireText(.transactionID, "X-Mms-Transaction-ID")
         version = try fields.version()
-        if case .from(let address) = fields.from() { from = address }
+        from = fields.fromAddress()
         subject = fields.string(.subject)
         messageClass = fields.messageClass() ?? .personal
         guard let size = fields.integer(.messageSize) else {
@@ -108,10 +108,7 @@ public struct MMSNotifyRespInd: Hashable, Sendable {
     init(_ fields: inout HeaderFields) throws(MMSCodecError) {
         transactionID = try fields.requireText(.transactionID, "X-Mms-Transaction-ID")
         version = try fields.version()
-        guard let status = fields.token(.status) else {
-            throw MMSCodecError(.missingHeader, offset: 0, reason: "X-Mms-Status is missing")
-        }
-        self.status = status
+        status = try fields.require(.status, "X-Mms-Status") { if case .token(let token) = $0 { token } else { nil } }
         reportAllowed = fields.yesNo(.reportAllowed)
         otherHeaders = fields.rest
     }
@@ -260,7 +257,7 @@ public struct MMSRetrieveConf: Hashable, Sendable {
             throw MMSCodecError(.missingHeader, offset: 0, reason: "Date is missing")
         }
         self.date = date
-        if case .from(let address) = fields.from() { from = address }
+        from = fields.fromAddress()
         to = fields.strings(.to)
         cc = fields.strings(.cc)
         subject = fields.string(.subject)
@@ -270,9 +267,7 @@ public struct MMSRetrieveConf: Hashable, Sendable {
         readReport = fields.yesNo(.readReport)
         retrieveStatus = fields.token(.retrieveStatus)
         retrieveText = fields.string(.retrieveText)
-        guard case .contentType(let contentType) = fields.take(.contentType) else {
-            throw MMSCodecError(.missingHeader, offset: 0, reason: "Content-Type is missing")
-        }
+        let contentType = try fields.contentType()
         otherHeaders = fields.rest
         content = MMSContent(contentType: contentType, body: body)
     }
@@ -354,7 +349,7 @@ public struct MMSSendReq: Hashable, Sendable {
         transactionID = try fields.requireText(.transactionID, "X-Mms-Transaction-ID")
         version = try fields.version()
         date = fields.integer(.date)
-        if case .from(let address) = try fields.require(.from, "From") { from = address }
+        from = try fields.requireFrom()
         to = fields.strings(.to)
         cc = fields.strings(.cc)
         bcc = fields.strings(.bcc)
@@ -364,9 +359,7 @@ public struct MMSSendReq: Hashable, Sendable {
         priority = fields.token(.priority)
         deliveryReport = fields.yesNo(.deliveryReport)
         readReport = fields.yesNo(.readReport)
-        guard case .contentType(let contentType) = fields.take(.contentType) else {
-            throw MMSCodecError(.missingHeader, offset: 0, reason: "Content-Type is missing")
-        }
+        let contentType = try fields.contentType()
         otherHeaders = fields.rest
         content = MMSContent(contentType: contentType, body: body)
     }
@@ -527,7 +520,7 @@ public struct MMSReadOrigInd: Hashable, Sendable {
         else {
             throw MMSCodecError(.missingHeader, offset: 0, reason: "To, Date or X-Mms-Read-Status is missing")
         }
-        if case .from(let address) = fields.from() { from = address }
+        from = fields.fromAddress()
         self.to = to
         self.date = date
         self.readStatus = readStatus
@@ -539,7 +532,7 @@ public struct MMSReadOrigInd: Hashable, Sendable {
         builder.add(version: version)
         builder.add(.messageID, text: messageID)
         builder.add(.to, string: to)
-        builder.add(.from, .from(from))
+        builder.add(.from, from.map { .from($0) })
         builder.add(.date, integer: date)
         builder.add(.readStatus, token: readStatus)
         return builder.pdu(other: otherHeaders)
