@@ -55,6 +55,23 @@ import Testing
         #expect(wide.text == "A")
     }
 
+    /// A charset whose long-integer takes 3 or 4 octets is written with a leading zero octet, so that its length
+    /// octet is not read back as the top-bit-less short-integer ISO-8859-1 (4) or US-ASCII (3) (found by FuzzMMS).
+    @Test func unknownWideCharsetsStayUnambiguous() throws {
+        for raw: UInt32 in [0x0001_0000, 0xFFFF_FFFF] {
+            let value = EncodedStringValue(charset: Charset(rawValue: raw), octets: [0x41])
+            var writer = WSPWriter()
+            value.write(to: &writer)
+            #expect(writer.bytes[1] == 5)
+            var reader = WSPReader(writer.bytes[...])
+            #expect(try EncodedStringValue(reading: &reader) == value)
+        }
+        var tooWide = WSPReader([0x08, 0x06, 0x29, 0x33, 0x37, 0x30, 0x37, 0x35, 0x00][...])
+        #expect(throws: MMSCodecError(.lengthOutOfRange, offset: 0, reason: "")) {
+            try EncodedStringValue(reading: &tooWide)
+        }
+    }
+
     @Test func charsetsDecodeTextParts() {
         #expect(Charset.iso8859_1.decode([0x47, 0xFC]) == "Gü")
         #expect(Charset.usASCII.decode([0x41, 0xC3]) == nil)
@@ -95,7 +112,10 @@ import Testing
     @Test func untypedParametersAndQuotedValues() throws {
         let contentType = WSPContentType(
             media: .text("image/x-thing"),
-            parameters: [.untyped("x-a", .quoted("q")), .untyped("x-b", .integer(300)), .typed(0x00, .integer(1000))]
+            parameters: [
+                .untyped("x-a", .quoted("q")), .untyped("x-b", .integer(300)), .typed(0x00, .integer(1000)),
+                .untyped("", .text("")), .untyped("\u{05}", .quoted("\u{7F}")),
+            ]
         )
         var writer = WSPWriter()
         contentType.write(to: &writer)

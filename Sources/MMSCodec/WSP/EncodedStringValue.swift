@@ -76,7 +76,11 @@ public struct EncodedStringValue: Hashable, Sendable, CustomStringConvertible {
             _ = try value.readOctet("charset")
             return Charset(rawValue: UInt32(first))
         }
-        return Charset(rawValue: UInt32(clamping: try value.readLongInteger("charset")))
+        let start = value.offset
+        guard let charset = UInt32(exactly: try value.readLongInteger("charset")) else {
+            throw MMSCodecError(.lengthOutOfRange, offset: start, reason: "charset above 32 bits")
+        }
+        return Charset(rawValue: charset)
     }
 
     /// Encodes the value: the plain text-string without a charset, else value-length, charset, text-string.
@@ -86,7 +90,16 @@ public struct EncodedStringValue: Hashable, Sendable, CustomStringConvertible {
             return
         }
         writer.writeWithValueLength { inner in
-            inner.writeIntegerValue(UInt64(charset.rawValue))
+            if charset.rawValue < 0x80 {
+                inner.writeShortInteger(UInt8(charset.rawValue))
+            } else {
+                // A long-integer whose length octet is itself a known charset would read back as the lenient
+                // short-integer above; a leading zero octet (allowed by §8.4.2.1) keeps it unambiguous.
+                var octets = 1
+                while charset.rawValue >> (8 * octets) != 0 { octets += 1 }
+                while Charset.known[Charset(rawValue: UInt32(octets))] != nil { octets += 1 }
+                inner.writeLongInteger(UInt64(charset.rawValue), minimumOctets: octets)
+            }
             if let first = octets.first, first >= 0x7F { inner.append(0x7F) }
             inner.append(contentsOf: octets)
             inner.append(0)

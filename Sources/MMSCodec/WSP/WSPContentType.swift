@@ -195,6 +195,8 @@ public enum WSPParameter: Hashable, Sendable {
                 value.write(to: &writer)
             }
         case .untyped(let name, let value):
+            // An empty Token-text as a bare NUL would read back as a typed parameter; Quote it (§8.4.2.1).
+            if name.isEmpty { writer.append(0x7F) }
             writer.writeTextString(name)
             value.write(to: &writer)
         }

@@ -14,14 +14,14 @@ package struct WSPWriter {
     /// Short-integer: `value` (0…127) with the top bit set.
     package mutating func writeShortInteger(_ value: UInt8) { bytes.append(value | 0x80) }
 
-    /// Long-integer: the fewest big-endian octets (at least one), after their count.
-    package mutating func writeLongInteger(_ value: UInt64) {
+    /// Long-integer: the fewest big-endian octets (at least one, or `minimumOctets`), after their count.
+    package mutating func writeLongInteger(_ value: UInt64, minimumOctets: Int = 1) {
         var octets: [UInt8] = []
         var rest = value
         repeat {
             octets.append(UInt8(rest & 0xFF))
             rest >>= 8
-        } while rest > 0
+        } while rest > 0 || octets.count < minimumOctets
         bytes.append(UInt8(octets.count))
         bytes.append(contentsOf: octets.reversed())
     }
