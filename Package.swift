@@ -163,7 +163,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "SMSCodecTests", dependencies: ["SMSCodec", "TestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "MMSCodecTests", dependencies: ["MMSCodec"], swiftSettings: strictSettings),
+        .testTarget(name: "MMSCodecTests", dependencies: ["MMSCodec", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ModemTests",
             dependencies: [

@@ -20,6 +20,7 @@ let fuzzers: [(String, [String])] = [
     ("FuzzUPnPClient", ["UPnP"]),
     ("FuzzPDU", ["SMSCodec"]),
     ("FuzzAT", ["Modem", "SMSCodec"]),
+    ("FuzzMMS", ["MMSCodec"]),
 ]
 
 let package = Package(

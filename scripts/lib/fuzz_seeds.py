@@ -102,7 +102,20 @@ def xml_seeds():
                     yield element.text.strip().encode("utf-8")
 
 
-SEEDS = {"FuzzPDU": pdu_seeds, "FuzzSeptets": septet_seeds, "FuzzAT": at_seeds, "FuzzXML": xml_seeds}
+def mms_seeds():
+    """Each WAP-push datagram of mms/, and the MMS PDU it carries (from the sidecar's mms_pdu_offset)."""
+    for path in sorted(glob.glob(os.path.join(FIXTURES, "mms", "*.wsp"))):
+        with open(path, "rb") as f:
+            data = f.read()
+        yield data
+        with open(path + ".json", encoding="utf-8") as f:
+            offset = json.load(f).get("mms_pdu_offset")
+        if isinstance(offset, int) and 0 < offset < len(data):
+            yield data[offset:]
+
+
+SEEDS = {"FuzzPDU": pdu_seeds, "FuzzSeptets": septet_seeds, "FuzzAT": at_seeds, "FuzzXML": xml_seeds,
+         "FuzzMMS": mms_seeds}
 
 
 def main():
