@@ -1,4 +1,5 @@
 import Foundation
+import Messaging
 import MessagingUPnP
 
 /// A JSON value written with its keys in a fixed order, so that `--json` output is stable line by line (the keys
@@ -10,6 +11,8 @@ indirect enum JSON {
     case null
     case array([JSON])
     case object([(String, JSON)])
+    /// Text already encoded (a message, in the shape hooks get too).
+    case encoded(String)
 
     static func optional(_ value: String?) -> JSON { value.map(JSON.string) ?? .null }
 
@@ -23,6 +26,7 @@ indirect enum JSON {
         case .array(let values): return "[" + values.map(\.text).joined(separator: ",") + "]"
         case .object(let members):
             return "{" + members.map { JSON.quote($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
+        case .encoded(let text): return text
         }
     }
 
@@ -58,29 +62,35 @@ struct Output {
 
 // MARK: - Messages
 
-extension MessageFragment {
-    /// The `--json` object of a message.
-    var json: JSON {
-        let sendStatus = recipients.to.compactMap { peer in peer.sendStatus.map { (peer.id, JSON.string($0.rawValue)) }
-        }
-        return .object([
-            ("id", .string(messageID)),
-            ("folder", .string(messageFolder)),
-            ("status", .string(messageStatus)),
-            ("class", .string(messageClass)),
-            ("from", .optional(recipients.from?.id)),
-            ("to", .array(recipients.to.map { .string($0.id) })),
-            ("cc", .array(recipients.cc.map { .string($0.id) })),
-            ("bcc", .array(recipients.bcc.map { .string($0.id) })),
-            ("subject", .optional(subject)),
-            ("text", .optional(text)),
-            ("dateSent", .optional(dateSent)),
-            ("dateReceived", .optional(dateReceived)),
-            ("sessionID", .optional(sessionID)),
-            ("replyMessageID", .optional(replyMessageID)),
-            ("sendStatus", sendStatus.isEmpty ? .null : .object(sendStatus)),
-        ])
+extension MessageJSON {
+    /// The fields of a message read from the device; its dates are the service's `xsd:dateTime` text, the format
+    /// ``MessageJSON/format(_:)`` writes.
+    init(_ message: MessageFragment) {
+        let sendStatus = message.recipients.to.compactMap { peer in peer.sendStatus.map { (peer.id, $0.rawValue) } }
+        self.init(
+            id: message.messageID,
+            folder: message.messageFolder,
+            status: message.messageStatus,
+            messageClass: message.messageClass,
+            from: message.recipients.from?.id,
+            to: message.recipients.to.map(\.id),
+            cc: message.recipients.cc.map(\.id),
+            bcc: message.recipients.bcc.map(\.id),
+            subject: message.subject,
+            text: message.text,
+            dateSent: message.dateSent,
+            dateReceived: message.dateReceived,
+            sessionID: message.sessionID,
+            replyMessageID: message.replyMessageID,
+            attachments: message.attachments.map(\.uri),
+            sendStatus: sendStatus.isEmpty ? nil : Dictionary(sendStatus, uniquingKeysWith: { first, _ in first })
+        )
     }
+}
+
+extension MessageFragment {
+    /// The `--json` object of a message: ``MessageJSON``, the shape hook commands and webhooks get.
+    var json: JSON { .encoded(MessageJSON(self).jsonText) }
 
     /// One line: ID, folder and status, date, who, text.
     var summary: String {

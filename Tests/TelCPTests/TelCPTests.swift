@@ -90,6 +90,8 @@ import Testing
         #expect(reply["from"] as? String == Self.echo)
         #expect(reply["folder"] as? String == "Received" && reply["status"] as? String == "Unread")
         #expect(reply["class"] as? String == "SMS" && reply["dateReceived"] is String)
+        // The shape hooks get: attachments (none for SMS), and no send status for a message received.
+        #expect(reply["attachments"] as? [String] == [] && reply["sendStatus"] is NSNull)
 
         // read: the text, and the message is Read from then on.
         let read = try await Self.telcp(["read", "--location", location, replyID, "--json"])
