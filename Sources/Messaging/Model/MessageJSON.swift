@@ -88,8 +88,8 @@ public struct MessageJSON: Codable, Sendable, Hashable {
         bcc = message.recipients.bcc.map(\.id)
         subject = message.subject
         text = message.text
-        dateSent = message.dateSent.map(Self.format)
-        dateReceived = message.dateReceived.map(Self.format)
+        dateSent = message.dateSent.map(\.rfc3339)
+        dateReceived = message.dateReceived.map(\.rfc3339)
         sessionID = message.sessionID
         replyMessageID = message.replyMessageID
         attachments = message.attachments.map(\.uri)
@@ -145,10 +145,4 @@ public struct MessageJSON: Codable, Sendable, Hashable {
         String(decoding: (try? Self.encoder().encode(self)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
-    /// `2027-01-15T09:00:00+01:00`: ISO 8601 in the offset the time was observed in.
-    public static func format(_ timestamp: MessageTimestamp) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(secondsFromGMT: timestamp.utcOffsetSeconds) ?? TimeZone(secondsFromGMT: 0)
-        return formatter.string(from: timestamp.date)
-    }
 }
