@@ -259,15 +259,6 @@ extension MessagingService {
     /// The message of store row `rowID` in its JSON form, as a hook gets it; `nil` when it no longer exists.
     func hookMessage(rowID: Int64) async throws -> MessageJSON? {
         guard let detail = try await store.message(id: rowID) else { return nil }
-        return MessageJSON(
-            makeMessage(
-                record: detail.message,
-                recipients: detail.recipients,
-                attachments: detail.attachments,
-                outbox: detail.outbox,
-                parts: detail.outboxParts,
-                includeContent: true
-            )
-        )
+        return MessageJSON(makeMessage(detail))
     }
 }
