@@ -1,60 +1,30 @@
 import Foundation
 import Messaging
 import MessagingUPnP
+import SMSCodec
 
-/// A JSON value written with its keys in a fixed order, so that `--json` output is stable line by line (the keys
-/// are a contract: add fields, never rename them).
-indirect enum JSON {
-    case string(String)
-    case number(Int)
-    case bool(Bool)
-    case null
-    case array([JSON])
-    case object([(String, JSON)])
-    /// Text already encoded (a message, in the shape hooks get too).
-    case encoded(String)
-
-    static func optional(_ value: String?) -> JSON { value.map(JSON.string) ?? .null }
-
-    /// The compact text (RFC 8259), non-ASCII characters written as they are (UTF-8).
-    var text: String {
-        switch self {
-        case .string(let value): return JSON.quote(value)
-        case .number(let value): return String(value)
-        case .bool(let value): return value ? "true" : "false"
-        case .null: return "null"
-        case .array(let values): return "[" + values.map(\.text).joined(separator: ",") + "]"
-        case .object(let members):
-            return "{" + members.map { JSON.quote($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
-        case .encoded(let text): return text
-        }
-    }
-
-    private static func quote(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value):
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+extension JSONValue {
+    /// A string, or null when absent.
+    static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
 }
 
 /// Prints results: one JSON object per line with `--json`, readable text otherwise.
 struct Output {
     var json: Bool
 
-    func print(_ value: JSON, text: @autoclosure () -> String) {
-        Swift.print(json ? value.text : text())
+    /// A result as a JSON tree with its keys in a fixed order (the keys are a contract: add fields, never rename
+    /// them), or as text.
+    func print(_ value: JSONValue, text: @autoclosure () -> String) {
+        print(json: value.serialized, text: text())
+    }
+
+    /// A message as ``MessageJSON`` (the shape hook commands and webhooks get), or as text.
+    func print(_ message: MessageJSON, text: @autoclosure () -> String) {
+        print(json: message.jsonText, text: text())
+    }
+
+    private func print(json value: String, text: @autoclosure () -> String) {
+        Swift.print(json ? value : text())
         // Each result as it comes, also into a pipe or a file (`watch` runs for long; scripts read line by line).
         fflush(nil)
     }
@@ -63,8 +33,8 @@ struct Output {
 // MARK: - Messages
 
 extension MessageJSON {
-    /// The fields of a message read from the device; its dates are the service's `xsd:dateTime` text, the format
-    /// ``MessageJSON/format(_:)`` writes.
+    /// The fields of a message read from the device; its dates are the service's `xsd:dateTime` text, as
+    /// ``MessageTimestamp/rfc3339`` writes it.
     init(_ message: MessageFragment) {
         let sendStatus = message.recipients.to.compactMap { peer in peer.sendStatus.map { (peer.id, $0.rawValue) } }
         self.init(
@@ -90,7 +60,7 @@ extension MessageJSON {
 
 extension MessageFragment {
     /// The `--json` object of a message: ``MessageJSON``, the shape hook commands and webhooks get.
-    var json: JSON { .encoded(MessageJSON(self).jsonText) }
+    var json: MessageJSON { MessageJSON(self) }
 
     /// One line: ID, folder and status, date, who, text.
     var summary: String {
@@ -122,7 +92,7 @@ extension MessageFragment {
 }
 
 extension SessionInfoFragment {
-    var json: JSON {
+    var json: JSONValue {
         .object([
             ("id", .string(sessionID)),
             ("class", .string(sessionClass)),
@@ -130,7 +100,7 @@ extension SessionInfoFragment {
             ("subject", .optional(subject)),
             ("from", .optional(recipients.from?.id)),
             ("to", .array(recipients.to.map { .string($0.id) })),
-            ("messages", .array((messageIDs ?? []).map(JSON.string))),
+            ("messages", .array((messageIDs ?? []).map(JSONValue.string))),
             ("dateStarted", .optional(dateStarted)),
             ("dateLastMessage", .optional(dateLastMessage)),
             ("dateEnded", .optional(dateEnded)),
