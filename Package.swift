@@ -134,7 +134,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "telcp",
-            dependencies: ["UPnP", "MessagingUPnP", argumentParser, unixSignals],
+            dependencies: ["UPnP", "Messaging", "MessagingUPnP", "SMSCodec", argumentParser, unixSignals],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -119,7 +119,7 @@ extension MessagingWebPage {
                 if instant >= order[peer] ?? .distantPast {
                     order[peer] = instant
                     conversation.lastText = String((message.text ?? "").prefix(80))
-                    conversation.lastDate = WebJSON.format(date)
+                    conversation.lastDate = date?.rfc3339
                     conversation.lastIsOutgoing = WebJSON.isOutgoing(message)
                 }
                 byPeer[peer] = conversation

@@ -126,13 +126,6 @@ enum WebJSON {
         isOutgoing(message) ? message.dateSent ?? message.dateReceived : message.dateReceived ?? message.dateSent
     }
 
-    static func format(_ timestamp: MessageTimestamp?) -> String? {
-        guard let timestamp else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(secondsFromGMT: timestamp.utcOffsetSeconds) ?? TimeZone(secondsFromGMT: 0)
-        return formatter.string(from: timestamp.date)
-    }
-
     static func entry(_ message: Message) -> MessageEntry {
         var delivery: Delivery?
         if let info = message.delivery {
@@ -154,7 +147,7 @@ enum WebJSON {
             peers: peers(of: message),
             from: message.recipients.from?.id,
             text: message.text ?? message.subject ?? "",
-            date: format(date(of: message)),
+            date: date(of: message)?.rfc3339,
             delivery: delivery
         )
     }

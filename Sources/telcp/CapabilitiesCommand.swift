@@ -1,5 +1,6 @@
 import ArgumentParser
 import MessagingUPnP
+import SMSCodec
 import UPnP
 
 /// `telcp capabilities`: GetMessagingCapabilities.
@@ -18,9 +19,9 @@ struct CapabilitiesCommand: AsyncParsableCommand {
             let capabilities = try device.fragment(MessagingCapabilitiesFragment.self, text)
             Output(json: options.json).print(
                 .object([
-                    ("messageClasses", .array(capabilities.messageClasses.map(JSON.string))),
-                    ("sessionClasses", .array(capabilities.sessionClasses.map(JSON.string))),
-                    ("folders", .array(capabilities.messageFolders.map(JSON.string))),
+                    ("messageClasses", .array(capabilities.messageClasses.map(JSONValue.string))),
+                    ("sessionClasses", .array(capabilities.sessionClasses.map(JSONValue.string))),
+                    ("folders", .array(capabilities.messageFolders.map(JSONValue.string))),
                 ]),
                 text: """
                     Message classes: \(capabilities.messageClasses.joined(separator: ", "))

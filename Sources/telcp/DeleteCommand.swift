@@ -1,4 +1,5 @@
 import ArgumentParser
+import SMSCodec
 import UPnP
 
 /// `telcp delete ID`: DeleteMessage.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SMSCodec
 import UPnP
 
 /// `telcp discover`: every TelephonyServer:2 answering on the interface.

@@ -1,56 +1,30 @@
 import Foundation
+import Messaging
 import MessagingUPnP
+import SMSCodec
 
-/// A JSON value written with its keys in a fixed order, so that `--json` output is stable line by line (the keys
-/// are a contract: add fields, never rename them).
-indirect enum JSON {
-    case string(String)
-    case number(Int)
-    case bool(Bool)
-    case null
-    case array([JSON])
-    case object([(String, JSON)])
-
-    static func optional(_ value: String?) -> JSON { value.map(JSON.string) ?? .null }
-
-    /// The compact text (RFC 8259), non-ASCII characters written as they are (UTF-8).
-    var text: String {
-        switch self {
-        case .string(let value): return JSON.quote(value)
-        case .number(let value): return String(value)
-        case .bool(let value): return value ? "true" : "false"
-        case .null: return "null"
-        case .array(let values): return "[" + values.map(\.text).joined(separator: ",") + "]"
-        case .object(let members):
-            return "{" + members.map { JSON.quote($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
-        }
-    }
-
-    private static func quote(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value):
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+extension JSONValue {
+    /// A string, or null when absent.
+    static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
 }
 
 /// Prints results: one JSON object per line with `--json`, readable text otherwise.
 struct Output {
     var json: Bool
 
-    func print(_ value: JSON, text: @autoclosure () -> String) {
-        Swift.print(json ? value.text : text())
+    /// A result as a JSON tree with its keys in a fixed order (the keys are a contract: add fields, never rename
+    /// them), or as text.
+    func print(_ value: JSONValue, text: @autoclosure () -> String) {
+        print(json: value.serialized, text: text())
+    }
+
+    /// A message as ``MessageJSON`` (the shape hook commands and webhooks get), or as text.
+    func print(_ message: MessageJSON, text: @autoclosure () -> String) {
+        print(json: message.jsonText, text: text())
+    }
+
+    private func print(json value: String, text: @autoclosure () -> String) {
+        Swift.print(json ? value : text())
         // Each result as it comes, also into a pipe or a file (`watch` runs for long; scripts read line by line).
         fflush(nil)
     }
@@ -58,29 +32,35 @@ struct Output {
 
 // MARK: - Messages
 
-extension MessageFragment {
-    /// The `--json` object of a message.
-    var json: JSON {
-        let sendStatus = recipients.to.compactMap { peer in peer.sendStatus.map { (peer.id, JSON.string($0.rawValue)) }
-        }
-        return .object([
-            ("id", .string(messageID)),
-            ("folder", .string(messageFolder)),
-            ("status", .string(messageStatus)),
-            ("class", .string(messageClass)),
-            ("from", .optional(recipients.from?.id)),
-            ("to", .array(recipients.to.map { .string($0.id) })),
-            ("cc", .array(recipients.cc.map { .string($0.id) })),
-            ("bcc", .array(recipients.bcc.map { .string($0.id) })),
-            ("subject", .optional(subject)),
-            ("text", .optional(text)),
-            ("dateSent", .optional(dateSent)),
-            ("dateReceived", .optional(dateReceived)),
-            ("sessionID", .optional(sessionID)),
-            ("replyMessageID", .optional(replyMessageID)),
-            ("sendStatus", sendStatus.isEmpty ? .null : .object(sendStatus)),
-        ])
+extension MessageJSON {
+    /// The fields of a message read from the device; its dates are the service's `xsd:dateTime` text, as
+    /// ``MessageTimestamp/rfc3339`` writes it.
+    init(_ message: MessageFragment) {
+        let sendStatus = message.recipients.to.compactMap { peer in peer.sendStatus.map { (peer.id, $0.rawValue) } }
+        self.init(
+            id: message.messageID,
+            folder: message.messageFolder,
+            status: message.messageStatus,
+            messageClass: message.messageClass,
+            from: message.recipients.from?.id,
+            to: message.recipients.to.map(\.id),
+            cc: message.recipients.cc.map(\.id),
+            bcc: message.recipients.bcc.map(\.id),
+            subject: message.subject,
+            text: message.text,
+            dateSent: message.dateSent,
+            dateReceived: message.dateReceived,
+            sessionID: message.sessionID,
+            replyMessageID: message.replyMessageID,
+            attachments: message.attachments.map(\.uri),
+            sendStatus: sendStatus.isEmpty ? nil : Dictionary(sendStatus, uniquingKeysWith: { first, _ in first })
+        )
     }
+}
+
+extension MessageFragment {
+    /// The `--json` object of a message: ``MessageJSON``, the shape hook commands and webhooks get.
+    var json: MessageJSON { MessageJSON(self) }
 
     /// One line: ID, folder and status, date, who, text.
     var summary: String {
@@ -112,7 +92,7 @@ extension MessageFragment {
 }
 
 extension SessionInfoFragment {
-    var json: JSON {
+    var json: JSONValue {
         .object([
             ("id", .string(sessionID)),
             ("class", .string(sessionClass)),
@@ -120,7 +100,7 @@ extension SessionInfoFragment {
             ("subject", .optional(subject)),
             ("from", .optional(recipients.from?.id)),
             ("to", .array(recipients.to.map { .string($0.id) })),
-            ("messages", .array((messageIDs ?? []).map(JSON.string))),
+            ("messages", .array((messageIDs ?? []).map(JSONValue.string))),
             ("dateStarted", .optional(dateStarted)),
             ("dateLastMessage", .optional(dateLastMessage)),
             ("dateEnded", .optional(dateEnded)),

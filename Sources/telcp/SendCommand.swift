@@ -1,5 +1,6 @@
 import ArgumentParser
 import MessagingUPnP
+import SMSCodec
 import UPnP
 
 /// `telcp send`: SendMessage, optionally followed until the message is sent or has failed.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MessagingUPnP
+import SMSCodec
 import UPnP
 
 /// `telcp session …`: the session actions of Messaging:2 (§5.8–§5.15).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MessagingUPnP
+import SMSCodec
 import UPnP
 
 /// `telcp transfer …`: the file-transfer actions of Messaging:2 (§5.16–§5.18), as the device offers them (a device
@@ -83,7 +84,7 @@ struct TransferCommand: AsyncParsableCommand {
                     output.print(
                         .object([
                             ("session", .string(list.sessionID)), ("link", .string(file.fileLink)),
-                            ("type", .string(file.fileType)), ("size", .number(Int(clamping: file.fileSize))),
+                            ("type", .string(file.fileType)), ("size", .int(Int(clamping: file.fileSize))),
                         ]),
                         text: "\(file.fileLink)\t\(file.fileType)\t\(file.fileSize) bytes"
                     )

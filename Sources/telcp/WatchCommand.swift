@@ -1,5 +1,6 @@
 import ArgumentParser
 import MessagingUPnP
+import SMSCodec
 import UPnP
 import UnixSignals
 
@@ -129,13 +130,13 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     /// The printed form of one evented variable, or `nil` for a variable this command does not show.
-    static func eventLine(name: String, value: String, sequence: UInt32) throws -> (json: JSON, text: String)? {
+    static func eventLine(name: String, value: String, sequence: UInt32) throws -> (json: JSONValue, text: String)? {
         let limits = MessagingDevice.fragmentLimits
         switch name {
         case MessagingUPnPService.newMessagesVariable:
             let entries = try NewMessagesFragment(parsing: value, limits: limits).entries
-            let json = JSON.object([
-                ("event", .string(name)), ("sequence", .number(Int(sequence))),
+            let json = JSONValue.object([
+                ("event", .string(name)), ("sequence", .int(Int(sequence))),
                 (
                     "messages",
                     .array(
@@ -147,14 +148,14 @@ struct WatchCommand: AsyncParsableCommand {
             return (json, "NewMessages: " + (list.isEmpty ? "none unread" : list.joined(separator: "; ")))
         case MessagingUPnPService.sessionUpdatesVariable:
             let updates = try SessionUpdatesFragment(parsing: value, limits: limits).updates
-            let json = JSON.object([
-                ("event", .string(name)), ("sequence", .number(Int(sequence))),
+            let json = JSONValue.object([
+                ("event", .string(name)), ("sequence", .int(Int(sequence))),
                 (
                     "sessions",
                     .array(
                         updates.map {
                             .object([
-                                ("id", .string($0.sessionID)), ("events", .array($0.events.map(JSON.string))),
+                                ("id", .string($0.sessionID)), ("events", .array($0.events.map(JSONValue.string))),
                                 ("status", .string($0.status)),
                             ])
                         }

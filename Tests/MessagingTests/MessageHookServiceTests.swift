@@ -120,10 +120,25 @@ struct ScriptedFailure: Error, CustomStringConvertible {
             for key in ["id", "folder", "status", "class", "from", "to", "text", "dateSent", "dateReceived"] {
                 #expect(json.keys.contains(key), "\(key)")
             }
+            #expect(json["attachments"] as? [String] == [])
+            #expect(json["sendStatus"] is NSNull, "a message received has no send status")
             #expect(json["class"] as? String == "SMS")
             #expect(json["event"] as? String == "received")
             #expect(sent.calls.isEmpty)
         }
+    }
+
+    @Test func aMessageBeingSentCarriesEachRecipientsSendStatus() async throws {
+        let fixture = try ServiceFixture()
+        let id = try await fixture.service.sendMessage(ServiceFixture.sms(to: "+15550000099", text: "hi"))
+        let rowID = try #require(MessagingService.messageRowID(id.description))
+        let message = try #require(try await fixture.service.hookMessage(rowID: rowID))
+        #expect(message.folder == "Outgoing")
+        #expect(message.sendStatus == ["+15550000099": "pending"], "queued, not yet tried")
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(message.jsonText.utf8)) as? [String: Any]
+        )
+        #expect(json["sendStatus"] as? [String: String] == ["+15550000099": "pending"])
     }
 
     @Test func aHookThatFailsTwiceIsRetriedWithBackOffAndDeliveredOnce() async throws {

@@ -13,6 +13,19 @@ import Testing
         try await Subprocess.run(try BuiltProducts.executable("telcp"), arguments, input: input, timeout: .seconds(60))
     }
 
+    /// `messagingd --simulate` on ports of the system's choosing, its database in `scratch`.
+    static func daemon(_ scratch: ScratchDirectory) throws -> RunningProcess {
+        try RunningProcess(
+            try BuiltProducts.executable("messagingd"),
+            ["--simulate", "--http-port", "0", "--ssdp-port", "0", "--db", scratch.path("messages.sqlite")]
+        )
+    }
+
+    /// The URL of the daemon's device description, once it has printed it.
+    static func location(of daemon: RunningProcess) async throws -> String {
+        try await daemon.line(startingWith: "messagingd: description ").replacing("messagingd: description ", with: "")
+    }
+
     /// The JSON objects of a `--json` output, one per line.
     static func objects(_ run: Subprocess.Run) throws -> [[String: Any]] {
         try run.lines.map { line in
@@ -26,15 +39,11 @@ import Testing
     @Test func discoverSendWaitListReadDeleteAndWatchAgainstTheSimulatedDaemon() async throws {
         let scratch = try ScratchDirectory("telcp")
         defer { scratch.remove() }
-        let daemon = try RunningProcess(
-            try BuiltProducts.executable("messagingd"),
-            ["--simulate", "--http-port", "0", "--ssdp-port", "0", "--db", scratch.path("messages.sqlite")]
-        )
+        let daemon = try Self.daemon(scratch)
         defer { daemon.stop() }
         let ports = try await daemon.line(startingWith: "messagingd: http port")
         let ssdpPort = try #require(ports.split(separator: " ").last.map(String.init))
-        let location = try await daemon.line(startingWith: "messagingd: description ")
-            .replacing("messagingd: description ", with: "")
+        let location = try await Self.location(of: daemon)
 
         // discover: the daemon, found with SSDP on lo, with its identity and location.
         let discovered = try await Self.telcp(["discover", "--ssdp-port", ssdpPort, "--search-time", "1", "--json"])
@@ -90,6 +99,8 @@ import Testing
         #expect(reply["from"] as? String == Self.echo)
         #expect(reply["folder"] as? String == "Received" && reply["status"] as? String == "Unread")
         #expect(reply["class"] as? String == "SMS" && reply["dateReceived"] is String)
+        // The shape hooks get: attachments (none for SMS), and no send status for a message received.
+        #expect(reply["attachments"] as? [String] == [] && reply["sendStatus"] is NSNull)
 
         // read: the text, and the message is Read from then on.
         let read = try await Self.telcp(["read", "--location", location, replyID, "--json"])
@@ -126,13 +137,9 @@ import Testing
     @Test func sessionsThroughTheCommandLine() async throws {
         let scratch = try ScratchDirectory("telcp-session")
         defer { scratch.remove() }
-        let daemon = try RunningProcess(
-            try BuiltProducts.executable("messagingd"),
-            ["--simulate", "--http-port", "0", "--ssdp-port", "0", "--db", scratch.path("messages.sqlite")]
-        )
+        let daemon = try Self.daemon(scratch)
         defer { daemon.stop() }
-        let location = try await daemon.line(startingWith: "messagingd: description ")
-            .replacing("messagingd: description ", with: "")
+        let location = try await Self.location(of: daemon)
         let capabilities = try #require(
             try Self.objects(try await Self.telcp(["capabilities", "--location", location, "--json"])).first
         )

@@ -1,17 +1,21 @@
 import Foundation
 import Synchronization
+import Testing
 
-/// A program running beside the test (a daemon): its output collected as it comes, stopped with a signal.
+/// A program running beside the test (`messagingd`, `telcp watch`): its output collected as it comes, so that the
+/// test can wait for a line, and stopped with ``stop()`` (SIGTERM, SIGKILL after a bound) or ``signal(_:)``.
 ///
-/// ``Subprocess`` runs a program to completion; this one keeps it running until the test sends ``signal(_:)``.
-/// Pipes are drained on dispatch threads, never on the cooperative pool.
+/// ``Subprocess`` runs a program to completion; this one keeps it running until the test stops it. A process still
+/// running when this object goes away, and not stopped, is killed.
 package final class RunningProcess: Sendable {
-    private let process: Process
-    private final class Output: Sendable {
-        let state = Mutex((stdout: "", stderr: "", exited: false))
+    private final class State: Sendable {
+        let value = Mutex(
+            (stdout: Data(), stderr: Data(), openPipes: 2, status: Int32?.none, stopping: false)
+        )
     }
 
-    private let output = Output()
+    private let process: Process
+    private let state = State()
 
     /// Starts `executable` with `arguments`.
     package init(_ executable: URL, _ arguments: [String]) throws {
@@ -24,34 +28,73 @@ package final class RunningProcess: Sendable {
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
         self.process = process
-        let output = self.output
-        process.terminationHandler = { _ in output.state.withLock { $0.exited = true } }
-        try process.run()
-        for (handle, isError) in [(stdout.fileHandleForReading, false), (stderr.fileHandleForReading, true)] {
-            DispatchQueue.global().async {
-                // `availableData` returns what has arrived; `read(upToCount:)` would wait for the whole count.
-                while case let chunk = handle.availableData, !chunk.isEmpty {
-                    let text = String(decoding: chunk, as: UTF8.self)
-                    output.state.withLock { if isError { $0.stderr += text } else { $0.stdout += text } }
-                }
-            }
+        let state = self.state
+        process.terminationHandler = { process in
+            let status = process.terminationStatus
+            state.value.withLock { $0.status = status }
         }
+        try process.run()
+        let end: @Sendable () -> Void = { state.value.withLock { $0.openPipes -= 1 } }
+        drain(stdout.fileHandleForReading, { data in state.value.withLock { $0.stdout.append(data) } }, end: end)
+        drain(stderr.fileHandleForReading, { data in state.value.withLock { $0.stderr.append(data) } }, end: end)
     }
 
     /// Standard output so far.
-    package var stdout: String { output.state.withLock { $0.stdout } }
+    package var stdout: String { String(decoding: state.value.withLock { $0.stdout }, as: UTF8.self) }
     /// Standard error so far.
-    package var stderr: String { output.state.withLock { $0.stderr } }
+    package var stderr: String { String(decoding: state.value.withLock { $0.stderr }, as: UTF8.self) }
     /// Whether the process has exited.
-    package var hasExited: Bool { output.state.withLock { $0.exited } }
+    package var hasExited: Bool { state.value.withLock { $0.status != nil } }
+
+    /// Waits until a line of standard output (or error) starts with `prefix`, and returns it.
+    package func line(
+        startingWith prefix: String,
+        onStandardError: Bool = false,
+        timeout: Duration = .seconds(60)
+    ) async throws -> String {
+        var found: String?
+        try await eventually("a line starting with '\(prefix)'; stdout: \(stdout) stderr: \(stderr)", timeout: timeout)
+        {
+            let text = onStandardError ? stderr : stdout
+            found = text.split(separator: "\n").first { $0.hasPrefix(prefix) }.map(String.init)
+            return found != nil || hasExited
+        }
+        return try #require(found, "the process exited first: \(stdout) \(stderr)")
+    }
+
+    /// Waits until the process has exited by itself and its output is read to the end; returns its exit status.
+    package func exit(timeout: Duration = .seconds(60)) async throws -> Int32 {
+        var status: Int32?
+        try await eventually("the process to exit; stdout: \(stdout) stderr: \(stderr)", timeout: timeout) {
+            status = state.value.withLock { $0.openPipes == 0 ? $0.status : nil }
+            return status != nil
+        }
+        return try #require(status)
+    }
 
     /// Sends `signal` (SIGTERM, SIGKILL) unless the process has exited.
     package func signal(_ signal: Int32) {
-        guard !hasExited else { return }
-        kill(process.processIdentifier, signal)
+        let pid = process.processIdentifier
+        // Checked under the lock the termination handler takes, so that a process known to have exited (whose pid
+        // may be reused) is not signalled.
+        state.value.withLock { if $0.status == nil { kill(pid, signal) } }
+    }
+
+    /// SIGTERM, then SIGKILL if the process is still there after `bound`; returns at once.
+    package func stop(killAfter bound: Duration = .seconds(5)) {
+        state.value.withLock { $0.stopping = true }
+        signal(SIGTERM)
+        let pid = process.processIdentifier
+        let state = self.state
+        let milliseconds = Int(bound / .milliseconds(1))
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) {
+            state.value.withLock { if $0.status == nil { kill(pid, SIGKILL) } }
+        }
     }
 
     deinit {
-        if !hasExited { kill(process.processIdentifier, SIGKILL) }
+        let pid = process.processIdentifier
+        // A stopped process gets its SIGKILL from ``stop(killAfter:)`` once the bound has passed.
+        state.value.withLock { if $0.status == nil, !$0.stopping { kill(pid, SIGKILL) } }
     }
 }

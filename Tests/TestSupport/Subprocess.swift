@@ -14,8 +14,7 @@ package enum Subprocess {
     }
 
     /// Runs `executable` with `arguments`, feeding `input` on standard input, and waits at most `timeout` (then
-    /// SIGKILL, so that a hanging program fails the test instead of hanging it). Pipes are drained on dispatch
-    /// threads, never on the cooperative pool.
+    /// SIGKILL, so that a hanging program fails the test instead of hanging it). Pipes are drained by ``drain(_:_:end:)``.
     package static func run(
         _ executable: URL,
         _ arguments: [String],
@@ -55,18 +54,8 @@ package enum Subprocess {
                 continuation.resume(throwing: error)
                 return
             }
-            let stdoutHandle = stdout.fileHandleForReading
-            let stderrHandle = stderr.fileHandleForReading
-            DispatchQueue.global().async {
-                let data = stdoutHandle.readDataToEndOfFile()
-                out.withLock { $0 = data }
-                group.leave()
-            }
-            DispatchQueue.global().async {
-                let data = stderrHandle.readDataToEndOfFile()
-                err.withLock { $0 = data }
-                group.leave()
-            }
+            drain(stdout.fileHandleForReading, { data in out.withLock { $0.append(data) } }, end: { group.leave() })
+            drain(stderr.fileHandleForReading, { data in err.withLock { $0.append(data) } }, end: { group.leave() })
             if let input {
                 let stdinHandle = stdin.fileHandleForWriting
                 DispatchQueue.global().async {

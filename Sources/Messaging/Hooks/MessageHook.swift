@@ -58,9 +58,8 @@ public struct MessageHookInvocation: Sendable, Hashable, Encodable {
     /// The JSON object a command reads on standard input and a webhook receives as its body (keys sorted, one
     /// line).
     public func json() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Safe: strings, arrays of strings and nulls only; nothing the encoder refuses.
+        let encoder = MessageJSON.encoder()
+        // Safe: strings, arrays and objects of strings, and nulls only; nothing the encoder refuses.
         return Array((try? encoder.encode(self)) ?? Data("{}".utf8))
     }
 

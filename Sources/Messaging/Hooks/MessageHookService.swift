@@ -143,7 +143,9 @@ public final class MessageHookService: Service, Sendable {
             guard let failure else {
                 try await store.finishHookDelivery(id: id)
                 metrics.delivered.increment()
-                logger.debug("hook delivered", metadata: metadata)
+                // One line at info per delivery: which hook, message and event, and the result (no content).
+                metadata["hook.result"] = "delivered"
+                logger.info("hook delivered", metadata: metadata)
                 return
             }
             metrics.failed.increment()
@@ -157,6 +159,7 @@ public final class MessageHookService: Service, Sendable {
             try await store.recordHookFailure(id: id, error: failure, nextAttemptAt: next)
             metadata["error"] = "\(failure)"
             metadata["hook.retry-in"] = "\(Int((next - now).rounded()))s"
+            metadata["hook.result"] = "retry"
             logger.warning("hook failed, will retry", metadata: metadata)
         } catch {
             if !Task.isCancelled { logger.warning("hook queue update failed", metadata: ["error": "\(error)"]) }
@@ -196,6 +199,7 @@ public final class MessageHookService: Service, Sendable {
         metrics.abandoned.increment()
         var metadata = metadata
         metadata["error"] = "\(reason)"
+        metadata["hook.result"] = "given up"
         logger.error("hook given up", metadata: metadata)
     }
 
@@ -255,15 +259,6 @@ extension MessagingService {
     /// The message of store row `rowID` in its JSON form, as a hook gets it; `nil` when it no longer exists.
     func hookMessage(rowID: Int64) async throws -> MessageJSON? {
         guard let detail = try await store.message(id: rowID) else { return nil }
-        return MessageJSON(
-            makeMessage(
-                record: detail.message,
-                recipients: detail.recipients,
-                attachments: detail.attachments,
-                outbox: detail.outbox,
-                parts: detail.outboxParts,
-                includeContent: true
-            )
-        )
+        return MessageJSON(makeMessage(detail))
     }
 }

@@ -17,3 +17,40 @@ public struct MessageTimestamp: Hashable, Sendable, Codable, Comparable {
 
     public static func < (lhs: MessageTimestamp, rhs: MessageTimestamp) -> Bool { lhs.date < rhs.date }
 }
+
+extension MessageTimestamp {
+    /// The `xsd:dateTime` text of every form of a message (UPnP, hooks, `telcp --json`, the web page): RFC 3339 in
+    /// its own UTC offset, to whole seconds, `Z` for UTC: `2026-11-23T14:58:03+01:00` (messaging-v2.md §7.0).
+    public var rfc3339: String {
+        // Offsets beyond ±18 h are not valid RFC 3339 offsets; fall back to UTC.
+        let offset = abs(utcOffsetSeconds) <= 18 * 3600 ? utcOffsetSeconds : 0
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(offset)
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
+        let pad = Self.pad
+        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
+        text += "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
+        if offset == 0 { return text + "Z" }
+        let magnitude = abs(offset) / 60
+        return text + (offset < 0 ? "-" : "+") + "\(pad(Int64(magnitude / 60), 2)):\(pad(Int64(magnitude % 60), 2))"
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(abs(value))
+        return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    /// Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's civil_from_days).
+    static func civilDate(daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthPrime = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
+        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

@@ -116,15 +116,7 @@ extension MessagingService {
             throw MessagingError(.invalidMessageID, "no such message")
         }
         if outcome.becameRead { hub.newMessagesDidChange() }
-        let detail = outcome.detail
-        return makeMessage(
-            record: detail.message,
-            recipients: detail.recipients,
-            attachments: detail.attachments,
-            outbox: detail.outbox,
-            parts: detail.outboxParts,
-            includeContent: true
-        )
+        return makeMessage(outcome.detail)
     }
 
     /// DeleteMessage (§5.7): moves the message to Deleted; a message already in Deleted is removed for good (its

@@ -55,6 +55,18 @@ extension MessageID {
 }
 
 extension MessagingService {
+    /// The full public form of a stored message, text and attachments included (ReadMessage, hooks).
+    func makeMessage(_ detail: MessageDetail) -> Message {
+        makeMessage(
+            record: detail.message,
+            recipients: detail.recipients,
+            attachments: detail.attachments,
+            outbox: detail.outbox,
+            parts: detail.outboxParts,
+            includeContent: true
+        )
+    }
+
     /// The public form of a stored message. `includeContent` false gives the search form (no text, attachments).
     func makeMessage(
         record: MessageRecord,

@@ -13,9 +13,9 @@ import Darwin
 /// essentials in environment variables (``Messaging/MessageHookInvocation/environment``).
 ///
 /// The environment holds nothing of the daemon's (no PIN, no configuration): only the `MESSAGE_…` variables and a
-/// minimal `PATH`. Standard output and standard error go to the log, at most ``maximumLoggedOutput`` bytes. Exit
-/// status 0 is delivered; anything else (a non-zero status, a signal, a program that cannot start) is a failure
-/// to retry. Cancelled (the timeout), the program's process group is killed.
+/// minimal `PATH`. Standard output and standard error go to the log at debug level (a script may echo the message),
+/// at most ``maximumLoggedOutput`` bytes. Exit status 0 is delivered; anything else (a non-zero status, a signal, a
+/// program that cannot start) is a failure to retry. Cancelled (the timeout), the program's process group is killed.
 struct CommandHook: MessageHook {
     /// The `PATH` a hook command sees.
     static let path = "/usr/local/bin:/usr/bin:/bin"
@@ -114,9 +114,14 @@ struct CommandHook: MessageHook {
         }
         let text = String(decoding: captured.withLock { $0 }, as: UTF8.self)
         if !text.isEmpty {
-            logger.info(
+            // Debug only: a script may echo the message's text or numbers, which stay below info. The delivery's
+            // outcome is logged by the hook service.
+            logger.debug(
                 "hook output",
-                metadata: ["hook": "\(key)", "hook.event": "\(invocation.event.rawValue)", "hook.output": "\(text)"]
+                metadata: [
+                    "hook": "\(key)", "hook.event": "\(invocation.event.rawValue)",
+                    "message.id": "\(invocation.message.id)", "hook.output": "\(text)",
+                ]
             )
         }
         try Task.checkCancellation()

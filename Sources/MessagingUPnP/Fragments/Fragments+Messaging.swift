@@ -4,44 +4,6 @@ import Messaging
 // Conversions between the wire fragments and the Messaging service's domain types (STYLE.md §2: the wire struct
 // is kept apart from the semantic model).
 
-// MARK: - Dates
-
-/// `xsd:dateTime` text with an explicit offset (messaging-v2.md §7.0: RFC 3339, `Z` or `±hh:mm`).
-enum XSDDateTime {
-    /// Formats a timestamp in its own UTC offset, to whole seconds: `2026-11-23T14:58:03+01:00`.
-    static func format(_ timestamp: MessageTimestamp) -> String {
-        // Offsets beyond ±18 h are not valid RFC 3339 offsets; fall back to UTC.
-        let offset = abs(timestamp.utcOffsetSeconds) <= 18 * 3600 ? timestamp.utcOffsetSeconds : 0
-        let seconds = Int64(timestamp.date.timeIntervalSince1970.rounded(.down)) + Int64(offset)
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
-        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
-        text += "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
-        if offset == 0 { return text + "Z" }
-        let magnitude = abs(offset) / 60
-        return text + (offset < 0 ? "-" : "+") + "\(pad(Int64(magnitude / 60), 2)):\(pad(Int64(magnitude % 60), 2))"
-    }
-
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(abs(value))
-        return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
-
-    /// Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's civil_from_days).
-    static func civilDate(daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = daysSinceEpoch + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-}
-
 // MARK: - Domain → wire
 
 extension PeerFragment {
@@ -97,8 +59,8 @@ extension MessageFragment {
             subject: message.subject,
             text: message.text,
             attachments: message.attachments.map { Attachment(uri: $0.uri, size: $0.size, mimeType: $0.mimeType) },
-            dateSent: message.dateSent.map(XSDDateTime.format),
-            dateReceived: message.dateReceived.map(XSDDateTime.format)
+            dateSent: message.dateSent.map(\.rfc3339),
+            dateReceived: message.dateReceived.map(\.rfc3339)
         )
     }
 
@@ -176,9 +138,9 @@ extension SessionInfoFragment {
             supportedContentType: session.supportedContentType,
             recipients: RecipientsListFragment(session.recipients),
             messageIDs: session.messageIDs.map(\.description),
-            dateStarted: session.dateStarted.map(XSDDateTime.format),
-            dateLastMessage: session.dateLastMessage.map(XSDDateTime.format),
-            dateEnded: session.dateEnded.map(XSDDateTime.format)
+            dateStarted: session.dateStarted.map(\.rfc3339),
+            dateLastMessage: session.dateLastMessage.map(\.rfc3339),
+            dateEnded: session.dateEnded.map(\.rfc3339)
         )
     }
 }

@@ -1,4 +1,4 @@
-/// A minimal JSON tree with ordered object keys, for the `modemctl pdu … --json` output and its tests.
+/// A minimal JSON tree with ordered object keys, for the `--json` output of `modemctl` and `telcp`, and their tests.
 /// `package`: SMSCodec's public API stays free of any output format (DESIGN.md: SMSCodec is pure).
 package enum JSONValue: Hashable, Sendable {
     case null

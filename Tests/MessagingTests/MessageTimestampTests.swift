@@ -1,10 +1,10 @@
 import Foundation
-import Messaging
 import Testing
 
-@testable import MessagingUPnP
+@testable import Messaging
 
-@Suite struct XSDDateTimeTests {
+/// ``MessageTimestamp/rfc3339``: the `xsd:dateTime` text of every form of a message (messaging-v2.md §7.0).
+@Suite struct MessageTimestampTests {
     @Test(arguments: [
         (0.0, 0, "1970-01-01T00:00:00Z"),
         (1_795_442_287.0, 0, "2026-11-23T13:58:07Z"),
@@ -17,7 +17,7 @@ import Testing
     ])
     func formats(seconds: Double, offset: Int, expected: String) {
         let stamp = MessageTimestamp(date: Date(timeIntervalSince1970: seconds), utcOffsetSeconds: offset)
-        #expect(XSDDateTime.format(stamp) == expected)
+        #expect(stamp.rfc3339 == expected)
     }
 
     @Test func agreesWithFoundationOverManyDays() {
@@ -27,7 +27,7 @@ import Testing
         for day in stride(from: -135_000, through: 800_000, by: 997) {
             let date = Date(timeIntervalSince1970: Double(day) * 86_400 + 3_723)
             let parts = calendar.dateComponents([.year, .month, .day], from: date)
-            let civil = XSDDateTime.civilDate(daysSinceEpoch: Int64(day))
+            let civil = MessageTimestamp.civilDate(daysSinceEpoch: Int64(day))
             #expect([Int(civil.year), Int(civil.month), Int(civil.day)] == [parts.year, parts.month, parts.day])
         }
     }
