@@ -3,7 +3,6 @@ import Logging
 import MessageStore
 import Modem
 import ModemSimulator
-import Synchronization
 import TestSupport
 import Testing
 
@@ -13,57 +12,6 @@ import Testing
 /// after a clean stop has each message exactly once.
 @Suite struct MessagingdReplugTests {
     static let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-
-    /// A running daemon whose standard error goes to a file.
-    final class Daemon: Sendable {
-        final class Exit: Sendable {
-            let state = Mutex<(status: Int32?, waiter: CheckedContinuation<Int32, Never>?)>((nil, nil))
-        }
-
-        let process: Process
-        let logPath: String
-        private let exit = Exit()
-
-        init(_ executable: URL, _ arguments: [String], logPath: String) throws {
-            self.logPath = logPath
-            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-            process = Process()
-            process.executableURL = executable
-            process.arguments = arguments
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-            process.terminationHandler = { [exit] process in
-                let waiter = exit.state.withLock { state in
-                    state.status = process.terminationStatus
-                    defer { state.waiter = nil }
-                    return state.waiter
-                }
-                waiter?.resume(returning: process.terminationStatus)
-            }
-            try process.run()
-        }
-
-        var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-        var isRunning: Bool { exit.state.withLock { $0.status == nil } }
-
-        /// SIGTERM, then the exit status.
-        func stop() async -> Int32 {
-            process.terminate()
-            return await withCheckedContinuation { continuation in
-                let status = exit.state.withLock { state -> Int32? in
-                    if state.status == nil { state.waiter = continuation }
-                    return state.status
-                }
-                if let status { continuation.resume(returning: status) }
-            }
-        }
-
-        /// SIGKILL if it still runs (a failed test must not leave it behind).
-        func kill() {
-            if isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        }
-    }
 
     static func receivedTexts(database: String) async throws -> [String] {
         let store = try MessageStore(path: database)
@@ -90,7 +38,7 @@ import Testing
         let second = try PseudoTerminal()
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: first.slavePath)
         let servingFirst = Task { try? await simulated.serve(first) }
-        let daemon = try Daemon(
+        let daemon = try DaemonProcess(
             messagingd,
             [
                 "--device", link, "--interface", "lo", "--db", database, "--http-port", "0", "--ssdp-port", "0",
