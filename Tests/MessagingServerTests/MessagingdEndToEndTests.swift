@@ -29,7 +29,10 @@ import Testing
     }
 
     @Test func aSIMBusyAtPowerOnIsWaitedOut() async throws {
-        let rig = try await MessagingdRig("sim-busy", simulator: ["--profile", "quectel-ec25", "--sim-busy-seconds", "3"])
+        let rig = try await MessagingdRig(
+            "sim-busy",
+            simulator: ["--profile", "quectel-ec25", "--sim-busy-seconds", "3"]
+        )
         defer { rig.close() }
         #expect(try await rig.simulatorStatus()["simBusy"] as? Bool == true)
         try await rig.inject("while the SIM was busy")
@@ -130,11 +133,13 @@ import Testing
         try await rig.waitForLog("modem ready")
         try await Self.exchange(rig, inbound: ["before the hang"], outbound: [])
 
-        // Hung in its SMS service (`AT` still answers): the import of the next message times out, which the
-        // supervisor takes as a hang; a send while it recovers waits in Outgoing and goes once.
+        // Hung in its SMS service (`AT` still answers): the network holds the next message (nothing acknowledges
+        // it), so only an SMS command finds the hang: the next periodic mirror pass (within a minute) times out,
+        // and the supervisor takes that timeout as a hang at once. A send while it recovers waits in Outgoing and
+        // goes once.
         try await rig.control("hang", ["mode": "sms"])
         try await rig.inject("during the hang")
-        try await rig.waitForLog("modem.state=recovering")
+        try await rig.waitForLog("modem.state=recovering", timeout: .seconds(120))
         try await rig.send("sent during the hang")
         try await rig.waitForLog("modem ready", count: 2)
         #expect(try await rig.simulatorStatus()["hung"] is NSNull)

@@ -73,9 +73,10 @@ final class MessagingdRig {
 
     /// The HTTP port the daemon printed (`messagingd: http port N, …`).
     var httpPort: Int? {
-        guard let output = daemon?.output, let line = output.split(separator: "\n").first(where: {
-            $0.hasPrefix("messagingd: http port ")
-        })
+        guard let output = daemon?.output,
+            let line = output.split(separator: "\n").first(where: {
+                $0.hasPrefix("messagingd: http port ")
+            })
         else { return nil }
         return Int(line.dropFirst("messagingd: http port ".count).prefix { $0.isNumber })
     }

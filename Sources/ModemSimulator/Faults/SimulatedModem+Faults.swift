@@ -89,8 +89,8 @@ extension SimulatedModem {
     }
 
     /// Reboot on the same line: RAM state (echo, +CMEE, +CNMI, +CPMS, ^CURC, ^PORTSEL, PIN entry, unacknowledged
-    /// +CMT) is lost, a hang is cleared, SIM and ME storage and the SIM's PIN retry counter are kept, the start-up URCs are sent again and the SIM
-    /// is busy again for the profile's window (``SimulatorProfile/simBusyDuration``).
+    /// +CMT) is lost, a hang is cleared, SIM and ME storage and the SIM's PIN retry counter are kept, the start-up
+    /// URCs are sent again and the SIM is busy again for the profile's window (``SimulatorProfile/simBusyDuration``).
     public func reboot() async {
         pendingAcknowledgement?.timer?.cancel()
         let lost = pendingAcknowledgement?.deliveryID
