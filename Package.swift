@@ -113,8 +113,9 @@ let package = Package(
         .target(
             name: "MessagingServer",
             dependencies: [
-                "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemSimulator", "UPnP",
-                logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus,
+                "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemDiscovery",
+                "ModemSimulator", "UPnP", logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus, nioCore,
+                nioPosix,
             ],
             swiftSettings: strictSettings
         ),
@@ -127,7 +128,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "telcp",
-            dependencies: [argumentParser],
+            dependencies: ["UPnP", "MessagingUPnP", argumentParser, unixSignals],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -212,8 +213,10 @@ let package = Package(
         .testTarget(
             name: "MessagingServerTests",
             dependencies: [
-                "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemSimulator",
-                "UPnP", "HTTPTestSupport", "TestSupport", nioHTTP1, logging, unixSignals, tomlKit, prometheus,
+                "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem",
+                "ModemDiscovery", "ModemSimulator", "UPnP", "HTTPTestSupport", "TestSupport", nioCore, nioPosix,
+                nioHTTP1, logging, unixSignals, tomlKit, prometheus,
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -222,6 +225,8 @@ let package = Package(
             dependencies: ["ModemDiscovery", "Modem", "ModemSimulator", "TestSupport", logging],
             swiftSettings: strictSettings
         ),
+        // `telcp` against `messagingd --simulate`, both as separate processes; `swift build --build-tests` builds them.
+        .testTarget(name: "TelCPTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         // The executables as separate processes (`modemctl`); `swift build --build-tests` builds them first.
         .testTarget(
             name: "ModemCtlTests",

@@ -17,6 +17,7 @@ let fuzzers: [(String, [String])] = [
     ("FuzzXML", ["UPnP", "MessagingUPnP"]),
     ("FuzzSSDP", ["UPnP"]),
     ("FuzzHTTPHeaders", ["UPnP"]),
+    ("FuzzUPnPClient", ["UPnP"]),
     ("FuzzPDU", ["SMSCodec"]),
     ("FuzzAT", ["Modem", "SMSCodec"]),
 ]

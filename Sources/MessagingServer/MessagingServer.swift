@@ -1,25 +1,34 @@
+import CoreMetrics
 import Foundation
 import Logging
 import MessageStore
 import Messaging
-import MessagingUPnP
-import MessagingWeb
 import Modem
 import ModemSimulator
+import NIOCore
+import NIOPosix
 import Prometheus
 import ServiceLifecycle
 import UPnP
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The Messaging:2 daemon as a library: from one ``MessagingServerConfiguration`` to the running services, the way
 /// `messagingd`, the benchmarks and the end-to-end tests all start it.
 ///
-/// ``init(configuration:logger:onRunning:)`` validates the configuration and builds everything, in dependency
-/// order: the modem (the simulated modem's AT side and the `ATModem` driving it, or the driver on a serial port
-/// under a ``ModemSupervisorService`` that finds, opens, restarts and recovers it),
+/// ``init(configuration:logger:onRunning:)`` validates the configuration and builds, for each modem, a
+/// ``MessagingStack`` in dependency order: the modem (the simulated modem's AT side and the `ATModem` driving it,
+/// or the driver on a serial port under a ``ModemSupervisorService`` that finds, opens, restarts and recovers it),
 /// the store, the Messaging service, its UPnP binding and the UPnP device. ``run()`` runs them in one
 /// `ServiceGroup` in that order until a graceful shutdown signal (``MessagingServerConfiguration/gracefulShutdownSignals``)
 /// or ``triggerGracefulShutdown()``; the group stops them in reverse, so the device says `ssdp:byebye` first and
 /// the modem is closed last.
+///
+/// With ``MessagingServerConfiguration/additionalModems`` each modem is its own device (own UDN, database and HTTP
+/// port) in ``stacks``; all share the SSDP port, the metrics registry, the logger and the service group. The
+/// single-modem properties (``store``, ``messaging``, ``device``…) are the first modem's.
 ///
 /// ```swift
 /// let server = try await MessagingServer(configuration: .init(modem: .simulated), logger: logger) { endpoints in
@@ -33,40 +42,44 @@ public final class MessagingServer: Service, Sendable {
 
     /// The validated configuration.
     public let configuration: MessagingServerConfiguration
-    /// The services ``run()`` runs, in start order (the reverse of the shutdown order).
+    /// One stack per modem, the first modem's first (``MessagingServerConfiguration/modemConfigurations()``).
+    public let stacks: [MessagingStack]
+    /// The services ``run()`` runs, in start order (the reverse of the shutdown order): each modem's in turn.
     public let services: [any Service]
-    /// The message store.
-    public let store: MessageStore
-    /// The Messaging service.
-    public let messaging: MessagingService
-    /// The UPnP device serving it.
-    public let device: UPnPDevice
-    /// The AT driver of the modem; `nil` with ``MessagingServerConfiguration/Modem/none``.
-    public let modem: ATModem?
-    /// The supervisor of a modem on a serial port (its ``ModemSupervisorService/status`` is the modem's health);
-    /// `nil` for the simulated modem and without a modem.
-    public let modemSupervisor: ModemSupervisorService?
-    /// The simulated network of ``MessagingServerConfiguration/Modem/simulated`` (to inject messages into it).
+    /// The simulated network of ``MessagingServerConfiguration/Modem/simulated`` modems (to inject messages into
+    /// it); every simulated modem of the server is on it, so they can text each other.
     public let simulatedNetwork: SimulatedNetwork?
-    /// The database file; `nil` for ``MessagingServerConfiguration/Database/inMemory``.
-    public let databasePath: String?
     /// This server's metrics (messages, mirror passes, AT timeouts, modem restarts, SOAP actions), served at
-    /// `GET /metrics` in the Prometheus text format. Each server has its own, so that servers in one process do not
-    /// share counters.
+    /// `GET /metrics` in the Prometheus text format by every modem's device. Each server has its own, so that
+    /// servers in one process do not share counters. With several modems every series carries a `modem` label,
+    /// the modem's position in the configuration (`modem="1"`, `modem="2"`…).
     public let metrics: PrometheusCollectorRegistry
+
+    /// The first modem's store.
+    public var store: MessageStore { stacks[0].store }
+    /// The first modem's Messaging service.
+    public var messaging: MessagingService { stacks[0].messaging }
+    /// The first modem's UPnP device.
+    public var device: UPnPDevice { stacks[0].device }
+    /// The first modem's AT driver; `nil` with ``MessagingServerConfiguration/Modem/none``.
+    public var modem: ATModem? { stacks[0].modem }
+    /// The first modem's supervisor (see ``MessagingStack/modemSupervisor``).
+    public var modemSupervisor: ModemSupervisorService? { stacks[0].modemSupervisor }
+    /// The first modem's database file; `nil` for ``MessagingServerConfiguration/Database/inMemory``.
+    public var databasePath: String? { stacks[0].databasePath }
 
     private let group: ServiceGroup
     private let logger: Logger
     private let onRunning: @Sendable (UPnPDevice.Endpoints) async -> Void
-    private let healthEndpoints: HealthEndpoints
 
-    /// Validates `configuration` and builds every service; opens the modem's port, the database and the device
-    /// identity, binds nothing yet.
+    /// Validates `configuration` and builds every service; opens the modems' ports, the databases and the device
+    /// identities, binds nothing yet.
     ///
     /// - Parameters:
     ///   - configuration: what to serve, and how.
-    ///   - logger: where the server and its services log; each service's messages carry `component` metadata.
-    ///   - onRunning: called once, when the device listens, with its ports and description URLs.
+    ///   - logger: where the server and its services log; each service's messages carry `component` metadata, and
+    ///     with several modems `modem` metadata (its position).
+    ///   - onRunning: called once per modem, when its device listens, with its ports and description URLs.
     /// - Throws: ``MessagingServerError``: a configuration value refused by
     ///   ``MessagingServerConfiguration/validate()``, or a port, database or identity file that cannot be opened.
     public init(
@@ -75,165 +88,48 @@ public final class MessagingServer: Service, Sendable {
         onRunning: @escaping @Sendable (UPnPDevice.Endpoints) async -> Void = { _ in }
     ) async throws {
         try configuration.validate()
-        func component(_ name: String) -> Logger {
-            var logger = logger
-            logger[metadataKey: "component"] = "\(name)"
-            return logger
+        var modemConfigurations = configuration.modemConfigurations()
+        let several = modemConfigurations.count > 1
+        // Every device answers M-SEARCH on the same SSDP port (the sockets share it with SO_REUSEPORT; multicast
+        // reaches each of them). A free port asked for with 0 is chosen once, here, for all of them.
+        if several, configuration.ssdpPort == 0 {
+            let port = try await Self.freeUDPPort()
+            for index in modemConfigurations.indices { modemConfigurations[index].ssdpPort = port }
         }
-        var services: [any Service] = []
         let metrics = PrometheusCollectorRegistry()
         let metricsFactory = PrometheusMetricsFactory(registry: metrics)
-
-        // The database path first: the modem keeps its rejected-PIN record beside it.
-        let databasePath: String?
-        do {
-            databasePath = try Self.makeDatabasePath(configuration.database)
-        } catch {
-            throw MessagingServerError(.cannotStart, "cannot open the database: \(error)")
-        }
-
-        // The modem first: everything else depends on it.
-        let modem: ATModem?
-        let supervisor: ModemSupervisorService?
-        var messagingConfiguration = configuration.messaging
-        if let access = configuration.access { messagingConfiguration.accessPolicy = access.messagingPolicy }
-        switch configuration.modem {
-        case .simulated:
-            let network = SimulatedNetwork(logger: component("simulator"))
-            let simulated = await network.makeModem()
-            let (driverSide, modemSide) = InMemoryTransport.makePair()
-            services.append(SimulatedModemService(network: network, modem: simulated, transport: modemSide))
-            let driver = ATModem(transport: driverSide, logger: component("modem"), metricsFactory: metricsFactory)
-            services.append(ATModemService(modem: driver, logger: component("modem")))
-            modem = driver
-            if messagingConfiguration.ownNumber == nil { messagingConfiguration.ownNumber = simulated.number }
-            simulatedNetwork = network
-            supervisor = nil
-        case .serial(let path):
-            // The supervisor opens the port, and keeps looking for it while it is absent: a missing port is not a
-            // reason to stop (the stick may still be mode-switching, or be plugged in later).
-            let (placeholder, other) = InMemoryTransport.makePair()
-            await other.close()
-            let driver = ATModem(
-                transport: placeholder,
-                configuration: ATModemConfiguration(pin: configuration.pin),
-                rejectedPINs: RejectedPINMemory(path: databasePath.map(Self.rejectedPINPath(besideDatabase:))),
-                logger: component("modem"),
-                metricsFactory: metricsFactory
+        let simulatedNetwork =
+            modemConfigurations.contains { $0.modem == .simulated }
+            ? SimulatedNetwork(logger: Self.component("simulator", of: logger)) : nil
+        var stacks: [MessagingStack] = []
+        for (index, modemConfiguration) in modemConfigurations.enumerated() {
+            var stackLogger = logger
+            if several { stackLogger[metadataKey: "modem"] = "\(index + 1)" }
+            stacks.append(
+                try await MessagingStack(
+                    configuration: modemConfiguration,
+                    simulatedNetwork: simulatedNetwork,
+                    metrics: (
+                        metrics,
+                        several
+                            ? LabelledMetricsFactory(base: metricsFactory, label: ("modem", "\(index + 1)"))
+                            : metricsFactory as any MetricsFactory
+                    ),
+                    logger: stackLogger
+                )
             )
-            let baudRate = configuration.baudRate
-            let service = ModemSupervisorService(
-                modem: driver,
-                locator: ModemSupervisorService.locator(path: path),
-                open: { path in try SerialPort(path: path, options: .init(baudRate: baudRate)) },
-                logger: component("modem")
-            )
-            services.append(service)
-            modem = driver
-            supervisor = service
-            simulatedNetwork = nil
-        case .automatic, .none:
-            // .automatic is refused by validate().
-            modem = nil
-            supervisor = nil
-            simulatedNetwork = nil
         }
 
-        // The store and the service.
-        do {
-            store = try databasePath.map { try MessageStore(path: $0) } ?? MessageStore.inMemory()
-        } catch {
-            throw MessagingServerError(.cannotStart, "cannot open the database: \(error)")
-        }
-        let messaging = MessagingService(
-            store: store,
-            modem: modem,
-            configuration: messagingConfiguration,
-            logger: component("messaging"),
-            metricsFactory: metricsFactory
-        )
-        services.append(messaging)
-
-        // GET /health and GET /metrics beside the device's description and control.
-        let modemHealth: @Sendable () async -> ModemHealth
-        if let modem {
-            let probe = ModemHealthProbe(modem: modem)
-            modemHealth = { await probe.health() }
-        } else {
-            modemHealth = { ModemHealth(state: .none) }
-        }
-        let healthEndpoints = HealthEndpoints(
-            messaging: messaging,
-            modemHealth: modemHealth,
-            registry: metrics,
-            accessPolicy: messagingConfiguration.accessPolicy,
-            logger: component("health")
-        )
-
-        // The presentation page and its API at `/`, under the same access policy as SOAP control.
-        let webPage = MessagingWebPage(
-            service: messaging,
-            configuration: .init(
-                accessPolicy: messagingConfiguration.accessPolicy,
-                password: configuration.webPassword
-            ),
-            logger: component("web")
-        )
-
-        // The binding and the device.
-        let binding = MessagingUPnPService(service: messaging, logger: component("messaging.upnp"))
-        services.append(binding)
-        let identity: DeviceIdentity
-        do {
-            identity = try databasePath.map { try DeviceIdentity.loadAndAdvance(next: $0) } ?? .ephemeral()
-        } catch {
-            throw MessagingServerError(.cannotStart, "cannot keep the device identity beside the database: \(error)")
-        }
-        let device: UPnPDevice
-        do {
-            device = try UPnPDevice(
-                configuration: UPnPDeviceConfiguration(
-                    deviceType: MessagingServiceDescription.deviceType,
-                    friendlyName: configuration.friendlyName,
-                    udn: identity.udn,
-                    manufacturer: "ModemMessaging",
-                    modelName: "messagingd",
-                    services: [binding],
-                    interfaces: configuration.interfaces,
-                    httpPort: configuration.httpPort,
-                    bootID: identity.bootID,
-                    // CONFIGID is derived from the description and the SCPD, so it changes exactly when they do.
-                    configID: nil,
-                    modelDescription: "SMS over UPnP Telephony Messaging:2",
-                    modelNumber: Self.version,
-                    serialNumber: identity.serialNumber,
-                    ssdpPort: configuration.ssdpPort,
-                    accessPolicy: configuration.access?.upnpPolicy ?? .allowAll,
-                    limits: configuration.upnpLimits,
-                    extraRoutes: healthEndpoints.routes + webPage.routes,
-                    presentationPath: MessagingWebPage.path
-                ),
-                logger: component("upnp"),
-                metricsFactory: metricsFactory
-            )
-        } catch {
-            throw MessagingServerError(.invalidConfiguration, key: "upnp", "\(error)")
-        }
-        services.append(device)
-
+        let services = stacks.flatMap(\.services)
         self.configuration = configuration
+        self.stacks = stacks
         self.services = services
-        self.messaging = messaging
-        self.device = device
-        self.modem = modem
-        self.modemSupervisor = supervisor
-        self.databasePath = databasePath
+        self.simulatedNetwork = simulatedNetwork
         self.metrics = metrics
-        self.healthEndpoints = healthEndpoints
         self.logger = logger
         self.onRunning = onRunning
-        // ServiceGroup order is the dependency order (simulator → modem → service → binding → device); graceful
-        // shutdown runs in reverse, so the device says byebye first and the modem is closed last.
+        // ServiceGroup order is the dependency order (simulator → modem → service → binding → device, per modem);
+        // graceful shutdown runs in reverse, so each device says byebye before its modem is closed.
         self.group = ServiceGroup(
             configuration: .init(
                 services: services.map { .init(service: $0) },
@@ -251,14 +147,17 @@ public final class MessagingServer: Service, Sendable {
         logger.info(
             "messaging server starting",
             metadata: [
-                "db": "\(databasePath ?? "in memory")", "upnp.interfaces": "\(configuration.interfaces)",
+                "db": "\(stacks.map { $0.databasePath ?? "in memory" }.joined(separator: ", "))",
+                "upnp.interfaces": "\(configuration.interfaces)",
             ]
         )
         try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                // Cancelled (and silent) when the group stops before the device ever listens.
-                guard let endpoints = try? await self.device.waitUntilRunning() else { return }
-                await self.onRunning(endpoints)
+            for stack in stacks {
+                tasks.addTask {
+                    // Cancelled (and silent) when the group stops before the device ever listens.
+                    guard let endpoints = try? await stack.device.waitUntilRunning() else { return }
+                    await self.onRunning(endpoints)
+                }
             }
             try await group.run()
             tasks.cancelAll()
@@ -271,40 +170,40 @@ public final class MessagingServer: Service, Sendable {
         await group.triggerGracefulShutdown()
     }
 
-    /// Waits until the device listens and returns its ports and description URLs.
+    /// Waits until the first modem's device listens and returns its ports and description URLs (the others':
+    /// ``MessagingStack/device``).
     ///
     /// - Throws: the error that made the device fail before it was running, or `CancellationError`.
     public func waitUntilRunning() async throws -> UPnPDevice.Endpoints {
         try await device.waitUntilRunning()
     }
 
-    /// The health report that `GET /health` serves: the modem (answered within a bound even when it hangs), the
-    /// storage counters, the outbox depth and the mirror's state.
+    /// The health report that the first modem's `GET /health` serves: the modem (answered within a bound even when
+    /// it hangs), the storage counters, the outbox depth and the mirror's state. Each modem's device serves its own
+    /// modem's report (``MessagingStack/health()``).
     public func health() async -> HealthReport {
-        await healthEndpoints.report()
+        await stacks[0].health()
     }
 
-    /// The file that remembers a PIN the SIM refused (``RejectedPINMemory``), beside the database.
-    static func rejectedPINPath(besideDatabase path: String) -> String {
-        URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("rejected-pin").path
+    private static func component(_ name: String, of logger: Logger) -> Logger {
+        var logger = logger
+        logger[metadataKey: "component"] = "\(name)"
+        return logger
     }
 
-    /// The database file `database` stands for (creating its directory), `nil` in memory.
-    static func makeDatabasePath(_ database: MessagingServerConfiguration.Database) throws -> String? {
-        switch database {
-        case .file(let path):
-            try FileManager.default.createDirectory(
-                at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                withIntermediateDirectories: true
+    /// A UDP port that is free now: bound with the options the SSDP listeners use, read, and closed.
+    private static func freeUDPPort() async throws -> Int {
+        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(
+                ChannelOptions.Types.SocketOption(level: .socket, name: NIOBSDSocket.Option(rawValue: SO_REUSEPORT)),
+                value: 1
             )
-            return path
-        case .inMemory:
-            return nil
-        case .temporaryDirectory:
-            let name = "messagingd-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            return directory.appendingPathComponent("messages.sqlite").path
+            .bind(host: "0.0.0.0", port: 0).get()
+        defer { channel.close(promise: nil) }
+        guard let port = channel.localAddress?.port else {
+            throw MessagingServerError(.cannotStart, "no free UDP port for SSDP")
         }
+        return port
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Messaging
 import ModemSimulator
 import UPnP
@@ -17,6 +18,11 @@ import UnixSignals
 /// The defaults depend on the modem (``init(modem:)``): the simulated modem (and no modem) serve on `lo` from a
 /// database in a fresh temporary directory; a real modem must be told its LAN interface (never all interfaces by
 /// default) and keeps its database under `/var/lib/messagingd/`.
+///
+/// One daemon serves several modems: the top-level modem keys (``modem``, ``baudRate``, ``pin``, ``database``,
+/// ``friendlyName``, `messaging.ownNumber`, `messaging.serviceCentre`) describe the first, each of
+/// ``additionalModems`` another. Every modem is its own UPnP device, with its own store, UDN and HTTP port;
+/// the rest (interfaces, SSDP port, access, web password, the messaging policies) is shared.
 public struct MessagingServerConfiguration: Sendable {
     /// Where the messages come from.
     public enum Modem: Sendable, Hashable {
@@ -27,8 +33,9 @@ public struct MessagingServerConfiguration: Sendable {
         /// A modem's AT port, e.g. `/dev/ttyUSB2` or the udev rule's `/dev/gsmmodem`: a termios tty in raw mode at
         /// ``MessagingServerConfiguration/baudRate``.
         case serial(path: String)
-        /// The AT port found by libudev discovery, followed across hotplug. Not available yet: ``validate()``
-        /// refuses it, naming the key.
+        /// The AT port of the first known stick that libudev discovery finds (`ModemDiscovery`: the USB IDs of
+        /// known sticks, their AT port by USB interface, an `AT` probe where the table does not tell), looked for
+        /// again on every udev add or remove, so a stick plugged in later, or re-enumerated, is found at once.
         case automatic
         /// No modem: the actions work on the store alone; nothing is received or sent (a copied database, tests).
         case none
@@ -45,6 +52,41 @@ public struct MessagingServerConfiguration: Sendable {
         case inMemory
     }
 
+    /// A modem served beside the first one: the keys that belong to one modem. Its HTTP port follows the first
+    /// one's (see ``MessagingServerConfiguration/httpPort``); the other keys are shared.
+    public struct AdditionalModem: Sendable, Hashable {
+        /// Where its messages come from (see ``MessagingServerConfiguration/modem``).
+        public var modem: Modem
+        /// The line speed of a ``Modem/serial(path:)`` port. Default 115200.
+        public var baudRate: Int = 115_200
+        /// The SIM's PIN (see ``MessagingServerConfiguration/pin``). Default: none.
+        public var pin: String?
+        /// Its own database, in a directory of its own (see ``MessagingServerConfiguration/validate()``).
+        public var database: Database
+        /// Its device's name for users.
+        public var friendlyName: String
+        /// Its subscriber number; unset, the SIM's (or the simulated modem's).
+        public var ownNumber: String?
+        /// Its service centre; unset, the SIM's.
+        public var serviceCentre: String?
+
+        public init(
+            modem: Modem,
+            database: Database,
+            friendlyName: String,
+            pin: String? = nil,
+            ownNumber: String? = nil,
+            serviceCentre: String? = nil
+        ) {
+            self.modem = modem
+            self.database = database
+            self.friendlyName = friendlyName
+            self.pin = pin
+            self.ownNumber = ownNumber
+            self.serviceCentre = serviceCentre
+        }
+    }
+
     // MARK: - Modem
 
     /// `modem`: where the messages come from. No default.
@@ -55,6 +97,8 @@ public struct MessagingServerConfiguration: Sendable {
     /// `pin`: the SIM's PIN, entered only when AT+CPIN? asks for one; 4–8 digits (TS 31.102 §4.4.3). Used with a
     /// ``Modem/serial(path:)`` modem only. Never logged. Default: none.
     public var pin: String?
+    /// `additionalModems`: the modems served beside ``modem``, each as its own device. Default: none.
+    public var additionalModems: [AdditionalModem] = []
 
     // MARK: - Store
 
@@ -77,9 +121,11 @@ public struct MessagingServerConfiguration: Sendable {
     /// `httpPort`: the HTTP port of description, control, events and the web page; 0 picks a free one, reported to
     /// ``MessagingServer/init(configuration:logger:onRunning:)``'s `onRunning`. Default ``defaultHTTPPort`` for a
     /// real modem, so that the page's address people bookmark stays the same; 0 for the simulated modem and for no
-    /// modem, so that several run side by side (tests, demos).
+    /// modem, so that several run side by side (tests, demos). With ``additionalModems``, modem N (counted from 1)
+    /// serves on `httpPort + N - 1`, or on a free port of its own when `httpPort` is 0.
     public var httpPort: Int = 0
-    /// `ssdpPort`: the SSDP UDP port. Default 1900 (UDA 1.1 §1.1.2); 0 picks a free port, for tests.
+    /// `ssdpPort`: the SSDP UDP port, shared by every modem's device. Default 1900 (UDA 1.1 §1.1.2); 0 picks a free
+    /// port, for tests.
     public var ssdpPort: Int = 1900
     /// `friendlyName`: the device's name for users, shorter than 64 characters (UDA 1.1 §2.3). Default
     /// "ModemMessaging", with the number for the simulated modem.
@@ -147,10 +193,93 @@ public struct MessagingServerConfiguration: Sendable {
     /// IFNAMSIZ (16) less the terminating NUL.
     static let maximumInterfaceNameLength = 15
 
+    /// One configuration per modem, the first modem's first: `self` with the modem keys of each entry of
+    /// ``additionalModems`` in turn (and its HTTP port), and no additional modems.
+    public func modemConfigurations() -> [MessagingServerConfiguration] {
+        var first = self
+        first.additionalModems = []
+        return [first]
+            + additionalModems.enumerated().map { offset, entry in
+                var configuration = first
+                configuration.modem = entry.modem
+                configuration.baudRate = entry.baudRate
+                configuration.pin = entry.pin
+                configuration.database = entry.database
+                configuration.friendlyName = entry.friendlyName
+                configuration.messaging.ownNumber = entry.ownNumber
+                configuration.messaging.serviceCentre = entry.serviceCentre
+                if httpPort != 0 { configuration.httpPort = httpPort + offset + 1 }
+                return configuration
+            }
+    }
+
     /// Checks every key; throws for the first one it refuses.
+    ///
+    /// With ``additionalModems`` each modem is checked as the only one would be (a key of modem N ≥ 2 is named
+    /// `modem[N].<key>`), and besides: no two modems name the same serial port (a symbolic link counts as its
+    /// target), none is ``Modem/automatic`` (discovery takes the first stick it finds, maybe another modem's), and
+    /// every modem's database file is in a directory of its own (the device identity and the rejected-PIN record
+    /// are kept beside it).
     ///
     /// - Throws: ``MessagingServerError`` with ``MessagingServerError/Code/invalidConfiguration`` and the key.
     public func validate() throws(MessagingServerError) {
+        guard !additionalModems.isEmpty else { return try validateModem() }
+        var devices: [String: Int] = [:]
+        var directories: [String: Int] = [:]
+        for (index, configuration) in modemConfigurations().enumerated() {
+            let number = index + 1
+            func key(_ name: String) -> String { number == 1 ? name : "modem[\(number)].\(name)" }
+            do {
+                try configuration.validateModem()
+            } catch {
+                throw .invalid(error.key.map(key) ?? key("modem"), error.reason)
+            }
+            switch configuration.modem {
+            case .serial(let path):
+                let resolved = Self.linkTarget(path)
+                if let other = devices[resolved] {
+                    throw .invalid(key("modem"), "\(path) is modem \(other)'s port too; each modem has its own")
+                }
+                devices[resolved] = number
+            case .automatic:
+                // Discovery takes the first known stick it finds, which may be another entry's.
+                throw .invalid(
+                    key("modem"),
+                    "'auto' takes the first stick found, which may be another modem's; with several modems name "
+                        + "each one's port (a /dev/serial/by-id/… link)"
+                )
+            case .simulated, .none:
+                break
+            }
+            if case .file(let path) = configuration.database {
+                let directory = URL(fileURLWithPath: path).deletingLastPathComponent().resolvingSymlinksInPath().path
+                if let other = directories[directory] {
+                    throw .invalid(
+                        key("database"),
+                        "\(path) is in modem \(other)'s directory \(directory); with several modems each keeps its "
+                            + "database (and its identity and PIN record beside it) in a directory of its own, "
+                            + "e.g. /var/lib/messagingd/modem\(number)/messages.sqlite"
+                    )
+                }
+                directories[directory] = number
+            }
+        }
+    }
+
+    /// The file `path` names after following symbolic links (a `/dev/serial/by-id/…` link, the udev rule's
+    /// `/dev/gsmmodem`), also when the target does not exist (yet); `path` itself when it is no link.
+    static func linkTarget(_ path: String) -> String {
+        var current = URL(fileURLWithPath: path).standardized
+        // At most 40 links, as the kernel follows (path_resolution(7)); a loop ends there too.
+        for _ in 0..<40 {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current.path) else { break }
+            current = URL(fileURLWithPath: target, relativeTo: current.deletingLastPathComponent()).standardized
+        }
+        return current.path
+    }
+
+    /// Checks the keys of one modem's configuration (``additionalModems`` aside).
+    private func validateModem() throws(MessagingServerError) {
         switch modem {
         case .serial(let path):
             guard !path.isEmpty else { throw .invalid("modem", "the serial port path is empty") }
@@ -158,10 +287,9 @@ public struct MessagingServerConfiguration: Sendable {
                 throw .invalid("baudRate", "\(baudRate) is not one of \(Self.baudRates.sorted())")
             }
         case .automatic:
-            throw .invalid(
-                "modem",
-                "automatic discovery needs udev hotplug support, which this build does not have yet; name the AT port"
-            )
+            guard Self.baudRates.contains(baudRate) else {
+                throw .invalid("baudRate", "\(baudRate) is not one of \(Self.baudRates.sorted())")
+            }
         case .simulated, .none:
             break
         }

@@ -17,8 +17,10 @@ public typealias ATPortProbe = @Sendable (_ devnode: String) async -> ProbeOutco
 
 /// The real probe: ``SerialPort`` (exclusive, 115200 8N1) and ``ATModem`` sending one `AT`.
 public enum ATPortProbes {
-    /// A probe that waits `timeout` for the answer to `AT`.
-    public static func serial(timeout: Duration = .seconds(2), logger: Logger) -> ATPortProbe {
+    /// A probe that sends `AT` up to `attempts` times and waits `timeout` for each answer. A stick that has just
+    /// enumerated, or a busy machine, can miss the first `AT`; ModemManager's port probing also repeats it
+    /// (`src/mm-port-probe.c`, the `at_probing` commands).
+    public static func serial(timeout: Duration = .seconds(2), attempts: Int = 3, logger: Logger) -> ATPortProbe {
         { devnode in
             let port: SerialPort
             do {
@@ -29,15 +31,17 @@ public enum ATPortProbes {
             let modem = ATModem(transport: port, logger: logger)
             return await withTaskGroup(of: Void.self) { group in
                 group.addTask { try? await modem.run() }
-                let outcome: ProbeOutcome
-                do {
-                    _ = try await modem.send(ATCommand("AT", timeout: timeout))
-                    outcome = .answered
-                } catch let error as ATError {
-                    // Any final result code, even ERROR, comes from an AT interpreter (V.250 §5.7).
-                    if case .result = error.code { outcome = .answered } else { outcome = .silent }
-                } catch {
-                    outcome = .silent
+                var outcome = ProbeOutcome.silent
+                for _ in 0..<max(1, attempts) where outcome == .silent {
+                    do {
+                        _ = try await modem.send(ATCommand("AT", timeout: timeout))
+                        outcome = .answered
+                    } catch let error as ATError {
+                        // Any final result code, even ERROR, comes from an AT interpreter (V.250 §5.7).
+                        if case .result = error.code { outcome = .answered }
+                    } catch {
+                        break
+                    }
                 }
                 await modem.close()
                 group.cancelAll()

@@ -16,7 +16,9 @@ struct MessagingDaemon: AsyncParsableCommand {
             +15550000099 on the same simulated network) and serves only on the loopback interface. A real LAN \
             interface is used only when named with --interface or in the configuration file. Settings come from the \
             configuration file (--config, or /etc/messagingd/messagingd.conf when it exists); each flag overrides \
-            the file's key. SIGTERM or SIGINT: ssdp:byebye, flush, exit 0.
+            the file's key (the first [[modem]]'s, for a modem key). Each [[modem]] of the file, or each of \
+            --simulate-modems, is a device of its own; the description, web page, port and database lines are \
+            printed once per modem. SIGTERM or SIGINT: ssdp:byebye, flush, exit 0.
             """,
         version: MessagingServer.version
     )
@@ -35,6 +37,12 @@ struct MessagingDaemon: AsyncParsableCommand {
 
     @Flag(help: "Run on an in-process simulated modem instead of a real device.")
     var simulate = false
+
+    @Option(
+        name: .customLong("simulate-modems"),
+        help: "With --simulate: how many simulated modems, each its own device (+15550000001, +15550000002…)."
+    )
+    var simulateModems: Int?
 
     @Option(help: "The modem's AT port, e.g. /dev/ttyUSB2, or 'auto' for udev discovery.")
     var device: String?
@@ -70,6 +78,9 @@ struct MessagingDaemon: AsyncParsableCommand {
         if simulate && device != nil {
             throw ValidationError("Give --simulate or --device, not both.")
         }
+        if simulateModems != nil && !simulate {
+            throw ValidationError("--simulate-modems needs --simulate.")
+        }
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("Unknown log level '\(logLevel)'.")
         }
@@ -80,6 +91,7 @@ struct MessagingDaemon: AsyncParsableCommand {
         var settings = MessagingServerSettings()
         let modem = MessagingServerSettings.Modem(device: device, baudRate: baudRate, pin: pin, database: db)
         if modem != MessagingServerSettings.Modem() { settings.modems = [modem] }
+        settings.simulatedModems = simulateModems
         settings.logLevel = logLevel.flatMap(Logger.Level.init(rawValue:))
         if !interfaces.isEmpty { settings.interfaces = interfaces }
         settings.httpPort = httpPort
@@ -127,7 +139,7 @@ struct MessagingDaemon: AsyncParsableCommand {
         } catch let error as MessagingServerError {
             throw StartupError(description: error.description)
         }
-        print("messagingd: database \(server.databasePath ?? "in memory")")
+        for stack in server.stacks { print("messagingd: database \(stack.databasePath ?? "in memory")") }
         try await server.run()
         print("messagingd: stopped")
     }

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import UPnP
 
 /// A response as a test sees it.
 package struct TestHTTPResponse: Sendable {
@@ -33,7 +34,8 @@ package struct TestHTTPConnection {
         }
     }
 
-    /// One request on a fresh connection.
+    /// One request on a fresh connection, sent by the control point's own client (``UPnPHTTPClient``: Host unless
+    /// `host` overrides it, `Connection: close`); the bounds are generous, since tests read what they made.
     package static func request(
         port: Int,
         method: HTTPMethod = .GET,
@@ -42,15 +44,15 @@ package struct TestHTTPConnection {
         body: [UInt8] = [],
         host: String? = nil
     ) async throws -> TestHTTPResponse {
-        try await with(port: port) { connection in
-            try await connection.request(
-                method: method,
-                path: path,
-                headers: headers,
-                body: body,
-                host: host ?? "127.0.0.1:\(port)"
-            )
-        }
+        let client = UPnPHTTPClient(timeout: .seconds(60))
+        let response = try await client.request(
+            method,
+            HTTPURL(host: "127.0.0.1", port: port, path: path),
+            headers: [("Host", host ?? "127.0.0.1:\(port)")] + headers,
+            body: body,
+            maximumResponseBytes: 64 << 20
+        )
+        return TestHTTPResponse(status: response.status, headers: response.headers, body: response.body)
     }
 }
 

@@ -132,6 +132,7 @@ import UPnP
             #expect(["home", "roaming"].contains(modem["registration"] as? String))
             #expect(modem["operator"] is String)
             #expect(modem["lastError"] is NSNull)  // Present, and null.
+            #expect(modem["supervision"] is NSNull)  // The simulated modem has no supervisor.
 
             let storage = try #require(json["storage"] as? [[String: Any]])
             #expect(!storage.isEmpty)

@@ -33,7 +33,13 @@ import UnixSignals
     /// Each case breaks one key of an otherwise valid configuration.
     static let refusals: [(key: String, change: @Sendable (inout MessagingServerConfiguration) -> Void)] = [
         ("modem", { $0.modem = .serial(path: "") }),
-        ("modem", { $0.modem = .automatic }),
+        (
+            "baudRate",
+            {
+                $0.modem = .automatic
+                $0.baudRate = 115_000
+            }
+        ),
         (
             "baudRate",
             {

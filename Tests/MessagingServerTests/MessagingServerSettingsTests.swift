@@ -144,7 +144,28 @@ import UPnP
         ("[[modem]]\nname = \"no device\"", "modem.device"),
         ("[network]\ninterfaces = [\"eth 0\"]\n[[modem]]\ndevice = \"/dev/ttyUSB2\"", "network.interfaces"),
         ("[network]\nhttp-port = 70000\n[[modem]]\ndevice = \"/dev/ttyUSB2\"", "network.http-port"),
-        ("[[modem]]\ndevice = \"/dev/ttyUSB2\"\n[[modem]]\ndevice = \"/dev/ttyUSB3\"", "modem"),
+        ("[[modem]]\ndevice = \"/dev/ttyUSB2\"\n[[modem]]\ndevice = \"/dev/ttyUSB3\"", "modem[2].database"),
+        (
+            "[[modem]]\ndevice = \"/dev/ttyUSB2\"\ndatabase = \"/var/lib/m/1/m.sqlite\"\n"
+                + "[[modem]]\ndevice = \"/dev/ttyUSB2\"\ndatabase = \"/var/lib/m/2/m.sqlite\"",
+            "modem[2].device"
+        ),
+        (
+            "[[modem]]\ndevice = \"/dev/ttyUSB2\"\ndatabase = \"/var/lib/m/m.sqlite\"\n"
+                + "[[modem]]\ndevice = \"/dev/ttyUSB3\"\ndatabase = \"/var/lib/m/m.sqlite\"",
+            "modem[2].database"
+        ),
+        (
+            "[[modem]]\ndevice = \"/dev/ttyUSB2\"\ndatabase = \"/var/lib/m/1/m.sqlite\"\npin = \"12\"\n"
+                + "[[modem]]\ndevice = \"/dev/ttyUSB3\"\ndatabase = \"/var/lib/m/2/m.sqlite\"",
+            "modem[1].pin"
+        ),
+        (
+            "[[modem]]\ndevice = \"/dev/ttyUSB2\"\ndatabase = \"/var/lib/m/1/m.sqlite\"\n"
+                + "[[modem]]\ndevice = \"/dev/ttyUSB3\"\ndatabase = \"/var/lib/m/2/m.sqlite\"\nsmsc = \"0171\"",
+            "modem[2].smsc"
+        ),
+        ("[[modem]]\ndevice = \"/dev/ttyUSB2\"\n[[modem]]\ndatabase = \"/var/lib/m/2/m.sqlite\"", "modem[2].device"),
         ("[[modem]]\ndevice = \"/dev/ttyUSB2\"\n[[modem]]\ndevic = \"/dev/ttyUSB3\"", "modem[2].devic"),
     ]
 
@@ -162,13 +183,79 @@ import UPnP
         #expect(error.map { !$0.description.contains("\n") } ?? false)
     }
 
-    @Test func twoModemsAreRefusedNamingTheLimit() throws {
+    @Test func twoModemsWithoutTheirOwnDatabasesAreRefusedNamingTheEntry() throws {
         let settings = try MessagingServerSettings(
             toml: "[[modem]]\ndevice = \"/dev/ttyUSB2\"\n[[modem]]\ndevice = \"/dev/ttyUSB5\""
         )
         #expect(settings.modems.map(\.device) == ["/dev/ttyUSB2", "/dev/ttyUSB5"])
         let error = #expect(throws: MessagingServerError.self) { try settings.makeConfiguration(simulate: false) }
-        #expect(error?.description.contains("one modem per daemon") == true)
+        #expect(error?.key == "modem[2].database")
+        #expect(error?.description.contains("its own database") == true)
+    }
+
+    @Test func twoModemEntriesAreTwoDevicesOnConsecutivePorts() throws {
+        var settings = try MessagingServerSettings(
+            toml: """
+                [network]
+                interfaces = ["eth0"]
+                http-port = 8080
+                [[modem]]
+                device = "/dev/ttyUSB2"
+                database = "/var/lib/messagingd/modem1/messages.sqlite"
+                pin = "2468"
+                [[modem]]
+                device = "/dev/ttyUSB5"
+                database = "/var/lib/messagingd/modem2/messages.sqlite"
+                name = "Second SIM"
+                own-number = "+4917612345678"
+                smsc = "+491710760000"
+                pin = "1357"
+                """
+        )
+        let configuration = try settings.makeConfiguration(simulate: false)
+        let modems = configuration.modemConfigurations()
+        #expect(modems.map(\.modem) == [.serial(path: "/dev/ttyUSB2"), .serial(path: "/dev/ttyUSB5")])
+        #expect(modems.map(\.httpPort) == [8080, 8081])
+        #expect(modems.map(\.pin) == ["2468", "1357"])
+        #expect(modems.map(\.friendlyName) == ["ModemMessaging 1", "Second SIM"])
+        #expect(modems.map(\.messaging.ownNumber) == [nil, "+4917612345678"])
+        #expect(modems.map(\.messaging.serviceCentre) == [nil, "+491710760000"])
+        #expect(modems.allSatisfy { $0.interfaces == ["eth0"] && $0.additionalModems.isEmpty })
+        // --check-config shows both entries, both PINs masked.
+        let text = configuration.effectiveDescription(logLevel: .info, source: nil)
+        #expect(text.components(separatedBy: "[[modem]]").count - 1 == 2)
+        #expect(!text.contains("2468") && !text.contains("1357"))
+        #expect(text.contains("# http port: 8081 (modem 2)"))
+
+        // The command line's modem keys apply to the first entry.
+        var flags = MessagingServerSettings()
+        flags.modems = [MessagingServerSettings.Modem(device: "/dev/ttyACM0")]
+        settings = settings.overridden(by: flags)
+        let overridden = try settings.makeConfiguration(simulate: false).modemConfigurations()
+        #expect(overridden.map(\.modem) == [.serial(path: "/dev/ttyACM0"), .serial(path: "/dev/ttyUSB5")])
+    }
+
+    @Test func severalSimulatedModemsShareNothingButTheNetwork() throws {
+        var flags = MessagingServerSettings()
+        flags.simulatedModems = 3
+        let file = try MessagingServerSettings(toml: Self.complete)
+        let configuration = try file.overridden(by: flags, simulate: true).makeConfiguration(simulate: true)
+        let modems = configuration.modemConfigurations()
+        #expect(modems.map(\.modem) == [.simulated, .simulated, .simulated])
+        #expect(modems.allSatisfy { $0.database == .temporaryDirectory })
+        #expect(modems[2].friendlyName == "ModemMessaging (simulated +15550000003)")
+        // One --db for several simulated modems is refused; so is a count out of range.
+        flags.modems = [MessagingServerSettings.Modem(database: "/tmp/simulated.sqlite")]
+        let error = #expect(throws: MessagingServerError.self) {
+            try file.overridden(by: flags, simulate: true).makeConfiguration(simulate: true)
+        }
+        #expect(error?.key == "modem.database")
+        flags.modems = []
+        flags.simulatedModems = 0
+        let count = #expect(throws: MessagingServerError.self) {
+            try file.overridden(by: flags, simulate: true).makeConfiguration(simulate: true)
+        }
+        #expect(count?.key == "simulate-modems")
     }
 
     @Test func aSyntaxErrorNamesItsLine() throws {

@@ -44,6 +44,10 @@ import Testing
         _ = try await server.waitUntilRunning()
         try await eventually("waiting for the device") { Self.attempts(supervisor.status.state) >= 1 }
         #expect(supervisor.status.isReady == false)
+        // /health says what the supervisor is doing, without asking the absent modem.
+        let waiting = await server.health().modem
+        #expect(waiting.state.rawValue == "waitingForDevice")
+        #expect(waiting.supervision?.device == nil)
 
         // The stick appears (udev creates its by-id link).
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: pty.slavePath)
@@ -51,6 +55,11 @@ import Testing
         let resolved = URL(fileURLWithPath: pty.slavePath).resolvingSymlinksInPath().path
         #expect(supervisor.status.devicePath == resolved)
         #expect(supervisor.status.profile == .huaweiE3372)
+        let ready = await server.health().modem
+        #expect(ready.state == .ready)
+        #expect(ready.supervision?.device == resolved)
+        #expect(ready.supervision?.restarts == 0)
+        #expect(ready.supervision?.sim == nil)
 
         // Messages flow: one arrives and is mirrored.
         await network.injectText("hello", from: "+15550000077", to: simulated.number)

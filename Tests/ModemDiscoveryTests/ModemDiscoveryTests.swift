@@ -85,7 +85,7 @@ import Testing
     @Test func theSerialProbeReportsSilenceAndMissingPorts() async throws {
         // Nobody serves this pty's master: the AT goes unanswered.
         let pty = try PseudoTerminal()
-        let probe = ATPortProbes.serial(timeout: .seconds(1), logger: Self.logger)
+        let probe = ATPortProbes.serial(timeout: .seconds(1), attempts: 1, logger: Self.logger)
         #expect(await probe(pty.slavePath) == .silent)
         guard case .unavailable(let reason) = await probe("/dev/ttyNoSuchModem") else {
             Issue.record("a missing port must be unavailable")

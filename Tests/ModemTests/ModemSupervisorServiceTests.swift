@@ -131,6 +131,20 @@ import Testing
         }
     }
 
+    @Test func aHotplugEventEndsTheWaitForTheDevice() async throws {
+        let bench = await Bench()
+        let clock = ManualClock()
+        try await Self.withSupervisor(bench: bench, clock: clock) { service in
+            try await eventually("no device yet") { service.status.state == .waitingForDevice(attempt: 1) }
+            #expect(await clock.waitForSleepers(1))
+            // The stick appears and udev says so: the supervisor looks at once; the clock never moves.
+            bench.path.withLock { $0 = "/dev/ttyUSB2" }
+            service.deviceMayHaveChanged()
+            try await eventually("ready without the back-off") { service.status.isReady }
+            #expect(bench.opened.withLock { $0 } == ["/dev/ttyUSB2"])
+        }
+    }
+
     @Test func aModemRestartRunsStartUpAgain() async throws {
         let bench = await Bench()
         bench.path.withLock { $0 = "/dev/ttyUSB2" }

@@ -4,8 +4,8 @@
 Usage: fuzz_seeds.py FUZZER CORPUS_DIR   (scripts/fuzz runs it before each fuzzer)
 
 Each seed is written as CORPUS_DIR/fixture-<sha1 of its bytes>, so seeding again adds nothing twice and leaves
-what the fuzzer found beside it. FuzzSSDP and FuzzHTTPHeaders get no seeds: no fixture holds SSDP datagrams or
-HTTP header values.
+what the fuzzer found beside it. FuzzSSDP, FuzzHTTPHeaders and FuzzUPnPClient get no seeds: no fixture holds SSDP
+datagrams, HTTP header values or device answers.
 """
 
 import glob

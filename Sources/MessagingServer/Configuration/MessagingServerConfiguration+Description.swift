@@ -53,8 +53,23 @@ extension MessagingServerConfiguration {
         lines.append("first-retry-delay = \(messaging.initialRetryDelay.components.seconds)")
         lines.append("max-retry-delay = \(messaging.maximumRetryDelay.components.seconds)")
         lines.append("status-reports = \(messaging.requestStatusReports)")
-        lines.append("")
-        lines.append("[[modem]]")
+        let modems = modemConfigurations()
+        for (index, configuration) in modems.enumerated() {
+            lines.append("")
+            lines.append(contentsOf: configuration.modemDescription(quoted: quoted))
+            if modems.count > 1 {
+                lines.append(
+                    configuration.httpPort == 0
+                        ? "# http port: a free one" : "# http port: \(configuration.httpPort) (modem \(index + 1))"
+                )
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// This configuration's `[[modem]]` entry (``additionalModems`` aside), the PIN masked.
+    private func modemDescription(quoted: (String) -> String) -> [String] {
+        var lines = ["[[modem]]"]
         lines.append("name = \(quoted(friendlyName))")
         switch modem {
         case .simulated: lines.append("# device: the in-process simulated modem (--simulate)")
@@ -77,6 +92,6 @@ extension MessagingServerConfiguration {
         case .temporaryDirectory: lines.append("# database: a new temporary directory")
         case .inMemory: lines.append("# database: in memory")
         }
-        return lines.joined(separator: "\n")
+        return lines
     }
 }

@@ -1,5 +1,6 @@
 import Logging
 import Messaging
+import ModemSimulator
 import UPnP
 
 /// The daemon's settings as a person writes them, in the configuration file or on the command line: every value
@@ -13,8 +14,10 @@ import UPnP
 /// let configuration = try file.overridden(by: flags).makeConfiguration(simulate: false)
 /// ```
 ///
-/// The file is TOML (``init(toml:source:)``). It may list several `[[modem]]` entries; this build serves one modem
-/// per daemon and refuses a second one, naming the limit.
+/// The file is TOML (``init(toml:source:)``). It may list several `[[modem]]` entries: each becomes a device of its
+/// own (``MessagingServerConfiguration/additionalModems``), and then each must name its `device` and its `database`
+/// in a directory of its own; the `[network] http-port` is the first modem's, the next ones serve on the ports
+/// after it.
 public struct MessagingServerSettings: Sendable, Hashable {
     /// One `[[modem]]` entry.
     public struct Modem: Sendable, Hashable {
@@ -68,6 +71,9 @@ public struct MessagingServerSettings: Sendable, Hashable {
 
     /// The `[[modem]]` entries, in file order.
     public var modems: [Modem] = []
+    /// How many simulated modems `--simulate` runs (`--simulate-modems`); default 1. They share one simulated
+    /// network (modem N is +1555000000N) and each has a database in a temporary directory of its own.
+    public var simulatedModems: Int?
     /// `log-level`.
     public var logLevel: Logger.Level?
     /// `[network] interfaces`: the interfaces SSDP and HTTP serve on.
@@ -96,8 +102,8 @@ public struct MessagingServerSettings: Sendable, Hashable {
     /// The default configuration file: read when it exists and no other is named.
     public static let defaultPath = "/etc/messagingd/messagingd.conf"
 
-    /// Most `[[modem]]` entries this build serves: one modem per daemon.
-    public static let maximumModems = 1
+    /// Most modems one daemon serves: a Pi has four USB ports, a powered hub a few more.
+    public static let maximumModems = 16
 
     /// `self` with every key `other` sets replaced by `other`'s value: the command line (`other`) over the file.
     /// `other`'s first modem overrides the first `[[modem]]` entry (or is the only one).
@@ -115,6 +121,7 @@ public struct MessagingServerSettings: Sendable, Hashable {
                 result.modems[0] = result.modems[0].overridden(by: flags)
             }
         }
+        result.simulatedModems = other.simulatedModems ?? simulatedModems
         result.logLevel = other.logLevel ?? logLevel
         result.interfaces = other.interfaces ?? interfaces
         result.httpPort = other.httpPort ?? httpPort
@@ -137,31 +144,66 @@ public struct MessagingServerSettings: Sendable, Hashable {
     /// - Throws: ``MessagingServerError`` with ``MessagingServerError/Code/invalidConfiguration``, its key written
     ///   as in the file (`modem.pin`, `network.interfaces`, …).
     public func makeConfiguration(simulate: Bool) throws(MessagingServerError) -> MessagingServerConfiguration {
-        guard modems.count <= Self.maximumModems else {
+        let count = simulate ? (simulatedModems ?? 1) : max(modems.count, 1)
+        guard (1...Self.maximumModems).contains(count) else {
             throw .invalid(
-                "modem",
-                "\(modems.count) [[modem]] entries, but this build serves one modem per daemon; keep one"
+                simulate ? "simulate-modems" : "modem",
+                "\(count) modems; one daemon serves 1 to \(Self.maximumModems)"
             )
         }
-        let entry = simulate ? Modem(database: modems.first?.database) : (modems.first ?? Modem())
-        let modem: MessagingServerConfiguration.Modem
+        let several = count > 1
+        var configuration: MessagingServerConfiguration
         if simulate {
-            modem = .simulated
+            if several, modems.first?.database != nil {
+                throw .invalid(
+                    "modem.database",
+                    "one database for \(count) simulated modems; each uses a temporary one: leave --db out"
+                )
+            }
+            configuration = MessagingServerConfiguration(modem: .simulated)
+            if let database = modems.first?.database { configuration.database = .file(path: database) }
+            configuration.additionalModems = (1..<count).map { offset in
+                MessagingServerConfiguration.AdditionalModem(
+                    modem: .simulated,
+                    database: .temporaryDirectory,
+                    friendlyName: "ModemMessaging (simulated \(SimulatedNetwork.number(ofModem: offset + 1)))"
+                )
+            }
         } else {
-            switch entry.device {
-            case nil:
-                throw .invalid("modem.device", "no modem: set device in [[modem]], or give --device or --simulate")
-            case "auto"?: modem = .automatic
-            case let path?: modem = .serial(path: path)
+            let entries = modems.isEmpty ? [Modem()] : modems
+            let first = entries[0]
+            configuration = MessagingServerConfiguration(modem: try Self.modem(first, key: Self.entryKey(1, several)))
+            if let baudRate = first.baudRate { configuration.baudRate = baudRate }
+            configuration.pin = first.pin
+            if let database = first.database { configuration.database = .file(path: database) }
+            if several { configuration.friendlyName = "ModemMessaging 1" }
+            if let name = first.name { configuration.friendlyName = name }
+            if let ownNumber = first.ownNumber { configuration.messaging.ownNumber = ownNumber }
+            configuration.messaging.serviceCentre = first.serviceCentre
+            configuration.additionalModems = try entries.enumerated().dropFirst().map {
+                offset,
+                entry throws(MessagingServerError) in
+                let key = Self.entryKey(offset + 1, several)
+                let modem = try Self.modem(entry, key: key)
+                guard let database = entry.database else {
+                    throw .invalid(
+                        "\(key).database",
+                        "with several modems each names its own database, in a directory of its own "
+                            + "(e.g. /var/lib/messagingd/modem\(offset + 1)/messages.sqlite)"
+                    )
+                }
+                var additional = MessagingServerConfiguration.AdditionalModem(
+                    modem: modem,
+                    database: .file(path: database),
+                    friendlyName: entry.name ?? "ModemMessaging \(offset + 1)",
+                    pin: entry.pin,
+                    ownNumber: entry.ownNumber,
+                    serviceCentre: entry.serviceCentre
+                )
+                if let baudRate = entry.baudRate { additional.baudRate = baudRate }
+                return additional
             }
         }
-        var configuration = MessagingServerConfiguration(modem: modem)
-        if let baudRate = entry.baudRate { configuration.baudRate = baudRate }
-        configuration.pin = entry.pin
-        if let database = entry.database { configuration.database = .file(path: database) }
-        if let name = entry.name { configuration.friendlyName = name }
-        if let ownNumber = entry.ownNumber { configuration.messaging.ownNumber = ownNumber }
-        configuration.messaging.serviceCentre = entry.serviceCentre
         if let interfaces { configuration.interfaces = interfaces }
         if let httpPort { configuration.httpPort = httpPort }
         if let ssdpPort { configuration.ssdpPort = ssdpPort }
@@ -178,11 +220,42 @@ public struct MessagingServerSettings: Sendable, Hashable {
             // Name the key as the file writes it.
             throw MessagingServerError(
                 error.code,
-                key: error.key.map { Self.fileKeys[$0] ?? $0 },
+                key: error.key.map { Self.fileKey($0, several: several) },
                 error.reason
             )
         }
         return configuration
+    }
+
+    /// The modem an entry's `device` names.
+    private static func modem(
+        _ entry: Modem,
+        key: String
+    ) throws(MessagingServerError) -> MessagingServerConfiguration.Modem {
+        switch entry.device {
+        case nil: throw .invalid("\(key).device", "no modem: set device in [[modem]], or give --device or --simulate")
+        case "auto"?: return .automatic
+        case let path?: return .serial(path: path)
+        }
+    }
+
+    /// `modem` for a single entry, `modem[N]` (counted from 1, as in the file's error messages) among several.
+    private static func entryKey(_ number: Int, _ several: Bool) -> String { several ? "modem[\(number)]" : "modem" }
+
+    /// A ``MessagingServerConfiguration/validate()`` key (`pin`, `modem[2].pin`) as the file names it (`modem.pin`,
+    /// `modem[2].pin`; the first of several modems is `modem[1]`).
+    static func fileKey(_ key: String, several: Bool) -> String {
+        var number = 1
+        var rest = Substring(key)
+        if key.hasPrefix("modem["), let close = key.firstIndex(of: "]"),
+            let parsed = Int(key[key.index(key.startIndex, offsetBy: 6)..<close])
+        {
+            number = parsed
+            rest = key[key.index(after: close)...].dropFirst()
+        }
+        let fileKey = fileKeys[String(rest)] ?? String(rest)
+        guard several, fileKey.hasPrefix("modem.") else { return fileKey }
+        return "modem[\(number)]" + fileKey.dropFirst("modem".count)
     }
 
     /// ``MessagingServerConfiguration/validate()``'s key names → the file's.

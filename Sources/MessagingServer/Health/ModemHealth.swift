@@ -36,6 +36,40 @@ public struct ModemHealth: Sendable, Hashable, Encodable {
     public var operatorName: String?
     /// The last error of the modem, for people (not a stable format).
     public var lastError: String?
+    /// What the supervisor of a real modem knows; `nil` for the simulated modem and for no modem.
+    public var supervision: Supervision?
+
+    /// The supervisor's view of a real modem (``Modem/ModemSupervisorService/Status``).
+    public struct Supervision: Sendable, Hashable, Encodable {
+        /// The tty the supervisor found last (a by-id link resolved), `nil` before any.
+        public var device: String?
+        /// Start-ups that ran again after the modem had been ready (replug, restart, SIM swap, recovery).
+        public var restarts: Int
+        /// `pinRequired`, `pinRejected`, `pukRequired` or `simMissing` when the SIM is the problem, else `nil`.
+        public var sim: String?
+        /// The PIN attempts left, where the modem tells them.
+        public var pinAttemptsLeft: Int?
+
+        public init(_ status: ModemSupervisorService.Status) {
+            device = status.devicePath
+            restarts = status.restartCount
+            sim = status.pinState
+            pinAttemptsLeft = status.pinAttemptsLeft
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            // Every key always present, null when unknown, as in the rest of the report.
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(device, forKey: .device)
+            try container.encode(restarts, forKey: .restarts)
+            try container.encode(sim, forKey: .sim)
+            try container.encode(pinAttemptsLeft, forKey: .pinAttemptsLeft)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case device, restarts, sim, pinAttemptsLeft
+        }
+    }
 
     /// Makes a report.
     public init(
@@ -43,13 +77,15 @@ public struct ModemHealth: Sendable, Hashable, Encodable {
         signal: Int? = nil,
         registration: String? = nil,
         operatorName: String? = nil,
-        lastError: String? = nil
+        lastError: String? = nil,
+        supervision: Supervision? = nil
     ) {
         self.state = state
         self.signal = signal
         self.registration = registration
         self.operatorName = operatorName
         self.lastError = lastError
+        self.supervision = supervision
     }
 
     /// The word for a registration state.
@@ -72,10 +108,11 @@ public struct ModemHealth: Sendable, Hashable, Encodable {
         try container.encode(registration, forKey: .registration)
         try container.encode(operatorName, forKey: .operatorName)
         try container.encode(lastError, forKey: .lastError)
+        try container.encode(supervision, forKey: .supervision)
     }
 
     enum CodingKeys: String, CodingKey {
-        case state, signal, registration, lastError
+        case state, signal, registration, lastError, supervision
         case operatorName = "operator"
     }
 }

@@ -15,6 +15,7 @@ final class ModemHealthProbe: Sendable {
     }
 
     private let modem: ATModem
+    private let supervisor: ModemSupervisorService?
     private let timeout: Duration
     private let clock: any Clock<Duration>
     private let inFlight = Mutex<Task<Result<Reading, any Error>, Never>?>(nil)
@@ -23,19 +24,41 @@ final class ModemHealthProbe: Sendable {
     /// three short AT commands.
     static let defaultTimeout: Duration = .seconds(2)
 
-    init(modem: ATModem, timeout: Duration = defaultTimeout, clock: any Clock<Duration> = ContinuousClock()) {
+    /// - Parameters:
+    ///   - modem: the driver to query.
+    ///   - supervisor: the supervisor of a real modem: until it reports the modem ready, its state (waiting for the
+    ///     device, SIM busy, PIN rejected…) is the answer and nothing is sent to the modem.
+    ///   - timeout: the bound of one check.
+    ///   - clock: the clock of that bound.
+    init(
+        modem: ATModem,
+        supervisor: ModemSupervisorService? = nil,
+        timeout: Duration = defaultTimeout,
+        clock: any Clock<Duration> = ContinuousClock()
+    ) {
         self.modem = modem
+        self.supervisor = supervisor
         self.timeout = timeout
         self.clock = clock
     }
 
     /// The modem's health now.
     func health() async -> ModemHealth {
+        let status = supervisor?.status
+        if let status, !status.isReady {
+            return ModemHealth(
+                state: ModemHealth.State(rawValue: status.stateName),
+                lastError: status.lastError,
+                supervision: .init(status)
+            )
+        }
+        let supervision = status.map(ModemHealth.Supervision.init)
         let isStarted = modem.startup != nil
         guard let result = await BoundedWait.value(of: query(), within: timeout, clock: clock) else {
             return ModemHealth(
                 state: .unresponsive,
-                lastError: "the modem did not answer within \(timeout.components.seconds) s"
+                lastError: "the modem did not answer within \(timeout.components.seconds) s",
+                supervision: supervision
             )
         }
         switch result {
@@ -44,12 +67,13 @@ final class ModemHealthProbe: Sendable {
                 state: isStarted ? .ready : .starting,
                 signal: reading.signal.dBm,
                 registration: ModemHealth.name(of: reading.network.registration),
-                operatorName: reading.network.operatorName
+                operatorName: reading.network.operatorName,
+                supervision: supervision
             )
         case .failure(let error as ModemError) where error.code == .disconnected:
-            return ModemHealth(state: .disconnected, lastError: "\(error)")
+            return ModemHealth(state: .disconnected, lastError: "\(error)", supervision: supervision)
         case .failure(let error):
-            return ModemHealth(state: .failing, lastError: "\(error)")
+            return ModemHealth(state: .failing, lastError: "\(error)", supervision: supervision)
         }
     }
 

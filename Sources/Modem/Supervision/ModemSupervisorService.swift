@@ -94,6 +94,13 @@ public final class ModemSupervisorService: Service, Sendable {
         }
     }
 
+    /// Tells the supervisor that a device was plugged in or removed (a udev event): while it waits for its device
+    /// it looks again at once instead of at the end of its back-off; while the modem is ready, the liveness check
+    /// runs at once (the device may be the one that vanished).
+    public func deviceMayHaveChanged() {
+        inbox.noteHotplug()
+    }
+
     /// The current status.
     public var status: Status { current.withLock { $0 } }
 
@@ -381,6 +388,8 @@ final class SupervisorInbox: Sendable {
         var restarted = false
         /// A command timed out since the last wait that wakes on one.
         var timedOut = false
+        /// A device appeared or vanished somewhere (udev): a pending wait ends early, so that the locator looks now.
+        var hotplug = false
         var waiter: CheckedContinuation<Void, Never>?
         var waiterWakesOnTimeout = false
     }
@@ -412,6 +421,16 @@ final class SupervisorInbox: Sendable {
     }
 
     func clearTimeout() { state.withLock { $0.timedOut = false } }
+
+    /// Ends the current (or the next) wait early, without an event.
+    func noteHotplug() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.hotplug = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
 
     func clear() {
         state.withLock {
@@ -445,12 +464,19 @@ final class SupervisorInbox: Sendable {
         wakingOnTimeout: Bool = false
     ) async -> ModemSupervisor.Event? {
         if let event = take() { return event }
+        let woken = state.withLock { state -> Bool in
+            defer { state.hotplug = false }
+            return state.hotplug
+        }
+        if woken { return nil }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await withTaskCancellationHandler {
                     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                         let resumeNow = self.state.withLock { state -> Bool in
-                            if state.disconnected != nil || state.restarted || Task.isCancelled { return true }
+                            if state.disconnected != nil || state.restarted || state.hotplug || Task.isCancelled {
+                                return true
+                            }
                             if wakingOnTimeout && state.timedOut { return true }
                             state.waiter?.resume()
                             state.waiter = continuation
@@ -471,6 +497,7 @@ final class SupervisorInbox: Sendable {
             await group.next()
             group.cancelAll()
         }
+        state.withLock { $0.hotplug = false }
         return take()
     }
 }

@@ -1,4 +1,4 @@
-/// Entry points for the libFuzzer targets in `Fuzz/` (FuzzSSDP, FuzzHTTPHeaders), which live in a separate package
+/// Entry points for the libFuzzer targets in `Fuzz/` (FuzzSSDP, FuzzHTTPHeaders, FuzzUPnPClient), which live in a separate package
 /// and so cannot reach the internal parsers. Each runs the parsers on arbitrary bytes and checks invariants that
 /// must hold for every input; a `false` result (or a trap) is a bug.
 public enum UPnPFuzzTargets {
@@ -73,5 +73,41 @@ public enum UPnPFuzzTargets {
         var escaped: [UInt8] = []
         XMLTextBytes.appendEscaped(line(7), to: &escaped)
         return String(decoding: escaped, as: UTF8.self) == XMLEscaping.escape(line(7))
+    }
+
+    /// The control point's parsers of what a device sends, chosen by the first byte: a search answer, a URL
+    /// (and its resolution against a description's URL), a description, a SOAP answer or fault, an event body.
+    /// What they accept must be usable: URLs are `http`, with a path and a valid port; faults have a code.
+    public static func client(_ bytes: [UInt8]) -> Bool {
+        guard let selector = bytes.first else { return true }
+        let rest = Array(bytes.dropFirst())
+        // Safe to force unwrap: a constant, valid URL.
+        let base = HTTPURL("http://192.168.1.10:49152/dev/description.xml")!
+        func isUsable(_ url: HTTPURL) -> Bool {
+            url.path.hasPrefix("/") && (1...65535).contains(url.port) && !url.host.isEmpty
+                && HTTPURL(url.description) == url
+        }
+        switch selector % 5 {
+        case 0:
+            guard let response = SSDPSearchResponse(parsing: rest) else { return true }
+            return isUsable(response.location) && response.usn.hasPrefix(response.udn)
+        case 1:
+            let text = String(decoding: rest, as: UTF8.self)
+            if let url = HTTPURL(text), !isUsable(url) { return false }
+            if let resolved = base.resolving(text), !isUsable(resolved) { return false }
+            return true
+        case 2:
+            guard let description = try? RemoteDeviceDescription(parsing: rest, location: base) else { return true }
+            let services = description.devices.flatMap(\.services)
+            return description.devices.first == description.root
+                && services.allSatisfy { isUsable($0.controlURL) && isUsable($0.eventSubURL) && isUsable($0.scpdURL) }
+        case 3:
+            _ = try? SOAPActionResponse.outArguments(rest, action: "Act")
+            if let fault = try? SOAPActionResponse.fault(rest), fault.error.description.count > 256 { return false }
+            return true
+        default:
+            _ = try? PropertySet.parse(rest)
+            return true
+        }
     }
 }

@@ -22,3 +22,36 @@ enum PropertySet {
         return out
     }
 }
+
+extension PropertySet {
+    /// The GENA event namespace (UDA 1.1 §4.3.2).
+    static let namespace = "urn:schemas-upnp-org:event-1-0"
+
+    /// Bounds of an event body: a property set of a few variables; values are escaped text, so the tree is shallow.
+    static let limits = XMLParseLimits(maxDocumentBytes: 1 << 20, maxDepth: 8, maxElements: 1024)
+
+    /// Reads a NOTIFY body written by ``body(_:)`` (or by any device): `(name, value)` of each variable, in
+    /// document order. A variable with element content (a device that did not escape an XML value) is refused.
+    /// - Throws: ``UPnPClientError`` `.malformedResponse`.
+    static func parse(_ body: some Collection<UInt8>) throws(UPnPClientError) -> [(name: String, value: String)] {
+        let root: XMLElement
+        do {
+            root = try XMLDocumentParser.parse(body, limits: limits)
+        } catch {
+            throw UPnPClientError(.malformedResponse, "event body: \(error)")
+        }
+        guard root.name == "propertyset", root.namespaceURI == namespace else {
+            throw UPnPClientError(.malformedResponse, "event body is not an e:propertyset")
+        }
+        var changes: [(name: String, value: String)] = []
+        for property in root.elements where property.name == "property" && property.namespaceURI == namespace {
+            for variable in property.elements {
+                guard !variable.hasElementChildren else {
+                    throw UPnPClientError(.malformedResponse, "event variable \(variable.name) has element content")
+                }
+                changes.append((variable.name, variable.text))
+            }
+        }
+        return changes
+    }
+}

@@ -7,7 +7,7 @@
 /// ```
 /// Argument elements are unqualified; their text is the value (XML-valued arguments arrive escaped and are
 /// returned unescaped, as text). An argument with child elements is refused (402): UDA arguments are simple values.
-struct SOAPActionRequest: Sendable, Hashable {
+package struct SOAPActionRequest: Sendable, Hashable {
     /// The SOAP 1.1 envelope namespace.
     static let envelopeNamespace = "http://schemas.xmlsoap.org/soap/envelope/"
 
@@ -18,12 +18,12 @@ struct SOAPActionRequest: Sendable, Hashable {
     /// The arguments in document order.
     var arguments: [(name: String, value: String)]
 
-    static func == (lhs: SOAPActionRequest, rhs: SOAPActionRequest) -> Bool {
+    package static func == (lhs: SOAPActionRequest, rhs: SOAPActionRequest) -> Bool {
         lhs.actionName == rhs.actionName && lhs.serviceType == rhs.serviceType
             && lhs.arguments.elementsEqual(rhs.arguments) { $0.name == $1.name && $0.value == $1.value }
     }
 
-    func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(actionName)
         hasher.combine(serviceType)
     }
@@ -76,5 +76,25 @@ struct SOAPActionRequest: Sendable, Hashable {
         self.actionName = action.name
         self.serviceType = action.namespaceURI
         self.arguments = arguments
+    }
+}
+
+extension SOAPActionRequest {
+    /// The envelope a control point sends for `action` of `serviceType` (UDA 1.1 §3.2.1): in-arguments unqualified,
+    /// in the order given (the caller puts them in SCPD order), values escaped as element text — XML-valued
+    /// arguments too (messaging-v2.md §11). Parsed back by ``init(parsing:limits:)``.
+    package static func envelope(action: String, serviceType: String, arguments: [(String, String)]) -> [UInt8] {
+        var text = #"<?xml version="1.0" encoding="utf-8"?>"#
+        text += #"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" "#
+        text += #"s:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body>"#
+        text += "<u:\(action) xmlns:u=\"\(XMLEscaping.escapeAttribute(serviceType))\">"
+        for (name, value) in arguments { text += "<\(name)>\(XMLEscaping.escape(value))</\(name)>" }
+        text += "</u:\(action)></s:Body></s:Envelope>"
+        return Array(text.utf8)
+    }
+
+    /// The CONTENT-TYPE and SOAPACTION headers of that request (UDA 1.1 §3.2.1).
+    package static func headers(action: String, serviceType: String) -> [(String, String)] {
+        [("Content-Type", "text/xml; charset=\"utf-8\""), ("SOAPACTION", "\"\(serviceType)#\(action)\"")]
     }
 }

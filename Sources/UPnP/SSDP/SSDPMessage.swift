@@ -127,3 +127,23 @@ struct SSDPSearch: Sendable, Hashable {
         }
     }
 }
+
+extension SSDPSearch {
+    /// The multicast M-SEARCH a control point sends (UDA 1.1 §1.3.2): `HOST` the group, `MAN: "ssdp:discover"`,
+    /// `MX`, `ST`, and a `USER-AGENT` naming the control point. Parsed back by ``init(_:multicastHost:)``.
+    func request(multicastHost: String, userAgent: String) -> [UInt8] {
+        SSDPMessage.serialize(
+            startLine: "M-SEARCH * HTTP/1.1",
+            headers: [
+                ("HOST", multicastHost), ("MAN", "\"ssdp:discover\""), ("MX", String(maximumWait ?? 1)),
+                ("ST", searchTarget), ("USER-AGENT", userAgent),
+            ]
+        )
+    }
+
+    /// A search for `searchTarget`, answered within `maximumWait` seconds (1…5).
+    init(searchTarget: String, maximumWait: Int) {
+        self.searchTarget = searchTarget
+        self.maximumWait = min(max(maximumWait, 1), SSDPSearch.maximumMX)
+    }
+}

@@ -1,29 +1,29 @@
 /// The parts of a service description (SCPD, UDA 1.1 §2.5) the stack acts on: actions with their arguments in
 /// order, and which state variables are evented.
-struct ServiceDescription: Sendable, Hashable {
+package struct ServiceDescription: Sendable, Hashable {
     /// One action.
-    struct Action: Sendable, Hashable {
+    package struct Action: Sendable, Hashable {
         /// The action name.
-        var name: String
+        package var name: String
         /// In-argument names in SCPD order.
-        var inArguments: [String]
+        package var inArguments: [String]
         /// Out-argument names in SCPD order.
-        var outArguments: [String]
+        package var outArguments: [String]
     }
 
     /// Actions by name.
-    var actions: [String: Action]
+    package var actions: [String: Action]
     /// State variables with `sendEvents="yes"` (the default is "yes" too, UDA 1.1 §2.5), in SCPD order.
-    var eventedVariables: [String]
+    package var eventedVariables: [String]
 
     /// Why an SCPD was refused.
-    struct Error: Swift.Error, Sendable, Hashable, CustomStringConvertible {
-        var message: String
-        var description: String { "SCPD: \(message)" }
+    package struct Error: Swift.Error, Sendable, Hashable, CustomStringConvertible {
+        package var message: String
+        package var description: String { "SCPD: \(message)" }
     }
 
     /// Parses an SCPD.
-    init(parsing text: String) throws(ServiceDescription.Error) {
+    package init(parsing text: String) throws(ServiceDescription.Error) {
         let root: XMLElement
         do {
             root = try XMLDocumentParser.parse(text)
