@@ -86,7 +86,7 @@ import Testing
         try await rig.send("queued while away")
         #expect(try await rig.texts(.outgoing) == ["queued while away"])
         #expect(try await rig.simulatorStatus()["queued"] as? Int == 1)
-        #expect(try await rig.modemState() != "ready")
+        #expect(try await rig.modemState() == "waitingForDevice")
 
         let plugged = try await rig.control("plug")
         #expect(plugged["tty"] as? String != firstTTY)
@@ -141,7 +141,8 @@ import Testing
         try await rig.inject("during the hang")
         try await rig.waitForLog("modem.state=recovering", timeout: .seconds(120))
         try await rig.send("sent during the hang")
-        try await rig.waitForLog("modem ready", count: 2)
+        // The bound covers a recovery that waits behind the mirror's retried listing (its own deadline is a minute).
+        try await rig.waitForLog("modem ready", count: 2, timeout: .seconds(240))
         #expect(try await rig.simulatorStatus()["hung"] is NSNull)
         try await eventually("the message that came during the hang", timeout: .seconds(60)) {
             Set(try await rig.texts(.received)).isSuperset(of: ["during the hang", "echo: sent during the hang"])
@@ -163,8 +164,11 @@ import Testing
         var status = try await rig.simulatorStatus()
         #expect(status["pinEntries"] as? Int == 1)
         #expect(status["pinAttemptsLeft"] as? Int == 2)
-        // Still serving: health answers and a send is queued in Outgoing.
-        #expect(try await rig.modemState() != "ready")
+        // Still serving: health tells why, and a send is queued in Outgoing.
+        let modem = try await rig.modemHealth()
+        #expect(modem["state"] as? String == "pinRejected")
+        let supervision = modem["supervision"] as? [String: Any]
+        #expect(supervision?["sim"] as? String == "pinRejected")
         try await rig.send("queued behind a locked SIM")
         #expect(try await rig.texts(.outgoing) == ["queued behind a locked SIM"])
 
@@ -181,6 +185,7 @@ import Testing
         status = try await rig.simulatorStatus()
         #expect(status["pinEntries"] as? Int == 1)
         #expect(status["pinAttemptsLeft"] as? Int == 2)
+        #expect(try await rig.modemState() == "pinRejected")
         let daemon = try rig.running
         #expect(daemon.isRunning)
         #expect(try await rig.stopDaemon() == 0)

@@ -50,7 +50,7 @@ import UPnP
 
         var udns: [String] = []
         for run in 1...2 {
-            let daemon = try MessagingdReplugTests.Daemon(
+            let daemon = try DaemonProcess(
                 messagingd,
                 ["--config", config],
                 logPath: scratch.path("messagingd-\(run).log")

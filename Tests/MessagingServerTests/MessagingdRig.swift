@@ -95,9 +95,14 @@ final class MessagingdRig {
         return try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
     }
 
-    /// The modem's state in `GET /health`.
+    /// The modem's part of `GET /health`.
+    func modemHealth() async throws -> [String: Any] {
+        try #require(try await health()["modem"] as? [String: Any])
+    }
+
+    /// The modem's state in `GET /health` (the supervisor's state name while the modem is not ready).
     func modemState() async throws -> String? {
-        (try await health()["modem"] as? [String: Any])?["state"] as? String
+        try await modemHealth()["state"] as? String
     }
 
     /// Delivers an SMS from ``peer`` to the stick through the simulated network (held while the stick is away).
