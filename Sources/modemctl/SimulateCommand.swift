@@ -114,7 +114,7 @@ struct SimulateCommand: AsyncParsableCommand {
             throw ValidationError("--urc-flood: \(chosen.id) has no status URCs.")
         }
         if let simPIN, !(4...8).contains(simPIN.count) || !simPIN.allSatisfy({ $0.isASCII && $0.isNumber }) {
-            // TS 31.102 §4.4.3 / TS 102 221 §9.5: a PIN is 4 to 8 digits.
+            // TS 31.102 §4.4.3: a PIN is 4 to 8 digits (as ATModemConfiguration checks).
             throw ValidationError("--sim-pin must be 4 to 8 digits.")
         }
         if indicationsOnOtherPort, chosen.iccidCommand != .huawei {

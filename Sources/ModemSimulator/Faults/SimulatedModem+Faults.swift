@@ -95,7 +95,7 @@ extension SimulatedModem {
         pendingAcknowledgement?.timer?.cancel()
         let lost = pendingAcknowledgement?.deliveryID
         pendingAcknowledgement = nil
-        // The PIN retry counter is kept: it lives on the SIM, not in the modem's RAM (TS 102 221 §9.5.1, the PIN
+        // The PIN retry counter is kept: it lives on the SIM, not in the modem's RAM (TS 102 221 §9, the PIN
         // status is in the card), so a reboot gives no new attempts.
         lineBuffer = []
         prompt = nil
