@@ -22,6 +22,10 @@ let tomlKit = Target.Dependency.product(name: "TOMLKit", package: "TOMLKit")
 let coreMetrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let metricsTestKit = Target.Dependency.product(name: "MetricsTestKit", package: "swift-metrics")
+// HMAC-SHA256 signatures of webhook bodies.
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+// Webhooks over http:// and https:// (TLS with the system's trust store).
+let asyncHTTPClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
 
 let package = Package(
     name: "ModemMessaging",
@@ -53,6 +57,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // MARK: - System libraries and C shims
@@ -115,7 +121,7 @@ let package = Package(
             dependencies: [
                 "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemDiscovery",
                 "ModemSimulator", "UPnP", logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus, nioCore,
-                nioPosix,
+                nioPosix, nioHTTP1, crypto, asyncHTTPClient,
             ],
             swiftSettings: strictSettings
         ),
@@ -123,7 +129,7 @@ let package = Package(
         // MARK: - Executables (thin: parse, wire, run)
         .executableTarget(
             name: "messagingd",
-            dependencies: ["MessagingServer", "UPnP", argumentParser, logging],
+            dependencies: ["MessagingServer", "Messaging", "UPnP", argumentParser, logging],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -215,7 +221,7 @@ let package = Package(
             dependencies: [
                 "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem",
                 "ModemDiscovery", "ModemSimulator", "UPnP", "HTTPTestSupport", "TestSupport", nioCore, nioPosix,
-                nioHTTP1, logging, unixSignals, tomlKit, prometheus,
+                nioHTTP1, logging, unixSignals, tomlKit, prometheus, crypto,
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

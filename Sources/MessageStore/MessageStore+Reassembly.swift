@@ -165,6 +165,7 @@ extension MessageStore {
                     part: part,
                     in: db
                 )
+                if message.isReceived { try Self.enqueueReceivedHooks(messageID: shown.id, in: db) }
                 created.append(shown.id)
             }
             return created

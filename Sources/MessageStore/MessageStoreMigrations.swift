@@ -8,7 +8,7 @@ import GRDB
 /// AUTOINCREMENT row ids, so an ID is never reused even after a purge (messaging-v2.md I-29).
 package enum MessageStoreMigrations {
     /// Migration identifiers, in order. Never rename or reorder.
-    package static let identifiers = ["v1-core", "v2-search", "v3-concat-reference-width"]
+    package static let identifiers = ["v1-core", "v2-search", "v3-concat-reference-width", "v4-hooks"]
 
     /// A migrator with every migration, or only the first `count` (tests build old databases with it).
     package static func makeMigrator(upTo count: Int = identifiers.count) -> DatabaseMigrator {
@@ -17,6 +17,7 @@ package enum MessageStoreMigrations {
             (identifiers[0], v1Core),
             (identifiers[1], v2Search),
             (identifiers[2], v3ConcatReferenceWidth),
+            (identifiers[3], v4Hooks),
         ]
         for (identifier, body) in all.prefix(count) {
             migrator.registerMigration(identifier, migrate: body)
@@ -263,5 +264,52 @@ package enum MessageStoreMigrations {
     /// Rows stored before stay NULL and join a group of either width, as they did.
     static func v3ConcatReferenceWidth(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE receivedPart ADD COLUMN concatRefBits INTEGER")
+    }
+
+    /// v4: the hook queue. `hookTarget` lists the configured hooks per event (rewritten at every start); triggers
+    /// put one `hookDelivery` row per message, event and target in the transaction that makes the event happen —
+    /// a received message stored complete (or completed by its last segment), an outbox row turning `sent` or
+    /// `failed` — so that a crash can never store the message and lose its hook. `UNIQUE` makes it once per event.
+    /// `nextAttemptAt` 0 is "due now"; `firstAttemptAt` is set by the worker's clock at the first attempt.
+    static func v4Hooks(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE hookTarget (
+                    event TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    PRIMARY KEY (event, target)
+                );
+
+                CREATE TABLE hookDelivery (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    messageId INTEGER NOT NULL,
+                    event TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending',
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    firstAttemptAt REAL,
+                    nextAttemptAt REAL NOT NULL DEFAULT 0,
+                    lastError TEXT,
+                    UNIQUE (messageId, event, target)
+                );
+                CREATE INDEX hookDelivery_due ON hookDelivery (state, nextAttemptAt);
+
+                CREATE TRIGGER hook_received_insert AFTER INSERT ON message
+                WHEN new.direction = 'in' AND new.isComplete = 1 BEGIN
+                    INSERT OR IGNORE INTO hookDelivery (messageId, event, target)
+                        SELECT new.id, event, target FROM hookTarget WHERE event = 'received';
+                END;
+                CREATE TRIGGER hook_received_complete AFTER UPDATE OF isComplete ON message
+                WHEN new.direction = 'in' AND new.isComplete = 1 AND old.isComplete = 0 BEGIN
+                    INSERT OR IGNORE INTO hookDelivery (messageId, event, target)
+                        SELECT new.id, event, target FROM hookTarget WHERE event = 'received';
+                END;
+                CREATE TRIGGER hook_outbox_state AFTER UPDATE OF state ON outbox
+                WHEN new.state IN ('sent', 'failed') AND old.state IS NOT new.state BEGIN
+                    INSERT OR IGNORE INTO hookDelivery (messageId, event, target)
+                        SELECT new.messageId, event, target FROM hookTarget WHERE event = new.state;
+                END;
+                """
+        )
     }
 }

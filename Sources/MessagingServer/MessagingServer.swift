@@ -59,6 +59,8 @@ public final class MessagingServer: Service, Sendable {
     public var store: MessageStore { stacks[0].store }
     /// The first modem's Messaging service.
     public var messaging: MessagingService { stacks[0].messaging }
+    /// The first modem's hook worker; `nil` when no hook is configured.
+    public var hooks: MessageHookService? { stacks[0].hooks }
     /// The first modem's UPnP device.
     public var device: UPnPDevice { stacks[0].device }
     /// The first modem's AT driver; `nil` with ``MessagingServerConfiguration/Modem/none``.

@@ -144,6 +144,10 @@ public struct MessagingServerConfiguration: Sendable {
     /// password (``access`` still applies). Never logged.
     public var webPassword: String?
 
+    /// `hooks`: commands and webhooks run for every message received, sent or failed, delivered at least once
+    /// (``Messaging/MessageHookService``). Default none.
+    public var hooks = Hooks()
+
     // MARK: - Lifecycle
 
     /// `gracefulShutdownSignals`: the signals that shut the server down gracefully (ssdp:byebye, then the services in
@@ -330,6 +334,7 @@ public struct MessagingServerConfiguration: Sendable {
             throw .invalid("access", "no subnet may use the device; name at least one control or read-only subnet")
         }
         try validateMessaging()
+        try validateHooks()
     }
 
     private func validateMessaging() throws(MessagingServerError) {

@@ -24,6 +24,8 @@ public final class MessagingStack: Sendable {
     public let store: MessageStore
     /// The Messaging service.
     public let messaging: MessagingService
+    /// The hook worker; `nil` when no hook is configured.
+    public let hooks: MessageHookService?
     /// The UPnP device serving it.
     public let device: UPnPDevice
     /// The AT driver of the modem; `nil` with ``MessagingServerConfiguration/Modem/none``.
@@ -140,6 +142,14 @@ public final class MessagingStack: Sendable {
             metricsFactory: metricsFactory
         )
         services.append(messaging)
+        // Hooks: a worker apart from the mirror and the outbox, registered in the store before either runs.
+        let hooks = try await Self.makeHookService(
+            configuration,
+            messaging: messaging,
+            logger: component("hooks"),
+            metricsFactory: metricsFactory
+        )
+        if let hooks { services.append(hooks) }
 
         // GET /health and GET /metrics beside the device's description and control.
         let modemHealth: @Sendable () async -> ModemHealth
@@ -152,6 +162,7 @@ public final class MessagingStack: Sendable {
         let healthEndpoints = HealthEndpoints(
             messaging: messaging,
             modemHealth: modemHealth,
+            hookHealth: { (try? await hooks?.health()) ?? [] },
             registry: metrics.registry,
             accessPolicy: messagingConfiguration.accessPolicy,
             logger: component("health")
@@ -211,6 +222,7 @@ public final class MessagingStack: Sendable {
         self.configuration = configuration
         self.services = services
         self.messaging = messaging
+        self.hooks = hooks
         self.device = device
         self.modem = modem
         self.modemSupervisor = supervisor

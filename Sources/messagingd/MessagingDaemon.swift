@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Messaging
 import MessagingServer
 import UPnP
 
@@ -71,6 +72,31 @@ struct MessagingDaemon: AsyncParsableCommand {
     )
     var interfaces: [String] = []
 
+    @Option(
+        name: .customLong("on-receive"),
+        help: "A program (absolute path, no shell) run with each received message as JSON on standard input."
+    )
+    var onReceive: String?
+
+    @Option(name: .customLong("on-sent"), help: "A program run with each message the network accepted.")
+    var onSent: String?
+
+    @Option(name: .customLong("on-failed"), help: "A program run with each message that failed for good.")
+    var onFailed: String?
+
+    @Option(
+        name: .customLong("webhook"),
+        help:
+            "An http(s) URL posted each message event as JSON, or EVENTS=URL with EVENTS like received,failed (repeatable)."
+    )
+    var webhooks: [String] = []
+
+    @Option(
+        name: .customLong("webhook-secret"),
+        help: "The HMAC-SHA256 key that signs --webhook requests (visible in ps: prefer the configuration file)."
+    )
+    var webhookSecret: String?
+
     @Option(name: .customLong("log-level"), help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
 
@@ -96,7 +122,25 @@ struct MessagingDaemon: AsyncParsableCommand {
         if !interfaces.isEmpty { settings.interfaces = interfaces }
         settings.httpPort = httpPort
         settings.ssdpPort = ssdpPort
+        settings.hooks.onReceive = onReceive.map { [$0] }
+        settings.hooks.onSent = onSent.map { [$0] }
+        settings.hooks.onFailed = onFailed.map { [$0] }
+        if !webhooks.isEmpty {
+            settings.hooks.webhooks = webhooks.map { Self.parseWebhook($0, secret: webhookSecret) }
+        }
         return settings
+    }
+
+    /// `URL` (every event) or `EVENTS=URL`, EVENTS a comma-separated list of received, sent, failed.
+    static func parseWebhook(_ text: String, secret: String?) -> MessagingServerConfiguration.Webhook {
+        if let equals = text.firstIndex(of: "="), !text[..<equals].contains(":") {
+            let names = text[..<equals].split(separator: ",").map(String.init)
+            let events = names.compactMap(MessageHookEvent.init(rawValue:))
+            if events.count == names.count, !events.isEmpty {
+                return .init(url: String(text[text.index(after: equals)...]), events: Set(events), secret: secret)
+            }
+        }
+        return .init(url: text, secret: secret)
     }
 
     func run() async throws {
@@ -114,6 +158,11 @@ struct MessagingDaemon: AsyncParsableCommand {
         }
         LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, logLevel: level) }
         let logger = Logger(label: "messagingd")
+        if webhookSecret != nil {
+            logger.warning(
+                "--webhook-secret shows the secret to every user of this machine (ps); use the configuration file"
+            )
+        }
         if pin != nil {
             logger.warning(
                 "--pin shows the SIM PIN to every user of this machine (ps); set pin in the configuration file"

@@ -167,7 +167,55 @@ import UPnP
         ),
         ("[[modem]]\ndevice = \"/dev/ttyUSB2\"\n[[modem]]\ndatabase = \"/var/lib/m/2/m.sqlite\"", "modem[2].device"),
         ("[[modem]]\ndevice = \"/dev/ttyUSB2\"\n[[modem]]\ndevic = \"/dev/ttyUSB3\"", "modem[2].devic"),
+        ("[hooks]\non-recieve = \"/bin/true\"", "hooks.on-recieve"),
+        ("[hooks]\non-receive = []", "hooks.on-receive"),
+        ("[hooks]\non-receive = \"true\"\n[[modem]]\ndevice = \"/dev/ttyUSB2\"", "hooks.on-receive"),
+        ("[hooks]\non-sent = \"/nonexistent/hook\"\n[[modem]]\ndevice = \"/dev/ttyUSB2\"", "hooks.on-sent"),
+        ("[hooks]\nconcurrency = 0\n[[modem]]\ndevice = \"/dev/ttyUSB2\"", "hooks.concurrency"),
+        ("[hooks]\ntimeout = 0\n[[modem]]\ndevice = \"/dev/ttyUSB2\"", "hooks.timeout"),
+        ("[[hooks.webhook]]\nsecret = \"s\"", "hooks.webhook.url"),
+        ("[[hooks.webhook]]\nurl = \"http://h/\"\nsecrte = \"s\"", "hooks.webhook.secrte"),
+        ("[[hooks.webhook]]\nurl = \"http://h/\"\nevents = [\"recieved\"]", "hooks.webhook.events"),
+        ("[[hooks.webhook]]\nurl = \"ftp://h/\"\n[[modem]]\ndevice = \"/dev/ttyUSB2\"", "hooks.webhook"),
     ]
+
+    @Test func theHookKeysReachTheServerConfiguration() throws {
+        let settings = try MessagingServerSettings(
+            toml: """
+                [hooks]
+                on-receive = "/bin/true"
+                on-failed = ["/bin/echo", "failed"]
+                timeout = 7
+                concurrency = 2
+                first-retry-delay = 3
+                max-retry-delay = 60
+                give-up-after = 3600
+                [[hooks.webhook]]
+                url = "http://127.0.0.1:8123/sms"
+                events = ["received", "failed"]
+                secret = "s3cret"
+                [[hooks.webhook]]
+                url = "https://[::1]/all"
+                """
+        )
+        var flags = MessagingServerSettings()
+        flags.hooks.onSent = ["/bin/true"]
+        let hooks = try settings.overridden(by: flags, simulate: true).makeConfiguration(simulate: true).hooks
+        #expect(hooks.onReceive == ["/bin/true"])
+        #expect(hooks.onSent == ["/bin/true"])
+        #expect(hooks.onFailed == ["/bin/echo", "failed"])
+        #expect(hooks.delivery.timeout == .seconds(7))
+        #expect(hooks.delivery.maximumConcurrent == 2)
+        #expect(hooks.delivery.initialRetryDelay == .seconds(3))
+        #expect(hooks.delivery.maximumRetryDelay == .seconds(60))
+        #expect(hooks.delivery.giveUpAfter == .seconds(3600))
+        #expect(
+            hooks.webhooks == [
+                .init(url: "http://127.0.0.1:8123/sms", events: [.received, .failed], secret: "s3cret"),
+                .init(url: "https://[::1]/all"),
+            ]
+        )
+    }
 
     @Test(arguments: refusals)
     func eachRefusalNamesTheKey(_ refusal: (toml: String, key: String)) throws {

@@ -53,6 +53,8 @@ extension MessagingServerConfiguration {
         lines.append("first-retry-delay = \(messaging.initialRetryDelay.components.seconds)")
         lines.append("max-retry-delay = \(messaging.maximumRetryDelay.components.seconds)")
         lines.append("status-reports = \(messaging.requestStatusReports)")
+        lines.append("")
+        lines.append(contentsOf: hooksDescription(quoted: quoted, list: list))
         let modems = modemConfigurations()
         for (index, configuration) in modems.enumerated() {
             lines.append("")

@@ -15,19 +15,29 @@ import UPnP
 //     [messages]  storage-policy = "move" | "keep"
 //     [send]      attempts = 10, first-retry-delay = 5, max-retry-delay = 600, status-reports = true
 //     [[modem]]   device, baud, pin, smsc, own-number, name, database
+//     [hooks]     on-receive, on-sent, on-failed = "/path" | ["/path", "arg"], timeout = 30, concurrency = 4,
+//                 first-retry-delay = 5, max-retry-delay = 600, give-up-after = 86400
+//     [[hooks.webhook]]  url = "http://…", events = ["received", "sent", "failed"], secret = "…"
 //
 // Every key is checked: an unknown key is an error (a typo must not silently fall back to a default), and so is a
 // value of the wrong type. Durations are whole seconds.
 
 extension MessagingServerSettings {
     /// The keys of each table, for the unknown-key check.
-    static let topLevelKeys: Set<String> = ["log-level", "network", "access", "web", "messages", "send", "modem"]
+    static let topLevelKeys: Set<String> = [
+        "log-level", "network", "access", "web", "messages", "send", "modem", "hooks",
+    ]
     static let networkKeys: Set<String> = ["interfaces", "http-port", "ssdp-port"]
     static let accessKeys: Set<String> = ["control", "read-only"]
     static let webKeys: Set<String> = ["password"]
     static let messagesKeys: Set<String> = ["storage-policy"]
     static let sendKeys: Set<String> = ["attempts", "first-retry-delay", "max-retry-delay", "status-reports"]
     static let modemKeys: Set<String> = ["device", "baud", "pin", "smsc", "own-number", "name", "database"]
+    static let hooksKeys: Set<String> = [
+        "on-receive", "on-sent", "on-failed", "timeout", "concurrency", "first-retry-delay", "max-retry-delay",
+        "give-up-after", "webhook",
+    ]
+    static let webhookKeys: Set<String> = ["url", "events", "secret"]
 
     /// Largest file read: a hand-written configuration is a few kilobytes.
     static let maximumFileSize = 256 * 1024
@@ -129,6 +139,9 @@ extension MessagingServerSettings {
             maximumRetryDelay = try send.integer("max-retry-delay").map { Duration.seconds($0) }
             requestStatusReports = try send.boolean("status-reports")
         }
+        if let table = try reader.table("hooks", known: Self.hooksKeys) {
+            hooks = try Self.readHooks(table)
+        }
         modems = try reader.tables("modem", known: Self.modemKeys).map { entry throws(MessagingServerError) in
             Modem(
                 device: try entry.string("device"),
@@ -140,6 +153,42 @@ extension MessagingServerSettings {
                 database: try entry.string("database")
             )
         }
+    }
+}
+
+extension MessagingServerSettings {
+    fileprivate static func readHooks(_ table: TableReader) throws(MessagingServerError) -> Hooks {
+        var hooks = Hooks()
+        hooks.onReceive = try table.command("on-receive")
+        hooks.onSent = try table.command("on-sent")
+        hooks.onFailed = try table.command("on-failed")
+        hooks.timeout = try table.integer("timeout").map { Duration.seconds($0) }
+        hooks.concurrency = try table.integer("concurrency")
+        hooks.firstRetryDelay = try table.integer("first-retry-delay").map { Duration.seconds($0) }
+        hooks.maximumRetryDelay = try table.integer("max-retry-delay").map { Duration.seconds($0) }
+        hooks.giveUpAfter = try table.integer("give-up-after").map { Duration.seconds($0) }
+        let webhooks = try table.tables("webhook", known: Self.webhookKeys)
+        if !webhooks.isEmpty {
+            hooks.webhooks = try webhooks.map { entry throws(MessagingServerError) in
+                guard let url = try entry.string("url") else { throw .invalid(entry.name("url"), "missing") }
+                var events = Set(MessageHookEvent.allCases)
+                if let names = try entry.strings("events") {
+                    events = []
+                    for name in names {
+                        guard let event = MessageHookEvent(rawValue: name) else {
+                            throw .invalid(entry.name("events"), "'\(name)' is not one of received, sent, failed")
+                        }
+                        events.insert(event)
+                    }
+                }
+                return MessagingServerConfiguration.Webhook(
+                    url: url,
+                    events: events,
+                    secret: try entry.string("secret")
+                )
+            }
+        }
+        return hooks
     }
 }
 
@@ -201,6 +250,16 @@ private struct TableReader {
             result.append(text)
         }
         return result
+    }
+
+    /// A program and its arguments: a string (the program alone) or a non-empty array of strings.
+    func command(_ key: String) throws(MessagingServerError) -> [String]? {
+        guard let value = table[key] else { return nil }
+        if value.type == .string { return value.string.map { [$0] } }
+        guard let command = try strings(key), !command.isEmpty else {
+            throw .invalid(name(key), "expected a program path, or an array of the program and its arguments")
+        }
+        return command
     }
 
     func subnets(_ key: String) throws(MessagingServerError) -> [IPSubnet]? {

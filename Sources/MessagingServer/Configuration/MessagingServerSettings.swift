@@ -96,6 +96,8 @@ public struct MessagingServerSettings: Sendable, Hashable {
     public var maximumRetryDelay: Duration?
     /// `[send] status-reports`: ask for a status report (TP-SRR) for every part sent.
     public var requestStatusReports: Bool?
+    /// `[hooks]`: commands and webhooks for messages received, sent and failed.
+    public var hooks = Hooks()
 
     public init() {}
 
@@ -133,6 +135,7 @@ public struct MessagingServerSettings: Sendable, Hashable {
         result.firstRetryDelay = other.firstRetryDelay ?? firstRetryDelay
         result.maximumRetryDelay = other.maximumRetryDelay ?? maximumRetryDelay
         result.requestStatusReports = other.requestStatusReports ?? requestStatusReports
+        result.hooks = hooks.overridden(by: other.hooks)
         return result
     }
 
@@ -214,6 +217,7 @@ public struct MessagingServerSettings: Sendable, Hashable {
         if let firstRetryDelay { configuration.messaging.initialRetryDelay = firstRetryDelay }
         if let maximumRetryDelay { configuration.messaging.maximumRetryDelay = maximumRetryDelay }
         if let requestStatusReports { configuration.messaging.requestStatusReports = requestStatusReports }
+        configuration.hooks = hooks.makeConfiguration()
         do {
             try configuration.validate()
         } catch {
@@ -274,5 +278,13 @@ public struct MessagingServerSettings: Sendable, Hashable {
         "webPassword": "web.password",
         "messaging.maximumSendAttempts": "send.attempts",
         "messaging.initialRetryDelay": "send.first-retry-delay",
+        "hooks.onReceive": "hooks.on-receive",
+        "hooks.onSent": "hooks.on-sent",
+        "hooks.onFailed": "hooks.on-failed",
+        "hooks.webhooks": "hooks.webhook",
+        "hooks.delivery.maximumConcurrent": "hooks.concurrency",
+        "hooks.delivery.timeout": "hooks.timeout",
+        "hooks.delivery.initialRetryDelay": "hooks.first-retry-delay",
+        "hooks.delivery.giveUpAfter": "hooks.give-up-after",
     ]
 }

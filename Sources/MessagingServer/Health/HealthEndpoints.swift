@@ -19,6 +19,8 @@ struct HealthEndpoints: Sendable {
     let messaging: MessagingService
     /// The modem's part of the report; bounded in time by whoever supplies it.
     let modemHealth: @Sendable () async -> ModemHealth
+    /// The hook queues, by hook (empty without hooks).
+    let hookHealth: @Sendable () async -> [MessageHookHealth]
     let registry: PrometheusCollectorRegistry
     let accessPolicy: AccessPolicy
     let logger: Logger
@@ -86,13 +88,18 @@ struct HealthEndpoints: Sendable {
         }
         let outbox = try? await messaging.outboxDepth()
         let modemHealth = await modem
-        let isHealthy = modemHealth.state.isHealthy && mirror.lastError == nil && outbox != nil
+        let hooks = await hookHealth()
+        // A hook failing now makes the device degraded; deliveries given up long ago are shown, not alarmed on.
+        let isHealthy =
+            modemHealth.state.isHealthy && mirror.lastError == nil && outbox != nil
+            && hooks.allSatisfy { $0.retrying == 0 }
         return HealthReport(
             status: isHealthy ? .ok : .degraded,
             modem: modemHealth,
             storage: storage,
             outbox: outbox,
             mirror: mirror,
+            hooks: hooks,
             version: MessagingServer.version
         )
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Messaging
 import Modem
 
 /// The body of `GET /health`: whether the daemon does its job, and what to look at when it does not.
@@ -73,6 +74,8 @@ public struct HealthReport: Sendable, Hashable, Encodable {
     public var outbox: Int?
     /// The mirror.
     public var mirror: Mirror
+    /// The hook queues, by hook: pending, retrying and given-up deliveries (empty without hooks).
+    public var hooks: [MessageHookHealth]
     /// The daemon's version (``MessagingServer/version``).
     public var version: String
 
@@ -83,11 +86,12 @@ public struct HealthReport: Sendable, Hashable, Encodable {
         try container.encode(storage, forKey: .storage)
         try container.encode(outbox, forKey: .outbox)
         try container.encode(mirror, forKey: .mirror)
+        try container.encode(hooks, forKey: .hooks)
         try container.encode(version, forKey: .version)
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, modem, storage, outbox, mirror, version
+        case status, modem, storage, outbox, mirror, hooks, version
     }
 
     /// The JSON body: keys sorted (stable output for people and diffs), dates in ISO 8601.
