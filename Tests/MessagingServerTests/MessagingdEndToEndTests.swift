@@ -21,7 +21,7 @@ import Testing
     /// Stops the daemon (exit 0) and checks that Received holds `received` and Sent holds `sent`, each exactly once.
     static func finish(_ rig: MessagingdRig, received: [String], sent: [String]) async throws {
         let daemon = try rig.running
-        #expect(daemon.isRunning, "messagingd exited: \(daemon.log)")
+        #expect(!daemon.hasExited, "messagingd exited: \(daemon.stderr)")
         #expect(try await rig.stopDaemon() == 0)
         #expect(try await rig.texts(.received).sorted() == received.sorted())
         #expect(try await rig.texts(.sent).sorted() == sent.sorted())
@@ -103,7 +103,7 @@ import Testing
         try await eventually("the held message and the echo of the queued send", timeout: .seconds(60)) {
             Set(try await rig.texts(.received)).isSuperset(of: ["while away", "echo: queued while away"])
         }
-        #expect(daemon.isRunning)
+        #expect(!daemon.hasExited)
         try await Self.finish(
             rig,
             received: ["before", "while away", "echo: queued while away"],
@@ -196,7 +196,7 @@ import Testing
         #expect(status["pinAttemptsLeft"] as? Int == 2)
         #expect(try await rig.modemState() == "pinRejected")
         let daemon = try rig.running
-        #expect(daemon.isRunning)
+        #expect(!daemon.hasExited)
         #expect(try await rig.stopDaemon() == 0)
         #expect(try await rig.texts(.outgoing) == ["queued behind a locked SIM"])
         #expect(try await rig.texts(.sent).isEmpty)

@@ -50,14 +50,13 @@ import UPnP
 
         var udns: [String] = []
         for run in 1...2 {
-            let daemon = try DaemonProcess(
+            let daemon = try RunningProcess(
                 messagingd,
-                ["--config", config],
-                logPath: scratch.path("messagingd-\(run).log")
+                ["--config", config]
             )
-            defer { daemon.kill() }
+            defer { daemon.signal(SIGKILL) }
             try await eventually("both modems ready", timeout: .seconds(90)) {
-                daemon.log.components(separatedBy: "modem ready").count - 1 == 2
+                daemon.stderr.components(separatedBy: "modem ready").count - 1 == 2
             }
             let current = try databases.map(Self.udn(database:))
             #expect(current[0] != current[1])

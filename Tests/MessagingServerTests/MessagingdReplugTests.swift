@@ -38,17 +38,16 @@ import Testing
         let second = try PseudoTerminal()
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: first.slavePath)
         let servingFirst = Task { try? await simulated.serve(first) }
-        let daemon = try DaemonProcess(
+        let daemon = try RunningProcess(
             messagingd,
             [
                 "--device", link, "--interface", "lo", "--db", database, "--http-port", "0", "--ssdp-port", "0",
                 "--log-level", "info",
-            ],
-            logPath: scratch.path("messagingd.log")
+            ]
         )
-        defer { daemon.kill() }
+        defer { daemon.signal(SIGKILL) }
 
-        try await eventually("modem ready", timeout: .seconds(60)) { daemon.log.contains("modem ready") }
+        try await eventually("modem ready", timeout: .seconds(60)) { daemon.stderr.contains("modem ready") }
         await network.injectText("before", from: "+15550000077", to: simulated.number)
         try await eventually("first message stored", timeout: .seconds(60)) {
             try await Self.receivedTexts(database: database) == ["before"]
@@ -60,9 +59,9 @@ import Testing
         try FileManager.default.removeItem(atPath: link)
         await network.injectText("while away", from: "+15550000077", to: simulated.number)
         try await eventually("the daemon noticed", timeout: .seconds(60)) {
-            daemon.log.contains("waitingForDevice")
+            daemon.stderr.contains("waitingForDevice")
         }
-        #expect(daemon.isRunning)
+        #expect(!daemon.hasExited)
         #expect(await network.queuedCount(for: simulated.number) == 1)
 
         // Back, under another tty name.
@@ -76,6 +75,6 @@ import Testing
 
         #expect(await daemon.stop() == 0)
         #expect(try await Self.receivedTexts(database: database) == ["before", "while away"])
-        #expect(daemon.log.components(separatedBy: "modem ready").count - 1 == 2)
+        #expect(daemon.stderr.components(separatedBy: "modem ready").count - 1 == 2)
     }
 }

@@ -22,8 +22,7 @@ final class MessagingdRig {
     let database: String
     /// The simulated modem's own number.
     let number: String
-    private(set) var daemon: DaemonProcess?
-    private var daemonRuns = 0
+    private(set) var daemon: RunningProcess?
 
     /// Starts the simulator with `simulatorArguments` (profile and quirk flags); the daemon is started separately.
     init(_ name: String, simulator simulatorArguments: [String]) async throws {
@@ -37,7 +36,7 @@ final class MessagingdRig {
     /// Starts `messagingd` on the stick with a configuration file (which holds the PIN when one is given), and waits
     /// until it printed its HTTP port.
     @discardableResult
-    func startDaemon(pin: String? = nil) async throws -> DaemonProcess {
+    func startDaemon(pin: String? = nil) async throws -> RunningProcess {
         var configuration = """
             log-level = "info"
             [network]
@@ -52,28 +51,26 @@ final class MessagingdRig {
         if let pin { configuration += "pin = \"\(pin)\"\n" }
         let path = scratch.path("messagingd.conf")
         try configuration.write(toFile: path, atomically: true, encoding: .utf8)
-        daemonRuns += 1
-        let daemon = try DaemonProcess(
+        let daemon = try RunningProcess(
             try BuiltProducts.executable("messagingd"),
-            ["--config", path],
-            logPath: scratch.path("messagingd-\(daemonRuns).log")
+            ["--config", path]
         )
         self.daemon = daemon
         try await eventually("the daemon's HTTP port", timeout: .seconds(60)) {
-            httpPort != nil || !daemon.isRunning
+            httpPort != nil || daemon.hasExited
         }
-        try #require(daemon.isRunning, "messagingd exited: \(daemon.log)")
+        try #require(!daemon.hasExited, "messagingd exited: \(daemon.stderr)")
         return daemon
     }
 
     /// The running daemon (a test that has none fails).
-    var running: DaemonProcess {
+    var running: RunningProcess {
         get throws { try #require(daemon) }
     }
 
     /// The HTTP port the daemon printed (`messagingd: http port N, …`).
     var httpPort: Int? {
-        guard let output = daemon?.output,
+        guard let output = daemon?.stdout,
             let line = output.split(separator: "\n").first(where: {
                 $0.hasPrefix("messagingd: http port ")
             })
@@ -84,8 +81,8 @@ final class MessagingdRig {
     /// Waits until the daemon has logged `text` at least `count` times.
     func waitForLog(_ text: String, count: Int = 1, timeout: Duration = .seconds(60)) async throws {
         let daemon = try running
-        try await eventually("\(count)× '\(text)' in the daemon's log:\n\(daemon.log)", timeout: timeout) {
-            daemon.logLines(containing: text) >= count
+        try await eventually("\(count)× '\(text)' in the daemon's log:\n\(daemon.stderr)", timeout: timeout) {
+            daemon.stderrLines(containing: text) >= count
         }
     }
 
@@ -184,7 +181,7 @@ final class MessagingdRig {
 
     /// Stops both processes (SIGKILL for a daemon still running after a failure) and removes the directory.
     func close() {
-        daemon?.kill()
+        daemon?.signal(SIGKILL)
         simulator.stop()
         scratch.remove()
     }

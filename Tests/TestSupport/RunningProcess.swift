@@ -9,6 +9,8 @@ package final class RunningProcess: Sendable {
     private let process: Process
     private final class Output: Sendable {
         let state = Mutex((stdout: "", stderr: "", exited: false))
+        /// The exit status once known, and a ``stop()`` waiting for it.
+        let exit = Mutex<(status: Int32?, waiter: CheckedContinuation<Int32, Never>?)>((nil, nil))
     }
 
     private let output = Output()
@@ -25,7 +27,15 @@ package final class RunningProcess: Sendable {
         process.standardInput = FileHandle.nullDevice
         self.process = process
         let output = self.output
-        process.terminationHandler = { _ in output.state.withLock { $0.exited = true } }
+        process.terminationHandler = { process in
+            output.state.withLock { $0.exited = true }
+            let waiter = output.exit.withLock { exit in
+                exit.status = process.terminationStatus
+                defer { exit.waiter = nil }
+                return exit.waiter
+            }
+            waiter?.resume(returning: process.terminationStatus)
+        }
         try process.run()
         for (handle, isError) in [(stdout.fileHandleForReading, false), (stderr.fileHandleForReading, true)] {
             DispatchQueue.global().async {
@@ -44,6 +54,23 @@ package final class RunningProcess: Sendable {
     package var stderr: String { output.state.withLock { $0.stderr } }
     /// Whether the process has exited.
     package var hasExited: Bool { output.state.withLock { $0.exited } }
+
+    /// How many lines of standard error so far contain `text` (a daemon's log lines).
+    package func stderrLines(containing text: String) -> Int {
+        stderr.split(separator: "\n").filter { $0.contains(text) }.count
+    }
+
+    /// SIGTERM, then the exit status (a daemon's clean stop).
+    package func stop() async -> Int32 {
+        signal(SIGTERM)
+        return await withCheckedContinuation { continuation in
+            let status = output.exit.withLock { exit -> Int32? in
+                if exit.status == nil { exit.waiter = continuation }
+                return exit.status
+            }
+            if let status { continuation.resume(returning: status) }
+        }
+    }
 
     /// Sends `signal` (SIGTERM, SIGKILL) unless the process has exited.
     package func signal(_ signal: Int32) {
