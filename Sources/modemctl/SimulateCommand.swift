@@ -17,8 +17,8 @@ struct SimulateCommand: AsyncParsableCommand {
             "echo: <text>". One JSON line per modem is printed on start: {"imsi","link","number","profile","tty"}. \
             Runs until SIGINT or SIGTERM.
 
-            Quirks of real sticks: --sim-busy-seconds, --radio-off, --refuse-storage, --urc-flood and \
-            --indications-on-other-port start every modem with them.
+            Quirks of real sticks: --sim-busy-seconds, --radio-off, --refuse-storage, --urc-flood, \
+            --indications-on-other-port and --sim-pin start every modem with them.
 
             Control: each line on standard input is one JSON command, answered by one JSON line on standard output \
             with "ok" (true, or false and "error"). "modem" is the 1-based modem number (default 1).
@@ -30,7 +30,8 @@ struct SimulateCommand: AsyncParsableCommand {
               {"command":"hang","mode":"sms"}  stop answering SMS commands ("all": every command) until \
             AT+CFUN=1,1, the vendor reset, a reboot or a re-plug.
               {"command":"inject","from":"+15550000042","text":"hi"}  deliver an SMS to the modem; answer: "parts".
-              {"command":"status"}  answer: "hung", "plugged", "queued" (held by the network), "simBusy", "tty".
+              {"command":"status"}  answer: "hung", "pinAttemptsLeft", "pinEntries" (AT+CPIN=… sent while the SIM \
+            asked for a PIN or PUK), "plugged", "queued" (held by the network), "simBusy", "tty".
             """
     )
 
@@ -82,6 +83,12 @@ struct SimulateCommand: AsyncParsableCommand {
     )
     var indicationsOnOtherPort = false
 
+    @Option(
+        name: .customLong("sim-pin"),
+        help: "The SIM asks for this PIN at each power-on; a wrong one answers +CME ERROR: 16, the third the PUK."
+    )
+    var simPIN: String?
+
     @OptionGroup var logLevel: LogLevelOption
 
     func validate() throws {
@@ -105,6 +112,10 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         if urcFloodSeconds != nil, chosen.noiseURCs.isEmpty {
             throw ValidationError("--urc-flood: \(chosen.id) has no status URCs.")
+        }
+        if let simPIN, !(4...8).contains(simPIN.count) || !simPIN.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            // TS 31.102 §4.4.3: a PIN is 4 to 8 digits (as ATModemConfiguration checks).
+            throw ValidationError("--sim-pin must be 4 to 8 digits.")
         }
         if indicationsOnOtherPort, chosen.iccidCommand != .huawei {
             throw ValidationError("--indications-on-other-port needs a Huawei profile (AT^PORTSEL).")
@@ -143,6 +154,7 @@ struct SimulateCommand: AsyncParsableCommand {
         for link in ptyLinks {
             let modem = await network.makeModem(profile: chosen)
             await modem.setBaudRate(baud)
+            if let simPIN { await modem.setSIMPIN(simPIN) }
             let socket = try await SimulatedUSBSocket(modem: modem, link: link, logger: logger)
             sockets.append(socket)
             // Keys in alphabetical order.
@@ -335,7 +347,8 @@ struct SimulatorControl: Sendable {
                 }
             let tty = await socket.tty
             return [
-                ("hung", hung), ("plugged", .bool(tty != nil)),
+                ("hung", hung), ("pinAttemptsLeft", .int(await modem.simPINAttemptsLeft)),
+                ("pinEntries", .int(await modem.simPINEntries)), ("plugged", .bool(tty != nil)),
                 ("queued", .int(await network.queuedCount(for: modem.number))),
                 ("simBusy", .bool(await modem.isSIMBusy)), ("tty", .optional(tty)),
             ]

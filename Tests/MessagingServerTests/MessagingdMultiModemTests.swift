@@ -50,14 +50,13 @@ import UPnP
 
         var udns: [String] = []
         for run in 1...2 {
-            let daemon = try MessagingdReplugTests.Daemon(
+            let daemon = try RunningProcess(
                 messagingd,
-                ["--config", config],
-                logPath: scratch.path("messagingd-\(run).log")
+                ["--config", config]
             )
-            defer { daemon.kill() }
+            defer { daemon.signal(SIGKILL) }
             try await eventually("both modems ready", timeout: .seconds(90)) {
-                daemon.log.components(separatedBy: "modem ready").count - 1 == 2
+                daemon.stderr.components(separatedBy: "modem ready").count - 1 == 2
             }
             let current = try databases.map(Self.udn(database:))
             #expect(current[0] != current[1])
@@ -104,7 +103,7 @@ import UPnP
                     try await MessagingdReplugTests.receivedTexts(database: databases[1]) == ["from one to two"]
                 }
             }
-            #expect(await daemon.stop() == 0)
+            #expect(try await daemon.terminate() == 0)
         }
         // Read back after the stop: each database holds only its own modem's messages.
         #expect(try await MessagingdReplugTests.receivedTexts(database: databases[0]).isEmpty)

@@ -3,7 +3,6 @@ import Logging
 import MessageStore
 import Modem
 import ModemSimulator
-import Synchronization
 import TestSupport
 import Testing
 
@@ -13,57 +12,6 @@ import Testing
 /// after a clean stop has each message exactly once.
 @Suite struct MessagingdReplugTests {
     static let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-
-    /// A running daemon whose standard error goes to a file.
-    final class Daemon: Sendable {
-        final class Exit: Sendable {
-            let state = Mutex<(status: Int32?, waiter: CheckedContinuation<Int32, Never>?)>((nil, nil))
-        }
-
-        let process: Process
-        let logPath: String
-        private let exit = Exit()
-
-        init(_ executable: URL, _ arguments: [String], logPath: String) throws {
-            self.logPath = logPath
-            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-            process = Process()
-            process.executableURL = executable
-            process.arguments = arguments
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-            process.terminationHandler = { [exit] process in
-                let waiter = exit.state.withLock { state in
-                    state.status = process.terminationStatus
-                    defer { state.waiter = nil }
-                    return state.waiter
-                }
-                waiter?.resume(returning: process.terminationStatus)
-            }
-            try process.run()
-        }
-
-        var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-        var isRunning: Bool { exit.state.withLock { $0.status == nil } }
-
-        /// SIGTERM, then the exit status.
-        func stop() async -> Int32 {
-            process.terminate()
-            return await withCheckedContinuation { continuation in
-                let status = exit.state.withLock { state -> Int32? in
-                    if state.status == nil { state.waiter = continuation }
-                    return state.status
-                }
-                if let status { continuation.resume(returning: status) }
-            }
-        }
-
-        /// SIGKILL if it still runs (a failed test must not leave it behind).
-        func kill() {
-            if isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        }
-    }
 
     static func receivedTexts(database: String) async throws -> [String] {
         let store = try MessageStore(path: database)
@@ -90,17 +38,16 @@ import Testing
         let second = try PseudoTerminal()
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: first.slavePath)
         let servingFirst = Task { try? await simulated.serve(first) }
-        let daemon = try Daemon(
+        let daemon = try RunningProcess(
             messagingd,
             [
                 "--device", link, "--interface", "lo", "--db", database, "--http-port", "0", "--ssdp-port", "0",
                 "--log-level", "info",
-            ],
-            logPath: scratch.path("messagingd.log")
+            ]
         )
-        defer { daemon.kill() }
+        defer { daemon.signal(SIGKILL) }
 
-        try await eventually("modem ready", timeout: .seconds(60)) { daemon.log.contains("modem ready") }
+        try await eventually("modem ready", timeout: .seconds(60)) { daemon.stderr.contains("modem ready") }
         await network.injectText("before", from: "+15550000077", to: simulated.number)
         try await eventually("first message stored", timeout: .seconds(60)) {
             try await Self.receivedTexts(database: database) == ["before"]
@@ -112,9 +59,9 @@ import Testing
         try FileManager.default.removeItem(atPath: link)
         await network.injectText("while away", from: "+15550000077", to: simulated.number)
         try await eventually("the daemon noticed", timeout: .seconds(60)) {
-            daemon.log.contains("waitingForDevice")
+            daemon.stderr.contains("waitingForDevice")
         }
-        #expect(daemon.isRunning)
+        #expect(!daemon.hasExited)
         #expect(await network.queuedCount(for: simulated.number) == 1)
 
         // Back, under another tty name.
@@ -126,8 +73,8 @@ import Testing
             try await Self.receivedTexts(database: database).count == 2
         }
 
-        #expect(await daemon.stop() == 0)
+        #expect(try await daemon.terminate() == 0)
         #expect(try await Self.receivedTexts(database: database) == ["before", "while away"])
-        #expect(daemon.log.components(separatedBy: "modem ready").count - 1 == 2)
+        #expect(daemon.stderr.components(separatedBy: "modem ready").count - 1 == 2)
     }
 }

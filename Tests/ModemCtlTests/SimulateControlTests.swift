@@ -5,59 +5,6 @@ import Testing
 /// `modemctl simulate` as a subprocess driven through its control channel (JSON lines on standard input): unplug,
 /// plug under a new tty name, re-enumeration, reboot, hang, injected messages, and the quirk flags.
 @Suite struct SimulateControlTests {
-    /// A running `modemctl simulate` whose standard input and output the test holds.
-    final class ControlledSimulator {
-        let process = Process()
-        let directory: URL
-        private let input = Pipe()
-        private let output = Pipe()
-        private var buffer = Data()
-        private(set) var start: [[String: Any]] = []
-
-        init(count: Int = 1, arguments: [String]) async throws {
-            directory = try Interop.temporaryDirectory("modemsim-control")
-            process.executableURL = try BuiltProducts.executable("modemctl")
-            var args = ["simulate"]
-            for n in 1...count { args += ["--pty-link", link(n)] }
-            process.arguments = args + arguments
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = FileHandle.standardError
-            try process.run()
-            for _ in 0..<count { start.append(try await nextLine()) }
-        }
-
-        func link(_ n: Int) -> String { directory.appendingPathComponent("modem\(n)").path }
-
-        /// The next JSON line on standard output.
-        func nextLine() async throws -> [String: Any] {
-            while true {
-                if let newline = buffer.firstIndex(of: 0x0A) {
-                    let line = buffer[buffer.startIndex..<newline]
-                    buffer = Data(buffer[(newline + 1)...])
-                    return try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
-                }
-                let handle = output.fileHandleForReading
-                // availableData blocks until bytes come: on a thread of its own (TestSupport).
-                let chunk = try await onDedicatedThread { handle.availableData }
-                try #require(!chunk.isEmpty, "modemctl simulate closed its output")
-                buffer.append(chunk)
-            }
-        }
-
-        /// Sends one control command and returns its answer.
-        func control(_ command: [String: Any]) async throws -> [String: Any] {
-            let data = try JSONSerialization.data(withJSONObject: command) + Data("\n".utf8)
-            input.fileHandleForWriting.write(data)
-            return try await nextLine()
-        }
-
-        func stop() {
-            Interop.stop(process)
-            try? FileManager.default.removeItem(at: directory)
-        }
-    }
-
     /// Waits until the client's side of the pty reports a hang-up or EIO (the device vanished).
     static func hungUp(_ client: PTYClient, timeout: Duration = .seconds(10)) -> Bool {
         let deadline = ContinuousClock.now + timeout

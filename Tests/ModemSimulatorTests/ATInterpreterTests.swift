@@ -131,6 +131,25 @@ import Testing
         await h.stop()
     }
 
+    @Test func aWrongPINIsCountedAndItsAttemptSurvivesAReboot() async throws {
+        let h = try await DialogueHarness.start { await $0.setSIMPIN("1234") }
+        try await h.setUpLikeADriver()
+        // TS 27.007 §8.3 and §9.2.1: a wrong PIN is +CME ERROR: 16 (incorrect password) and uses up one attempt.
+        #expect(try await h.command("AT+CPIN=1111") == "\r\n+CME ERROR: 16\r\n")
+        #expect(await h.modem.simPINEntries == 1)
+        #expect(await h.modem.simPINAttemptsLeft == 2)
+        await h.modem.reboot()
+        _ = try await h.command("ATE0")
+        _ = try await h.command("AT+CMEE=1")
+        #expect(try await h.command("AT+CPIN?").contains("+CPIN: SIM PIN"))
+        #expect(await h.modem.simPINAttemptsLeft == 2)
+        #expect(try await h.command("AT+CPIN=1111").hasSuffix("+CME ERROR: 16\r\n"))
+        #expect(try await h.command("AT+CPIN=1111").hasSuffix("+CME ERROR: 12\r\n"))
+        #expect(await h.modem.simPINEntries == 3)
+        #expect(await h.modem.simPINAttemptsLeft == 0)
+        await h.stop()
+    }
+
     @Test func missingSIM() async throws {
         let h = try await DialogueHarness.start { await $0.setSIMInserted(false) }
         try await h.setUpLikeADriver()

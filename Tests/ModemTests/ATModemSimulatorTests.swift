@@ -299,6 +299,22 @@ import Testing
         }
     }
 
+    /// Huawei sticks send no RDY: the E3372 nothing at power-on, the E173 a ^BOOT that is also its heartbeat. The
+    /// ^SIMST that follows the SIM's reading is the sign; without it the lost +CNMI would go unnoticed.
+    @Test(arguments: [SimulatorProfile.huaweiE3372, .huaweiE173])
+    func aHuaweiRebootIsAnEventThroughSIMST(profile: SimulatorProfile) async throws {
+        try await Self.withRig(profile: profile) { rig in
+            var events = rig.modem.events().makeAsyncIterator()
+            try await rig.modem.start()
+            let routed = await rig.simulated.indicationSettings
+            await rig.simulated.reboot()
+            #expect(await Self.next(&events) { $0 == .restarted } == .restarted)
+            #expect(await rig.simulated.indicationSettings != routed)
+            try await rig.modem.start()
+            #expect(await rig.simulated.indicationSettings == routed)
+        }
+    }
+
     @Test func garbageAndRandomSendErrorsDoNotStopTheDriver() async throws {
         try await Self.withRig { rig in
             try await rig.modem.start()

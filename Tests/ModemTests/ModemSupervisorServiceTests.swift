@@ -317,6 +317,27 @@ import Testing
         }
     }
 
+    /// The same hang, found at once: the command that timed out wakes the supervisor, with no liveness check (the
+    /// clock never moves), so a hung stick is not left hanging for up to a minute.
+    @Test func aCommandTimeoutWakesTheSupervisorWithoutWaitingForTheLivenessCheck() async throws {
+        let bench = await Bench()
+        bench.path.withLock { $0 = "/dev/ttyUSB2" }
+        let clock = ManualClock()
+        var configuration = ATModemConfiguration()
+        configuration.commandTimeout = .milliseconds(200)
+        configuration.listTimeout = .milliseconds(200)
+        try await Self.withSupervisor(bench: bench, configuration: configuration, clock: clock) { service in
+            try await eventually("ready") { service.status.isReady }
+            await bench.simulated.hang(.smsService)
+            await #expect(throws: ModemError.self) { try await service.modem.listMessages(in: .sim) }
+            try await eventually("recovered", timeout: .seconds(60)) {
+                service.status.isReady && service.status.restartCount >= 1
+            }
+            #expect(await bench.simulated.hangState == nil)
+            #expect(try await service.modem.listMessages(in: .sim).isEmpty)
+        }
+    }
+
     /// A stick hung on every command, on a real pty whose reopening does not re-power it: ESC/AT and the reopen do
     /// not help, the profile's reset (Huawei AT^RESET) does, and the modem is ready again.
     @Test func aModemHungUntilResetIsResetAndComesBack() async throws {

@@ -72,6 +72,17 @@ package final class RunningProcess: Sendable {
         return try #require(status)
     }
 
+    /// How many lines of standard error so far contain `text` (a daemon's log lines).
+    package func stderrLines(containing text: String) -> Int {
+        stderr.split(separator: "\n").filter { $0.contains(text) }.count
+    }
+
+    /// SIGTERM, then waits for the exit and returns the status (a daemon's clean stop).
+    package func terminate(timeout: Duration = .seconds(60)) async throws -> Int32 {
+        signal(SIGTERM)
+        return try await exit(timeout: timeout)
+    }
+
     /// Sends `signal` (SIGTERM, SIGKILL) unless the process has exited.
     package func signal(_ signal: Int32) {
         let pid = process.processIdentifier

@@ -15,5 +15,11 @@ package struct ScratchDirectory: Sendable {
     package func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
     /// Removes the directory and everything in it.
-    package func remove() { try? FileManager.default.removeItem(at: url) }
+    package func remove() {
+        // A file that vanishes during the walk (a closing SQLite connection deletes its -wal and -shm files) stops
+        // the removal part-way: the rest is removed by another try.
+        for _ in 0..<3 where FileManager.default.fileExists(atPath: url.path) {
+            try? FileManager.default.removeItem(at: url)
+        }
+    }
 }

@@ -52,6 +52,7 @@ public final class ATModem: Modem {
         var subscribers: [UInt64: AsyncStream<ModemEvent>.Continuation] = [:]
         var codeSubscribers: [UInt64: AsyncStream<ATUnsolicited>.Continuation] = [:]
         var commandTimeouts: UInt64 = 0
+        var timeoutSubscribers: [UInt64: AsyncStream<Void>.Continuation] = [:]
         /// SIM/SMS-ready lines seen so far, and the start-up waiting for the next one.
         var readySignals: UInt64 = 0
         var readyWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
@@ -208,7 +209,13 @@ public final class ATModem: Modem {
                 noteFull(storage, isFull: true)
             }
             if error.code == .disconnected { throw ModemError(.disconnected, underlying: error) }
-            if error.code == .timeout { state.withLock { $0.commandTimeouts += 1 } }
+            if error.code == .timeout {
+                let subscribers = state.withLock { state in
+                    state.commandTimeouts += 1
+                    return Array(state.timeoutSubscribers.values)
+                }
+                for subscriber in subscribers { subscriber.yield() }
+            }
             throw error
         }
     }
@@ -216,6 +223,21 @@ public final class ATModem: Modem {
     /// Commands that got no answer before their deadline, since the driver was made (whoever sent them: the
     /// supervisor compares it between its checks, since a modem can answer `AT` and still hang on SMS commands).
     package var commandTimeouts: UInt64 { state.withLock { $0.commandTimeouts } }
+
+    /// One element each time a command got no answer before its deadline (see ``commandTimeouts``), so that the
+    /// supervisor looks at once instead of at its next liveness check.
+    package func commandTimeoutSignals() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let id = state.withLock { state in
+            state.nextSubscriber += 1
+            state.timeoutSubscribers[state.nextSubscriber] = continuation
+            return state.nextSubscriber
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.timeoutSubscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
 
     func command(_ text: String, prefix: String? = nil, timeout: Duration? = nil) async throws -> ATResponse {
         try await send(ATCommand(text, timeout: timeout ?? configuration.commandTimeout, responsePrefix: prefix))
@@ -333,6 +355,15 @@ public final class ATModem: Modem {
                 )
             )
         case .vendor(let name, let value):
+            // Huawei's ^SIMST: <sim_state> comes when the stick (re)reads its SIM: at power-on, the only sign of a
+            // restart some sticks give (the E3372 sends no RDY), and when the SIM changes. Either way the volatile
+            // settings or the SIM are not those of the start-up: the layer above starts again (a ^SIMST during
+            // the start-up is part of it). ModemManager watches it for SIM hot swap on Huawei modems (assumed
+            // from its `\^SIMST:.+` pattern in `mm-broadband-modem-huawei.c`; the restart reading is ours).
+            if name == "^SIMST" {
+                if state.withLock({ $0.session.startup != nil }) { metrics.restarts.increment() }
+                broadcast(.restarted)
+            }
             broadcast(.unrecognized(line: "\(name): \(value)"))
         case .unknown(let line):
             broadcast(.unrecognized(line: line))

@@ -118,12 +118,16 @@ public final class ModemSupervisorService: Service, Sendable {
 
     public func run() async throws {
         let events = modem.events()
+        let timeouts = modem.commandTimeoutSignals()
         defer { finishWatchers() }
         do {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingDiscardingTaskGroup { group in
                     group.addTask {
                         for await event in events { self.inbox.note(event) }
+                    }
+                    group.addTask {
+                        for await _ in timeouts { self.inbox.noteTimeout() }
                     }
                     try await self.supervise(group: &group)
                 }
@@ -260,10 +264,21 @@ public final class ModemSupervisorService: Service, Sendable {
     /// is checked (`imsi`), `AT` otherwise. A command of anyone (the mirror, a send) that timed out since the last
     /// check counts as a hang even when `AT` still answers: sticks hang in their SMS service alone (gammu resets
     /// them after a timeout, `libgammu/gsmphones.c` F_RESET_AFTER_TIMEOUT).
+    /// A timeout wakes the watch at once: the mirror or a send that got no answer has found a hang, and waiting for
+    /// the next check would leave the modem hung for up to the liveness interval.
     private func watch(checksSIM imsi: String?, timeoutsSeen: inout UInt64) async -> ModemSupervisor.Event {
-        if let event = await inbox.next(within: timing.livenessInterval, clock: clock) { return event }
+        // Cleared before the count is read, so that a timeout after the read still wakes the wait.
+        inbox.clearTimeout()
+        if modem.commandTimeouts > timeoutsSeen {
+            timeoutsSeen = modem.commandTimeouts
+            return .unresponsive
+        }
+        if let event = await inbox.next(within: timing.livenessInterval, clock: clock, wakingOnTimeout: true) {
+            return event
+        }
         let timeouts = modem.commandTimeouts
-        defer { timeoutsSeen = modem.commandTimeouts }
+        // The count before the check's own command: one that times out meanwhile is seen at the next watch.
+        defer { timeoutsSeen = timeouts }
         if timeouts > timeoutsSeen { return .unresponsive }
         let text = imsi == nil ? "AT" : "AT+CIMI"
         do {
@@ -371,9 +386,12 @@ final class SupervisorInbox: Sendable {
     private struct State {
         var disconnected: String?
         var restarted = false
+        /// A command timed out since the last wait that wakes on one.
+        var timedOut = false
         /// A device appeared or vanished somewhere (udev): a pending wait ends early, so that the locator looks now.
         var hotplug = false
         var waiter: CheckedContinuation<Void, Never>?
+        var waiterWakesOnTimeout = false
     }
 
     private let state = Mutex(State())
@@ -390,6 +408,19 @@ final class SupervisorInbox: Sendable {
         }
         waiter?.resume()
     }
+
+    /// A command got no answer: wakes a wait that asked for it (the watch), which then looks at the count.
+    func noteTimeout() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.timedOut = true
+            guard state.waiterWakesOnTimeout else { return nil }
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    func clearTimeout() { state.withLock { $0.timedOut = false } }
 
     /// Ends the current (or the next) wait early, without an event.
     func noteHotplug() {
@@ -425,8 +456,13 @@ final class SupervisorInbox: Sendable {
         }
     }
 
-    /// The next event, waiting at most `duration` on `clock`; nil when none came.
-    func next(within duration: Duration, clock: any Clock<Duration>) async -> ModemSupervisor.Event? {
+    /// The next event, waiting at most `duration` on `clock`; nil when none came (or, with `wakingOnTimeout`, when
+    /// a command timed out meanwhile).
+    func next(
+        within duration: Duration,
+        clock: any Clock<Duration>,
+        wakingOnTimeout: Bool = false
+    ) async -> ModemSupervisor.Event? {
         if let event = take() { return event }
         let woken = state.withLock { state -> Bool in
             defer { state.hotplug = false }
@@ -441,8 +477,10 @@ final class SupervisorInbox: Sendable {
                             if state.disconnected != nil || state.restarted || state.hotplug || Task.isCancelled {
                                 return true
                             }
+                            if wakingOnTimeout && state.timedOut { return true }
                             state.waiter?.resume()
                             state.waiter = continuation
+                            state.waiterWakesOnTimeout = wakingOnTimeout
                             return false
                         }
                         if resumeNow { continuation.resume() }

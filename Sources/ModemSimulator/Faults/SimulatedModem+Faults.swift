@@ -89,13 +89,14 @@ extension SimulatedModem {
     }
 
     /// Reboot on the same line: RAM state (echo, +CMEE, +CNMI, +CPMS, ^CURC, ^PORTSEL, PIN entry, unacknowledged
-    /// +CMT) is lost, a hang is cleared, SIM and ME storage are kept, the start-up URCs are sent again and the SIM
-    /// is busy again for the profile's window (``SimulatorProfile/simBusyDuration``).
+    /// +CMT) is lost, a hang is cleared, SIM and ME storage and the SIM's PIN retry counter are kept, the start-up
+    /// URCs are sent again and the SIM is busy again for the profile's window (``SimulatorProfile/simBusyDuration``).
     public func reboot() async {
         pendingAcknowledgement?.timer?.cancel()
         let lost = pendingAcknowledgement?.deliveryID
         pendingAcknowledgement = nil
-        pinAttemptsLeft = 3
+        // The PIN retry counter is kept: it lives on the SIM, not in the modem's RAM (TS 102 221 §9, the PIN
+        // status is in the card), so a reboot gives no new attempts.
         lineBuffer = []
         prompt = nil
         heldURCs = []

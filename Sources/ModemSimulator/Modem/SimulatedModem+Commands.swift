@@ -333,6 +333,7 @@ extension SimulatedModem {
     func enterPIN(_ arg: String) -> Outcome {
         guard let args = ATArguments.split(arg), !args[0].isEmpty, args[0].count <= 16 else { return .failure(.cme(4)) }
         if settings.pinUnlocked { return .success([]) }
+        pinEntries += 1
         if pinAttemptsLeft == 0 {
             // SIM PUK: AT+CPIN=<puk>,<newpin> (TS 27.007 §8.3).
             guard args.count == 2, args[0] == simPUK, !args[1].isEmpty else { return .failure(.cme(16)) }

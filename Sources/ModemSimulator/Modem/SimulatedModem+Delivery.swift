@@ -186,6 +186,13 @@ extension SimulatedModem {
         pinAttemptsLeft = 3
     }
 
+    /// The PIN (or PUK) attempts the SIM has left before it blocks (TS 27.007 §8.3: a wrong PIN answers
+    /// +CME ERROR: 16, the last one +CME ERROR: 12 and the SIM then asks for its PUK).
+    public var simPINAttemptsLeft: Int { pinAttemptsLeft }
+
+    /// How many times a PIN or PUK was entered with AT+CPIN=… while the SIM asked for one, across reboots.
+    public var simPINEntries: Int { pinEntries }
+
     /// Inserts or removes the SIM (+CPIN? → +CME ERROR 10 without one).
     public func setSIMInserted(_ inserted: Bool) { isSIMInserted = inserted }
 

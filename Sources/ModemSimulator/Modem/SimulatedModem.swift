@@ -40,6 +40,9 @@ public actor SimulatedModem {
     var simPIN: String?
     let simPUK = "12345678"
     var pinAttemptsLeft = 3
+    /// How many PINs or PUKs were entered with AT+CPIN=<pin> while the SIM asked for one (kept across reboots: a
+    /// test counts what its client sent the SIM).
+    var pinEntries = 0
     var isSIMInserted = true
     var smscAddress = SimulatedNetwork.smscNumber
 
