@@ -67,11 +67,9 @@ import UPnP
                 #expect(endpoints1.ssdpPort == endpoints2.ssdpPort)
 
                 // One M-SEARCH on the shared port: both devices answer, each with its own UDN.
-                let udns: Set = [first.device.configuration.udn, second.device.configuration.udn]
                 let found = try await SSDPSearch.devices(
                     answering: MessagingServiceDescription.deviceType,
-                    port: endpoints1.ssdpPort,
-                    until: udns
+                    port: endpoints1.ssdpPort
                 )
                 #expect(found[first.device.configuration.udn] == endpoints1.descriptionURLs.first)
                 #expect(found[second.device.configuration.udn] == endpoints2.descriptionURLs.first)
