@@ -194,7 +194,7 @@ public final class MessagingServer: Service, Sendable {
     }
 
     /// A UDP port that is free now: bound with the options the SSDP listeners use, read, and closed.
-    private static func freeUDPPort() async throws -> Int {
+    package static func freeUDPPort() async throws -> Int {
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(

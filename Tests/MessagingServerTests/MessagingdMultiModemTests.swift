@@ -31,7 +31,7 @@ import UPnP
         let serving = zip(modems, ptys).map { modem, pty in Task { try? await modem.serve(pty) } }
         defer { for task in serving { task.cancel() } }
         let databases = [scratch.path("modem1/messages.sqlite"), scratch.path("modem2/messages.sqlite")]
-        let ssdpPort = try await SSDPSearch.freePort()
+        let ssdpPort = try await MessagingServer.freeUDPPort()
         let config = scratch.path("messagingd.conf")
         try """
         log-level = "info"
