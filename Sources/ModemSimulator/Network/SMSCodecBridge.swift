@@ -14,12 +14,7 @@ enum SMSCodecBridge {
         messageClass: Int?,
         reference: UInt8
     ) -> [[UInt8]]? {
-        guard
-            let scts = try? SMSTimestamp(
-                secondsSince1970: Int64(timestamp.timeIntervalSince1970),
-                timeZoneQuarterHours: 0
-            )
-        else { return nil }
+        guard let scts = serviceCentreTimestamp(timestamp) else { return nil }
         var options = SMSEncodingOptions(concatenationReference: UInt16(reference))
         options.messageClass = messageClass.flatMap { MessageClass(rawValue: UInt8($0)) }
         guard let pdus = try? SMSEncoder.encodeDeliver(text: text, from: originator, timestamp: scts, options: options)
@@ -39,13 +34,9 @@ enum SMSCodecBridge {
         timestamp: Date,
         reference: UInt8
     ) -> [[UInt8]]? {
-        guard
-            let scts = try? SMSTimestamp(
-                secondsSince1970: Int64(timestamp.timeIntervalSince1970),
-                timeZoneQuarterHours: 0
-            ),
-            let address = try? SMSAddress(number: originator)
-        else { return nil }
+        guard let scts = serviceCentreTimestamp(timestamp), let address = try? SMSAddress(number: originator) else {
+            return nil
+        }
         let options = SMSEncodingOptions(
             concatenationReference: UInt16(reference),
             ports: ApplicationPorts(destination: destinationPort, source: sourcePort, bits: 16)
@@ -65,6 +56,11 @@ enum SMSCodecBridge {
             )
             .tpdu
         }
+    }
+
+    /// TP-SCTS of `date` in UTC (TS 23.040 §9.2.3.11).
+    static func serviceCentreTimestamp(_ date: Date) -> SMSTimestamp? {
+        try? SMSTimestamp(secondsSince1970: Int64(date.timeIntervalSince1970), timeZoneQuarterHours: 0)
     }
 
     /// Text and concatenation of an SMS-SUBMIT TPDU, decoded by SMSCodec (nil when it refuses the PDU).
