@@ -78,7 +78,8 @@ let package = Package(
         ),
         .target(
             name: "ModemSimulator",
-            dependencies: ["Modem", "SMSCodec", logging, lifecycle],
+            // The simulated MMSC: MMS PDUs (MMSCodec) over loopback HTTP (NIO), WAP pushes as SMS (SMSCodec).
+            dependencies: ["Modem", "SMSCodec", "MMSCodec", logging, lifecycle, nioCore, nioPosix, nioHTTP1],
             swiftSettings: strictSettings
         ),
         // Known sticks, the AT port among a stick's ttys (pure), libudev enumeration and hotplug monitor.
@@ -174,7 +175,8 @@ let package = Package(
         .testTarget(
             name: "ModemSimulatorTests",
             dependencies: [
-                "ModemSimulator", "Modem", "SMSCodec", "TestSupport", logging, lifecycle,
+                "ModemSimulator", "Modem", "SMSCodec", "MMSCodec", "TestSupport", logging, lifecycle, nioCore, nioPosix,
+                nioHTTP1,
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
@@ -220,8 +222,8 @@ let package = Package(
             name: "MessagingServerTests",
             dependencies: [
                 "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem",
-                "ModemDiscovery", "ModemSimulator", "UPnP", "HTTPTestSupport", "TestSupport", nioCore, nioPosix,
-                nioHTTP1, logging, unixSignals, tomlKit, prometheus, crypto,
+                "ModemDiscovery", "ModemSimulator", "MMSCodec", "UPnP", "HTTPTestSupport", "TestSupport", nioCore,
+                nioPosix, nioHTTP1, logging, unixSignals, tomlKit, prometheus, crypto,
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -236,7 +238,7 @@ let package = Package(
         // The executables as separate processes (`modemctl`); `swift build --build-tests` builds them first.
         .testTarget(
             name: "ModemCtlTests",
-            dependencies: ["Modem", "ModemSimulator", "TestSupport", logging],
+            dependencies: ["Modem", "ModemSimulator", "MMSCodec", "TestSupport", logging],
             swiftSettings: strictSettings
         ),
     ],

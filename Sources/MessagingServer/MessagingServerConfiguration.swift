@@ -147,6 +147,8 @@ public struct MessagingServerConfiguration: Sendable {
     /// `hooks`: commands and webhooks run for every message received, sent or failed, delivered at least once
     /// (``Messaging/MessageHookService``). Default none.
     public var hooks = Hooks()
+    /// `[mms]`: the operator's MMSC, its proxy and the data interface; nil when MMS is not configured.
+    public var mms: MMSConfiguration?
 
     // MARK: - Lifecycle
 

@@ -37,6 +37,9 @@ public final class MessagingStack: Sendable {
     public let simulatedModem: SimulatedModem?
     /// The database file; `nil` for ``MessagingServerConfiguration/Database/inMemory``.
     public let databasePath: String?
+    /// The HTTP transport to the operator's MMSC (``MessagingServerConfiguration/mms``), for the service's MMS
+    /// exchanges; `nil` when MMS is not configured. Shut down after the service (``MMSTransportService``).
+    public let mmsTransport: MMSCHTTPTransport?
 
     let healthEndpoints: HealthEndpoints
 
@@ -134,6 +137,11 @@ public final class MessagingStack: Sendable {
         } catch {
             throw MessagingServerError(.cannotStart, "cannot open the database: \(error)")
         }
+        // The MMSC transport before the service that uses it, so that it is shut down after it.
+        let mmsTransport = configuration.mms.map {
+            MMSCHTTPTransport(configuration: $0, logger: component("mms"))
+        }
+        if let mmsTransport { services.append(MMSTransportService(transport: mmsTransport)) }
         let messaging = MessagingService(
             store: store,
             modem: modem,
@@ -227,6 +235,7 @@ public final class MessagingStack: Sendable {
         self.modem = modem
         self.modemSupervisor = supervisor
         self.databasePath = databasePath
+        self.mmsTransport = mmsTransport
         self.healthEndpoints = healthEndpoints
     }
 

@@ -97,6 +97,21 @@ struct MessagingDaemon: AsyncParsableCommand {
     )
     var webhookSecret: String?
 
+    @Option(
+        name: .customLong("mmsc-url"),
+        help: "The operator's MMSC URL (MMS is on when it is set), e.g. http://mms.example.net/mms."
+    )
+    var mmscURL: String?
+
+    @Option(name: .customLong("mms-proxy"), help: "The operator's MMS (WAP/HTTP) proxy, host:port.")
+    var mmsProxy: String?
+
+    @Option(name: .customLong("mms-interface"), help: "The data interface of the MMS APN to bind to, e.g. wwan0.")
+    var mmsInterface: String?
+
+    @Option(name: .customLong("mms-max-size"), help: "The largest MMS sent or fetched, in octets (default 307200).")
+    var mmsMaximumSize: Int?
+
     @Option(name: .customLong("log-level"), help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
 
@@ -125,6 +140,10 @@ struct MessagingDaemon: AsyncParsableCommand {
         settings.hooks.onReceive = onReceive.map { [$0] }
         settings.hooks.onSent = onSent.map { [$0] }
         settings.hooks.onFailed = onFailed.map { [$0] }
+        settings.mmscURL = mmscURL
+        settings.mmsProxy = mmsProxy
+        settings.mmsInterface = mmsInterface
+        settings.mmsMaximumSize = mmsMaximumSize
         if !webhooks.isEmpty {
             settings.hooks.webhooks = webhooks.map { Self.parseWebhook($0, secret: webhookSecret) }
         }

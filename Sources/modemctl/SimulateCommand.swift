@@ -32,6 +32,15 @@ struct SimulateCommand: AsyncParsableCommand {
               {"command":"inject","from":"+15550000042","text":"hi"}  deliver an SMS to the modem; answer: "parts".
               {"command":"status"}  answer: "hung", "pinAttemptsLeft", "pinEntries" (AT+CPIN=… sent while the SIM \
             asked for a PIN or PUK), "plugged", "queued" (held by the network), "simBusy", "tty".
+
+            MMS (--mmsc): a simulated MMSC on 127.0.0.1 that is also the MMS proxy; each modem's line adds \
+            "mmscURL" and "mmsProxy" (messagingd's --mmsc-url and --mms-proxy for that modem). An MMS to a modem \
+            arrives as a WAP push (SMS to port 2948); +15550000099 answers an MMS with its parts, "echo: " before \
+            the text.
+              {"command":"mmsc-faults","contentStatus":404,"delayMs":5000,"truncate":true,"proxyStatus":403,\
+            "proxyClose":true}  sets the MMSC's faults (each optional; a key left out is off; {} clears them).
+              {"command":"mmsc-status"}  answer: "faults", "reports" (m-notifyresp-ind and m-acknowledge-ind \
+            received), "sent" (m-send-req accepted), "stored" (messages held for download).
             """
     )
 
@@ -89,6 +98,12 @@ struct SimulateCommand: AsyncParsableCommand {
     )
     var simPIN: String?
 
+    @Flag(help: "Run a simulated MMSC (and MMS proxy) on 127.0.0.1; each modem's line gives its URL.")
+    var mmsc = false
+
+    @Option(name: .customLong("mmsc-port"), help: "The simulated MMSC's TCP port (default: a free one).")
+    var mmscPort: Int = 0
+
     @OptionGroup var logLevel: LogLevelOption
 
     func validate() throws {
@@ -117,6 +132,8 @@ struct SimulateCommand: AsyncParsableCommand {
             // TS 31.102 §4.4.3: a PIN is 4 to 8 digits (as ATModemConfiguration checks).
             throw ValidationError("--sim-pin must be 4 to 8 digits.")
         }
+        if !(0...65535).contains(mmscPort) { throw ValidationError("--mmsc-port must be 0…65535.") }
+        if mmscPort != 0, !mmsc { throw ValidationError("--mmsc-port needs --mmsc.") }
         if indicationsOnOtherPort, chosen.iccidCommand != .huawei {
             throw ValidationError("--indications-on-other-port needs a Huawei profile (AT^PORTSEL).")
         }
@@ -150,6 +167,10 @@ struct SimulateCommand: AsyncParsableCommand {
             logger: logger
         )
         let chosen = quirkyProfile()
+        let mmscServer =
+            mmsc
+            ? try await SimulatedMMSCServer.start(mmsc: SimulatedMMSC(network: network, logger: logger), port: mmscPort)
+            : nil
         var sockets: [SimulatedUSBSocket] = []
         for link in ptyLinks {
             let modem = await network.makeModem(profile: chosen)
@@ -157,16 +178,19 @@ struct SimulateCommand: AsyncParsableCommand {
             if let simPIN { await modem.setSIMPIN(simPIN) }
             let socket = try await SimulatedUSBSocket(modem: modem, link: link, logger: logger)
             sockets.append(socket)
+            var fields: [(String, JSONValue)] = [
+                ("imsi", .string(modem.imsi)), ("link", .string(link)), ("number", .string(modem.number)),
+                ("profile", .string(chosen.id)), ("tty", .string(await socket.tty ?? "")),
+            ]
+            if let mmscServer {
+                fields.append(("mmsProxy", .string(mmscServer.proxyAddress)))
+                fields.append(("mmscURL", .string(await mmscServer.mmsc.url(forModem: modem.number))))
+            }
             // Keys in alphabetical order.
-            JSONOutput.write(
-                .object([
-                    ("imsi", .string(modem.imsi)), ("link", .string(link)), ("number", .string(modem.number)),
-                    ("profile", .string(chosen.id)), ("tty", .string(await socket.tty ?? "")),
-                ])
-            )
+            JSONOutput.write(.object(fields.sorted { $0.0 < $1.0 }))
         }
         let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
-        let control = SimulatorControl(network: network, sockets: sockets)
+        let control = SimulatorControl(network: network, sockets: sockets, mmsc: mmscServer?.mmsc)
         // Standard input closing (e.g. /dev/null) ends the control channel, not the simulator.
         let controlChannel = Task {
             for await line in standardInputLines() { JSONOutput.write(await control.handle(line)) }
@@ -187,6 +211,7 @@ struct SimulateCommand: AsyncParsableCommand {
             group.cancelAll()
             for socket in sockets { await socket.close() }
         }
+        await mmscServer?.shutdown()
         if let stateURL { try await network.currentState().save(to: stateURL) }
     }
 }
@@ -270,6 +295,7 @@ actor SimulatedUSBSocket {
 struct SimulatorControl: Sendable {
     let network: SimulatedNetwork
     let sockets: [SimulatedUSBSocket]
+    var mmsc: SimulatedMMSC?
 
     struct Failure: Error {
         var message: String
@@ -352,9 +378,58 @@ struct SimulatorControl: Sendable {
                 ("queued", .int(await network.queuedCount(for: modem.number))),
                 ("simBusy", .bool(await modem.isSIMBusy)), ("tty", .optional(tty)),
             ]
+        case "mmsc-faults":
+            guard let mmsc else { throw Failure(message: "no MMSC: start with --mmsc") }
+            let faults = try Self.mmscFaults(object)
+            await mmsc.setFaults(faults)
+            return [("faults", Self.json(faults))]
+        case "mmsc-status":
+            guard let mmsc else { throw Failure(message: "no MMSC: start with --mmsc") }
+            return [
+                ("faults", Self.json(await mmsc.faults)), ("reports", .int(await mmsc.reports.count)),
+                ("sent", .int(await mmsc.sent.count)), ("stored", .int(await mmsc.messages.count)),
+            ]
         default:
             throw Failure(message: "unknown command '\(name)'")
         }
+    }
+
+    /// The MMSC faults a `mmsc-faults` command sets: each key optional, a key left out is off.
+    static func mmscFaults(_ object: [String: Any]) throws -> SimulatedMMSC.Faults {
+        func status(_ key: String) throws -> Int? {
+            guard let value = object[key] else { return nil }
+            guard let status = value as? Int, (100...599).contains(status) else {
+                throw Failure(message: "\"\(key)\" must be an HTTP status 100…599")
+            }
+            return status
+        }
+        func flag(_ key: String) throws -> Bool {
+            guard let value = object[key] else { return false }
+            guard let flag = value as? Bool else { throw Failure(message: "\"\(key)\" must be true or false") }
+            return flag
+        }
+        let delay = object["delayMs"] as? Int ?? 0
+        guard object["delayMs"] == nil || object["delayMs"] is Int, (0...600_000).contains(delay) else {
+            throw Failure(message: "\"delayMs\" must be 0…600000")
+        }
+        return SimulatedMMSC.Faults(
+            contentStatus: try status("contentStatus"),
+            delayMilliseconds: delay,
+            truncateContent: try flag("truncate"),
+            proxyRefusalStatus: try status("proxyStatus"),
+            proxyClosesConnection: try flag("proxyClose")
+        )
+    }
+
+    static func json(_ faults: SimulatedMMSC.Faults) -> JSONValue {
+        let contentStatus: JSONValue = faults.contentStatus.map { .int($0) } ?? .null
+        let proxyStatus: JSONValue = faults.proxyRefusalStatus.map { .int($0) } ?? .null
+        let fields: [(String, JSONValue)] = [
+            ("contentStatus", contentStatus), ("delayMs", .int(faults.delayMilliseconds)),
+            ("proxyClose", .bool(faults.proxyClosesConnection)), ("proxyStatus", proxyStatus),
+            ("truncate", .bool(faults.truncateContent)),
+        ]
+        return .object(fields)
     }
 }
 

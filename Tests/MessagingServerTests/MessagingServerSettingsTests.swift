@@ -342,7 +342,7 @@ import UPnP
         let keys = [
             "log-level", "interfaces", "http-port", "ssdp-port", "control", "read-only", "storage-policy", "attempts",
             "first-retry-delay", "max-retry-delay", "status-reports", "device", "baud", "pin", "smsc", "own-number",
-            "name", "database", "password",
+            "name", "database", "password", "mmsc-url", "mms-proxy", "mms-interface", "max-size",
         ]
         for key in keys {
             let index = lines.firstIndex { $0.hasPrefix("\(key) = ") || $0.hasPrefix("#\(key) = ") }

@@ -55,6 +55,19 @@ extension MessagingServerConfiguration {
         lines.append("status-reports = \(messaging.requestStatusReports)")
         lines.append("")
         lines.append(contentsOf: hooksDescription(quoted: quoted, list: list))
+        lines.append("")
+        lines.append("[mms]")
+        if let mms {
+            lines.append("mmsc-url = \(quoted(mms.mmscURL))")
+            lines.append(mms.proxy.map { "mms-proxy = \(quoted($0.description))" } ?? "# mms-proxy: not set (direct)")
+            lines.append(
+                mms.interface.map { "mms-interface = \(quoted($0))" }
+                    ?? "# mms-interface: not set (the routing table's)"
+            )
+            lines.append("max-size = \(mms.maximumSize)")
+        } else {
+            lines.append("# mmsc-url: not set (MMS is off)")
+        }
         let modems = modemConfigurations()
         for (index, configuration) in modems.enumerated() {
             lines.append("")

@@ -18,6 +18,7 @@ import UPnP
 //     [hooks]     on-receive, on-sent, on-failed = "/path" | ["/path", "arg"], timeout = 30, concurrency = 4,
 //                 first-retry-delay = 5, max-retry-delay = 600, give-up-after = 86400
 //     [[hooks.webhook]]  url = "http://…", events = ["received", "sent", "failed"], secret = "…"
+//     [mms]       mmsc-url = "http://…", mms-proxy = "host:port", mms-interface = "wwan0", max-size = 307200
 //
 // Every key is checked: an unknown key is an error (a typo must not silently fall back to a default), and so is a
 // value of the wrong type. Durations are whole seconds.
@@ -25,8 +26,9 @@ import UPnP
 extension MessagingServerSettings {
     /// The keys of each table, for the unknown-key check.
     static let topLevelKeys: Set<String> = [
-        "log-level", "network", "access", "web", "messages", "send", "modem", "hooks",
+        "log-level", "network", "access", "web", "messages", "send", "modem", "hooks", "mms",
     ]
+    static let mmsKeys: Set<String> = ["mmsc-url", "mms-proxy", "mms-interface", "max-size"]
     static let networkKeys: Set<String> = ["interfaces", "http-port", "ssdp-port"]
     static let accessKeys: Set<String> = ["control", "read-only"]
     static let webKeys: Set<String> = ["password"]
@@ -141,6 +143,12 @@ extension MessagingServerSettings {
         }
         if let table = try reader.table("hooks", known: Self.hooksKeys) {
             hooks = try Self.readHooks(table)
+        }
+        if let mms = try reader.table("mms", known: Self.mmsKeys) {
+            mmscURL = try mms.string("mmsc-url")
+            mmsProxy = try mms.string("mms-proxy")
+            mmsInterface = try mms.string("mms-interface")
+            mmsMaximumSize = try mms.integer("max-size")
         }
         modems = try reader.tables("modem", known: Self.modemKeys).map { entry throws(MessagingServerError) in
             Modem(

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Messaging
 import ModemSimulator
@@ -98,6 +99,14 @@ public struct MessagingServerSettings: Sendable, Hashable {
     public var requestStatusReports: Bool?
     /// `[hooks]`: commands and webhooks for messages received, sent and failed.
     public var hooks = Hooks()
+    /// `[mms] mmsc-url`: the operator's MMSC; MMS is on when it is set.
+    public var mmscURL: String?
+    /// `[mms] mms-proxy`: the operator's WAP/HTTP proxy, `host:port`.
+    public var mmsProxy: String?
+    /// `[mms] mms-interface`: the data interface of the MMS APN to bind to (`wwan0`, `usb0`, …).
+    public var mmsInterface: String?
+    /// `[mms] max-size`: the largest message sent or fetched, in octets.
+    public var mmsMaximumSize: Int?
 
     public init() {}
 
@@ -136,6 +145,10 @@ public struct MessagingServerSettings: Sendable, Hashable {
         result.maximumRetryDelay = other.maximumRetryDelay ?? maximumRetryDelay
         result.requestStatusReports = other.requestStatusReports ?? requestStatusReports
         result.hooks = hooks.overridden(by: other.hooks)
+        result.mmscURL = other.mmscURL ?? mmscURL
+        result.mmsProxy = other.mmsProxy ?? mmsProxy
+        result.mmsInterface = other.mmsInterface ?? mmsInterface
+        result.mmsMaximumSize = other.mmsMaximumSize ?? mmsMaximumSize
         return result
     }
 
@@ -218,6 +231,7 @@ public struct MessagingServerSettings: Sendable, Hashable {
         if let maximumRetryDelay { configuration.messaging.maximumRetryDelay = maximumRetryDelay }
         if let requestStatusReports { configuration.messaging.requestStatusReports = requestStatusReports }
         configuration.hooks = hooks.makeConfiguration()
+        configuration.mms = try makeMMSConfiguration()
         do {
             try configuration.validate()
         } catch {
@@ -230,6 +244,51 @@ public struct MessagingServerSettings: Sendable, Hashable {
         }
         return configuration
     }
+
+    /// The `[mms]` section as an ``MMSConfiguration``, nil when no MMSC is set.
+    func makeMMSConfiguration() throws(MessagingServerError) -> MMSConfiguration? {
+        guard let mmscURL else {
+            if mmsProxy != nil || mmsInterface != nil || mmsMaximumSize != nil {
+                throw .invalid("mms.mmsc-url", "missing: mms-proxy, mms-interface and max-size apply to an MMSC")
+            }
+            return nil
+        }
+        let lowered = mmscURL.lowercased()
+        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://"),
+            let url = URLComponents(string: mmscURL), url.host?.isEmpty == false
+        else { throw .invalid("mms.mmsc-url", "'\(mmscURL)' is not an http:// or https:// URL") }
+        var configuration = MMSConfiguration(mmscURL: mmscURL)
+        if let mmsProxy {
+            guard let proxy = MMSConfiguration.Proxy(parsing: mmsProxy) else {
+                throw .invalid("mms.mms-proxy", "'\(mmsProxy)' is not host:port (10.0.0.10:8080, [fd00::1]:80)")
+            }
+            // Through a WAP proxy requests go in absolute form; https would need a CONNECT tunnel.
+            guard lowered.hasPrefix("http://") else {
+                throw .invalid("mms.mms-proxy", "an https:// MMSC is reached directly, not through a WAP proxy")
+            }
+            configuration.proxy = proxy
+        }
+        if let mmsInterface {
+            guard !mmsInterface.isEmpty, mmsInterface.count <= 15,
+                !mmsInterface.contains(where: { $0 == "/" || $0.isWhitespace })
+            else { throw .invalid("mms.mms-interface", "'\(mmsInterface)' is not an interface name") }
+            configuration.interface = mmsInterface
+        }
+        if let mmsMaximumSize {
+            guard (Self.minimumMMSSize...Self.maximumMMSSize).contains(mmsMaximumSize) else {
+                throw .invalid(
+                    "mms.max-size",
+                    "\(mmsMaximumSize) is not \(Self.minimumMMSSize)…\(Self.maximumMMSSize) octets"
+                )
+            }
+            configuration.maximumSize = mmsMaximumSize
+        }
+        return configuration
+    }
+
+    /// Bounds of `max-size`: 1 KiB (a notification with a short text) to 10 MiB (above any operator's limit).
+    static let minimumMMSSize = 1024
+    static let maximumMMSSize = 10 * 1024 * 1024
 
     /// The modem an entry's `device` names.
     private static func modem(
