@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import MMSCodec
 import MessageStore
+import Modem
+import ModemSimulator
 import TestSupport
 import Testing
 
@@ -282,5 +284,39 @@ import Testing
         let offered = try await rig.service.getMessagingCapabilities()
         #expect(offered.messageClasses == [.sms, .mms])
         #expect(offered.sessionClasses.contains(.fileTransfer) && offered.sessionClasses.contains(.mms))
+    }
+
+    /// The real stack: the two SMS of python-messaging's MMS notification (`set-pm-wap-a`) arrive through the
+    /// simulated network and ATModem, last part first; one MMS appears in Received, the SMS leave the SIM, and the
+    /// content is fetched from the location the notification names.
+    @Test func aTwoPartFixturePushThroughTheSimulatedModem() async throws {
+        let scratch = try ScratchDirectory("mms")
+        defer { scratch.remove() }
+        let mmsc = FakeMMSC()
+        mmsc.setContent(
+            MMSFixtures.retrieveConf(text: "from the fixture", image: MMSFixtures.picture(size: 1000)),
+            at: "http://promms/servlets/NOK5CiKcoTMYSG4MBSwAAsKv14FUHAAAAAAAA"
+        )
+        let rig = try await SimulatorRig(
+            store: MessageStore.inMemory(attachmentDirectory: scratch.path("attachments")),
+            mmsTransport: mmsc
+        )
+        let pdus = try #require(IncomingDecoderTests.concatSets.first { $0.id == "set-pm-wap-a" }).pdus
+        for pdu in pdus.reversed() {
+            await rig.network.injectTPDU(Array(IncomingDecoder.tpdu(of: pdu)), to: rig.ownNumber)
+        }
+        try await rig.eventually("one MMS fetched") {
+            let received = try await rig.messages(in: .received)
+            guard received.count == 1, let id = received[0].message.id else { return false }
+            return try await rig.store.mms(messageID: id)?.fetchState == .fetched
+        }
+        let message = try #require(try await rig.messages(in: .received).first)
+        #expect(message.message.messageClass == "MMS")
+        #expect(message.message.text == "from the fixture")
+        #expect(message.attachments.last?.size == 1000)
+        #expect(message.message.fromID == "+447785342749")
+        try await rig.eventually("SIM emptied") { await rig.simulated.storedMessages(in: .sim).isEmpty }
+        try await rig.eventually("MMSC answered") { !mmsc.posted.isEmpty }
+        await rig.stop()
     }
 }
