@@ -255,7 +255,7 @@ extension MessagingService {
     }
 
     /// The delay before attempt `attempts + 1`, in seconds: the initial delay doubled per attempt, capped.
-    static func backOff(attempts: Int, configuration: MMSConfiguration) -> Double {
+    static func backOff(attempts: Int, configuration: MMSOptions) -> Double {
         let initial = configuration.initialRetryDelay.timeInterval
         let maximum = configuration.maximumRetryDelay.timeInterval
         return min(maximum, initial * pow(2, Double(min(attempts, 30))))

@@ -49,7 +49,7 @@ public struct MessagingConfiguration: Sendable {
     /// variable, so this many seconds of a stalled subscriber are absorbed before its oldest publications drop.
     public var eventSubscriberBuffer: Int = 64
     /// MMS retries and attachment limits; MMS itself is offered only when the service has an ``MMSTransport``.
-    public var mms = MMSConfiguration()
+    public var mms = MMSOptions()
 
     public init() {}
 }

@@ -1,6 +1,6 @@
 /// MMS settings of the service: retries of fetches and sends, and how much attachment content the store keeps.
 /// Where the MMSC is and how it is reached belongs to the ``MMSTransport`` the service is given.
-public struct MMSConfiguration: Sendable, Hashable {
+public struct MMSOptions: Sendable, Hashable {
     /// First retry delay after a fetch or send failed for a reason that may pass (no route, 5xx, a timeout);
     /// doubled per attempt up to ``maximumRetryDelay``. A fetch is never retried past the notification's expiry.
     public var initialRetryDelay: Duration = .seconds(30)
