@@ -90,10 +90,11 @@ let package = Package(
         ),
 
         // MARK: - Service
-        .target(name: "MessageStore", dependencies: [grdb], swiftSettings: strictSettings),
+        // swift-crypto: the SHA-256 that names an MMS attachment's file.
+        .target(name: "MessageStore", dependencies: [grdb, crypto], swiftSettings: strictSettings),
         .target(
             name: "Messaging",
-            dependencies: ["MessageStore", "Modem", "SMSCodec", logging, lifecycle, coreMetrics],
+            dependencies: ["MessageStore", "MMSCodec", "Modem", "SMSCodec", logging, lifecycle, coreMetrics],
             swiftSettings: strictSettings
         ),
 

@@ -11,6 +11,81 @@ package protocol ImportRules: Sendable {
 
     /// The sent part a status report is about, among those with its TP-MR that await a report (newest first).
     func match(_ report: StatusReportPart, among candidates: [OutboxPartRecord]) -> OutboxPartRecord?
+
+    /// What a reassembled WAP push is: an MMS notification to store, or something else (kept, never shown).
+    func notification(fromPush payload: [UInt8], receivedAt: Double) -> PushNotice
+}
+
+extension ImportRules {
+    /// Rules that know no MMS keep every push for diagnosis only.
+    package func notification(fromPush payload: [UInt8], receivedAt: Double) -> PushNotice {
+        .notMMS(reason: "WAP push not handled")
+    }
+}
+
+/// What a reassembled WAP push is.
+package enum PushNotice: Sendable, Hashable {
+    /// An m-notification-ind (OMA-TS-MMS_ENC §6.2): a message waits at the MMSC.
+    case mms(MMSNotice)
+    /// An m-delivery-ind (OMA-TS-MMS_ENC §6.6): how one recipient of a sent MMS fared.
+    case deliveryReport(MMSDeliveryNotice)
+    /// Not an MMS notification (another application's push, or undecodable): stored for diagnosis only.
+    case notMMS(reason: String)
+}
+
+/// The data of an m-delivery-ind the store applies.
+package struct MMSDeliveryNotice: Sendable, Hashable {
+    /// The Message-ID the MMSC gave the sent MMS (m-send-conf).
+    package var mmsMessageID: String
+    /// The recipient, normalised as the sent message stores it.
+    package var recipient: String
+    /// X-Mms-Status by name (`retrieved`, `rejected`, …).
+    package var state: String
+    /// X-Mms-Status without its top bit.
+    package var statusCode: Int
+    /// Date of the report, seconds since 1970.
+    package var date: Double?
+
+    package init(mmsMessageID: String, recipient: String, state: String, statusCode: Int, date: Double?) {
+        self.mmsMessageID = mmsMessageID
+        self.recipient = recipient
+        self.state = state
+        self.statusCode = statusCode
+        self.date = date
+    }
+}
+
+/// The data of an m-notification-ind the store keeps, and how the message reads until its content is fetched.
+package struct MMSNotice: Sendable, Hashable {
+    package var transactionID: String
+    /// The sender, normalised; `nil` when hidden.
+    package var from: String?
+    package var subject: String?
+    package var contentLocation: String
+    /// Absolute expiry, seconds since 1970.
+    package var expiry: Double
+    /// X-Mms-Message-Size, octets.
+    package var size: Int64
+    /// The text the message shows until its content is fetched (says that it is pending).
+    package var placeholderText: String
+
+    package init(
+        transactionID: String,
+        from: String?,
+        subject: String?,
+        contentLocation: String,
+        expiry: Double,
+        size: Int64,
+        placeholderText: String
+    ) {
+        self.transactionID = transactionID
+        self.from = from
+        self.subject = subject
+        self.contentLocation = contentLocation
+        self.expiry = expiry
+        self.size = size
+        self.placeholderText = placeholderText
+    }
 }
 
 /// The rows of one concatenation group (one SIM, party, reference and its width, and total) as the rules see

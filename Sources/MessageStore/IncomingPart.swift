@@ -22,6 +22,8 @@ package struct IncomingPart: Sendable, Hashable {
         case statusReport(StatusReportPart)
         /// A PDU that could not be decoded, or one not imported (e.g. `STO UNSENT`): stored, never shown.
         case notImported(reason: String)
+        /// A WAP push (8-bit SMS to port 2948, WAP-259-WDP §6.3), or one segment of it.
+        case pushSegment(PushSegment)
     }
 
     package init(
@@ -132,5 +134,26 @@ package struct StatusReportPart: Sendable, Hashable {
         self.serviceCentreTime = serviceCentreTime
         self.dischargeTime = dischargeTime
         self.dischargeOffset = dischargeOffset
+    }
+}
+
+/// A WAP push as SMS carries it (WAP-259-WDP §6.3: 8-bit user data addressed to port 2948), or one segment of a
+/// concatenated one. The store reassembles the payloads and asks ``ImportRules/notification(fromPush:receivedAt:)``
+/// what the whole push is.
+package struct PushSegment: Sendable, Hashable {
+    /// The originator, normalised.
+    package var peer: String
+    /// The device's own number, `recipientTo` of the message the push becomes.
+    package var ownNumber: String
+    /// The user data after the user data header.
+    package var payload: [UInt8]
+    /// Concatenation (TS 23.040 §9.2.3.24.1/.8); `nil` for a push in one SMS.
+    package var concatenation: MessagePart.Concatenation?
+
+    package init(peer: String, ownNumber: String, payload: [UInt8], concatenation: MessagePart.Concatenation?) {
+        self.peer = peer
+        self.ownNumber = ownNumber
+        self.payload = payload
+        self.concatenation = concatenation
     }
 }

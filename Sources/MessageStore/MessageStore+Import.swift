@@ -82,6 +82,8 @@ extension MessageStore {
             record.concatTotal = concatenation.total
             record.concatSeq = concatenation.sequence
             return try importSegment(record, message: message, part: part, rules: rules, in: db)
+        case .pushSegment(let push):
+            return try importPushSegment(push, record: record, part: part, rules: rules, in: db)
         }
     }
 

@@ -9,6 +9,10 @@ package struct MessageDetail: Sendable, Hashable {
     /// Set for messages this device sends.
     package var outbox: OutboxRecord?
     package var outboxParts: [OutboxPartRecord]
+    /// Set for MMS: the notification's data and where its content (or its sending) stands.
+    package var mms: MMSRecord? = nil
+    /// Per-recipient delivery states of a sent MMS (m-delivery-ind).
+    package var mmsRecipients: [MMSRecipientRecord] = []
 }
 
 /// A message as SearchMessages lists it: no text, no attachments.
@@ -85,12 +89,22 @@ extension MessageStore {
         guard let id = record.id else { throw StoreError.missingRowID }
         try insertRecipients(recipients, messageID: id, in: db)
         for (position, attachment) in attachments.enumerated() {
-            try db.execute(
-                sql: "INSERT INTO messageAttachment (messageId, position, uri, size, mimeType) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id, position, attachment.uri, attachment.size, attachment.mimeType]
-            )
+            try insertAttachment(attachment, messageID: id, position: position, in: db)
         }
         return id
+    }
+
+    static func insertAttachment(_ attachment: AttachmentRow, messageID: Int64, position: Int, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO messageAttachment (messageId, position, uri, size, mimeType, name, sha256)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                messageID, position, attachment.uri, attachment.size, attachment.mimeType, attachment.name,
+                attachment.sha256,
+            ]
+        )
     }
 
     static func insertRecipients(_ recipients: [PeerRow], messageID: Int64, in db: Database) throws {
@@ -123,9 +137,9 @@ extension MessageStore {
         let recipients = try recipientRows(messageID: id, in: db)
         let attachments = try Row.fetchAll(
             db,
-            sql: "SELECT uri, size, mimeType FROM messageAttachment WHERE messageId = ? ORDER BY position",
+            sql: "SELECT \(attachmentColumns) FROM messageAttachment WHERE messageId = ? ORDER BY position",
             arguments: [id]
-        ).map { AttachmentRow(uri: $0["uri"], size: $0["size"], mimeType: $0["mimeType"]) }
+        ).map(attachmentRow)
         let outbox = try OutboxRecord.fetchOne(db, key: id)
         let parts =
             outbox == nil
@@ -135,12 +149,37 @@ extension MessageStore {
                 sql: "SELECT * FROM outboxPart WHERE messageId = ? ORDER BY recipientIndex, seq",
                 arguments: [id]
             )
+        let mms = try MMSRecord.fetchOne(db, key: id)
+        let mmsRecipients =
+            mms == nil
+            ? []
+            : try MMSRecipientRecord.fetchAll(
+                db,
+                sql: "SELECT * FROM mmsRecipient WHERE messageId = ? ORDER BY rowid",
+                arguments: [id]
+            )
         return MessageDetail(
             message: message,
             recipients: recipients,
             attachments: attachments,
             outbox: outbox,
-            outboxParts: parts
+            outboxParts: parts,
+            mms: mms,
+            mmsRecipients: mmsRecipients
+        )
+    }
+
+    /// The columns ``attachmentRow(_:)`` reads.
+    static let attachmentColumns = "uri, size, mimeType, name, sha256"
+
+    /// An attachment row read with ``attachmentColumns``.
+    static func attachmentRow(_ row: Row) -> AttachmentRow {
+        AttachmentRow(
+            uri: row["uri"],
+            size: row["size"],
+            mimeType: row["mimeType"],
+            name: row["name"],
+            sha256: row["sha256"]
         )
     }
 
@@ -184,6 +223,7 @@ extension MessageStore {
         try await writer.write { db in
             guard let message = try MessageRecord.fetchOne(db, key: id) else { return .notFound }
             if message.folder == .deleted {
+                // Its attachment files stay until `collectAttachmentFiles()` finds no row naming them.
                 try db.execute(sql: "DELETE FROM message WHERE id = ?", arguments: [id])
                 return .purged
             }

@@ -68,8 +68,12 @@ extension MessageStore {
         try await writer.read { db in
             try OutboxRecord.fetchAll(
                 db,
-                sql:
-                    "SELECT * FROM outbox WHERE state = 'queued' AND nextAttemptAt <= ? ORDER BY nextAttemptAt, messageId LIMIT ?",
+                // MMS are sent by the MMS worker through the MMSC, not as SMS.
+                sql: """
+                    SELECT * FROM outbox WHERE state = 'queued' AND nextAttemptAt <= ?
+                        AND messageId NOT IN (SELECT messageId FROM mms)
+                    ORDER BY nextAttemptAt, messageId LIMIT ?
+                    """,
                 arguments: [now, limit]
             )
         }
@@ -78,7 +82,13 @@ extension MessageStore {
     /// The earliest `nextAttemptAt` of a queued message, or `nil` when nothing waits.
     package func nextOutboxAttempt() async throws -> Double? {
         try await writer.read { db in
-            try Double.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM outbox WHERE state = 'queued'")
+            try Double.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(nextAttemptAt) FROM outbox
+                    WHERE state = 'queued' AND messageId NOT IN (SELECT messageId FROM mms)
+                    """
+            )
         }
     }
 

@@ -7,21 +7,32 @@ import GRDB
 /// the mirror, the outbox worker) never interleave inside it, and a crash leaves either all of it or nothing.
 public final class MessageStore: Sendable {
     package let writer: any DatabaseWriter
+    /// The files of MMS attachments (`<path>-attachments/`, beside the database); `nil` for an in-memory store
+    /// opened without a directory.
+    package let attachmentFiles: AttachmentFiles?
 
     /// Opens (creating when missing) the database file at `path` in WAL mode and migrates it to the latest schema.
+    /// Attachment files live in the directory `<path>-attachments` beside it.
     public convenience init(path: String) throws {
-        try self.init(writer: MessageStoreDatabase.openFile(at: path))
+        try self.init(
+            writer: MessageStoreDatabase.openFile(at: path),
+            attachmentFiles: AttachmentFiles(directory: path + "-attachments")
+        )
     }
 
-    /// An in-memory store, for tests and benchmarks.
-    public static func inMemory() throws -> MessageStore {
-        try MessageStore(writer: MessageStoreDatabase.openInMemory())
+    /// An in-memory store, for tests and benchmarks; attachment files go to `attachmentDirectory` when given.
+    public static func inMemory(attachmentDirectory: String? = nil) throws -> MessageStore {
+        try MessageStore(
+            writer: MessageStoreDatabase.openInMemory(),
+            attachmentFiles: attachmentDirectory.map(AttachmentFiles.init(directory:))
+        )
     }
 
     /// Wraps an opened database and migrates it: to the latest schema, or only through the first `migrations`
     /// migrations (tests build old databases that way).
-    package init(writer: any DatabaseWriter, migrations: Int? = nil) throws {
+    package init(writer: any DatabaseWriter, migrations: Int? = nil, attachmentFiles: AttachmentFiles? = nil) throws {
         self.writer = writer
+        self.attachmentFiles = attachmentFiles
         try MessageStoreMigrations.makeMigrator(upTo: migrations ?? MessageStoreMigrations.identifiers.count)
             .migrate(writer)
     }

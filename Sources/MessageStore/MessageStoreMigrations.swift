@@ -8,7 +8,7 @@ import GRDB
 /// AUTOINCREMENT row ids, so an ID is never reused even after a purge (messaging-v2.md I-29).
 package enum MessageStoreMigrations {
     /// Migration identifiers, in order. Never rename or reorder.
-    package static let identifiers = ["v1-core", "v2-search", "v3-concat-reference-width", "v4-hooks"]
+    package static let identifiers = ["v1-core", "v2-search", "v3-concat-reference-width", "v4-hooks", "v5-mms"]
 
     /// A migrator with every migration, or only the first `count` (tests build old databases with it).
     package static func makeMigrator(upTo count: Int = identifiers.count) -> DatabaseMigrator {
@@ -18,6 +18,7 @@ package enum MessageStoreMigrations {
             (identifiers[1], v2Search),
             (identifiers[2], v3ConcatReferenceWidth),
             (identifiers[3], v4Hooks),
+            (identifiers[4], v5MMS),
         ]
         for (identifier, body) in all.prefix(count) {
             migrator.registerMigration(identifier, migrate: body)
@@ -309,6 +310,54 @@ package enum MessageStoreMigrations {
                     INSERT OR IGNORE INTO hookDelivery (messageId, event, target)
                         SELECT new.messageId, event, target FROM hookTarget WHERE event = new.state;
                 END;
+                """
+        )
+    }
+
+    /// v5: MMS. `receivedPart.payload` keeps the user data of a WAP-push segment (8-bit SMS to port 2948, WAP-259-WDP
+    /// §6.3) so a concatenated push reassembles across restarts. `mms` holds one row per MMS message: the
+    /// notification's data (OMA-TS-MMS_ENC §6.2: Transaction-ID, Content-Location, Expiry, Message-Size), where
+    /// fetching its content stands (`pending`, `fetched`, `failed` with the reason, `gone`), the retry schedule, and
+    /// the answer still to post to the MMSC (m-notifyresp-ind or m-acknowledge-ind, OMA-TS-MMS_CTR §6.3, §6.4), so
+    /// that persist → acknowledge survives a crash. `UNIQUE (direction, transactionId)` stores a push seen twice
+    /// once. `mmsRecipient` is the per-recipient delivery state from m-delivery-ind (OMA-TS-MMS_ENC §6.6). An
+    /// attachment's bytes are a file named by its SHA-256 beside the database; the row names the hash.
+    static func v5MMS(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE receivedPart ADD COLUMN payload BLOB;
+
+                CREATE TABLE mms (
+                    messageId INTEGER PRIMARY KEY REFERENCES message (id) ON DELETE CASCADE,
+                    direction TEXT NOT NULL,
+                    transactionId TEXT NOT NULL,
+                    mmsMessageId TEXT,
+                    contentLocation TEXT,
+                    expiry REAL,
+                    size INTEGER,
+                    fetchState TEXT NOT NULL,
+                    fetchError TEXT,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    nextAttemptAt REAL NOT NULL DEFAULT 0,
+                    responsePdu BLOB,
+                    UNIQUE (direction, transactionId)
+                );
+                CREATE INDEX mms_due ON mms (fetchState, nextAttemptAt);
+                CREATE INDEX mms_messageId ON mms (mmsMessageId);
+                CREATE INDEX mms_response ON mms (messageId) WHERE responsePdu IS NOT NULL;
+
+                CREATE TABLE mmsRecipient (
+                    messageId INTEGER NOT NULL REFERENCES message (id) ON DELETE CASCADE,
+                    recipient TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    statusCode INTEGER,
+                    at REAL,
+                    PRIMARY KEY (messageId, recipient)
+                );
+
+                ALTER TABLE messageAttachment ADD COLUMN name TEXT;
+                ALTER TABLE messageAttachment ADD COLUMN sha256 TEXT;
+                CREATE INDEX messageAttachment_sha256 ON messageAttachment (sha256) WHERE sha256 IS NOT NULL;
                 """
         )
     }

@@ -56,6 +56,8 @@ extension ReceivedPartRecord {
         case notImported
         /// The same content as a part already held, in another PDU (e.g. a copy with another time stamp).
         case duplicate
+        /// A segment of a concatenated WAP push (port 2948) waiting for the rest of the push.
+        case pushWaiting
     }
 }
 

@@ -115,14 +115,21 @@ package struct PeerRow: Codable, Sendable, Hashable {
 
 /// An attachment row, without its owner key.
 package struct AttachmentRow: Codable, Sendable, Hashable {
+    /// Where the content is: a link given by a control point, or empty for content kept as a file here.
     package var uri: String
     package var size: Int64?
     package var mimeType: String?
+    /// The part's name (Content-Location or the content type's `name`), when it has one.
+    package var name: String?
+    /// The hex SHA-256 of the content when its bytes are a file beside the database (``AttachmentFiles``).
+    package var sha256: String?
 
-    package init(uri: String, size: Int64?, mimeType: String?) {
+    package init(uri: String, size: Int64?, mimeType: String?, name: String? = nil, sha256: String? = nil) {
         self.uri = uri
         self.size = size
         self.mimeType = mimeType
+        self.name = name
+        self.sha256 = sha256
     }
 }
 
@@ -231,13 +238,16 @@ package struct ReceivedPartRecord: Codable, Sendable, Hashable, FetchableRecord,
     /// before the column existed.
     package var concatRefBits: Int?
     package var partText: String?
+    /// The user data of a WAP-push segment (its payload after the user data header), kept until the push is
+    /// reassembled; `nil` for every other part.
+    package var payload: Data?
 
     enum CodingKeys: String, CodingKey {
         case id
         case simID = "simId"
         case messageID = "messageId"
         case state, contentHash, pdu, source, receivedAt, originator
-        case concatRef, concatTotal, concatSeq, concatRefBits, partText
+        case concatRef, concatTotal, concatSeq, concatRefBits, partText, payload
     }
 
     package init(
@@ -254,7 +264,8 @@ package struct ReceivedPartRecord: Codable, Sendable, Hashable, FetchableRecord,
         concatTotal: Int? = nil,
         concatSeq: Int? = nil,
         concatRefBits: Int? = nil,
-        partText: String? = nil
+        partText: String? = nil,
+        payload: Data? = nil
     ) {
         self.id = id
         self.simID = simID
@@ -270,6 +281,7 @@ package struct ReceivedPartRecord: Codable, Sendable, Hashable, FetchableRecord,
         self.concatSeq = concatSeq
         self.concatRefBits = concatRefBits
         self.partText = partText
+        self.payload = payload
     }
 
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

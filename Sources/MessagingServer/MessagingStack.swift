@@ -216,7 +216,7 @@ public final class MessagingStack: Sendable {
                     ssdpPort: configuration.ssdpPort,
                     accessPolicy: configuration.access?.upnpPolicy ?? .allowAll,
                     limits: configuration.upnpLimits,
-                    extraRoutes: healthEndpoints.routes + webPage.routes,
+                    extraRoutes: healthEndpoints.routes + webPage.routes + [AttachmentRoute.route(service: messaging)],
                     presentationPath: MessagingWebPage.path
                 ),
                 logger: component("upnp"),

@@ -30,6 +30,7 @@ final class SimulatorRig: @unchecked Sendable {
         profile: SimulatorProfile = .huaweiE3372,
         logger: Logger = SimulatorRig.logger,
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        mmsTransport: (any MMSTransport)? = nil,
         prepare: (SimulatedModem) async -> Void = { _ in },
         configure: (inout MessagingConfiguration) -> Void = { _ in }
     ) async throws {
@@ -47,6 +48,7 @@ final class SimulatorRig: @unchecked Sendable {
         service = MessagingService(
             store: self.store,
             modem: modem,
+            mmsTransport: mmsTransport,
             configuration: configuration,
             clock: clock,
             wallClock: clock.wallClock,

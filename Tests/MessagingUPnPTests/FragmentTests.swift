@@ -1,4 +1,5 @@
 import Foundation
+import Messaging
 import Testing
 import UPnP
 
@@ -347,5 +348,41 @@ enum AnyFragment {
         let out = message.serialized()
         try Self.schema().validate(out)
         #expect(try MessageFragment(parsing: out) == message)
+    }
+
+    /// A received MMS as ReadMessage shows it: attachments with the device's reference to each stored part
+    /// (a relative `anyURI`, RFC 3986 §4.2), `size` and `mimeType` (§7.5), valid against the schema.
+    @Test func aReceivedMMSWithAttachmentsValidates() throws {
+        let id = try #require(MessageID(sessionID: nil, messageID: "7"))
+        let message = Message(
+            id: id,
+            messageClass: .mms,
+            folder: .received,
+            status: .unread,
+            recipients: RecipientsList(to: [Peer(id: "+15550000001")], from: Peer(id: "+15550000077")),
+            subject: "Holiday",
+            text: "Greetings",
+            attachments: [
+                Attachment(
+                    uri: MessagingService.attachmentPath(messageID: id, position: 0),
+                    size: 120,
+                    mimeType: "application/smil"
+                ),
+                Attachment(
+                    uri: MessagingService.attachmentPath(messageID: id, position: 1),
+                    size: 20_000,
+                    mimeType: "image/jpeg",
+                    name: "picture.jpg"
+                ),
+            ],
+            dateSent: MessageTimestamp(date: Date(timeIntervalSince1970: 1_800_000_000)),
+            dateReceived: MessageTimestamp(date: Date(timeIntervalSince1970: 1_800_000_005))
+        )
+        let out = MessageFragment(message).serialized()
+        try Self.schema().validate(out)
+        #expect(out.contains("<attachment><uri>/attachment?message=7&amp;part=1</uri><size>20000</size>"))
+        #expect(out.contains("<mimeType>image/jpeg</mimeType>"))
+        let read = try MessageFragment(parsing: out)
+        #expect(read.attachments.map(\.uri) == message.attachments.map(\.uri))
     }
 }

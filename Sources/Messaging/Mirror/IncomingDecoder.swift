@@ -7,6 +7,9 @@ enum IncomingDecoder {
     /// Longest PDU accepted from the modem: an SMSC field of at most 12 octets and a TPDU of at most 164 octets
     /// (TS 27.005 §3.1; TS 23.040 §9.2.2).
     static let maximumPDUOctets = 176
+    /// The WDP port of the WAP push connectionless session service (WAP-259-WDP Appendix B: 2948, "WAP Push
+    /// connectionless session service (client side)"), where MMS notifications arrive.
+    static let wapPushPort: UInt16 = 2948
 
     /// FNV-1a (64-bit) of the TPDU, in hex: the content hash the mirror deduplicates by. The SMSC field is left
     /// out so that the same TPDU compares equal however the modem prefixed it.
@@ -58,6 +61,23 @@ enum IncomingDecoder {
         }
         switch decoded.tpdu {
         case .deliver(let deliver):
+            if let ports = deliver.userData.header?.ports, ports.destination == wapPushPort,
+                case .data(let payload) = deliver.userData.content
+            {
+                // A WAP push (WAP-259-WDP §6.3: 8-bit data to port 2948), e.g. an MMS notification: diverted from
+                // the text path and reassembled by the store as bytes (TS 23.040 §9.2.3.24.1).
+                let originator = deliver.originator.number ?? deliver.originator.digits
+                return part(
+                    .pushSegment(
+                        PushSegment(
+                            peer: PeerAddress.normalize(originator),
+                            ownNumber: ownNumber,
+                            payload: payload,
+                            concatenation: concatenation(deliver.userData.header)
+                        )
+                    )
+                )
+            }
             guard let text = deliver.userData.content.text else {
                 // 8-bit data (WAP push, MMS notifications, port-addressed SMS) or an unsupported coding: not a text
                 // for a person. Kept raw for diagnosis.

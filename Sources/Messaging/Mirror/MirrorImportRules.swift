@@ -10,10 +10,13 @@ struct MirrorImportRules: ImportRules {
     static let missingSegmentMarker = "[…]"
 
     let configuration: Reassembler.Configuration
+    /// The expiry of an MMS notification whose own expiry is unusable (``MMSOptions/defaultExpiry``).
+    let defaultMMSExpiry: Duration
 
     /// Rules that show a concatenated message incomplete once its first segment waited `reassemblyTimeout`.
-    init(reassemblyTimeout: Duration) {
+    init(reassemblyTimeout: Duration, defaultMMSExpiry: Duration = MMSOptions().defaultExpiry) {
         configuration = Reassembler.Configuration(timeout: max(0, reassemblyTimeout.components.seconds))
+        self.defaultMMSExpiry = defaultMMSExpiry
     }
 
     func decide(_ segment: ReceivedPartRecord, in group: SegmentGroup) -> SegmentDecision {

@@ -311,6 +311,8 @@ extension MessagingService {
         case .created(_, let messageID, let isNewUnread, let sessionID):
             mirror.importedParts += 1
             if isNewUnread { hub.newMessagesDidChange() }
+            // A WAP push became an MMS whose content is to be fetched.
+            if case .pushSegment = part.content { mmsSignal.fire() }
             logReceived(messageID: messageID, sessionID: sessionID, part: part)
         case .restarted(_, let messageID, let isNewUnread):
             mirror.importedParts += 1
@@ -340,7 +342,12 @@ extension MessagingService {
     }
 
     /// The rules the store's import asks for (reassembly with the configured timeout, status report matching).
-    var importRules: MirrorImportRules { MirrorImportRules(reassemblyTimeout: configuration.reassemblyTimeout) }
+    var importRules: MirrorImportRules {
+        MirrorImportRules(
+            reassemblyTimeout: configuration.reassemblyTimeout,
+            defaultMMSExpiry: configuration.mms.defaultExpiry
+        )
+    }
 
     /// Shows groups of segments that waited longer than the reassembly timeout (late parts merge later).
     func flushStaleSegments() async throws {

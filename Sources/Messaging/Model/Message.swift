@@ -28,6 +28,8 @@ public struct Message: Hashable, Sendable {
     public var kind: MessageKind
     /// Sending and delivery state of a message this device sends; `nil` for received messages.
     public var delivery: DeliveryInfo?
+    /// For MMS: where its content (received) or its recipients' delivery (sent) stands.
+    public var mms: MMSInfo?
 
     /// The session the message belongs to, in session mode.
     public var sessionID: String? { id.sessionID }
@@ -45,7 +47,8 @@ public struct Message: Hashable, Sendable {
         dateSent: MessageTimestamp? = nil,
         dateReceived: MessageTimestamp? = nil,
         kind: MessageKind = .normal,
-        delivery: DeliveryInfo? = nil
+        delivery: DeliveryInfo? = nil,
+        mms: MMSInfo? = nil
     ) {
         self.id = id
         self.messageClass = messageClass
@@ -60,6 +63,7 @@ public struct Message: Hashable, Sendable {
         self.dateReceived = dateReceived
         self.kind = kind
         self.delivery = delivery
+        self.mms = mms
     }
 }
 
@@ -71,11 +75,14 @@ public struct Attachment: Hashable, Sendable, Codable {
     public var size: UInt64?
     /// MIME type (RFC 2046), when known.
     public var mimeType: String?
+    /// The part's file name (its Content-Location or `name`), when it has one. Not in the standard fragment.
+    public var name: String?
 
-    public init(uri: String, size: UInt64? = nil, mimeType: String? = nil) {
+    public init(uri: String, size: UInt64? = nil, mimeType: String? = nil, name: String? = nil) {
         self.uri = uri
         self.size = size
         self.mimeType = mimeType
+        self.name = name
     }
 }
 

@@ -48,6 +48,8 @@ public struct MessagingConfiguration: Sendable {
     /// Buffer of each ``MessagingService/events()`` subscription. Publications are at most one per second per
     /// variable, so this many seconds of a stalled subscriber are absorbed before its oldest publications drop.
     public var eventSubscriberBuffer: Int = 64
+    /// MMS retries and attachment limits; MMS itself is offered only when the service has an ``MMSTransport``.
+    public var mms = MMSOptions()
 
     public init() {}
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MessageStore
 import Modem
 
@@ -134,7 +135,14 @@ extension MessagingService {
         switch try await store.deleteMessage(id: rowID) {
         case .notFound: throw MessagingError(.invalidMessageID, "no such message")
         case .movedToDeleted(let wasNew): if wasNew { hub.newMessagesDidChange() }
-        case .purged: break
+        case .purged:
+            // Attachment files no other message names go with it (not in the transaction: a file is removed only
+            // once no row names it).
+            do {
+                try await store.collectAttachmentFiles()
+            } catch {
+                logger.warning("could not collect attachment files", metadata: ["error": "\(error)"])
+            }
         }
     }
 
@@ -153,12 +161,13 @@ extension MessagingService {
         }
     }
 
-    /// The classes, session classes and folders this device offers (messaging-v2.md §10 "Capabilities": SMS only,
-    /// without an MMSC; sessions as SMS conversations; all five folders).
+    /// The classes, session classes and folders this device offers (messaging-v2.md §10 "Capabilities": SMS, and
+    /// MMS with File-Transfer only when an MMS transport is configured; sessions as SMS/MMS conversations; all five
+    /// folders).
     var capabilities: MessagingCapabilities {
         MessagingCapabilities(
-            messageClasses: [.sms],
-            sessionClasses: [.sms, .mixed],
+            messageClasses: mmsTransport == nil ? [.sms] : [.sms, .mms],
+            sessionClasses: mmsTransport == nil ? [.sms, .mixed] : [.sms, .mms, .mixed, .fileTransfer],
             folders: MessageFolder.allCases
         )
     }

@@ -20,6 +20,9 @@ extension MessagingService {
                         group.addTask { try await self.runMirror(modem: modem) }
                         group.addTask { try await self.runOutbox(modem: modem) }
                     }
+                    if let transport = self.mmsTransport {
+                        group.addTask { try await self.runMMS(transport: transport) }
+                    }
                 }
             }
         } catch is CancellationError {

@@ -41,6 +41,9 @@ extension MessagingService {
         if recipients.to.isEmpty, let session = sessionRecord {
             recipients.to = session.recipients.filter { $0.role == "to" }.map(Peer.init)
         }
+        if messageClass == .mms {
+            return try await enqueueMMS(message, recipients: recipients, sessionID: sessionRecord?.session.id, now: now)
+        }
         try validateSMS(recipients: recipients, message: message)
 
         let record = MessageRecord(

@@ -24,6 +24,10 @@ import ServiceLifecycle
 public actor MessagingService: Service {
     let store: MessageStore
     let modem: (any Modem)?
+    /// The MMSC, when MMS is configured: MMS and File-Transfer are offered only then.
+    let mmsTransport: (any MMSTransport)?
+    /// Fetches what a control point offers by link (attachments of SendMessage, `fileLink` of StartFileTransfer).
+    let fileFetcher: (any FileFetcher)?
     let configuration: MessagingConfiguration
     /// Time for deadlines: event moderation, retry back-off, the mirror's timer.
     let clock: any Clock<Duration>
@@ -36,6 +40,8 @@ public actor MessagingService: Service {
     let outboxSignal = WakeSignal()
     /// Wakes the mirror (the modem reported something, or a test asks for a pass).
     let mirrorSignal = WakeSignal()
+    /// Wakes the MMS worker (a notification was stored, a response is owed, a test asks).
+    let mmsSignal = WakeSignal()
 
     /// The modem's identity, once the mirror has read it.
     var modemIdentity: ModemIdentity?
@@ -53,6 +59,10 @@ public actor MessagingService: Service {
     /// - Parameters:
     ///   - store: the opened database (``MessageStore/MessageStore``); migrations ran when it was opened.
     ///   - modem: the modem to mirror and send with; `nil` runs the actions on the store alone.
+    ///   - mmsTransport: the MMSC (HTTP through the operator's proxy in the daemon, a fake in tests); `nil`: no MMS,
+    ///     and neither MMS nor File-Transfer is advertised.
+    ///   - fileFetcher: how the device fetches what a control point offers by link (HTTP GET on the LAN, bounded);
+    ///     `nil`: only attachments already on the device (a received MMS's) can be sent.
     ///   - configuration: policies and limits.
     ///   - clock: time for deadlines (event moderation, retry back-off, the mirror's timer).
     ///   - wallClock: the current date, for message and session dates and the outbox's due times; a test passes
@@ -64,6 +74,8 @@ public actor MessagingService: Service {
     public init(
         store: MessageStore,
         modem: (any Modem)?,
+        mmsTransport: (any MMSTransport)? = nil,
+        fileFetcher: (any FileFetcher)? = nil,
         configuration: MessagingConfiguration = MessagingConfiguration(),
         clock: any Clock<Duration> = ContinuousClock(),
         wallClock: @escaping @Sendable () -> Date = { Date() },
@@ -72,6 +84,8 @@ public actor MessagingService: Service {
     ) {
         self.store = store
         self.modem = modem
+        self.mmsTransport = mmsTransport
+        self.fileFetcher = fileFetcher
         self.configuration = configuration
         self.clock = clock
         self.wallClock = wallClock

@@ -63,7 +63,9 @@ extension MessagingService {
             attachments: detail.attachments,
             outbox: detail.outbox,
             parts: detail.outboxParts,
-            includeContent: true
+            includeContent: true,
+            mms: detail.mms,
+            mmsRecipients: detail.mmsRecipients
         )
     }
 
@@ -74,7 +76,9 @@ extension MessagingService {
         attachments: [AttachmentRow],
         outbox: OutboxRecord?,
         parts: [OutboxPartRecord],
-        includeContent: Bool
+        includeContent: Bool,
+        mms: MMSRecord? = nil,
+        mmsRecipients: [MMSRecipientRecord] = []
     ) -> Message {
         // What was stored before the modem's number was known gets it now: the device is the sender of what it
         // sends and the recipient of what it receives (§10 "Identity"; recipientTo is required for SMS, §7.5).
@@ -115,14 +119,37 @@ extension MessagingService {
             subject: record.subject,
             text: includeContent ? (record.text ?? (record.messageClass == "SMS" ? "" : nil)) : nil,
             attachments: includeContent
-                ? attachments.map {
-                    Attachment(uri: $0.uri, size: $0.size.flatMap { UInt64(exactly: $0) }, mimeType: $0.mimeType)
+                ? attachments.enumerated().map { position, row in
+                    Attachment(
+                        // Content kept here is served by the device (``MessagingService/attachmentPath``).
+                        uri: row.sha256 == nil
+                            ? row.uri : Self.attachmentPath(messageID: MessageID(record: record), position: position),
+                        size: row.size.flatMap { UInt64(exactly: $0) },
+                        mimeType: row.mimeType,
+                        name: row.name
+                    )
                 }
                 : [],
             dateSent: MessageTimestamp(seconds: record.dateSent, offset: record.dateSentOffset),
             dateReceived: MessageTimestamp(seconds: record.dateReceived, offset: record.dateReceivedOffset),
             kind: MessageKind(rawValue: record.kind.rawValue) ?? .normal,
-            delivery: delivery
+            delivery: delivery,
+            mms: mms.map { mms in
+                MMSInfo(
+                    fetchState: MMSFetchState(rawValue: mms.fetchState.rawValue) ?? .pending,
+                    lastError: mms.fetchError,
+                    attempts: mms.attempts,
+                    size: mms.size.flatMap { UInt64(exactly: $0) },
+                    expiry: MessageTimestamp(seconds: mms.expiry, offset: 0),
+                    recipients: mmsRecipients.map {
+                        MMSRecipientDelivery(
+                            recipient: $0.recipient,
+                            state: $0.state,
+                            date: MessageTimestamp(seconds: $0.at, offset: 0)
+                        )
+                    }
+                )
+            }
         )
     }
 

@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import MessageStore
+import Messaging
+import TestSupport
+import Testing
+import UPnP
+
+@testable import MessagingUPnP
+
+/// `GET /attachment?message=<ID>&part=<n>`: the stored bytes with their type for a caller that may read, 403 for
+/// one the policy refuses, 404 for what does not exist.
+@Suite struct AttachmentRouteTests {
+    @Test func servesStoredBytesUnderTheReadRule() async throws {
+        let scratch = try ScratchDirectory("route")
+        defer { scratch.remove() }
+        let store = try MessageStore(path: scratch.path("m.sqlite"))
+        let bytes = (0..<5000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        let rows = try await store.writeAttachments(
+            [AttachmentContent(bytes: bytes, mimeType: "image/png", name: "dot \"x\".png")],
+            limits: AttachmentLimits(maximumMessageBytes: 10_000, maximumTotalBytes: 10_000)
+        )
+        let id = try await store.insertMessage(
+            MessageRecord(
+                messageClass: "MMS",
+                folder: .received,
+                status: .unread,
+                direction: .incoming,
+                fromID: "+15550000077",
+                sortTime: 0
+            ),
+            recipients: [],
+            attachments: rows
+        )
+        store.unpin(rows)
+        var configuration = MessagingConfiguration()
+        configuration.accessPolicy = AccessPolicy(
+            isAllowed: { _, caller in caller.address != "192.168.1.66" },
+            mayReadOverviews: { _ in true }
+        )
+        let service = MessagingService(
+            store: store,
+            modem: nil,
+            configuration: configuration,
+            logger: Logger(label: "route", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        let messageID = try #require(MessageID(messageID: String(id, radix: 36)))
+        let path = MessagingService.attachmentPath(messageID: messageID, position: 0)
+        let query = String(path.split(separator: "?")[1])
+        func get(_ query: String, from address: String) async throws -> UPnPHTTPRoute.Response {
+            await AttachmentRoute.answer(
+                UPnPHTTPRoute.Request(
+                    method: "GET",
+                    path: MessagingService.attachmentRoutePath,
+                    query: query,
+                    client: try #require(IPAddress(address))
+                ),
+                service: service
+            )
+        }
+        let ok = try await get(query, from: "192.168.1.20")
+        #expect(ok.status == 200)
+        #expect(ok.body == bytes)
+        #expect(ok.headers.contains { $0.0 == "Content-Type" && $0.1 == "image/png" })
+        #expect(ok.headers.contains { $0.0 == "Content-Disposition" && $0.1 == "inline; filename=\"dot x.png\"" })
+        #expect(try await get(query, from: "192.168.1.66").status == 403)
+        #expect(try await get("message=\(messageID)&part=1", from: "192.168.1.20").status == 404)
+        #expect(try await get("message=zz&part=0", from: "192.168.1.20").status == 404)
+        #expect(try await get("part=0", from: "192.168.1.20").status == 404)
+    }
+}
