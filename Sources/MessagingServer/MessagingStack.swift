@@ -145,6 +145,7 @@ public final class MessagingStack: Sendable {
         let messaging = MessagingService(
             store: store,
             modem: modem,
+            mmsTransport: mmsTransport,
             configuration: messagingConfiguration,
             logger: component("messaging"),
             metricsFactory: metricsFactory
