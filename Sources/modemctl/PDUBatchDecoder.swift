@@ -2,9 +2,9 @@ import Foundation
 import SMSCodec
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// The batch path of `modemctl pdu decode -`: one hex PDU per input line → one JSON line per PDU.

@@ -154,7 +154,10 @@ import Testing
         defer { process.stop() }
         for (index, pdu) in pdus.enumerated() {
             try process.writeInput(pdu + "\n")
-            try await eventually("answer \(index + 1) of \(pdus.count); stdout: \(process.stdout)", timeout: .seconds(20)) {
+            try await eventually(
+                "answer \(index + 1) of \(pdus.count); stdout: \(process.stdout)",
+                timeout: .seconds(20)
+            ) {
                 process.stdout.split(separator: "\n").count == index + 1
             }
         }
