@@ -290,7 +290,7 @@ extension MessageStore {
             start += chunkSize
             let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
             // A cursor read by column index: copied rows (`fetchAll`) look a name up by lower-casing every column
-            // name, which for a page of 1,000 messages cost more than the query.
+            // name, for every lookup of every row.
             let rows = try Row.fetchCursor(
                 db,
                 sql: """

@@ -128,7 +128,9 @@ import Testing
         guard got != want else { return }
         let gotLines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         let wantLines = String(decoding: want, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        let first = zip(gotLines, wantLines).firstIndex { $0 != $1 } ?? min(gotLines.count, wantLines.count)
+        let first =
+            zip(gotLines, wantLines).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            ?? min(gotLines.count, wantLines.count)
         Issue.record(
             """
             output differs from pdu-batch/expected.jsonl at line \(first + 1) (\(gotLines.count) lines, expected \
