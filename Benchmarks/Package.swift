@@ -18,15 +18,18 @@ let package = Package(
             name: "CodecBench",
             dependencies: [.product(name: "SMSCodec", package: "ModemMessaging")]
         ),
-        // SearchMessages/ReadMessage latency over 100,000 messages and the mirror's import rate;
+        // SearchMessages/ReadMessage latency over 100,000 messages (in the service and through the SOAP action
+        // handler) and the mirror's import rate;
         // run with `swift run -c release --package-path Benchmarks MessagingBench`.
         .executableTarget(
             name: "MessagingBench",
             dependencies: [
                 .product(name: "Messaging", package: "ModemMessaging"),
+                .product(name: "MessagingUPnP", package: "ModemMessaging"),
                 .product(name: "MessageStore", package: "ModemMessaging"),
                 .product(name: "Modem", package: "ModemMessaging"),
                 .product(name: "SMSCodec", package: "ModemMessaging"),
+                .product(name: "UPnP", package: "ModemMessaging"),
             ]
         ),
         // Time from an SMS arriving at the simulator to the GENA NOTIFY at a subscriber, through the whole daemon

@@ -329,7 +329,9 @@ extension MessageStore {
             let chunk = Array(ids[start..<min(start + chunkSize, ids.count)])
             start += chunkSize
             let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            let rows = try Row.fetchAll(
+            // A cursor read by column index: copied rows (`fetchAll`) look a name up by lower-casing every column
+            // name, for every lookup of every row.
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT messageId, role, peerId, name FROM messageRecipient WHERE messageId IN (\(placeholders))
@@ -337,9 +339,14 @@ extension MessageStore {
                     """,
                 arguments: StatementArguments(chunk)
             )
-            for row in rows {
-                byMessage[row["messageId"], default: []].append(
-                    PeerRow(role: row["role"], peerID: row["peerId"], name: row["name"])
+            while let row = try rows.next() {
+                let messageID: Int64 = try row.decode(atIndex: 0)
+                byMessage[messageID, default: []].append(
+                    PeerRow(
+                        role: try row.decode(atIndex: 1),
+                        peerID: try row.decode(atIndex: 2),
+                        name: try row.decode(atIndex: 3)
+                    )
                 )
             }
         }

@@ -30,14 +30,11 @@ struct PDUDecodeCommand: AsyncParsableCommand {
 
     func run() async throws {
         if hex == "-" {
-            while let line = readLine() {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if trimmed.isEmpty { continue }
-                do {
-                    JSONOutput.write(try SMSPDU.decode(hex: trimmed, hasSMSC: smsc, options: options).json)
-                } catch {
-                    JSONOutput.write(.object([("error", .string(error.description))]))
-                }
+            do {
+                try PDUBatchDecoder(hasSMSC: smsc, options: options).run()
+            } catch {
+                FileHandle.standardError.write(Data("modemctl: \(error.description)\n".utf8))
+                throw ExitCode(1)
             }
             return
         }

@@ -108,6 +108,70 @@ import Testing
         #expect(output[2]["text"] == good[1].expect["text"])
     }
 
+    /// The batch path (block reads, JSON serialized as bytes, one buffered write path) prints byte for byte what the
+    /// line-at-a-time reader printed for the same input: `pdu-batch/expected.jsonl` was recorded from that reader
+    /// (Tests/Fixtures/README.md). The input holds every SMSC-prefixed PDU of the DELIVER, SUBMIT and malformed
+    /// vectors and the awkward lines: blank, blanks and tabs around the hex, CRLF, lower case, odd and bad hex, a
+    /// cut PDU, no-break spaces, invalid UTF-8, a lone CR, NUL, a vertical tab, an over-long line, no final newline.
+    @Test func decodeStandardInputBatchPrintsExactlyTheRecordedJSONLines() async throws {
+        let input = try Data(contentsOf: Fixtures.url("pdu-batch/input.txt"))
+        let expected = try Data(contentsOf: Fixtures.url("pdu-batch/expected.jsonl"))
+        let run = try await Subprocess.run(
+            try BuiltProducts.executable("modemctl"),
+            ["pdu", "decode", "-"],
+            inputBytes: input
+        )
+        #expect(!run.timedOut)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let got = Array(run.stdout.utf8)
+        let want = Array(expected)
+        guard got != want else { return }
+        let gotLines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let wantLines = String(decoding: want, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let first =
+            zip(gotLines, wantLines).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            ?? min(gotLines.count, wantLines.count)
+        Issue.record(
+            """
+            output differs from pdu-batch/expected.jsonl at line \(first + 1) (\(gotLines.count) lines, expected \
+            \(wantLines.count)):
+            got:      \(first < gotLines.count ? gotLines[first] : "(none)")
+            expected: \(first < wantLines.count ? wantLines[first] : "(none)")
+            """
+        )
+    }
+
+    /// A coprocess that writes one PDU and waits for its answer before it writes the next gets each answer at
+    /// once: the batch path writes what it has before every read that may block.
+    @Test func decodeStandardInputAnswersEachLineBeforeTheNextArrives() async throws {
+        let vectors = try Self.vectors()
+        let pdus = try ["mm-pdu2", "gammu-at-sms-07", "pm-wap-si-1"].map {
+            try #require(vectors[$0], "vector \($0) missing").pdu
+        }
+        let process = try RunningProcess(
+            try BuiltProducts.executable("modemctl"),
+            ["pdu", "decode", "-"],
+            standardInput: true
+        )
+        defer { process.stop() }
+        for (index, pdu) in pdus.enumerated() {
+            try process.writeInput(pdu + "\n")
+            try await eventually(
+                "answer \(index + 1) of \(pdus.count); stdout: \(process.stdout)",
+                timeout: .seconds(20)
+            ) {
+                process.stdout.split(separator: "\n").count == index + 1
+            }
+        }
+        try process.closeInput()
+        #expect(try await process.exit(timeout: .seconds(20)) == 0)
+        let lines = process.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == pdus.count)
+        for (line, id) in zip(lines, ["mm-pdu2", "gammu-at-sms-07", "pm-wap-si-1"]) {
+            #expect(try Self.json(line)["originator"]?["number"] == vectors[id]?.expect["originator"]?["number"])
+        }
+    }
+
     // MARK: - Bad input
 
     /// The reasons: odd hex, not hex, a PDU cut in the middle, and the PDUs ModemManager's parser must reject.

@@ -16,9 +16,12 @@ package final class RunningProcess: Sendable {
 
     private let process: Process
     private let state = State()
+    /// The write end of standard input, when the process was started with `standardInput: true`.
+    private let input: FileHandle?
 
-    /// Starts `executable` with `arguments`.
-    package init(_ executable: URL, _ arguments: [String]) throws {
+    /// Starts `executable` with `arguments`; with `standardInput`, the test writes its standard input through
+    /// ``writeInput(_:)`` and ends it with ``closeInput()`` (a coprocess), otherwise it reads /dev/null.
+    package init(_ executable: URL, _ arguments: [String], standardInput: Bool = false) throws {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -26,7 +29,14 @@ package final class RunningProcess: Sendable {
         let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
+        if standardInput {
+            let stdin = Pipe()
+            process.standardInput = stdin
+            input = stdin.fileHandleForWriting
+        } else {
+            process.standardInput = FileHandle.nullDevice
+            input = nil
+        }
         self.process = process
         let state = self.state
         process.terminationHandler = { process in
@@ -37,6 +47,16 @@ package final class RunningProcess: Sendable {
         let end: @Sendable () -> Void = { state.value.withLock { $0.openPipes -= 1 } }
         drain(stdout.fileHandleForReading, { data in state.value.withLock { $0.stdout.append(data) } }, end: end)
         drain(stderr.fileHandleForReading, { data in state.value.withLock { $0.stderr.append(data) } }, end: end)
+    }
+
+    /// Writes `text` to the process's standard input (started with `standardInput: true`).
+    package func writeInput(_ text: String) throws {
+        try input?.write(contentsOf: Data(text.utf8))
+    }
+
+    /// Closes the process's standard input: it reads end of file.
+    package func closeInput() throws {
+        try input?.close()
     }
 
     /// Standard output so far.

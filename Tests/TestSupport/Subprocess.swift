@@ -21,6 +21,16 @@ package enum Subprocess {
         input: String? = nil,
         timeout: Duration = .seconds(20)
     ) async throws -> Run {
+        try await run(executable, arguments, inputBytes: input.map { Data($0.utf8) }, timeout: timeout)
+    }
+
+    /// ``run(_:_:input:timeout:)`` with standard input given as bytes (input that is not valid UTF-8).
+    package static func run(
+        _ executable: URL,
+        _ arguments: [String],
+        inputBytes input: Data?,
+        timeout: Duration = .seconds(20)
+    ) async throws -> Run {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -59,7 +69,7 @@ package enum Subprocess {
             if let input {
                 let stdinHandle = stdin.fileHandleForWriting
                 DispatchQueue.global().async {
-                    stdinHandle.write(Data(input.utf8))
+                    stdinHandle.write(input)
                     try? stdinHandle.close()
                 }
             }

@@ -17,9 +17,18 @@ public enum PDUHex {
         maximumOctets: Int = PDUHex.maximumOctets
     ) throws(PDUError) -> [UInt8] {
         let result =
-            text.utf8.withContiguousStorageIfAvailable { decode(utf8: $0, maximumOctets: maximumOctets) }
-            ?? Array(text.utf8).withUnsafeBufferPointer { decode(utf8: $0, maximumOctets: maximumOctets) }
+            text.utf8.withContiguousStorageIfAvailable { parse(utf8: $0, maximumOctets: maximumOctets) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { parse(utf8: $0, maximumOctets: maximumOctets) }
         return try result.get()
+    }
+
+    /// Parses hex text given as UTF-8 bytes (a line read from a file or a pipe), exactly as
+    /// ``decode(_:maximumOctets:)`` parses the same text: callers that read bytes need no String per line.
+    public static func decode(
+        utf8 text: UnsafeBufferPointer<UInt8>,
+        maximumOctets: Int = PDUHex.maximumOctets
+    ) throws(PDUError) -> [UInt8] {
+        try parse(utf8: text, maximumOctets: maximumOctets).get()
     }
 
     /// Whether `text` is one or more hex digits (either case) and nothing else, not even whitespace; the length
@@ -28,7 +37,7 @@ public enum PDUHex {
         !text.isEmpty && text.utf8.allSatisfy { nibble($0) != nil }
     }
 
-    private static func decode(
+    private static func parse(
         utf8 all: UnsafeBufferPointer<UInt8>,
         maximumOctets: Int
     ) -> Result<[UInt8], PDUError> {
@@ -83,14 +92,25 @@ public enum PDUHex {
 
     /// Formats octets as upper-case hex without separators.
     public static func encode(_ octets: some Sequence<UInt8>) -> String {
-        let digits: [UInt8] = Array("0123456789ABCDEF".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(octets.underestimatedCount * 2)
-        for octet in octets {
-            out.append(digits[Int(octet >> 4)])
-            out.append(digits[Int(octet & 0x0F)])
+        octets.withContiguousStorageIfAvailable(encode(contiguous:))
+            ?? Array(octets).withUnsafeBufferPointer(encode(contiguous:))
+    }
+
+    /// Written straight into the String's storage (no intermediate array, and no allocation at all for up to 7
+    /// octets): the JSON of every decoded PDU holds several of these.
+    private static func encode(contiguous octets: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: octets.count * 2) { buffer in
+            for (index, octet) in octets.enumerated() {
+                buffer[2 * index] = hexDigit(octet >> 4)
+                buffer[2 * index + 1] = hexDigit(octet & 0x0F)
+            }
+            return octets.count * 2
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") + nibble - 10
     }
 
     @inline(__always)

@@ -2,7 +2,10 @@
 /// Field names are a contract: add fields, never rename them.
 extension SMSPDU {
     package var json: JSONValue {
-        var members: [(String, JSONValue)] = [("type", .string(tpdu.typeName))]
+        var members: [(String, JSONValue)] = []
+        // The largest object (a DELIVER with a header and a message-waiting DCS) has about 30 members.
+        members.reserveCapacity(32)
+        members.append(("type", .string(tpdu.typeName)))
         if let serviceCentre {
             members.append(("smsc", serviceCentre.lengthField == 0 ? .null : serviceCentre.json))
         }

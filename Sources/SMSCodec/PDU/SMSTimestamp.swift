@@ -124,10 +124,27 @@ public struct SMSTimestamp: Hashable, Sendable, Codable {
     /// ISO 8601 with the offset the PDU carries, e.g. `2002-08-26T19:37:41-01:00` (UTC and −0 print `+00:00`).
     public func iso8601(pivot: Int = SMSTimestamp.centuryPivot) -> String {
         let tz = timeZoneQuarterHours
-        let sign = tz < 0 ? "-" : "+"
         let minutes = abs(tz) * 15
-        return "\(pad(year(pivot: pivot), 4))-\(pad(month))-\(pad(day))T\(pad(hour)):\(pad(minute)):\(pad(second))"
-            + "\(sign)\(pad(minutes / 60)):\(pad(minutes % 60))"
+        // Bytes into one buffer rather than an interpolation of padded Strings: every decoded PDU's JSON has one
+        // or two of these. The fields of an invalid time stamp (a semi-octet above 9) may take three digits.
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        Self.appendPadded(year(pivot: pivot), 4, to: &out)
+        out.append(UInt8(ascii: "-"))
+        Self.appendPadded(month, 2, to: &out)
+        out.append(UInt8(ascii: "-"))
+        Self.appendPadded(day, 2, to: &out)
+        out.append(UInt8(ascii: "T"))
+        Self.appendPadded(hour, 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        Self.appendPadded(minute, 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        Self.appendPadded(second, 2, to: &out)
+        out.append(tz < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+        Self.appendPadded(minutes / 60, 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        Self.appendPadded(minutes % 60, 2, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Seconds since 1970-01-01T00:00:00Z, or `nil` when ``isValid`` is false.
@@ -145,9 +162,23 @@ public struct SMSTimestamp: Hashable, Sendable, Codable {
         return local - Int64(timeZoneQuarterHours * 15 * 60)
     }
 
-    private func pad(_ value: Int, _ width: Int = 2) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
+    /// `String(value)` left-padded with zeros to `width` characters (a minus sign counts as one).
+    private static func appendPadded(_ value: Int, _ width: Int, to out: inout [UInt8]) {
+        var magnitude = value.magnitude
+        var scale: UInt = 1
+        var count = 1
+        while magnitude / scale >= 10 {
+            scale *= 10
+            count += 1
+        }
+        let length = count + (value < 0 ? 1 : 0)
+        if length < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - length)) }
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        while scale > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude / scale))
+            magnitude %= scale
+            scale /= 10
+        }
     }
 
     // MARK: - Wire format
