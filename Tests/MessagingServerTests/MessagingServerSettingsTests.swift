@@ -371,4 +371,23 @@ import UPnP
         #expect(again.messaging.maximumRetryDelay == configuration.messaging.maximumRetryDelay)
         #expect(again.friendlyName == configuration.friendlyName && again.baudRate == configuration.baudRate)
     }
+
+    /// Found by FuzzConfig: a value the file wrote with an escape (a control character in the name, a quotation mark
+    /// and a backslash in a path) came out raw in --check-config's file, which TOML then refused.
+    @Test func theEffectiveDescriptionEscapesWhatTOMLMustEscape() throws {
+        let file = #"""
+            [network]
+            interfaces = ["eth0"]
+            [[modem]]
+            device = "/dev/serial/by-id/a\\b\"c"
+            name = "Kitchen\u0001\tmodem\nline\u007F"
+            """#
+        let configuration = try MessagingServerSettings(toml: file).makeConfiguration(simulate: false)
+        #expect(configuration.friendlyName == "Kitchen\u{01}\tmodem\nline\u{7F}")
+        let text = configuration.effectiveDescription(logLevel: .info, source: nil)
+        #expect(text.contains("name = \"Kitchen\\u0001\tmodem\\nline\\u007F\""))
+        #expect(text.contains(#"device = "/dev/serial/by-id/a\\b\"c""#))
+        let again = try MessagingServerSettings(toml: text).makeConfiguration(simulate: false)
+        #expect(again.friendlyName == configuration.friendlyName && again.modem == configuration.modem)
+    }
 }
