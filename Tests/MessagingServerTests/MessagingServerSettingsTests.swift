@@ -390,4 +390,27 @@ import UPnP
         let again = try MessagingServerSettings(toml: text).makeConfiguration(simulate: false)
         #expect(again.friendlyName == configuration.friendlyName && again.modem == configuration.modem)
     }
+
+    /// Found by FuzzConfig: a raw control character in a table header made toml++ fail an assertion and abort the
+    /// process; every raw control character but tab and line breaks (TOML v1.0.0) is now refused before parsing,
+    /// naming its line and column, and a NUL no longer cuts the file short.
+    @Test(arguments: [
+        ("[[\u{1F}[[modem]]\n", "fuzz.conf:1:3", "001F"),
+        ("[network]\ninterfaces = [\"eth0\"]\u{0}\n[[modem]]\ndevice = \"/dev/ttyUSB2\"", "fuzz.conf:2:22", "0000"),
+        ("log-level = \"info\" # a comment\u{7F}", "fuzz.conf:1:31", "007F"),
+        ("log-level = \"info\"\r# a lone CR", "fuzz.conf:1:19", "000D"),
+    ])
+    func aRawControlCharacterIsASyntaxError(toml: String, key: String, code: String) {
+        #expect {
+            try MessagingServerSettings(toml: toml, source: "fuzz.conf")
+        } throws: { error in
+            guard let error = error as? MessagingServerError else { return false }
+            return error.code == .invalidConfiguration && error.key == key && error.reason.contains("U+\(code)")
+        }
+    }
+
+    @Test func tabsAndCRLFLineBreaksStandRaw() throws {
+        let settings = try MessagingServerSettings(toml: "log-level\t= \"notice\"\r\n[network]\r\nhttp-port = 8080\r\n")
+        #expect(settings.logLevel == .notice && settings.httpPort == 8080)
+    }
 }

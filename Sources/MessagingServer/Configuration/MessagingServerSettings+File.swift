@@ -86,6 +86,14 @@ extension MessagingServerSettings {
     ///   (its line and column), an unknown key, a value of the wrong type or out of range; the key is named as in
     ///   the file (`network.interfaces`, `modem.pin`, `modem[2].smsc`).
     public init(toml: String, source: String = "configuration") throws(MessagingServerError) {
+        if let found = Self.rawControlCharacter(in: toml) {
+            let code = Self.hex(found.scalar)
+            throw .invalid(
+                "\(source):\(found.line):\(found.column)",
+                "TOML syntax error: control character U+\(code); only tab and line breaks may stand raw "
+                    + "(TOML v1.0.0; in a string write it as \\u\(code))"
+            )
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: toml)
@@ -153,6 +161,42 @@ extension MessagingServerSettings {
                 database: try entry.string("database")
             )
         }
+    }
+}
+
+extension MessagingServerSettings {
+    /// The line, column (both from 1, in Unicode scalars) and value of the first control character TOML does not allow
+    /// raw: TOML v1.0.0 permits tab and line breaks (LF, CRLF) and nothing else below U+0020, nor U+007F, anywhere
+    /// in a document (comments, strings, keys and whitespace alike). Checked before the text reaches TOMLKit:
+    /// toml++ asserts on some of them (a control character in a table header aborted the process, found by
+    /// FuzzConfig), and a NUL would end the C string TOMLKit hands it, silently dropping the rest of the file.
+    static func rawControlCharacter(in text: String) -> (line: Int, column: Int, scalar: Unicode.Scalar)? {
+        var line = 1
+        var column = 1
+        var scalars = text.unicodeScalars.makeIterator()
+        var next = scalars.next()
+        while let scalar = next {
+            next = scalars.next()
+            switch scalar.value {
+            case 0x0A:
+                line += 1
+                column = 0
+            case 0x0D where next == "\n":
+                column -= 1
+            case 0x09, 0x20..<0x7F, 0x80...:
+                break
+            default:
+                return (line, column, scalar)
+            }
+            column += 1
+        }
+        return nil
+    }
+
+    /// `scalar` as four or more uppercase hexadecimal digits.
+    static func hex(_ scalar: Unicode.Scalar) -> String {
+        let digits = String(scalar.value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }
 
