@@ -64,6 +64,6 @@ enum ConfigFuzzing {
         url = "http://127.0.0.1:8123/sms"
         events = ["received"]
         """,
-        "[network]\nhttp-port = 70000\n[[modem]]\ndevice = \"/dev/ttyUSB2\"",
+        "[network]\ninterfaces = [\"eth0\"]\nhttp-port = 70000\n[[modem]]\ndevice = \"/dev/ttyUSB2\"",
     ].map { Array($0.utf8) }
 }

@@ -23,12 +23,13 @@ extension MessagingServerConfiguration {
         lines.append("http-port = \(httpPort)")
         lines.append("ssdp-port = \(ssdpPort)")
         lines.append("")
-        lines.append("[access]")
         if let access {
+            lines.append("[access]")
             lines.append("control = \(list(access.control.map(\.description)))")
             lines.append("read-only = \(list(access.readOnly.map(\.description)))")
         } else {
-            lines.append("# not set: every client on the served interfaces may control the device")
+            // No header: an empty [access] table reads back as two empty lists, which refuse every client.
+            lines.append("# [access] not set: every client on the served interfaces may control the device")
         }
         lines.append("")
         lines.append("[web]")
