@@ -413,4 +413,26 @@ import UPnP
         let settings = try MessagingServerSettings(toml: "log-level\t= \"notice\"\r\n[network]\r\nhttp-port = 8080\r\n")
         #expect(settings.logLevel == .notice && settings.httpPort == 8080)
     }
+
+    /// Found by FuzzConfig: a table header whose key starts with neither a name character nor a quote (`[[:x]]`)
+    /// made toml++ fail an assertion and abort the process; it is a syntax error naming the position.
+    @Test(arguments: [
+        ("[[:modem]]\ndevice = \"/dev/ttyUSB2\"", "fuzz.conf:1:3"),
+        ("log-level = \"info\"\n  [ ]", "fuzz.conf:2:5"),
+        ("[network]\n[=x]", "fuzz.conf:2:2"),
+    ])
+    func aTableHeaderWithoutAKeyIsASyntaxError(toml: String, key: String) {
+        #expect {
+            try MessagingServerSettings(toml: toml, source: "fuzz.conf")
+        } throws: { error in
+            (error as? MessagingServerError)?.key == key
+        }
+    }
+
+    @Test func quotedTableNamesAndBracketsInsideMultilineStringsAreNotHeaders() throws {
+        let settings = try MessagingServerSettings(
+            toml: "[\"network\"]\nhttp-port = 8080\n[web]\npassword = \"\"\"\n[:not a header\n\"\"\"\n"
+        )
+        #expect(settings.httpPort == 8080 && settings.webPassword == "[:not a header\n")
+    }
 }

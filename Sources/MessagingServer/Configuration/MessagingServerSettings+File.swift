@@ -94,6 +94,12 @@ extension MessagingServerSettings {
                     + "(TOML v1.0.0; in a string write it as \\u\(code))"
             )
         }
+        if let found = Self.tableHeaderWithoutKey(in: toml) {
+            throw .invalid(
+                "\(source):\(found.line):\(found.column)",
+                "TOML syntax error: a table header must start with a key (a name or a quoted string) after '['"
+            )
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: toml)
@@ -189,6 +195,36 @@ extension MessagingServerSettings {
                 return (line, column, scalar)
             }
             column += 1
+        }
+        return nil
+    }
+
+    /// The line and column (from 1) of the first table header (`[` or `[[` starting a line, outside a multi-line
+    /// string) whose key does not start with a bare-key character or a quote (TOML v1.0.0 "Table"). toml++ asserts
+    /// on such a header (`[[:x]]`, `[[\u{1F}…`) instead of reporting it, which aborted the process (found by
+    /// FuzzConfig). A line of a multi-line array starting with `[` is read as a header too: none of our keys takes
+    /// nested arrays, so such a file is refused either way.
+    static func tableHeaderWithoutKey(in text: String) -> (line: Int, column: Int)? {
+        var multilineDelimiter: String?
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if let delimiter = multilineDelimiter {
+                if line.contains(delimiter) { multilineDelimiter = nil }
+                continue
+            }
+            let indent = line.prefix { $0 == " " || $0 == "\t" }
+            var rest = line.dropFirst(indent.count)
+            if rest.first == "[" {
+                rest = rest.dropFirst(rest.hasPrefix("[[") ? 2 : 1)
+                let key = rest.drop { $0 == " " || $0 == "\t" }
+                let allowed = key.first.map { $0.isASCII && ($0.isLetter || $0.isNumber || "_-\"'".contains($0)) }
+                if allowed != true {
+                    return (index + 1, line.distance(from: line.startIndex, to: key.startIndex) + 1)
+                }
+            }
+            for delimiter in ["\"\"\"", "'''"] where line.components(separatedBy: delimiter).count % 2 == 0 {
+                multilineDelimiter = delimiter
+                break
+            }
         }
         return nil
     }
