@@ -51,7 +51,7 @@ def machine():
 
 def finding_reason(log):
     """The first line that says why libFuzzer stopped (Swift trap message, sanitizer summary, timeout, OOM)."""
-    patterns = [r"(Fatal error: .*)", r"(Precondition failed.*)", r"(Assertion failed.*)",
+    patterns = [r"(Fatal error: .*)", r"(Precondition failed.*)", r"(Assertion failed.*)", r"(\S+: Assertion `.*' failed\.)",
                 r"(SUMMARY: \w+Sanitizer: .*)", r"==\d+== ERROR: (libFuzzer: .*)", r"(ERROR: libFuzzer: .*)",
                 r"(ALARM: .*)"]
     for pattern in patterns:
@@ -73,6 +73,12 @@ def record(fuzzer, seconds, start, log_path, corpus, prefix, command):
     status = None
     for match in re.finditer(r"^#(\d+)\s+\w+\s+cov: (\d+) ft: (\d+) corp: (\d+)/(\S+)", log, re.M):
         status = match
+    # -fork mode: the parent's lines `#N: cov: C ft: F corp: U exec/s: E oom/timeout/crash: O/T/C time: Ss`, and no
+    # final stats block.
+    forked = None
+    for match in re.finditer(r"^#(\d+): cov: (\d+) ft: (\d+) corp: (\d+) exec/s: (\d+) "
+                             r"oom/timeout/crash: (\d+)/(\d+)/(\d+) time: (\d+)s", log, re.M):
+        forked = match
     files = [os.path.join(corpus, name) for name in os.listdir(corpus)] if os.path.isdir(corpus) else []
     artifacts = sorted(path for path in glob.glob(prefix + "*") if os.path.getmtime(path) >= start - 1)
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -84,15 +90,16 @@ def record(fuzzer, seconds, start, log_path, corpus, prefix, command):
         "seconds": int(seconds),
         "wall_seconds": int(now.timestamp() - start),
         # libFuzzer's own count when it ran to the end; the wall time when it stopped at a finding.
-        "ran_seconds": int(done.group(2)) if done else int(now.timestamp() - start),
+        "ran_seconds": int(done.group(2)) if done else int(forked.group(9)) if forked else int(now.timestamp() - start),
         # The machine is shared: the load at the end says how much of a core the fuzzer had.
         "load": round(os.getloadavg()[0], 1),
-        "executions": stat("number_of_executed_units"),
-        "exec_per_second": stat("average_exec_per_sec"),
+        "executions": stat("number_of_executed_units") or (int(forked.group(1)) if forked else None),
+        "exec_per_second": stat("average_exec_per_sec") or (
+            round(int(forked.group(1)) / max(1, int(forked.group(9)))) if forked else None),
         "new_units": stat("new_units_added"),
         "peak_rss_mb": stat("peak_rss_mb"),
-        "coverage": int(status.group(2)) if status else None,
-        "features": int(status.group(3)) if status else None,
+        "coverage": int(status.group(2)) if status else int(forked.group(2)) if forked else None,
+        "features": int(status.group(3)) if status else int(forked.group(3)) if forked else None,
         "corpus_files": len(files),
         "corpus_bytes": sum(os.path.getsize(path) for path in files),
         "findings": [os.path.basename(path) for path in artifacts],
