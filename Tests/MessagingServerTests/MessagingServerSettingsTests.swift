@@ -420,6 +420,7 @@ import UPnP
         ("[[:modem]]\ndevice = \"/dev/ttyUSB2\"", "fuzz.conf:1:3"),
         ("log-level = \"info\"\n  [ ]", "fuzz.conf:2:5"),
         ("[network]\n[=x]", "fuzz.conf:2:2"),
+        ("log-level = \"notice\"\r\n[+network]\r\nhttp-port = 8080\r\n", "fuzz.conf:2:2"),
     ])
     func aTableHeaderWithoutAKeyIsASyntaxError(toml: String, key: String) {
         #expect {

@@ -206,7 +206,9 @@ extension MessagingServerSettings {
     /// nested arrays, so such a file is refused either way.
     static func tableHeaderWithoutKey(in text: String) -> (line: Int, column: Int)? {
         var multilineDelimiter: String?
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // CRLF is one Character in Swift: split on it too, or a Windows-edited file would be one long line.
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        for (index, line) in lines.enumerated() {
             if let delimiter = multilineDelimiter {
                 if line.contains(delimiter) { multilineDelimiter = nil }
                 continue
