@@ -45,6 +45,8 @@ let package = Package(
         .library(name: "MessagingWeb", targets: ["MessagingWeb"]),
         .library(name: "MessagingServer", targets: ["MessagingServer"]),
         .library(name: "ModemDiscovery", targets: ["ModemDiscovery"]),
+        // The entry logic of the libFuzzer targets, for Fuzz/ and the regression suite; no executable links it.
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -128,6 +130,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: - Fuzzing: the check of each libFuzzer target of Fuzz/, one function of the input bytes
+        .target(
+            name: "FuzzTargets",
+            dependencies: [
+                "SMSCodec", "MMSCodec", "Modem", "UPnP", "MessagingUPnP", "MessagingWeb", "MessagingServer", logging,
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: - Executables (thin: parse, wire, run)
         .executableTarget(
             name: "messagingd",
@@ -165,6 +176,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "SMSCodecTests", dependencies: ["SMSCodec", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "FuzzRegressionTests",
+            dependencies: ["FuzzTargets", "MessagingServer", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "MMSCodecTests", dependencies: ["MMSCodec", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ModemTests",

@@ -3,31 +3,35 @@
 // root's `swift build` stays lean. Build and run them with ../scripts/fuzz.
 import PackageDescription
 
-/// One fuzzer: an executable target in Sources/<name> that depends on the root package's library `library`.
-func fuzzer(_ name: String, _ libraries: [String]) -> Target {
+/// One fuzzer: an executable target in Sources/<name>, a thin libFuzzer entry around the root package's
+/// FuzzTargets (the same code the regression suite Tests/FuzzRegressionTests runs on saved crashes).
+func fuzzer(_ name: String) -> Target {
     .executableTarget(
         name: name,
-        dependencies: ["CFuzzSupport"] + libraries.map { .product(name: $0, package: "ModemMessaging") },
+        dependencies: ["CFuzzSupport", .product(name: "FuzzTargets", package: "ModemMessaging")],
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]
     )
 }
 
-let fuzzers: [(String, [String])] = [
-    ("FuzzSeptets", ["SMSCodec"]),
-    ("FuzzXML", ["UPnP", "MessagingUPnP"]),
-    ("FuzzSSDP", ["UPnP"]),
-    ("FuzzHTTPHeaders", ["UPnP"]),
-    ("FuzzUPnPClient", ["UPnP"]),
-    ("FuzzPDU", ["SMSCodec"]),
-    ("FuzzAT", ["Modem", "SMSCodec"]),
-    ("FuzzMMS", ["MMSCodec"]),
+/// scripts/fuzz reads this list (one quoted name per line) for its default set.
+let fuzzers = [
+    "FuzzSeptets",
+    "FuzzXML",
+    "FuzzSSDP",
+    "FuzzHTTPHeaders",
+    "FuzzUPnPClient",
+    "FuzzPDU",
+    "FuzzAT",
+    "FuzzMMS",
+    "FuzzConfig",
+    "FuzzWeb",
 ]
 
 let package = Package(
     name: "ModemMessagingFuzz",
     platforms: [.macOS(.v15)],
-    products: fuzzers.map { .executable(name: $0.0, targets: [$0.0]) },
+    products: fuzzers.map { .executable(name: $0, targets: [$0]) },
     dependencies: [.package(name: "ModemMessaging", path: "..")],
-    targets: [.target(name: "CFuzzSupport")] + fuzzers.map { fuzzer($0.0, $0.1) },
+    targets: [.target(name: "CFuzzSupport")] + fuzzers.map(fuzzer),
     swiftLanguageModes: [.v6]
 )

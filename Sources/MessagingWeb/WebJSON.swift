@@ -1,8 +1,9 @@
 import Foundation
 import Messaging
 
-/// The API's JSON shapes. Dates are ISO 8601 with the offset they were observed in.
-enum WebJSON {
+/// The API's JSON shapes. Dates are ISO 8601 with the offset they were observed in. The request bodies are
+/// `package` for FuzzTargets.
+package enum WebJSON {
     struct State: Encodable {
         var loginRequired: Bool
         var loggedIn: Bool
@@ -10,25 +11,25 @@ enum WebJSON {
         var identity: String?
     }
 
-    struct Login: Decodable {
-        var password: String
+    package struct Login: Decodable {
+        package var password: String
     }
 
-    struct Send: Decodable {
-        var to: String
-        var text: String
+    package struct Send: Decodable {
+        package var to: String
+        package var text: String
     }
 
     struct Sent: Encodable {
         var id: String
     }
 
-    struct Delete: Decodable {
-        var id: String
+    package struct Delete: Decodable {
+        package var id: String
     }
 
-    struct LayoutRequest: Decodable {
-        var text: String
+    package struct LayoutRequest: Decodable {
+        package var text: String
     }
 
     struct Layout: Encodable {

@@ -3,15 +3,21 @@ import Messaging
 import UPnP
 
 /// An API request as the handlers see it: the caller for the access policy, the query, the JSON body.
-struct WebRequest: Sendable {
-    let route: UPnPHTTPRoute.Request
+///
+/// `package` for FuzzTargets (the FuzzWeb target reads requests as the handlers do).
+package struct WebRequest: Sendable {
+    package let route: UPnPHTTPRoute.Request
+
+    package init(route: UPnPHTTPRoute.Request) {
+        self.route = route
+    }
 
     /// The caller the Messaging service's access policy decides about: the TCP peer's address, as the UPnP
     /// binding passes it for SOAP control.
     var caller: Caller { Caller(address: route.client.description) }
 
     /// The value of query parameter `name` (`application/x-www-form-urlencoded`, as `URLSearchParams` writes it).
-    func query(_ name: String) -> String? {
+    package func query(_ name: String) -> String? {
         guard let query = route.query else { return nil }
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -26,7 +32,7 @@ struct WebRequest: Sendable {
     }
 
     /// The body as JSON of type `T`.
-    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+    package func decode<T: Decodable>(_ type: T.Type) throws -> T {
         guard route.headerValues("content-type").first?.lowercased().hasPrefix("application/json") == true else {
             throw WebError(status: 415, "send JSON")
         }
@@ -38,7 +44,7 @@ struct WebRequest: Sendable {
     }
 
     /// The session cookie's value, if the request carries one (RFC 6265 §5.4: `name=value` pairs split by `;`).
-    var sessionToken: String? {
+    package var sessionToken: String? {
         for header in route.headerValues("cookie") {
             for pair in header.split(separator: ";") {
                 let parts = pair.split(separator: "=", maxSplits: 1)
@@ -55,7 +61,7 @@ struct WebRequest: Sendable {
     ///
     /// A browser adds `Origin` to every cross-origin request and to same-origin POSTs (RFC 6454 §7, Fetch
     /// standard); it must then name the host the request was sent to.
-    var isSameSiteScript: Bool {
+    package var isSameSiteScript: Bool {
         let header = MessagingWebPage.requestHeader
         guard route.headerValues(header.name) == [header.value] else { return false }
         let origins = route.headerValues("origin")
@@ -81,9 +87,9 @@ struct WebResponse: Sendable {
 }
 
 /// A refusal with an HTTP status and a reason the page shows.
-struct WebError: Error, Sendable {
-    var status: Int
-    var reason: String
+package struct WebError: Error, Sendable {
+    package var status: Int
+    package var reason: String
 
     init(status: Int, _ reason: String) {
         self.status = status

@@ -371,4 +371,69 @@ import UPnP
         #expect(again.messaging.maximumRetryDelay == configuration.messaging.maximumRetryDelay)
         #expect(again.friendlyName == configuration.friendlyName && again.baudRate == configuration.baudRate)
     }
+
+    /// Found by FuzzConfig: a value the file wrote with an escape (a control character in the name, a quotation mark
+    /// and a backslash in a path) came out raw in --check-config's file, which TOML then refused.
+    @Test func theEffectiveDescriptionEscapesWhatTOMLMustEscape() throws {
+        let file = #"""
+            [network]
+            interfaces = ["eth0"]
+            [[modem]]
+            device = "/dev/serial/by-id/a\\b\"c"
+            name = "Kitchen\u0001\tmodem\nline\u007F"
+            """#
+        let configuration = try MessagingServerSettings(toml: file).makeConfiguration(simulate: false)
+        #expect(configuration.friendlyName == "Kitchen\u{01}\tmodem\nline\u{7F}")
+        let text = configuration.effectiveDescription(logLevel: .info, source: nil)
+        #expect(text.contains("name = \"Kitchen\\u0001\tmodem\\nline\\u007F\""))
+        #expect(text.contains(#"device = "/dev/serial/by-id/a\\b\"c""#))
+        let again = try MessagingServerSettings(toml: text).makeConfiguration(simulate: false)
+        #expect(again.friendlyName == configuration.friendlyName && again.modem == configuration.modem)
+    }
+
+    /// Found by FuzzConfig: a raw control character in a table header made toml++ fail an assertion and abort the
+    /// process; every raw control character but tab and line breaks (TOML v1.0.0) is now refused before parsing,
+    /// naming its line and column, and a NUL no longer cuts the file short.
+    @Test(arguments: [
+        ("[[\u{1F}[[modem]]\n", "fuzz.conf:1:3", "001F"),
+        ("[network]\ninterfaces = [\"eth0\"]\u{0}\n[[modem]]\ndevice = \"/dev/ttyUSB2\"", "fuzz.conf:2:22", "0000"),
+        ("log-level = \"info\" # a comment\u{7F}", "fuzz.conf:1:31", "007F"),
+        ("log-level = \"info\"\r# a lone CR", "fuzz.conf:1:19", "000D"),
+    ])
+    func aRawControlCharacterIsASyntaxError(toml: String, key: String, code: String) {
+        #expect {
+            try MessagingServerSettings(toml: toml, source: "fuzz.conf")
+        } throws: { error in
+            guard let error = error as? MessagingServerError else { return false }
+            return error.code == .invalidConfiguration && error.key == key && error.reason.contains("U+\(code)")
+        }
+    }
+
+    @Test func tabsAndCRLFLineBreaksStandRaw() throws {
+        let settings = try MessagingServerSettings(toml: "log-level\t= \"notice\"\r\n[network]\r\nhttp-port = 8080\r\n")
+        #expect(settings.logLevel == .notice && settings.httpPort == 8080)
+    }
+
+    /// Found by FuzzConfig: a table header whose key starts with neither a name character nor a quote (`[[:x]]`)
+    /// made toml++ fail an assertion and abort the process; it is a syntax error naming the position.
+    @Test(arguments: [
+        ("[[:modem]]\ndevice = \"/dev/ttyUSB2\"", "fuzz.conf:1:3"),
+        ("log-level = \"info\"\n  [ ]", "fuzz.conf:2:5"),
+        ("[network]\n[=x]", "fuzz.conf:2:2"),
+        ("log-level = \"notice\"\r\n[+network]\r\nhttp-port = 8080\r\n", "fuzz.conf:2:2"),
+    ])
+    func aTableHeaderWithoutAKeyIsASyntaxError(toml: String, key: String) {
+        #expect {
+            try MessagingServerSettings(toml: toml, source: "fuzz.conf")
+        } throws: { error in
+            (error as? MessagingServerError)?.key == key
+        }
+    }
+
+    @Test func quotedTableNamesAndBracketsInsideMultilineStringsAreNotHeaders() throws {
+        let settings = try MessagingServerSettings(
+            toml: "[\"network\"]\nhttp-port = 8080\n[web]\npassword = \"\"\"\n[:not a header\n\"\"\"\n"
+        )
+        #expect(settings.httpPort == 8080 && settings.webPassword == "[:not a header\n")
+    }
 }

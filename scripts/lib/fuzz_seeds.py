@@ -5,7 +5,8 @@ Usage: fuzz_seeds.py FUZZER CORPUS_DIR   (scripts/fuzz runs it before each fuzze
 
 Each seed is written as CORPUS_DIR/fixture-<sha1 of its bytes>, so seeding again adds nothing twice and leaves
 what the fuzzer found beside it. FuzzSSDP, FuzzHTTPHeaders and FuzzUPnPClient get no seeds: no fixture holds SSDP
-datagrams, HTTP header values or device answers.
+datagrams, HTTP header values or device answers. FuzzConfig is seeded from board/messagingd.conf and the
+configuration files the tests of Tests/MessagingServerTests write as Swift string literals.
 """
 
 import glob
@@ -17,9 +18,10 @@ import sys
 import xml.etree.ElementTree as ET
 
 # Relative to this file (scripts/lib/), so that the working directory does not matter.
-FIXTURES = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "Fixtures"))
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+FIXTURES = os.path.join(ROOT, "Tests", "Fixtures")
 
-# FuzzAT: byte 0 picks the command in flight (Fuzz/Sources/FuzzAT/FuzzAT.swift, FuzzCommands.all, same order),
+# FuzzAT: byte 0 picks the command in flight (Sources/FuzzTargets/ATFuzzing.swift, FuzzCommands.all, same order),
 # byte 1 seeds the chunk sizes; the rest is modem output.
 AT_COMMANDS = ["AT+CMGL", "AT+CMGR", "AT+CPMS?", "AT+CNUM", "AT+CSQ", "AT+COPS?", "AT+CREG?", "AT+CGMI", "ATI",
                "AT+CMGS"]
@@ -114,8 +116,41 @@ def mms_seeds():
             yield data[offset:]
 
 
+SWIFT_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "0": "\0", "'": "'"}
+
+
+def swift_unescape(text):
+    """A Swift string literal's text with its simple escapes resolved; None when it interpolates (`\\(`)."""
+    if "\\(" in text:
+        return None
+    return re.sub(r"\\(.)", lambda m: SWIFT_ESCAPES.get(m.group(1), m.group(0)), text)
+
+
+def config_seeds():
+    """board/messagingd.conf, and every TOML the configuration tests write: multi-line literals (their indentation
+    removed, as Swift does) and one-line literals with an escaped line break or a table header."""
+    with open(os.path.join(ROOT, "board", "messagingd.conf"), "rb") as f:
+        yield f.read()
+    for path in sorted(glob.glob(os.path.join(ROOT, "Tests", "MessagingServerTests", "*.swift"))):
+        with open(path, encoding="utf-8") as f:
+            source = f.read()
+        for match in re.finditer(r'"""\n(.*?)\n([ \t]*)"""', source, re.S):
+            indent = match.group(2)
+            lines = [line[len(indent):] if line.startswith(indent) else line.lstrip()
+                     for line in match.group(1).split("\n")]
+            text = swift_unescape("\n".join(lines))
+            if text and "=" in text:
+                yield text.encode("utf-8")
+        for match in re.finditer(r'"((?:[^"\\\n]|\\.)*)"', source):
+            literal = match.group(1)
+            if "=" in literal and ("\\n" in literal or literal.startswith("[")):
+                text = swift_unescape(literal)
+                if text:
+                    yield text.encode("utf-8")
+
+
 SEEDS = {"FuzzPDU": pdu_seeds, "FuzzSeptets": septet_seeds, "FuzzAT": at_seeds, "FuzzXML": xml_seeds,
-         "FuzzMMS": mms_seeds}
+         "FuzzMMS": mms_seeds, "FuzzConfig": config_seeds}
 
 
 def main():

@@ -1,12 +1,10 @@
-import UPnP
+import FuzzTargets
 
-/// Fuzzes the UPnP header parsers: SOAPACTION, CALLBACK, TIMEOUT, Host, SID, content type, IP addresses.
-/// A broken invariant traps, which libFuzzer reports as a crash.
+/// libFuzzer's entry: ``FuzzTarget/httpHeaders`` (Sources/FuzzTargets in the root package) on one input.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data, size > 0 else { return 0 }
-    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    precondition(UPnPFuzzTargets.httpHeaders(bytes), "invariant broken")
+    _ = FuzzTarget.httpHeaders.run(Array(UnsafeBufferPointer(start: data, count: size)))
     return 0
 }
 
@@ -22,14 +20,10 @@ public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePoi
 #else
 @main
 struct FuzzHTTPHeadersMain {
-    /// Without -DFUZZING: replays a fixed input, so that the entry point is at least built and run.
+    /// Without -DFUZZING: replays the target's samples, so that the entry point is at least built and run.
     static func main() {
-        let sample: [UInt8] = Array(
-            "\"urn:schemas-upnp-org:service:Messaging:2#ReadMessage\"\n<http://192.168.1.5:4004/e>\nSecond-1800\n[::1]:80\nuuid:1\ntext/xml; charset=\"utf-8\"\n::ffff:10.0.0.1"
-                .utf8
-        )
-        _ = sample.withUnsafeBufferPointer { fuzzOne($0.baseAddress, $0.count) }
-        print("FuzzHTTPHeaders: replayed 1 sample")
+        for sample in FuzzTarget.httpHeaders.samples { _ = FuzzTarget.httpHeaders.run(sample) }
+        print("FuzzHTTPHeaders: replayed \(FuzzTarget.httpHeaders.samples.count) samples")
     }
 }
 #endif

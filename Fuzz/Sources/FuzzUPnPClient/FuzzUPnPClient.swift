@@ -1,11 +1,10 @@
-import UPnP
+import FuzzTargets
 
-/// Fuzzes the control point's parsers of what a device sends (UPnPFuzzTargets.client): search answers, URLs,
-/// descriptions, SOAP answers and faults, event bodies. A broken invariant traps, which libFuzzer reports as a crash.
+/// libFuzzer's entry: ``FuzzTarget/upnpClient`` (Sources/FuzzTargets in the root package) on one input.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data, size > 0 else { return 0 }
-    precondition(UPnPFuzzTargets.client(Array(UnsafeBufferPointer(start: data, count: size))), "invariant broken")
+    _ = FuzzTarget.upnpClient.run(Array(UnsafeBufferPointer(start: data, count: size)))
     return 0
 }
 
@@ -21,18 +20,10 @@ public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePoi
 #else
 @main
 struct FuzzUPnPClientMain {
-    /// Without -DFUZZING: replays one input per parser, so that the entry point is at least built and run.
+    /// Without -DFUZZING: replays the target's samples, so that the entry point is at least built and run.
     static func main() {
-        let samples = [
-            "\u{0}HTTP/1.1 200 OK\r\nLOCATION: http://127.0.0.1:1/d.xml\r\nST: upnp:rootdevice\r\nUSN: uuid:a\r\n\r\n",
-            "\u{1}../upnp/control", "\u{2}<root><device><deviceType>t</deviceType><UDN>uuid:a</UDN></device></root>",
-            "\u{3}<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body/></s:Envelope>",
-            "\u{4}<e:propertyset xmlns:e=\"urn:schemas-upnp-org:event-1-0\"/>",
-        ]
-        for sample in samples {
-            _ = Array(sample.utf8).withUnsafeBufferPointer { fuzzOne($0.baseAddress, $0.count) }
-        }
-        print("FuzzUPnPClient: replayed \(samples.count) samples")
+        for sample in FuzzTarget.upnpClient.samples { _ = FuzzTarget.upnpClient.run(sample) }
+        print("FuzzUPnPClient: replayed \(FuzzTarget.upnpClient.samples.count) samples")
     }
 }
 #endif

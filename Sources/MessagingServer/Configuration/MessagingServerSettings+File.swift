@@ -88,6 +88,20 @@ extension MessagingServerSettings {
     ///   (its line and column), an unknown key, a value of the wrong type or out of range; the key is named as in
     ///   the file (`network.interfaces`, `modem.pin`, `modem[2].smsc`).
     public init(toml: String, source: String = "configuration") throws(MessagingServerError) {
+        if let found = Self.rawControlCharacter(in: toml) {
+            let code = Self.hex(found.scalar)
+            throw .invalid(
+                "\(source):\(found.line):\(found.column)",
+                "TOML syntax error: control character U+\(code); only tab and line breaks may stand raw "
+                    + "(TOML v1.0.0; in a string write it as \\u\(code))"
+            )
+        }
+        if let found = Self.tableHeaderWithoutKey(in: toml) {
+            throw .invalid(
+                "\(source):\(found.line):\(found.column)",
+                "TOML syntax error: a table header must start with a key (a name or a quoted string) after '['"
+            )
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: toml)
@@ -161,6 +175,74 @@ extension MessagingServerSettings {
                 database: try entry.string("database")
             )
         }
+    }
+}
+
+extension MessagingServerSettings {
+    /// The line, column (both from 1, in Unicode scalars) and value of the first control character TOML does not allow
+    /// raw: TOML v1.0.0 permits tab and line breaks (LF, CRLF) and nothing else below U+0020, nor U+007F, anywhere
+    /// in a document (comments, strings, keys and whitespace alike). Checked before the text reaches TOMLKit:
+    /// toml++ asserts on some of them (a control character in a table header aborted the process, found by
+    /// FuzzConfig), and a NUL would end the C string TOMLKit hands it, silently dropping the rest of the file.
+    static func rawControlCharacter(in text: String) -> (line: Int, column: Int, scalar: Unicode.Scalar)? {
+        var line = 1
+        var column = 1
+        var scalars = text.unicodeScalars.makeIterator()
+        var next = scalars.next()
+        while let scalar = next {
+            next = scalars.next()
+            switch scalar.value {
+            case 0x0A:
+                line += 1
+                column = 0
+            case 0x0D where next == "\n":
+                column -= 1
+            case 0x09, 0x20..<0x7F, 0x80...:
+                break
+            default:
+                return (line, column, scalar)
+            }
+            column += 1
+        }
+        return nil
+    }
+
+    /// The line and column (from 1) of the first table header (`[` or `[[` starting a line, outside a multi-line
+    /// string) whose key does not start with a bare-key character or a quote (TOML v1.0.0 "Table"). toml++ asserts
+    /// on such a header (`[[:x]]`, `[[\u{1F}…`) instead of reporting it, which aborted the process (found by
+    /// FuzzConfig). A line of a multi-line array starting with `[` is read as a header too: none of our keys takes
+    /// nested arrays, so such a file is refused either way.
+    static func tableHeaderWithoutKey(in text: String) -> (line: Int, column: Int)? {
+        var multilineDelimiter: String?
+        // CRLF is one Character in Swift: split on it too, or a Windows-edited file would be one long line.
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        for (index, line) in lines.enumerated() {
+            if let delimiter = multilineDelimiter {
+                if line.contains(delimiter) { multilineDelimiter = nil }
+                continue
+            }
+            let indent = line.prefix { $0 == " " || $0 == "\t" }
+            var rest = line.dropFirst(indent.count)
+            if rest.first == "[" {
+                rest = rest.dropFirst(rest.hasPrefix("[[") ? 2 : 1)
+                let key = rest.drop { $0 == " " || $0 == "\t" }
+                let allowed = key.first.map { $0.isASCII && ($0.isLetter || $0.isNumber || "_-\"'".contains($0)) }
+                if allowed != true {
+                    return (index + 1, line.distance(from: line.startIndex, to: key.startIndex) + 1)
+                }
+            }
+            for delimiter in ["\"\"\"", "'''"] where line.components(separatedBy: delimiter).count % 2 == 0 {
+                multilineDelimiter = delimiter
+                break
+            }
+        }
+        return nil
+    }
+
+    /// `scalar` as four or more uppercase hexadecimal digits.
+    static func hex(_ scalar: Unicode.Scalar) -> String {
+        let digits = String(scalar.value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }
 

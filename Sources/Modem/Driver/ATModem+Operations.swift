@@ -179,7 +179,7 @@ extension ATModem {
     }
 
     /// `+CIND: ("service",(0-1)),("smsfull",(0-1)),…` → 1-based index → name (TS 27.007 §8.9).
-    static func indicatorNames(_ value: some StringProtocol) -> [Int: String] {
+    package static func indicatorNames(_ value: some StringProtocol) -> [Int: String] {
         var names: [Int: String] = [:]
         for (offset, field) in ATFields.split(value).enumerated() {
             if let name = ATFields.list(field).first { names[offset + 1] = ATFields.unquote(name) }
@@ -594,7 +594,7 @@ extension ATModem {
 
     /// <stat> when the modem sent one; otherwise received-read for SMS-DELIVER/STATUS-REPORT and stored-sent for
     /// SUBMIT (TP-MTI, TS 23.040 §9.2.3.1, after the SMSC field).
-    static func status(_ raw: Int?, pdu: [UInt8]) -> StoredMessageStatus {
+    package static func status(_ raw: Int?, pdu: [UInt8]) -> StoredMessageStatus {
         if let raw, let status = StoredMessageStatus(rawValue: raw) { return status }
         guard let smscLength = pdu.first, Int(smscLength) + 1 < pdu.count else { return .receivedRead }
         return pdu[Int(smscLength) + 1] & 0x03 == 0x01 ? .storedSent : .receivedRead

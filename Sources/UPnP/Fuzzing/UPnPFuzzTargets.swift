@@ -1,5 +1,5 @@
-/// Entry points for the libFuzzer targets in `Fuzz/` (FuzzSSDP, FuzzHTTPHeaders, FuzzUPnPClient), which live in a separate package
-/// and so cannot reach the internal parsers. Each runs the parsers on arbitrary bytes and checks invariants that
+/// Entry points for the libFuzzer targets in `Fuzz/` (FuzzSSDP, FuzzHTTPHeaders, FuzzUPnPClient, and the SOAP
+/// request half of FuzzXML), run through the FuzzTargets module, which cannot reach this module's internal parsers. Each runs the parsers on arbitrary bytes and checks invariants that
 /// must hold for every input; a `false` result (or a trap) is a bug.
 public enum UPnPFuzzTargets {
     /// SSDP: datagram parsing, M-SEARCH validation, answers, and that every answer we would send parses back to the
@@ -73,6 +73,30 @@ public enum UPnPFuzzTargets {
         var escaped: [UInt8] = []
         XMLTextBytes.appendEscaped(line(7), to: &escaped)
         return String(decoding: escaped, as: UTF8.self) == XMLEscaping.escape(line(7))
+    }
+
+    /// A SOAP control request body as the device reads it (``SOAPActionRequest``): what parses is an envelope with
+    /// one action of simple arguments, and the envelope a control point writes for that action (telcp's request
+    /// writer) reads back to the same action, service type and arguments. `false` when an invariant breaks; a
+    /// refused body leaves the parser's typed error in `refusal`.
+    public static func soapRequest(_ bytes: [UInt8], refusal: inout (any Error)?) -> Bool {
+        let request: SOAPActionRequest
+        do {
+            request = try SOAPActionRequest(parsing: bytes)
+        } catch {
+            refusal = error
+            return true
+        }
+        guard !request.actionName.isEmpty, !request.actionName.contains(":") else { return false }
+        // An empty namespace cannot be bound to a prefix (Namespaces in XML 1.0 §3, "xmlns:u=\"\"" is an error),
+        // so only a request with a service type has an envelope to write.
+        guard let serviceType = request.serviceType, !serviceType.isEmpty else { return true }
+        let written = SOAPActionRequest.envelope(
+            action: request.actionName,
+            serviceType: serviceType,
+            arguments: request.arguments.map { ($0.name, $0.value) }
+        )
+        return (try? SOAPActionRequest(parsing: written)) == request
     }
 
     /// The control point's parsers of what a device sends, chosen by the first byte: a search answer, a URL
