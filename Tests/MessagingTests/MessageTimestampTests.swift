@@ -31,4 +31,22 @@ import Testing
             #expect([Int(civil.year), Int(civil.month), Int(civil.day)] == [parts.year, parts.month, parts.day])
         }
     }
+
+    /// ``MessageTimestamp/localUTCOffset(at:)`` follows `TZ` through the C library, daylight saving time included.
+    /// A POSIX rule needs no zone file: "XST+3:30XDT,M3.2.0,M11.1.0" is UTC-03:30, and -02:30 from the second
+    /// Sunday of March to the first Sunday of November (POSIX.1-2017 §8.3, TZ).
+    @Test func localOffsetFollowsTheSystemZone() throws {
+        let saved = getenv("TZ").map { String(cString: $0) }
+        setenv("TZ", "XST+3:30XDT,M3.2.0,M11.1.0", 1)
+        tzset()
+        defer {
+            if let saved { setenv("TZ", saved, 1) } else { unsetenv("TZ") }
+            tzset()
+        }
+        let january = Date(timeIntervalSince1970: 1_768_478_400)  // 2026-01-15T12:00:00Z
+        let july = Date(timeIntervalSince1970: 1_784_116_800)  // 2026-07-15T12:00:00Z
+        #expect(MessageTimestamp.localUTCOffset(at: january) == -(3 * 3600 + 1800))
+        #expect(MessageTimestamp.localUTCOffset(at: july) == -(2 * 3600 + 1800))
+        #expect(MessageTimestamp.local(july).rfc3339 == "2026-07-15T09:30:00-02:30")
+    }
 }

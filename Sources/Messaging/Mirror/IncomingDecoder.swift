@@ -40,7 +40,7 @@ enum IncomingDecoder {
         receivedAt: Date,
         importStoredSent: Bool
     ) -> IncomingPart {
-        let offset = TimeZone.current.secondsFromGMT(for: receivedAt)
+        let offset = MessageTimestamp.localUTCOffset(at: receivedAt)
         func part(_ content: IncomingPart.Content) -> IncomingPart {
             IncomingPart(
                 simID: simID,

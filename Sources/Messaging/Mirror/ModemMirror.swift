@@ -357,7 +357,7 @@ extension MessagingService {
             ownNumber: ownNumber ?? "",
             routingClasses: [SessionClass.sms.rawValue, SessionClass.mixed.rawValue],
             now: now.timeIntervalSince1970,
-            offset: TimeZone.current.secondsFromGMT(for: now)
+            offset: MessageTimestamp.localUTCOffset(at: now)
         )
         if !created.isEmpty { hub.newMessagesDidChange() }
         for messageID in created { logReceived(messageID: messageID, sessionID: nil, part: nil, isComplete: false) }

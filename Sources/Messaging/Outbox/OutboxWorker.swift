@@ -134,7 +134,7 @@ extension MessagingService {
         try await store.finishSent(
             messageID: messageID,
             now: now.timeIntervalSince1970,
-            offset: TimeZone.current.secondsFromGMT(for: now)
+            offset: MessageTimestamp.localUTCOffset(at: now)
         )
         metrics.messagesSent.increment()
         // One line per message sent, for the journal: its ID as control points see it, never its text, and the

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Messaging
 
 /// The daemon's log handler: one line per event on standard error, shaped for where standard error goes.
 ///
@@ -97,11 +98,10 @@ public struct DaemonLogHandler: LogHandler {
         return streamDevice == device && streamInode == inode
     }
 
-    /// Local time as ISO 8601 with the offset, the form `StreamLogHandler` writes.
+    /// Local time as RFC 3339 (ISO 8601) with the offset, the form `StreamLogHandler` writes. Formatted by
+    /// ``Messaging/MessageTimestamp`` with the C library's offset, not `ISO8601DateFormatter`: that is ICU's date
+    /// formatter, which maps ICU's locale and calendar data into memory at the first line logged.
     private static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = .current
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date())
+        MessageTimestamp.local(Date()).rfc3339
     }
 }
