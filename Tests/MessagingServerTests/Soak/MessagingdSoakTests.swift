@@ -217,7 +217,8 @@ struct Soak {
                 timeline.append("waited \(Int(waited.seconds)) s for the daemon after m\(index)")
             }
         }
-        try await eventually("the daemon to keep up (outbox ≤ 50, network queue ≤ 100)", timeout: .seconds(300)) {
+        // The bound covers a hung modem's recovery, which takes the daemon about five minutes (see the report).
+        try await eventually("the daemon to keep up (outbox ≤ 50, network queue ≤ 100)", timeout: .seconds(600)) {
             let queued = try await rig.control("status")["queued"] as? Int ?? 0
             let outbox = try await rig.outboxDepth() ?? 0
             return queued <= 100 && outbox <= 50
