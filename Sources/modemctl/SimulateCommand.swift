@@ -29,7 +29,17 @@ struct SimulateCommand: AsyncParsableCommand {
               {"command":"reboot"}  restart on the same pty (power-on URCs, settings lost, SIM busy again).
               {"command":"hang","mode":"sms"}  stop answering SMS commands ("all": every command) until \
             AT+CFUN=1,1, the vendor reset, a reboot or a re-plug.
-              {"command":"inject","from":"+15550000042","text":"hi"}  deliver an SMS to the modem; answer: "parts".
+              {"command":"inject","from":"+15550000042","text":"hi"}  deliver an SMS to the modem; answer: "parts". \
+            "national":"auto" lets national language tables encode it.
+              {"command":"garbage","text":"\\u0000~junk"}  write these bytes (UTF-8) onto the line now (line noise).
+              {"command":"drop","count":20}  drop the next bytes the modem sends.
+              {"command":"stall"} / {"command":"resume"}  stop answering (input is swallowed) / answer again.
+              {"command":"fail","name":"+CMGS","cms":500}  the next such command fails with +CMS ERROR: <cms>.
+              {"command":"fill","storage":"SM","from":"+15550000042","text":"filler"}  fill the free slots with \
+            distinct messages "<text> 1", "<text> 2"… (a SIM full on demand); answer: "texts".
+              {"command":"submissions","since":0}  what the service centre received from any modem, from that \
+            absolute index on; answer: "first" (index of the first), "total", "submissions" \
+            ([{"from","to","mr","text","srr","concat":[ref,total,seq]}]).
               {"command":"status"}  answer: "hung", "pinAttemptsLeft", "pinEntries" (AT+CPIN=… sent while the SIM \
             asked for a PIN or PUK), "plugged", "queued" (held by the network), "simBusy", "tty".
 
@@ -362,8 +372,56 @@ struct SimulatorControl: Sendable {
         case "inject":
             guard let text = object["text"] as? String else { throw Failure(message: "no \"text\"") }
             let from = object["from"] as? String ?? "+15550000042"
-            let parts = await network.injectText(text, from: from, to: modem.number)
+            let tables: SimulatedNetwork.NationalTables
+            switch object["national"] as? String ?? "none" {
+            case "none": tables = .none
+            case "auto": tables = .auto
+            default: throw Failure(message: "\"national\" is \"none\" or \"auto\"")
+            }
+            let parts = await network.injectText(text, from: from, to: modem.number, nationalTables: tables)
             return [("parts", .int(parts.count))]
+        case "garbage":
+            guard let text = object["text"] as? String else { throw Failure(message: "no \"text\"") }
+            await modem.injectGarbage(Array(text.utf8))
+            return []
+        case "drop":
+            guard let count = object["count"] as? Int, (1...100_000).contains(count) else {
+                throw Failure(message: "\"count\" must be 1…100000")
+            }
+            await modem.dropNextOutputBytes(count)
+            return []
+        case "stall":
+            await modem.stall()
+            return []
+        case "resume":
+            await modem.resume()
+            return []
+        case "fail":
+            guard let name = object["name"] as? String, name.hasPrefix("+") else {
+                throw Failure(message: "\"name\" is a command name such as \"+CMGS\"")
+            }
+            guard let code = object["cms"] as? Int, (0...511).contains(code) else {
+                throw Failure(message: "\"cms\" must be 0…511 (TS 27.005 §3.2.5)")
+            }
+            await modem.failNextCommand(name, with: .cms(code))
+            return []
+        case "fill":
+            let storage = try Self.storage(object["storage"] as? String ?? "SM")
+            let texts = await network.fillStorage(
+                of: modem.number,
+                storage,
+                from: object["from"] as? String ?? "+15550000042",
+                prefix: object["text"] as? String ?? "filler"
+            )
+            return [("texts", .array(texts.map { .string($0) }))]
+        case "submissions":
+            let since = object["since"] as? Int ?? 0
+            guard since >= 0 else { throw Failure(message: "\"since\" must be ≥ 0") }
+            let (first, list) = await network.submissions(since: since)
+            return [
+                ("first", .int(first)), ("submissions", .array(list.map(Self.json))),
+                ("total", .int(await network.submissionTotal)),
+            ]
         case "status":
             let hung: JSONValue =
                 switch await modem.hangState {
@@ -428,6 +486,29 @@ struct SimulatorControl: Sendable {
             ("contentStatus", contentStatus), ("delayMs", .int(faults.delayMilliseconds)),
             ("proxyClose", .bool(faults.proxyClosesConnection)), ("proxyStatus", proxyStatus),
             ("truncate", .bool(faults.truncateContent)),
+        ]
+        return .object(fields)
+    }
+}
+
+extension SimulatorControl {
+    static func storage(_ name: String) throws -> MessageStorage {
+        guard ["SM", "ME", "SR"].contains(name) else { throw Failure(message: "\"storage\" is SM, ME or SR") }
+        return MessageStorage(rawValue: name)
+    }
+
+    /// One submission as the `submissions` command lists it (keys in alphabetical order).
+    static func json(_ submission: SimulatedNetwork.Submission) -> JSONValue {
+        var fields: [(String, JSONValue)] = []
+        if let concat = submission.concatenation {
+            fields.append(
+                ("concat", .array([.int(concat.reference), .int(concat.total), .int(concat.sequence)]))
+            )
+        }
+        fields += [
+            ("from", .string(submission.from)), ("mr", .int(Int(submission.messageReference))),
+            ("srr", .bool(submission.requestsStatusReport)), ("text", .string(submission.text)),
+            ("to", .string(submission.to)),
         ]
         return .object(fields)
     }

@@ -130,6 +130,88 @@ import Testing
         #expect(listing.components(separatedBy: "+CMGL: ").count - 1 == 1)
     }
 
+    /// The faults the soak injects, over the control channel: line noise, lost bytes, a stall, a +CMS ERROR, a SIM
+    /// filled on demand, and the service centre's log of what it received.
+    @Test func faultsAndTheNetworkLogOverTheControlChannel() async throws {
+        let sim = try await ControlledSimulator(arguments: ["--profile", "huawei-e3372"])
+        defer { sim.stop() }
+        let client = try PTYClient(path: sim.link(1))
+        _ = client.command("ATE0")
+        _ = client.command("AT+CMEE=1")
+
+        #expect(try await sim.control(["command": "garbage", "text": "#~junk~#"])["ok"] as? Bool == true)
+        #expect(client.read(until: "~#").contains("#~junk~#"))
+
+        #expect(try await sim.control(["command": "drop", "count": 3])["ok"] as? Bool == true)
+        // "\r\nOK\r\n" loses its first three bytes.
+        client.write("AT\r")
+        #expect(client.read(until: "K\r\n") == "K\r\n")
+
+        #expect(try await sim.control(["command": "stall"])["ok"] as? Bool == true)
+        client.write("AT\r")
+        #expect(client.read(until: "OK", timeout: .milliseconds(300)).isEmpty)
+        #expect(try await sim.control(["command": "resume"])["ok"] as? Bool == true)
+        #expect(client.command("AT") == "\r\nOK\r\n")
+
+        // A message to the echo: refused once with the forced +CMS ERROR, then accepted and logged by the network.
+        let modemctl = try BuiltProducts.executable("modemctl")
+        let encoded = try await Subprocess.run(
+            modemctl,
+            ["pdu", "encode", "--to", "+15550000099", "--text", "logged", "--json"]
+        )
+        let object = try JSONSerialization.jsonObject(with: Data(encoded.stdout.utf8)) as? [String: Any]
+        let part = try #require((object?["parts"] as? [[String: Any]])?.first)
+        let pdu = try #require(part["pdu"] as? String)
+        let length = try #require(part["tpdu_length"] as? Int)
+        #expect(try await sim.control(["command": "fail", "name": "+CMGS", "cms": 332])["ok"] as? Bool == true)
+        client.write("AT+CMGS=\(length)\r")
+        #expect(client.read(until: "+CMS ERROR: 332\r\n").hasSuffix("+CMS ERROR: 332\r\n"))
+        client.write("AT+CMGS=\(length)\r")
+        _ = client.read(until: "> ")
+        client.write(pdu + "\u{1A}")
+        #expect(client.read(until: "OK\r\n").contains("+CMGS: "))
+        let log = try await sim.control(["command": "submissions", "since": 0])
+        #expect(log["first"] as? Int == 0)
+        #expect(log["total"] as? Int == 1)
+        let logged = try #require((log["submissions"] as? [[String: Any]])?.first)
+        #expect(logged["text"] as? String == "logged")
+        #expect(logged["to"] as? String == "+15550000099")
+        #expect(logged["from"] as? String == "+15550000001")
+        let none = try await sim.control(["command": "submissions", "since": 1])
+        #expect((none["submissions"] as? [Any])?.isEmpty == true)
+
+        // SIM full on demand: every free slot holds a distinct message.
+        _ = client.command("AT+CPMS=\"SM\",\"SM\",\"SM\"")
+        let filled = try await sim.control(["command": "fill", "storage": "SM", "text": "filler"])
+        let texts = try #require(filled["texts"] as? [String])
+        #expect(texts.count > 1)
+        #expect(texts.first == "filler 1")
+        #expect(Set(texts).count == texts.count)
+        // Full (used = total; the echo's answer took a slot before), and announced as the profile does.
+        let usage = client.command("AT+CPMS?")
+        let counts = usage.split(whereSeparator: \.isNewline).first { $0.hasPrefix("+CPMS: ") }?.split(separator: ",")
+        #expect(counts?.count == 9 && counts?[1] == counts?[2], "\(usage)")
+        #expect(counts.flatMap { Int($0[1]) }.map { $0 >= texts.count } == true)
+        #expect(usage.contains("^SMMEMFULL"))
+        #expect(try await sim.control(["command": "fill", "storage": "SM"])["texts"] as? [String] == [])
+        #expect(try await sim.control(["command": "fill", "storage": "XX"])["ok"] as? Bool == false)
+        #expect(try await sim.control(["command": "fail", "name": "CMGS", "cms": 500])["ok"] as? Bool == false)
+    }
+
+    /// TS 23.038 §6.2.1.2.4: with national tables a Turkish text of 100 characters fits one GSM 7-bit part; without
+    /// them it needs UCS-2, 70 characters a part.
+    @Test func anInjectedTextMayUseTheNationalTables() async throws {
+        let sim = try await ControlledSimulator(arguments: ["--profile", "huawei-e3372"])
+        defer { sim.stop() }
+        let text = String(repeating: "çiğdem ış ", count: 10)
+        let national = try await sim.control(["command": "inject", "text": text, "national": "auto"])
+        #expect(national["parts"] as? Int == 1)
+        let plain = try await sim.control(["command": "inject", "text": text])
+        #expect(plain["parts"] as? Int == 2)
+        let bad = try await sim.control(["command": "inject", "text": text, "national": "klingon"])
+        #expect(bad["ok"] as? Bool == false)
+    }
+
     @Test func badFlagsAreRefused() async throws {
         let modemctl = try BuiltProducts.executable("modemctl")
         let link = FileManager.default.temporaryDirectory.appendingPathComponent("unused-\(UUID().uuidString)").path

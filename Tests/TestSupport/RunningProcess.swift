@@ -59,6 +59,9 @@ package final class RunningProcess: Sendable {
         try input?.close()
     }
 
+    /// The process ID (for /proc/<pid>: its memory and CPU time).
+    package var pid: Int32 { process.processIdentifier }
+
     /// Standard output so far.
     package var stdout: String { String(decoding: state.value.withLock { $0.stdout }, as: UTF8.self) }
     /// Standard error so far.

@@ -12,9 +12,12 @@ import SMSCodec
 // service cannot know whether the service centre took the segment, so at the next start every `submitting` part is
 // sent again (`recoverInterruptedSends`). The recipient may then get that one segment twice — a duplicate segment
 // of a concatenated message carries the same concatenation reference and sequence number, which most handsets
-// discard on reassembly; a single-part message arrives twice. A message is never lost: the choice is deliberate,
+// discard on reassembly; a single-part message arrives twice. The same holds while the process lives when the
+// modem's answer to an AT+CMGS is lost on the line (garbled or dropped bytes, a stall or hang past the command's
+// deadline, the stick unplugged or restarting): the attempt fails, and the retry sends the part again, which the
+// service centre may already have taken. A message is never lost: the choice is deliberate,
 // because a lost SMS cannot be noticed by the sender while a duplicate can. Parts already `accepted` are never
-// resent.
+// resent. `scripts/soak` counts such duplicates on a line of their own and fails on any other.
 
 extension MessagingService {
     /// Messages attempted in one round of the worker before it looks for newly due ones again.

@@ -171,6 +171,12 @@ extension SimulatedModem {
         return externalIndex(store: slot.store, local: slot.index, as: slot.store)
     }
 
+    /// Sends the profile's storage-full indications for `storage` now if it is full (and not yet announced).
+    public func announceFullStorage(_ storage: MessageStorage) async {
+        reportFull(storage.rawValue)
+        await flush()
+    }
+
     /// Fills every free slot of a storage with copies of `pdu` (to test full-storage behaviour).
     public func fill(_ storage: MessageStorage, with pdu: [UInt8]) {
         while storages[storage.rawValue]?.isFull == false {

@@ -12,11 +12,13 @@ enum SMSCodecBridge {
         from originator: String,
         timestamp: Date,
         messageClass: Int?,
-        reference: UInt8
+        reference: UInt8,
+        nationalLanguages: SimulatedNetwork.NationalTables = .none
     ) -> [[UInt8]]? {
         guard let scts = serviceCentreTimestamp(timestamp) else { return nil }
         var options = SMSEncodingOptions(concatenationReference: UInt16(reference))
         options.messageClass = messageClass.flatMap { MessageClass(rawValue: UInt8($0)) }
+        if nationalLanguages == .auto { options.nationalLanguages = .auto }
         guard let pdus = try? SMSEncoder.encodeDeliver(text: text, from: originator, timestamp: scts, options: options)
         else { return nil }
         return pdus.compactMap { pdu in try? SimSubmit.splitSMSC(pdu.encoded()).tpdu }

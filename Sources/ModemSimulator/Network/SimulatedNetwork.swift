@@ -80,6 +80,9 @@ public actor SimulatedNetwork {
     var nextReference: UInt8 = 0
     var echoFragments: [String: [Int: String]] = [:]
     public private(set) var submissions: [Submission] = []
+    /// Submissions recorded since the network started, the ones dropped from ``submissions`` included: the absolute
+    /// index of ``submissions``' first element is `submissionTotal - submissions.count`.
+    public private(set) var submissionTotal = 0
     var submissionWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     var savedState: SimulatorState
     nonisolated let changes = ChangeFlag()
@@ -163,6 +166,7 @@ public actor SimulatedNetwork {
             time: wallClock()
         )
         submissions.append(record)
+        submissionTotal += 1
         if submissions.count > Self.maximumRecordedSubmissions { submissions.removeFirst() }
         let ready = submissionWaiters.filter { $0.count <= submissions.count }
         submissionWaiters.removeAll { $0.count <= submissions.count }
@@ -175,6 +179,16 @@ public actor SimulatedNetwork {
             try? await clock.sleep(for: delay)
             await self.route(record, submit: submit)
         }
+    }
+
+    /// The submissions recorded from absolute index `start` on (see ``submissionTotal``), with the absolute index of
+    /// the first one returned: later than `start` when older ones were dropped meanwhile (a caller that reads more
+    /// often than ``maximumRecordedSubmissions`` submissions come sees every one).
+    public func submissions(since start: Int) -> (first: Int, submissions: [Submission]) {
+        let first = submissionTotal - submissions.count
+        let from = max(start, first)
+        guard from < submissionTotal else { return (submissionTotal, []) }
+        return (from, Array(submissions[(from - first)...]))
     }
 
     /// Waits until at least `count` submissions have been recorded, and returns them all.
@@ -329,11 +343,20 @@ public actor SimulatedNetwork {
 
     // MARK: - Injection (tests)
 
+    /// Which alphabets an injected text may use (TS 23.038 §6.2.1.2.4).
+    public enum NationalTables: Sendable, Hashable {
+        /// The GSM 7-bit default alphabet, else UCS-2.
+        case none
+        /// GSM 7-bit with whichever national locking and single shift tables fit the text best, else UCS-2.
+        case auto
+    }
+
     /// Delivers a text to `number` as if `sender` had sent it: one SMS-DELIVER, or concatenated parts when long.
     /// - Parameters:
     ///   - sender: a number (`+1555…`) or an alphanumeric name (`Bank`), which becomes a TON-alphanumeric address.
     ///   - messageClass: TP-DCS message class 0…3 (class 0 = flash), nil for none.
     ///   - partOrder: the 1-based order in which to deliver the parts (e.g. `[2, 1, 3]` for out of order).
+    ///   - nationalTables: whether national language tables may encode the text.
     /// - Returns: the delivered TPDUs in sequence order.
     @discardableResult
     public func injectText(
@@ -341,10 +364,11 @@ public actor SimulatedNetwork {
         from sender: String,
         to number: String,
         messageClass: Int? = nil,
-        partOrder: [Int]? = nil
+        partOrder: [Int]? = nil,
+        nationalTables: NationalTables = .none
     ) async -> [[UInt8]] {
         nextReference &+= 1
-        let tpdus = deliverTPDUs(text, from: sender, messageClass: messageClass)
+        let tpdus = deliverTPDUs(text, from: sender, messageClass: messageClass, nationalTables: nationalTables)
         guard !tpdus.isEmpty else { return [] }
         let order = partOrder ?? Array(1...tpdus.count)
         for n in order where (1...tpdus.count).contains(n) {
@@ -354,13 +378,19 @@ public actor SimulatedNetwork {
     }
 
     /// SMS-DELIVER TPDUs for a text: SMSCodec's encoder, or the simulator's own when SMSCodec refuses.
-    func deliverTPDUs(_ text: String, from sender: String, messageClass: Int?) -> [[UInt8]] {
+    func deliverTPDUs(
+        _ text: String,
+        from sender: String,
+        messageClass: Int?,
+        nationalTables: NationalTables = .none
+    ) -> [[UInt8]] {
         if let tpdus = SMSCodecBridge.deliverTPDUs(
             text: text,
             from: sender,
             timestamp: wallClock(),
             messageClass: messageClass,
-            reference: nextReference
+            reference: nextReference,
+            nationalLanguages: nationalTables
         ), !tpdus.isEmpty {
             return tpdus
         }
@@ -379,6 +409,36 @@ public actor SimulatedNetwork {
                 moreMessagesToSend: n + 1 < parts.count
             )
         }
+    }
+
+    /// Fills the free slots of `storage` on the modem `number` with distinct messages from `sender`, "<prefix> 1",
+    /// "<prefix> 2"…, as if they had arrived while nobody read the storage (a SIM full on demand), and lets the modem
+    /// announce the full storage as its profile does.
+    /// - Returns: the texts stored, in slot order (empty when the modem is unknown or the storage already full).
+    @discardableResult
+    public func fillStorage(
+        of number: String,
+        _ storage: MessageStorage,
+        from sender: String,
+        prefix: String
+    ) async -> [String] {
+        guard let modem = modems[Self.key(number)] else { return [] }
+        var texts: [String] = []
+        while true {
+            let text = "\(prefix) \(texts.count + 1)"
+            nextReference &+= 1
+            // One part each: a short text.
+            guard let tpdu = deliverTPDUs(text, from: sender, messageClass: nil).first,
+                await modem.preload(
+                    SimAddress.number(Self.smscNumber).encodeAsSMSC() + tpdu,
+                    status: .receivedUnread,
+                    in: storage
+                ) != nil
+            else { break }
+            texts.append(text)
+        }
+        await modem.announceFullStorage(storage)
+        return texts
     }
 
     /// Delivers a ready-made TPDU (SMS-DELIVER or SMS-STATUS-REPORT, no SMSC field) to `number`.
