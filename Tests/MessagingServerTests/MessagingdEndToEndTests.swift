@@ -153,7 +153,10 @@ import Testing
         // The bound covers a recovery that waits behind the mirror's retried listing (its own deadline is a minute).
         try await rig.waitForLog("modem ready", count: 2, timeout: .seconds(240))
         #expect(try await rig.simulatorStatus()["hung"] is NSNull)
-        try await eventually("the message that came during the hang", timeout: .seconds(60)) {
+        // The bound covers a send that went out during the recovery and waits out the send deadline (90 s,
+        // `ATCommand.sendTimeout`) before it is retried, and a held message that only the next mirror pass (within a
+        // minute) brings in.
+        try await eventually("the message that came during the hang", timeout: .seconds(150)) {
             Set(try await rig.texts(.received)).isSuperset(of: ["during the hang", "echo: sent during the hang"])
         }
         try await Self.finish(
