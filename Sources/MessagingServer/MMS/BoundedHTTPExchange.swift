@@ -33,15 +33,16 @@ enum BoundedHTTPExchange {
         return http
     }
 
-    /// Sends `request` and returns the response head; the body is read with ``body(of:limit:)`` before `deadline`.
+    /// Sends `request` and returns the response head; the whole exchange, the body read with ``body(of:limit:)``
+    /// included, ends within `timeout`.
     static func response(
         to request: HTTPClientRequest,
         on client: HTTPClient,
-        deadline: NIODeadline,
+        timeout: Duration,
         logger: Logger
     ) async throws(Failure) -> HTTPClientResponse {
         do {
-            return try await client.execute(request, deadline: deadline, logger: logger)
+            return try await client.execute(request, deadline: .now() + timeAmount(timeout), logger: logger)
         } catch {
             throw map(error)
         }

@@ -67,12 +67,11 @@ public final class LANFileFetcher: FileFetcher {
         request.method = .GET
         request.headers.add(name: "Accept", value: "*/*")
         request.headers.add(name: "User-Agent", value: "ModemMessaging")
-        let deadline = NIODeadline.now() + BoundedHTTPExchange.timeAmount(timeout)
         do {
             let response = try await BoundedHTTPExchange.response(
                 to: request,
                 on: client,
-                deadline: deadline,
+                timeout: timeout,
                 logger: logger
             )
             let status = response.status

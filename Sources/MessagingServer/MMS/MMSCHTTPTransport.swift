@@ -60,12 +60,11 @@ public final class MMSCHTTPTransport: MMSTransport {
 
     func exchange(_ method: HTTPMethod, _ url: String, body: [UInt8]?) async throws(MMSTransportError) -> [UInt8] {
         let request = try makeRequest(method, url, body: body)
-        let deadline = NIODeadline.now() + BoundedHTTPExchange.timeAmount(configuration.timeout)
         do {
             let response = try await BoundedHTTPExchange.response(
                 to: request,
                 on: client,
-                deadline: deadline,
+                timeout: configuration.timeout,
                 logger: logger
             )
             switch response.status.code {

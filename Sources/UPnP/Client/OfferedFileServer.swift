@@ -1,6 +1,5 @@
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import Synchronization
 
 /// The HTTP server at which a control point offers files to a device for as long as it takes the device to fetch
@@ -33,19 +32,17 @@ package final class OfferedFileServer: Sendable {
     package let files: [File]
     /// The link of each file, in the order of ``files``.
     package let links: [String]
-    private let paths: [String]
-    private let completed: Mutex<[Int]>
+    private let catalog: Catalog
 
-    private init(files: [File], host: String, port: Int, token: String) {
-        self.files = files
+    private init(catalog: Catalog, host: String, port: Int) {
+        self.catalog = catalog
+        files = catalog.files
         let authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        paths = files.map { "/\(token)/\(Self.percentEncoded($0.name))" }
-        links = paths.map { "http://\(authority)\($0)" }
-        completed = Mutex(Array(repeating: 0, count: files.count))
+        links = catalog.paths.map { "http://\(authority)\($0)" }
     }
 
     /// How many times each file was sent whole (GET answered to the end), in the order of ``files``.
-    package var fetches: [Int] { completed.withLock { $0 } }
+    package var fetches: [Int] { catalog.completed.withLock { $0 } }
 
     /// Runs a server on `host`, port 0, for the duration of `body`, which gets the server (its ``links``).
     package static func with<R: Sendable>(
@@ -53,85 +50,72 @@ package final class OfferedFileServer: Sendable {
         files: [File],
         _ body: (OfferedFileServer) async throws -> R
     ) async throws -> R {
-        typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
-        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: host, port: 0) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    return try Connection(wrappingChannelSynchronously: channel)
-                }
-            }
         var generator = SystemRandomNumberGenerator()
         let token = (0..<16).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16) }
             .map { $0.count == 1 ? "0" + $0 : $0 }.joined()
-        let server = OfferedFileServer(
-            files: files,
+        let catalog = Catalog(files: files, token: token)
+        return try await ScopedHTTPServer.with(
             host: host,
-            port: listener.channel.localAddress?.port ?? 0,
-            token: token
-        )
-        return try await listener.executeThenClose { inbound in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    let open = ConnectionCounter()
-                    try await withThrowingDiscardingTaskGroup { connections in
-                        for try await connection in inbound {
-                            guard open.enter(limit: maximumConnections) else {
-                                try? await connection.executeThenClose { _, _ in }
-                                continue
-                            }
-                            connections.addTask {
-                                defer { open.leave() }
-                                try? await server.serve(connection)
-                            }
-                        }
-                    }
-                }
-                defer { group.cancelAll() }
-                return try await body(server)
+            maximumConnections: maximumConnections,
+            serve: { connection in try? await catalog.serve(connection) },
+            whileServing: { port in
+                try await body(OfferedFileServer(catalog: catalog, host: host, port: port))
             }
-        }
+        )
     }
 
-    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async throws {
-        let deadline = connection.channel.eventLoop.scheduleTask(in: Self.connectionTimeout) {
-            connection.channel.close(promise: nil)
+    /// The files by path, and how often each was fetched.
+    private final class Catalog: Sendable {
+        let files: [File]
+        let paths: [String]
+        let completed: Mutex<[Int]>
+
+        init(files: [File], token: String) {
+            self.files = files
+            paths = files.map { "/\(token)/\(OfferedFileServer.percentEncoded($0.name))" }
+            completed = Mutex(Array(repeating: 0, count: files.count))
         }
-        defer { deadline.cancel() }
-        try await connection.executeThenClose { inbound, outbound in
-            var head: HTTPRequestHead?
-            for try await part in inbound {
-                switch part {
-                case .head(let value):
-                    head = value
-                case .body:
-                    continue
-                case .end:
-                    guard let request = head else { continue }
-                    head = nil
-                    let index = paths.firstIndex(of: request.uri)
-                    guard let index, request.method == .GET || request.method == .HEAD else {
-                        var headers = HTTPHeaders()
-                        headers.add(name: "Content-Length", value: "0")
-                        let status: HTTPResponseStatus = index == nil ? .notFound : .methodNotAllowed
-                        try await outbound.write(contentsOf: [
-                            .head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)), .end(nil),
-                        ])
+
+        func serve(_ connection: ScopedHTTPServer.Connection) async throws {
+            let deadline = connection.channel.eventLoop.scheduleTask(in: OfferedFileServer.connectionTimeout) {
+                connection.channel.close(promise: nil)
+            }
+            defer { deadline.cancel() }
+            try await connection.executeThenClose { inbound, outbound in
+                var head: HTTPRequestHead?
+                for try await part in inbound {
+                    switch part {
+                    case .head(let value):
+                        head = value
+                    case .body:
                         continue
+                    case .end:
+                        guard let request = head else { continue }
+                        head = nil
+                        let index = paths.firstIndex(of: request.uri)
+                        guard let index, request.method == .GET || request.method == .HEAD else {
+                            var headers = HTTPHeaders()
+                            headers.add(name: "Content-Length", value: "0")
+                            let status: HTTPResponseStatus = index == nil ? .notFound : .methodNotAllowed
+                            try await outbound.write(contentsOf: [
+                                .head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)),
+                                .end(nil),
+                            ])
+                            continue
+                        }
+                        let file = files[index]
+                        var headers = HTTPHeaders()
+                        headers.add(name: "Content-Type", value: file.mimeType)
+                        headers.add(name: "Content-Length", value: String(file.bytes.count))
+                        var parts: [HTTPServerResponsePart] = [
+                            .head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))
+                        ]
+                        if request.method == .GET { parts.append(.body(.byteBuffer(ByteBuffer(bytes: file.bytes)))) }
+                        parts.append(.end(nil))
+                        try await outbound.write(contentsOf: parts)
+                        if request.method == .GET { completed.withLock { $0[index] += 1 } }
+                        if !request.isKeepAlive { return }
                     }
-                    let file = files[index]
-                    var headers = HTTPHeaders()
-                    headers.add(name: "Content-Type", value: file.mimeType)
-                    headers.add(name: "Content-Length", value: String(file.bytes.count))
-                    var parts: [HTTPServerResponsePart] = [
-                        .head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))
-                    ]
-                    if request.method == .GET { parts.append(.body(.byteBuffer(ByteBuffer(bytes: file.bytes)))) }
-                    parts.append(.end(nil))
-                    try await outbound.write(contentsOf: parts)
-                    if request.method == .GET { completed.withLock { $0[index] += 1 } }
-                    if !request.isKeepAlive { return }
                 }
             }
         }
