@@ -154,6 +154,27 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Self.picture)
     }
 
+    @Test func aSavedAttachmentIsNeverHiddenNorOutsideTheDirectory() async throws {
+        let scratch = try ScratchDirectory("telcp-mms-names")
+        defer { scratch.remove() }
+        let daemon = try TelCPTests.daemon(scratch)
+        defer { daemon.stop() }
+        let location = try await TelCPTests.location(of: daemon)
+        // A file whose name would be hidden, and the name the echo gives back (its part's name) as it was sent.
+        let hidden = scratch.path(".profile.jpg")
+        try Self.picture.write(to: URL(fileURLWithPath: hidden))
+        let sent = try await TelCPTests.telcp([
+            "send", "--location", location, "--to", TelCPTests.echo, "--attach", hidden, "--wait",
+        ])
+        #expect(sent.status == 0, "\(sent.stderr)")
+        let echo = try await Self.receivedMMS(from: TelCPTests.echo, at: location)
+        let directory = scratch.path("inbox")
+        let saved = try await Self.save(try #require(echo["id"] as? String), at: location, to: directory)
+        let path = try #require(saved.first { $0["mimeType"] as? String == "image/jpeg" }?["path"] as? String)
+        #expect(path == URL(fileURLWithPath: directory).appendingPathComponent("profile.jpg").path)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Self.picture)
+    }
+
     @Test func aFileThatCannotBeReadIsABadArgument() async throws {
         let run = try await TelCPTests.telcp([
             "send", "--location", "http://127.0.0.1:9/description.xml", "--to", TelCPTests.echo,
