@@ -147,7 +147,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "telcp",
-            dependencies: ["UPnP", "Messaging", "MessagingUPnP", "SMSCodec", argumentParser, unixSignals],
+            dependencies: ["UPnP", "Messaging", "MessagingUPnP", "SMSCodec", argumentParser, unixSignals, nioHTTP1],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -251,7 +251,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // `telcp` against `messagingd --simulate`, both as separate processes; `swift build --build-tests` builds them.
-        .testTarget(name: "TelCPTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "TelCPTests",
+            dependencies: ["TestSupport", "HTTPTestSupport", nioHTTP1],
+            swiftSettings: strictSettings
+        ),
         // The executables as separate processes (`modemctl`); `swift build --build-tests` builds them first.
         .testTarget(
             name: "ModemCtlTests",

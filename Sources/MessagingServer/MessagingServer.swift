@@ -49,6 +49,11 @@ public final class MessagingServer: Service, Sendable {
     /// The simulated network of ``MessagingServerConfiguration/Modem/simulated`` modems (to inject messages into
     /// it); every simulated modem of the server is on it, so they can text each other.
     public let simulatedNetwork: SimulatedNetwork?
+    /// The simulated MMSC (and MMS proxy) on 127.0.0.1 of the simulated modems that have no `mms` configured: every
+    /// such modem's `[mms]` points at it, so MMS and File-Transfer work (and are advertised) with `--simulate`.
+    /// Started by ``init(configuration:logger:onRunning:)``, stopped when ``run()`` ends; `nil` when no simulated
+    /// modem lacks an MMSC.
+    public let simulatedMMSC: SimulatedMMSCServer?
     /// This server's metrics (messages, mirror passes, AT timeouts, modem restarts, SOAP actions), served at
     /// `GET /metrics` in the Prometheus text format by every modem's device. Each server has its own, so that
     /// servers in one process do not share counters. With several modems every series carries a `modem` label,
@@ -103,30 +108,53 @@ public final class MessagingServer: Service, Sendable {
         let simulatedNetwork =
             modemConfigurations.contains { $0.modem == .simulated }
             ? SimulatedNetwork(logger: Self.component("simulator", of: logger)) : nil
-        var stacks: [MessagingStack] = []
-        for (index, modemConfiguration) in modemConfigurations.enumerated() {
-            var stackLogger = logger
-            if several { stackLogger[metadataKey: "modem"] = "\(index + 1)" }
-            stacks.append(
-                try await MessagingStack(
-                    configuration: modemConfiguration,
-                    simulatedNetwork: simulatedNetwork,
-                    metrics: (
-                        metrics,
-                        several
-                            ? LabelledMetricsFactory(base: metricsFactory, label: ("modem", "\(index + 1)"))
-                            : metricsFactory as any MetricsFactory
-                    ),
-                    logger: stackLogger
+        // The simulated network's MMSC, for the simulated modems the user gave no MMSC of their own.
+        let simulatedMMSC: SimulatedMMSCServer?
+        if let simulatedNetwork, modemConfigurations.contains(where: { $0.modem == .simulated && $0.mms == nil }) {
+            let mmscLogger = Self.component("mmsc", of: logger)
+            do {
+                simulatedMMSC = try await SimulatedMMSCServer.start(
+                    mmsc: SimulatedMMSC(network: simulatedNetwork, logger: mmscLogger),
+                    logger: mmscLogger
                 )
-            )
+            } catch {
+                throw MessagingServerError(.cannotStart, "cannot start the simulated MMSC on 127.0.0.1: \(error)")
+            }
+        } else {
+            simulatedMMSC = nil
+        }
+        var stacks: [MessagingStack] = []
+        do {
+            for (index, modemConfiguration) in modemConfigurations.enumerated() {
+                var stackLogger = logger
+                if several { stackLogger[metadataKey: "modem"] = "\(index + 1)" }
+                stacks.append(
+                    try await MessagingStack(
+                        configuration: modemConfiguration,
+                        simulatedNetwork: simulatedNetwork,
+                        simulatedMMSC: simulatedMMSC,
+                        metrics: (
+                            metrics,
+                            several
+                                ? LabelledMetricsFactory(base: metricsFactory, label: ("modem", "\(index + 1)"))
+                                : metricsFactory as any MetricsFactory
+                        ),
+                        logger: stackLogger
+                    )
+                )
+            }
+        } catch {
+            await simulatedMMSC?.shutdown()
+            throw error
         }
 
-        let services = stacks.flatMap(\.services)
+        // The MMSC first, so that it stops last (after every modem's service).
+        let services = (simulatedMMSC.map { [SimulatedMMSCService(server: $0)] } ?? []) + stacks.flatMap(\.services)
         self.configuration = configuration
         self.stacks = stacks
         self.services = services
         self.simulatedNetwork = simulatedNetwork
+        self.simulatedMMSC = simulatedMMSC
         self.metrics = metrics
         self.logger = logger
         self.onRunning = onRunning
@@ -139,6 +167,17 @@ public final class MessagingServer: Service, Sendable {
                 logger: logger
             )
         )
+    }
+
+    /// The simulated MMSC's base URL and its proxy address (`host:port`, the same listener); nil without one.
+    public func simulatedMMSCEndpoints() async -> (url: String, proxy: String)? {
+        guard let simulatedMMSC else { return nil }
+        return (await simulatedMMSC.mmsc.baseURL, simulatedMMSC.proxyAddress)
+    }
+
+    deinit {
+        // A server dropped without being run must not keep the simulated MMSC's port (run() stops it otherwise).
+        if let simulatedMMSC { Task { await simulatedMMSC.shutdown() } }
     }
 
     /// Runs every service until a graceful shutdown signal, ``triggerGracefulShutdown()``, a graceful shutdown of

@@ -40,6 +40,9 @@ public final class MessagingStack: Sendable {
     /// The HTTP transport to the operator's MMSC (``MessagingServerConfiguration/mms``), for the service's MMS
     /// exchanges; `nil` when MMS is not configured. Shut down after the service (``MMSTransportService``).
     public let mmsTransport: MMSCHTTPTransport?
+    /// The fetch of the file links control points give (SendMessage attachments, StartFileTransfer), on the LAN
+    /// only; `nil` when MMS is not configured. Shut down with ``mmsTransport``.
+    public let fileFetcher: LANFileFetcher?
 
     let healthEndpoints: HealthEndpoints
 
@@ -48,14 +51,17 @@ public final class MessagingStack: Sendable {
     /// - Parameters:
     ///   - configuration: this modem's configuration, validated.
     ///   - simulatedNetwork: the network a ``MessagingServerConfiguration/Modem/simulated`` modem joins.
+    ///   - simulatedMMSC: that network's MMSC, which a simulated modem without `mms` uses.
     ///   - metrics: the registry `GET /metrics` serves, and the factory this modem's metrics are made with.
     ///   - logger: where this modem's services log, each with `component` metadata.
     init(
         configuration: MessagingServerConfiguration,
         simulatedNetwork: SimulatedNetwork?,
+        simulatedMMSC: SimulatedMMSCServer? = nil,
         metrics: (registry: PrometheusCollectorRegistry, factory: any MetricsFactory),
         logger: Logger
     ) async throws {
+        var configuration = configuration
         func component(_ name: String) -> Logger {
             var logger = logger
             logger[metadataKey: "component"] = "\(name)"
@@ -87,6 +93,9 @@ public final class MessagingStack: Sendable {
             services.append(ATModemService(modem: driver, logger: component("modem")))
             modem = driver
             if messagingConfiguration.ownNumber == nil { messagingConfiguration.ownNumber = simulated.number }
+            if configuration.mms == nil, let simulatedMMSC {
+                configuration.mms = await .simulated(number: simulated.number, on: simulatedMMSC)
+            }
             simulatedModem = simulated
             supervisor = nil
         case .serial, .automatic:
@@ -141,11 +150,19 @@ public final class MessagingStack: Sendable {
         let mmsTransport = configuration.mms.map {
             MMSCHTTPTransport(configuration: $0, logger: component("mms"))
         }
-        if let mmsTransport { services.append(MMSTransportService(transport: mmsTransport)) }
+        // The fetch of control points' file links (SendMessage attachments, StartFileTransfer), only with an MMSC:
+        // without one no file can be sent, so none is fetched.
+        let fileFetcher = configuration.mms.map {
+            LANFileFetcher(maximumBytes: $0.maximumSize, logger: component("mms.fetch"))
+        }
+        if let mmsTransport, let fileFetcher {
+            services.append(MMSTransportService(transport: mmsTransport, fileFetcher: fileFetcher))
+        }
         let messaging = MessagingService(
             store: store,
             modem: modem,
             mmsTransport: mmsTransport,
+            fileFetcher: fileFetcher,
             configuration: messagingConfiguration,
             logger: component("messaging"),
             metricsFactory: metricsFactory
@@ -237,6 +254,7 @@ public final class MessagingStack: Sendable {
         self.modemSupervisor = supervisor
         self.databasePath = databasePath
         self.mmsTransport = mmsTransport
+        self.fileFetcher = fileFetcher
         self.healthEndpoints = healthEndpoints
     }
 

@@ -14,7 +14,8 @@ struct MessagingDaemon: AsyncParsableCommand {
         abstract: "Serves a USB modem (or a simulated one) as a UPnP Telephony Messaging:2 service.",
         discussion: """
             With --simulate the daemon runs on an in-process simulated modem (+15550000001, with the echo subscriber \
-            +15550000099 on the same simulated network) and serves only on the loopback interface. A real LAN \
+            +15550000099 on the same simulated network) and serves only on the loopback interface; a simulated MMSC \
+            on 127.0.0.1 (also the MMS proxy) carries MMS unless --mmsc-url names another. A real LAN \
             interface is used only when named with --interface or in the configuration file. Settings come from the \
             configuration file (--config, or /etc/messagingd/messagingd.conf when it exists); each flag overrides \
             the file's key (the first [[modem]]'s, for a modem key). Each [[modem]] of the file, or each of \
@@ -208,6 +209,9 @@ struct MessagingDaemon: AsyncParsableCommand {
             throw StartupError(description: error.description)
         }
         for stack in server.stacks { print("messagingd: database \(stack.databasePath ?? "in memory")") }
+        if let mmsc = await server.simulatedMMSCEndpoints() {
+            print("messagingd: simulated MMSC \(mmsc.url), MMS proxy \(mmsc.proxy)")
+        }
         try await server.run()
         print("messagingd: stopped")
     }

@@ -35,8 +35,11 @@ struct DeviceOptions: ParsableArguments {
     }
 
     var controlPoint: UPnPControlPoint {
-        UPnPControlPoint(http: UPnPHTTPClient(timeout: .seconds(timeout)))
+        UPnPControlPoint(http: httpClient)
     }
+
+    /// The HTTP client of every exchange with the device, bounded by --timeout.
+    var httpClient: UPnPHTTPClient { UPnPHTTPClient(timeout: .seconds(timeout)) }
 
     /// Every TelephonyServer:2 answering a search on the interface, with its description (devices whose
     /// description cannot be read are skipped: they are reported on standard error).

@@ -14,6 +14,8 @@ enum ExitStatus {
     static let timeout = ExitCode(4)
     /// No connection, or an answer the protocol does not allow.
     static let network = ExitCode(5)
+    /// `read --save`: an attachment could not be written.
+    static let file = ExitCode(6)
 }
 
 /// A failure `telcp` reports on one line of standard error before it exits with `status`.

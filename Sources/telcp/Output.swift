@@ -85,6 +85,11 @@ extension MessageFragment {
         if let dateReceived { lines.append("Received: \(dateReceived)") }
         for peer in recipients.to { if let status = peer.sendStatus { lines.append("Sending:  \(peer.id) \(status)") } }
         if let subject { lines.append("Subject:  \(subject)") }
+        for attachment in attachments {
+            let details = [attachment.mimeType, attachment.size.map { "\($0) bytes" }].compactMap { $0 }
+            let suffix = details.isEmpty ? "" : " (\(details.joined(separator: ", ")))"
+            lines.append("Attached: \(attachment.uri)\(suffix)")
+        }
         lines.append("")
         lines.append(text ?? "")
         return lines.joined(separator: "\n")

@@ -7,11 +7,17 @@ import UPnP
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send",
-        abstract: "Send a text message and print its ID.",
+        abstract: "Send a text message, or with --attach a picture message (MMS), and print its ID.",
         discussion: """
-            The text comes from --text, or from standard input when --text is absent. With --wait, telcp follows \
-            the message until the service centre accepted it (exit 0, folder Sent) or it failed for good (exit 2), \
-            or --wait-timeout passes (exit 4).
+            The text comes from --text, or from standard input when --text and --attach are absent. With --wait, \
+            telcp follows the message until the service centre (or the MMSC) accepted it (exit 0, folder Sent) or \
+            it failed for good (exit 2), or --wait-timeout passes (exit 4).
+
+            --attach FILE (repeatable) sends an MMS (class MMS unless --class says otherwise) with the files, \
+            --subject and the text, if any. The device fetches each file from telcp (Messaging:2 attachments are \
+            links): telcp serves them from a temporary HTTP server on the address it reaches the device from (a \
+            random port and path), until the device has fetched them all (or, with --wait, until the message's \
+            fate is known), then stops it. The device's own size limit applies (the [mms] max-size).
             """
     )
 
@@ -20,11 +26,17 @@ struct SendCommand: AsyncParsableCommand {
     @Option(help: "The recipients' numbers, separated by commas.")
     var to: String
 
-    @Option(help: "The text; read from standard input when absent.")
+    @Option(help: "The text; read from standard input when absent (and no --attach is given).")
     var text: String?
 
-    @Option(name: .customLong("class"), help: "The message class (default SMS).")
-    var messageClass = "SMS"
+    @Option(help: "The subject (MMS).")
+    var subject: String?
+
+    @Option(name: .customLong("attach"), help: "A file to send as an attachment of an MMS (repeatable).")
+    var attachments: [String] = []
+
+    @Option(name: .customLong("class"), help: "The message class (default SMS, MMS with --attach).")
+    var messageClass: String?
 
     @Flag(help: "Follow the message until it is sent or has failed.")
     var wait = false
@@ -41,38 +53,84 @@ struct SendCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard !recipients.isEmpty else { throw ValidationError("--to needs at least one number.") }
+        if messageClass == "SMS", !attachments.isEmpty {
+            throw ValidationError("--attach sends an MMS: leave --class out or give --class MMS.")
+        }
         guard waitTimeout > 0 else { throw ValidationError("--wait-timeout must be positive.") }
     }
 
     func run() async throws {
         try await reportingFailures {
-            let body = try text ?? Self.readStandardInput()
-            let message = MessageFragment(
+            let files = try attachments.map(AttachmentFiles.offered(path:))
+            let body = try attachments.isEmpty ? text ?? Self.readStandardInput() : text
+            var message = MessageFragment(
                 messageID: "",
-                messageClass: messageClass,
+                messageClass: messageClass ?? (files.isEmpty ? "SMS" : "MMS"),
                 messageFolder: "",
                 messageStatus: "",
                 recipients: RecipientsListFragment(to: recipients.map { PeerFragment(id: $0) }),
+                subject: subject,
                 text: body
             )
             let device = try await options.connect()
-            let id = try await device.call("SendMessage", [("MessageToSend", message.serialized())], out: "MessageID")
-            let output = Output(json: options.json)
-            guard wait else {
-                output.print(.object([("id", .string(id))]), text: id)
-                return
-            }
-            let outcome = try await follow(id, on: device)
-            output.print(
-                .object([("id", .string(id)), ("status", .string(outcome.sent ? "sent" : "failed"))]),
-                text: "\(id) \(outcome.sent ? "sent" : "failed")"
-            )
-            if !outcome.sent {
+            guard !files.isEmpty else { return try await send(message, on: device) }
+            guard let host = device.localAddress else {
                 throw TelCPFailure(
-                    message: "message \(id) failed for \(outcome.failedRecipients.joined(separator: ", "))",
-                    status: ExitStatus.sendFailed
+                    message: "cannot tell the address the device reaches this host at",
+                    status: ExitStatus.network
                 )
             }
+            try await OfferedFileServer.with(host: host.description, files: files) { server in
+                message.attachments = zip(files, server.links).map { file, link in
+                    MessageFragment.Attachment(uri: link, size: UInt64(file.bytes.count), mimeType: file.mimeType)
+                }
+                try await send(message, on: device) {
+                    // The device fetches before it answers SendMessage (messaging-v2.md §5.6); one that fetches
+                    // later is given until --timeout.
+                    try await Self.waitForFetches(of: server, timeout: .seconds(options.timeout))
+                }
+            }
+        }
+    }
+
+    /// SendMessage, the ID printed, then `whileServing` (the offered files' wait) and, with --wait, the message
+    /// followed to its fate.
+    func send(
+        _ message: MessageFragment,
+        on device: MessagingDevice,
+        whileServing: () async throws -> Void = {}
+    ) async throws {
+        let id = try await device.call("SendMessage", [("MessageToSend", message.serialized())], out: "MessageID")
+        let output = Output(json: options.json)
+        guard wait else {
+            try await whileServing()
+            output.print(.object([("id", .string(id))]), text: id)
+            return
+        }
+        let outcome = try await follow(id, on: device)
+        output.print(
+            .object([("id", .string(id)), ("status", .string(outcome.sent ? "sent" : "failed"))]),
+            text: "\(id) \(outcome.sent ? "sent" : "failed")"
+        )
+        if !outcome.sent {
+            throw TelCPFailure(
+                message: "message \(id) failed for \(outcome.failedRecipients.joined(separator: ", "))",
+                status: ExitStatus.sendFailed
+            )
+        }
+    }
+
+    /// Waits until the device has fetched every offered file once; says which it has not fetched after `timeout`.
+    static func waitForFetches(of server: OfferedFileServer, timeout: Duration) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while server.fetches.contains(0) {
+            guard clock.now < deadline else {
+                let missing = zip(server.files, server.fetches).filter { $0.1 == 0 }.map(\.0.name)
+                printError("telcp: the device did not fetch \(missing.joined(separator: ", ")) within \(timeout)")
+                return
+            }
+            try await clock.sleep(for: .milliseconds(100))
         }
     }
 

@@ -7,7 +7,7 @@ import UPnP
 struct TelCP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "telcp",
-        abstract: "A LAN control point for UPnP Telephony Messaging:2 services: send, read and watch text messages.",
+        abstract: "A LAN control point for UPnP Telephony Messaging:2 services: send, read and watch SMS and MMS.",
         discussion: """
             telcp finds TelephonyServer:2 devices with SSDP on one interface (--interface, default lo), or talks to \
             the one whose description --location names. With several devices on the interface, --device picks one \
@@ -16,7 +16,8 @@ struct TelCP: AsyncParsableCommand {
 
             Exit status: 0 success; 1 the device answered with a UPnP fault (its code and description are printed); \
             2 send --wait: the message failed; 3 no device found; 4 timeout; 5 network or protocol error (no \
-            connection, a malformed answer); 64 bad arguments.
+            connection, a malformed answer); 6 read --save: a file could not be written; 64 bad \
+            arguments.
             """,
         version: "0.2.0",
         subcommands: [

@@ -33,10 +33,10 @@ final class MessagingdRig {
         number = try #require(simulator.start.first?["number"] as? String)
     }
 
-    /// Starts `messagingd` on the stick with a configuration file (which holds the PIN when one is given), and waits
-    /// until it printed its HTTP port.
+    /// Starts `messagingd` on the stick with a configuration file (which holds the PIN when one is given, and
+    /// `tables`, more TOML tables such as `[mms]`), and waits until it printed its HTTP port.
     @discardableResult
-    func startDaemon(pin: String? = nil) async throws -> RunningProcess {
+    func startDaemon(pin: String? = nil, tables: String = "") async throws -> RunningProcess {
         var configuration = """
             log-level = "info"
             [network]
@@ -49,6 +49,7 @@ final class MessagingdRig {
 
             """
         if let pin { configuration += "pin = \"\(pin)\"\n" }
+        configuration += tables
         let path = scratch.path("messagingd.conf")
         try configuration.write(toFile: path, atomically: true, encoding: .utf8)
         let daemon = try RunningProcess(

@@ -215,4 +215,12 @@ import Testing
         #expect(rig.mmsc.posted.isEmpty)
         await rig.stop()
     }
+
+    @Test func aLinksLastSegmentPercentDecodedIsThePartsName() {
+        #expect(MessagingService.fileName(of: "http://192.168.1.2:8000/f00d/a%20picture.jpg") == "a picture.jpg")
+        #expect(MessagingService.fileName(of: "http://h/t/x.jpg?size=1") == "x.jpg")
+        // A name that would decode into a directory or hide its end is kept as sent.
+        #expect(MessagingService.fileName(of: "http://h/t/..%2Fetc%2Fpasswd") == "..%2Fetc%2Fpasswd")
+        #expect(MessagingService.fileName(of: "http://h/t/a%00.jpg") == "a%00.jpg")
+    }
 }

@@ -143,8 +143,9 @@ import Testing
         let capabilities = try #require(
             try Self.objects(try await Self.telcp(["capabilities", "--location", location, "--json"])).first
         )
-        #expect(capabilities["messageClasses"] as? [String] == ["SMS"])
-        #expect(capabilities["sessionClasses"] as? [String] == ["SMS", "Mixed"])
+        // --simulate carries MMS through its simulated MMSC, so MMS and File-Transfer are offered.
+        #expect(capabilities["messageClasses"] as? [String] == ["SMS", "MMS"])
+        #expect(capabilities["sessionClasses"] as? [String] == ["SMS", "MMS", "Mixed", "File-Transfer"])
         #expect((capabilities["folders"] as? [String])?.contains("Received") == true)
 
         let created = try await Self.telcp(
@@ -166,7 +167,7 @@ import Testing
         // A closed session takes no more messages: the service's fault, exit 1.
         let refused = try await Self.telcp(["session", "send", "--location", location, id, "--text", "too late"])
         #expect(refused.status == 1 && refused.stderr.contains("UPnP fault 708"), "\(refused.stderr)")
-        // File transfer is not offered without MMS: the standard's code for a session of another class.
+        // Files are transferred in File-Transfer and Mixed sessions only: the standard's code for another class.
         let transfer = try await Self.telcp(["transfer", "status", "--location", location, id])
         #expect(transfer.status == 1 && transfer.stderr.contains("UPnP fault 710"), "\(transfer.stderr)")
     }

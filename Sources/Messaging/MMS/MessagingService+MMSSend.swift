@@ -234,11 +234,15 @@ extension MessagingService {
         )
     }
 
-    /// The last path segment of a link, as the part's name.
+    /// The last path segment of a link, percent-decoded (RFC 3986 §2.1), as the part's name.
     static func fileName(of uri: String) -> String? {
         let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
         guard let last = path.split(separator: "/").last, !last.isEmpty, !last.contains(":") else { return nil }
-        return String(last)
+        // A decoded name that would name another directory, or hide its end, is kept as it was sent.
+        guard let decoded = last.removingPercentEncoding, !decoded.isEmpty,
+            !decoded.contains(where: { $0 == "/" || $0 == "\\" || $0 == "\0" })
+        else { return String(last) }
+        return decoded
     }
 
     /// A Transaction-ID for an m-send-req (OMA-TS-MMS_ENC §7.3.63: unique per transaction of this client).

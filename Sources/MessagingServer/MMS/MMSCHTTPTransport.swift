@@ -35,13 +35,7 @@ public final class MMSCHTTPTransport: MMSTransport {
         self.configuration = configuration
         self.logger = logger
         self.interfaceAddress = interfaceAddress
-        var http = HTTPClient.Configuration(redirectConfiguration: .disallow)
-        let timeout = Self.timeAmount(configuration.timeout)
-        http.timeout = HTTPClient.Configuration.Timeout(connect: timeout, read: timeout)
-        http.decompression = .disabled
-        // A refused or failed connection is reported at once: async-http-client would otherwise retry it until the
-        // deadline, and the service has its own retry policy for an unreachable MMSC.
-        http.connectionPool.retryConnectionEstablishment = false
+        var http = BoundedHTTPExchange.clientConfiguration(timeout: configuration.timeout)
         if configuration.proxy != nil {
             http.http1_1ConnectionDebugInitializer = { channel in AbsoluteFormTarget.install(on: channel) }
         }
@@ -66,44 +60,29 @@ public final class MMSCHTTPTransport: MMSTransport {
 
     func exchange(_ method: HTTPMethod, _ url: String, body: [UInt8]?) async throws(MMSTransportError) -> [UInt8] {
         let request = try makeRequest(method, url, body: body)
-        let deadline = NIODeadline.now() + Self.timeAmount(configuration.timeout)
-        let response: HTTPClientResponse
         do {
-            response = try await client.execute(request, deadline: deadline, logger: logger)
-        } catch {
-            throw Self.map(error)
-        }
-        switch response.status.code {
-        case 200..<300: break
-        // 404 Not Found and 410 Gone (RFC 9110 §15.5.5, §15.5.11): the content expired or was fetched already, and
-        // asking again will not bring it back (OMA-TS-MMS_CTR leaves the HTTP status of a missing message open).
-        case 404, 410: throw .contentGone(status: Int(response.status.code))
-        default: throw .refused(status: Int(response.status.code))
-        }
-        let limit = configuration.maximumSize
-        let announced = response.headers.first(name: "content-length").flatMap(Int.init)
-        if let announced, announced > limit { throw .tooLarge(limit: limit) }
-        var received: [UInt8] = []
-        do {
-            for try await chunk in response.body {
-                guard received.count + chunk.readableBytes <= limit else {
-                    throw MMSTransportError.tooLarge(limit: limit)
-                }
-                received.append(contentsOf: chunk.readableBytesView)
+            let response = try await BoundedHTTPExchange.response(
+                to: request,
+                on: client,
+                timeout: configuration.timeout,
+                logger: logger
+            )
+            switch response.status.code {
+            case 200..<300: break
+            // 404 Not Found and 410 Gone (RFC 9110 §15.5.5, §15.5.11): the content expired or was fetched already,
+            // and asking again will not bring it back (OMA-TS-MMS_CTR leaves the HTTP status of a missing message
+            // open).
+            case 404, 410: throw MMSTransportError.contentGone(status: Int(response.status.code))
+            default: throw MMSTransportError.refused(status: Int(response.status.code))
             }
+            return try await BoundedHTTPExchange.body(of: response, limit: configuration.maximumSize)
+        } catch let failure as BoundedHTTPExchange.Failure {
+            throw MMSTransportError(failure)
         } catch let error as MMSTransportError {
             throw error
         } catch {
-            // The connection ended before the announced length (RFC 9112 §8: an incomplete message).
-            if let announced, received.count < announced {
-                throw .truncated(expected: announced, received: received.count)
-            }
-            throw Self.map(error)
+            throw .unreachable(reason: String(describing: error))
         }
-        if let announced, received.count < announced {
-            throw .truncated(expected: announced, received: received.count)
-        }
-        return received
     }
 
     func makeRequest(_ method: HTTPMethod, _ url: String, body: [UInt8]?) throws(MMSTransportError) -> HTTPClientRequest
@@ -142,23 +121,7 @@ public final class MMSCHTTPTransport: MMSTransport {
         return request
     }
 
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(Int64(clamping: seconds) &* 1_000_000_000 &+ attoseconds / 1_000_000_000)
-    }
-
     static func bracketed(_ host: String) -> String { host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host }
-
-    /// An exchange's error in the service's terms: out of time, or not reachable (with the reason to log).
-    static func map(_ error: any Error) -> MMSTransportError {
-        if let error = error as? HTTPClientError,
-            [.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout, .httpProxyHandshakeTimeout]
-                .contains(error)
-        {
-            return .timedOut
-        }
-        return .unreachable(reason: String(describing: error))
-    }
 
     /// The address to bind to for `interface`: its first IPv4 address, else its first global IPv6 address, nil when
     /// the interface is missing or has none. A source address is what async-http-client binds to
@@ -200,15 +163,20 @@ final class AbsoluteFormTarget: ChannelOutboundHandler, RemovableChannelHandler 
     }
 }
 
-/// Keeps an ``MMSCHTTPTransport`` for the life of the service group and shuts its HTTP client down at the end
-/// (async-http-client requires it).
+/// Keeps an ``MMSCHTTPTransport`` and the ``LANFileFetcher`` for the life of the service group and shuts their HTTP
+/// clients down at the end (async-http-client requires it).
 public struct MMSTransportService: Service {
     public let transport: MMSCHTTPTransport
+    public let fileFetcher: LANFileFetcher
 
-    public init(transport: MMSCHTTPTransport) { self.transport = transport }
+    public init(transport: MMSCHTTPTransport, fileFetcher: LANFileFetcher) {
+        self.transport = transport
+        self.fileFetcher = fileFetcher
+    }
 
     public func run() async throws {
         try? await gracefulShutdown()
         try await transport.shutdown()
+        try await fileFetcher.shutdown()
     }
 }

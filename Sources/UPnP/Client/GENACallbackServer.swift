@@ -1,6 +1,5 @@
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 
 /// One request received at a control point's event callback: a GENA NOTIFY when the device is well-behaved
 /// (UDA 1.1 §4.3.2).
@@ -61,39 +60,16 @@ package enum GENACallbackServer {
             of: GENANotification.self,
             bufferingPolicy: .bufferingOldest(maximumBuffered)
         )
-        typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
-        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: host, port: 0) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    return try Connection(wrappingChannelSynchronously: channel)
-                }
-            }
-        let port = listener.channel.localAddress?.port ?? 0
-        return try await listener.executeThenClose { inbound in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    let open = ConnectionCounter()
-                    try await withThrowingDiscardingTaskGroup { connections in
-                        for try await connection in inbound {
-                            guard open.enter(limit: maximumConnections) else {
-                                try? await connection.executeThenClose { _, _ in }
-                                continue
-                            }
-                            connections.addTask {
-                                defer { open.leave() }
-                                try? await serve(connection, respond: respond, continuation: continuation)
-                            }
-                        }
-                    }
-                }
-                defer { group.cancelAll() }
+        return try await ScopedHTTPServer.with(
+            host: host,
+            maximumConnections: maximumConnections,
+            serve: { connection in try? await serve(connection, respond: respond, continuation: continuation) },
+            whileServing: { port in
                 let result = try await body(port, stream)
                 continuation.finish()
                 return result
             }
-        }
+        )
     }
 
     private static func serve(

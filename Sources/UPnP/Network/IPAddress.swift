@@ -49,6 +49,20 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether this address can only be on this host or its own network, never on the internet: loopback (127/8,
+    /// `::1`), IPv4 private (10/8, 172.16/12, 192.168/16: RFC 1918 §3), link-local (169.254/16: RFC 3927;
+    /// fe80::/10: RFC 4291 §2.5.6) and IPv6 unique local (fc00::/7: RFC 4193). An IPv4-mapped address counts as
+    /// its IPv4 address (``init(_:)`` unmaps it).
+    public var isLocalNetwork: Bool {
+        switch self {
+        case .v4(let a, let b, _, _):
+            return a == 127 || a == 10 || (a == 172 && (16...31).contains(b)) || (a == 192 && b == 168)
+                || (a == 169 && b == 254)
+        case .v6(let bytes):
+            return isLoopback || (bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80) || bytes[0] & 0xFE == 0xFC
+        }
+    }
+
     /// Dotted quad, or RFC 5952 compressed IPv6 text.
     public var description: String {
         switch self {
