@@ -113,7 +113,8 @@ extension MessageStore {
     }
 
     /// Shows every waiting group that `rules` say is due (the reassembly timeout) as an incomplete message. Later
-    /// segments merge into it.
+    /// segments merge into it. The segments of a WAP push that did not complete are shown too
+    /// (``flushStalePushSegments(rules:ownNumber:now:offset:in:)``).
     /// - Returns: the messages created.
     package func flushStaleSegments(
         rules: some ImportRules,
@@ -168,6 +169,13 @@ extension MessageStore {
                 if message.isReceived { try Self.enqueueReceivedHooks(messageID: shown.id, in: db) }
                 created.append(shown.id)
             }
+            created += try Self.flushStalePushSegments(
+                rules: rules,
+                ownNumber: ownNumber,
+                now: now,
+                offset: offset,
+                in: db
+            )
             return created
         }
     }
@@ -180,8 +188,8 @@ extension MessageStore {
     }
 }
 
-/// The columns that make a group, for grouping waiting rows.
-private struct WaitingGroupKey: Hashable {
+/// The columns that make a group, for grouping waiting rows (of a text, or of a WAP push).
+struct WaitingGroupKey: Hashable {
     var simID: Int64
     var party: String
     var reference: Int?
