@@ -235,20 +235,9 @@ extension MessageStore {
         offset: Int,
         in db: Database
     ) throws -> [Int64] {
-        let waiting = try ReceivedPartRecord.fetchAll(
-            db,
-            sql: "SELECT * FROM receivedPart WHERE state = 'pushWaiting' ORDER BY id"
-        )
-        var groups: [WaitingGroupKey: [ReceivedPartRecord]] = [:]
-        var order: [WaitingGroupKey] = []
-        for segment in waiting {
-            let key = WaitingGroupKey(segment)
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(segment)
-        }
         var created: [Int64] = []
-        for key in order {
-            guard let segments = groups[key], let text = rules.surfacePush(segments, now: now) else { continue }
+        for (_, segments) in try waitingGroups(state: .pushWaiting, in: db) {
+            guard let text = rules.surfacePush(segments, now: now) else { continue }
             created.append(
                 try showIncompletePush(segments, text: text, ownNumber: ownNumber, now: now, offset: offset, in: db)
             )

@@ -124,20 +124,9 @@ extension MessageStore {
         offset: Int
     ) async throws -> [Int64] {
         try await writer.write { db in
-            let waiting = try ReceivedPartRecord.fetchAll(
-                db,
-                sql: "SELECT * FROM receivedPart WHERE state = 'pending' ORDER BY id"
-            )
-            var groups: [WaitingGroupKey: [ReceivedPartRecord]] = [:]
-            var order: [WaitingGroupKey] = []
-            for segment in waiting {
-                let key = WaitingGroupKey(segment)
-                if groups[key] == nil { order.append(key) }
-                groups[key, default: []].append(segment)
-            }
             var created: [Int64] = []
-            for key in order {
-                guard let segments = groups[key], let text = rules.surface(segments, now: now) else { continue }
+            for (key, segments) in try Self.waitingGroups(state: .pending, in: db) {
+                guard let text = rules.surface(segments, now: now) else { continue }
                 let message = MessagePart(
                     isReceived: key.party.hasPrefix("in:"),
                     peer: String(key.party.drop { $0 != ":" }.dropFirst()),
@@ -178,6 +167,27 @@ extension MessageStore {
             )
             return created
         }
+    }
+
+    /// The rows in `state` (segments waiting for the rest of their text or push), by group, each group's rows in
+    /// arrival order, the groups in the order of their first row.
+    static func waitingGroups(
+        state: ReceivedPartRecord.State,
+        in db: Database
+    ) throws -> [(key: WaitingGroupKey, segments: [ReceivedPartRecord])] {
+        let waiting = try ReceivedPartRecord.fetchAll(
+            db,
+            sql: "SELECT * FROM receivedPart WHERE state = ? ORDER BY id",
+            arguments: [state]
+        )
+        var groups: [WaitingGroupKey: [ReceivedPartRecord]] = [:]
+        var order: [WaitingGroupKey] = []
+        for segment in waiting {
+            let key = WaitingGroupKey(segment)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(segment)
+        }
+        return order.map { ($0, groups[$0] ?? []) }
     }
 
     /// Number of segments waiting for the rest of their message.

@@ -11,15 +11,8 @@ import UPnP
 /// `GET /attachment?message=<ID>&part=<n>`: the stored bytes with their type for a caller that may read, 403 for
 /// one the policy refuses, 404 for what does not exist.
 @Suite struct AttachmentRouteTests {
-    @Test func servesStoredBytesUnderTheReadRule() async throws {
-        let scratch = try ScratchDirectory("route")
-        defer { scratch.remove() }
-        let store = try MessageStore(path: scratch.path("m.sqlite"))
-        let bytes = (0..<5000).map { UInt8(truncatingIfNeeded: $0 * 7) }
-        let rows = try await store.writeAttachments(
-            [AttachmentContent(bytes: bytes, mimeType: "image/png", name: "dot \"x\".png")],
-            limits: AttachmentLimits(maximumMessageBytes: 10_000, maximumTotalBytes: 10_000)
-        )
+    /// A Received MMS with `rows` as its attachments; its row ID.
+    static func insertReceivedMMS(_ rows: [AttachmentRow], into store: MessageStore) async throws -> Int64 {
         let id = try await store.insertMessage(
             MessageRecord(
                 messageClass: "MMS",
@@ -33,6 +26,19 @@ import UPnP
             attachments: rows
         )
         store.unpin(rows)
+        return id
+    }
+
+    @Test func servesStoredBytesUnderTheReadRule() async throws {
+        let scratch = try ScratchDirectory("route")
+        defer { scratch.remove() }
+        let store = try MessageStore(path: scratch.path("m.sqlite"))
+        let bytes = (0..<5000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        let rows = try await store.writeAttachments(
+            [AttachmentContent(bytes: bytes, mimeType: "image/png", name: "dot \"x\".png")],
+            limits: AttachmentLimits(maximumMessageBytes: 10_000, maximumTotalBytes: 10_000)
+        )
+        let id = try await Self.insertReceivedMMS(rows, into: store)
         var configuration = MessagingConfiguration()
         configuration.accessPolicy = AccessPolicy(
             isAllowed: { _, caller in caller.address != "192.168.1.66" },
@@ -90,19 +96,7 @@ import UPnP
             ],
             limits: AttachmentLimits(maximumMessageBytes: 10_000, maximumTotalBytes: 10_000)
         )
-        let id = try await store.insertMessage(
-            MessageRecord(
-                messageClass: "MMS",
-                folder: .received,
-                status: .unread,
-                direction: .incoming,
-                fromID: "+15550000077",
-                sortTime: 0
-            ),
-            recipients: [],
-            attachments: rows
-        )
-        store.unpin(rows)
+        let id = try await Self.insertReceivedMMS(rows, into: store)
         let service = MessagingService(
             store: store,
             modem: nil,

@@ -10,18 +10,7 @@ extension MirrorImportRules {
     func decidePush(_ segment: ReceivedPartRecord, waiting: [ReceivedPartRecord]) -> PushSegmentDecision {
         let key = Self.key(of: segment)
         var group = Reassembler.Group(key: key, waiting: waiting.map(Self.pushPart))
-        let outcome: Reassembler.Group.Outcome
-        do {
-            outcome = try group.add(
-                Self.pushPart(segment),
-                now: Self.seconds(segment.receivedAt),
-                configuration: configuration
-            )
-        } catch {
-            // Unreachable: IncomingDecoder passes on only valid concatenation elements; one that slipped through
-            // waits and is shown at the timeout rather than lost.
-            return .wait
-        }
+        guard let outcome = add(Self.pushPart(segment), at: segment.receivedAt, to: &group) else { return .wait }
         switch outcome {
         case .duplicate: return .duplicate
         // Nothing was shown from the group (the store keeps no shown push), so nothing merges.
