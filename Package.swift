@@ -214,7 +214,8 @@ let package = Package(
             name: "MessagingTests",
             dependencies: [
                 "Messaging", "MessageStore", "MessageStoreTestSupport", "Modem", "ModemSimulator", "SMSCodec",
-                "TestSupport", logging, coreMetrics, metricsTestKit,
+                // The web page's JSON API on an MMS the fixtures here receive (WebMMSTests).
+                "MessagingWeb", "UPnP", "TestSupport", logging, coreMetrics, metricsTestKit,
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

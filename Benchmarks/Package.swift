@@ -48,6 +48,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // MMSCodec decode/encode of a 300 KB m-retrieve-conf, and one MMS end to end through the service and the
+        // simulated MMSC on loopback (scripts/bench-mms).
+        .executableTarget(
+            name: "MMSBench",
+            dependencies: [
+                .product(name: "MMSCodec", package: "ModemMessaging"),
+                .product(name: "MessageStore", package: "ModemMessaging"),
+                .product(name: "Messaging", package: "ModemMessaging"),
+                .product(name: "MessagingServer", package: "ModemMessaging"),
+                .product(name: "Modem", package: "ModemMessaging"),
+                .product(name: "ModemSimulator", package: "ModemMessaging"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,8 +12,29 @@ package protocol ImportRules: Sendable {
     /// The sent part a status report is about, among those with its TP-MR that await a report (newest first).
     func match(_ report: StatusReportPart, among candidates: [OutboxPartRecord]) -> OutboxPartRecord?
 
+    /// What an arriving segment of a concatenated WAP push does to the segments of its push still waiting (one
+    /// SIM, party, reference and its width, and total; in arrival order).
+    func decidePush(_ segment: ReceivedPartRecord, waiting: [ReceivedPartRecord]) -> PushSegmentDecision
+
+    /// The text of the message that the waiting segments of one push (in arrival order) are shown as at `now`,
+    /// because the rest will not come; `nil` while they may still complete.
+    func surfacePush(_ waiting: [ReceivedPartRecord], now: Double) -> String?
+
     /// What a reassembled WAP push is: an MMS notification to store, or something else (kept, never shown).
     func notification(fromPush payload: [UInt8], receivedAt: Double) -> PushNotice
+}
+
+/// What the rules decided for an arriving segment of a WAP push; the store writes the rows.
+package enum PushSegmentDecision: Sendable, Hashable {
+    /// The same content as a segment waiting: kept for diagnosis, nothing changes.
+    case duplicate
+    /// The segment waits with the push's other segments.
+    case wait
+    /// The segment completes the push: `payload` is the WSP push, the segments' user data in sequence order.
+    case complete(payload: [UInt8])
+    /// The reference was reused: the waiting segments are shown as a message reading `surfacedText` (the
+    /// notification they carried cannot be read), and the segment waits alone.
+    case restart(surfacedText: String)
 }
 
 extension ImportRules {

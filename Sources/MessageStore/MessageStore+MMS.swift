@@ -54,8 +54,9 @@ extension MessageStore {
     /// The party column of a push segment: kept apart from text segments of the same sender.
     static func pushParty(of push: PushSegment) -> String { "push:" + push.peer }
 
-    /// Stores a push segment and, once the push is whole, the message its notification becomes — in the import
-    /// transaction, so that the modem may delete the SMS once this returned (persist → acknowledge → delete).
+    /// Stores a push segment as the rules decide (which segments make the push, in which order: SMSCodec's
+    /// reassembly) and, once the push is whole, the message its notification becomes — in the import transaction,
+    /// so that the modem may delete the SMS once this returned (persist → acknowledge → delete).
     static func importPushSegment(
         _ push: PushSegment,
         record segment: ReceivedPartRecord,
@@ -67,6 +68,7 @@ extension MessageStore {
         record.originator = pushParty(of: push)
         record.payload = Data(push.payload)
         var waiting: [ReceivedPartRecord] = []
+        var payload = push.payload
         if let concatenation = push.concatenation, concatenation.total > 1 {
             record.concatRef = concatenation.reference
             record.concatRefBits = concatenation.referenceBits
@@ -85,25 +87,35 @@ extension MessageStore {
                     concatenation.total,
                 ]
             )
-            if waiting.contains(where: { $0.concatSeq == concatenation.sequence }) {
-                // The same segment in another PDU (the network delivered it again).
+            switch rules.decidePush(record, waiting: waiting) {
+            case .duplicate:
                 record.state = .duplicate
                 try record.insert(db)
                 return .duplicate(partID: try rowID(record.id))
-            }
-            let sequences = Set(waiting.compactMap(\.concatSeq) + [concatenation.sequence])
-            guard sequences.count == concatenation.total else {
+            case .wait:
                 record.state = .pushWaiting
                 try record.insert(db)
                 return .pending(partID: try rowID(record.id))
+            case .restart(let surfacedText):
+                let messageID = try showIncompletePush(
+                    waiting,
+                    text: surfacedText,
+                    ownNumber: push.ownNumber,
+                    now: part.receivedAt,
+                    offset: part.receivedOffset,
+                    in: db
+                )
+                record.state = .pushWaiting
+                try record.insert(db)
+                return .restarted(partID: try rowID(record.id), messageID: messageID, isNewUnread: true)
+            case .complete(let assembled):
+                payload = assembled
             }
         }
         record.state = .assembled
         try record.insert(db)
         let partID = try rowID(record.id)
-        let segments = (waiting + [record]).sorted { ($0.concatSeq ?? 0) < ($1.concatSeq ?? 0) }
-        let payload = segments.flatMap { [UInt8]($0.payload ?? Data()) }
-        let partIDs = segments.compactMap(\.id)
+        let partIDs = (waiting + [record]).compactMap(\.id)
 
         func mark(_ state: ReceivedPartRecord.State, messageID: Int64?, reason: String?) throws {
             for id in partIDs {
@@ -173,6 +185,64 @@ extension MessageStore {
             }
             return .created(partID: partID, messageID: messageID, isNewUnread: true, sessionID: session?.id)
         }
+    }
+
+    /// Shows the segments of a push that will not complete as a Received message reading `text` (the rules say
+    /// what it reads and when), so that nothing that arrived is silently kept out of view. It is not an MMS (no
+    /// notification could be read, so there is nothing to fetch): an SMS-class message from the push's sender.
+    /// - Returns: the message's row ID.
+    static func showIncompletePush(
+        _ segments: [ReceivedPartRecord],
+        text: String,
+        ownNumber: String,
+        now: Double,
+        offset: Int,
+        in db: Database
+    ) throws -> Int64 {
+        let party = segments.first?.originator ?? ""
+        let message = MessageRecord(
+            simID: segments.first?.simID,
+            messageClass: "SMS",
+            folder: .received,
+            status: .unread,
+            direction: .incoming,
+            fromID: party.hasPrefix("push:") ? String(party.dropFirst("push:".count)) : party,
+            text: text,
+            dateReceived: now,
+            dateReceivedOffset: offset,
+            sortTime: now,
+            // Final: no later segment changes it (the insert queues its "received" hook).
+            isComplete: true
+        )
+        let recipients = ownNumber.isEmpty ? [] : [PeerRow(role: "to", peerID: ownNumber, name: nil)]
+        let messageID = try insert(message, recipients: recipients, attachments: [], in: db)
+        for id in segments.compactMap(\.id) {
+            try db.execute(
+                sql: "UPDATE receivedPart SET state = 'assembled', messageId = ? WHERE id = ?",
+                arguments: [messageID, id]
+            )
+        }
+        return messageID
+    }
+
+    /// Shows every push whose waiting segments `rules` give up at `now` (the same timeout as a concatenated text's)
+    /// as an incomplete message.
+    /// - Returns: the messages created.
+    static func flushStalePushSegments(
+        rules: some ImportRules,
+        ownNumber: String,
+        now: Double,
+        offset: Int,
+        in db: Database
+    ) throws -> [Int64] {
+        var created: [Int64] = []
+        for (_, segments) in try waitingGroups(state: .pushWaiting, in: db) {
+            guard let text = rules.surfacePush(segments, now: now) else { continue }
+            created.append(
+                try showIncompletePush(segments, text: text, ownNumber: ownNumber, now: now, offset: offset, in: db)
+            )
+        }
+        return created
     }
 
     // MARK: - Fetching received content

@@ -113,7 +113,8 @@ extension MessageStore {
     }
 
     /// Shows every waiting group that `rules` say is due (the reassembly timeout) as an incomplete message. Later
-    /// segments merge into it.
+    /// segments merge into it. The segments of a WAP push that did not complete are shown too
+    /// (``flushStalePushSegments(rules:ownNumber:now:offset:in:)``).
     /// - Returns: the messages created.
     package func flushStaleSegments(
         rules: some ImportRules,
@@ -123,20 +124,9 @@ extension MessageStore {
         offset: Int
     ) async throws -> [Int64] {
         try await writer.write { db in
-            let waiting = try ReceivedPartRecord.fetchAll(
-                db,
-                sql: "SELECT * FROM receivedPart WHERE state = 'pending' ORDER BY id"
-            )
-            var groups: [WaitingGroupKey: [ReceivedPartRecord]] = [:]
-            var order: [WaitingGroupKey] = []
-            for segment in waiting {
-                let key = WaitingGroupKey(segment)
-                if groups[key] == nil { order.append(key) }
-                groups[key, default: []].append(segment)
-            }
             var created: [Int64] = []
-            for key in order {
-                guard let segments = groups[key], let text = rules.surface(segments, now: now) else { continue }
+            for (key, segments) in try Self.waitingGroups(state: .pending, in: db) {
+                guard let text = rules.surface(segments, now: now) else { continue }
                 let message = MessagePart(
                     isReceived: key.party.hasPrefix("in:"),
                     peer: String(key.party.drop { $0 != ":" }.dropFirst()),
@@ -168,8 +158,36 @@ extension MessageStore {
                 if message.isReceived { try Self.enqueueReceivedHooks(messageID: shown.id, in: db) }
                 created.append(shown.id)
             }
+            created += try Self.flushStalePushSegments(
+                rules: rules,
+                ownNumber: ownNumber,
+                now: now,
+                offset: offset,
+                in: db
+            )
             return created
         }
+    }
+
+    /// The rows in `state` (segments waiting for the rest of their text or push), by group, each group's rows in
+    /// arrival order, the groups in the order of their first row.
+    static func waitingGroups(
+        state: ReceivedPartRecord.State,
+        in db: Database
+    ) throws -> [(key: WaitingGroupKey, segments: [ReceivedPartRecord])] {
+        let waiting = try ReceivedPartRecord.fetchAll(
+            db,
+            sql: "SELECT * FROM receivedPart WHERE state = ? ORDER BY id",
+            arguments: [state]
+        )
+        var groups: [WaitingGroupKey: [ReceivedPartRecord]] = [:]
+        var order: [WaitingGroupKey] = []
+        for segment in waiting {
+            let key = WaitingGroupKey(segment)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(segment)
+        }
+        return order.map { ($0, groups[$0] ?? []) }
     }
 
     /// Number of segments waiting for the rest of their message.
@@ -180,8 +198,8 @@ extension MessageStore {
     }
 }
 
-/// The columns that make a group, for grouping waiting rows.
-private struct WaitingGroupKey: Hashable {
+/// The columns that make a group, for grouping waiting rows (of a text, or of a WAP push).
+struct WaitingGroupKey: Hashable {
     var simID: Int64
     var party: String
     var reference: Int?

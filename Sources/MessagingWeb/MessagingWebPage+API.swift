@@ -118,7 +118,7 @@ extension MessagingWebPage {
                 let instant = date?.date ?? .distantPast
                 if instant >= order[peer] ?? .distantPast {
                     order[peer] = instant
-                    conversation.lastText = String((message.text ?? "").prefix(80))
+                    conversation.lastText = String(WebJSON.preview(of: message).prefix(80))
                     conversation.lastDate = date?.rfc3339
                     conversation.lastIsOutgoing = WebJSON.isOutgoing(message)
                 }

@@ -107,6 +107,12 @@ enum WebAssets {
           align-self: flex-start; box-shadow: 0 1px 1px #0001; }
         .message.out { align-self: flex-end; background: #d9ecff; }
         .message .body { white-space: pre-wrap; overflow-wrap: anywhere; }
+        .message .subject { font-weight: 600; overflow-wrap: anywhere; }
+        .content-state { font-size: .82rem; color: #8a5300; margin-top: .2rem; }
+        .attachments { display: flex; flex-direction: column; align-items: flex-start; gap: .3rem; margin-top: .3rem; }
+        .attachments img { display: block; max-width: min(100%, 20rem); max-height: 20rem; height: auto;
+          border-radius: .4rem; background: #eef1f4; }
+        .attachments a { font-size: .85rem; color: #2f6f9f; overflow-wrap: anywhere; }
         .meta { display: flex; flex-wrap: wrap; gap: .2rem .6rem; align-items: center; font-size: .78rem;
           color: #5c6670; margin-top: .2rem; }
         .state-failed { color: #a4161a; font-weight: 600; }
@@ -261,6 +267,53 @@ enum WebAssets {
           return text;
         }
 
+        function sizeText(bytes) {
+          if (typeof bytes !== "number") return "";
+          if (bytes < 1024) return bytes + " B";
+          if (bytes < 1024 * 1024) return Math.round(bytes / 1024) + " KB";
+          return (bytes / 1048576).toFixed(1) + " MB";
+        }
+
+        // Where an MMS's content stands when it is not in the message (the server's state, said in words).
+        function contentNote(message) {
+          const reason = message.contentError ? " (" + message.contentError + ")" : "";
+          switch (message.content) {
+            case "pending": return "MMS content not downloaded yet";
+            case "gone": return "MMS content no longer available" + reason;
+            case "failed": return "MMS content could not be downloaded" + reason;
+            default: return null;
+          }
+        }
+
+        // Only the device's own attachment route is ever used as a link or an image source.
+        function isServed(url) { return typeof url === "string" && url.startsWith("/attachment?"); }
+
+        // Raster images inline (bounded by the style), and every attachment as a download link. SVG and HTML
+        // parts are never shown: the server marks only JPEG, PNG, GIF and WebP as inline images.
+        function renderAttachments(attachments) {
+          const box = el("div", "attachments");
+          for (const attachment of attachments) {
+            const name = attachment.name || "attachment " + (attachment.part + 1);
+            const info = [attachment.mimeType, sizeText(attachment.size)].filter(Boolean).join(", ");
+            if (!isServed(attachment.url) || !isServed(attachment.downloadURL)) {
+              box.append(el("span", "attachment", name + (info ? " (" + info + ")" : "") + " · not kept here"));
+              continue;
+            }
+            if (attachment.isInlineImage) {
+              const image = el("img");
+              image.src = attachment.url;
+              image.alt = name;
+              image.loading = "lazy";
+              box.append(image);
+            }
+            const link = el("a", "download", "Download " + name + (info ? " (" + info + ")" : ""));
+            link.href = attachment.downloadURL;
+            link.setAttribute("download", "");
+            box.append(link);
+          }
+          return box;
+        }
+
         function renderMessages(messages, showPeer) {
           const list = $("messages");
           list.replaceChildren();
@@ -268,7 +321,13 @@ enum WebAssets {
           for (const message of messages) {
             const item = el("li", "message " + (message.isOutgoing ? "out" : "in"));
             item.dataset.id = message.id;
+            if (message.subject && message.messageClass === "MMS") item.append(el("div", "subject", message.subject));
             item.append(el("div", "body", message.text));
+            const note = contentNote(message);
+            if (note) item.append(el("div", "content-state", note));
+            if (message.attachments && message.attachments.length > 0) {
+              item.append(renderAttachments(message.attachments));
+            }
             const meta = el("div", "meta");
             if (showPeer) {
               const peer = message.peers[0];

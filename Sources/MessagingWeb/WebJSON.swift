@@ -89,6 +89,21 @@ package enum WebJSON {
         var parts: [Part]
     }
 
+    /// One attachment of an MMS, as the page shows it.
+    struct AttachmentEntry: Encodable {
+        /// Its position among the message's attachments (the `part` of its URL).
+        var part: Int
+        var name: String?
+        var mimeType: String?
+        var size: UInt64?
+        /// Where the device serves it (`/attachment?message=…&part=…`); `nil` for a link the device does not keep.
+        var url: String?
+        /// The same, as a download (`Content-Disposition: attachment`).
+        var downloadURL: String?
+        /// Whether the page may show it inline as an image (``Messaging/Attachment/inlineImageTypes``).
+        var isInlineImage: Bool
+    }
+
     struct MessageEntry: Encodable {
         var id: String
         var folder: String
@@ -96,9 +111,18 @@ package enum WebJSON {
         var isOutgoing: Bool
         var peers: [String]
         var from: String?
+        /// "SMS", "MMS", ….
+        var messageClass: String
+        var subject: String?
         var text: String
         var date: String?
         var delivery: Delivery?
+        var attachments: [AttachmentEntry]
+        /// For a received MMS: `pending`, `fetched`, `failed` or `gone` (``Messaging/MMSFetchState``); `nil`
+        /// otherwise.
+        var content: String?
+        /// Why the content is not there (failed or gone), when known.
+        var contentError: String?
     }
 
     struct Messages: Encodable {
@@ -122,6 +146,15 @@ package enum WebJSON {
         return [message.recipients.from?.id ?? "unknown"]
     }
 
+    /// The line a conversation list shows for `message`: its text, or for an MMS without text its subject or
+    /// how many attachments it has.
+    static func preview(of message: Message) -> String {
+        if let text = message.text, !text.isEmpty { return text }
+        if let subject = message.subject, !subject.isEmpty { return subject }
+        guard !message.attachments.isEmpty else { return "" }
+        return message.attachments.count == 1 ? "[1 attachment]" : "[\(message.attachments.count) attachments]"
+    }
+
     /// When it happened: arrival for what came in, the send (or creation) for what went out.
     static func date(of message: Message) -> MessageTimestamp? {
         isOutgoing(message) ? message.dateSent ?? message.dateReceived : message.dateReceived ?? message.dateSent
@@ -140,6 +173,7 @@ package enum WebJSON {
                 }
             )
         }
+        let fetchState = message.mms?.fetchState
         return MessageEntry(
             id: message.id.description,
             folder: message.folder.rawValue,
@@ -147,9 +181,29 @@ package enum WebJSON {
             isOutgoing: isOutgoing(message),
             peers: peers(of: message),
             from: message.recipients.from?.id,
+            messageClass: message.messageClass.rawValue,
+            subject: message.subject,
             text: message.text ?? message.subject ?? "",
             date: date(of: message)?.rfc3339,
-            delivery: delivery
+            delivery: delivery,
+            attachments: message.attachments.enumerated().map { attachmentEntry($1, part: $0) },
+            content: fetchState == .outgoing ? nil : fetchState?.rawValue,
+            contentError: fetchState == .failed || fetchState == .gone ? message.mms?.lastError : nil
+        )
+    }
+
+    /// An attachment as the page shows it. Only what the device itself serves gets a URL: the page never points
+    /// at a link a control point gave (the page's Content-Security-Policy would refuse it as an image anyway).
+    static func attachmentEntry(_ attachment: Attachment, part: Int) -> AttachmentEntry {
+        let served = attachment.uri.hasPrefix(MessagingService.attachmentRoutePath + "?")
+        return AttachmentEntry(
+            part: part,
+            name: attachment.name,
+            mimeType: attachment.mimeType,
+            size: attachment.size,
+            url: served ? attachment.uri : nil,
+            downloadURL: served ? attachment.uri + "&" + MessagingService.attachmentDownloadParameter : nil,
+            isInlineImage: served && Attachment.isInlineImage(mimeType: attachment.mimeType)
         )
     }
 }

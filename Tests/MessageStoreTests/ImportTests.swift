@@ -364,4 +364,8 @@ final class ScriptedRules: ImportRules {
         asked.withLock { $0.candidates.append(candidates) }
         return matches ? candidates.first : nil
     }
+
+    func decidePush(_ segment: ReceivedPartRecord, waiting: [ReceivedPartRecord]) -> PushSegmentDecision { .wait }
+
+    func surfacePush(_ waiting: [ReceivedPartRecord], now: Double) -> String? { nil }
 }

@@ -66,6 +66,70 @@ import Testing
         await rig.stop()
     }
 
+    /// A push whose other SMS never arrive is shown, after the reassembly timeout of texts (decided on the
+    /// injected clock), as a Received message that says the notification was incomplete; nothing stays hidden.
+    @Test func aPushMissingASegmentIsShownIncompleteAtTheReassemblyTimeout() async throws {
+        let rig = try await MMSServiceRig(store: MessageStore.inMemory())
+        let push = MMSFixtures.notificationPush(transactionID: "T-half", location: Self.location)
+        let outcomes = try await rig.receive([
+            MMSFixtures.pushPDU(Array(push[..<(push.count / 2)]), part: (5, 2, 1))
+        ])
+        guard case .pending = outcomes[0] else {
+            Issue.record("expected pending, got \(outcomes)")
+            return
+        }
+        let rules = MirrorImportRules(reassemblyTimeout: .seconds(3600))
+        func flush() async throws -> [Int64] {
+            try await rig.store.flushStaleSegments(
+                rules: rules,
+                ownNumber: MMSFixtures.own,
+                routingClasses: [],
+                now: rig.clock.wallClock().timeIntervalSince1970,
+                offset: 0
+            )
+        }
+        rig.clock.advance(by: .seconds(3599))
+        #expect(try await flush().isEmpty)
+        #expect(try await rig.received().isEmpty)
+        rig.clock.advance(by: .seconds(1))
+        #expect(try await flush().count == 1)
+        let shown = try #require(try await rig.received().first)
+        #expect(shown.recipients.from?.id == MMSFixtures.sender)
+        #expect(shown.text?.contains("MMS notification incomplete: 1 of its 2 SMS arrived") == true)
+        #expect(shown.status == .unread)
+        // Shown once.
+        #expect(try await flush().isEmpty)
+        #expect(try await rig.received().count == 1)
+    }
+
+    /// Which segments make a push is SMSCodec's rule (``Reassembler/Group``): a copy of a waiting segment is a
+    /// duplicate; another segment with a waiting one's sequence number means the reference was reused, so the
+    /// waiting one is shown incomplete and the new one starts the next push, which then completes.
+    @Test func pushSegmentsFollowTheCodecsReassemblyRules() async throws {
+        let rig = try await MMSServiceRig(store: MessageStore.inMemory())
+        let old = MMSFixtures.notificationPush(transactionID: "T-old", location: Self.location)
+        let new = MMSFixtures.notificationPush(transactionID: "T-new", location: Self.location + "n")
+        let outcomes = try await rig.receive([
+            MMSFixtures.pushPDU(Array(old[..<(old.count / 2)]), part: (7, 2, 1)),
+            MMSFixtures.pushPDU(Array(old[..<(old.count / 2)]), part: (7, 2, 1), second: 0x05),
+            MMSFixtures.pushPDU(Array(new[..<(new.count / 2)]), part: (7, 2, 1), second: 0x09),
+            MMSFixtures.pushPDU(Array(new[(new.count / 2)...]), part: (7, 2, 2), second: 0x0A),
+        ])
+        guard case .pending = outcomes[0], case .duplicate = outcomes[1], case .restarted = outcomes[2],
+            case .created = outcomes[3]
+        else {
+            Issue.record("expected pending, duplicate, restarted, created; got \(outcomes)")
+            return
+        }
+        let received = try await rig.received()
+        #expect(received.count == 2)
+        #expect(received.first?.text?.contains("MMS notification incomplete: 1 of its 2 SMS arrived") == true)
+        #expect(received.last?.messageClass == .mms)
+        let newID = try #require(received.last?.id.description)
+        let rowID = try #require(MessagingService.messageRowID(newID))
+        #expect(try await rig.store.mms(messageID: rowID)?.transactionID == "T-new")
+    }
+
     @Test func contentGoneWith404IsShownInTheMessage() async throws {
         let rig = try await MMSServiceRig(store: MessageStore.inMemory())
         rig.mmsc.failRetrieve([.contentGone(status: 404)])
@@ -130,6 +194,52 @@ import Testing
         #expect(message.text?.contains("expired") == true)
         // Back-off from 10 s doubling, capped at the expiry: a handful of attempts, not one a second.
         #expect(rig.mmsc.retrievals.count <= 5)
+        await rig.stop()
+    }
+
+    /// Content the device will never retrieve still gets its m-notifyresp-ind (OMA-TS-MMS_ENC §6.2), with the
+    /// X-Mms-Status that says why (§7.3.54), posted once: Expired for HTTP 410 and for an expiry that passed,
+    /// Rejected for content larger than allowed.
+    @Test func contentNeverRetrievedIsAnsweredOnceWithItsStatus() async throws {
+        let rig = try await MMSServiceRig(store: MessageStore.inMemory())
+        rig.mmsc.failRetrieve([.contentGone(status: 410)], at: "http://mmsc.example/m/gone")
+        rig.mmsc.failRetrieve(Array(repeating: .timedOut, count: 1000), at: "http://mmsc.example/m/late")
+        rig.mmsc.failRetrieve([.tooLarge(limit: 1000)], at: "http://mmsc.example/m/big")
+        rig.start()
+        try await rig.receive([
+            MMSFixtures.pushPDU(
+                MMSFixtures.notificationPush(transactionID: "T-410", location: "http://mmsc.example/m/gone")
+            ),
+            MMSFixtures.pushPDU(
+                MMSFixtures.notificationPush(
+                    transactionID: "T-late",
+                    location: "http://mmsc.example/m/late",
+                    expiry: .relative(60)
+                ),
+                second: 0x01
+            ),
+            MMSFixtures.pushPDU(
+                MMSFixtures.notificationPush(transactionID: "T-big", location: "http://mmsc.example/m/big"),
+                second: 0x02
+            ),
+        ])
+        try await rig.eventually("three answers posted") { rig.mmsc.posted.count >= 3 }
+        // Long past every back-off and the expiry: nothing is posted again.
+        for _ in 0..<5 {
+            rig.clock.advance(by: .seconds(3600))
+            rig.service.requestMMSPass()
+        }
+        try await rig.eventually("no answer owed") { try await rig.store.pendingMMSResponses(limit: 10).isEmpty }
+        var statuses: [String: UInt8] = [:]
+        for case .notifyRespInd(let answer) in rig.mmsc.posted {
+            #expect(statuses[answer.transactionID] == nil, "\(answer.transactionID) answered twice")
+            statuses[answer.transactionID] = answer.status
+        }
+        #expect(rig.mmsc.posted.count == 3)
+        #expect(statuses["T-410"] == MMSNotifyRespInd.statusExpired)
+        #expect(statuses["T-late"] == MMSNotifyRespInd.statusExpired)
+        #expect(statuses["T-big"] == MMSNotifyRespInd.statusRejected)
+        #expect(try await rig.received().map { $0.mms?.fetchState } == [.gone, .gone, .failed])
         await rig.stop()
     }
 

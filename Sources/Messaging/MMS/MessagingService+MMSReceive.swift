@@ -113,7 +113,8 @@ extension MessagingService {
                 messageID: messageID,
                 state: .gone,
                 reason: "expired before it could be fetched",
-                text: MMSText.expired
+                text: MMSText.expired,
+                responsePDU: Self.withdrawalAnswer(to: entry, status: MMSNotifyRespInd.statusExpired)
             )
             logger.info("MMS content expired before it could be fetched", metadata: ["message.id": "\(messageID)"])
             hub.newMessagesDidChange()
@@ -129,7 +130,8 @@ extension MessagingService {
                     messageID: messageID,
                     state: .gone,
                     reason: "HTTP \(status)",
-                    text: MMSText.gone(status: status)
+                    text: MMSText.gone(status: status),
+                    responsePDU: Self.withdrawalAnswer(to: entry, status: MMSNotifyRespInd.statusExpired)
                 )
                 logger.info(
                     "MMS content gone from the MMSC",
@@ -141,7 +143,8 @@ extension MessagingService {
                     messageID: messageID,
                     state: .failed,
                     reason: "larger than the \(limit) bytes allowed",
-                    text: MMSText.failed("it is larger than the \(limit) bytes allowed")
+                    text: MMSText.failed("it is larger than the \(limit) bytes allowed"),
+                    responsePDU: Self.withdrawalAnswer(to: entry, status: MMSNotifyRespInd.statusRejected)
                 )
                 hub.newMessagesDidChange()
             case .refused, .unreachable, .timedOut, .truncated:
@@ -162,7 +165,8 @@ extension MessagingService {
                     messageID: messageID,
                     state: .failed,
                     reason: "undecodable m-retrieve-conf: \(error)",
-                    text: MMSText.failed("the MMSC's answer could not be decoded")
+                    text: MMSText.failed("the MMSC's answer could not be decoded"),
+                    responsePDU: Self.withdrawalAnswer(to: entry, status: MMSNotifyRespInd.statusUnrecognised)
                 )
                 hub.newMessagesDidChange()
             } else {
@@ -185,7 +189,8 @@ extension MessagingService {
                     messageID: messageID,
                     state: .gone,
                     reason: "X-Mms-Retrieve-Status message not found",
-                    text: MMSText.gone(status: 404)
+                    text: MMSText.gone(status: 404),
+                    responsePDU: Self.withdrawalAnswer(to: entry, status: MMSNotifyRespInd.statusExpired)
                 )
                 hub.newMessagesDidChange()
             default:
@@ -277,6 +282,16 @@ extension MessagingService {
                 status: MMSNotifyRespInd.statusRetrieved
             )
         ).encoded()
+    }
+
+    /// The answer to a notification whose content this device will never retrieve: m-notifyresp-ind in the
+    /// notification's transaction (OMA-TS-MMS_ENC §6.2) with an X-Mms-Status other than Retrieved (§7.3.54), so
+    /// that the MMSC learns how the notification ended instead of waiting for an answer that never comes (and may
+    /// report it to the sender, as it reports Retrieved). Expired when the content is gone (HTTP 404/410, the expiry passed, Retrieve-Status
+    /// "message not found"); Rejected when this device refuses it (larger than allowed); Unrecognised when what the
+    /// MMSC returned could not be decoded. It is committed with the state and posted once, like Retrieved.
+    static func withdrawalAnswer(to notification: MMSRecord, status: UInt8) -> [UInt8] {
+        MMSMessage.notifyRespInd(MMSNotifyRespInd(transactionID: notification.transactionID, status: status)).encoded()
     }
 
     /// The text (every text/plain part in its charset, in order) and the attachments (every other part, SMIL

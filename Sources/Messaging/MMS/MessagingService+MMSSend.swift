@@ -52,6 +52,10 @@ extension MessagingService {
         "\(attachmentRoutePath)?message=\(messageID.description)&part=\(position)"
     }
 
+    /// The query parameter that asks ``attachmentRoutePath`` for a download (`Content-Disposition: attachment`)
+    /// rather than the content shown in place; not part of the attachment's reference.
+    public static let attachmentDownloadParameter = "download=1"
+
     /// The message and position an attachment reference (or a URL ending in one) names.
     static func attachmentReference(_ uri: String) -> (messageID: Int64, position: Int)? {
         guard let range = uri.range(of: attachmentRoutePath + "?", options: .backwards) else { return nil }

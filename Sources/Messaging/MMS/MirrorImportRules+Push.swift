@@ -1,7 +1,53 @@
+import Foundation
 import MMSCodec
 import MessageStore
+import SMSCodec
 
 extension MirrorImportRules {
+    /// A WAP push in several SMS is a concatenated message like a text (TS 23.040 §9.2.3.24.1):
+    /// the same rules decide (``Reassembler/Group``: duplicates, completion, a reused reference), on the segments'
+    /// 8-bit user data, and the push is their data in sequence order.
+    func decidePush(_ segment: ReceivedPartRecord, waiting: [ReceivedPartRecord]) -> PushSegmentDecision {
+        let key = Self.key(of: segment)
+        var group = Reassembler.Group(key: key, waiting: waiting.map(Self.pushPart))
+        guard let outcome = add(Self.pushPart(segment), at: segment.receivedAt, to: &group) else { return .wait }
+        switch outcome {
+        case .duplicate: return .duplicate
+        // Nothing was shown from the group (the store keeps no shown push), so nothing merges.
+        case .waiting, .merged: return .wait
+        case .completed(let parts): return .complete(payload: Self.payload(of: parts))
+        case .restarted(let surfaced):
+            return .restart(surfacedText: MMSText.incompleteNotification(arrived: surfaced.count, of: Int(key.total)))
+        }
+    }
+
+    /// The waiting segments of a push are shown once the first has waited ``Reassembler/Configuration/timeout``:
+    /// the reassembly timeout of concatenated texts (``MessagingConfiguration/reassemblyTimeout``, one hour by
+    /// default), since the SMSC delivers a push's segments like a text's.
+    func surfacePush(_ waiting: [ReceivedPartRecord], now: Double) -> String? {
+        guard let first = waiting.first else { return nil }
+        let key = Self.key(of: first)
+        var group = Reassembler.Group(key: key, waiting: waiting.map(Self.pushPart))
+        return group.expire(now: Self.seconds(now), configuration: configuration).map {
+            MMSText.incompleteNotification(arrived: $0.count, of: Int(key.total))
+        }
+    }
+
+    static func pushPart(_ segment: ReceivedPartRecord) -> Reassembler.Part {
+        Reassembler.Part(
+            sequence: UInt8(clamping: segment.concatSeq ?? 0),
+            content: .data([UInt8](segment.payload ?? Data())),
+            receivedAt: seconds(segment.receivedAt)
+        )
+    }
+
+    static func payload(of parts: [Reassembler.Part]) -> [UInt8] {
+        parts.flatMap { part -> [UInt8] in
+            guard case .data(let data) = part.content else { return [] }
+            return data
+        }
+    }
+
     /// What a reassembled WAP push is (OMA-TS-MMS_ENC §6.2): a WSP Push of `application/vnd.wap.mms-message` whose
     /// data is an m-notification-ind becomes an ``MMSNotice``; anything else is kept for diagnosis only.
     func notification(fromPush payload: [UInt8], receivedAt: Double) -> PushNotice {
@@ -72,6 +118,11 @@ enum MMSText {
     static func failed(_ reason: String) -> String { "[MMS: the content could not be downloaded: \(reason)]" }
 
     static func notStored(_ reason: String) -> String { "[MMS: the attachments were not stored: \(reason)]" }
+
+    static func incompleteNotification(arrived: Int, of total: Int) -> String {
+        "[MMS notification incomplete: \(arrived) of its \(total) SMS arrived, the rest did not come in time; "
+            + "the MMS cannot be fetched without them]"
+    }
 }
 
 /// X-Mms-Status values by name (OMA-TS-MMS_ENC §7.3.54), without their top bit.

@@ -28,24 +28,30 @@ struct MirrorImportRules: ImportRules {
                 Reassembler.Group.Shown(parts: $0.segments.map(Self.part), shownAt: Self.seconds($0.shownAt))
             }
         )
-        let outcome: Reassembler.Group.Outcome
-        do {
-            outcome = try reassembly.add(
-                Self.part(segment),
-                now: Self.seconds(segment.receivedAt),
-                configuration: configuration
-            )
-        } catch {
-            // Unreachable: IncomingDecoder passes on only valid concatenation elements (TS 23.040 §9.2.3.24.1).
-            // Should one slip through, it waits and is shown at the timeout rather than being lost.
-            return .wait
-        }
+        guard let outcome = add(Self.part(segment), at: segment.receivedAt, to: &reassembly) else { return .wait }
         switch outcome {
         case .duplicate: return .duplicate
         case .waiting: return .wait
         case .completed(let parts): return .complete(text: Self.text(of: parts, key: key))
         case .merged(let parts): return .merge(text: Self.text(of: parts, key: key), isComplete: key.isComplete(parts))
         case .restarted(let surfaced): return .restart(surfacedText: Self.text(of: surfaced, key: key))
+        }
+    }
+
+    /// Applies the codec's rules to an arriving part; `nil` for a concatenation the codec refuses.
+    func add(
+        _ part: Reassembler.Part,
+        at receivedAt: Double,
+        to group: inout Reassembler.Group
+    )
+        -> Reassembler.Group.Outcome?
+    {
+        do {
+            return try group.add(part, now: Self.seconds(receivedAt), configuration: configuration)
+        } catch {
+            // Unreachable: IncomingDecoder passes on only valid concatenation elements (TS 23.040 §9.2.3.24.1).
+            // Should one slip through, it waits and is shown at the timeout rather than being lost.
+            return nil
         }
     }
 

@@ -86,6 +86,20 @@ public struct Attachment: Hashable, Sendable, Codable {
     }
 }
 
+extension Attachment {
+    /// The raster image types a browser may show inline from the device's origin: decoders that run no script
+    /// and read no other resource. SVG (`image/svg+xml`) is not one of them: it is a document that can carry
+    /// script and markup, so a received SVG, like an HTML part, is only ever offered as a download.
+    public static let inlineImageTypes: Set<String> = ["image/jpeg", "image/png", "image/gif", "image/webp"]
+
+    /// Whether `mimeType` (parameters and case ignored) names one of ``inlineImageTypes``.
+    public static func isInlineImage(mimeType: String?) -> Bool {
+        guard let mimeType else { return false }
+        let name = mimeType.split(separator: ";", maxSplits: 1).first ?? ""
+        return inlineImageTypes.contains(String(name.filter { $0 != " " && $0 != "\t" }).lowercased())
+    }
+}
+
 /// The SMS kind of a message (TS 23.038 §4 message class 0 = flash).
 public enum MessageKind: String, Hashable, Sendable, Codable {
     /// An ordinary message.

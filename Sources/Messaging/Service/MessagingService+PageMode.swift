@@ -45,7 +45,7 @@ extension MessagingService {
     }
 
     /// The messages matching every criterion of `query`, oldest first, with their text and their send state
-    /// (Outgoing and Sent): what a conversation view shows. Authorized as SearchMessages, and like it changes
+    /// (Outgoing and Sent), and for an MMS its attachments and content state: what a conversation view shows. Authorized as SearchMessages, and like it changes
     /// nothing (no message becomes Read); a caller that may search may read any message anyway (ReadMessage is a
     /// read action too).
     /// - Throws: as ``searchMessages(_:caller:)``.
@@ -82,12 +82,18 @@ extension MessagingService {
             // What waits in Outgoing carries its send state, so that a search tells a message still being tried
             // from one that failed for good (I-30). Only Outgoing needs the extra read, and it holds few messages;
             // a conversation view also shows the delivery reports of what was sent.
+            // An MMS in a conversation view also carries its attachments and where its content stands.
             var outbox: OutboxRecord?
             var parts: [OutboxPartRecord] = []
-            if summary.message.folder == .outgoing || (includeContent && summary.message.folder == .sent),
+            let isMMS = summary.message.messageClass == MessageClass.mms.rawValue
+            if summary.message.folder == .outgoing || (includeContent && (summary.message.folder == .sent || isMMS)),
                 let id = summary.message.id,
                 let detail = try await store.message(id: id)
             {
+                if includeContent {
+                    messages.append(makeMessage(detail))
+                    continue
+                }
                 outbox = detail.outbox
                 parts = detail.outboxParts
             }
