@@ -2,12 +2,16 @@
 
 Opens the page, sends a text to the echo subscriber through the labelled "To" and "Message" inputs and the "Send"
 button, sees the reply appear without a reload (the page's event stream), opens the conversation, deletes the
-reply, and checks the layout at phone width. Saves a screenshot of the conversation.
+reply, and checks the layout at phone width. Saves a screenshot of the conversation. Then sends a picture to the
+echo subscriber with `telcp send --attach` (an MMS through the simulated MMSC) and checks that the echo's MMS shows
+the picture inline and offers it for download byte for byte.
 
-Usage: web_browser_test.py URL SCREENSHOT
+Usage: web_browser_test.py URL SCREENSHOT TELCP PICTURE
 Exit status 0 when every check passed; a failed check raises (non-zero exit, traceback names it).
 """
 
+import base64
+import subprocess
 import sys
 
 from selenium import webdriver
@@ -58,8 +62,49 @@ def delivery_state(driver, text):
         "const state = li && li.querySelector('.state'); return state ? state.textContent : '';", text)
 
 
+def picture_state(driver, text):
+    """The inline image of the received message with this text and the download link the page puts after it
+    (the MMS's SMIL part has a link of its own): [loaded width, download href, image src], or None while the
+    message or its picture is not shown yet."""
+    return driver.execute_script(
+        "const li = [...document.querySelectorAll('#messages li.message.in')]"
+        ".find((li) => li.querySelector('.body').textContent === arguments[0]);"
+        "const image = li && li.querySelector('.attachments img');"
+        "const link = image && image.nextElementSibling;"
+        "if (!image || !link || !link.matches('a.download') || !image.complete || image.naturalWidth === 0) return null;"
+        "return [image.naturalWidth, link.getAttribute('href'), image.getAttribute('src')];", text)
+
+
+def download(driver, href):
+    """The bytes the browser gets from a link of the page, base64-encoded by the page itself."""
+    encoded = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then((r) => r.arrayBuffer()).then((buffer) => {"
+        "  let text = ''; for (const byte of new Uint8Array(buffer)) text += String.fromCharCode(byte);"
+        "  done(btoa(text)); }).catch((error) => done('!' + error));", href)
+    assert not encoded.startswith("!"), f"the browser could not fetch {href}: {encoded[1:]}"
+    return base64.b64decode(encoded)
+
+
+def check_picture_message(driver, wait, url, telcp, picture):
+    """An MMS to the echo subscriber; its answer carries the same picture, shown inline and downloadable."""
+    text = "A picture from the browser test"
+    subprocess.run([telcp, "send", "--location", url + "description.xml", "--to", ECHO, "--text", text,
+                    "--attach", picture, "--wait", "--wait-timeout", "60"], check=True, timeout=90)
+    wait.until(lambda d: click(d, lambda d: d.find_element(
+        By.CSS_SELECTOR, f"#conversations button[data-peer='{ECHO}']")))
+    wait.until(lambda d: picture_state(d, "echo: " + text) is not None)
+    width, href, source = picture_state(driver, "echo: " + text)
+    assert source.startswith("/attachment?") and "download=1" in href, (source, href)
+    with open(picture, "rb") as f:
+        expected = f.read()
+    got = download(driver, href)
+    assert got == expected, f"the download ({len(got)} bytes) differs from the picture sent ({len(expected)} bytes)"
+    print(f"PASS  the echo's MMS shows the picture inline ({width} px wide) and its download is byte-identical")
+
+
 def main():
-    url, screenshot = sys.argv[1], sys.argv[2]
+    url, screenshot, telcp, picture = sys.argv[1:5]
     options = webdriver.ChromeOptions()
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                      "--window-size=1100,720", "--lang=en-US"]:
@@ -109,6 +154,8 @@ def main():
         wait.until(lambda d: message_item(d, TEXT, "out") is not None)
         assert message_item(driver, REPLY, "in") is None, "the deleted reply came back"
         print("PASS  deleted the reply")
+
+        check_picture_message(driver, wait, url, telcp, picture)
 
         # Phone width: one column; the open conversation replaces the list, Back returns to it.
         driver.set_window_size(390, 844)
