@@ -88,7 +88,7 @@ public final class MessagingUPnPService: UPnPServiceHandler, Service {
         let caller = Caller(address: context.clientAddress.description)
         let inputs = ActionArguments(arguments)
         do {
-            let outputs = try await run(action: action, inputs, caller)
+            let outputs = try await run(action: action, inputs, caller, baseURL: context.baseURL)
             logger.debug("Messaging action", metadata: ["upnp.action": "\(action)"])
             return outputs
         } catch let error as UPnPActionError {
@@ -128,7 +128,8 @@ public final class MessagingUPnPService: UPnPServiceHandler, Service {
     private func run(
         action: String,
         _ inputs: ActionArguments,
-        _ caller: Caller
+        _ caller: Caller,
+        baseURL: String?
     ) async throws
         -> [(name: String, value: String)]
     {
@@ -152,20 +153,22 @@ public final class MessagingUPnPService: UPnPServiceHandler, Service {
                 sessionID: try inputs["SessionID"].trimmingXMLWhitespace()
             )
             let messages = try await service.searchMessages(query, caller: caller)
-            return [("MessageList", MessageListFragment(messages: messages.map(MessageFragment.init)).serialized())]
+            let fragments = messages.map { MessageFragment($0).resolvingAttachments(against: baseURL) }
+            return [("MessageList", MessageListFragment(messages: fragments).serialized())]
 
         case "ReadMessage":
             let message = try await service.readMessage(
                 id: try inputs["MessageID"].trimmingXMLWhitespace(),
                 caller: caller
             )
-            return [("MessageRequested", MessageFragment(message).serialized())]
+            return [("MessageRequested", MessageFragment(message).resolvingAttachments(against: baseURL).serialized())]
 
         case "SendMessage":
             let fragment = try Self.readFragment(MessageFragment.self, try inputs["MessageToSend"], action: action) {
                 $0.sendMessageValidationForm
             }
-            let id = try await service.sendMessage(fragment.messageToSend, caller: caller)
+            let message = fragment.localizingAttachments(of: baseURL).messageToSend
+            let id = try await service.sendMessage(message, caller: caller)
             return [("MessageID", id.description)]
 
         case "DeleteMessage":

@@ -60,7 +60,11 @@ import UPnP
         }
         var pictures = 0
         for attachment in try #require(message).attachments where attachment.mimeType == "image/jpeg" {
-            let response = try await TestHTTPConnection.request(port: try #require(rig.httpPort), path: attachment.uri)
+            // The link is absolute, at the address the request reached the daemon at.
+            let link = try #require(URL(string: attachment.uri))
+            #expect(link.host == "127.0.0.1" && link.port == rig.httpPort, "\(attachment.uri)")
+            let path = link.path + "?" + (link.query ?? "")
+            let response = try await TestHTTPConnection.request(port: try #require(rig.httpPort), path: path)
             #expect(response.body == picture)
             pictures += 1
         }

@@ -132,4 +132,52 @@ import UPnP
             forged["Content-Disposition"] == "attachment; filename=\"Gre.jpg\"; filename*=UTF-8''Gr%C3%BC%C3%9Fe.jpg"
         )
     }
+
+    /// ReadMessage answers with links a control point can fetch: the device's references made
+    /// absolute against the address the request came in on; the same link given back in SendMessage is the stored
+    /// part again, while a link naming another host is not taken for one of ours.
+    @Test func answersGiveAbsoluteLinksAndTakeThemBack() async throws {
+        let scratch = try ScratchDirectory("links")
+        defer { scratch.remove() }
+        let store = try MessageStore(path: scratch.path("m.sqlite"))
+        let rows = try await store.writeAttachments(
+            [AttachmentContent(bytes: [0xFF, 0xD8, 0xFF, 0xD9], mimeType: "image/jpeg", name: "a.jpg")],
+            limits: AttachmentLimits(maximumMessageBytes: 10_000, maximumTotalBytes: 10_000)
+        )
+        let id = try await Self.insertReceivedMMS(rows, into: store)
+        let service = MessagingService(
+            store: store,
+            modem: nil,
+            configuration: MessagingConfiguration(),
+            logger: Logger(label: "links", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        let binding = MessagingUPnPService(
+            service: service,
+            logger: Logger(label: "links", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        let context = UPnPActionContext(
+            clientAddress: try #require(IPAddress("192.168.1.20")),
+            requestedServiceType: "urn:schemas-upnp-org:service:Messaging:2",
+            baseURL: "http://192.168.1.2:8080"
+        )
+        let messageID = String(id, radix: 36)
+        let read = try await binding.invoke(
+            action: "ReadMessage",
+            arguments: [("MessageID", messageID)],
+            context: context
+        )
+        let fragment = try MessageFragment(parsing: try #require(read.first?.value))
+        let link = "http://192.168.1.2:8080/attachment?message=\(messageID)&part=0"
+        #expect(fragment.attachments.map(\.uri) == [link])
+
+        #expect(
+            fragment.localizingAttachments(of: context.baseURL).attachments.map(\.uri) == [
+                "/attachment?message=\(messageID)&part=0"
+            ]
+        )
+        var elsewhere = fragment
+        elsewhere.attachments[0].uri = "http://192.168.1.3:8080/attachment?message=\(messageID)&part=0"
+        #expect(elsewhere.localizingAttachments(of: context.baseURL) == elsewhere)
+        #expect(fragment.resolvingAttachments(against: nil) == fragment)
+    }
 }

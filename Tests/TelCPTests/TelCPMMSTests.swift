@@ -108,10 +108,13 @@ import Testing
         let names = try FileManager.default.contentsOfDirectory(atPath: directory)
         #expect(names.allSatisfy { !$0.hasPrefix(".") && !$0.contains("/") }, "\(names)")
 
-        // The device's own route serves the same bytes at the link the message lists.
+        // The device's own route serves the same bytes at the link the message lists: an absolute one, at the
+        // address telcp reached the device at.
         var routed: [UInt8] = []
         for uri in try #require(echo["attachments"] as? [String]) {
-            let response = try await TestHTTPConnection.request(port: httpPort, path: uri)
+            let base = "http://127.0.0.1:\(httpPort)"
+            #expect(uri.hasPrefix(base + "/attachment?"), "\(uri)")
+            let response = try await TestHTTPConnection.request(port: httpPort, path: String(uri.dropFirst(base.count)))
             #expect(response.status.code == 200, "\(uri)")
             if response.headers.first(name: "content-type") == "image/jpeg" { routed = response.body }
         }

@@ -56,12 +56,15 @@ extension MessagingService {
     /// rather than the content shown in place; not part of the attachment's reference.
     public static let attachmentDownloadParameter = "download=1"
 
-    /// The message and position an attachment reference (or a URL ending in one) names.
+    /// The message and position one of this device's attachment references names. Only the relative reference
+    /// counts: an absolute link, even one ending in the same path, may name another device's attachment and is a
+    /// file to fetch (the binding turns links to this device back into references).
     static func attachmentReference(_ uri: String) -> (messageID: Int64, position: Int)? {
-        guard let range = uri.range(of: attachmentRoutePath + "?", options: .backwards) else { return nil }
+        let prefix = attachmentRoutePath + "?"
+        guard uri.hasPrefix(prefix) else { return nil }
         var message: String?
         var part: Int?
-        for item in uri[range.upperBound...].split(separator: "&") {
+        for item in uri.dropFirst(prefix.count).split(separator: "&") {
             let pair = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard pair.count == 2 else { return nil }
             switch pair[0] {

@@ -78,6 +78,32 @@ extension MessageFragment {
         )
     }
 
+    /// This fragment with the device's own attachment references (``MessagingService/attachmentPath(messageID:position:)``,
+    /// relative) made absolute against `baseURL` (RFC 3986 §5.2), the address the control point reached the device
+    /// at: a relative `anyURI` in an answer has no base a control point could know, so only an absolute one can be
+    /// fetched by any of them. Links to files elsewhere are left as they are.
+    func resolvingAttachments(against baseURL: String?) -> MessageFragment {
+        guard let baseURL else { return self }
+        var copy = self
+        for index in copy.attachments.indices where copy.attachments[index].uri.hasPrefix("/") {
+            copy.attachments[index].uri = baseURL + copy.attachments[index].uri
+        }
+        return copy
+    }
+
+    /// The reverse of ``resolvingAttachments(against:)`` on input: a link to one of this device's attachments, as
+    /// an answer gave it, becomes the device's own reference again (so that SendMessage forwards the stored part
+    /// instead of fetching it over HTTP from itself); any other link stays a link to fetch.
+    func localizingAttachments(of baseURL: String?) -> MessageFragment {
+        guard let baseURL else { return self }
+        var copy = self
+        for index in copy.attachments.indices
+        where copy.attachments[index].uri.hasPrefix(baseURL + MessagingService.attachmentRoutePath + "?") {
+            copy.attachments[index].uri.removeFirst(baseURL.count)
+        }
+        return copy
+    }
+
     /// The form validated against the schema on input: the fields SendMessage ignores are blanked, so that a
     /// TelCP's junk in them cannot fail an otherwise good message.
     var sendMessageValidationForm: MessageFragment {

@@ -235,7 +235,8 @@ struct UPnPRequestRouter: Sendable {
             clientAddress: request.client,
             requestedServiceType: soapAction.serviceType,
             userAgent: headers["user-agent"].first,
-            isTrusted: policy.rule(for: request.client)?.isTrusted ?? false
+            isTrusted: policy.rule(for: request.client)?.isTrusted ?? false,
+            baseURL: "http://" + UPnPRequestRouter.hostHeader(request.local, port: request.localPort)
         )
         let results: [(name: String, value: String)]
         do {

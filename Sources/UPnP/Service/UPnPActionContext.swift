@@ -11,17 +11,22 @@ public struct UPnPActionContext: Sendable, Hashable {
     public var userAgent: String?
     /// Whether the access policy's rule for this client marks it as trusted for private data.
     public var isTrusted: Bool
+    /// `http://host:port` of the connection's local end: the address this control point reaches the device at,
+    /// against which the service makes its own links absolute (RFC 3986 §5.2), or `nil` when unknown.
+    public var baseURL: String?
 
     /// Makes a context; the stack builds these, tests may too.
     public init(
         clientAddress: IPAddress,
         requestedServiceType: String,
         userAgent: String? = nil,
-        isTrusted: Bool = false
+        isTrusted: Bool = false,
+        baseURL: String? = nil
     ) {
         self.clientAddress = clientAddress
         self.requestedServiceType = requestedServiceType
         self.userAgent = userAgent
         self.isTrusted = isTrusted
+        self.baseURL = baseURL
     }
 }
