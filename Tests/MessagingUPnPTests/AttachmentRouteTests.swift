@@ -11,6 +11,27 @@ import UPnP
 /// `GET /attachment?message=<ID>&part=<n>`: the stored bytes with their type for a caller that may read, 403 for
 /// one the policy refuses, 404 for what does not exist.
 @Suite struct AttachmentRouteTests {
+    static let quietLogger = Logger(label: "route", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// A Received MMS with `contents` stored as its attachments, and a service over the store; its row ID.
+    static func receivedMMS(
+        _ contents: [AttachmentContent],
+        in store: MessageStore
+    ) async throws -> (id: Int64, service: MessagingService) {
+        let rows = try await store.writeAttachments(
+            contents,
+            limits: AttachmentLimits(maximumMessageBytes: 10_000, maximumTotalBytes: 10_000)
+        )
+        let id = try await insertReceivedMMS(rows, into: store)
+        let service = MessagingService(
+            store: store,
+            modem: nil,
+            configuration: MessagingConfiguration(),
+            logger: quietLogger
+        )
+        return (id, service)
+    }
+
     /// A Received MMS with `rows` as its attachments; its row ID.
     static func insertReceivedMMS(_ rows: [AttachmentRow], into store: MessageStore) async throws -> Int64 {
         let id = try await store.insertMessage(
@@ -88,20 +109,13 @@ import UPnP
         defer { scratch.remove() }
         let store = try MessageStore(path: scratch.path("m.sqlite"))
         let markup = Array("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>".utf8)
-        let rows = try await store.writeAttachments(
+        let (id, service) = try await Self.receivedMMS(
             [
                 AttachmentContent(bytes: markup, mimeType: "image/svg+xml", name: "../evil\".svg"),
                 AttachmentContent(bytes: markup, mimeType: "text/html; charset=utf-8", name: "page.html"),
                 AttachmentContent(bytes: [1, 2], mimeType: "image/jpeg\r\nSet-Cookie: x=1", name: "Grüße.jpg"),
             ],
-            limits: AttachmentLimits(maximumMessageBytes: 10_000, maximumTotalBytes: 10_000)
-        )
-        let id = try await Self.insertReceivedMMS(rows, into: store)
-        let service = MessagingService(
-            store: store,
-            modem: nil,
-            configuration: MessagingConfiguration(),
-            logger: Logger(label: "route", factory: { _ in SwiftLogNoOpLogHandler() })
+            in: store
         )
         let messageID = try #require(MessageID(messageID: String(id, radix: 36)))
         func get(part: Int) async throws -> [String: String] {
@@ -140,21 +154,11 @@ import UPnP
         let scratch = try ScratchDirectory("links")
         defer { scratch.remove() }
         let store = try MessageStore(path: scratch.path("m.sqlite"))
-        let rows = try await store.writeAttachments(
+        let (id, service) = try await Self.receivedMMS(
             [AttachmentContent(bytes: [0xFF, 0xD8, 0xFF, 0xD9], mimeType: "image/jpeg", name: "a.jpg")],
-            limits: AttachmentLimits(maximumMessageBytes: 10_000, maximumTotalBytes: 10_000)
+            in: store
         )
-        let id = try await Self.insertReceivedMMS(rows, into: store)
-        let service = MessagingService(
-            store: store,
-            modem: nil,
-            configuration: MessagingConfiguration(),
-            logger: Logger(label: "links", factory: { _ in SwiftLogNoOpLogHandler() })
-        )
-        let binding = MessagingUPnPService(
-            service: service,
-            logger: Logger(label: "links", factory: { _ in SwiftLogNoOpLogHandler() })
-        )
+        let binding = MessagingUPnPService(service: service, logger: Self.quietLogger)
         let context = UPnPActionContext(
             clientAddress: try #require(IPAddress("192.168.1.20")),
             requestedServiceType: "urn:schemas-upnp-org:service:Messaging:2",
