@@ -1,6 +1,7 @@
 import Logging
 import Modem
 import ModemSimulator
+import SMSCodec
 import Synchronization
 import TestSupport
 import Testing
@@ -294,8 +295,11 @@ import Testing
 
     /// A stick that answers `AT` but hangs on SMS commands (the simulator's `.smsService` hang): a command of the
     /// layer above timed out, so the next check counts it as a hang although `AT+CIMI` answers; the recovery (here a
-    /// reopen, which re-plugs the bench's stick) brings it back.
-    @Test func aModemHungInItsSMSServiceIsFoundThroughAnotherCommandsTimeout() async throws {
+    /// reopen, which re-plugs the bench's stick) brings it back. Found at the next liveness check, or at once: the
+    /// command that timed out wakes the supervisor with no liveness check (the clock never moves), so a hung stick
+    /// is not left hanging for up to a minute.
+    @Test(arguments: [true, false])
+    func aModemHungInItsSMSServiceIsFoundThroughAnotherCommandsTimeout(atTheLivenessCheck: Bool) async throws {
         let bench = await Bench()
         bench.path.withLock { $0 = "/dev/ttyUSB2" }
         let clock = ManualClock()
@@ -307,8 +311,10 @@ import Testing
             await bench.simulated.hang(.smsService)
             // The mirror's listing gets no answer.
             await #expect(throws: ModemError.self) { try await service.modem.listMessages(in: .sim) }
-            #expect(await clock.waitForSleepers(1))
-            clock.advance(by: ModemSupervisor.Timing().livenessInterval)
+            if atTheLivenessCheck {
+                #expect(await clock.waitForSleepers(1))
+                clock.advance(by: ModemSupervisor.Timing().livenessInterval)
+            }
             try await eventually("recovered", timeout: .seconds(60)) {
                 service.status.isReady && service.status.restartCount >= 1
             }
@@ -317,24 +323,63 @@ import Testing
         }
     }
 
-    /// The same hang, found at once: the command that timed out wakes the supervisor, with no liveness check (the
-    /// clock never moves), so a hung stick is not left hanging for up to a minute.
-    @Test func aCommandTimeoutWakesTheSupervisorWithoutWaitingForTheLivenessCheck() async throws {
-        let bench = await Bench()
-        bench.path.withLock { $0 = "/dev/ttyUSB2" }
-        let clock = ManualClock()
+    /// The recovery of a hung stick takes the line from a send that waits for the network (AT+CMGS answered its
+    /// prompt, took the PDU and says nothing more: the send's deadline is a minute): the send fails at once as
+    /// aborted, instead of the recovery's `AT` waiting out that deadline, and the stick is ready again within
+    /// seconds. The send is the outbox's to retry (at least once).
+    @Test func aRecoveryDoesNotWaitBehindASendInFlight() async throws {
+        let sessions = Mutex(0)
+        let first = Mutex<ScriptedModem?>(nil)
+        let base = try ATModemTests.huaweiHandler()
+        let (stream, feed) = AsyncStream<ScriptedModem>.makeStream()
+        let (placeholder, other) = InMemoryTransport.makePair()
+        await other.close()
         var configuration = ATModemConfiguration()
-        configuration.commandTimeout = .milliseconds(200)
         configuration.listTimeout = .milliseconds(200)
-        try await Self.withSupervisor(bench: bench, configuration: configuration, clock: clock) { service in
-            try await eventually("ready") { service.status.isReady }
-            await bench.simulated.hang(.smsService)
-            await #expect(throws: ModemError.self) { try await service.modem.listMessages(in: .sim) }
-            try await eventually("recovered", timeout: .seconds(60)) {
-                service.status.isReady && service.status.restartCount >= 1
+        configuration.sendTimeout = .seconds(60)
+        let modem = ATModem(transport: placeholder, configuration: configuration, logger: Self.logger)
+        let clock = ManualClock()
+        let service = ModemSupervisorService(
+            modem: modem,
+            locator: { "/dev/ttyUSB2" },
+            open: { _ in
+                sessions.withLock { $0 += 1 }
+                let (driverSide, modemSide) = InMemoryTransport.makePair()
+                // Hung in its SMS service: the listing gets no answer, a send no answer after its PDU.
+                let scripted = ScriptedModem(transport: modemSide) { command in
+                    if command.hasPrefix("AT+CMGL") { return .silent }
+                    if command.hasPrefix("AT+CMGS") { return .prompt { _ in "" } }
+                    return base(command)
+                }
+                first.withLock { $0 = $0 ?? scripted }
+                feed.yield(scripted)
+                return driverSide
+            },
+            clock: clock,
+            logger: Self.logger
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await scripted in stream { await scripted.run() }
             }
-            #expect(await bench.simulated.hangState == nil)
-            #expect(try await service.modem.listMessages(in: .sim).isEmpty)
+            group.addTask { try await service.run() }
+            defer {
+                feed.finish()
+                group.cancelAll()
+            }
+            try await eventually("ready") { service.status.isReady }
+            let started = ContinuousClock.now
+            let part = OutgoingPDU(pdu: try PDUHex.decode("0041000B915121551532F400000A0BC8329BFD06"), tpduLength: 19)
+            // The listing times out and finds the hang while the send waits behind it, then takes the line.
+            let listing = Task { try await modem.listMessages(in: .sim) }
+            let hung = try #require(first.withLock { $0 })
+            await hung.waitForCommand(prefix: "AT+CMGL")
+            let sending = Task { try await modem.send([part]) }
+            await #expect(throws: ModemError.self) { try await listing.value }
+            let error = await #expect(throws: ModemError.self) { try await sending.value }
+            #expect(error?.underlying?.code == .aborted)
+            try await eventually("recovered") { service.status.isReady && service.status.restartCount >= 1 }
+            #expect(ContinuousClock.now - started < .seconds(30))
         }
     }
 
