@@ -61,6 +61,7 @@ import Testing
         #expect(report.reconciliation.lost == [], "lost")
         #expect(report.reconciliation.duplicated == [], "duplicated")
         #expect(report.reconciliation.corrupted == [], "corrupted")
+        #expect(report.reconciliation.statusReportsNotApplied == [], "status reports not applied")
     }
 }
 
@@ -111,6 +112,7 @@ struct Soak {
         let settled = clock.now
         if let kB = rig.daemonRSS { rss.append(((clock.now - started).seconds, kB)) }
         try await readSubmissions()
+        let unrouted = try await rig.control("status", ["modem": 1])["unroutedStatusReports"] as? [[String: Any]] ?? []
         let cpu = rig.endedDaemonCPU + rig.daemonCPU
         let simulatorCPU = SoakRig.cpuSeconds(of: rig.simulator.process.processIdentifier) ?? 0
         let status = try await rig.stop()
@@ -120,6 +122,9 @@ struct Soak {
             submissions: submissions,
             killMarks: killMarks,
             lineFaultMarks: lineFaultMarks,
+            unroutedReports: unrouted.compactMap { report in
+                (report["mr"] as? Int).map { ($0, report["to"] as? String ?? "") }
+            },
             device1: SoakRig.contents(of: rig.databases[0]),
             device2: SoakRig.contents(of: rig.databases[1])
         )
@@ -247,6 +252,19 @@ struct Soak {
             let received1 = try await store1.search(StoreQuery(folder: .received)).count
             let received2 = try await store2.search(StoreQuery(folder: .received)).count
             return sent >= outbound && received1 >= inbound && received2 >= toModem2
+        }
+        // The network reports each part once the far end has it, so the last reports trail the last messages: wait
+        // for them (bounded), but not for those the modem routed nowhere (see Reconciliation), and let the
+        // reconciliation name any that never came.
+        _ = try? await eventually(
+            "every sent part's status report applied",
+            timeout: .seconds(60),
+            interval: .seconds(1)
+        ) {
+            let unrouted = try await rig.control("status", ["modem": 1])["unroutedStatusReports"] as? [Any] ?? []
+            let waiting = try await SoakRig.contents(of: rig.databases[0]).filter { $0.message.folder == .sent }
+                .flatMap(\.outboxParts).filter { $0.state != .delivered }
+            return waiting.count <= unrouted.count
         }
     }
 }
