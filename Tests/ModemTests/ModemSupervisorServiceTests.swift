@@ -88,6 +88,53 @@ import Testing
         }
     }
 
+    /// The scripted modems a supervisor opened, in order (each open of the tty serves a fresh one).
+    final class ScriptedSessions: Sendable {
+        private let opened = Mutex<[ScriptedModem]>([])
+        var count: Int { opened.withLock { $0.count } }
+        var first: ScriptedModem? { opened.withLock { $0.first } }
+        fileprivate func append(_ modem: ScriptedModem) { opened.withLock { $0.append(modem) } }
+    }
+
+    /// Runs a supervisor whose tty is always there: each open serves a new ``ScriptedModem`` answering with
+    /// `handler(session)` (1 for the first open), for the duration of `body`.
+    static func withScriptedSupervisor(
+        configuration: ATModemConfiguration = .init(),
+        clock: ManualClock,
+        handler: @escaping @Sendable (_ session: Int) -> @Sendable (String) -> ScriptedModem.Reply,
+        _ body: @Sendable (ModemSupervisorService, ScriptedSessions) async throws -> Void
+    ) async throws {
+        let sessions = ScriptedSessions()
+        let (stream, feed) = AsyncStream<ScriptedModem>.makeStream()
+        let (placeholder, other) = InMemoryTransport.makePair()
+        await other.close()
+        let modem = ATModem(transport: placeholder, configuration: configuration, logger: Self.logger)
+        let service = ModemSupervisorService(
+            modem: modem,
+            locator: { "/dev/ttyUSB2" },
+            open: { _ in
+                let (driverSide, modemSide) = InMemoryTransport.makePair()
+                let scripted = ScriptedModem(transport: modemSide, handler: handler(sessions.count + 1))
+                sessions.append(scripted)
+                feed.yield(scripted)
+                return driverSide
+            },
+            clock: clock,
+            logger: Self.logger
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await scripted in stream { await scripted.run() }
+            }
+            group.addTask { try await service.run() }
+            defer {
+                feed.finish()
+                group.cancelAll()
+            }
+            try await body(service, sessions)
+        }
+    }
+
     @Test func aModemThatAppearsLaterIsFoundStartedAndFollowedToItsNewName() async throws {
         let bench = await Bench()
         let clock = ManualClock()
@@ -194,55 +241,21 @@ import Testing
     /// is reopened and start-up runs again. (The driver's deadlines are real but short; the supervisor's clock is
     /// manual.)
     @Test func aHungModemIsFoundByLivenessAndReopened() async throws {
-        let sessions = Mutex(0)
         let hung = Mutex(false)
         let base = try ATModemTests.huaweiHandler()
-        let (stream, feed) = AsyncStream<ScriptedModem>.makeStream()
-        let (placeholder, other) = InMemoryTransport.makePair()
-        await other.close()
-        let modem = ATModem(
-            transport: placeholder,
-            configuration: ATModemConfiguration(commandTimeout: .milliseconds(50)),
-            logger: Self.logger
-        )
         let clock = ManualClock()
-        let service = ModemSupervisorService(
-            modem: modem,
-            locator: { "/dev/ttyUSB2" },
-            open: { _ in
-                let session = sessions.withLock { value in
-                    value += 1
-                    return value
-                }
-                let (driverSide, modemSide) = InMemoryTransport.makePair()
-                // Only the first session hangs: a reopened tty answers again.
-                feed.yield(
-                    ScriptedModem(transport: modemSide) { command in
-                        session == 1 && hung.withLock { $0 } ? .silent : base(command)
-                    }
-                )
-                return driverSide
-            },
+        try await Self.withScriptedSupervisor(
+            configuration: ATModemConfiguration(commandTimeout: .milliseconds(50)),
             clock: clock,
-            logger: Self.logger
-        )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await scripted in stream { await scripted.run() }
-            }
-            group.addTask { try await service.run() }
-            defer {
-                feed.finish()
-                group.cancelAll()
-            }
+            // Only the first session hangs: a reopened tty answers again.
+            handler: { session in { command in session == 1 && hung.withLock { $0 } ? .silent : base(command) } }
+        ) { service, sessions in
             try await eventually("ready") { service.status.isReady }
             hung.withLock { $0 = true }
             // The liveness command is due.
             #expect(await clock.waitForSleepers(1))
             clock.advance(by: ModemSupervisor.Timing().livenessInterval)
-            try await eventually("reopened and ready again") {
-                service.status.isReady && sessions.withLock { $0 } == 2
-            }
+            try await eventually("reopened and ready again") { service.status.isReady && sessions.count == 2 }
             #expect(service.status.restartCount == 1)
         }
     }
@@ -253,33 +266,8 @@ import Testing
         let handler = try ATModemTests.huaweiHandler { command in
             command == "AT+CIMI" ? .text("\r\n\(imsi.withLock { $0 })\r\nOK\r\n") : nil
         }
-        let opened = Mutex(0)
-        let (stream, feed) = AsyncStream<ScriptedModem>.makeStream()
-        let (placeholder, other) = InMemoryTransport.makePair()
-        await other.close()
-        let modem = ATModem(transport: placeholder, logger: Self.logger)
         let clock = ManualClock()
-        let service = ModemSupervisorService(
-            modem: modem,
-            locator: { "/dev/ttyUSB2" },
-            open: { _ in
-                opened.withLock { $0 += 1 }
-                let (driverSide, modemSide) = InMemoryTransport.makePair()
-                feed.yield(ScriptedModem(transport: modemSide, handler: handler))
-                return driverSide
-            },
-            clock: clock,
-            logger: Self.logger
-        )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await scripted in stream { await scripted.run() }
-            }
-            group.addTask { try await service.run() }
-            defer {
-                feed.finish()
-                group.cancelAll()
-            }
+        try await Self.withScriptedSupervisor(clock: clock, handler: { _ in handler }) { service, sessions in
             try await eventually("ready") { service.status.isReady }
             // The same SIM at the liveness check: nothing happens.
             #expect(await clock.waitForSleepers(1))
@@ -289,7 +277,7 @@ import Testing
             imsi.withLock { $0 = "655010000000002" }
             clock.advance(by: ModemSupervisor.Timing().livenessInterval)
             try await eventually("started again") { service.status.isReady && service.status.restartCount == 1 }
-            #expect(opened.withLock { $0 } == 1)
+            #expect(sessions.count == 1)
         }
     }
 
@@ -328,53 +316,30 @@ import Testing
     /// aborted, instead of the recovery's `AT` waiting out that deadline, and the stick is ready again within
     /// seconds. The send is the outbox's to retry (at least once).
     @Test func aRecoveryDoesNotWaitBehindASendInFlight() async throws {
-        let sessions = Mutex(0)
-        let first = Mutex<ScriptedModem?>(nil)
         let base = try ATModemTests.huaweiHandler()
-        let (stream, feed) = AsyncStream<ScriptedModem>.makeStream()
-        let (placeholder, other) = InMemoryTransport.makePair()
-        await other.close()
         var configuration = ATModemConfiguration()
         configuration.listTimeout = .milliseconds(200)
         configuration.sendTimeout = .seconds(60)
-        let modem = ATModem(transport: placeholder, configuration: configuration, logger: Self.logger)
-        let clock = ManualClock()
-        let service = ModemSupervisorService(
-            modem: modem,
-            locator: { "/dev/ttyUSB2" },
-            open: { _ in
-                sessions.withLock { $0 += 1 }
-                let (driverSide, modemSide) = InMemoryTransport.makePair()
-                // Hung in its SMS service: the listing gets no answer, a send no answer after its PDU.
-                let scripted = ScriptedModem(transport: modemSide) { command in
+        try await Self.withScriptedSupervisor(
+            configuration: configuration,
+            clock: ManualClock(),
+            // Hung in its SMS service: the listing gets no answer, a send no answer after its PDU.
+            handler: { _ in
+                { command in
                     if command.hasPrefix("AT+CMGL") { return .silent }
                     if command.hasPrefix("AT+CMGS") { return .prompt { _ in "" } }
                     return base(command)
                 }
-                first.withLock { $0 = $0 ?? scripted }
-                feed.yield(scripted)
-                return driverSide
-            },
-            clock: clock,
-            logger: Self.logger
-        )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await scripted in stream { await scripted.run() }
             }
-            group.addTask { try await service.run() }
-            defer {
-                feed.finish()
-                group.cancelAll()
-            }
+        ) { service, sessions in
             try await eventually("ready") { service.status.isReady }
             let started = ContinuousClock.now
             let part = OutgoingPDU(pdu: try PDUHex.decode("0041000B915121551532F400000A0BC8329BFD06"), tpduLength: 19)
             // The listing times out and finds the hang while the send waits behind it, then takes the line.
-            let listing = Task { try await modem.listMessages(in: .sim) }
-            let hung = try #require(first.withLock { $0 })
+            let listing = Task { try await service.modem.listMessages(in: .sim) }
+            let hung = try #require(sessions.first)
             await hung.waitForCommand(prefix: "AT+CMGL")
-            let sending = Task { try await modem.send([part]) }
+            let sending = Task { try await service.modem.send([part]) }
             await #expect(throws: ModemError.self) { try await listing.value }
             let error = await #expect(throws: ModemError.self) { try await sending.value }
             #expect(error?.underlying?.code == .aborted)
