@@ -124,7 +124,9 @@ import Testing
         try await rig.control("reboot")
         try await rig.inject("after the reboot")
         // Shorter than the periodic mirror pass (60 s): only an indication (+CMTI) brings it in time.
-        try await eventually("the message after the reboot", timeout: .seconds(40)) {
+        let daemon = try rig.running
+        try await eventually("the message after the reboot; the daemon's log:\n\(daemon.stderr)", timeout: .seconds(40))
+        {
             try await rig.texts(.received).contains("after the reboot")
         }
         try await Self.exchange(rig, inbound: [], outbound: ["sent after the reboot"])

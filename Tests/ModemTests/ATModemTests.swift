@@ -245,6 +245,11 @@ import Testing
         }
     }
 
+    /// The one-part SMS-SUBMIT the send tests hand the driver (19 TPDU octets after an empty SMSC field).
+    static func onePart() throws -> OutgoingPDU {
+        OutgoingPDU(pdu: try PDUHex.decode("0041000B915121551532F400000A0BC8329BFD06"), tpduLength: 19)
+    }
+
     /// One lost byte eats the `OK` after `+CMGS: <mr>`: the send succeeds with its reference seconds later (the
     /// engine's timers follow the deadline the machine moves), not at the 90 s send deadline, and the next command
     /// probes the modem with `AT` first. The same with the reference line lost too: the send fails as
@@ -258,8 +263,7 @@ import Testing
         }
         try await Self.withScripted(clock: clock, handler: handler) { modem, scripted in
             try await modem.start()
-            let part = OutgoingPDU(pdu: try PDUHex.decode("0041000B915121551532F400000A0BC8329BFD06"), tpduLength: 19)
-            let sending = Task { try await modem.send([part]) }
+            let sending = Task { try await modem.send([try Self.onePart()]) }
             await scripted.waitForCommand(prefix: "PDU:")
             // The prompt's deadline, the network's, and the cut answer's.
             try #require(await clock.waitForSleepers(3))
@@ -284,8 +288,7 @@ import Testing
         let handler = try Self.huaweiHandler { command in command.hasPrefix("AT+CMGS=") ? .silent : nil }
         try await Self.withScripted(clock: clock, handler: handler) { modem, scripted in
             try await modem.start()
-            let part = OutgoingPDU(pdu: try PDUHex.decode("0041000B915121551532F400000A0BC8329BFD06"), tpduLength: 19)
-            let sending = Task { try await modem.send([part]) }
+            let sending = Task { try await modem.send([try Self.onePart()]) }
             await scripted.waitForCommand(prefix: "AT+CMGS")
             try #require(await clock.waitForSleepers(1))
             clock.advance(by: ATEngine.StateMachine.promptTimeout)

@@ -88,6 +88,9 @@ import Testing
         }
     }
 
+    /// How the modem of the `session`-th open of the tty (1 for the first) answers.
+    typealias SessionHandler = @Sendable (_ session: Int) -> @Sendable (String) -> ScriptedModem.Reply
+
     /// The scripted modems a supervisor opened, in order (each open of the tty serves a fresh one).
     final class ScriptedSessions: Sendable {
         private let opened = Mutex<[ScriptedModem]>([])
@@ -101,7 +104,7 @@ import Testing
     static func withScriptedSupervisor(
         configuration: ATModemConfiguration = .init(),
         clock: ManualClock,
-        handler: @escaping @Sendable (_ session: Int) -> @Sendable (String) -> ScriptedModem.Reply,
+        handler: @escaping SessionHandler,
         _ body: @Sendable (ModemSupervisorService, ScriptedSessions) async throws -> Void
     ) async throws {
         let sessions = ScriptedSessions()
@@ -244,11 +247,14 @@ import Testing
         let hung = Mutex(false)
         let base = try ATModemTests.huaweiHandler()
         let clock = ManualClock()
+        // Only the first session hangs: a reopened tty answers again.
+        let handler: SessionHandler = { session in
+            { command in session == 1 && hung.withLock { $0 } ? .silent : base(command) }
+        }
         try await Self.withScriptedSupervisor(
             configuration: ATModemConfiguration(commandTimeout: .milliseconds(50)),
             clock: clock,
-            // Only the first session hangs: a reopened tty answers again.
-            handler: { session in { command in session == 1 && hung.withLock { $0 } ? .silent : base(command) } }
+            handler: handler
         ) { service, sessions in
             try await eventually("ready") { service.status.isReady }
             hung.withLock { $0 = true }
@@ -263,11 +269,12 @@ import Testing
     /// Another SIM in the same stick (its IMSI changed): start-up runs again, on the same tty.
     @Test func aSwappedSIMRunsStartUpAgain() async throws {
         let imsi = Mutex("655010000000001")
-        let handler = try ATModemTests.huaweiHandler { command in
+        let answers = try ATModemTests.huaweiHandler { command in
             command == "AT+CIMI" ? .text("\r\n\(imsi.withLock { $0 })\r\nOK\r\n") : nil
         }
+        let handler: SessionHandler = { _ in answers }
         let clock = ManualClock()
-        try await Self.withScriptedSupervisor(clock: clock, handler: { _ in handler }) { service, sessions in
+        try await Self.withScriptedSupervisor(clock: clock, handler: handler) { service, sessions in
             try await eventually("ready") { service.status.isReady }
             // The same SIM at the liveness check: nothing happens.
             #expect(await clock.waitForSleepers(1))
@@ -320,21 +327,22 @@ import Testing
         var configuration = ATModemConfiguration()
         configuration.listTimeout = .milliseconds(200)
         configuration.sendTimeout = .seconds(60)
+        // Hung in its SMS service: the listing gets no answer, a send no answer after its PDU.
+        let handler: SessionHandler = { _ in
+            { command in
+                if command.hasPrefix("AT+CMGL") { return .silent }
+                if command.hasPrefix("AT+CMGS") { return .prompt { _ in "" } }
+                return base(command)
+            }
+        }
         try await Self.withScriptedSupervisor(
             configuration: configuration,
             clock: ManualClock(),
-            // Hung in its SMS service: the listing gets no answer, a send no answer after its PDU.
-            handler: { _ in
-                { command in
-                    if command.hasPrefix("AT+CMGL") { return .silent }
-                    if command.hasPrefix("AT+CMGS") { return .prompt { _ in "" } }
-                    return base(command)
-                }
-            }
+            handler: handler
         ) { service, sessions in
             try await eventually("ready") { service.status.isReady }
             let started = ContinuousClock.now
-            let part = OutgoingPDU(pdu: try PDUHex.decode("0041000B915121551532F400000A0BC8329BFD06"), tpduLength: 19)
+            let part = try ATModemTests.onePart()
             // The listing times out and finds the hang while the send waits behind it, then takes the line.
             let listing = Task { try await service.modem.listMessages(in: .sim) }
             let hung = try #require(sessions.first)
