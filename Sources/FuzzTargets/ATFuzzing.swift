@@ -277,7 +277,11 @@ enum StateMachineChecks {
                 payloadWrites += 1
             case .emit(let urc):
                 checkEvent(urc)
-            case .grantTurn, .scheduleTimeout:
+            case .scheduleTimeout(let id, let deadline):
+                // A send's deadline moves (the prompt came, its answer began) but never past its whole timeout.
+                precondition(command.payload != nil, "receive moved the deadline of a command without payload")
+                precondition(id == 1 && deadline <= command.timeout, "a deadline past the command's timeout")
+            case .grantTurn:
                 preconditionFailure("receive did \(action)")
             case .trace:
                 break

@@ -59,8 +59,15 @@ extension MessageStore {
             record.originator = report.recipient
             record.concatRef = report.messageReference
             try record.insert(db)
-            let messageID = try applyStatusReport(report, rules: rules, in: db)
-            return .statusReport(partID: try rowID(record.id), messageID: messageID)
+            let partID = try rowID(record.id)
+            let messageID = try applyStatusReport(
+                report,
+                partID: partID,
+                receivedAt: part.receivedAt,
+                rules: rules,
+                in: db
+            )
+            return .statusReport(partID: partID, messageID: messageID)
         case .message(let message):
             record.originator = groupParty(of: message)
             record.partText = message.text

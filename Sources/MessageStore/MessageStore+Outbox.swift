@@ -164,9 +164,27 @@ extension MessageStore {
         }
     }
 
-    /// Records the TP-MR of an accepted part (`+CMGS: <mr>`).
-    package func markPartAccepted(messageID: Int64, recipientIndex: Int, seq: Int, mr: Int, now: Double) async throws {
+    /// Records the TP-MR of an accepted part (`+CMGS: <mr>`) and, in the same transaction, applies the status
+    /// reports that came before it (the network may report before the modem's answer is saved): `rules` match
+    /// them by recipient, as for a report that comes later.
+    package func markPartAccepted(
+        messageID: Int64,
+        recipientIndex: Int,
+        seq: Int,
+        mr: Int,
+        now: Double,
+        rules: some ImportRules
+    ) async throws {
         try await writer.write { db in
+            guard
+                var part = try OutboxPartRecord.fetchOne(
+                    db,
+                    sql: "SELECT * FROM outboxPart WHERE messageId = ? AND recipientIndex = ? AND seq = ?",
+                    arguments: [messageID, recipientIndex, seq]
+                )
+            else { return }
+            // markPartSubmitting stamped the attempt's start: no report of this submission can be older.
+            let attemptStarted = part.submittedAt ?? now
             try db.execute(
                 sql: """
                     UPDATE outboxPart SET state = 'accepted', mr = ?, submittedAt = ?
@@ -174,6 +192,10 @@ extension MessageStore {
                     """,
                 arguments: [mr, now, messageID, recipientIndex, seq]
             )
+            part.state = .accepted
+            part.mr = mr
+            part.submittedAt = now
+            try Self.applyEarlyStatusReports(to: part, attemptStarted: attemptStarted, rules: rules, in: db)
         }
     }
 

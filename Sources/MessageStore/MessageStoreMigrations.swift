@@ -8,7 +8,10 @@ import GRDB
 /// AUTOINCREMENT row ids, so an ID is never reused even after a purge (messaging-v2.md I-29).
 package enum MessageStoreMigrations {
     /// Migration identifiers, in order. Never rename or reorder.
-    package static let identifiers = ["v1-core", "v2-search", "v3-concat-reference-width", "v4-hooks", "v5-mms"]
+    package static let identifiers = [
+        "v1-core", "v2-search", "v3-concat-reference-width", "v4-hooks", "v5-mms",
+        "v6-early-status-reports",
+    ]
 
     /// A migrator with every migration, or only the first `count` (tests build old databases with it).
     package static func makeMigrator(upTo count: Int = identifiers.count) -> DatabaseMigrator {
@@ -19,6 +22,7 @@ package enum MessageStoreMigrations {
             (identifiers[2], v3ConcatReferenceWidth),
             (identifiers[3], v4Hooks),
             (identifiers[4], v5MMS),
+            (identifiers[5], v6EarlyStatusReports),
         ]
         for (identifier, body) in all.prefix(count) {
             migrator.registerMigration(identifier, migrate: body)
@@ -358,6 +362,29 @@ package enum MessageStoreMigrations {
                 ALTER TABLE messageAttachment ADD COLUMN name TEXT;
                 ALTER TABLE messageAttachment ADD COLUMN sha256 TEXT;
                 CREATE INDEX messageAttachment_sha256 ON messageAttachment (sha256) WHERE sha256 IS NOT NULL;
+                """
+        )
+    }
+
+    /// v6: status reports that came before their part's `+CMGS: <mr>` was saved (the network's report can beat the
+    /// modem's answer to AT+CMGS, or the commit of it). Each waits here, decoded, until the part with its TP-MR
+    /// and recipient is accepted (TS 23.040 §9.2.2.3), and is then applied and removed; so a restart in between
+    /// loses none. `partId` is the report's own `receivedPart` row.
+    static func v6EarlyStatusReports(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE earlyStatusReport (
+                    partId INTEGER PRIMARY KEY REFERENCES receivedPart (id) ON DELETE CASCADE,
+                    mr INTEGER NOT NULL,
+                    recipient TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    deliveryState TEXT NOT NULL,
+                    serviceCentreTime REAL,
+                    dischargeTime REAL,
+                    dischargeOffset INTEGER,
+                    receivedAt REAL NOT NULL
+                );
+                CREATE INDEX earlyStatusReport_mr ON earlyStatusReport (mr, receivedAt);
                 """
         )
     }

@@ -41,7 +41,9 @@ struct SimulateCommand: AsyncParsableCommand {
             absolute index on; answer: "first" (index of the first), "total", "submissions" \
             ([{"from","to","mr","text","srr","concat":[ref,total,seq]}]).
               {"command":"status"}  answer: "hung", "pinAttemptsLeft", "pinEntries" (AT+CPIN=… sent while the SIM \
-            asked for a PIN or PUK), "plugged", "queued" (held by the network), "simBusy", "tty".
+            asked for a PIN or PUK), "plugged", "queued" (held by the network), "simBusy", "tty", \
+            "unroutedStatusReports" ([{"mr","to"}]: reports the modem got while AT+CNMI <ds> was 0, e.g. after a \
+            restart or ATZ, and gave to nobody, TS 27.005 §3.4.1).
 
             MMS (--mmsc): a simulated MMSC on 127.0.0.1 that is also the MMS proxy; each modem's line adds \
             "mmscURL" and "mmsProxy" (messagingd's --mmsc-url and --mms-proxy for that modem). An MMS to a modem \
@@ -435,6 +437,14 @@ struct SimulatorControl: Sendable {
                 ("pinEntries", .int(await modem.simPINEntries)), ("plugged", .bool(tty != nil)),
                 ("queued", .int(await network.queuedCount(for: modem.number))),
                 ("simBusy", .bool(await modem.isSIMBusy)), ("tty", .optional(tty)),
+                (
+                    "unroutedStatusReports",
+                    .array(
+                        await modem.statusReportsRoutedNowhere.map {
+                            .object([("mr", .int($0.reference)), ("to", .string($0.recipient))])
+                        }
+                    )
+                ),
             ]
         case "mmsc-faults":
             guard let mmsc else { throw Failure(message: "no MMSC: start with --mmsc") }

@@ -281,8 +281,22 @@ import Testing
     @Test func aStatusReportUpdatesThePartTheRulesPick() async throws {
         let store = try await ImportFixtures.makeStore()
         let id = try await ImportFixtures.outgoingAwaitingReports(parts: 3, in: store, now: 10)
-        try await store.markPartAccepted(messageID: id, recipientIndex: 0, seq: 1, mr: 41, now: 100)
-        try await store.markPartAccepted(messageID: id, recipientIndex: 0, seq: 2, mr: 41, now: 101)
+        try await store.markPartAccepted(
+            messageID: id,
+            recipientIndex: 0,
+            seq: 1,
+            mr: 41,
+            now: 100,
+            rules: ScriptedRules()
+        )
+        try await store.markPartAccepted(
+            messageID: id,
+            recipientIndex: 0,
+            seq: 2,
+            mr: 41,
+            now: 101,
+            rules: ScriptedRules()
+        )
         // Not accepted yet: never a candidate.
         try await store.markPartSubmitting(messageID: id, recipientIndex: 0, seq: 3, now: 102)
 

@@ -124,7 +124,9 @@ import Testing
         try await rig.control("reboot")
         try await rig.inject("after the reboot")
         // Shorter than the periodic mirror pass (60 s): only an indication (+CMTI) brings it in time.
-        try await eventually("the message after the reboot", timeout: .seconds(40)) {
+        let daemon = try rig.running
+        try await eventually("the message after the reboot; the daemon's log:\n\(daemon.stderr)", timeout: .seconds(40))
+        {
             try await rig.texts(.received).contains("after the reboot")
         }
         try await Self.exchange(rig, inbound: [], outbound: ["sent after the reboot"])
@@ -143,20 +145,21 @@ import Testing
         try await Self.exchange(rig, inbound: ["before the hang"], outbound: [])
 
         // Hung in its SMS service (`AT` still answers): the network holds the next message (nothing acknowledges
-        // it), so only an SMS command finds the hang: the next periodic mirror pass (within a minute) times out,
-        // and the supervisor takes that timeout as a hang at once. A send while it recovers waits in Outgoing and
-        // goes once.
+        // it), so only an SMS command finds the hang. The send does, at once: its AT+CMGS gets no `> ` prompt within
+        // 10 s, and the supervisor takes that timeout as a hang (the mirror's next periodic pass would too, within
+        // two minutes: a minute's wait and a minute's listing deadline). The send waits in Outgoing through the
+        // recovery and goes once.
         try await rig.control("hang", ["mode": "sms"])
         try await rig.inject("during the hang")
-        try await rig.waitForLog("modem.state=recovering", timeout: .seconds(120))
         try await rig.send("sent during the hang")
-        // The bound covers a recovery that waits behind the mirror's retried listing (its own deadline is a minute).
-        try await rig.waitForLog("modem ready", count: 2, timeout: .seconds(240))
+        try await rig.waitForLog("modem.state=recovering", timeout: .seconds(60))
+        // The recovery takes the line from the mirror and the outbox (their commands fail as aborted), so it waits
+        // out no command's deadline: resync, reopen, reset, start-up.
+        try await rig.waitForLog("modem ready", count: 2, timeout: .seconds(120))
         #expect(try await rig.simulatorStatus()["hung"] is NSNull)
-        // The bound covers a send that went out during the recovery and waits out the send deadline (90 s,
-        // `ATCommand.sendTimeout`) before it is retried, and a held message that only the next mirror pass (within a
-        // minute) brings in.
-        try await eventually("the message that came during the hang", timeout: .seconds(150)) {
+        // The bound covers a held message that only the next mirror pass (within a minute) brings in; the send is
+        // due again as soon as the modem is back (the outbox makes sends that waited for it due at its start).
+        try await eventually("the message that came during the hang", timeout: .seconds(60)) {
             Set(try await rig.texts(.received)).isSuperset(of: ["during the hang", "echo: sent during the hang"])
         }
         try await Self.finish(

@@ -157,31 +157,21 @@ import Testing
     @Test func statusReportsMarkEachPartAndMatchByReferenceRecipientAndTime() async throws {
         let store = try await ImportFixtures.makeStore()
         let id = try await ImportFixtures.outgoingAwaitingReports(parts: 2, in: store, now: 10)
-        try await store.markPartAccepted(messageID: id, recipientIndex: 0, seq: 1, mr: 41, now: 100)
-        try await store.markPartAccepted(messageID: id, recipientIndex: 0, seq: 2, mr: 42, now: 101)
+        try await store.markPartAccepted(messageID: id, recipientIndex: 0, seq: 1, mr: 41, now: 100, rules: Self.rules)
+        try await store.markPartAccepted(messageID: id, recipientIndex: 0, seq: 2, mr: 42, now: 101, rules: Self.rules)
         // An older message that also got TP-MR 41 (TP-MR wraps), long ago.
         let old = try await ImportFixtures.outgoingAwaitingReports(parts: 1, in: store, now: 1)
-        try await store.markPartAccepted(messageID: old, recipientIndex: 0, seq: 1, mr: 41, now: 1)
+        try await store.markPartAccepted(messageID: old, recipientIndex: 0, seq: 1, mr: 41, now: 1, rules: Self.rules)
 
         func report(_ mr: Int, _ status: UInt8, recipient: String = "+15550000099", hash: String) -> IncomingPart {
-            IncomingPart(
-                simID: 1,
-                pdu: Array(hash.utf8),
-                contentHash: hash,
-                source: "cds",
-                receivedAt: 200,
-                receivedOffset: 0,
-                content: .statusReport(
-                    StatusReportPart(
-                        messageReference: mr,
-                        recipient: recipient,
-                        status: Int(status),
-                        deliveryState: IncomingDecoder.deliveryState(TPStatus(rawValue: status)),
-                        serviceCentreTime: 100,
-                        dischargeTime: 150,
-                        dischargeOffset: 0
-                    )
-                )
+            Self.report(
+                mr,
+                status,
+                recipient: recipient,
+                hash: hash,
+                at: 200,
+                serviceCentreTime: 100,
+                dischargeTime: 150
             )
         }
         #expect(try await store.importPart(report(41, 0x00, hash: "r1")) == .statusReport(partID: 1, messageID: id))
@@ -201,6 +191,90 @@ import Testing
                 .matchedMessage == nil
         )
         #expect(try #require(try await store.message(id: old)).outboxParts.map(\.state) == [.accepted])
+    }
+
+    /// TS 23.040 §9.2.2.3: the network's report can come before the modem's `+CMGS: <mr>` is saved (the part is
+    /// still `submitting`, with no TP-MR). It is kept and applied when the part is accepted with its TP-MR and
+    /// recipient, also after the store was closed and opened again in between; a report of another recipient, or
+    /// one received before this attempt began (an older submission's wrapped TP-MR), is not applied to it.
+    @Test func aReportBeforeTheMessageReferenceIsAppliedWhenThePartIsAccepted() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("early-\(UUID().uuidString).sqlite")
+        defer {
+            for suffix in ["", "-wal", "-shm", "-attachments"] {
+                try? FileManager.default.removeItem(atPath: path.path + suffix)
+            }
+        }
+        var store: MessageStore? = try MessageStore(path: path.path)
+        _ = try await store?.simID(iccid: "8901", imsi: "00101", msisdn: "", now: 0)
+        let id = try await ImportFixtures.outgoingAwaitingReports(parts: 2, in: try #require(store), now: 10)
+        // Before this attempt: the same TP-MR and recipient, another submission.
+        _ = try await store?.importPart(Self.report(7, 0x40, hash: "stale", at: 150))
+        try await store?.markPartSubmitting(messageID: id, recipientIndex: 0, seq: 1, now: 200)
+        try await store?.markPartSubmitting(messageID: id, recipientIndex: 0, seq: 2, now: 200)
+        let first = try await store?.importPart(Self.report(7, 0x20, hash: "pending", at: 201))
+        #expect(first?.matchedMessage == nil)
+        _ = try await store?.importPart(Self.report(7, 0x00, hash: "delivered", at: 202))
+        _ = try await store?.importPart(Self.report(8, 0x00, recipient: "+15550000098", hash: "other", at: 202))
+        store = nil  // the daemon stops here; the reports are kept
+
+        let reopened = try MessageStore(path: path.path)
+        #expect(
+            try #require(try await reopened.message(id: id)).outboxParts.map(\.state) == [.submitting, .submitting]
+        )
+        try await reopened.markPartAccepted(
+            messageID: id,
+            recipientIndex: 0,
+            seq: 1,
+            mr: 7,
+            now: 203,
+            rules: Self.rules
+        )
+        try await reopened.markPartAccepted(
+            messageID: id,
+            recipientIndex: 0,
+            seq: 2,
+            mr: 8,
+            now: 204,
+            rules: Self.rules
+        )
+        let parts = try #require(try await reopened.message(id: id)).outboxParts
+        // The final report after the "still trying" one; the stale one (0x40, failed) never applied.
+        #expect(parts.map(\.state) == [.delivered, .accepted])
+        #expect(parts[0].statusCode == 0x00)
+        // Applied reports are gone; a later report for part 2 still matches the usual way.
+        let late = try await reopened.importPart(Self.report(8, 0x00, hash: "late", at: 300), rules: Self.rules)
+        #expect(late.matchedMessage == id)
+        #expect(try #require(try await reopened.message(id: id)).outboxParts.map(\.state) == [.delivered, .delivered])
+    }
+
+    static func report(
+        _ mr: Int,
+        _ status: UInt8,
+        recipient: String = "+15550000099",
+        hash: String,
+        at time: Double,
+        serviceCentreTime: Double? = nil,
+        dischargeTime: Double? = nil
+    ) -> IncomingPart {
+        IncomingPart(
+            simID: 1,
+            pdu: Array(hash.utf8),
+            contentHash: hash,
+            source: "cds",
+            receivedAt: time,
+            receivedOffset: 0,
+            content: .statusReport(
+                StatusReportPart(
+                    messageReference: mr,
+                    recipient: recipient,
+                    status: Int(status),
+                    deliveryState: IncomingDecoder.deliveryState(TPStatus(rawValue: status)),
+                    serviceCentreTime: serviceCentreTime ?? time - 1,
+                    dischargeTime: dischargeTime ?? time,
+                    dischargeOffset: 0
+                )
+            )
+        )
     }
 
     /// TS 23.040 §9.2.3.15: 0x00–0x1F completed, 0x20–0x3F the SC still trying, 0x40 and above given up.

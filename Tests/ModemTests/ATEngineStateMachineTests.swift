@@ -20,8 +20,8 @@ import Testing
 
         mutating func feed(_ text: String, byteAtATime: Bool = false) -> [Action] {
             let bytes = Array(text.utf8)
-            if byteAtATime { return bytes.flatMap { machine.receive([$0]) } }
-            return machine.receive(bytes)
+            if byteAtATime { return bytes.flatMap { machine.receive([$0], now: now) } }
+            return machine.receive(bytes, now: now)
         }
 
         mutating func finish(_ id: UInt64) { _ = machine.releaseTurn(id) }
@@ -170,6 +170,73 @@ import Testing
         let actions = harness.machine.timeoutFired(id, now: .seconds(100))
         #expect(Self.writes(actions) == [[0x1B]])
         #expect(Self.completion(actions) == .failure(ATError(.timeout, command: "")))
+    }
+
+    static func deadlines(_ actions: [Action]) -> [Duration] {
+        actions.compactMap { if case .scheduleTimeout(_, let deadline) = $0 { deadline } else { nil } }
+    }
+
+    /// The prompt comes from the TA without the network (TS 27.005 §3.5.1): its deadline is 10 s (ModemManager's),
+    /// and once the PDU is written the network's whole deadline counts from then; the earlier timer does nothing.
+    @Test func thePromptHasItsOwnShortDeadlineAndThePDUTheWholeOne() {
+        var harness = Harness()
+        let payload = Array("00".utf8)
+        let (id, begun) = harness.begin(
+            ATCommand("AT+CMGS=1", timeout: .seconds(90), responsePrefix: "+CMGS", payload: payload)
+        )
+        #expect(Self.deadlines(begun) == [.seconds(10)])
+        harness.now = .seconds(4)
+        let prompt = harness.feed("\r\n> ")
+        #expect(Self.writes(prompt) == [payload + [0x1A]])
+        #expect(Self.deadlines(prompt) == [.seconds(94)])
+        #expect(harness.machine.timeoutFired(id, now: .seconds(10)).isEmpty)
+        // A URC while the network works moves nothing.
+        harness.now = .seconds(30)
+        let urc = harness.feed("+CREG: 1\r\n")
+        #expect(Self.deadlines(urc).isEmpty)
+        #expect(Self.completion(harness.feed("+CMGS: 9\r\n\r\nOK\r\n")) != nil)
+    }
+
+    /// One lost byte can eat a send's final result (`OK` → `K`, or `O` with no line end). The answer has begun, so
+    /// its end is due within seconds, not at the send's 90 s deadline: with the `+CMGS: <mr>` line the network took
+    /// the message (the line comes only on success, TS 27.005 §3.5.1); without it the outcome is unknown. Either
+    /// way the next command resynchronises first.
+    @Test(arguments: [
+        ("\r\n+CMGS: 12\r\n\r\nO", true), ("\r\n+CMGS: 12\r\n\r\nK\r\n", true), ("\r\nGS: 12\r\n\r\nOK", false),
+        ("\r\n2\r\n\r\nK\r\n", false), ("\r\n\u{7F}K\r\n", false),
+    ])
+    func aSendWhoseFinalResultWasLostEndsSoon(answer: String, isSent: Bool) throws {
+        var harness = Harness()
+        let (id, _) = harness.begin(
+            ATCommand("AT+CMGS=1", timeout: .seconds(90), responsePrefix: "+CMGS", payload: Array("00".utf8))
+        )
+        harness.now = .seconds(1)
+        _ = harness.feed("\r\n> ")
+        harness.now = .seconds(20)
+        let cut = harness.feed(answer)
+        #expect(Self.completion(cut) == nil)
+        #expect(Self.deadlines(cut) == [.seconds(23)])
+        #expect(harness.machine.timeoutFired(id, now: .seconds(22)).isEmpty)
+        let actions = harness.machine.timeoutFired(id, now: .seconds(23))
+        if isSent {
+            #expect(try Self.completion(actions)?.get().values(prefixed: "+CMGS") == ["12"])
+        } else {
+            #expect(Self.completion(actions) == .failure(ATError(.answerLost, command: "")))
+        }
+        #expect(harness.machine.needsResync)
+    }
+
+    /// Whoever recovers a hung modem takes the line: the send in flight fails as aborted, with ESC to end its
+    /// prompt or PDU (TS 27.005 §3.5.1), and the next command resynchronises first.
+    @Test func abortingEndsTheCommandInFlight() {
+        var harness = Harness()
+        let (id, _) = harness.begin(ATCommand("AT+CMGS=1", payload: Array("00".utf8)))
+        let actions = harness.machine.abortCurrent()
+        #expect(Self.writes(actions) == [[0x1B]])
+        #expect(Self.completion(actions) == .failure(ATError(.aborted, command: "")))
+        #expect(harness.machine.needsResync)
+        #expect(harness.machine.timeoutFired(id, now: .seconds(100)).isEmpty)
+        #expect(harness.machine.abortCurrent().isEmpty)
     }
 
     @Test func errorInsteadOfPromptFailsTheCommand() {

@@ -245,6 +245,60 @@ import Testing
         }
     }
 
+    /// The one-part SMS-SUBMIT the send tests hand the driver (19 TPDU octets after an empty SMSC field).
+    static func onePart() throws -> OutgoingPDU {
+        OutgoingPDU(pdu: try PDUHex.decode("0041000B915121551532F400000A0BC8329BFD06"), tpduLength: 19)
+    }
+
+    /// One lost byte eats the `OK` after `+CMGS: <mr>`: the send succeeds with its reference seconds later (the
+    /// engine's timers follow the deadline the machine moves), not at the 90 s send deadline, and the next command
+    /// probes the modem with `AT` first. The same with the reference line lost too: the send fails as
+    /// ``ATError/Code/answerLost`` for the outbox to send again.
+    @Test(arguments: [true, false])
+    func aSendWhoseFinalResultWasLostEndsWithinSeconds(keepsTheReference: Bool) async throws {
+        let clock = ManualClock()
+        let answer = keepsTheReference ? "+CMGS: 77\r\n\r\nO" : "GS: 77\r\n\r\nO"
+        let handler = try Self.huaweiHandler { command in
+            command.hasPrefix("AT+CMGS=") ? .prompt { _ in answer } : nil
+        }
+        try await Self.withScripted(clock: clock, handler: handler) { modem, scripted in
+            try await modem.start()
+            let sending = Task { try await modem.send([try Self.onePart()]) }
+            await scripted.waitForCommand(prefix: "PDU:")
+            // The prompt's deadline, the network's, and the cut answer's.
+            try #require(await clock.waitForSleepers(3))
+            clock.advance(by: ATEngine.StateMachine.answerCompletionTimeout)
+            if keepsTheReference {
+                #expect(try await sending.value == [77])
+            } else {
+                let error = await #expect(throws: ModemError.self) { try await sending.value }
+                #expect(error?.underlying?.code == .answerLost)
+            }
+            #expect(try await modem.signalQuality() == SignalQuality(rssi: 17, ber: 99))
+            let commands = scripted.commands
+            #expect(commands[commands.count - 2] == "AT")
+        }
+    }
+
+    /// The `> ` prompt lost on the line (here: never sent): after 10 s, not the send deadline, the driver gives up
+    /// (with ESC, TS 27.005 §3.5.1, which the state machine's tests show) and the send fails as a timeout, having
+    /// sent nothing; the timeout is what tells the supervisor of a hang.
+    @Test func aLostPromptIsGivenUpAfterTenSeconds() async throws {
+        let clock = ManualClock()
+        let handler = try Self.huaweiHandler { command in command.hasPrefix("AT+CMGS=") ? .silent : nil }
+        try await Self.withScripted(clock: clock, handler: handler) { modem, scripted in
+            try await modem.start()
+            let sending = Task { try await modem.send([try Self.onePart()]) }
+            await scripted.waitForCommand(prefix: "AT+CMGS")
+            try #require(await clock.waitForSleepers(1))
+            clock.advance(by: ATEngine.StateMachine.promptTimeout)
+            let error = await #expect(throws: ModemError.self) { try await sending.value }
+            #expect(error?.underlying?.code == .timeout)
+            #expect(modem.commandTimeouts == 1)
+            #expect(!scripted.commands.contains { $0.hasPrefix("PDU:") })
+        }
+    }
+
     @Test func unsolicitedCodesBecomeEvents() async throws {
         try await Self.withScripted(handler: try Self.huaweiHandler()) { modem, scripted in
             var events = modem.events().makeAsyncIterator()

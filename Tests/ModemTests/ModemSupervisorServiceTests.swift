@@ -1,6 +1,7 @@
 import Logging
 import Modem
 import ModemSimulator
+import SMSCodec
 import Synchronization
 import TestSupport
 import Testing
@@ -84,6 +85,56 @@ import Testing
                 group.cancelAll()
             }
             try await body(service)
+        }
+    }
+
+    /// How the modem of the `session`-th open of the tty (1 for the first) answers.
+    typealias SessionHandler = @Sendable (_ session: Int) -> @Sendable (String) -> ScriptedModem.Reply
+
+    /// The scripted modems a supervisor opened, in order (each open of the tty serves a fresh one).
+    final class ScriptedSessions: Sendable {
+        private let opened = Mutex<[ScriptedModem]>([])
+        var count: Int { opened.withLock { $0.count } }
+        var first: ScriptedModem? { opened.withLock { $0.first } }
+        fileprivate func append(_ modem: ScriptedModem) { opened.withLock { $0.append(modem) } }
+    }
+
+    /// Runs a supervisor whose tty is always there: each open serves a new ``ScriptedModem`` answering with
+    /// `handler(session)` (1 for the first open), for the duration of `body`.
+    static func withScriptedSupervisor(
+        configuration: ATModemConfiguration = .init(),
+        clock: ManualClock,
+        handler: @escaping SessionHandler,
+        _ body: @Sendable (ModemSupervisorService, ScriptedSessions) async throws -> Void
+    ) async throws {
+        let sessions = ScriptedSessions()
+        let (stream, feed) = AsyncStream<ScriptedModem>.makeStream()
+        let (placeholder, other) = InMemoryTransport.makePair()
+        await other.close()
+        let modem = ATModem(transport: placeholder, configuration: configuration, logger: Self.logger)
+        let service = ModemSupervisorService(
+            modem: modem,
+            locator: { "/dev/ttyUSB2" },
+            open: { _ in
+                let (driverSide, modemSide) = InMemoryTransport.makePair()
+                let scripted = ScriptedModem(transport: modemSide, handler: handler(sessions.count + 1))
+                sessions.append(scripted)
+                feed.yield(scripted)
+                return driverSide
+            },
+            clock: clock,
+            logger: Self.logger
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await scripted in stream { await scripted.run() }
+            }
+            group.addTask { try await service.run() }
+            defer {
+                feed.finish()
+                group.cancelAll()
+            }
+            try await body(service, sessions)
         }
     }
 
@@ -193,55 +244,24 @@ import Testing
     /// is reopened and start-up runs again. (The driver's deadlines are real but short; the supervisor's clock is
     /// manual.)
     @Test func aHungModemIsFoundByLivenessAndReopened() async throws {
-        let sessions = Mutex(0)
         let hung = Mutex(false)
         let base = try ATModemTests.huaweiHandler()
-        let (stream, feed) = AsyncStream<ScriptedModem>.makeStream()
-        let (placeholder, other) = InMemoryTransport.makePair()
-        await other.close()
-        let modem = ATModem(
-            transport: placeholder,
-            configuration: ATModemConfiguration(commandTimeout: .milliseconds(50)),
-            logger: Self.logger
-        )
         let clock = ManualClock()
-        let service = ModemSupervisorService(
-            modem: modem,
-            locator: { "/dev/ttyUSB2" },
-            open: { _ in
-                let session = sessions.withLock { value in
-                    value += 1
-                    return value
-                }
-                let (driverSide, modemSide) = InMemoryTransport.makePair()
-                // Only the first session hangs: a reopened tty answers again.
-                feed.yield(
-                    ScriptedModem(transport: modemSide) { command in
-                        session == 1 && hung.withLock { $0 } ? .silent : base(command)
-                    }
-                )
-                return driverSide
-            },
+        // Only the first session hangs: a reopened tty answers again.
+        let handler: SessionHandler = { session in
+            { command in session == 1 && hung.withLock { $0 } ? .silent : base(command) }
+        }
+        try await Self.withScriptedSupervisor(
+            configuration: ATModemConfiguration(commandTimeout: .milliseconds(50)),
             clock: clock,
-            logger: Self.logger
-        )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await scripted in stream { await scripted.run() }
-            }
-            group.addTask { try await service.run() }
-            defer {
-                feed.finish()
-                group.cancelAll()
-            }
+            handler: handler
+        ) { service, sessions in
             try await eventually("ready") { service.status.isReady }
             hung.withLock { $0 = true }
             // The liveness command is due.
             #expect(await clock.waitForSleepers(1))
             clock.advance(by: ModemSupervisor.Timing().livenessInterval)
-            try await eventually("reopened and ready again") {
-                service.status.isReady && sessions.withLock { $0 } == 2
-            }
+            try await eventually("reopened and ready again") { service.status.isReady && sessions.count == 2 }
             #expect(service.status.restartCount == 1)
         }
     }
@@ -249,36 +269,12 @@ import Testing
     /// Another SIM in the same stick (its IMSI changed): start-up runs again, on the same tty.
     @Test func aSwappedSIMRunsStartUpAgain() async throws {
         let imsi = Mutex("655010000000001")
-        let handler = try ATModemTests.huaweiHandler { command in
+        let answers = try ATModemTests.huaweiHandler { command in
             command == "AT+CIMI" ? .text("\r\n\(imsi.withLock { $0 })\r\nOK\r\n") : nil
         }
-        let opened = Mutex(0)
-        let (stream, feed) = AsyncStream<ScriptedModem>.makeStream()
-        let (placeholder, other) = InMemoryTransport.makePair()
-        await other.close()
-        let modem = ATModem(transport: placeholder, logger: Self.logger)
+        let handler: SessionHandler = { _ in answers }
         let clock = ManualClock()
-        let service = ModemSupervisorService(
-            modem: modem,
-            locator: { "/dev/ttyUSB2" },
-            open: { _ in
-                opened.withLock { $0 += 1 }
-                let (driverSide, modemSide) = InMemoryTransport.makePair()
-                feed.yield(ScriptedModem(transport: modemSide, handler: handler))
-                return driverSide
-            },
-            clock: clock,
-            logger: Self.logger
-        )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await scripted in stream { await scripted.run() }
-            }
-            group.addTask { try await service.run() }
-            defer {
-                feed.finish()
-                group.cancelAll()
-            }
+        try await Self.withScriptedSupervisor(clock: clock, handler: handler) { service, sessions in
             try await eventually("ready") { service.status.isReady }
             // The same SIM at the liveness check: nothing happens.
             #expect(await clock.waitForSleepers(1))
@@ -288,14 +284,17 @@ import Testing
             imsi.withLock { $0 = "655010000000002" }
             clock.advance(by: ModemSupervisor.Timing().livenessInterval)
             try await eventually("started again") { service.status.isReady && service.status.restartCount == 1 }
-            #expect(opened.withLock { $0 } == 1)
+            #expect(sessions.count == 1)
         }
     }
 
     /// A stick that answers `AT` but hangs on SMS commands (the simulator's `.smsService` hang): a command of the
     /// layer above timed out, so the next check counts it as a hang although `AT+CIMI` answers; the recovery (here a
-    /// reopen, which re-plugs the bench's stick) brings it back.
-    @Test func aModemHungInItsSMSServiceIsFoundThroughAnotherCommandsTimeout() async throws {
+    /// reopen, which re-plugs the bench's stick) brings it back. Found at the next liveness check, or at once: the
+    /// command that timed out wakes the supervisor with no liveness check (the clock never moves), so a hung stick
+    /// is not left hanging for up to a minute.
+    @Test(arguments: [true, false])
+    func aModemHungInItsSMSServiceIsFoundThroughAnotherCommandsTimeout(atTheLivenessCheck: Bool) async throws {
         let bench = await Bench()
         bench.path.withLock { $0 = "/dev/ttyUSB2" }
         let clock = ManualClock()
@@ -307,8 +306,10 @@ import Testing
             await bench.simulated.hang(.smsService)
             // The mirror's listing gets no answer.
             await #expect(throws: ModemError.self) { try await service.modem.listMessages(in: .sim) }
-            #expect(await clock.waitForSleepers(1))
-            clock.advance(by: ModemSupervisor.Timing().livenessInterval)
+            if atTheLivenessCheck {
+                #expect(await clock.waitForSleepers(1))
+                clock.advance(by: ModemSupervisor.Timing().livenessInterval)
+            }
             try await eventually("recovered", timeout: .seconds(60)) {
                 service.status.isReady && service.status.restartCount >= 1
             }
@@ -317,24 +318,41 @@ import Testing
         }
     }
 
-    /// The same hang, found at once: the command that timed out wakes the supervisor, with no liveness check (the
-    /// clock never moves), so a hung stick is not left hanging for up to a minute.
-    @Test func aCommandTimeoutWakesTheSupervisorWithoutWaitingForTheLivenessCheck() async throws {
-        let bench = await Bench()
-        bench.path.withLock { $0 = "/dev/ttyUSB2" }
-        let clock = ManualClock()
+    /// The recovery of a hung stick takes the line from a send that waits for the network (AT+CMGS answered its
+    /// prompt, took the PDU and says nothing more: the send's deadline is a minute): the send fails at once as
+    /// aborted, instead of the recovery's `AT` waiting out that deadline, and the stick is ready again within
+    /// seconds. The send is the outbox's to retry (at least once).
+    @Test func aRecoveryDoesNotWaitBehindASendInFlight() async throws {
+        let base = try ATModemTests.huaweiHandler()
         var configuration = ATModemConfiguration()
-        configuration.commandTimeout = .milliseconds(200)
         configuration.listTimeout = .milliseconds(200)
-        try await Self.withSupervisor(bench: bench, configuration: configuration, clock: clock) { service in
-            try await eventually("ready") { service.status.isReady }
-            await bench.simulated.hang(.smsService)
-            await #expect(throws: ModemError.self) { try await service.modem.listMessages(in: .sim) }
-            try await eventually("recovered", timeout: .seconds(60)) {
-                service.status.isReady && service.status.restartCount >= 1
+        configuration.sendTimeout = .seconds(60)
+        // Hung in its SMS service: the listing gets no answer, a send no answer after its PDU.
+        let handler: SessionHandler = { _ in
+            { command in
+                if command.hasPrefix("AT+CMGL") { return .silent }
+                if command.hasPrefix("AT+CMGS") { return .prompt { _ in "" } }
+                return base(command)
             }
-            #expect(await bench.simulated.hangState == nil)
-            #expect(try await service.modem.listMessages(in: .sim).isEmpty)
+        }
+        try await Self.withScriptedSupervisor(
+            configuration: configuration,
+            clock: ManualClock(),
+            handler: handler
+        ) { service, sessions in
+            try await eventually("ready") { service.status.isReady }
+            let started = ContinuousClock.now
+            let part = try ATModemTests.onePart()
+            // The listing times out and finds the hang while the send waits behind it, then takes the line.
+            let listing = Task { try await service.modem.listMessages(in: .sim) }
+            let hung = try #require(sessions.first)
+            await hung.waitForCommand(prefix: "AT+CMGL")
+            let sending = Task { try await service.modem.send([part]) }
+            await #expect(throws: ModemError.self) { try await listing.value }
+            let error = await #expect(throws: ModemError.self) { try await sending.value }
+            #expect(error?.underlying?.code == .aborted)
+            try await eventually("recovered") { service.status.isReady && service.status.restartCount >= 1 }
+            #expect(ContinuousClock.now - started < .seconds(30))
         }
     }
 

@@ -123,7 +123,8 @@ extension MessagingService {
                     recipientIndex: part.recipientIndex,
                     seq: part.seq,
                     mr: Int(reference),
-                    now: wallClock().timeIntervalSince1970
+                    now: wallClock().timeIntervalSince1970,
+                    rules: importRules
                 )
             } catch is CancellationError {
                 throw CancellationError()

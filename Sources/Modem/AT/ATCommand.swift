@@ -124,6 +124,11 @@ public struct ATError: Error, Hashable, Sendable, CustomStringConvertible {
         case unparsableResponse
         /// The calling task was cancelled.
         case cancelled
+        /// A send's answer began (its `+CMGS` line, or bytes garbled on the line) but no final result followed:
+        /// whether the network took the message is unknown (TS 27.005 §3.5.1).
+        case answerLost
+        /// Ended early because the modem is being recovered (its supervisor took the line).
+        case aborted
     }
 
     public var code: Code

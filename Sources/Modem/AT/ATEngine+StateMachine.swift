@@ -32,9 +32,27 @@ extension ATEngine {
             var id: CommandID
             var command: ATCommand
             var phase: Phase
+            /// When the command fails unless its answer is complete: it moves (``timeoutFired(_:now:)`` ignores an
+            /// earlier timer) when the prompt comes, and when a send's answer has begun but not ended.
+            var deadline: Duration
             var lines: [String] = []
             var payloadHex: String?
+            /// The PDU of a send was written and a line that is no final result came after it (its information
+            /// text, or its answer garbled on the line): the rest of the answer follows at once or not at all.
+            var isAnswerUnderway = false
         }
+
+        /// How long the `> ` prompt may take after `AT+CMGS=<length>`: the TA answers it without the network, so a
+        /// silence this long means the prompt was lost on the line (or the modem hangs) and not a slow network.
+        /// ModemManager allows 10 s for the same step ("no network involved in this initial AT command, so lower
+        /// timeout", `src/mm-sms-at.c` `sms_send_next_part`), and 5 min for the PDU's answer.
+        package static let promptTimeout: Duration = .seconds(10)
+
+        /// How long the rest of a send's answer may take once it began (the `+CMGS: <mr>` line, or a line garbled
+        /// on the wire): TS 27.005 §3.5.1 answers `+CMGS: <mr>` and then the final result code in one go, so a
+        /// final result still missing after this was lost on the line. Assumed (no peer bounds this step apart:
+        /// gammu and ModemManager wait out the whole send deadline).
+        package static let answerCompletionTimeout: Duration = .seconds(3)
 
         private var framer = ATLineFramer()
         private var turnOwner: CommandID?
@@ -106,18 +124,23 @@ extension ATEngine {
             else {
                 return [.complete(id, .failure(ATError(.invalidCommand, command: text)))]
             }
-            var started = Current(id: id, command: command, phase: .awaitingFinal)
+            var started = Current(id: id, command: command, phase: .awaitingFinal, deadline: now + command.timeout)
             if let payload = command.payload {
                 started.phase = .awaitingPrompt
                 started.payloadHex = String(decoding: payload, as: UTF8.self)
+                started.deadline = now + min(command.timeout, Self.promptTimeout)
             }
             current = started
-            return [.write(Array(text.utf8) + [0x0D]), .scheduleTimeout(id, deadline: now + command.timeout)]
+            return [.write(Array(text.utf8) + [0x0D]), .scheduleTimeout(id, deadline: started.deadline)]
         }
 
-        /// The deadline of command `id` passed.
+        /// A timer of command `id` fired at `now`; the command fails only if its current deadline has passed (a
+        /// timer armed for a deadline that moved since does nothing).
         package mutating func timeoutFired(_ id: CommandID, now: Duration) -> [Action] {
-            guard let running = current, running.id == id else { return [] }
+            guard let running = current, running.id == id, now >= running.deadline else { return [] }
+            if running.isAnswerUnderway {
+                return answerCut(running)
+            }
             var actions: [Action] = []
             // TS 27.005 §3.5.1: ESC aborts the sending of a message; a modem stuck in prompt mode would otherwise
             // take the next command line as PDU text.
@@ -128,6 +151,45 @@ extension ATEngine {
             needsResync = true
             current = nil
             actions.append(.complete(id, .failure(ATError(.timeout, command: running.command.text))))
+            return actions
+        }
+
+        /// The answer of a send began but its final result never came (``answerCompletionTimeout``): the bytes that
+        /// carried it were lost. A `+CMGS: <mr>` among the lines means the network took the message (TS 27.005
+        /// §3.5.1 gives it only on success, before the final OK), so the send succeeded; without one the outcome is
+        /// unknown and the command fails with ``ATError/Code/answerLost`` (the caller sends again: at least once).
+        /// Either way the next command first probes the modem with `AT` (resynchronisation), so that a late final
+        /// result is not taken for its own.
+        private mutating func answerCut(_ running: Current) -> [Action] {
+            var actions: [Action] = []
+            let dropped = framer.reset()
+            if dropped > 0 { actions.append(.trace("dropped half line of \(dropped) bytes of a cut answer")) }
+            pendingPDU = nil
+            needsResync = true
+            current = nil
+            if let prefix = running.command.responsePrefix,
+                running.lines.contains(where: { $0.hasPrefix(prefix + ":") })
+            {
+                actions.append(.trace("final result lost after the information text: taken as OK"))
+                actions.append(.complete(running.id, .success(ATResponse(lines: running.lines, result: .ok))))
+            } else {
+                actions.append(.complete(running.id, .failure(ATError(.answerLost, command: running.command.text))))
+            }
+            return actions
+        }
+
+        /// Fails the command in flight with ``ATError/Code/aborted`` (ESC first when it is at its prompt or sending,
+        /// TS 27.005 §3.5.1), so that whoever recovers the modem gets the line now instead of after the command's
+        /// deadline. The next command resynchronises first.
+        package mutating func abortCurrent() -> [Action] {
+            guard let running = current else { return [] }
+            var actions: [Action] = []
+            if running.payloadHex != nil { actions.append(.write([0x1B])) }
+            framer.reset()
+            pendingPDU = nil
+            needsResync = true
+            current = nil
+            actions.append(.complete(running.id, .failure(ATError(.aborted, command: running.command.text))))
             return actions
         }
 
@@ -160,32 +222,48 @@ extension ATEngine {
 
         // MARK: - Input
 
-        /// Bytes from the modem.
-        package mutating func receive(_ bytes: some Sequence<UInt8>) -> [Action] {
+        /// Bytes from the modem, read at `now` (the same time scale as ``begin(_:command:now:)``'s).
+        package mutating func receive(_ bytes: some Sequence<UInt8>, now: Duration = .zero) -> [Action] {
             var actions: [Action] = []
             for frame in framer.feed(bytes) {
                 switch frame {
                 case .prompt:
-                    handlePrompt(into: &actions)
+                    handlePrompt(now: now, into: &actions)
                 case .overflow(let length):
                     actions.append(.trace("dropped over-long line of \(length) bytes"))
                     pendingPDU = nil
+                    noteUnexpectedAnswer(now: now, into: &actions)
                 case .line(let bytes):
-                    handleLine(bytes, into: &actions)
+                    handleLine(bytes, now: now, into: &actions)
                 }
             }
             return actions
         }
 
-        private mutating func handlePrompt(into actions: inout [Action]) {
+        private mutating func handlePrompt(now: Duration, into actions: inout [Action]) {
             guard var running = current, running.phase == .awaitingPrompt, let payload = running.payloadHex else {
                 actions.append(.trace("ignored a prompt nobody asked for"))
                 return
             }
             running.phase = .awaitingFinal
+            // From the PDU on, the network's time: the command's whole deadline (TS 27.005 leaves it open).
+            running.deadline = now + running.command.timeout
             current = running
             // TS 27.005 §3.5.1: the PDU in hex, terminated by Ctrl-Z.
             actions.append(.write(Array(payload.utf8) + [0x1A]))
+            actions.append(.scheduleTimeout(running.id, deadline: running.deadline))
+        }
+
+        /// A line that is neither a final result nor a URC came after a send's PDU (its `+CMGS` line, or bytes
+        /// garbled on the wire): the answer has begun, so its end is due within ``answerCompletionTimeout``.
+        private mutating func noteUnexpectedAnswer(now: Duration, into actions: inout [Action]) {
+            guard var running = current, running.payloadHex != nil, running.phase == .awaitingFinal,
+                !running.isAnswerUnderway
+            else { return }
+            running.isAnswerUnderway = true
+            running.deadline = min(running.deadline, now + Self.answerCompletionTimeout)
+            current = running
+            actions.append(.scheduleTimeout(running.id, deadline: running.deadline))
         }
 
         /// A line is garbage when it holds control characters (other than tab) or is not UTF-8: line noise,
@@ -198,13 +276,14 @@ extension ATEngine {
             return text.trimmingSpaces()
         }
 
-        private mutating func handleLine(_ bytes: [UInt8], into actions: inout [Action]) {
+        private mutating func handleLine(_ bytes: [UInt8], now: Duration, into actions: inout [Action]) {
             guard let line = Self.decodeLine(bytes) else {
                 actions.append(.trace("dropped garbage line of \(bytes.count) bytes"))
                 if let pending = pendingPDU {
                     pendingPDU = nil
                     actions.append(.emit(.unknown(pending.header)))
                 }
+                noteUnexpectedAnswer(now: now, into: &actions)
                 return
             }
             if line.isEmpty { return }
@@ -239,7 +318,7 @@ extension ATEngine {
                 return
             }
             if running.phase == .awaitingPrompt, line == ">" {
-                handlePrompt(into: &actions)
+                handlePrompt(now: now, into: &actions)
                 return
             }
             if let final = ATFinalResult.parse(line) {
@@ -279,6 +358,7 @@ extension ATEngine {
             }
             running.lines.append(line)
             current = running
+            noteUnexpectedAnswer(now: now, into: &actions)
         }
 
         private mutating func handleIdleLine(_ line: String, into actions: inout [Action]) {

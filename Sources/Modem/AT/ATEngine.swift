@@ -16,10 +16,14 @@ package final class ATEngine: Sendable {
         var turns: [StateMachine.CommandID: CheckedContinuation<Void, any Error>] = [:]
         /// Turns granted before their sender parked (the release raced with the wait).
         var grantedEarly: Set<StateMachine.CommandID> = []
+        /// Where each command in flight takes its deadlines (the machine moves them: the prompt, a cut answer).
+        var timers: [StateMachine.CommandID: AsyncStream<Duration>.Continuation] = [:]
+        /// Counts ``abortCommands()`` (see ``send(_:unlessAbortedSince:)``).
+        var abortEpoch: UInt64 = 0
     }
 
     private let transport: any ByteTransport
-    private let clock: any Clock<Duration>
+    private let clock: EngineClock
     private let logger: Logger
     /// Counts commands that ended in ``ATError/Code/timeout``.
     private let timeouts: Counter?
@@ -38,7 +42,7 @@ package final class ATEngine: Sendable {
         onUnsolicited: @escaping @Sendable (ATUnsolicited) -> Void
     ) {
         self.transport = transport
-        self.clock = clock
+        self.clock = EngineClock(clock)
         self.logger = logger
         self.timeouts = timeouts
         self.onUnsolicited = onUnsolicited
@@ -58,7 +62,8 @@ package final class ATEngine: Sendable {
                         metadata: ["at.rx": "\(String(decoding: bytes, as: UTF8.self).debugDescription)"]
                     )
                 }
-                let actions = state.withLock { $0.machine.receive(bytes) }
+                let now = clock.now()
+                let actions = state.withLock { $0.machine.receive(bytes, now: now) }
                 await perform(actions)
             } catch {
                 let actions = state.withLock { $0.machine.transportEnded() }
@@ -71,28 +76,50 @@ package final class ATEngine: Sendable {
     // MARK: - Commands
 
     /// Sends one command and waits for its final result.
-    /// - Throws: ``ATError`` (error results, timeout, disconnection), `CancellationError`.
+    /// - Throws: ``ATError`` (error results, timeout, disconnection, ``ATError/Code/aborted``),
+    ///   `CancellationError`.
     package func send(_ command: ATCommand) async throws -> ATResponse {
+        try await send(command, unlessAbortedSince: abortEpoch)
+    }
+
+    /// Sends one command unless ``abortCommands()`` runs after the caller read `epoch` (``abortEpoch``) and before
+    /// the command is written; nil for the command of whoever recovers the modem, which is never aborted that way.
+    package func send(_ command: ATCommand, unlessAbortedSince epoch: UInt64?) async throws -> ATResponse {
         let id = try await acquireTurn()
         defer {
             let actions = state.withLock { $0.machine.releaseTurn(id) }
             resumeTurns(actions)
         }
         if state.withLock({ $0.machine.needsResync }) {
-            await resynchronise(id)
+            await resynchronise(id, unlessAbortedSince: epoch)
         }
-        return try await execute(command, id: id)
+        return try await execute(command, id: id, unlessAbortedSince: epoch)
+    }
+
+    /// Counts ``abortCommands()`` calls (read it before deciding to send, pass it to
+    /// ``send(_:unlessAbortedSince:)``).
+    package var abortEpoch: UInt64 { state.withLock { $0.abortEpoch } }
+
+    /// Fails the command in flight with ``ATError/Code/aborted``, and every command not yet written whose sender
+    /// read ``abortEpoch`` before this call, so that the recovery of a hung modem does not wait behind their
+    /// deadlines (a send's is 90 s).
+    package func abortCommands() async {
+        let actions = state.withLock { state in
+            state.abortEpoch += 1
+            return state.machine.abortCurrent()
+        }
+        await perform(actions)
     }
 
     /// `AT` until OK (after a stall or timeout), so that a late answer is not taken for the next command's.
-    private func resynchronise(_ id: StateMachine.CommandID) async {
+    private func resynchronise(_ id: StateMachine.CommandID, unlessAbortedSince epoch: UInt64?) async {
         for attempt in 1...Self.resyncAttempts {
             do {
-                _ = try await execute(ATCommand("AT", timeout: Self.resyncTimeout), id: id)
+                _ = try await execute(ATCommand("AT", timeout: Self.resyncTimeout), id: id, unlessAbortedSince: epoch)
                 state.withLock { $0.machine.resynchronised() }
                 logger.debug("at resynchronised", metadata: ["at.attempt": "\(attempt)"])
                 return
-            } catch let error as ATError where error.code == .disconnected {
+            } catch let error as ATError where error.code == .disconnected || error.code == .aborted {
                 return
             } catch {
                 logger.debug("at resync attempt failed", metadata: ["at.attempt": "\(attempt)"])
@@ -136,40 +163,55 @@ package final class ATEngine: Sendable {
         return id
     }
 
-    private func execute(_ command: ATCommand, id: StateMachine.CommandID) async throws -> ATResponse {
-        try await execute(command, id: id, on: self.clock)
-    }
-
-    /// Runs `command` with its deadline on `clock` (the injected clock, opened so that its instants can be kept).
+    /// Runs `command` with its deadlines on the engine's clock.
     ///
-    /// The machine's clock readings are durations since this command began: it holds one deadline at a time, the
-    /// command in flight's, so readings taken for different commands never meet.
-    private func execute<C: Clock<Duration>>(
+    /// The machine holds the deadline of the command in flight and moves it (when the prompt comes, when a send's
+    /// answer is cut); each `.scheduleTimeout` arms one more timer, and a timer whose deadline moved does nothing.
+    private func execute(
         _ command: ATCommand,
         id: StateMachine.CommandID,
-        on clock: C
+        unlessAbortedSince epoch: UInt64?
     ) async throws -> ATResponse {
-        let origin = clock.now
+        // At most a few deadlines per command (begin, prompt, a cut answer); the newest matter.
+        let (deadlines, arm) = AsyncStream<Duration>.makeStream(bufferingPolicy: .bufferingNewest(4))
+        state.withLock { $0.timers[id] = arm }
+        defer {
+            state.withLock { _ = $0.timers.removeValue(forKey: id) }
+            arm.finish()
+        }
         return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withDiscardingTaskGroup { timers in
+                    for await deadline in deadlines {
+                        timers.addTask {
+                            do { try await self.clock.sleep(until: deadline) } catch { return }
+                            let now = self.clock.now()
+                            let actions = self.state.withLock { $0.machine.timeoutFired(id, now: now) }
+                            await self.perform(actions)
+                        }
+                    }
+                }
+            }
             let response = try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation {
                     (continuation: CheckedContinuation<ATResponse, any Error>) in
+                    let now = clock.now()
                     let actions = state.withLock { state in
                         state.responses[id] = continuation
-                        return state.machine.begin(id, command: command, now: origin.duration(to: clock.now))
+                        // Checked with begin() under one lock: an abort comes either before (this) or after it
+                        // (then abortCurrent() ends the command in flight).
+                        if let epoch, epoch != state.abortEpoch {
+                            return [
+                                StateMachine.Action.complete(id, .failure(ATError(.aborted, command: command.text)))
+                            ]
+                        }
+                        return state.machine.begin(id, command: command, now: now)
                     }
                     if logger.logLevel <= .trace {
                         logger.trace("at tx", metadata: ["at.command": "\(command.text)"])
                     }
                     for action in actions {
                         switch action {
-                        case .scheduleTimeout(let timedID, let deadline):
-                            group.addTask {
-                                try await clock.sleep(until: origin.advanced(by: deadline), tolerance: nil)
-                                let now = origin.duration(to: clock.now)
-                                let actions = self.state.withLock { $0.machine.timeoutFired(timedID, now: now) }
-                                await self.perform(actions)
-                            }
                         case .write(let bytes):
                             group.addTask {
                                 do {
@@ -209,9 +251,6 @@ package final class ATEngine: Sendable {
                 } catch {
                     logger.debug("at write failed", metadata: ["at.error": "\(error)"])
                 }
-            case .scheduleTimeout:
-                // Only begin() arms deadlines, and execute() handles those itself.
-                break
             default:
                 complete(action)
             }
@@ -231,7 +270,10 @@ package final class ATEngine: Sendable {
             onUnsolicited(urc)
         case .trace(let message):
             logger.trace("at \(message)")
-        case .write, .scheduleTimeout:
+        case .scheduleTimeout(let id, let deadline):
+            let timer = state.withLock { $0.timers[id] }
+            timer?.yield(deadline)
+        case .write:
             break
         }
     }
@@ -246,4 +288,21 @@ package final class ATEngine: Sendable {
             continuation?.resume()
         }
     }
+}
+
+/// The engine's clock: readings are durations since the engine was made, one time scale for every command's
+/// deadlines, the readings of received bytes included (the machine compares them).
+struct EngineClock: Sendable {
+    /// The time since the engine was made.
+    let now: @Sendable () -> Duration
+    private let sleeper: @Sendable (Duration) async throws -> Void
+
+    init<C: Clock<Duration>>(_ clock: C) {
+        let origin = clock.now
+        now = { origin.duration(to: clock.now) }
+        sleeper = { deadline in try await clock.sleep(until: origin.advanced(by: deadline), tolerance: nil) }
+    }
+
+    /// Sleeps until `deadline` (a reading of ``now``). - Throws: `CancellationError`.
+    func sleep(until deadline: Duration) async throws { try await sleeper(deadline) }
 }

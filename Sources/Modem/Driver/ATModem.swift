@@ -56,6 +56,8 @@ public final class ATModem: Modem {
         /// SIM/SMS-ready lines seen so far, and the start-up waiting for the next one.
         var readySignals: UInt64 = 0
         var readyWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        /// The supervisor is recovering the modem (``beginRecovery()``): only its own commands go to the modem.
+        var isRecovering = false
     }
 
     /// The settings this driver runs with.
@@ -197,12 +199,26 @@ public final class ATModem: Modem {
     /// Sends a raw AT command (for `modemctl at`, diagnostics and tests) and returns its answer.
     /// +CMS ERROR: 322 is also reported as ``ModemEvent/storageFull(_:)``.
     public func send(_ command: ATCommand) async throws -> ATResponse {
-        let (engine, isGone) = state.withLock { ($0.session.engine, $0.session.isDisconnected) }
+        try await send(command, isRecoveryCommand: false)
+    }
+
+    /// Sends a command; `isRecoveryCommand` marks the supervisor's own while it recovers the modem (they alone
+    /// go to the modem then).
+    /// - Throws: ``ATError`` (``ATError/Code/aborted`` for any other command during a recovery), ``ModemError``
+    ///   `.disconnected`.
+    package func send(_ command: ATCommand, isRecoveryCommand: Bool) async throws -> ATResponse {
+        let engine = state.withLock { $0.session.engine }
+        // Read before the recovery flag (beginRecovery() sets the flag, then aborts): a command that finds no
+        // recovery under way is still aborted by one that begins before the command is written.
+        let epoch = engine.abortEpoch
+        let (isGone, isRecovering) = state.withLock { ($0.session.isDisconnected, $0.isRecovering) }
         // Without a device no answer can come: fail now rather than at the command's deadline, so that a send or
         // a mirror pass while the modem is away does not hold the operation gate that the next start-up needs.
         if isGone { throw ModemError(.disconnected, reason: "the modem is away") }
+        // The same while it is being recovered: a send to a hung modem would only wait out its deadline.
+        if isRecovering, !isRecoveryCommand { throw ATError(.aborted, command: command.text) }
         do {
-            return try await engine.send(command)
+            return try await engine.send(command, unlessAbortedSince: isRecoveryCommand ? nil : epoch)
         } catch let error as ATError {
             if error.cmsError == .memoryFull || error.cmeError == .memoryFull {
                 let storage = state.withLock { $0.session.startup?.incomingStorage }
@@ -220,6 +236,24 @@ public final class ATModem: Modem {
         }
     }
 
+    /// The supervisor starts to recover a hung modem: the command in flight and those waiting for their turn fail
+    /// at once with ``ATError/Code/aborted``, and later ones too until ``endRecovery()``, except the supervisor's
+    /// own (``send(_:isRecoveryCommand:)``). Without this the recovery's `AT` waits behind every queued command's
+    /// deadline (90 s for each AT+CMGS). A send aborted in flight is retried by the outbox: its outcome is
+    /// unknown, so it goes again (at least once, `OutboxWorker.swift`).
+    package func beginRecovery() async {
+        let engine = state.withLock { state in
+            state.isRecovering = true
+            return state.session.engine
+        }
+        await engine.abortCommands()
+    }
+
+    /// The recovery is over (the modem starts again, or is given up): commands go to the modem again.
+    package func endRecovery() {
+        state.withLock { $0.isRecovering = false }
+    }
+
     /// Commands that got no answer before their deadline, since the driver was made (whoever sent them: the
     /// supervisor compares it between its checks, since a modem can answer `AT` and still hang on SMS commands).
     package var commandTimeouts: UInt64 { state.withLock { $0.commandTimeouts } }
@@ -227,16 +261,7 @@ public final class ATModem: Modem {
     /// One element each time a command got no answer before its deadline (see ``commandTimeouts``), so that the
     /// supervisor looks at once instead of at its next liveness check.
     package func commandTimeoutSignals() -> AsyncStream<Void> {
-        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        let id = state.withLock { state in
-            state.nextSubscriber += 1
-            state.timeoutSubscribers[state.nextSubscriber] = continuation
-            return state.nextSubscriber
-        }
-        continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.timeoutSubscribers.removeValue(forKey: id) }
-        }
-        return stream
+        subscribe(\.timeoutSubscribers, bufferingPolicy: .bufferingNewest(1))
     }
 
     func command(_ text: String, prefix: String? = nil, timeout: Duration? = nil) async throws -> ATResponse {
@@ -266,32 +291,27 @@ public final class ATModem: Modem {
     // MARK: - Events
 
     public func events() -> AsyncStream<ModemEvent> {
-        let (stream, continuation) = AsyncStream<ModemEvent>.makeStream(
-            bufferingPolicy: .bufferingNewest(ATLimits.eventBufferSize)
-        )
-        let id = state.withLock { state in
-            state.nextSubscriber += 1
-            state.subscribers[state.nextSubscriber] = continuation
-            return state.nextSubscriber
-        }
-        continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
-        }
-        return stream
+        subscribe(\.subscribers, bufferingPolicy: .bufferingNewest(ATLimits.eventBufferSize))
     }
 
     /// Every unsolicited result code, typed (including those ``ModemEvent`` has no case for: RING, +CUSD, ^RSSI).
     public func unsolicitedCodes() -> AsyncStream<ATUnsolicited> {
-        let (stream, continuation) = AsyncStream<ATUnsolicited>.makeStream(
-            bufferingPolicy: .bufferingNewest(ATLimits.eventBufferSize)
-        )
+        subscribe(\.codeSubscribers, bufferingPolicy: .bufferingNewest(ATLimits.eventBufferSize))
+    }
+
+    /// A stream registered in `subscribers` (the stream's continuation under a fresh ID) until its reader drops it.
+    private func subscribe<Element: Sendable>(
+        _ subscribers: WritableKeyPath<State, [UInt64: AsyncStream<Element>.Continuation]> & Sendable,
+        bufferingPolicy: AsyncStream<Element>.Continuation.BufferingPolicy
+    ) -> AsyncStream<Element> {
+        let (stream, continuation) = AsyncStream<Element>.makeStream(bufferingPolicy: bufferingPolicy)
         let id = state.withLock { state in
             state.nextSubscriber += 1
-            state.codeSubscribers[state.nextSubscriber] = continuation
+            state[keyPath: subscribers][state.nextSubscriber] = continuation
             return state.nextSubscriber
         }
         continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.codeSubscribers.removeValue(forKey: id) }
+            _ = self?.state.withLock { $0[keyPath: subscribers].removeValue(forKey: id) }
         }
         return stream
     }

@@ -147,6 +147,12 @@ public final class ModemSupervisorService: Service, Sendable {
         publish(machine)
         while true {
             try Task.checkCancellation()
+            // A recovery takes the line from every other command (a send to a hung modem would hold it for its
+            // whole deadline); anything else gives it back.
+            switch action {
+            case .resync, .reopen, .reset: await modem.beginRecovery()
+            default: modem.endRecovery()
+            }
             let event: ModemSupervisor.Event
             switch action {
             case .locate:
@@ -309,7 +315,10 @@ public final class ModemSupervisorService: Service, Sendable {
         var last = "no answer"
         for _ in 0..<2 {
             do {
-                _ = try await modem.send(ATCommand("AT", timeout: modem.configuration.commandTimeout))
+                _ = try await modem.send(
+                    ATCommand("AT", timeout: modem.configuration.commandTimeout),
+                    isRecoveryCommand: true
+                )
                 return .recoverySucceeded
             } catch let error as ATError where error.code == .disconnected {
                 return .disconnected("the tty closed")
@@ -325,7 +334,10 @@ public final class ModemSupervisorService: Service, Sendable {
     private func reset(_ command: String) async -> ModemSupervisor.Event {
         logger.notice("resetting the modem", metadata: ["at.command": "\(command)"])
         do {
-            _ = try await modem.send(ATCommand(command, timeout: modem.configuration.commandTimeout))
+            _ = try await modem.send(
+                ATCommand(command, timeout: modem.configuration.commandTimeout),
+                isRecoveryCommand: true
+            )
             return .recoverySucceeded
         } catch let error as ModemError where error.code == .disconnected {
             // The reset took the device away at once: as good as accepted.

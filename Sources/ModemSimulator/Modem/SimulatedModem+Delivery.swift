@@ -92,6 +92,10 @@ extension SimulatedModem {
             ])
             return .stored
         default:
+            if let (reference, recipient) = SMSCodecBridge.statusReportReference(pdu: delivery.pdu) {
+                unroutedStatusReports.append(UnroutedStatusReport(reference: reference, recipient: recipient))
+                unroutedStatusReports.removeFirst(max(0, unroutedStatusReports.count - Self.unroutedStatusReportLimit))
+            }
             return .stored
         }
     }
@@ -199,6 +203,9 @@ extension SimulatedModem {
     /// How many times a PIN or PUK was entered with AT+CPIN=… while the SIM asked for one, across reboots.
     public var simPINEntries: Int { pinEntries }
 
+    /// Status reports received while <ds> was 0 and so given to no client (TS 27.005 §3.4.1), across reboots.
+    public var statusReportsRoutedNowhere: [UnroutedStatusReport] { unroutedStatusReports }
+
     /// Inserts or removes the SIM (+CPIN? → +CME ERROR 10 without one).
     public func setSIMInserted(_ inserted: Bool) { isSIMInserted = inserted }
 
@@ -241,4 +248,12 @@ extension SimulatedModem {
         emitURC(lines)
         await flush()
     }
+}
+
+/// A status report a modem received but routed to no client (its <ds> was 0, TS 27.005 §3.4.1).
+public struct UnroutedStatusReport: Hashable, Sendable {
+    /// TP-MR of the SMS-SUBMIT it reports on.
+    public var reference: Int
+    /// TP-RA: the recipient of that SMS-SUBMIT.
+    public var recipient: String
 }

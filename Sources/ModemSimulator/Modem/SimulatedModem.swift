@@ -43,6 +43,11 @@ public actor SimulatedModem {
     /// How many PINs or PUKs were entered with AT+CPIN=<pin> while the SIM asked for one (kept across reboots: a
     /// test counts what its client sent the SIM).
     var pinEntries = 0
+    /// Status reports the modem received with <ds>=0 and so routed nowhere (TS 27.005 §3.4.1): after a restart or
+    /// an ATZ, until the client sets AT+CNMI again, as a real modem does. TP-MR and TP-RA, oldest first, the newest
+    /// ``unroutedStatusReportLimit`` kept across reboots (a test tells them from reports its client lost).
+    var unroutedStatusReports: [UnroutedStatusReport] = []
+    static let unroutedStatusReportLimit = 1000
     var isSIMInserted = true
     var smscAddress = SimulatedNetwork.smscNumber
 

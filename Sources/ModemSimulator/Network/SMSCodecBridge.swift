@@ -65,6 +65,13 @@ enum SMSCodecBridge {
         try? SMSTimestamp(secondsSince1970: Int64(date.timeIntervalSince1970), timeZoneQuarterHours: 0)
     }
 
+    /// TP-MR and TP-RA of an SMS-STATUS-REPORT as a modem stores it (SMSC field first), decoded by SMSCodec.
+    static func statusReportReference(pdu: [UInt8]) -> (reference: Int, recipient: String)? {
+        guard let decoded = try? SMSPDU.decode(pdu, hasSMSC: true), case .statusReport(let report) = decoded.tpdu
+        else { return nil }
+        return (Int(report.messageReference), report.recipient.number ?? report.recipient.digits)
+    }
+
     /// Text and concatenation of an SMS-SUBMIT TPDU, decoded by SMSCodec (nil when it refuses the PDU).
     static func submissionText(tpdu: [UInt8]) -> (text: String, concat: SimUserData.Concat?)? {
         guard let pdu = try? SMSPDU.decode(tpdu, hasSMSC: false), case .submit(let submit) = pdu.tpdu,

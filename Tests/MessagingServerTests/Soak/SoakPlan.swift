@@ -85,7 +85,7 @@ struct SoakPlan {
     /// The random source for the faults' details (garbage bytes, durations), continued from the plan's.
     private(set) var random: SeededRandom
 
-    init(seed: UInt64, count: Int, faults kinds: [Fault] = Fault.allCases) {
+    init(seed: UInt64, count: Int) {
         var random = SeededRandom(seed: seed)
         let messages = (0..<count).map { index in
             let kind = Kind.allCases.randomElement(using: &random)!
@@ -100,7 +100,7 @@ struct SoakPlan {
         var faults: [Int: [Fault]] = [:]
         // Every fault at least once, away from the first and last messages so that each meets traffic both ways.
         let window = max(1, count / 20)..<max(2, count - count / 10)
-        for fault in kinds {
+        for fault in Fault.allCases {
             let times = max(1, Int((Double(count) * fault.rate).rounded()))
             for _ in 0..<times { faults[Int.random(in: window, using: &random), default: []].append(fault) }
         }

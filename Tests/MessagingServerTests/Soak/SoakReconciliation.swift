@@ -9,6 +9,10 @@ import MessageStore
 /// - Injected from the network, and the SIM-full fillers: once in device 1's Received.
 /// - Any text stored or seen that is not one of these exactly is corrupted.
 ///
+/// A status report the modem itself routed nowhere (it came while the modem's AT+CNMI <ds> was 0: after a restart,
+/// a re-plug or the ATZ of a start-up, before the daemon set it again; TS 27.005 §3.4.1) never reaches the daemon:
+/// the part it reports on is counted in ``statusReportsRoutedNowhere``, not as a report the daemon lost.
+///
 /// A part the network saw twice, first before and again after a SIGKILL of the daemon, is the outbox's
 /// at-least-once resend (OutboxWorker.swift): counted in ``allowedDuplicates``, and so is the second copy it causes at
 /// the far end (a single-part message arrives twice). Any other second copy is a duplicate.
@@ -20,6 +24,8 @@ struct Reconciliation {
     var statusReportsApplied = 0
     /// Parts of sent messages whose status report the network sent but the store did not apply.
     var statusReportsNotApplied: [String] = []
+    /// Parts whose status report the modem received while its <ds> was 0 and gave to nobody.
+    var statusReportsRoutedNowhere: [String] = []
     var partsSent = 0
     var networkParts = 0
     var stored: [String: Int] = [:]
@@ -30,6 +36,7 @@ struct Reconciliation {
         submissions: [NetworkPart],
         killMarks: [Int],
         lineFaultMarks: [Int],
+        unroutedReports: [(reference: Int, recipient: String)],
         device1: [MessageDetail],
         device2: [MessageDetail]
     ) {
@@ -118,16 +125,26 @@ struct Reconciliation {
                 corrupted.append("\(place): unexpected \(Self.short(text))")
             }
         }
+        var unrouted = unroutedReports
         for detail in device1 where detail.message.folder == .sent {
             partsSent += detail.outboxParts.count
             for part in detail.outboxParts {
                 if part.state == .delivered {
                     statusReportsApplied += 1
+                    continue
+                }
+                let line =
+                    "status report of part \(part.seq)/\(part.total) (\(part.state.rawValue), TP-MR \(part.mr ?? -1)) "
+                    + "of \(Self.short(detail.message.text ?? ""))"
+                // Same TP-MR and recipient (the network's number has no '+', the store's has): each unrouted report
+                // accounts for one part.
+                if let index = unrouted.firstIndex(where: {
+                    $0.reference == part.mr && $0.recipient.hasSuffix(part.recipient.filter(\.isNumber))
+                }) {
+                    unrouted.remove(at: index)
+                    statusReportsRoutedNowhere.append(line)
                 } else {
-                    statusReportsNotApplied.append(
-                        "status report of part \(part.seq)/\(part.total) (\(part.state.rawValue), TP-MR \(part.mr ?? -1)) "
-                            + "of \(Self.short(detail.message.text ?? ""))"
-                    )
+                    statusReportsNotApplied.append(line)
                 }
             }
         }
@@ -232,12 +249,15 @@ struct SoakReport {
             "soak: allowed duplicates (at-least-once: a segment in flight at a SIGKILL or whose AT+CMGS answer a line "
                 + "fault lost, sent again) \(r.allowedDuplicates.count)"
         )
+        lines.append("soak: status reports not applied \(r.statusReportsNotApplied.count)")
         lines.append(
-            "soak: status reports not applied \(r.statusReportsNotApplied.count) (reported, not yet a failure)"
+            "soak: status reports the modem routed nowhere (they came while its AT+CNMI <ds> was 0: after a restart, "
+                + "re-plug or start-up ATZ; TS 27.005 §3.4.1) \(r.statusReportsRoutedNowhere.count)"
         )
         for (name, list) in [
             ("lost", r.lost), ("duplicated", r.duplicated), ("corrupted", r.corrupted),
             ("allowed duplicate", r.allowedDuplicates), ("status report not applied", r.statusReportsNotApplied),
+            ("status report routed nowhere", r.statusReportsRoutedNowhere),
         ] {
             lines += list.prefix(20).map { "soak:   \(name): \($0)" }
             if list.count > 20 { lines.append("soak:   … \(list.count - 20) more \(name)") }

@@ -30,6 +30,7 @@ final class SoakRig {
         databases = [scratch.path("device1/messages.sqlite"), scratch.path("device2/messages.sqlite")]
         configuration = scratch.path("messagingd.conf")
         try """
+        log-level = "\(ProcessInfo.processInfo.environment["SOAK_LOG_LEVEL"] ?? "info")"
         [network]
         interfaces = ["lo"]
         http-port = 0
