@@ -126,6 +126,9 @@ import UPnP
     /// Each case is a file (or the complete one with one line changed) and the key its refusal names.
     static let refusals: [(toml: String, key: String)] = [
         ("lgo-level = \"info\"", "lgo-level"),
+        // A key that is not bare is named as the file quotes it; the empty key too (found by FuzzConfig).
+        ("\"\" = 1", "\"\""),
+        ("[network]\n\"http.port\" = 80", "network.\"http.port\""),
         ("[network]\ninterface = [\"eth0\"]", "network.interface"),
         ("[netwrok]\ninterfaces = [\"eth0\"]", "netwrok"),
         ("[[modem]]\ndevice = \"/dev/ttyUSB2\"\nown_number = \"+4917612345678\"", "modem.own_number"),

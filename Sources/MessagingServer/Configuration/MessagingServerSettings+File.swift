@@ -200,7 +200,11 @@ private struct TableReader {
     let path: String
     let known: Set<String>
 
-    func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    /// The key's path as the file writes it (`network.interfaces`; a key that is not bare quoted, `""` the empty one).
+    func name(_ key: String) -> String {
+        let written = TOMLTable.writtenKey(key)
+        return path.isEmpty ? written : "\(path).\(written)"
+    }
 
     /// Refuses a key the table does not have, naming the ones it has.
     func checkKeys() throws(MessagingServerError) {

@@ -379,8 +379,6 @@ struct TOMLReader {
 
     /// A key as a message writes it: its parts joined by dots, quoted where they are not bare.
     static func describe(_ key: some Collection<KeyPart>) -> String {
-        key.map { part in
-            !part.name.isEmpty && part.name.utf8.allSatisfy(isBareKeyByte) ? part.name : "\"\(part.name)\""
-        }.joined(separator: ".")
+        key.map { TOMLTable.writtenKey($0.name) }.joined(separator: ".")
     }
 }

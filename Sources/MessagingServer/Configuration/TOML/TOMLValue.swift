@@ -62,3 +62,36 @@ package struct TOMLTable: Hashable, Sendable {
         keys.append(key)
     }
 }
+
+// MARK: - Writing keys and strings back
+
+extension TOMLTable {
+    /// `text` as a TOML basic string, so that what is written reads back: a quotation mark, a backslash and every
+    /// control character but tab escaped (TOML v1.0.0 "String": "Any Unicode character may be used except those
+    /// that must be escaped: quotation mark, backslash, and the control characters other than tab (U+0000 to
+    /// U+0008, U+000A to U+001F, U+007F)").
+    package static func basicString(_ text: String) -> String {
+        var escaped = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\u{08}": escaped += "\\b"
+            case "\u{0C}": escaped += "\\f"
+            case "\t": escaped.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                escaped += "\\u" + TOMLReader.hex(scalar.value, digits: 4)
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped + "\""
+    }
+
+    /// `key` as a document writes it: bare when it can be (letters, digits, '-', '_'), else a basic string, so
+    /// that an empty key or one with a dot is shown as `""` or `"a.b"`.
+    package static func writtenKey(_ key: String) -> String {
+        !key.isEmpty && key.utf8.allSatisfy(TOMLReader.isBareKeyByte) ? key : basicString(key)
+    }
+}
