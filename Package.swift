@@ -17,7 +17,6 @@ let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
-let tomlKit = Target.Dependency.product(name: "TOMLKit", package: "TOMLKit")
 // The libraries emit through swift-metrics' API only; the Prometheus backend is chosen where they are wired.
 let coreMetrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
@@ -55,8 +54,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
-        // The configuration file (TOML: comments, sections, arrays of tables; a parser that lists every key it read).
-        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
@@ -124,7 +121,7 @@ let package = Package(
             name: "MessagingServer",
             dependencies: [
                 "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem", "ModemDiscovery",
-                "ModemSimulator", "UPnP", logging, lifecycle, unixSignals, tomlKit, coreMetrics, prometheus, nioCore,
+                "ModemSimulator", "UPnP", logging, lifecycle, unixSignals, coreMetrics, prometheus, nioCore,
                 nioPosix, nioHTTP1, crypto, asyncHTTPClient,
             ],
             swiftSettings: strictSettings
@@ -241,7 +238,7 @@ let package = Package(
             dependencies: [
                 "MessagingServer", "MessagingUPnP", "MessagingWeb", "Messaging", "MessageStore", "Modem",
                 "ModemDiscovery", "ModemSimulator", "MMSCodec", "UPnP", "HTTPTestSupport", "TestSupport", nioCore,
-                nioPosix, nioHTTP1, logging, unixSignals, tomlKit, prometheus, crypto,
+                nioPosix, nioHTTP1, logging, unixSignals, prometheus, crypto,
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -11,6 +11,7 @@ enum ConfigFuzzing {
     static func run(_ bytes: [UInt8]) -> FuzzOutcome {
         // MessagingServerSettings.load(path:) refuses a file that is not UTF-8 before parsing it.
         guard let text = String(validating: bytes, as: UTF8.self) else { return .checked }
+        checkTOMLRefusalPosition(text)
         let settings: MessagingServerSettings
         do {
             settings = try MessagingServerSettings(toml: text, source: source)
@@ -39,6 +40,19 @@ enum ConfigFuzzing {
             }
         }
         return outcome
+    }
+
+    /// A refusal of the TOML reader points into the document: a line it has, a column from 1.
+    private static func checkTOMLRefusalPosition(_ text: String) {
+        do {
+            _ = try TOMLTable(parsing: text)
+        } catch {
+            let lines = 1 + text.utf8.count { $0 == UInt8(ascii: "\n") }
+            precondition(
+                (1...lines).contains(error.line) && error.column >= 1,
+                "a TOML refusal outside the document (\(lines) lines): \(error)"
+            )
+        }
     }
 
     private static func check(_ error: MessagingServerError) {

@@ -126,6 +126,9 @@ import UPnP
     /// Each case is a file (or the complete one with one line changed) and the key its refusal names.
     static let refusals: [(toml: String, key: String)] = [
         ("lgo-level = \"info\"", "lgo-level"),
+        // A key that is not bare is named as the file quotes it; the empty key too (found by FuzzConfig).
+        ("\"\" = 1", "\"\""),
+        ("[network]\n\"http.port\" = 80", "network.\"http.port\""),
         ("[network]\ninterface = [\"eth0\"]", "network.interface"),
         ("[netwrok]\ninterfaces = [\"eth0\"]", "netwrok"),
         ("[[modem]]\ndevice = \"/dev/ttyUSB2\"\nown_number = \"+4917612345678\"", "modem.own_number"),
@@ -391,9 +394,9 @@ import UPnP
         #expect(again.friendlyName == configuration.friendlyName && again.modem == configuration.modem)
     }
 
-    /// Found by FuzzConfig: a raw control character in a table header made toml++ fail an assertion and abort the
-    /// process; every raw control character but tab and line breaks (TOML v1.0.0) is now refused before parsing,
-    /// naming its line and column, and a NUL no longer cuts the file short.
+    /// Found by FuzzConfig: a raw control character in a table header made the former C++ parser (toml++) abort the
+    /// process; every raw control character but tab and line breaks (TOML v1.0.0) is refused, naming its line and
+    /// column, and a NUL does not cut the file short.
     @Test(arguments: [
         ("[[\u{1F}[[modem]]\n", "fuzz.conf:1:3", "001F"),
         ("[network]\ninterfaces = [\"eth0\"]\u{0}\n[[modem]]\ndevice = \"/dev/ttyUSB2\"", "fuzz.conf:2:22", "0000"),
@@ -415,7 +418,7 @@ import UPnP
     }
 
     /// Found by FuzzConfig: a table header whose key starts with neither a name character nor a quote (`[[:x]]`)
-    /// made toml++ fail an assertion and abort the process; it is a syntax error naming the position.
+    /// made the former C++ parser (toml++) abort the process; it is a syntax error naming the position.
     @Test(arguments: [
         ("[[:modem]]\ndevice = \"/dev/ttyUSB2\"", "fuzz.conf:1:3"),
         ("log-level = \"info\"\n  [ ]", "fuzz.conf:2:5"),

@@ -12,7 +12,7 @@ extension MessagingServerConfiguration {
     ///     logging).
     ///   - source: the configuration file read, or `nil`.
     public func effectiveDescription(logLevel: Logger.Level, source: String?) -> String {
-        func quoted(_ text: String) -> String { Self.tomlBasicString(text) }
+        func quoted(_ text: String) -> String { TOMLTable.basicString(text) }
         func list(_ items: [String]) -> String { "[" + items.map(quoted).joined(separator: ", ") + "]" }
 
         var lines = ["# messagingd effective configuration (\(source.map { "file \($0)" } ?? "no file") and flags)"]
@@ -71,31 +71,6 @@ extension MessagingServerConfiguration {
             }
         }
         return lines.joined(separator: "\n")
-    }
-
-    /// `text` as a TOML basic string, so that the output reads back as a file: a quotation mark, a backslash and
-    /// every control character but tab escaped (TOML v1.0.0 "String": "Any Unicode character may be used except
-    /// those that must be escaped: quotation mark, backslash, and the control characters other than tab (U+0000 to
-    /// U+0008, U+000A to U+001F, U+007F)"). A value the file gave with an escape (`name = "a\u0001b"`) is valid
-    /// and kept; written raw, it made --check-config print a file TOML refuses.
-    static func tomlBasicString(_ text: String) -> String {
-        var escaped = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\u{08}": escaped += "\\b"
-            case "\u{0C}": escaped += "\\f"
-            case "\t": escaped.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped + "\""
     }
 
     /// This configuration's `[[modem]]` entry (``additionalModems`` aside), the PIN masked.

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import Messaging
-import TOMLKit
 import UPnP
 
 // MARK: - The configuration file (TOML)
@@ -88,31 +87,11 @@ extension MessagingServerSettings {
     ///   (its line and column), an unknown key, a value of the wrong type or out of range; the key is named as in
     ///   the file (`network.interfaces`, `modem.pin`, `modem[2].smsc`).
     public init(toml: String, source: String = "configuration") throws(MessagingServerError) {
-        if let found = Self.rawControlCharacter(in: toml) {
-            let code = Self.hex(found.scalar)
-            throw .invalid(
-                "\(source):\(found.line):\(found.column)",
-                "TOML syntax error: control character U+\(code); only tab and line breaks may stand raw "
-                    + "(TOML v1.0.0; in a string write it as \\u\(code))"
-            )
-        }
-        if let found = Self.tableHeaderWithoutKey(in: toml) {
-            throw .invalid(
-                "\(source):\(found.line):\(found.column)",
-                "TOML syntax error: a table header must start with a key (a name or a quoted string) after '['"
-            )
-        }
         let root: TOMLTable
         do {
-            root = try TOMLTable(string: toml)
-        } catch let error as TOMLParseError {
-            let position = error.source.begin
-            throw .invalid(
-                "\(source):\(position.line):\(position.column)",
-                "TOML syntax error: \(error.description)"
-            )
+            root = try TOMLTable(parsing: toml)
         } catch {
-            throw .invalid(source, "TOML syntax error: \(error)")
+            throw .invalid("\(source):\(error.line):\(error.column)", "TOML syntax error: \(error.message)")
         }
         self.init()
         let reader = TableReader(table: root, path: "", known: Self.topLevelKeys)
@@ -179,74 +158,6 @@ extension MessagingServerSettings {
 }
 
 extension MessagingServerSettings {
-    /// The line, column (both from 1, in Unicode scalars) and value of the first control character TOML does not allow
-    /// raw: TOML v1.0.0 permits tab and line breaks (LF, CRLF) and nothing else below U+0020, nor U+007F, anywhere
-    /// in a document (comments, strings, keys and whitespace alike). Checked before the text reaches TOMLKit:
-    /// toml++ asserts on some of them (a control character in a table header aborted the process, found by
-    /// FuzzConfig), and a NUL would end the C string TOMLKit hands it, silently dropping the rest of the file.
-    static func rawControlCharacter(in text: String) -> (line: Int, column: Int, scalar: Unicode.Scalar)? {
-        var line = 1
-        var column = 1
-        var scalars = text.unicodeScalars.makeIterator()
-        var next = scalars.next()
-        while let scalar = next {
-            next = scalars.next()
-            switch scalar.value {
-            case 0x0A:
-                line += 1
-                column = 0
-            case 0x0D where next == "\n":
-                column -= 1
-            case 0x09, 0x20..<0x7F, 0x80...:
-                break
-            default:
-                return (line, column, scalar)
-            }
-            column += 1
-        }
-        return nil
-    }
-
-    /// The line and column (from 1) of the first table header (`[` or `[[` starting a line, outside a multi-line
-    /// string) whose key does not start with a bare-key character or a quote (TOML v1.0.0 "Table"). toml++ asserts
-    /// on such a header (`[[:x]]`, `[[\u{1F}…`) instead of reporting it, which aborted the process (found by
-    /// FuzzConfig). A line of a multi-line array starting with `[` is read as a header too: none of our keys takes
-    /// nested arrays, so such a file is refused either way.
-    static func tableHeaderWithoutKey(in text: String) -> (line: Int, column: Int)? {
-        var multilineDelimiter: String?
-        // CRLF is one Character in Swift: split on it too, or a Windows-edited file would be one long line.
-        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
-        for (index, line) in lines.enumerated() {
-            if let delimiter = multilineDelimiter {
-                if line.contains(delimiter) { multilineDelimiter = nil }
-                continue
-            }
-            let indent = line.prefix { $0 == " " || $0 == "\t" }
-            var rest = line.dropFirst(indent.count)
-            if rest.first == "[" {
-                rest = rest.dropFirst(rest.hasPrefix("[[") ? 2 : 1)
-                let key = rest.drop { $0 == " " || $0 == "\t" }
-                let allowed = key.first.map { $0.isASCII && ($0.isLetter || $0.isNumber || "_-\"'".contains($0)) }
-                if allowed != true {
-                    return (index + 1, line.distance(from: line.startIndex, to: key.startIndex) + 1)
-                }
-            }
-            for delimiter in ["\"\"\"", "'''"] where line.components(separatedBy: delimiter).count % 2 == 0 {
-                multilineDelimiter = delimiter
-                break
-            }
-        }
-        return nil
-    }
-
-    /// `scalar` as four or more uppercase hexadecimal digits.
-    static func hex(_ scalar: Unicode.Scalar) -> String {
-        let digits = String(scalar.value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-    }
-}
-
-extension MessagingServerSettings {
     fileprivate static func readHooks(_ table: TableReader) throws(MessagingServerError) -> Hooks {
         var hooks = Hooks()
         hooks.onReceive = try table.command("on-receive")
@@ -289,7 +200,11 @@ private struct TableReader {
     let path: String
     let known: Set<String>
 
-    func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    /// The key's path as the file writes it (`network.interfaces`; a key that is not bare quoted, `""` the empty one).
+    func name(_ key: String) -> String {
+        let written = TOMLTable.writtenKey(key)
+        return path.isEmpty ? written : "\(path).\(written)"
+    }
 
     /// Refuses a key the table does not have, naming the ones it has.
     func checkKeys() throws(MessagingServerError) {
@@ -298,44 +213,39 @@ private struct TableReader {
         }
     }
 
-    func value(_ key: String, _ type: TOMLType) throws(MessagingServerError) -> (any TOMLValueConvertible)? {
+    /// The value of `key` if the table has it, read by `read`, or a refusal naming the type `expected`.
+    func value<Value>(
+        _ key: String,
+        _ expected: String,
+        _ read: (TOMLValue) -> Value?
+    ) throws(MessagingServerError) -> Value? {
         guard let value = table[key] else { return nil }
-        guard value.type == type else {
-            throw .invalid(name(key), "expected \(Self.describe(type)), found \(Self.describe(value.type))")
+        guard let result = read(value) else {
+            throw .invalid(name(key), "expected \(expected), found \(value.kindDescription)")
         }
-        return value
-    }
-
-    static func describe(_ type: TOMLType) -> String {
-        switch type {
-        case .table: "a table"
-        case .array: "an array"
-        case .string: "a string"
-        case .int: "an integer"
-        case .double: "a floating-point number"
-        case .bool: "true or false"
-        case .date, .time, .dateTime: "a date or time"
-        }
+        return result
     }
 
     func string(_ key: String) throws(MessagingServerError) -> String? {
-        try value(key, .string)?.string
+        try value(key, "a string", \.string)
     }
 
     func integer(_ key: String) throws(MessagingServerError) -> Int? {
-        try value(key, .int)?.int
+        guard let number = try value(key, "an integer", \.integer) else { return nil }
+        guard let integer = Int(exactly: number) else { throw .invalid(name(key), "\(number) is out of range") }
+        return integer
     }
 
     func boolean(_ key: String) throws(MessagingServerError) -> Bool? {
-        try value(key, .bool)?.bool
+        try value(key, "true or false", \.boolean)
     }
 
     func strings(_ key: String) throws(MessagingServerError) -> [String]? {
-        guard let array = try value(key, .array)?.array else { return nil }
+        guard let array = try value(key, "an array", \.array) else { return nil }
         var result: [String] = []
         for (index, element) in array.enumerated() {
             guard let text = element.string else {
-                throw .invalid("\(name(key))[\(index + 1)]", "expected a string, found \(Self.describe(element.type))")
+                throw .invalid("\(name(key))[\(index + 1)]", "expected a string, found \(element.kindDescription)")
             }
             result.append(text)
         }
@@ -345,7 +255,7 @@ private struct TableReader {
     /// A program and its arguments: a string (the program alone) or a non-empty array of strings.
     func command(_ key: String) throws(MessagingServerError) -> [String]? {
         guard let value = table[key] else { return nil }
-        if value.type == .string { return value.string.map { [$0] } }
+        if let program = value.string { return [program] }
         guard let command = try strings(key), !command.isEmpty else {
             throw .invalid(name(key), "expected a program path, or an array of the program and its arguments")
         }
@@ -364,7 +274,7 @@ private struct TableReader {
 
     /// The sub-table `key`, its keys checked.
     func table(_ key: String, known: Set<String>) throws(MessagingServerError) -> TableReader? {
-        guard let table = try value(key, .table)?.table else { return nil }
+        guard let table = try value(key, "a table", \.table) else { return nil }
         let reader = TableReader(table: table, path: name(key), known: known)
         try reader.checkKeys()
         return reader
@@ -374,14 +284,14 @@ private struct TableReader {
     /// an array of one.
     func tables(_ key: String, known: Set<String>) throws(MessagingServerError) -> [TableReader] {
         guard let value = table[key] else { return [] }
-        if value.type == .table { return [try table(key, known: known)].compactMap { $0 } }
+        if value.table != nil { return [try table(key, known: known)].compactMap { $0 } }
         guard let array = value.array else {
-            throw .invalid(name(key), "expected [[\(key)]] tables, found \(Self.describe(value.type))")
+            throw .invalid(name(key), "expected [[\(key)]] tables, found \(value.kindDescription)")
         }
         var readers: [TableReader] = []
         for (index, element) in array.enumerated() {
             guard let table = element.table else {
-                throw .invalid(name(key), "expected [[\(key)]] tables, found \(Self.describe(element.type))")
+                throw .invalid(name(key), "expected [[\(key)]] tables, found \(element.kindDescription)")
             }
             // Entries are numbered from 1 as a person counts them; a single entry is just `modem`.
             let path = array.count == 1 ? name(key) : "\(name(key))[\(index + 1)]"
