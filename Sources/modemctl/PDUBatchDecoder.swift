@@ -79,7 +79,7 @@ struct PDUBatchDecoder {
         let hex = UnsafeBufferPointer(rebasing: line[start..<end])
         do {
             let pdu = try SMSPDU.decode(PDUHex.decode(utf8: hex), hasSMSC: hasSMSC, options: options)
-            out.append(pdu.json)
+            out.append(pdu)
         } catch {
             out.append(.object([("error", .string(error.description))]))
         }
@@ -95,7 +95,7 @@ struct PDUBatchDecoder {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return }
         do {
-            out.append(try SMSPDU.decode(hex: trimmed, hasSMSC: hasSMSC, options: options).json)
+            out.append(try SMSPDU.decode(hex: trimmed, hasSMSC: hasSMSC, options: options))
         } catch {
             out.append(.object([("error", .string(error.description))]))
         }
@@ -113,28 +113,34 @@ struct BatchIOError: Error, CustomStringConvertible {
 struct OutputBuffer {
     let descriptor: Int32
     let capacity: Int
-    private var bytes: [UInt8] = []
+    private var writer = JSONByteWriter()
 
     init(descriptor: Int32, capacity: Int) {
         self.descriptor = descriptor
         self.capacity = capacity
-        bytes.reserveCapacity(capacity + capacity / 2)
+        writer.bytes.reserveCapacity(capacity + capacity / 2)
     }
 
-    var isFull: Bool { bytes.count >= capacity }
+    var isFull: Bool { writer.bytes.count >= capacity }
+
+    /// Appends the JSON of `pdu` as one line, written as it is produced (no ``JSONValue`` tree per PDU).
+    mutating func append(_ pdu: SMSPDU) {
+        pdu.writeJSON(to: &writer)
+        writer.endLine()
+    }
 
     /// Appends `value` as one compact JSON line.
     mutating func append(_ value: JSONValue) {
-        value.write(into: &bytes)
-        bytes.append(UInt8(ascii: "\n"))
+        writer.value(value)
+        writer.endLine()
     }
 
     /// Writes everything collected, however many calls that takes.
     mutating func flush() throws(BatchIOError) {
         var written = 0
-        defer { bytes.removeAll(keepingCapacity: true) }
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { all in
+        defer { writer.bytes.removeAll(keepingCapacity: true) }
+        while written < writer.bytes.count {
+            let result = writer.bytes.withUnsafeBytes { all in
                 write(descriptor, all.baseAddress! + written, all.count - written)
             }
             if result < 0 {

@@ -1,0 +1,210 @@
+/// Receives a JSON document as a stream of events: the one description of a schema (``SMSPDU/writeJSON(to:)``)
+/// either builds a ``JSONValue`` tree (``JSONTreeBuilder``: for callers that inspect the fields) or writes compact
+/// bytes straight away (``JSONByteWriter``: the batch path of `modemctl pdu decode -`, where building and freeing a
+/// tree of arrays for every PDU cost more than decoding it).
+///
+/// Events come in JSON's order: a ``key(_:)`` before each member's value; ``value(_:)`` for a complete value
+/// (scalars, or a ``JSONValue`` array or object).
+package protocol JSONSink {
+    mutating func beginObject()
+    mutating func endObject()
+    mutating func beginArray()
+    mutating func endArray()
+    /// The key of the next member of the innermost open object.
+    mutating func key(_ key: String)
+    mutating func value(_ value: JSONValue)
+}
+
+extension JSONSink {
+    /// `key` and its value.
+    @inline(__always)
+    package mutating func member(_ key: String, _ value: JSONValue) {
+        self.key(key)
+        self.value(value)
+    }
+}
+
+/// Compact JSON text (RFC 8259) as UTF-8 bytes, appended to ``bytes``; non-ASCII characters are left as UTF-8.
+package struct JSONByteWriter: JSONSink {
+    package var bytes: [UInt8]
+    /// Whether the next key or array element needs a comma before it.
+    private var afterValue = false
+
+    package init(bytes: [UInt8] = []) {
+        self.bytes = bytes
+    }
+
+    package mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        afterValue = false
+    }
+
+    package mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        afterValue = true
+    }
+
+    package mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        afterValue = false
+    }
+
+    package mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        afterValue = true
+    }
+
+    package mutating func key(_ key: String) {
+        separate()
+        writeString(key)
+        bytes.append(UInt8(ascii: ":"))
+        afterValue = false
+    }
+
+    package mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null:
+            separate()
+            append("null")
+        case .bool(let v):
+            separate()
+            append(v ? "true" : "false")
+        case .int(let v):
+            separate()
+            writeInteger(v)
+        case .string(let v):
+            separate()
+            writeString(v)
+        case .array(let values):
+            beginArray()
+            for element in values { self.value(element) }
+            endArray()
+        case .object(let members):
+            beginObject()
+            for (key, element) in members { member(key, element) }
+            endObject()
+        }
+        afterValue = true
+    }
+
+    /// Ends a document of JSON lines: a line feed, and the next value starts a new document.
+    package mutating func endLine() {
+        bytes.append(UInt8(ascii: "\n"))
+        afterValue = false
+    }
+
+    @inline(__always)
+    private mutating func separate() {
+        if afterValue { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    @inline(__always)
+    private mutating func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private mutating func writeInteger(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        // Up to 20 decimal digits (UInt64.max), written from the right into a fixed 24-byte scratch.
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &scratch) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[start...]))
+        }
+    }
+
+    /// RFC 8259 §7: `"`, `\\` and the control characters below U+0020 are escaped; everything else, non-ASCII
+    /// included, is copied as UTF-8. Working on bytes is the same as working on scalars: no byte of a multi-byte
+    /// UTF-8 sequence is below 0x80.
+    private mutating func writeString(_ text: String) {
+        // Native strings (small ones through a stack copy) give their UTF-8 in place.
+        if text.utf8.withContiguousStorageIfAvailable({ writeString(utf8: $0) }) != nil { return }
+        Array(text.utf8).withUnsafeBufferPointer { writeString(utf8: $0) }
+    }
+
+    private mutating func writeString(utf8 text: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        var runStart = 0
+        for index in text.indices {
+            let byte = text[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index]))
+            runStart = index + 1
+            switch byte {
+            case UInt8(ascii: "\""): append("\\\"")
+            case UInt8(ascii: "\\"): append("\\\\")
+            case UInt8(ascii: "\n"): append("\\n")
+            case UInt8(ascii: "\r"): append("\\r")
+            case UInt8(ascii: "\t"): append("\\t")
+            case 0x08: append("\\b")
+            case 0x0C: append("\\f")
+            default:
+                let hex: StaticString = "0123456789ABCDEF"
+                append("\\u00")
+                bytes.append(hex.utf8Start[Int(byte >> 4)])
+                bytes.append(hex.utf8Start[Int(byte & 0x0F)])
+            }
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...]))
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+/// Builds the ``JSONValue`` tree of the events it receives; ``result`` is the finished document.
+package struct JSONTreeBuilder: JSONSink {
+    private enum Container {
+        case object([(String, JSONValue)], key: String)
+        case array([JSONValue])
+    }
+
+    private var open: [Container] = []
+    /// The document once its outermost value is complete.
+    package private(set) var result: JSONValue = .null
+
+    package init() {}
+
+    /// The tree of the events `body` sends.
+    package static func build(_ body: (inout JSONTreeBuilder) -> Void) -> JSONValue {
+        var builder = JSONTreeBuilder()
+        body(&builder)
+        return builder.result
+    }
+
+    package mutating func beginObject() { open.append(.object([], key: "")) }
+    package mutating func beginArray() { open.append(.array([])) }
+
+    package mutating func endObject() {
+        guard case .object(let members, _) = open.popLast() else { preconditionFailure("endObject without object") }
+        value(.object(members))
+    }
+
+    package mutating func endArray() {
+        guard case .array(let elements) = open.popLast() else { preconditionFailure("endArray without array") }
+        value(.array(elements))
+    }
+
+    package mutating func key(_ key: String) {
+        guard case .object(let members, _) = open.popLast() else { preconditionFailure("key outside an object") }
+        open.append(.object(members, key: key))
+    }
+
+    package mutating func value(_ value: JSONValue) {
+        switch open.popLast() {
+        case nil: result = value
+        case .object(var members, let key)?:
+            members.append((key, value))
+            open.append(.object(members, key: key))
+        case .array(var elements)?:
+            elements.append(value)
+            open.append(.array(elements))
+        }
+    }
+}
