@@ -110,18 +110,18 @@ struct BatchIOError: Error, CustomStringConvertible {
 }
 
 /// JSON lines collected as bytes and written with as few system calls as the caller's flushes allow.
-struct OutputBuffer {
+struct OutputBuffer: ~Copyable {
     let descriptor: Int32
     let capacity: Int
-    private var writer = JSONByteWriter()
+    private var writer: JSONByteWriter
 
     init(descriptor: Int32, capacity: Int) {
         self.descriptor = descriptor
         self.capacity = capacity
-        writer.bytes.reserveCapacity(capacity + capacity / 2)
+        writer = JSONByteWriter(capacity: capacity + capacity / 2)
     }
 
-    var isFull: Bool { writer.bytes.count >= capacity }
+    var isFull: Bool { writer.count >= capacity }
 
     /// Appends the JSON of `pdu` as one line, written as it is produced (no ``JSONValue`` tree per PDU).
     mutating func append(_ pdu: SMSPDU) {
@@ -138,9 +138,9 @@ struct OutputBuffer {
     /// Writes everything collected, however many calls that takes.
     mutating func flush() throws(BatchIOError) {
         var written = 0
-        defer { writer.bytes.removeAll(keepingCapacity: true) }
-        while written < writer.bytes.count {
-            let result = writer.bytes.withUnsafeBytes { all in
+        defer { writer.removeAll() }
+        while written < writer.count {
+            let result = writer.withBytes { all in
                 write(descriptor, all.baseAddress! + written, all.count - written)
             }
             if result < 0 {

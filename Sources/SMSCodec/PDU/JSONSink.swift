@@ -5,61 +5,115 @@
 ///
 /// Events come in JSON's order: a ``key(_:)`` before each member's value; ``value(_:)`` for a complete value
 /// (scalars, or a ``JSONValue`` array or object).
-package protocol JSONSink {
+package protocol JSONSink: ~Copyable {
     mutating func beginObject()
     mutating func endObject()
     mutating func beginArray()
     mutating func endArray()
-    /// The key of the next member of the innermost open object.
-    mutating func key(_ key: String)
+    /// The key of the next member of the innermost open object: a schema's field name, plain ASCII that needs no
+    /// escaping.
+    mutating func key(_ key: StaticString)
     mutating func value(_ value: JSONValue)
 }
 
-extension JSONSink {
+extension JSONSink where Self: ~Copyable {
     /// `key` and its value.
     @inline(__always)
-    package mutating func member(_ key: String, _ value: JSONValue) {
+    package mutating func member(_ key: StaticString, _ value: JSONValue) {
         self.key(key)
         self.value(value)
     }
 }
 
-/// Compact JSON text (RFC 8259) as UTF-8 bytes, appended to ``bytes``; non-ASCII characters are left as UTF-8.
-package struct JSONByteWriter: JSONSink {
-    package var bytes: [UInt8]
+/// Compact JSON text (RFC 8259) as UTF-8 bytes; non-ASCII characters are left as UTF-8.
+///
+/// The bytes live in storage the writer owns (hence not copyable): a JSON line is dozens of short appends, and an
+/// Array's uniqueness and capacity checks on each of them cost more than the copies.
+package struct JSONByteWriter: ~Copyable, JSONSink {
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// The number of bytes written.
+    package private(set) var count = 0
     /// Whether the next key or array element needs a comma before it.
     private var afterValue = false
 
-    package init(bytes: [UInt8] = []) {
-        self.bytes = bytes
+    package init(capacity: Int = 256) {
+        self.capacity = max(capacity, 16)
+        storage = .allocate(capacity: self.capacity)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The bytes written so far.
+    package func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: storage, count: count))
+    }
+
+    /// Forgets the bytes written (the storage stays for the next ones).
+    package mutating func removeAll() {
+        count = 0
+        afterValue = false
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        if count == capacity { grow(to: count + 1) }
+        storage[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        if capacity - count < bytes.count { grow(to: count + bytes.count) }
+        (storage + count).initialize(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    private mutating func grow(to needed: Int) {
+        let newCapacity = max(needed, 2 * capacity)
+        let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newStorage.initialize(from: storage, count: count)
+        storage.deallocate()
+        storage = newStorage
+        capacity = newCapacity
     }
 
     package mutating func beginObject() {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        put(UInt8(ascii: "{"))
         afterValue = false
     }
 
     package mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
+        put(UInt8(ascii: "}"))
         afterValue = true
     }
 
     package mutating func beginArray() {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        put(UInt8(ascii: "["))
         afterValue = false
     }
 
     package mutating func endArray() {
-        bytes.append(UInt8(ascii: "]"))
+        put(UInt8(ascii: "]"))
         afterValue = true
     }
 
-    package mutating func key(_ key: String) {
+    package mutating func key(_ key: StaticString) {
+        separate()
+        put(UInt8(ascii: "\""))
+        append(key)
+        append("\":")
+        afterValue = false
+    }
+
+    /// A key of a ``JSONValue`` object: any text, escaped.
+    private mutating func key(_ key: String) {
         separate()
         writeString(key)
-        bytes.append(UInt8(ascii: ":"))
+        put(UInt8(ascii: ":"))
         afterValue = false
     }
 
@@ -83,7 +137,10 @@ package struct JSONByteWriter: JSONSink {
             endArray()
         case .object(let members):
             beginObject()
-            for (key, element) in members { member(key, element) }
+            for (key, element) in members {
+                self.key(key)
+                self.value(element)
+            }
             endObject()
         }
         afterValue = true
@@ -91,22 +148,22 @@ package struct JSONByteWriter: JSONSink {
 
     /// Ends a document of JSON lines: a line feed, and the next value starts a new document.
     package mutating func endLine() {
-        bytes.append(UInt8(ascii: "\n"))
+        put(UInt8(ascii: "\n"))
         afterValue = false
     }
 
     @inline(__always)
     private mutating func separate() {
-        if afterValue { bytes.append(UInt8(ascii: ",")) }
+        if afterValue { put(UInt8(ascii: ",")) }
     }
 
     @inline(__always)
     private mutating func append(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        put(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     private mutating func writeInteger(_ value: Int) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { put(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         // Up to 20 decimal digits (UInt64.max), written from the right into a fixed 24-byte scratch.
         var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
@@ -117,7 +174,8 @@ package struct JSONByteWriter: JSONSink {
                 digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
                 magnitude /= 10
             } while magnitude > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[start...]))
+            let first = digits.baseAddress!.assumingMemoryBound(to: UInt8.self) + start
+            put(UnsafeBufferPointer(start: first, count: digits.count - start))
         }
     }
 
@@ -131,12 +189,20 @@ package struct JSONByteWriter: JSONSink {
     }
 
     private mutating func writeString(utf8 text: UnsafeBufferPointer<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
+        // Most strings need no escape at all: find the first byte that does before copying anything.
+        var first = 0
+        while first < text.count, !Self.needsEscape(text[first]) { first += 1 }
+        if first == text.count {
+            put(text)
+            put(UInt8(ascii: "\""))
+            return
+        }
         var runStart = 0
-        for index in text.indices {
+        for index in first..<text.count {
             let byte = text[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index]))
+            guard Self.needsEscape(byte) else { continue }
+            put(UnsafeBufferPointer(rebasing: text[runStart..<index]))
             runStart = index + 1
             switch byte {
             case UInt8(ascii: "\""): append("\\\"")
@@ -149,12 +215,17 @@ package struct JSONByteWriter: JSONSink {
             default:
                 let hex: StaticString = "0123456789ABCDEF"
                 append("\\u00")
-                bytes.append(hex.utf8Start[Int(byte >> 4)])
-                bytes.append(hex.utf8Start[Int(byte & 0x0F)])
+                put(hex.utf8Start[Int(byte >> 4)])
+                put(hex.utf8Start[Int(byte & 0x0F)])
             }
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...]))
-        bytes.append(UInt8(ascii: "\""))
+        put(UnsafeBufferPointer(rebasing: text[runStart...]))
+        put(UInt8(ascii: "\""))
+    }
+
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 }
 
@@ -191,9 +262,9 @@ package struct JSONTreeBuilder: JSONSink {
         value(.array(elements))
     }
 
-    package mutating func key(_ key: String) {
+    package mutating func key(_ key: StaticString) {
         guard case .object(let members, _) = open.popLast() else { preconditionFailure("key outside an object") }
-        open.append(.object(members, key: key))
+        open.append(.object(members, key: key.description))
     }
 
     package mutating func value(_ value: JSONValue) {

@@ -52,8 +52,7 @@ package enum JSONValue: Hashable, Sendable {
     /// Appends the compact JSON text of ``serialized`` to `out` as UTF-8 bytes (``JSONByteWriter``).
     package func write(into out: inout [UInt8]) {
         var writer = JSONByteWriter()
-        swap(&writer.bytes, &out)
         writer.value(self)
-        swap(&writer.bytes, &out)
+        writer.withBytes { out.append(contentsOf: $0) }
     }
 }

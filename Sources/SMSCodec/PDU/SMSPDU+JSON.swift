@@ -7,7 +7,7 @@ extension SMSPDU {
     package var json: JSONValue { JSONTreeBuilder.build { writeJSON(to: &$0) } }
 
     /// Sends the JSON object of this PDU to `sink`.
-    package func writeJSON(to sink: inout some JSONSink) {
+    package func writeJSON(to sink: inout some JSONSink & ~Copyable) {
         sink.beginObject()
         sink.member("type", .string(tpdu.typeName))
         if let serviceCentre {
@@ -71,7 +71,7 @@ extension SMSAddress {
     package var json: JSONValue { JSONTreeBuilder.build { writeJSON(to: &$0) } }
 
     /// Sends the JSON of this address to `sink`: `null` when it has no Type-of-Address.
-    func writeJSON(to sink: inout some JSONSink) {
+    func writeJSON(to sink: inout some JSONSink & ~Copyable) {
         guard let toa = typeOfAddress else { return sink.value(.null) }
         sink.beginObject()
         sink.member("toa", .string(PDUHex.encode([toa.rawValue])))
@@ -93,7 +93,7 @@ extension SMSAddress {
 
 extension DataCodingScheme {
     /// Sends the DCS members of the enclosing object to `sink`.
-    func writeJSONMembers(to sink: inout some JSONSink) {
+    func writeJSONMembers(to sink: inout some JSONSink & ~Copyable) {
         sink.member("dcs", .int(Int(rawValue)))
         sink.member("dcs_hex", .string(PDUHex.encode([rawValue])))
         sink.member("alphabet", alphabet.map { .string($0.rawValue) } ?? .null)
@@ -113,7 +113,7 @@ extension DataCodingScheme {
 
 extension ValidityPeriod {
     /// Sends the JSON object of this validity period to `sink`.
-    func writeJSON(to sink: inout some JSONSink) {
+    func writeJSON(to sink: inout some JSONSink & ~Copyable) {
         sink.beginObject()
         switch self {
         case .relative(let v):
@@ -133,7 +133,7 @@ extension ValidityPeriod {
 
 extension UserData {
     /// Sends the user data members of the enclosing object to `sink`.
-    func writeJSONMembers(to sink: inout some JSONSink) {
+    func writeJSONMembers(to sink: inout some JSONSink & ~Copyable) {
         sink.member("udl", .int(Int(length)))
         if missingOctets > 0 { sink.member("missing_octets", .int(missingOctets)) }
         if let header {
@@ -154,7 +154,7 @@ extension UserDataHeader {
     package var json: JSONValue { JSONTreeBuilder.build { writeJSON(to: &$0) } }
 
     /// Sends the JSON object of this header to `sink`.
-    func writeJSON(to sink: inout some JSONSink) {
+    func writeJSON(to sink: inout some JSONSink & ~Copyable) {
         sink.beginObject()
         sink.member("udhl", .int(length))
         sink.key("ies")
@@ -196,7 +196,7 @@ extension UserDataHeader {
     }
 
     /// `[{"iei": …, "data": hex}, …]`.
-    private static func writeElements(_ elements: [InformationElement], to sink: inout some JSONSink) {
+    private static func writeElements(_ elements: [InformationElement], to sink: inout some JSONSink & ~Copyable) {
         sink.beginArray()
         for element in elements {
             sink.beginObject()
