@@ -192,6 +192,14 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
         put(UInt8(ascii: "\""))
         // Most strings need no escape at all: find the first byte that does before copying anything.
         var first = 0
+        if let base = text.baseAddress {
+            // Eight bytes at a time while none of them needs escaping.
+            while first + 8 <= text.count,
+                !Self.needsEscape(word: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: first, as: UInt64.self))
+            {
+                first += 8
+            }
+        }
         while first < text.count, !Self.needsEscape(text[first]) { first += 1 }
         if first == text.count {
             put(text)
@@ -221,6 +229,20 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
         }
         put(UnsafeBufferPointer(rebasing: text[runStart...]))
         put(UInt8(ascii: "\""))
+    }
+
+    /// Whether any byte of `word` is below 0x20, `"` or `\\` (the exact "has a byte less than n" and "has a zero
+    /// byte" tests of Anderson's Bit Twiddling Hacks).
+    @inline(__always)
+    private static func needsEscape(word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let below = (word &- ones &* 0x20) & ~word
+        let isQuote = (quote &- ones) & ~quote
+        let isBackslash = (backslash &- ones) & ~backslash
+        return (below | isQuote | isBackslash) & highs != 0
     }
 
     @inline(__always)
