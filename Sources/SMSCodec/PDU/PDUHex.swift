@@ -99,6 +99,15 @@ public enum PDUHex {
             ?? Array(octets).withUnsafeBufferPointer(encode(contiguous:))
     }
 
+    /// One octet as two upper-case hex digits (a TOA, a DCS, a first octet): a small String, no array in between.
+    static func encode(octet: UInt8) -> String {
+        String(unsafeUninitializedCapacity: 2) { buffer in
+            buffer[0] = hexDigit(octet >> 4)
+            buffer[1] = hexDigit(octet & 0x0F)
+            return 2
+        }
+    }
+
     /// Written straight into the String's storage (no intermediate array, and no allocation at all for up to 7
     /// octets): the JSON of every decoded PDU holds several of these.
     private static func encode(contiguous octets: UnsafeBufferPointer<UInt8>) -> String {

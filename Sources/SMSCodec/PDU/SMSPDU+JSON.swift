@@ -15,7 +15,7 @@ extension SMSPDU {
             if serviceCentre.lengthField == 0 { sink.value(.null) } else { serviceCentre.writeJSON(to: &sink) }
         }
         sink.member("tpdu_length", .int(tpduLength))
-        sink.member("first_octet", .string(PDUHex.encode([tpdu.firstOctet])))
+        sink.member("first_octet", .string(PDUHex.encode(octet: tpdu.firstOctet)))
         switch tpdu {
         case .deliver(let m):
             sink.key("originator")
@@ -50,7 +50,7 @@ extension SMSPDU {
             sink.member("scts", .string(m.serviceCentreTimestamp.iso8601()))
             sink.member("discharge_time", .string(m.dischargeTime.iso8601()))
             sink.member("status", .int(Int(m.status.rawValue)))
-            sink.member("status_hex", .string(PDUHex.encode([m.status.rawValue])))
+            sink.member("status_hex", .string(PDUHex.encode(octet: m.status.rawValue)))
             sink.member("status_meaning", .string(m.status.meaning))
             sink.member("status_category", .string(m.status.category.rawValue))
             sink.member("more_messages_to_send", .bool(m.moreMessagesToSend))
@@ -74,7 +74,7 @@ extension SMSAddress {
     func writeJSON(to sink: inout some JSONSink & ~Copyable) {
         guard let toa = typeOfAddress else { return sink.value(.null) }
         sink.beginObject()
-        sink.member("toa", .string(PDUHex.encode([toa.rawValue])))
+        sink.member("toa", .string(PDUHex.encode(octet: toa.rawValue)))
         if toa.isWellFormed {
             sink.member("ton", .string(toa.typeOfNumber.name))
             sink.member("npi", .string(toa.numberingPlan.name))
@@ -95,7 +95,7 @@ extension DataCodingScheme {
     /// Sends the DCS members of the enclosing object to `sink`.
     func writeJSONMembers(to sink: inout some JSONSink & ~Copyable) {
         sink.member("dcs", .int(Int(rawValue)))
-        sink.member("dcs_hex", .string(PDUHex.encode([rawValue])))
+        sink.member("dcs_hex", .string(PDUHex.encode(octet: rawValue)))
         sink.member("alphabet", alphabet.map { .string($0.rawValue) } ?? .null)
         sink.member("class", messageClass.map { .int(Int($0.rawValue)) } ?? .null)
         sink.member("dcs_group", .string(group.name))
