@@ -79,25 +79,21 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
         capacity = newCapacity
     }
 
-    package mutating func beginObject() {
+    package mutating func beginObject() { open(UInt8(ascii: "{")) }
+    package mutating func endObject() { close(UInt8(ascii: "}")) }
+    package mutating func beginArray() { open(UInt8(ascii: "[")) }
+    package mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    @inline(__always)
+    private mutating func open(_ bracket: UInt8) {
         separate()
-        put(UInt8(ascii: "{"))
+        put(bracket)
         afterValue = false
     }
 
-    package mutating func endObject() {
-        put(UInt8(ascii: "}"))
-        afterValue = true
-    }
-
-    package mutating func beginArray() {
-        separate()
-        put(UInt8(ascii: "["))
-        afterValue = false
-    }
-
-    package mutating func endArray() {
-        put(UInt8(ascii: "]"))
+    @inline(__always)
+    private mutating func close(_ bracket: UInt8) {
+        put(bracket)
         afterValue = true
     }
 
