@@ -79,7 +79,7 @@ struct PDUBatchDecoder {
         let hex = UnsafeBufferPointer(rebasing: line[start..<end])
         do {
             let pdu = try SMSPDU.decode(PDUHex.decode(utf8: hex), hasSMSC: hasSMSC, options: options)
-            out.append(pdu.json)
+            out.append(pdu)
         } catch {
             out.append(.object([("error", .string(error.description))]))
         }
@@ -95,7 +95,7 @@ struct PDUBatchDecoder {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return }
         do {
-            out.append(try SMSPDU.decode(hex: trimmed, hasSMSC: hasSMSC, options: options).json)
+            out.append(try SMSPDU.decode(hex: trimmed, hasSMSC: hasSMSC, options: options))
         } catch {
             out.append(.object([("error", .string(error.description))]))
         }
@@ -110,31 +110,37 @@ struct BatchIOError: Error, CustomStringConvertible {
 }
 
 /// JSON lines collected as bytes and written with as few system calls as the caller's flushes allow.
-struct OutputBuffer {
+struct OutputBuffer: ~Copyable {
     let descriptor: Int32
     let capacity: Int
-    private var bytes: [UInt8] = []
+    private var writer: JSONByteWriter
 
     init(descriptor: Int32, capacity: Int) {
         self.descriptor = descriptor
         self.capacity = capacity
-        bytes.reserveCapacity(capacity + capacity / 2)
+        writer = JSONByteWriter(capacity: capacity + capacity / 2)
     }
 
-    var isFull: Bool { bytes.count >= capacity }
+    var isFull: Bool { writer.count >= capacity }
+
+    /// Appends the JSON of `pdu` as one line, written as it is produced (no ``JSONValue`` tree per PDU).
+    mutating func append(_ pdu: SMSPDU) {
+        pdu.writeJSON(to: &writer)
+        writer.endLine()
+    }
 
     /// Appends `value` as one compact JSON line.
     mutating func append(_ value: JSONValue) {
-        value.write(into: &bytes)
-        bytes.append(UInt8(ascii: "\n"))
+        writer.value(value)
+        writer.endLine()
     }
 
     /// Writes everything collected, however many calls that takes.
     mutating func flush() throws(BatchIOError) {
         var written = 0
-        defer { bytes.removeAll(keepingCapacity: true) }
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { all in
+        defer { writer.removeAll() }
+        while written < writer.count {
+            let result = writer.withBytes { all in
                 write(descriptor, all.baseAddress! + written, all.count - written)
             }
             if result < 0 {

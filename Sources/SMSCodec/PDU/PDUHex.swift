@@ -60,23 +60,23 @@ public enum PDUHex {
             )
         }
         var bad: Int? = nil
-        let octets = [UInt8](unsafeUninitializedCapacity: count / 2) { buffer, initialized in
-            var index = 0
-            while index < count / 2 {
-                let high = all[start + 2 * index]
-                let low = all[start + 2 * index + 1]
-                guard let h = nibble(high) else {
-                    bad = 2 * index
-                    break
+        // One table load per digit: PDU files of hundreds of thousands of lines go through here.
+        let octets = nibbleValues.withUnsafeBufferPointer { values in
+            [UInt8](unsafeUninitializedCapacity: count / 2) { buffer, initialized in
+                let digits = all.baseAddress! + start
+                var index = 0
+                while index < count / 2 {
+                    let h = values[Int(digits[2 * index])]
+                    let l = values[Int(digits[2 * index + 1])]
+                    guard h | l < 0x10 else {
+                        bad = h < 0x10 ? 2 * index + 1 : 2 * index
+                        break
+                    }
+                    buffer[index] = h << 4 | l
+                    index += 1
                 }
-                guard let l = nibble(low) else {
-                    bad = 2 * index + 1
-                    break
-                }
-                buffer[index] = h << 4 | l
-                index += 1
+                initialized = index
             }
-            initialized = index
         }
         if let bad {
             return .failure(
@@ -90,10 +90,22 @@ public enum PDUHex {
         return .success(octets)
     }
 
+    /// The value of each byte as a hex digit, 0xFF for a byte that is not one.
+    private static let nibbleValues: [UInt8] = (0...255).map { nibble(UInt8($0)) ?? 0xFF }
+
     /// Formats octets as upper-case hex without separators.
     public static func encode(_ octets: some Sequence<UInt8>) -> String {
         octets.withContiguousStorageIfAvailable(encode(contiguous:))
             ?? Array(octets).withUnsafeBufferPointer(encode(contiguous:))
+    }
+
+    /// One octet as two upper-case hex digits (a TOA, a DCS, a first octet): a small String, no array in between.
+    static func encode(octet: UInt8) -> String {
+        String(unsafeUninitializedCapacity: 2) { buffer in
+            buffer[0] = hexDigit(octet >> 4)
+            buffer[1] = hexDigit(octet & 0x0F)
+            return 2
+        }
     }
 
     /// Written straight into the String's storage (no intermediate array, and no allocation at all for up to 7

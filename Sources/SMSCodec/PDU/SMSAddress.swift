@@ -35,7 +35,20 @@ public struct SMSAddress: Hashable, Sendable {
 
     /// The digits (or, for alphanumeric addresses, the text) without any "+", as the value carries them.
     /// BCD 0xA…0xE are rendered `*`, `#`, `a`, `b`, `c` (TS 23.040 §9.1.2.3); an 0xF nibble ends the digits.
-    public var digits: String {
+    public var digits: String { text(withPlus: false) }
+
+    /// The number as shown to people: a leading "+" for TON international; the decoded text for alphanumeric
+    /// senders; `nil` when the Type-of-Address is malformed (bit 7 clear), so that nobody trusts it.
+    public var number: String? {
+        guard let typeOfAddress else { return "" }
+        guard typeOfAddress.isWellFormed else { return nil }
+        return text(withPlus: typeOfAddress.typeOfNumber == .international)
+    }
+
+    /// ``digits``, after a "+" when `withPlus` and there is at least one digit. Every decoded PDU's JSON holds two
+    /// of these, so the digits are written as ASCII straight into the String's storage (no allocation for up to
+    /// 15 characters) instead of appending scalars one by one.
+    private func text(withPlus: Bool) -> String {
         guard let typeOfAddress else { return "" }
         if typeOfAddress.isWellFormed, typeOfAddress.typeOfNumber == .alphanumeric {
             let septetCount: Int
@@ -43,40 +56,37 @@ public struct SMSAddress: Hashable, Sendable {
             case .transport: septetCount = Int(lengthField) * 4 / 7
             case .serviceCentre: septetCount = valueOctets.count * 8 / 7
             }
-            let septets = (try? SeptetPacking.unpack(valueOctets, count: septetCount)) ?? []
-            return GSM7Alphabet.default.decode(septets)
+            // The value always holds these septets: the length field counts at most the semi-octets read.
+            return TextDecoding.gsm7Default(valueOctets, count: septetCount, fillBits: 0)
         }
         let digitCount: Int
         switch kind {
-        case .transport: digitCount = Int(lengthField)
+        case .transport: digitCount = min(Int(lengthField), valueOctets.count * 2)
         case .serviceCentre: digitCount = valueOctets.count * 2
         }
-        var out = String.UnicodeScalarView()
-        for index in 0..<min(digitCount, valueOctets.count * 2) {
-            let octet = valueOctets[valueOctets.startIndex + index / 2]
-            let nibble = index % 2 == 0 ? octet & 0x0F : octet >> 4
-            guard let scalar = Self.bcdScalars[Int(nibble)] else { break }
-            out.append(scalar)
+        return String(unsafeUninitializedCapacity: digitCount + 1) { buffer in
+            var written = withPlus ? 1 : 0
+            for index in 0..<digitCount {
+                let octet = valueOctets[valueOctets.startIndex + index / 2]
+                let nibble = index % 2 == 0 ? octet & 0x0F : octet >> 4
+                guard nibble != 0x0F else { break }
+                buffer[written] = Self.bcdCharacters.utf8Start[Int(nibble)]
+                written += 1
+            }
+            if withPlus {
+                // No "+" before an empty number.
+                guard written > 1 else { return 0 }
+                buffer[0] = UInt8(ascii: "+")
+            }
+            return written
         }
-        return String(out)
-    }
-
-    /// The number as shown to people: a leading "+" for TON international; the decoded text for alphanumeric
-    /// senders; `nil` when the Type-of-Address is malformed (bit 7 clear), so that nobody trusts it.
-    public var number: String? {
-        guard let typeOfAddress else { return "" }
-        guard typeOfAddress.isWellFormed else { return nil }
-        let digits = self.digits
-        if typeOfAddress.typeOfNumber == .international, !digits.isEmpty { return "+" + digits }
-        return digits
     }
 
     /// True for an SMSC prefix of length 0 or an address with no digits.
     public var isEmpty: Bool { valueOctets.isEmpty }
 
-    private static let bcdScalars: [Unicode.Scalar?] = [
-        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#", "a", "b", "c", nil,
-    ]
+    /// ASCII of the BCD nibbles 0x0…0xE (0xF ends the digits).
+    private static let bcdCharacters: StaticString = "0123456789*#abc"
 
     private static func bcdNibble(_ scalar: Unicode.Scalar) -> UInt8? {
         switch scalar {

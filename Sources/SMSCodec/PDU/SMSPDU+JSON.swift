@@ -1,186 +1,209 @@
 /// The JSON view of a decoded PDU: the schema of `testdata/README.md` and DESIGN.md ("modemctl pdu … --json").
 /// Field names are a contract: add fields, never rename them.
+///
+/// The schema is written once, as events for any ``JSONSink``: ``json`` builds the tree, and the batch path of
+/// `modemctl pdu decode -` writes the same document as bytes with no tree in between.
 extension SMSPDU {
-    package var json: JSONValue {
-        var members: [(String, JSONValue)] = []
-        // The largest object (a DELIVER with a header and a message-waiting DCS) has about 30 members.
-        members.reserveCapacity(32)
-        members.append(("type", .string(tpdu.typeName)))
+    package var json: JSONValue { JSONTreeBuilder.build { writeJSON(to: &$0) } }
+
+    /// Sends the JSON object of this PDU to `sink`.
+    package func writeJSON(to sink: inout some JSONSink & ~Copyable) {
+        sink.beginObject()
+        sink.member("type", .string(tpdu.typeName))
         if let serviceCentre {
-            members.append(("smsc", serviceCentre.lengthField == 0 ? .null : serviceCentre.json))
+            sink.key("smsc")
+            if serviceCentre.lengthField == 0 { sink.value(.null) } else { serviceCentre.writeJSON(to: &sink) }
         }
-        members.append(("tpdu_length", .int(tpduLength)))
-        members.append(("first_octet", .string(PDUHex.encode([tpdu.firstOctet]))))
+        sink.member("tpdu_length", .int(tpduLength))
+        sink.member("first_octet", .string(PDUHex.encode(octet: tpdu.firstOctet)))
         switch tpdu {
         case .deliver(let m):
-            members.append(("originator", m.originator.json))
-            members.append(("pid", .int(Int(m.protocolIdentifier))))
-            members += m.dataCodingScheme.jsonMembers
-            members.append(("udhi", .bool(m.hasUserDataHeader)))
-            members.append(("rp", .bool(m.replyPath)))
-            members.append(("scts", .string(m.serviceCentreTimestamp.iso8601())))
-            members.append(("scts_yy", .int(m.serviceCentreTimestamp.twoDigitYear)))
-            members.append(("more_messages_to_send", .bool(m.moreMessagesToSend)))
-            members.append(("sri", .bool(m.statusReportIndication)))
-            members.append(("lp", .bool(m.loopPrevention)))
-            members += m.userData.jsonMembers
+            sink.key("originator")
+            m.originator.writeJSON(to: &sink)
+            sink.member("pid", .int(Int(m.protocolIdentifier)))
+            m.dataCodingScheme.writeJSONMembers(to: &sink)
+            sink.member("udhi", .bool(m.hasUserDataHeader))
+            sink.member("rp", .bool(m.replyPath))
+            sink.member("scts", .string(m.serviceCentreTimestamp.iso8601()))
+            sink.member("scts_yy", .int(m.serviceCentreTimestamp.twoDigitYear))
+            sink.member("more_messages_to_send", .bool(m.moreMessagesToSend))
+            sink.member("sri", .bool(m.statusReportIndication))
+            sink.member("lp", .bool(m.loopPrevention))
+            m.userData.writeJSONMembers(to: &sink)
         case .submit(let m):
-            members.append(("destination", m.destination.json))
-            members.append(("mr", .int(Int(m.messageReference))))
-            members.append(("pid", .int(Int(m.protocolIdentifier))))
-            members += m.dataCodingScheme.jsonMembers
-            members.append(("udhi", .bool(m.hasUserDataHeader)))
-            members.append(("rp", .bool(m.replyPath)))
-            members.append(("srr", .bool(m.statusReportRequest)))
-            members.append(("rd", .bool(m.rejectDuplicates)))
-            members.append(("vp", m.validityPeriod.map(\.json) ?? .null))
-            members += m.userData.jsonMembers
+            sink.key("destination")
+            m.destination.writeJSON(to: &sink)
+            sink.member("mr", .int(Int(m.messageReference)))
+            sink.member("pid", .int(Int(m.protocolIdentifier)))
+            m.dataCodingScheme.writeJSONMembers(to: &sink)
+            sink.member("udhi", .bool(m.hasUserDataHeader))
+            sink.member("rp", .bool(m.replyPath))
+            sink.member("srr", .bool(m.statusReportRequest))
+            sink.member("rd", .bool(m.rejectDuplicates))
+            sink.key("vp")
+            if let vp = m.validityPeriod { vp.writeJSON(to: &sink) } else { sink.value(.null) }
+            m.userData.writeJSONMembers(to: &sink)
         case .statusReport(let m):
-            members.append(("recipient", m.recipient.json))
-            members.append(("mr", .int(Int(m.messageReference))))
-            members.append(("scts", .string(m.serviceCentreTimestamp.iso8601())))
-            members.append(("discharge_time", .string(m.dischargeTime.iso8601())))
-            members.append(("status", .int(Int(m.status.rawValue))))
-            members.append(("status_hex", .string(PDUHex.encode([m.status.rawValue]))))
-            members.append(("status_meaning", .string(m.status.meaning)))
-            members.append(("status_category", .string(m.status.category.rawValue)))
-            members.append(("more_messages_to_send", .bool(m.moreMessagesToSend)))
-            members.append(("srq", .bool(m.isCommandReport)))
+            sink.key("recipient")
+            m.recipient.writeJSON(to: &sink)
+            sink.member("mr", .int(Int(m.messageReference)))
+            sink.member("scts", .string(m.serviceCentreTimestamp.iso8601()))
+            sink.member("discharge_time", .string(m.dischargeTime.iso8601()))
+            sink.member("status", .int(Int(m.status.rawValue)))
+            sink.member("status_hex", .string(PDUHex.encode(octet: m.status.rawValue)))
+            sink.member("status_meaning", .string(m.status.meaning))
+            sink.member("status_category", .string(m.status.category.rawValue))
+            sink.member("more_messages_to_send", .bool(m.moreMessagesToSend))
+            sink.member("srq", .bool(m.isCommandReport))
             if let parameters = m.parameters {
-                if let pid = parameters.protocolIdentifier { members.append(("pid", .int(Int(pid)))) }
-                if let dcs = parameters.dataCodingScheme { members += dcs.jsonMembers }
-                if let userData = parameters.userData { members += userData.jsonMembers }
+                if let pid = parameters.protocolIdentifier { sink.member("pid", .int(Int(pid))) }
+                if let dcs = parameters.dataCodingScheme { dcs.writeJSONMembers(to: &sink) }
+                if let userData = parameters.userData { userData.writeJSONMembers(to: &sink) }
             }
         }
-        if !tpdu.trailingOctets.isEmpty {
-            members.append(("trailing_octets", .string(PDUHex.encode(tpdu.trailingOctets))))
-        }
-        return .object(members)
+        let trailing = tpdu.trailingOctets
+        if !trailing.isEmpty { sink.member("trailing_octets", .string(PDUHex.encode(trailing))) }
+        sink.endObject()
     }
 }
 
 extension SMSAddress {
-    package var json: JSONValue {
-        guard let toa = typeOfAddress else { return .null }
-        guard toa.isWellFormed else {
-            return .object([
-                ("toa", .string(PDUHex.encode([toa.rawValue]))), ("ton", .null), ("npi", .null), ("number", .null),
-                ("raw", .string(PDUHex.encode(valueOctets))), ("length", .int(Int(lengthField))),
-                ("malformed", .bool(true)),
-            ])
+    package var json: JSONValue { JSONTreeBuilder.build { writeJSON(to: &$0) } }
+
+    /// Sends the JSON of this address to `sink`: `null` when it has no Type-of-Address.
+    func writeJSON(to sink: inout some JSONSink & ~Copyable) {
+        guard let toa = typeOfAddress else { return sink.value(.null) }
+        sink.beginObject()
+        sink.member("toa", .string(PDUHex.encode(octet: toa.rawValue)))
+        if toa.isWellFormed {
+            sink.member("ton", .string(toa.typeOfNumber.name))
+            sink.member("npi", .string(toa.numberingPlan.name))
+            sink.member("number", number.map(JSONValue.string) ?? .null)
+        } else {
+            sink.member("ton", .null)
+            sink.member("npi", .null)
+            sink.member("number", .null)
+            sink.member("raw", .string(PDUHex.encode(valueOctets)))
+            sink.member("length", .int(Int(lengthField)))
+            sink.member("malformed", .bool(true))
         }
-        return .object([
-            ("toa", .string(PDUHex.encode([toa.rawValue]))),
-            ("ton", .string(toa.typeOfNumber.name)),
-            ("npi", .string(toa.numberingPlan.name)),
-            ("number", number.map(JSONValue.string) ?? .null),
-        ])
+        sink.endObject()
     }
 }
 
 extension DataCodingScheme {
-    var jsonMembers: [(String, JSONValue)] {
-        var members: [(String, JSONValue)] = [
-            ("dcs", .int(Int(rawValue))),
-            ("dcs_hex", .string(PDUHex.encode([rawValue]))),
-            ("alphabet", alphabet.map { .string($0.rawValue) } ?? .null),
-            ("class", messageClass.map { .int(Int($0.rawValue)) } ?? .null),
-            ("dcs_group", .string(group.name)),
-        ]
-        if isCompressed { members.append(("compressed", .bool(true))) }
+    /// Sends the DCS members of the enclosing object to `sink`.
+    func writeJSONMembers(to sink: inout some JSONSink & ~Copyable) {
+        sink.member("dcs", .int(Int(rawValue)))
+        sink.member("dcs_hex", .string(PDUHex.encode(octet: rawValue)))
+        sink.member("alphabet", alphabet.map { .string($0.rawValue) } ?? .null)
+        sink.member("class", messageClass.map { .int(Int($0.rawValue)) } ?? .null)
+        sink.member("dcs_group", .string(group.name))
+        if isCompressed { sink.member("compressed", .bool(true)) }
         if let mwi = messageWaiting {
-            members.append(
-                (
-                    "mwi",
-                    .object([
-                        ("active", .bool(mwi.isActive)),
-                        ("kind", .string("\(mwi.kind)")),
-                        ("store", .bool(mwi.storage != .discard)),
-                    ])
-                )
-            )
+            sink.key("mwi")
+            sink.beginObject()
+            sink.member("active", .bool(mwi.isActive))
+            sink.member("kind", .string("\(mwi.kind)"))
+            sink.member("store", .bool(mwi.storage != .discard))
+            sink.endObject()
         }
-        return members
     }
 }
 
 extension ValidityPeriod {
-    var json: JSONValue {
+    /// Sends the JSON object of this validity period to `sink`.
+    func writeJSON(to sink: inout some JSONSink & ~Copyable) {
+        sink.beginObject()
         switch self {
         case .relative(let v):
-            .object([
-                ("format", .string("relative")), ("value", .int(Int(v))),
-                ("minutes", .int(ValidityPeriod.minutes(relative: v))),
-            ])
-        case .absolute(let t): .object([("format", .string("absolute")), ("value", .string(t.iso8601()))])
-        case .enhanced(let e): .object([("format", .string("enhanced")), ("value", .string(PDUHex.encode(e.octets)))])
+            sink.member("format", .string("relative"))
+            sink.member("value", .int(Int(v)))
+            sink.member("minutes", .int(ValidityPeriod.minutes(relative: v)))
+        case .absolute(let t):
+            sink.member("format", .string("absolute"))
+            sink.member("value", .string(t.iso8601()))
+        case .enhanced(let e):
+            sink.member("format", .string("enhanced"))
+            sink.member("value", .string(PDUHex.encode(e.octets)))
         }
+        sink.endObject()
     }
 }
 
 extension UserData {
-    var jsonMembers: [(String, JSONValue)] {
-        var members: [(String, JSONValue)] = [("udl", .int(Int(length)))]
-        if missingOctets > 0 { members.append(("missing_octets", .int(missingOctets))) }
-        if let header { members.append(("udh", header.json)) }
-        switch content {
-        case .text(let text): members.append(("text", .string(text)))
-        case .data(let data): members.append(("data_hex", .string(PDUHex.encode(data))))
-        case .unsupported(let u):
-            members.append(("data_hex", .string(PDUHex.encode(u.octets))))
-            members.append(("unsupported", .string(u.reason.rawValue)))
+    /// Sends the user data members of the enclosing object to `sink`.
+    func writeJSONMembers(to sink: inout some JSONSink & ~Copyable) {
+        sink.member("udl", .int(Int(length)))
+        if missingOctets > 0 { sink.member("missing_octets", .int(missingOctets)) }
+        if let header {
+            sink.key("udh")
+            header.writeJSON(to: &sink)
         }
-        return members
+        switch content {
+        case .text(let text): sink.member("text", .string(text))
+        case .data(let data): sink.member("data_hex", .string(PDUHex.encode(data)))
+        case .unsupported(let u):
+            sink.member("data_hex", .string(PDUHex.encode(u.octets)))
+            sink.member("unsupported", .string(u.reason.rawValue))
+        }
     }
 }
 
 extension UserDataHeader {
-    package var json: JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("udhl", .int(length)),
-            (
-                "ies",
-                .array(
-                    elements.map {
-                        .object([("iei", .int(Int($0.identifier))), ("data", .string(PDUHex.encode($0.data)))])
-                    }
-                )
-            ),
-        ]
+    package var json: JSONValue { JSONTreeBuilder.build { writeJSON(to: &$0) } }
+
+    /// Sends the JSON object of this header to `sink`.
+    func writeJSON(to sink: inout some JSONSink & ~Copyable) {
+        sink.beginObject()
+        sink.member("udhl", .int(length))
+        sink.key("ies")
+        Self.writeElements(elements, to: &sink)
         if let c = concatenation {
-            var concat: [(String, JSONValue)] = [
-                ("ref", .int(Int(c.reference))), ("total", .int(Int(c.total))), ("seq", .int(Int(c.sequence))),
-                ("ref_bits", .int(c.referenceBits)),
-            ]
-            if let problem = c.problem { concat.append(("problem", .string(problem.rawValue))) }
-            members.append(("concat", .object(concat)))
+            sink.key("concat")
+            sink.beginObject()
+            sink.member("ref", .int(Int(c.reference)))
+            sink.member("total", .int(Int(c.total)))
+            sink.member("seq", .int(Int(c.sequence)))
+            sink.member("ref_bits", .int(c.referenceBits))
+            if let problem = c.problem { sink.member("problem", .string(problem.rawValue)) }
+            sink.endObject()
         }
         if let p = ports {
-            members.append(
-                (
-                    "ports",
-                    .object([("dst", .int(Int(p.destination))), ("src", .int(Int(p.source))), ("bits", .int(p.bits))])
-                )
-            )
+            sink.key("ports")
+            sink.beginObject()
+            sink.member("dst", .int(Int(p.destination)))
+            sink.member("src", .int(Int(p.source)))
+            sink.member("bits", .int(p.bits))
+            sink.endObject()
         }
-        if let single = nationalLanguageSingleShift { members.append(("national_single_shift", .int(Int(single)))) }
-        if let locking = nationalLanguageLockingShift { members.append(("national_locking_shift", .int(Int(locking)))) }
+        if let single = nationalLanguageSingleShift { sink.member("national_single_shift", .int(Int(single))) }
+        if let locking = nationalLanguageLockingShift { sink.member("national_locking_shift", .int(Int(locking))) }
         let ems = elements.filter { $0.identifier == InformationElement.Identifier.emsTextFormatting }
-        if !ems.isEmpty { members.append(("ems_text_format", .array(ems.map { .string(PDUHex.encode($0.data)) }))) }
+        if !ems.isEmpty {
+            sink.key("ems_text_format")
+            sink.beginArray()
+            for element in ems { sink.value(.string(PDUHex.encode(element.data))) }
+            sink.endArray()
+        }
         let known: Set<UInt8> = [0x00, 0x01, 0x04, 0x05, 0x08, 0x0A, 0x24, 0x25]
         let other = elements.filter { !known.contains($0.identifier) }
         if !other.isEmpty {
-            members.append(
-                (
-                    "other_ies",
-                    .array(
-                        other.map {
-                            .object([("iei", .int(Int($0.identifier))), ("data", .string(PDUHex.encode($0.data)))])
-                        }
-                    )
-                )
-            )
+            sink.key("other_ies")
+            Self.writeElements(other, to: &sink)
         }
-        return .object(members)
+        sink.endObject()
+    }
+
+    /// `[{"iei": …, "data": hex}, …]`.
+    private static func writeElements(_ elements: [InformationElement], to sink: inout some JSONSink & ~Copyable) {
+        sink.beginArray()
+        for element in elements {
+            sink.beginObject()
+            sink.member("iei", .int(Int(element.identifier)))
+            sink.member("data", .string(PDUHex.encode(element.data)))
+            sink.endObject()
+        }
+        sink.endArray()
     }
 }

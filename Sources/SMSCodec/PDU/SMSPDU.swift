@@ -106,6 +106,8 @@ public struct SMSPDU: Hashable, Sendable {
     /// Octets after the SMSC prefix: the `<length>` of AT+CMGS and of `+CMGR: …,<length>`.
     public var tpduLength: Int {
         var out = [UInt8]()
+        // The longest TPDU is 164 octets: one allocation, not a growth per field (the JSON of every PDU asks).
+        out.reserveCapacity(180)
         tpdu.encode(into: &out)
         return out.count
     }
