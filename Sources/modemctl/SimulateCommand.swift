@@ -26,7 +26,8 @@ struct SimulateCommand: AsyncParsableCommand {
             holds messages for the modem.
               {"command":"plug"}  a new pty (a new /dev/pts name) appears and the link points to it; answer: "tty".
               {"command":"reenumerate","awayMs":500}  unplug, wait, plug.
-              {"command":"reboot"}  restart on the same pty (power-on URCs, settings lost, SIM busy again).
+              {"command":"reboot","bootMs":1000}  restart on the same pty: gone for bootMs (default 1000; input \
+            lost, messages held), then power-on URCs, settings lost, SIM busy again; answers after the boot.
               {"command":"hang","mode":"sms"}  stop answering SMS commands ("all": every command) until \
             AT+CFUN=1,1, the vendor reset, a reboot or a re-plug.
               {"command":"inject","from":"+15550000042","text":"hi"}  deliver an SMS to the modem; answer: "parts". \
@@ -309,6 +310,11 @@ struct SimulatorControl: Sendable {
     let sockets: [SimulatedUSBSocket]
     var mmsc: SimulatedMMSC?
 
+    /// How long a "reboot" keeps the modem gone unless the command says: shorter than a real stick's seconds
+    /// (assumed, no measurement) so that end-to-end runs stay quick, and far longer than the daemon's gap between
+    /// two commands of one operation.
+    static let defaultBootMilliseconds = 1000
+
     struct Failure: Error {
         var message: String
     }
@@ -361,7 +367,9 @@ struct SimulatorControl: Sendable {
             try await Task.sleep(for: .milliseconds(away))
             return [("tty", .string(try await socket.plug()))]
         case "reboot":
-            await modem.reboot()
+            let boot = object["bootMs"] as? Int ?? Self.defaultBootMilliseconds
+            guard (0...600_000).contains(boot) else { throw Failure(message: "\"bootMs\" must be 0…600000") }
+            await modem.reboot(bootTime: .milliseconds(boot))
             return []
         case "hang":
             let mode = object["mode"] as? String ?? "sms"

@@ -37,8 +37,10 @@ final class MessagingdRig {
     /// `tables`, more TOML tables such as `[mms]`), and waits until it printed its HTTP port.
     @discardableResult
     func startDaemon(pin: String? = nil, tables: String = "") async throws -> RunningProcess {
+        // MESSAGINGD_TEST_LOG_LEVEL=debug gives a post-mortem of a failing run (a timeout prints the daemon's log).
+        let logLevel = ProcessInfo.processInfo.environment["MESSAGINGD_TEST_LOG_LEVEL"] ?? "info"
         var configuration = """
-            log-level = "info"
+            log-level = "\(logLevel)"
             [network]
             interfaces = ["lo"]
             http-port = 0

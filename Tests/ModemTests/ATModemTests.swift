@@ -338,6 +338,37 @@ import Testing
         }
     }
 
+    /// TS 27.005 §3.5.4: AT+CMGD deletes in <mem1>, which a restarted modem has set back to its power-on storage.
+    /// Each deletion selects its storage first, even right after a listing of the same storage: otherwise a restart
+    /// line still on its way would let it delete, at the same index, a message nobody has read.
+    @Test func aDeletionSelectsItsStorageEvenWhenItIsSelectedAlready() async throws {
+        try await Self.withScripted(handler: try Self.huaweiHandler()) { modem, scripted in
+            var events = modem.events().makeAsyncIterator()
+            try await modem.start()
+            _ = try await modem.listMessages(in: .phone)
+            try await scripted.inject("\r\nRDY\r\n")
+            #expect(await Self.next(&events) { $0 == .restarted } == .restarted)
+            let before = scripted.commands.count
+            try await modem.deleteMessage(at: 0, in: .phone)
+            #expect(Array(scripted.commands[before...].prefix(2)) == ["AT+CPMS=\"ME\"", "AT+CMGD=0"])
+            let again = scripted.commands.count
+            try await modem.deleteMessage(at: 1, in: .phone)
+            #expect(Array(scripted.commands[again...].prefix(2)) == ["AT+CPMS=\"ME\"", "AT+CMGD=1"])
+        }
+    }
+
+    /// A listing during which the modem restarted may be of its power-on storage, not the one asked for: it is
+    /// refused, so that nothing is imported or deleted by its indexes.
+    @Test func aListingSpanningARestartIsRefused() async throws {
+        let handler = try Self.huaweiHandler { command in
+            command == "AT+CMGL=4" ? .text("\r\nRDY\r\n\r\nOK\r\n") : nil
+        }
+        try await Self.withScripted(handler: handler) { modem, _ in
+            try await modem.start()
+            await #expect(throws: ModemError(.restarted)) { try await modem.listMessages(in: .sim) }
+        }
+    }
+
     @Test func directDeliveryIsAcknowledgedOnlyThroughAcknowledge() async throws {
         let handler = try Self.huaweiHandler { command in
             command == "AT+CNMI=?" ? .text("\r\n+CNMI: (1,2),(0,2),(0),(0,1),(0,1)\r\nOK\r\n") : nil

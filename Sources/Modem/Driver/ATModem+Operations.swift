@@ -13,6 +13,8 @@ extension ATModem {
     public func start() async throws -> ATModemStartup {
         try configuration.validate()
         return try await serialized {
+            setStarting(true)
+            defer { setStarting(false) }
             // A modem can be mid-line or in prompt mode from an earlier user: ESC, then AT until it answers.
             await abortPendingInput()
             try await awaitFirstAnswer()
@@ -523,32 +525,52 @@ extension ATModem {
         noteFull(status.storage, isFull: status.isFull)
     }
 
+    /// Runs `body`, a storage selection and the command that acts on the selected storage, and fails with
+    /// `.restarted` when a restart line came meanwhile. AT+CMGL and AT+CMGD act on <mem1> (TS 27.005 §3.4.2,
+    /// §3.5.4), which a restarted modem has set back to its power-on storage: a listing taken then may be of another
+    /// storage, and the mirror would delete by its indexes in the one it asked for.
+    private func withinOneModemSession<R>(_ body: () async throws -> R) async throws -> R {
+        let before = restartLines
+        let result = try await body()
+        guard restartLines == before else {
+            throw ModemError(.restarted, reason: "the modem restarted during the operation")
+        }
+        return result
+    }
+
+    /// Selected again even when the driver believes it is: a restart line can still be on its way while the command
+    /// goes out (the modem answers it from its power-on settings), and one AT+CPMS per listing or deletion is cheap
+    /// against a message deleted from the wrong storage.
     public func listMessages(in storage: MessageStorage) async throws -> [StoredMessage] {
         try await serialized {
-            try await select(storage)
-            let response = try await send(
-                ATCommand("AT+CMGL=4", timeout: configuration.listTimeout, responsePrefix: "+CMGL")
-            )
-            var messages: [StoredMessage] = []
-            for entry in ATResponseParser.messageList(response.lines) {
-                guard let pdu = try? PDUHex.decode(entry.pduHex, maximumOctets: ATLimits.maximumPDULength) else {
-                    log.warning(
-                        "skipped a listed message whose PDU is not hex",
-                        metadata: ["sms.index": "\(entry.index)", "modem.storage": "\(storage)"]
-                    )
-                    continue
-                }
-                messages.append(
-                    StoredMessage(
-                        storage: storage,
-                        index: entry.index,
-                        status: Self.status(entry.status, pdu: pdu),
-                        pdu: pdu
-                    )
-                )
-            }
-            return messages
+            try await withinOneModemSession { try await list(storage) }
         }
+    }
+
+    private func list(_ storage: MessageStorage) async throws -> [StoredMessage] {
+        try await select(storage, force: true)
+        let response = try await send(
+            ATCommand("AT+CMGL=4", timeout: configuration.listTimeout, responsePrefix: "+CMGL")
+        )
+        var messages: [StoredMessage] = []
+        for entry in ATResponseParser.messageList(response.lines) {
+            guard let pdu = try? PDUHex.decode(entry.pduHex, maximumOctets: ATLimits.maximumPDULength) else {
+                log.warning(
+                    "skipped a listed message whose PDU is not hex",
+                    metadata: ["sms.index": "\(entry.index)", "modem.storage": "\(storage)"]
+                )
+                continue
+            }
+            messages.append(
+                StoredMessage(
+                    storage: storage,
+                    index: entry.index,
+                    status: Self.status(entry.status, pdu: pdu),
+                    pdu: pdu
+                )
+            )
+        }
+        return messages
     }
 
     public func readMessage(at index: Int, in storage: MessageStorage) async throws -> StoredMessage {
@@ -575,11 +597,15 @@ extension ATModem {
         }
     }
 
+    /// Selects `storage` first even when the driver believes it is selected (see ``listMessages(in:)``); a
+    /// `.restarted` failure means the slot deleted may have been in the modem's power-on storage.
     public func deleteMessage(at index: Int, in storage: MessageStorage) async throws {
         try await serialized {
-            try await select(storage)
             do {
-                _ = try await command("AT+CMGD=\(index)")
+                try await withinOneModemSession {
+                    try await select(storage, force: true)
+                    _ = try await command("AT+CMGD=\(index)")
+                }
             } catch let error as ATError where error.cmsError == .invalidIndex || error.cmeError == .invalidIndex {
                 throw ModemError(.messageNotFound, underlying: error)
             }

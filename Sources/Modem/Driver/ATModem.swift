@@ -58,6 +58,11 @@ public final class ATModem: Modem {
         var readyWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
         /// The supervisor is recovering the modem (``beginRecovery()``): only its own commands go to the modem.
         var isRecovering = false
+        /// Restart lines seen (RDY, ^SYSSTART, SMS Ready, ^SIMST): an operation that spans one cannot trust what
+        /// it selected before it (``ATModem/withinOneModemSession(_:)``).
+        var restartLines: UInt64 = 0
+        /// ``start()`` runs: the restart lines that come meanwhile belong to the boot it follows.
+        var isStarting = false
     }
 
     /// The settings this driver runs with.
@@ -349,8 +354,7 @@ public final class ATModem: Modem {
         case .ready(let line):
             // A modem that restarted lost its volatile settings (CNMI, CMGF, CPMS): the layer above restarts it.
             if line == "RDY" || line == "^SYSSTART" || line == "SMS Ready" {
-                // Before start-up it is the modem's first boot (power-on URCs), not a restart.
-                if state.withLock({ $0.session.startup != nil }) { metrics.restarts.increment() }
+                noteRestart()
                 broadcast(.restarted)
             } else {
                 broadcast(.unrecognized(line: line))
@@ -381,7 +385,7 @@ public final class ATModem: Modem {
             // the start-up is part of it). ModemManager watches it for SIM hot swap on Huawei modems (assumed
             // from its `\^SIMST:.+` pattern in `mm-broadband-modem-huawei.c`; the restart reading is ours).
             if name == "^SIMST" {
-                if state.withLock({ $0.session.startup != nil }) { metrics.restarts.increment() }
+                noteRestart()
                 broadcast(.restarted)
             }
             broadcast(.unrecognized(line: "\(name): \(value)"))
@@ -498,6 +502,28 @@ public final class ATModem: Modem {
     var selectedStorage: MessageStorage? {
         get { state.withLock { $0.session.selectedStorage } }
     }
+
+    /// A restart line came: the modem's volatile settings, <mem1> among them, are back at their power-on values
+    /// (TS 27.005 §3.2.2 leaves those to the manufacturer), so no selection made before it holds.
+    ///
+    /// The command in flight then fails at once (`aborted`): the restarted modem lost it, and waiting out its
+    /// deadline (a listing's is a minute) would hold the next start-up back. Not during a start-up, whose own
+    /// commands run while the boot's lines still come.
+    private func noteRestart() {
+        let (isRestart, engine) = state.withLock { state in
+            state.restartLines &+= 1
+            state.session.selectedStorage = nil
+            // Before start-up it is the modem's first boot (power-on URCs), not a restart.
+            let isRestart = state.session.startup != nil
+            return (isRestart, isRestart && !state.isStarting ? state.session.engine : nil)
+        }
+        if isRestart { metrics.restarts.increment() }
+        if let engine { Task { await engine.abortCommands() } }
+    }
+
+    func setStarting(_ isStarting: Bool) { state.withLock { $0.isStarting = isStarting } }
+
+    var restartLines: UInt64 { state.withLock { $0.restartLines } }
 
     /// Removes a storage the modem refuses from the session's storages (until the next start-up).
     func dropStorage(_ storage: MessageStorage) {

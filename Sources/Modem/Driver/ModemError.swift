@@ -34,6 +34,9 @@ public struct ModemError: Error, Hashable, Sendable, CustomStringConvertible {
         case commandFailed
         /// ``ATModem/start()`` has not completed.
         case notStarted
+        /// The modem restarted while the operation ran (a restart line came): its answer may be about the storage
+        /// it selects at power-on, so nothing was taken from it.
+        case restarted
     }
 
     public var code: Code

@@ -91,7 +91,12 @@ extension SimulatedModem {
     /// Reboot on the same line: RAM state (echo, +CMEE, +CNMI, +CPMS, ^CURC, ^PORTSEL, PIN entry, unacknowledged
     /// +CMT) is lost, a hang is cleared, SIM and ME storage and the SIM's PIN retry counter are kept, the start-up
     /// URCs are sent again and the SIM is busy again for the profile's window (``SimulatorProfile/simBusyDuration``).
-    public func reboot() async {
+    ///
+    /// For `bootTime` before that the modem is gone: it answers nothing, what comes in on the line is lost and the
+    /// network holds what it would deliver. A real stick takes seconds to boot, and a command sent meanwhile never
+    /// runs; without that time a command written just before the reboot would run with the power-on settings
+    /// (another storage for AT+CMGD), which no real modem does that fast. The returned value is after the boot.
+    public func reboot(bootTime: Duration = .zero) async {
         pendingAcknowledgement?.timer?.cancel()
         let lost = pendingAcknowledgement?.deliveryID
         pendingAcknowledgement = nil
@@ -102,6 +107,12 @@ extension SimulatedModem {
         heldURCs = []
         faults.isStalled = false
         isBusy = false
+        if bootTime > .zero {
+            isBooting = true
+            try? await clock.sleep(for: bootTime)
+            isBooting = false
+            lineBuffer = []
+        }
         powerOn()
         await flush()
         if let lost { await network?.deliveryResult(lost, to: number, accepted: false) }

@@ -32,8 +32,9 @@ struct NetworkDelivery: Hashable, Sendable {
 
 extension SimulatedModem {
     func receive(_ delivery: NetworkDelivery) async -> DeliveryOutcome {
-        // Off, radio off, no SIM, SIM still busy after power-on, or hung: the network holds the message.
-        guard transport != nil, settings.functionality == 1, isSIMInserted, isSIMReady, faults.hang == nil else {
+        // Off, rebooting, radio off, no SIM, SIM still busy after power-on, or hung: the network holds the message.
+        guard transport != nil, !isBooting, settings.functionality == 1, isSIMInserted, isSIMReady, faults.hang == nil
+        else {
             return .unavailable
         }
         guard pendingAcknowledgement == nil else { return .unavailable }

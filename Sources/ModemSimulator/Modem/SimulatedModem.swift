@@ -101,6 +101,8 @@ public actor SimulatedModem {
     }
     var prompt: (kind: PromptKind, hex: [UInt8])?
     var isBusy = false
+    /// Rebooting (``reboot(bootTime:)``): input is lost and nothing is delivered until the power-on.
+    var isBooting = false
     var heldURCs: [[UInt8]] = []
     var bufferedIndications: [[UInt8]] = []
     var outBuffer: [UInt8] = []
@@ -355,6 +357,7 @@ public actor SimulatedModem {
 
     /// Feeds bytes from the line into the command interpreter.
     func receive(_ bytes: [UInt8]) async {
+        if isBooting { return }
         if faults.isStalled {
             faults.swallow(bytes)
             return
