@@ -35,12 +35,8 @@ struct UPnPHTTPServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // No pipelining assistance: each connection's task reads its requests in order and answers
-                    // one before it reads the next (RFC 7230 §6.3.2), and NIOAsyncChannel's back pressure bounds
-                    // what a pipelining client has buffered. The assistance would withhold reads while a response
-                    // is pending, which costs two epoll_ctl calls per request.
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false,
+                        withPipeliningAssistance: true,
                         withErrorHandling: true
                     )
                     try channel.pipeline.syncOperations.addHandler(
