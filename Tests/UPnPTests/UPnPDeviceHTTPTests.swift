@@ -439,6 +439,34 @@ import Testing
         await #expect(throws: UPnPConfigurationError.self) { try await device.run() }
         await #expect(throws: UPnPConfigurationError.self) { try await device.waitUntilRunning() }
     }
+
+    /// RFC 7230 §6.3.2: responses leave in request order. A client that pipelines two actions and then bytes that
+    /// are no request gets both answers, then the 400, then the close; not the 400 first.
+    @Test func pipelinedRequestsAreAnsweredInOrderUpToAMalformedOne() async throws {
+        try await withRunningDevice(.test(services: [TestService()])) { _, endpoints in
+            let body = SOAPTest.envelope(action: "Echo", arguments: [("Text", "n")])
+            var head = "POST \(Self.control) HTTP/1.1\r\nHost: 127.0.0.1:\(endpoints.httpPort)\r\n"
+            for (name, value) in SOAPTest.headers(action: "Echo") { head += "\(name): \(value)\r\n" }
+            head += "Content-Length: \(body.count)\r\n\r\n"
+            let request = Array(head.utf8) + body
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: endpoints.httpPort) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+            let received = try await channel.executeThenClose { inbound, outbound in
+                try await outbound.write(ByteBuffer(bytes: request + request + Array("NOT HTTP\r\n\r\n".utf8)))
+                var received: [UInt8] = []
+                for try await buffer in inbound { received += buffer.readableBytesView }  // Until the device closes.
+                return received
+            }
+            let text = String(decoding: received, as: UTF8.self)
+            #expect(
+                text.ranges(of: "HTTP/1.1 ").map { String(text[$0.upperBound...].prefix(3)) } == ["200", "200", "400"]
+            )
+        }
+    }
 }
 
 @Suite struct ExpectContinueTests {

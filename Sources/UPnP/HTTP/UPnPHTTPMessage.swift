@@ -10,6 +10,9 @@ struct UPnPHTTPRequest: Sendable {
     var local: IPAddress
     /// The local port.
     var localPort: Int
+    /// ``UPnPRequestRouter/hostHeader(_:port:)`` of `local` and `localPort`, when the connection has computed it
+    /// once for all its requests.
+    var localHost: String? = nil
 }
 
 /// A complete HTTP response, plus what to do once it is written.

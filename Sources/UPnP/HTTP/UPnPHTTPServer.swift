@@ -132,7 +132,8 @@ struct UPnPHTTPServer: Sendable {
                             body: body,
                             client: remote,
                             local: local,
-                            localPort: localPort
+                            localPort: localPort,
+                            localHost: localHost
                         )
                         body = []
                         let response = await router.respond(to: request)

@@ -116,7 +116,8 @@ struct UPnPRequestRouter: Sendable {
         isolation: isolated (any Actor)? = #isolation
     ) async -> UPnPHTTPResponse {
         guard policy.allowsClient(request.client) else { return .status(.forbidden) }
-        let path = request.head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        let uri = request.head.uri
+        let path = uri[..<(uri.utf8.firstIndex(of: UInt8(ascii: "?")) ?? uri.endIndex)]
         let method = request.head.method
         if path == DeviceDescription.path {
             return document(descriptionBody, method: method)
@@ -236,7 +237,8 @@ struct UPnPRequestRouter: Sendable {
             requestedServiceType: soapAction.serviceType,
             userAgent: headers["user-agent"].first,
             isTrusted: policy.rule(for: request.client)?.isTrusted ?? false,
-            baseURL: "http://" + UPnPRequestRouter.hostHeader(request.local, port: request.localPort)
+            baseURL: "http://"
+                + (request.localHost ?? UPnPRequestRouter.hostHeader(request.local, port: request.localPort))
         )
         let results: [(name: String, value: String)]
         do {
@@ -281,18 +283,26 @@ struct UPnPRequestRouter: Sendable {
         _ given: [(name: String, value: String)],
         expected: [String]
     ) -> Result<[(name: String, value: String)], UPnPActionError> {
-        var values: [String: String] = [:]
+        // By position in `expected`, not through a dictionary: an action has a handful of arguments, and this runs
+        // twice for every action.
+        var values = [String?](repeating: nil, count: expected.count)
         for argument in given {
-            guard expected.contains(argument.name) else {
-                return .failure(.invalidArgs("Invalid Args: unknown argument \(argument.name.prefix(64))"))
+            var known = false
+            for position in expected.indices where expected[position] == argument.name {
+                guard values[position] == nil else {
+                    return .failure(.invalidArgs("Invalid Args: duplicate argument \(argument.name)"))
+                }
+                values[position] = argument.value
+                known = true
             }
-            guard values.updateValue(argument.value, forKey: argument.name) == nil else {
-                return .failure(.invalidArgs("Invalid Args: duplicate argument \(argument.name)"))
+            guard known else {
+                return .failure(.invalidArgs("Invalid Args: unknown argument \(argument.name.prefix(64))"))
             }
         }
         var ordered: [(name: String, value: String)] = []
-        for name in expected {
-            guard let value = values[name] else {
+        ordered.reserveCapacity(expected.count)
+        for (name, value) in zip(expected, values) {
+            guard let value else {
                 return .failure(.invalidArgs("Invalid Args: missing argument \(name)"))
             }
             ordered.append((name, value))
