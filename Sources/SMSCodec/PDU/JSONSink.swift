@@ -14,6 +14,10 @@ package protocol JSONSink: ~Copyable {
     /// escaping.
     mutating func key(_ key: StaticString)
     mutating func value(_ value: JSONValue)
+    /// A string value of at most `capacity` ASCII characters that need no escaping (hex or decimal digits, an
+    /// ISO 8601 time), which `body` writes into the buffer it is given, returning how many it wrote. The byte
+    /// writer lets `body` write into its own storage, so such a value costs no String.
+    mutating func asciiString(capacity: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Int)
 }
 
 extension JSONSink where Self: ~Copyable {
@@ -22,6 +26,18 @@ extension JSONSink where Self: ~Copyable {
     package mutating func member(_ key: StaticString, _ value: JSONValue) {
         self.key(key)
         self.value(value)
+    }
+
+    /// `key` and the upper-case hex of `octet` (a TOA, a DCS, a first octet) as its string value.
+    @inline(__always)
+    package mutating func member(_ key: StaticString, hex octet: UInt8) {
+        self.key(key)
+        asciiString(capacity: 2) { PDUHex.write(octet: octet, into: $0) }
+    }
+
+    /// The upper-case hex of `octets` as a string value.
+    package mutating func hexString(_ octets: some Collection<UInt8>) {
+        asciiString(capacity: 2 * octets.count) { PDUHex.write(octets, into: $0) }
     }
 }
 
@@ -139,6 +155,16 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
             }
             endObject()
         }
+        afterValue = true
+    }
+
+    package mutating func asciiString(capacity: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
+        separate()
+        if self.capacity - count < capacity + 2 { grow(to: count + capacity + 2) }
+        storage[count] = UInt8(ascii: "\"")
+        let written = body(UnsafeMutableBufferPointer(start: storage + count + 1, count: capacity))
+        storage[count + 1 + written] = UInt8(ascii: "\"")
+        count += written + 2
         afterValue = true
     }
 
@@ -283,6 +309,10 @@ package struct JSONTreeBuilder: JSONSink {
     package mutating func key(_ key: StaticString) {
         guard case .object(let members, _) = open.popLast() else { preconditionFailure("key outside an object") }
         open.append(.object(members, key: key.description))
+    }
+
+    package mutating func asciiString(capacity: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
+        value(.string(String(unsafeUninitializedCapacity: capacity, initializingUTF8With: body)))
     }
 
     package mutating func value(_ value: JSONValue) {
