@@ -36,9 +36,14 @@ extension JSONSink where Self: ~Copyable {
     }
 
     /// The upper-case hex of `octets` as a string value.
-    package mutating func hexString(_ octets: some Collection<UInt8>) {
-        asciiString(capacity: 2 * octets.count) { PDUHex.write(octets, into: $0) }
+    package mutating func hexString(_ octets: ArraySlice<UInt8>) {
+        octets.withUnsafeBufferPointer { bytes in
+            asciiString(capacity: 2 * bytes.count) { PDUHex.write(bytes, into: $0) }
+        }
     }
+
+    /// The upper-case hex of `octets` as a string value.
+    package mutating func hexString(_ octets: [UInt8]) { hexString(octets[...]) }
 }
 
 /// Compact JSON text (RFC 8259) as UTF-8 bytes; non-ASCII characters are left as UTF-8.
@@ -114,10 +119,18 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
     }
 
     package mutating func key(_ key: StaticString) {
-        separate()
-        put(UInt8(ascii: "\""))
-        append(key)
-        append("\":")
+        // One capacity check for the comma, the quoted key and the colon: a PDU's JSON has about 30 keys.
+        let length = key.utf8CodeUnitCount
+        if capacity - count < length + 4 { grow(to: count + length + 4) }
+        if afterValue {
+            storage[count] = UInt8(ascii: ",")
+            count += 1
+        }
+        storage[count] = UInt8(ascii: "\"")
+        (storage + count + 1).initialize(from: key.utf8Start, count: length)
+        storage[count + 1 + length] = UInt8(ascii: "\"")
+        storage[count + 2 + length] = UInt8(ascii: ":")
+        count += length + 3
         afterValue = false
     }
 

@@ -47,12 +47,12 @@ public enum PDUHex {
     ) throws(PDUError) {
         octets.removeAll(keepingCapacity: true)
         let digits = try trimmedDigits(text, maximumOctets: maximumOctets).get()
-        octets.append(contentsOf: repeatElement(0, count: digits.count / 2))
-        let bad = octets.withUnsafeMutableBufferPointer { fill($0, from: digits) }
-        if let bad {
-            octets.removeAll(keepingCapacity: true)
-            throw invalidDigit(in: digits, at: bad)
+        let bad = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: digits.count / 2) { scratch in
+            let bad = fill(scratch, from: digits)
+            if bad == nil { octets.append(contentsOf: UnsafeBufferPointer(scratch)) }
+            return bad
         }
+        if let bad { throw invalidDigit(in: digits, at: bad) }
     }
 
     private static func parse(
@@ -158,14 +158,12 @@ public enum PDUHex {
 
     /// Writes the upper-case hex of `octets` into `buffer` (room for twice their count) and returns the count
     /// written: the JSON of every decoded PDU holds several of these, written into the output with no String.
-    static func write(_ octets: some Collection<UInt8>, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        var index = 0
-        for octet in octets {
-            buffer[index] = hexDigit(octet >> 4)
-            buffer[index + 1] = hexDigit(octet & 0x0F)
-            index += 2
+    static func write(_ octets: UnsafeBufferPointer<UInt8>, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        for (index, octet) in octets.enumerated() {
+            buffer[2 * index] = hexDigit(octet >> 4)
+            buffer[2 * index + 1] = hexDigit(octet & 0x0F)
         }
-        return index
+        return 2 * octets.count
     }
 
     @inline(__always)
