@@ -81,7 +81,7 @@ struct PDUBatchDecoder {
         octets: inout [UInt8],
         into out: inout OutputBuffer
     ) {
-        guard line.allSatisfy({ $0 < 0x80 }) else {
+        guard Self.isASCII(line) else {
             decodeNonASCII(line, ended: ended, into: &out)
             return
         }
@@ -101,6 +101,22 @@ struct PDUBatchDecoder {
         } catch {
             out.append(.object([("error", .string(error.description))]))
         }
+    }
+
+    /// Whether every byte of `line` is below 0x80, eight at a time.
+    private static func isASCII(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = line.baseAddress else { return true }
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= line.count {
+            high |= UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            index += 8
+        }
+        while index < line.count {
+            high |= UInt64(line[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// A line with a non-ASCII byte: the String path of the line-at-a-time reader (`readLine()` repairs invalid
@@ -143,7 +159,7 @@ struct OutputBuffer: ~Copyable {
 
     /// Appends the JSON of `pdu` as one line, written as it is produced (no ``JSONValue`` tree per PDU).
     mutating func append(_ pdu: SMSPDU) {
-        pdu.writeJSON(to: &writer)
+        pdu.writeCompactJSON(to: &writer)
         writer.endLine()
     }
 

@@ -6,6 +6,11 @@
 extension SMSPDU {
     package var json: JSONValue { JSONTreeBuilder.build { writeJSON(to: &$0) } }
 
+    /// Writes the JSON object of this PDU as compact bytes. A caller in another module that called
+    /// ``writeJSON(to:)`` with the byte writer would run the generic schema unspecialized (a witness-table call per
+    /// key and value); here the compiler specializes it for the byte writer.
+    package func writeCompactJSON(to writer: inout JSONByteWriter) { writeJSON(to: &writer) }
+
     /// Sends the JSON object of this PDU to `sink`.
     package func writeJSON(to sink: inout some JSONSink & ~Copyable) {
         sink.beginObject()
