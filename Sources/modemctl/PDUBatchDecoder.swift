@@ -34,6 +34,10 @@ struct PDUBatchDecoder {
         defer { block.deallocate() }
         // The start of a line whose end is not read yet.
         var carried: [UInt8] = []
+        // The octets of the current line's PDU: one buffer for every line (the decoded PDU keeps a reference only
+        // until its JSON is written), not an array allocated per line.
+        var octets: [UInt8] = []
+        octets.reserveCapacity(PDUHex.maximumOctets)
         while true {
             try out.flush()
             let count = read(input, block.baseAddress, block.count)
@@ -47,10 +51,15 @@ struct PDUBatchDecoder {
             while lineStart < count, let found = memchr(block.baseAddress! + lineStart, 0x0A, count - lineStart) {
                 let newline = block.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
                 if carried.isEmpty {
-                    decodeLine(UnsafeBufferPointer(rebasing: filled[lineStart..<newline]), ended: true, into: &out)
+                    decodeLine(
+                        UnsafeBufferPointer(rebasing: filled[lineStart..<newline]),
+                        ended: true,
+                        octets: &octets,
+                        into: &out
+                    )
                 } else {
                     carried.append(contentsOf: filled[lineStart..<newline])
-                    carried.withUnsafeBufferPointer { decodeLine($0, ended: true, into: &out) }
+                    carried.withUnsafeBufferPointer { decodeLine($0, ended: true, octets: &octets, into: &out) }
                     carried.removeAll(keepingCapacity: true)
                 }
                 lineStart = newline + 1
@@ -58,13 +67,21 @@ struct PDUBatchDecoder {
             }
             carried.append(contentsOf: filled[lineStart...])
         }
-        if !carried.isEmpty { carried.withUnsafeBufferPointer { decodeLine($0, ended: false, into: &out) } }
+        if !carried.isEmpty {
+            carried.withUnsafeBufferPointer { decodeLine($0, ended: false, octets: &octets, into: &out) }
+        }
         try out.flush()
     }
 
-    /// Decodes one line (without its `\n`; `ended` tells whether it had one) and appends its JSON line.
-    private func decodeLine(_ line: UnsafeBufferPointer<UInt8>, ended: Bool, into out: inout OutputBuffer) {
-        guard line.allSatisfy({ $0 < 0x80 }) else {
+    /// Decodes one line (without its `\n`; `ended` tells whether it had one) and appends its JSON line; `octets` is
+    /// the buffer the PDU's octets are decoded into.
+    private func decodeLine(
+        _ line: UnsafeBufferPointer<UInt8>,
+        ended: Bool,
+        octets: inout [UInt8],
+        into out: inout OutputBuffer
+    ) {
+        guard Self.isASCII(line) else {
             decodeNonASCII(line, ended: ended, into: &out)
             return
         }
@@ -78,11 +95,28 @@ struct PDUBatchDecoder {
         guard start < end else { return }
         let hex = UnsafeBufferPointer(rebasing: line[start..<end])
         do {
-            let pdu = try SMSPDU.decode(PDUHex.decode(utf8: hex), hasSMSC: hasSMSC, options: options)
+            try PDUHex.decode(utf8: hex, into: &octets)
+            let pdu = try SMSPDU.decode(octets, hasSMSC: hasSMSC, options: options)
             out.append(pdu)
         } catch {
             out.append(.object([("error", .string(error.description))]))
         }
+    }
+
+    /// Whether every byte of `line` is below 0x80, eight at a time.
+    private static func isASCII(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = line.baseAddress else { return true }
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= line.count {
+            high |= UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            index += 8
+        }
+        while index < line.count {
+            high |= UInt64(line[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// A line with a non-ASCII byte: the String path of the line-at-a-time reader (`readLine()` repairs invalid
@@ -125,7 +159,7 @@ struct OutputBuffer: ~Copyable {
 
     /// Appends the JSON of `pdu` as one line, written as it is produced (no ``JSONValue`` tree per PDU).
     mutating func append(_ pdu: SMSPDU) {
-        pdu.writeJSON(to: &writer)
+        pdu.writeCompactJSON(to: &writer)
         writer.endLine()
     }
 

@@ -28,6 +28,29 @@ import Testing
         #expect((try? PDUHex.decode(String(repeating: "00", count: PDUHex.maximumOctets))) != nil)
     }
 
+    /// Decoding into a reused buffer accepts, rejects and reports exactly what decoding into a new array does.
+    @Test func hexIntoAReusedBufferAgreesWithDecode() {
+        var buffer: [UInt8] = [0xEE, 0xEE, 0xEE, 0xEE, 0xEE]
+        for text in [
+            " 00aBcD\r\n", "0041000b81", "079", "XYZ0", "00 111", "", "\t", "0011", String(repeating: "0", count: 802),
+        ] {
+            let bytes = Array(text.utf8)
+            let expected = Result { () throws(PDUError) in try PDUHex.decode(text) }
+            let got = Result { () throws(PDUError) in
+                try bytes.withUnsafeBufferPointer { (utf8) throws(PDUError) in
+                    try PDUHex.decode(utf8: utf8, into: &buffer)
+                }
+                return buffer
+            }
+            switch (expected, got) {
+            case (.success(let a), .success(let b)): #expect(a == b, "\(text)")
+            case (.failure(let a), .failure(let b)):
+                #expect(a.code == b.code && a.offset == b.offset && a.reason == b.reason, "\(text)")
+            default: Issue.record("\(text): decode gave \(expected), decoding into a buffer gave \(got)")
+            }
+        }
+    }
+
     @Test func hexHonoursACallersTighterBound() {
         #expect((try? PDUHex.decode("0011", maximumOctets: 2)) == [0x00, 0x11])
         let long = #expect(throws: PDUError.self) { try PDUHex.decode("001122", maximumOctets: 2) }

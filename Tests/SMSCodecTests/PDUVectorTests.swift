@@ -44,6 +44,13 @@ import Testing
         #expect(try SMSPDU.decode(pdu.encoded(), hasSMSC: vector.hasSMSC, options: Self.options(for: vector)) == pdu)
     }
 
+    /// ``SMSPDU/tpduLength`` is counted field by field; it must be the count of the TPDU's encoding.
+    @Test(arguments: deliver + submit + statusReport)
+    func tpduLengthIsTheCountOfTheEncodedTPDU(_ vector: PDUVector) throws {
+        let pdu = try SMSPDU.decode(hex: vector.pdu, hasSMSC: vector.hasSMSC, options: Self.options(for: vector))
+        #expect(pdu.tpduLength == pdu.tpdu.encoded().count)
+    }
+
     @Test(arguments: (deliver + submit + statusReport).filter(\.hasSMSC))
     func decodesAsBareTPDUAfterTheSMSCPrefix(_ vector: PDUVector) throws {
         let bytes = try PDUHex.decode(vector.pdu)

@@ -14,6 +14,10 @@ package protocol JSONSink: ~Copyable {
     /// escaping.
     mutating func key(_ key: StaticString)
     mutating func value(_ value: JSONValue)
+    /// A string value of at most `capacity` ASCII characters that need no escaping (hex or decimal digits, an
+    /// ISO 8601 time), which `body` writes into the buffer it is given, returning how many it wrote. The byte
+    /// writer lets `body` write into its own storage, so such a value costs no String.
+    mutating func asciiString(capacity: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Int)
 }
 
 extension JSONSink where Self: ~Copyable {
@@ -23,6 +27,23 @@ extension JSONSink where Self: ~Copyable {
         self.key(key)
         self.value(value)
     }
+
+    /// `key` and the upper-case hex of `octet` (a TOA, a DCS, a first octet) as its string value.
+    @inline(__always)
+    package mutating func member(_ key: StaticString, hex octet: UInt8) {
+        self.key(key)
+        asciiString(capacity: 2) { PDUHex.write(octet: octet, into: $0) }
+    }
+
+    /// The upper-case hex of `octets` as a string value.
+    package mutating func hexString(_ octets: ArraySlice<UInt8>) {
+        octets.withUnsafeBufferPointer { bytes in
+            asciiString(capacity: 2 * bytes.count) { PDUHex.write(bytes, into: $0) }
+        }
+    }
+
+    /// The upper-case hex of `octets` as a string value.
+    package mutating func hexString(_ octets: [UInt8]) { hexString(octets[...]) }
 }
 
 /// Compact JSON text (RFC 8259) as UTF-8 bytes; non-ASCII characters are left as UTF-8.
@@ -98,10 +119,18 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
     }
 
     package mutating func key(_ key: StaticString) {
-        separate()
-        put(UInt8(ascii: "\""))
-        append(key)
-        append("\":")
+        // One capacity check for the comma, the quoted key and the colon: a PDU's JSON has about 30 keys.
+        let length = key.utf8CodeUnitCount
+        if capacity - count < length + 4 { grow(to: count + length + 4) }
+        if afterValue {
+            storage[count] = UInt8(ascii: ",")
+            count += 1
+        }
+        storage[count] = UInt8(ascii: "\"")
+        (storage + count + 1).initialize(from: key.utf8Start, count: length)
+        storage[count + 1 + length] = UInt8(ascii: "\"")
+        storage[count + 2 + length] = UInt8(ascii: ":")
+        count += length + 3
         afterValue = false
     }
 
@@ -139,6 +168,16 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
             }
             endObject()
         }
+        afterValue = true
+    }
+
+    package mutating func asciiString(capacity: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
+        separate()
+        if self.capacity - count < capacity + 2 { grow(to: count + capacity + 2) }
+        storage[count] = UInt8(ascii: "\"")
+        let written = body(UnsafeMutableBufferPointer(start: storage + count + 1, count: capacity))
+        storage[count + 1 + written] = UInt8(ascii: "\"")
+        count += written + 2
         afterValue = true
     }
 
@@ -283,6 +322,10 @@ package struct JSONTreeBuilder: JSONSink {
     package mutating func key(_ key: StaticString) {
         guard case .object(let members, _) = open.popLast() else { preconditionFailure("key outside an object") }
         open.append(.object(members, key: key.description))
+    }
+
+    package mutating func asciiString(capacity: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
+        value(.string(String(unsafeUninitializedCapacity: capacity, initializingUTF8With: body)))
     }
 
     package mutating func value(_ value: JSONValue) {

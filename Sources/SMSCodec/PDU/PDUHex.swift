@@ -37,10 +37,48 @@ public enum PDUHex {
         !text.isEmpty && text.utf8.allSatisfy { nibble($0) != nil }
     }
 
+    /// Parses hex text given as UTF-8 bytes into `octets` (its previous contents are dropped, its storage is kept):
+    /// a caller decoding line after line reuses one buffer instead of allocating an array per line. Accepts and
+    /// rejects exactly what ``decode(utf8:maximumOctets:)`` does.
+    public static func decode(
+        utf8 text: UnsafeBufferPointer<UInt8>,
+        into octets: inout [UInt8],
+        maximumOctets: Int = PDUHex.maximumOctets
+    ) throws(PDUError) {
+        octets.removeAll(keepingCapacity: true)
+        let digits = try trimmedDigits(text, maximumOctets: maximumOctets).get()
+        let bad = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: digits.count / 2) { scratch in
+            let bad = fill(scratch, from: digits)
+            if bad == nil { octets.append(contentsOf: UnsafeBufferPointer(scratch)) }
+            return bad
+        }
+        if let bad { throw invalidDigit(in: digits, at: bad) }
+    }
+
     private static func parse(
         utf8 all: UnsafeBufferPointer<UInt8>,
         maximumOctets: Int
     ) -> Result<[UInt8], PDUError> {
+        let digits: UnsafeBufferPointer<UInt8>
+        switch trimmedDigits(all, maximumOctets: maximumOctets) {
+        case .success(let trimmed): digits = trimmed
+        case .failure(let error): return .failure(error)
+        }
+        var bad: Int? = nil
+        let octets = [UInt8](unsafeUninitializedCapacity: digits.count / 2) { buffer, initialized in
+            bad = fill(buffer, from: digits)
+            initialized = bad == nil ? digits.count / 2 : 0
+        }
+        if let bad { return .failure(invalidDigit(in: digits, at: bad)) }
+        return .success(octets)
+    }
+
+    /// The digits of `all` without surrounding whitespace, if they are an even, non-zero count of at most
+    /// `2 × maximumOctets` (not yet checked to be hex).
+    private static func trimmedDigits(
+        _ all: UnsafeBufferPointer<UInt8>,
+        maximumOctets: Int
+    ) -> Result<UnsafeBufferPointer<UInt8>, PDUError> {
         var start = 0
         var end = all.count
         while end > start, isSpace(all[end - 1]) { end -= 1 }
@@ -59,35 +97,35 @@ public enum PDUHex {
                 )
             )
         }
-        var bad: Int? = nil
+        return .success(UnsafeBufferPointer(rebasing: all[start..<end]))
+    }
+
+    /// Writes the octets of the even count of `digits` into `buffer`; returns the index of the first digit that is
+    /// not hex, if any (the octets before it are written).
+    private static func fill(
+        _ buffer: UnsafeMutableBufferPointer<UInt8>,
+        from digits: UnsafeBufferPointer<UInt8>
+    )
+        -> Int?
+    {
         // One table load per digit: PDU files of hundreds of thousands of lines go through here.
-        let octets = nibbleValues.withUnsafeBufferPointer { values in
-            [UInt8](unsafeUninitializedCapacity: count / 2) { buffer, initialized in
-                let digits = all.baseAddress! + start
-                var index = 0
-                while index < count / 2 {
-                    let h = values[Int(digits[2 * index])]
-                    let l = values[Int(digits[2 * index + 1])]
-                    guard h | l < 0x10 else {
-                        bad = h < 0x10 ? 2 * index + 1 : 2 * index
-                        break
-                    }
-                    buffer[index] = h << 4 | l
-                    index += 1
-                }
-                initialized = index
+        nibbleValues.withUnsafeBufferPointer { values in
+            for index in 0..<digits.count / 2 {
+                let h = values[Int(digits[2 * index])]
+                let l = values[Int(digits[2 * index + 1])]
+                guard h | l < 0x10 else { return h < 0x10 ? 2 * index + 1 : 2 * index }
+                buffer[index] = h << 4 | l
             }
+            return nil
         }
-        if let bad {
-            return .failure(
-                PDUError(
-                    .invalidHexDigit,
-                    offset: bad / 2,
-                    reason: "character \(describe(all[start + bad])) at position \(bad) is not a hex digit"
-                )
-            )
-        }
-        return .success(octets)
+    }
+
+    private static func invalidDigit(in digits: UnsafeBufferPointer<UInt8>, at bad: Int) -> PDUError {
+        PDUError(
+            .invalidHexDigit,
+            offset: bad / 2,
+            reason: "character \(describe(digits[bad])) at position \(bad) is not a hex digit"
+        )
     }
 
     /// The value of each byte as a hex digit, 0xFF for a byte that is not one.
@@ -101,23 +139,31 @@ public enum PDUHex {
 
     /// One octet as two upper-case hex digits (a TOA, a DCS, a first octet): a small String, no array in between.
     static func encode(octet: UInt8) -> String {
-        String(unsafeUninitializedCapacity: 2) { buffer in
-            buffer[0] = hexDigit(octet >> 4)
-            buffer[1] = hexDigit(octet & 0x0F)
-            return 2
-        }
+        String(unsafeUninitializedCapacity: 2) { write(octet: octet, into: $0) }
     }
 
     /// Written straight into the String's storage (no intermediate array, and no allocation at all for up to 7
-    /// octets): the JSON of every decoded PDU holds several of these.
+    /// octets).
     private static func encode(contiguous octets: UnsafeBufferPointer<UInt8>) -> String {
-        String(unsafeUninitializedCapacity: octets.count * 2) { buffer in
-            for (index, octet) in octets.enumerated() {
-                buffer[2 * index] = hexDigit(octet >> 4)
-                buffer[2 * index + 1] = hexDigit(octet & 0x0F)
-            }
-            return octets.count * 2
+        String(unsafeUninitializedCapacity: octets.count * 2) { write(octets, into: $0) }
+    }
+
+    /// Writes the two upper-case hex digits of `octet` into `buffer` (room for 2) and returns 2.
+    @inline(__always)
+    static func write(octet: UInt8, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        buffer[0] = hexDigit(octet >> 4)
+        buffer[1] = hexDigit(octet & 0x0F)
+        return 2
+    }
+
+    /// Writes the upper-case hex of `octets` into `buffer` (room for twice their count) and returns the count
+    /// written: the JSON of every decoded PDU holds several of these, written into the output with no String.
+    static func write(_ octets: UnsafeBufferPointer<UInt8>, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        for (index, octet) in octets.enumerated() {
+            buffer[2 * index] = hexDigit(octet >> 4)
+            buffer[2 * index + 1] = hexDigit(octet & 0x0F)
         }
+        return 2 * octets.count
     }
 
     @inline(__always)

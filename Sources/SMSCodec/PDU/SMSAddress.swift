@@ -45,9 +45,7 @@ public struct SMSAddress: Hashable, Sendable {
         return text(withPlus: typeOfAddress.typeOfNumber == .international)
     }
 
-    /// ``digits``, after a "+" when `withPlus` and there is at least one digit. Every decoded PDU's JSON holds two
-    /// of these, so the digits are written as ASCII straight into the String's storage (no allocation for up to
-    /// 15 characters) instead of appending scalars one by one.
+    /// ``digits``, after a "+" when `withPlus` and there is at least one digit.
     private func text(withPlus: Bool) -> String {
         guard let typeOfAddress else { return "" }
         if typeOfAddress.isWellFormed, typeOfAddress.typeOfNumber == .alphanumeric {
@@ -59,27 +57,35 @@ public struct SMSAddress: Hashable, Sendable {
             // The value always holds these septets: the length field counts at most the semi-octets read.
             return TextDecoding.gsm7Default(valueOctets, count: septetCount, fillBits: 0)
         }
-        let digitCount: Int
+        return String(unsafeUninitializedCapacity: bcdDigitCount + 1) { writeBCDDigits(withPlus: withPlus, into: $0) }
+    }
+
+    /// The BCD semi-octets the value holds (fewer are digits when an 0xF nibble ends them early).
+    var bcdDigitCount: Int {
         switch kind {
-        case .transport: digitCount = min(Int(lengthField), valueOctets.count * 2)
-        case .serviceCentre: digitCount = valueOctets.count * 2
+        case .transport: min(Int(lengthField), valueOctets.count * 2)
+        case .serviceCentre: valueOctets.count * 2
         }
-        return String(unsafeUninitializedCapacity: digitCount + 1) { buffer in
-            var written = withPlus ? 1 : 0
-            for index in 0..<digitCount {
-                let octet = valueOctets[valueOctets.startIndex + index / 2]
-                let nibble = index % 2 == 0 ? octet & 0x0F : octet >> 4
-                guard nibble != 0x0F else { break }
-                buffer[written] = Self.bcdCharacters.utf8Start[Int(nibble)]
-                written += 1
-            }
-            if withPlus {
-                // No "+" before an empty number.
-                guard written > 1 else { return 0 }
-                buffer[0] = UInt8(ascii: "+")
-            }
-            return written
+    }
+
+    /// Writes the BCD digits as ASCII into `buffer` (room for ``bcdDigitCount`` + 1), after a "+" when `withPlus`
+    /// and there is at least one digit; returns the count. Every decoded PDU's JSON holds two of these, written
+    /// straight into the output (or a String's storage) rather than appended scalar by scalar.
+    func writeBCDDigits(withPlus: Bool, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var written = withPlus ? 1 : 0
+        for index in 0..<bcdDigitCount {
+            let octet = valueOctets[valueOctets.startIndex + index / 2]
+            let nibble = index % 2 == 0 ? octet & 0x0F : octet >> 4
+            guard nibble != 0x0F else { break }
+            buffer[written] = Self.bcdCharacters.utf8Start[Int(nibble)]
+            written += 1
         }
+        if withPlus {
+            // No "+" before an empty number.
+            guard written > 1 else { return 0 }
+            buffer[0] = UInt8(ascii: "+")
+        }
+        return written
     }
 
     /// True for an SMSC prefix of length 0 or an address with no digits.
@@ -222,6 +228,9 @@ public struct SMSAddress: Hashable, Sendable {
             }
         }
     }
+
+    /// The octets ``encode(into:)`` appends.
+    var encodedCount: Int { 1 + (typeOfAddress == nil ? 0 : 1) + valueOctets.count }
 
     /// Appends the field exactly as parsed or built.
     func encode(into out: inout [UInt8]) {

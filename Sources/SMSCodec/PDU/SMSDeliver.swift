@@ -72,6 +72,11 @@ public struct SMSDeliver: Hashable, Sendable {
         trailingOctets = Array(cursor.readRest())
     }
 
+    /// The octets ``encode(into:)`` appends: first octet, TP-OA, TP-PID, TP-DCS, TP-SCTS, user data, trailing octets.
+    var encodedCount: Int {
+        3 + originator.encodedCount + SMSTimestamp.octetCount + userData.encodedCount + trailingOctets.count
+    }
+
     func encode(into out: inout [UInt8]) {
         out.append(firstOctet)
         originator.encode(into: &out)

@@ -6,31 +6,34 @@
 extension SMSPDU {
     package var json: JSONValue { JSONTreeBuilder.build { writeJSON(to: &$0) } }
 
+    /// Writes the JSON object of this PDU as compact bytes. A caller in another module that called
+    /// ``writeJSON(to:)`` with the byte writer would run the generic schema unspecialized (a witness-table call per
+    /// key and value); here the compiler specializes it for the byte writer.
+    package func writeCompactJSON(to writer: inout JSONByteWriter) { writeJSON(to: &writer) }
+
     /// Sends the JSON object of this PDU to `sink`.
     package func writeJSON(to sink: inout some JSONSink & ~Copyable) {
         sink.beginObject()
-        sink.member("type", .string(tpdu.typeName))
-        if let serviceCentre {
-            sink.key("smsc")
-            if serviceCentre.lengthField == 0 { sink.value(.null) } else { serviceCentre.writeJSON(to: &sink) }
-        }
-        sink.member("tpdu_length", .int(tpduLength))
-        sink.member("first_octet", .string(PDUHex.encode(octet: tpdu.firstOctet)))
+        // One `switch` that binds the message: each binding copies it (a retain and a release of every array it
+        // holds), and the batch path writes hundreds of thousands of these.
         switch tpdu {
         case .deliver(let m):
+            writeHeadJSON(tpduLength: m.encodedCount, firstOctet: m.firstOctet, to: &sink)
             sink.key("originator")
             m.originator.writeJSON(to: &sink)
             sink.member("pid", .int(Int(m.protocolIdentifier)))
             m.dataCodingScheme.writeJSONMembers(to: &sink)
             sink.member("udhi", .bool(m.hasUserDataHeader))
             sink.member("rp", .bool(m.replyPath))
-            sink.member("scts", .string(m.serviceCentreTimestamp.iso8601()))
+            sink.member("scts", m.serviceCentreTimestamp)
             sink.member("scts_yy", .int(m.serviceCentreTimestamp.twoDigitYear))
             sink.member("more_messages_to_send", .bool(m.moreMessagesToSend))
             sink.member("sri", .bool(m.statusReportIndication))
             sink.member("lp", .bool(m.loopPrevention))
             m.userData.writeJSONMembers(to: &sink)
+            Self.writeTrailingJSON(m.trailingOctets, to: &sink)
         case .submit(let m):
+            writeHeadJSON(tpduLength: m.encodedCount, firstOctet: m.firstOctet, to: &sink)
             sink.key("destination")
             m.destination.writeJSON(to: &sink)
             sink.member("mr", .int(Int(m.messageReference)))
@@ -43,14 +46,16 @@ extension SMSPDU {
             sink.key("vp")
             if let vp = m.validityPeriod { vp.writeJSON(to: &sink) } else { sink.value(.null) }
             m.userData.writeJSONMembers(to: &sink)
+            Self.writeTrailingJSON(m.trailingOctets, to: &sink)
         case .statusReport(let m):
+            writeHeadJSON(tpduLength: m.encodedCount, firstOctet: m.firstOctet, to: &sink)
             sink.key("recipient")
             m.recipient.writeJSON(to: &sink)
             sink.member("mr", .int(Int(m.messageReference)))
-            sink.member("scts", .string(m.serviceCentreTimestamp.iso8601()))
-            sink.member("discharge_time", .string(m.dischargeTime.iso8601()))
+            sink.member("scts", m.serviceCentreTimestamp)
+            sink.member("discharge_time", m.dischargeTime)
             sink.member("status", .int(Int(m.status.rawValue)))
-            sink.member("status_hex", .string(PDUHex.encode(octet: m.status.rawValue)))
+            sink.member("status_hex", hex: m.status.rawValue)
             sink.member("status_meaning", .string(m.status.meaning))
             sink.member("status_category", .string(m.status.category.rawValue))
             sink.member("more_messages_to_send", .bool(m.moreMessagesToSend))
@@ -60,10 +65,36 @@ extension SMSPDU {
                 if let dcs = parameters.dataCodingScheme { dcs.writeJSONMembers(to: &sink) }
                 if let userData = parameters.userData { userData.writeJSONMembers(to: &sink) }
             }
+            Self.writeTrailingJSON(m.trailingOctets, to: &sink)
         }
-        let trailing = tpdu.trailingOctets
-        if !trailing.isEmpty { sink.member("trailing_octets", .string(PDUHex.encode(trailing))) }
         sink.endObject()
+    }
+
+    /// The members every TPDU starts with: type, SMSC prefix, TPDU length, first octet.
+    private func writeHeadJSON(tpduLength: Int, firstOctet: UInt8, to sink: inout some JSONSink & ~Copyable) {
+        sink.member("type", .string(tpdu.typeName))
+        if let serviceCentre {
+            sink.key("smsc")
+            if serviceCentre.lengthField == 0 { sink.value(.null) } else { serviceCentre.writeJSON(to: &sink) }
+        }
+        sink.member("tpdu_length", .int(tpduLength))
+        sink.member("first_octet", hex: firstOctet)
+    }
+
+    /// The member every TPDU ends with when octets follow its last field.
+    private static func writeTrailingJSON(_ trailing: [UInt8], to sink: inout some JSONSink & ~Copyable) {
+        if !trailing.isEmpty {
+            sink.key("trailing_octets")
+            sink.hexString(trailing)
+        }
+    }
+}
+
+extension JSONSink where Self: ~Copyable {
+    /// `key` and the ISO 8601 text of `timestamp`, written without a String.
+    fileprivate mutating func member(_ key: StaticString, _ timestamp: SMSTimestamp) {
+        self.key(key)
+        asciiString(capacity: SMSTimestamp.iso8601Capacity) { timestamp.writeISO8601(into: $0) }
     }
 }
 
@@ -74,16 +105,24 @@ extension SMSAddress {
     func writeJSON(to sink: inout some JSONSink & ~Copyable) {
         guard let toa = typeOfAddress else { return sink.value(.null) }
         sink.beginObject()
-        sink.member("toa", .string(PDUHex.encode(octet: toa.rawValue)))
+        sink.member("toa", hex: toa.rawValue)
         if toa.isWellFormed {
             sink.member("ton", .string(toa.typeOfNumber.name))
             sink.member("npi", .string(toa.numberingPlan.name))
-            sink.member("number", number.map(JSONValue.string) ?? .null)
+            sink.key("number")
+            if toa.typeOfNumber == .alphanumeric {
+                sink.value(number.map(JSONValue.string) ?? .null)
+            } else {
+                // ``number`` of BCD digits, which need no escaping.
+                let withPlus = toa.typeOfNumber == .international
+                sink.asciiString(capacity: bcdDigitCount + 1) { writeBCDDigits(withPlus: withPlus, into: $0) }
+            }
         } else {
             sink.member("ton", .null)
             sink.member("npi", .null)
             sink.member("number", .null)
-            sink.member("raw", .string(PDUHex.encode(valueOctets)))
+            sink.key("raw")
+            sink.hexString(valueOctets)
             sink.member("length", .int(Int(lengthField)))
             sink.member("malformed", .bool(true))
         }
@@ -95,7 +134,7 @@ extension DataCodingScheme {
     /// Sends the DCS members of the enclosing object to `sink`.
     func writeJSONMembers(to sink: inout some JSONSink & ~Copyable) {
         sink.member("dcs", .int(Int(rawValue)))
-        sink.member("dcs_hex", .string(PDUHex.encode(octet: rawValue)))
+        sink.member("dcs_hex", hex: rawValue)
         sink.member("alphabet", alphabet.map { .string($0.rawValue) } ?? .null)
         sink.member("class", messageClass.map { .int(Int($0.rawValue)) } ?? .null)
         sink.member("dcs_group", .string(group.name))
@@ -122,10 +161,11 @@ extension ValidityPeriod {
             sink.member("minutes", .int(ValidityPeriod.minutes(relative: v)))
         case .absolute(let t):
             sink.member("format", .string("absolute"))
-            sink.member("value", .string(t.iso8601()))
+            sink.member("value", t)
         case .enhanced(let e):
             sink.member("format", .string("enhanced"))
-            sink.member("value", .string(PDUHex.encode(e.octets)))
+            sink.key("value")
+            sink.hexString(e.octets)
         }
         sink.endObject()
     }
@@ -142,9 +182,12 @@ extension UserData {
         }
         switch content {
         case .text(let text): sink.member("text", .string(text))
-        case .data(let data): sink.member("data_hex", .string(PDUHex.encode(data)))
+        case .data(let data):
+            sink.key("data_hex")
+            sink.hexString(data)
         case .unsupported(let u):
-            sink.member("data_hex", .string(PDUHex.encode(u.octets)))
+            sink.key("data_hex")
+            sink.hexString(u.octets)
             sink.member("unsupported", .string(u.reason.rawValue))
         }
     }
@@ -179,29 +222,44 @@ extension UserDataHeader {
         }
         if let single = nationalLanguageSingleShift { sink.member("national_single_shift", .int(Int(single))) }
         if let locking = nationalLanguageLockingShift { sink.member("national_locking_shift", .int(Int(locking))) }
-        let ems = elements.filter { $0.identifier == InformationElement.Identifier.emsTextFormatting }
-        if !ems.isEmpty {
+        // Filtered in place rather than into arrays: most PDUs with a header have one or two elements.
+        let isEMS = { (element: InformationElement) in
+            element.identifier == InformationElement.Identifier.emsTextFormatting
+        }
+        if elements.contains(where: isEMS) {
             sink.key("ems_text_format")
             sink.beginArray()
-            for element in ems { sink.value(.string(PDUHex.encode(element.data))) }
+            for element in elements where isEMS(element) { sink.hexString(element.data) }
             sink.endArray()
         }
-        let known: Set<UInt8> = [0x00, 0x01, 0x04, 0x05, 0x08, 0x0A, 0x24, 0x25]
-        let other = elements.filter { !known.contains($0.identifier) }
-        if !other.isEmpty {
+        if elements.contains(where: { !Self.hasNamedMember($0.identifier) }) {
             sink.key("other_ies")
-            Self.writeElements(other, to: &sink)
+            Self.writeElements(elements, to: &sink) { !Self.hasNamedMember($0.identifier) }
         }
         sink.endObject()
     }
 
-    /// `[{"iei": …, "data": hex}, …]`.
-    private static func writeElements(_ elements: [InformationElement], to sink: inout some JSONSink & ~Copyable) {
+    /// Whether an element with this identifier has its own member in the JSON (`concat`, `ports`, the national
+    /// shifts, `ems_text_format`) or is the special SMS indication; the others are listed in `other_ies`.
+    private static func hasNamedMember(_ identifier: UInt8) -> Bool {
+        switch identifier {
+        case 0x00, 0x01, 0x04, 0x05, 0x08, 0x0A, 0x24, 0x25: true
+        default: false
+        }
+    }
+
+    /// `[{"iei": …, "data": hex}, …]` of the elements `included` accepts.
+    private static func writeElements(
+        _ elements: [InformationElement],
+        to sink: inout some JSONSink & ~Copyable,
+        where included: (InformationElement) -> Bool = { _ in true }
+    ) {
         sink.beginArray()
-        for element in elements {
+        for element in elements where included(element) {
             sink.beginObject()
             sink.member("iei", .int(Int(element.identifier)))
-            sink.member("data", .string(PDUHex.encode(element.data)))
+            sink.key("data")
+            sink.hexString(element.data)
             sink.endObject()
         }
         sink.endArray()

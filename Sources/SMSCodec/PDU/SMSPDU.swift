@@ -104,13 +104,7 @@ public struct SMSPDU: Hashable, Sendable {
     public var hex: String { PDUHex.encode(encoded()) }
 
     /// Octets after the SMSC prefix: the `<length>` of AT+CMGS and of `+CMGR: …,<length>`.
-    public var tpduLength: Int {
-        var out = [UInt8]()
-        // The longest TPDU is 164 octets: one allocation, not a growth per field (the JSON of every PDU asks).
-        out.reserveCapacity(180)
-        tpdu.encode(into: &out)
-        return out.count
-    }
+    public var tpduLength: Int { tpdu.encodedCount }
 }
 
 /// The TPDUs a modem hands over in PDU mode.
@@ -160,6 +154,15 @@ public enum TPDU: Hashable, Sendable {
         var out = [UInt8]()
         encode(into: &out)
         return out
+    }
+
+    /// The count of ``encoded()``, counted field by field without encoding (the JSON of every PDU asks).
+    var encodedCount: Int {
+        switch self {
+        case .deliver(let m): m.encodedCount
+        case .submit(let m): m.encodedCount
+        case .statusReport(let m): m.encodedCount
+        }
     }
 
     func encode(into out: inout [UInt8]) {

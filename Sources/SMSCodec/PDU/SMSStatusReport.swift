@@ -73,6 +73,10 @@ public struct SMSStatusReport: Hashable, Sendable {
         }
     }
 
+    /// The octets ``encode(into:)`` appends: first octet, TP-MR, TP-RA, TP-SCTS, TP-DT, TP-ST, trailing octets
+    /// (the optional parameters among them).
+    var encodedCount: Int { 3 + recipient.encodedCount + 2 * SMSTimestamp.octetCount + trailingOctets.count }
+
     func encode(into out: inout [UInt8]) {
         out.append(firstOctet)
         out.append(messageReference)

@@ -74,6 +74,13 @@ public struct SMSSubmit: Hashable, Sendable {
         trailingOctets = Array(cursor.readRest())
     }
 
+    /// The octets ``encode(into:)`` appends: first octet, TP-MR, TP-DA, TP-PID, TP-DCS, TP-VP, user data, trailing
+    /// octets.
+    var encodedCount: Int {
+        4 + destination.encodedCount + (validityPeriod?.encodedCount ?? 0) + userData.encodedCount
+            + trailingOctets.count
+    }
+
     func encode(into out: inout [UInt8]) {
         out.append(firstOctet)
         out.append(messageReference)

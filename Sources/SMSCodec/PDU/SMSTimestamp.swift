@@ -123,28 +123,35 @@ public struct SMSTimestamp: Hashable, Sendable, Codable {
 
     /// ISO 8601 with the offset the PDU carries, e.g. `2002-08-26T19:37:41-01:00` (UTC and −0 print `+00:00`).
     public func iso8601(pivot: Int = SMSTimestamp.centuryPivot) -> String {
+        String(unsafeUninitializedCapacity: Self.iso8601Capacity) { writeISO8601(into: $0, pivot: pivot) }
+    }
+
+    /// The most characters ``iso8601(pivot:)`` writes: the fields of an invalid time stamp (a semi-octet above 9)
+    /// may take three digits.
+    static let iso8601Capacity = 32
+
+    /// Writes ``iso8601(pivot:)`` as ASCII into `buffer` (room for ``iso8601Capacity``) and returns the count: every
+    /// decoded PDU's JSON has one or two of these, written straight into the output.
+    func writeISO8601(into buffer: UnsafeMutableBufferPointer<UInt8>, pivot: Int = SMSTimestamp.centuryPivot) -> Int {
         let tz = timeZoneQuarterHours
         let minutes = abs(tz) * 15
-        // Bytes into one buffer rather than an interpolation of padded Strings: every decoded PDU's JSON has one
-        // or two of these. The fields of an invalid time stamp (a semi-octet above 9) may take three digits.
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        Self.appendPadded(year(pivot: pivot), 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        Self.appendPadded(month, 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        Self.appendPadded(day, 2, to: &out)
-        out.append(UInt8(ascii: "T"))
-        Self.appendPadded(hour, 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        Self.appendPadded(minute, 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        Self.appendPadded(second, 2, to: &out)
-        out.append(tz < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
-        Self.appendPadded(minutes / 60, 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        Self.appendPadded(minutes % 60, 2, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        var count = 0
+        func put(_ value: Int, _ width: Int, then separator: UInt8?) {
+            count += Self.writePadded(value, width, into: buffer.baseAddress! + count)
+            if let separator {
+                buffer[count] = separator
+                count += 1
+            }
+        }
+        put(year(pivot: pivot), 4, then: UInt8(ascii: "-"))
+        put(month, 2, then: UInt8(ascii: "-"))
+        put(day, 2, then: UInt8(ascii: "T"))
+        put(hour, 2, then: UInt8(ascii: ":"))
+        put(minute, 2, then: UInt8(ascii: ":"))
+        put(second, 2, then: tz < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+        put(minutes / 60, 2, then: UInt8(ascii: ":"))
+        put(minutes % 60, 2, then: nil)
+        return count
     }
 
     /// Seconds since 1970-01-01T00:00:00Z, or `nil` when ``isValid`` is false.
@@ -162,23 +169,33 @@ public struct SMSTimestamp: Hashable, Sendable, Codable {
         return local - Int64(timeZoneQuarterHours * 15 * 60)
     }
 
-    /// `String(value)` left-padded with zeros to `width` characters (a minus sign counts as one).
-    private static func appendPadded(_ value: Int, _ width: Int, to out: inout [UInt8]) {
+    /// Writes `String(value)` left-padded with zeros to `width` characters (a minus sign counts as one) at `out`;
+    /// returns the count written.
+    private static func writePadded(_ value: Int, _ width: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
         var magnitude = value.magnitude
         var scale: UInt = 1
-        var count = 1
+        var digits = 1
         while magnitude / scale >= 10 {
             scale *= 10
+            digits += 1
+        }
+        let length = digits + (value < 0 ? 1 : 0)
+        var count = 0
+        while count < width - length {
+            out[count] = UInt8(ascii: "0")
             count += 1
         }
-        let length = count + (value < 0 ? 1 : 0)
-        if length < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - length)) }
-        if value < 0 { out.append(UInt8(ascii: "-")) }
+        if value < 0 {
+            out[count] = UInt8(ascii: "-")
+            count += 1
+        }
         while scale > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(magnitude / scale))
+            out[count] = UInt8(ascii: "0") + UInt8(magnitude / scale)
+            count += 1
             magnitude %= scale
             scale /= 10
         }
+        return count
     }
 
     // MARK: - Wire format

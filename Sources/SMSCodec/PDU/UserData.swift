@@ -230,6 +230,9 @@ public struct UserData: Hashable, Sendable {
         )
     }
 
+    /// The octets ``encode(into:)`` appends: TP-UDL and TP-UD.
+    var encodedCount: Int { 1 + octets.count }
+
     func encode(into out: inout [UInt8]) {
         out.append(length)
         out.append(contentsOf: octets)

@@ -59,6 +59,15 @@ public enum ValidityPeriod: Hashable, Sendable {
         }
     }
 
+    /// The octets ``encode(into:)`` appends.
+    var encodedCount: Int {
+        switch self {
+        case .relative: 1
+        case .absolute: SMSTimestamp.octetCount
+        case .enhanced(let enhanced): enhanced.octets.count
+        }
+    }
+
     func encode(into out: inout [UInt8]) {
         switch self {
         case .relative(let value): out.append(value)
