@@ -24,13 +24,13 @@ import Testing
         let scratch = try ScratchDirectory("mstore")
         defer { scratch.remove() }
         let pool = try MessageStoreDatabase.openFile(at: scratch.path("m.sqlite"))
-        let query = "SELECT * FROM pragma_cache_size, pragma_mmap_size"
-        let writer = try pool.writeWithoutTransaction { db in try Row.fetchOne(db, sql: query) }
-        let reader = try pool.read { db in try Row.fetchOne(db, sql: query) }
-        for row in [writer, reader] {
-            #expect(row?[0] == -MessageStoreDatabase.cacheKiB)
-            #expect(row?[1] == 0)
+        @Sendable func settings(_ db: Database) throws -> [Int?] {
+            [try Int.fetchOne(db, sql: "PRAGMA cache_size"), try Int.fetchOne(db, sql: "PRAGMA mmap_size")]
         }
+        let writer = try pool.writeWithoutTransaction(settings)
+        let reader = try pool.read(settings)
+        #expect(writer == [-MessageStoreDatabase.cacheKiB, 0])
+        #expect(reader == [-MessageStoreDatabase.cacheKiB, 0])
         #expect(pool.configuration.maximumReaderCount == MessageStoreDatabase.maximumReaderCount)
     }
 }
