@@ -64,6 +64,8 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .target(name: "CPosixTTY"),
+        // glibc's malloc tuning (arena count, trim), which the Glibc module hides.
+        .target(name: "CMalloc"),
 
         // MARK: - Pure codecs (no I/O)
         .target(name: "SMSCodec", swiftSettings: strictSettings),
@@ -90,7 +92,8 @@ let package = Package(
 
         // MARK: - Service
         // swift-crypto: the SHA-256 that names an MMS attachment's file.
-        .target(name: "MessageStore", dependencies: [grdb, crypto], swiftSettings: strictSettings),
+        // CMalloc: the freed heap goes back to the kernel after a burst of imports.
+        .target(name: "MessageStore", dependencies: ["CMalloc", grdb, crypto], swiftSettings: strictSettings),
         .target(
             name: "Messaging",
             dependencies: ["MessageStore", "MMSCodec", "Modem", "SMSCodec", logging, lifecycle, coreMetrics],
@@ -139,7 +142,8 @@ let package = Package(
         // MARK: - Executables (thin: parse, wire, run)
         .executableTarget(
             name: "messagingd",
-            dependencies: ["MessagingServer", "Messaging", "UPnP", argumentParser, logging],
+            // CMalloc and NIOCore: the process-wide sizes (malloc arenas, NIO's singleton threads), set first.
+            dependencies: ["CMalloc", "MessagingServer", "Messaging", "UPnP", argumentParser, logging, nioCore],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -1,3 +1,4 @@
+import CMalloc
 import GRDB
 
 /// The service's persistent store (SQLite through GRDB): folders, received parts, the modem mirror's bookkeeping,
@@ -45,5 +46,18 @@ public final class MessageStore: Sendable {
     /// Applies the migrations not yet applied.
     package func migrateToLatest() throws {
         try MessageStoreMigrations.makeMigrator().migrate(writer)
+    }
+}
+
+extension MessageStore {
+    /// Gives memory back after a burst (a mirror pass that imported messages): SQLite's page caches and prepared
+    /// statements (`sqlite3_db_release_memory`, sqlite.org/c3ref/db_release_memory.html) of the writer, the idle
+    /// readers closed (GRDB reopens them on demand), then the heap's free pages to the kernel. glibc keeps freed
+    /// memory in its arenas and returns only the top of the main one by itself; `malloc_trim(0)` also releases the
+    /// free pages inside every arena (malloc_trim(3), glibc >= 2.8). Nothing stored changes.
+    public func releaseMemory() async {
+        (writer as? DatabasePool)?.releaseMemoryEventually()
+        _ = try? await writer.writeWithoutTransaction { db in db.releaseMemory() }
+        _ = cmalloc_trim()
     }
 }

@@ -1,8 +1,10 @@
 import ArgumentParser
+import CMalloc
 import Foundation
 import Logging
 import Messaging
 import MessagingServer
+import NIOCore
 import UPnP
 
 /// `messagingd`: the Messaging:2 daemon (DESIGN.md "Executables"). Thin: parse, build the configuration, run the
@@ -164,6 +166,7 @@ struct MessagingDaemon: AsyncParsableCommand {
     }
 
     func run() async throws {
+        Self.sizeProcessResources()
         let configuration: MessagingServerConfiguration
         let level: Logger.Level
         let source: String?
@@ -214,6 +217,27 @@ struct MessagingDaemon: AsyncParsableCommand {
         }
         try await server.run()
         print("messagingd: stopped")
+    }
+}
+
+extension MessagingDaemon {
+    /// Threads and malloc arenas for a daemon on a small board, set before anything uses them.
+    ///
+    /// NIO's singleton event loop group and blocking pool have one thread per core by default
+    /// (`NIOSingletons`); two loops serve a few control points, and each idle thread costs its stack and, under
+    /// glibc, a malloc arena. glibc allows 8 arenas per core (mallopt(3) `M_ARENA_MAX`); memory freed in one is not
+    /// reused by another, so a burst of imports spread over many threads leaves the heap fragmented across them.
+    /// The NIO environment variables (`NIO_SINGLETON_GROUP_LOOP_COUNT`, `NIO_SINGLETON_BLOCKING_POOL_THREAD_COUNT`)
+    /// still win when set.
+    static func sizeProcessResources() {
+        _ = cmalloc_limit_arenas(2)
+        let environment = ProcessInfo.processInfo.environment
+        if environment["NIO_SINGLETON_GROUP_LOOP_COUNT"] == nil {
+            NIOSingletons.groupLoopCountSuggestion = 2
+        }
+        if environment["NIO_SINGLETON_BLOCKING_POOL_THREAD_COUNT"] == nil {
+            NIOSingletons.blockingPoolThreadCountSuggestion = 2
+        }
     }
 }
 

@@ -107,6 +107,18 @@ import Testing
         #expect(try await ImportFixtures.received(reopened).map(\.text) == ["first second"])
     }
 
+    @Test func releasingMemoryKeepsWhatIsStoredAndTheStoreWorks() async throws {
+        let scratch = try ScratchDirectory("mstore")
+        defer { scratch.remove() }
+        let store = try MessageStore(path: scratch.path("m.sqlite"))
+        _ = try await store.simID(iccid: "8901", imsi: "00101", msisdn: "", now: 0)
+        _ = try await store.importPart(ImportFixtures.segment("before"), rules: ScriptedRules())
+        await store.releaseMemory()
+        #expect(try await ImportFixtures.received(store).map(\.text) == ["before"])
+        _ = try await store.importPart(ImportFixtures.segment("after"), rules: ScriptedRules())
+        #expect(Set(try await ImportFixtures.received(store).map(\.text)) == ["before", "after"])
+    }
+
     // MARK: - Segments: what the store writes for each decision
 
     @Test func aCompletedGroupIsOneMessageOfEveryWaitingSegment() async throws {

@@ -19,4 +19,18 @@ import Testing
         #expect(journal == "wal")
         #expect(foreignKeys == true)
     }
+
+    @Test func everyConnectionHasTheBoundedPageCacheAndNoMemoryMap() throws {
+        let scratch = try ScratchDirectory("mstore")
+        defer { scratch.remove() }
+        let pool = try MessageStoreDatabase.openFile(at: scratch.path("m.sqlite"))
+        @Sendable func settings(_ db: Database) throws -> [Int?] {
+            [try Int.fetchOne(db, sql: "PRAGMA cache_size"), try Int.fetchOne(db, sql: "PRAGMA mmap_size")]
+        }
+        let writer = try pool.writeWithoutTransaction(settings)
+        let reader = try pool.read(settings)
+        #expect(writer == [-MessageStoreDatabase.cacheKiB, 0])
+        #expect(reader == [-MessageStoreDatabase.cacheKiB, 0])
+        #expect(pool.configuration.maximumReaderCount == MessageStoreDatabase.maximumReaderCount)
+    }
 }

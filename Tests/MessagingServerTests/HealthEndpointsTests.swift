@@ -155,6 +155,34 @@ import UPnP
         }
     }
 
+    @Test func theLastPassIsRFC3339InUTCToTheSecondAndNullWhenUnknown() throws {
+        func mirrorJSON(lastPass: Date?) throws -> [String: Any] {
+            let report = HealthReport(
+                status: .ok,
+                modem: ModemHealth(state: .ready),
+                storage: [],
+                outbox: 0,
+                mirror: .init(
+                    lastPass: lastPass,
+                    lastError: nil,
+                    importedParts: 0,
+                    duplicateParts: 0,
+                    deletedFromModem: 0,
+                    pendingSegments: 0
+                ),
+                hooks: [],
+                version: MessagingServer.version
+            )
+            let body = try #require(try JSONSerialization.jsonObject(with: Data(report.json())) as? [String: Any])
+            return try #require(body["mirror"] as? [String: Any])
+        }
+        #expect(
+            try mirrorJSON(lastPass: Date(timeIntervalSince1970: 1_765_000_000.7))["lastPass"] as? String
+                == "2025-12-06T05:46:40Z"
+        )
+        #expect(try mirrorJSON(lastPass: nil)["lastPass"] is NSNull)
+    }
+
     @Test func aMessageWaitingToGoShowsInTheOutboxDepth() async throws {
         // No modem: the message stays queued, and the report says so without calling it a fault.
         var configuration = MessagingServerConfiguration(modem: .none)

@@ -352,7 +352,7 @@ extension MessagingService {
                 messageID: messageID,
                 mmsMessageID: conf.messageID,
                 now: now.timeIntervalSince1970,
-                offset: TimeZone.current.secondsFromGMT(for: now)
+                offset: MessageTimestamp.localUTCOffset(at: now)
             )
             metrics.messagesSent.increment()
             logger.info("MMS sent", metadata: ["message.id": "\(messageID)"])

@@ -82,9 +82,12 @@ extension MessagingService {
         var failures = 0
         while !Task.isCancelled {
             do {
+                let importedBefore = mirror.importedParts
                 try await mirrorPass(modem: modem)
                 metrics.mirrorPasses.increment()
                 failures = 0
+                // An import grows SQLite's caches and the heap; an idle daemon should not keep that.
+                if mirror.importedParts > importedBefore { await store.releaseMemory() }
             } catch is CancellationError {
                 return
             } catch {

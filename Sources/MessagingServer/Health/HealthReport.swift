@@ -51,7 +51,9 @@ public struct HealthReport: Sendable, Hashable, Encodable {
         public func encode(to encoder: any Encoder) throws {
             // `encode` rather than the synthesised `encodeIfPresent`: an unknown value is written as null.
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(lastPass, forKey: .lastPass)
+            // RFC 3339 in UTC from our own formatter (MessageTimestamp), not the encoder's `.iso8601` strategy:
+            // with the full Foundation linked that is ICU's calendar, mapped into memory at the first request.
+            try container.encode(lastPass.map { MessageTimestamp(date: $0).rfc3339 }, forKey: .lastPass)
             try container.encode(lastError, forKey: .lastError)
             try container.encode(importedParts, forKey: .importedParts)
             try container.encode(duplicateParts, forKey: .duplicateParts)
@@ -94,11 +96,10 @@ public struct HealthReport: Sendable, Hashable, Encodable {
         case status, modem, storage, outbox, mirror, hooks, version
     }
 
-    /// The JSON body: keys sorted (stable output for people and diffs), dates in ISO 8601.
+    /// The JSON body: keys sorted (stable output for people and diffs), dates in RFC 3339 (ISO 8601) UTC.
     func json() -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
         // Safe: every value is a string, a number, a date or null; nothing the encoder refuses (no NaN).
         return Array((try? encoder.encode(self)) ?? Data(#"{"status":"degraded"}"#.utf8))
     }
