@@ -243,7 +243,12 @@ extension MessageStore {
     // MARK: - Search
 
     /// Builds the SQL of a search. Every criterion maps onto an index (v2-search); the test suite checks the plans.
-    package static func searchSQL(_ query: StoreQuery) -> (sql: String, arguments: StatementArguments) {
+    /// It selects ``MessageRecord/orderedColumns``, with NULL for the text unless `withText`: SearchMessages lists
+    /// no text, and a page of 1,000 messages would read and copy every one.
+    package static func searchSQL(
+        _ query: StoreQuery,
+        withText: Bool = true
+    ) -> (sql: String, arguments: StatementArguments) {
         var clauses: [String] = []
         var arguments = StatementArguments()
         if let value = query.messageClass {
@@ -290,7 +295,8 @@ extension MessageStore {
                 _ = arguments.append(contentsOf: [pattern, pattern])
             }
         }
-        var sql = "SELECT * FROM message"
+        var sql = "SELECT " + (withText ? MessageRecord.orderedColumns : MessageRecord.orderedColumnsWithoutText)
+        sql += " FROM message"
         if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
         sql += " ORDER BY sortTime, id"
         if let limit = query.limit {
@@ -309,11 +315,13 @@ extension MessageStore {
         return escaped
     }
 
-    /// SearchMessages: the matching messages, oldest first, with their recipients.
-    package func search(_ query: StoreQuery) async throws -> [MessageSummary] {
+    /// SearchMessages: the matching messages, oldest first, with their recipients; their text only `withText`.
+    package func search(_ query: StoreQuery, withText: Bool = true) async throws -> [MessageSummary] {
         try await writer.read { db in
-            let (sql, arguments) = Self.searchSQL(query)
-            let messages = try MessageRecord.fetchAll(db, sql: sql, arguments: arguments)
+            let (sql, arguments) = Self.searchSQL(query, withText: withText)
+            var messages: [MessageRecord] = []
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try rows.next() { messages.append(try MessageRecord(orderedRow: row)) }
             return try Self.attachRecipients(to: messages, in: db)
         }
     }

@@ -77,8 +77,11 @@ extension MessagingService {
             }
             storeQuery.sessionID = rowID
         }
+        let summaries = try await store.search(storeQuery, withText: includeContent)
+        let own = ownNumber
         var messages: [Message] = []
-        for summary in try await store.search(storeQuery) {
+        messages.reserveCapacity(summaries.count)
+        for summary in summaries {
             // What waits in Outgoing carries its send state, so that a search tells a message still being tried
             // from one that failed for good (I-30). Only Outgoing needs the extra read, and it holds few messages;
             // a conversation view also shows the delivery reports of what was sent.
@@ -99,6 +102,7 @@ extension MessagingService {
             }
             messages.append(
                 makeMessage(
+                    ownNumber: own,
                     record: summary.message,
                     recipients: summary.recipients,
                     attachments: [],
