@@ -319,11 +319,17 @@ extension MessageStore {
     package func search(_ query: StoreQuery, withText: Bool = true) async throws -> [MessageSummary] {
         try await writer.read { db in
             let (sql, arguments) = Self.searchSQL(query, withText: withText)
-            var messages: [MessageRecord] = []
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let row = try rows.next() { messages.append(try MessageRecord(orderedRow: row)) }
-            return try Self.attachRecipients(to: messages, in: db)
+            return try Self.attachRecipients(to: Self.messages(sql: sql, arguments: arguments, in: db), in: db)
         }
+    }
+
+    /// The messages a query of ``MessageRecord/orderedColumns`` (or ``MessageRecord/orderedColumnsWithoutText``)
+    /// selects, read by index.
+    static func messages(sql: String, arguments: StatementArguments, in db: Database) throws -> [MessageRecord] {
+        var messages: [MessageRecord] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() { messages.append(try MessageRecord(orderedRow: row)) }
+        return messages
     }
 
     /// Loads the recipients of many messages with one query per chunk instead of one per message.
@@ -361,13 +367,15 @@ extension MessageStore {
         return messages.map { MessageSummary(message: $0, recipients: $0.id.flatMap { byMessage[$0] } ?? []) }
     }
 
-    /// The value of NewMessages: every message in Received with status Unread, oldest first (I-1).
-    package func unreadReceived() async throws -> [MessageRecord] {
+    /// The value of NewMessages: every message in Received with status Unread, oldest first (I-1); their text only
+    /// `withText`. It is read again whenever a message arrives or is read, and can be most of the store.
+    package func unreadReceived(withText: Bool = true) async throws -> [MessageRecord] {
         try await writer.read { db in
-            try MessageRecord.fetchAll(
-                db,
-                sql: "SELECT * FROM message WHERE folder = ? AND status = ? ORDER BY sortTime, id",
-                arguments: [MessageRecord.Folder.received, MessageRecord.ReadStatus.unread]
+            let columns = withText ? MessageRecord.orderedColumns : MessageRecord.orderedColumnsWithoutText
+            return try Self.messages(
+                sql: "SELECT \(columns) FROM message WHERE folder = ? AND status = ? ORDER BY sortTime, id",
+                arguments: [MessageRecord.Folder.received, MessageRecord.ReadStatus.unread],
+                in: db
             )
         }
     }

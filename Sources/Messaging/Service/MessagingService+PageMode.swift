@@ -213,7 +213,7 @@ extension MessagingService {
 
     /// NewMessages: Received ∧ Unread, oldest first (I-1); overview `<class> from <name or id>:<first characters>`.
     func newMessagesValue(includeOverview: Bool) async throws -> NewMessagesValue {
-        let records = try await store.unreadReceived()
+        let records = try await store.unreadReceived(withText: includeOverview)
         return NewMessagesValue(
             entries: records.map { record in
                 NewMessageEntry(
@@ -230,7 +230,8 @@ extension MessagingService {
     static func overview(of record: MessageRecord) -> String {
         let sender = record.fromName.nonEmpty ?? record.fromID
         let body = record.text.nonEmpty ?? record.subject ?? ""
-        let shown = body.count > overviewTextLength ? String(body.prefix(overviewTextLength)) + "..." : body
+        // `dropFirst` walks only the first characters; `count` would walk all of a long text, for every message.
+        let shown = body.dropFirst(overviewTextLength).isEmpty ? body : String(body.prefix(overviewTextLength)) + "..."
         return "\(record.messageClass) from \(sender):\(shown)"
     }
 }
