@@ -243,7 +243,12 @@ extension MessageStore {
     // MARK: - Search
 
     /// Builds the SQL of a search. Every criterion maps onto an index (v2-search); the test suite checks the plans.
-    package static func searchSQL(_ query: StoreQuery) -> (sql: String, arguments: StatementArguments) {
+    /// It selects ``MessageRecord/orderedColumns``, with NULL for the text unless `withText`: SearchMessages lists
+    /// no text, and a page of 1,000 messages would read and copy every one.
+    package static func searchSQL(
+        _ query: StoreQuery,
+        withText: Bool = true
+    ) -> (sql: String, arguments: StatementArguments) {
         var clauses: [String] = []
         var arguments = StatementArguments()
         if let value = query.messageClass {
@@ -290,7 +295,8 @@ extension MessageStore {
                 _ = arguments.append(contentsOf: [pattern, pattern])
             }
         }
-        var sql = "SELECT * FROM message"
+        var sql = "SELECT " + (withText ? MessageRecord.orderedColumns : MessageRecord.orderedColumnsWithoutText)
+        sql += " FROM message"
         if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
         sql += " ORDER BY sortTime, id"
         if let limit = query.limit {
@@ -309,13 +315,21 @@ extension MessageStore {
         return escaped
     }
 
-    /// SearchMessages: the matching messages, oldest first, with their recipients.
-    package func search(_ query: StoreQuery) async throws -> [MessageSummary] {
+    /// SearchMessages: the matching messages, oldest first, with their recipients; their text only `withText`.
+    package func search(_ query: StoreQuery, withText: Bool = true) async throws -> [MessageSummary] {
         try await writer.read { db in
-            let (sql, arguments) = Self.searchSQL(query)
-            let messages = try MessageRecord.fetchAll(db, sql: sql, arguments: arguments)
-            return try Self.attachRecipients(to: messages, in: db)
+            let (sql, arguments) = Self.searchSQL(query, withText: withText)
+            return try Self.attachRecipients(to: Self.messages(sql: sql, arguments: arguments, in: db), in: db)
         }
+    }
+
+    /// The messages a query of ``MessageRecord/orderedColumns`` (or ``MessageRecord/orderedColumnsWithoutText``)
+    /// selects, read by index.
+    static func messages(sql: String, arguments: StatementArguments, in db: Database) throws -> [MessageRecord] {
+        var messages: [MessageRecord] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() { messages.append(try MessageRecord(orderedRow: row)) }
+        return messages
     }
 
     /// Loads the recipients of many messages with one query per chunk instead of one per message.
@@ -353,13 +367,15 @@ extension MessageStore {
         return messages.map { MessageSummary(message: $0, recipients: $0.id.flatMap { byMessage[$0] } ?? []) }
     }
 
-    /// The value of NewMessages: every message in Received with status Unread, oldest first (I-1).
-    package func unreadReceived() async throws -> [MessageRecord] {
+    /// The value of NewMessages: every message in Received with status Unread, oldest first (I-1); their text only
+    /// `withText`. It is read again whenever a message arrives or is read, and can be most of the store.
+    package func unreadReceived(withText: Bool = true) async throws -> [MessageRecord] {
         try await writer.read { db in
-            try MessageRecord.fetchAll(
-                db,
-                sql: "SELECT * FROM message WHERE folder = ? AND status = ? ORDER BY sortTime, id",
-                arguments: [MessageRecord.Folder.received, MessageRecord.ReadStatus.unread]
+            let columns = withText ? MessageRecord.orderedColumns : MessageRecord.orderedColumnsWithoutText
+            return try Self.messages(
+                sql: "SELECT \(columns) FROM message WHERE folder = ? AND status = ? ORDER BY sortTime, id",
+                arguments: [MessageRecord.Folder.received, MessageRecord.ReadStatus.unread],
+                in: db
             )
         }
     }

@@ -122,6 +122,40 @@ package struct MessageRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         isComplete = try row.decode(forColumn: "iscomplete")
     }
 
+    /// Every column, in the order ``init(orderedRow:)`` reads them.
+    package static let orderedColumns = columnList(text: "text")
+    /// ``orderedColumns`` with NULL in place of the text.
+    package static let orderedColumnsWithoutText = columnList(text: "NULL")
+
+    private static func columnList(text: String) -> String {
+        "id, sessionId, simId, class, folder, status, kind, direction, replyTo, fromId, fromName, subject, \(text), "
+            + "dateSent, dateSentOffset, dateReceived, dateReceivedOffset, sortTime, isComplete"
+    }
+
+    /// Reads a row of ``orderedColumns`` by index: no name is looked up, per column and row, as ``init(row:)``
+    /// must (a search returns pages of up to 1,000 rows).
+    package init(orderedRow row: Row) throws {
+        id = try row.decode(atIndex: 0)
+        sessionID = try row.decode(atIndex: 1)
+        simID = try row.decode(atIndex: 2)
+        messageClass = try row.decode(atIndex: 3)
+        folder = try row.decode(atIndex: 4)
+        status = try row.decode(atIndex: 5)
+        kind = try row.decode(atIndex: 6)
+        direction = try row.decode(atIndex: 7)
+        replyTo = try row.decode(atIndex: 8)
+        fromID = try row.decode(atIndex: 9)
+        fromName = try row.decode(atIndex: 10)
+        subject = try row.decode(atIndex: 11)
+        text = try row.decode(atIndex: 12)
+        dateSent = try row.decode(atIndex: 13)
+        dateSentOffset = try row.decode(atIndex: 14)
+        dateReceived = try row.decode(atIndex: 15)
+        dateReceivedOffset = try row.decode(atIndex: 16)
+        sortTime = try row.decode(atIndex: 17)
+        isComplete = try row.decode(atIndex: 18)
+    }
+
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 

@@ -112,4 +112,65 @@ import Testing
             #expect(written == table)
         }
     }
+
+    /// A search reads its rows by index (``MessageRecord/orderedColumns``, every column of the table in its order):
+    /// the same record as reading by name; without the text, only the text is missing.
+    @Test func searchReadsTheSameRecordAsReadingByName() async throws {
+        let store = try MessageStore.inMemory()
+        _ = try await store.simID(iccid: "8901", imsi: "00101", msisdn: "", now: 1)
+        let simID = try await store.simID(iccid: "8902", imsi: "00102", msisdn: "", now: 1)
+        let sessionID = try await store.insertSession(
+            SessionRecord(
+                sessionClass: "SMS",
+                subject: nil,
+                status: .running,
+                contentTypes: nil,
+                isIncoming: true,
+                creatorID: "+15550000077",
+                creatorName: nil,
+                peerKey: "+15550000077",
+                dateStarted: 1,
+                dateStartedOffset: 0
+            ),
+            recipients: [],
+            participant: nil,
+            events: []
+        )
+        #expect(simID != sessionID)
+        let id = try await store.insertMessage(
+            MessageRecord(
+                sessionID: sessionID,
+                simID: simID,
+                messageClass: "SMS",
+                folder: .received,
+                status: .read,
+                kind: .flash,
+                direction: .incoming,
+                replyTo: "r1",
+                fromID: "+15550000077",
+                fromName: "Ann",
+                subject: "Hi",
+                text: "dinner at 8",
+                dateSent: 10.5,
+                dateSentOffset: 3600,
+                dateReceived: 11.25,
+                dateReceivedOffset: -1800,
+                sortTime: 11.25,
+                isComplete: false
+            ),
+            recipients: [PeerRow(role: "to", peerID: "+15550000001", name: "Me")]
+        )
+        let byName = try #require(try await store.message(id: id)?.message)
+        let found = try await store.search(StoreQuery(folder: .received))
+        #expect(found.map(\.message) == [byName])
+        #expect(found.first?.recipients == [PeerRow(role: "to", peerID: "+15550000001", name: "Me")])
+        var withoutText = byName
+        withoutText.text = nil
+        #expect(try await store.search(StoreQuery(folder: .received), withText: false).map(\.message) == [withoutText])
+        let table = try await store.writer.read { db in try db.columns(in: "message").map(\.name) }
+        let ordered = MessageRecord.orderedColumns.split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        #expect(ordered == table)
+    }
 }

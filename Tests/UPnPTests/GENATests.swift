@@ -313,6 +313,13 @@ extension SubscriptionTable.Delivery: Equatable {
         #expect(String(decoding: out, as: UTF8.self) == XMLEscaping.escape(text))
     }
 
+    @Test(arguments: ["", "tab\there", "lf\ncr\r", "<a b=\"c\">&'</a>", "\u{1}\u{FFFF}x", "ÄÖ 😀\t\n"])
+    func attributeFormAgreesWithXMLEscaping(_ text: String) {
+        var out: [UInt8] = []
+        XMLTextBytes.appendEscaped(text, inAttribute: true, to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == XMLEscaping.escapeAttribute(text))
+    }
+
     @Test func appendsAfterWhatIsAlreadyThere() {
         var out = Array("<v>".utf8)
         XMLTextBytes.appendEscaped("a<b", to: &out)
@@ -337,6 +344,12 @@ extension SubscriptionTable.Delivery: Equatable {
             XMLTextBytes.appendEscaped(string, to: &out)
             #expect(
                 String(decoding: out, as: UTF8.self) == XMLEscaping.escape(string),
+                "\(Array(string.unicodeScalars))"
+            )
+            var attribute: [UInt8] = []
+            XMLTextBytes.appendEscaped(string, inAttribute: true, to: &attribute)
+            #expect(
+                String(decoding: attribute, as: UTF8.self) == XMLEscaping.escapeAttribute(string),
                 "\(Array(string.unicodeScalars))"
             )
         }

@@ -7,13 +7,21 @@ enum StoredID {
 
     static func encode(_ value: Int64) -> String {
         guard value > 0 else { return "0" }
-        var remaining = UInt64(value)
-        var bytes: [UInt8] = []
-        while remaining > 0 {
-            bytes.append(digits[Int(remaining % 36)])
-            remaining /= 36
+        // Written into the string's own storage, last digit first: a search formats an ID for every message.
+        var length = 1
+        var rest = UInt64(value) / 36
+        while rest > 0 {
+            length += 1
+            rest /= 36
         }
-        return String(decoding: bytes.reversed(), as: UTF8.self)
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var remaining = UInt64(value)
+            for position in (0..<length).reversed() {
+                buffer[position] = digits[Int(remaining % 36)]
+                remaining /= 36
+            }
+            return length
+        }
     }
 
     /// The row id of a canonical base-36 ID, or `nil` (not canonical: upper case, leading zeros, too long, …).

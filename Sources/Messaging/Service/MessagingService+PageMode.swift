@@ -77,8 +77,11 @@ extension MessagingService {
             }
             storeQuery.sessionID = rowID
         }
+        let summaries = try await store.search(storeQuery, withText: includeContent)
+        let own = ownNumber
         var messages: [Message] = []
-        for summary in try await store.search(storeQuery) {
+        messages.reserveCapacity(summaries.count)
+        for summary in summaries {
             // What waits in Outgoing carries its send state, so that a search tells a message still being tried
             // from one that failed for good (I-30). Only Outgoing needs the extra read, and it holds few messages;
             // a conversation view also shows the delivery reports of what was sent.
@@ -99,6 +102,7 @@ extension MessagingService {
             }
             messages.append(
                 makeMessage(
+                    ownNumber: own,
                     record: summary.message,
                     recipients: summary.recipients,
                     attachments: [],
@@ -209,7 +213,7 @@ extension MessagingService {
 
     /// NewMessages: Received ∧ Unread, oldest first (I-1); overview `<class> from <name or id>:<first characters>`.
     func newMessagesValue(includeOverview: Bool) async throws -> NewMessagesValue {
-        let records = try await store.unreadReceived()
+        let records = try await store.unreadReceived(withText: includeOverview)
         return NewMessagesValue(
             entries: records.map { record in
                 NewMessageEntry(
@@ -226,7 +230,8 @@ extension MessagingService {
     static func overview(of record: MessageRecord) -> String {
         let sender = record.fromName.nonEmpty ?? record.fromID
         let body = record.text.nonEmpty ?? record.subject ?? ""
-        let shown = body.count > overviewTextLength ? String(body.prefix(overviewTextLength)) + "..." : body
+        // `dropFirst` walks only the first characters; `count` would walk all of a long text, for every message.
+        let shown = body.dropFirst(overviewTextLength).isEmpty ? body : String(body.prefix(overviewTextLength)) + "..."
         return "\(record.messageClass) from \(sender):\(shown)"
     }
 }

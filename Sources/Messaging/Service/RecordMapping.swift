@@ -58,6 +58,7 @@ extension MessagingService {
     /// The full public form of a stored message, text and attachments included (ReadMessage, hooks).
     func makeMessage(_ detail: MessageDetail) -> Message {
         makeMessage(
+            ownNumber: ownNumber,
             record: detail.message,
             recipients: detail.recipients,
             attachments: detail.attachments,
@@ -70,7 +71,10 @@ extension MessagingService {
     }
 
     /// The public form of a stored message. `includeContent` false gives the search form (no text, attachments).
+    /// `ownNumber` is the service's ``ownNumber``, which normalises the configured number on every read: a search
+    /// reads it once for its whole page.
     func makeMessage(
+        ownNumber own: String?,
         record: MessageRecord,
         recipients: [PeerRow],
         attachments: [AttachmentRow],
@@ -82,7 +86,6 @@ extension MessagingService {
     ) -> Message {
         // What was stored before the modem's number was known gets it now: the device is the sender of what it
         // sends and the recipient of what it receives (§10 "Identity"; recipientTo is required for SMS, §7.5).
-        let own = ownNumber
         let from = sender(storedID: record.fromID, name: record.fromName, isDevice: record.direction != .incoming)
         var recipients = recipients
         if record.direction == .incoming, let own, !recipients.contains(where: { $0.role == "to" }) {

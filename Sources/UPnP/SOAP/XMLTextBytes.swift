@@ -1,10 +1,11 @@
 /// Byte-level XML output for the hot paths (SOAP responses, GENA bodies): the same escaping as
 /// ``XMLEscaping/escape(_:)`` — `&`, `<`, `>`, `"`, `'`, CR as `&#13;`, forbidden C0 controls and U+FFFE/U+FFFF as
 /// U+FFFD (XML 1.0 §2.2, §2.4) — written straight into a byte buffer, without a per-scalar `String` append.
-/// A test checks that both agree on every input.
+/// With `inAttribute`, tab and LF become character references too, as ``XMLEscaping/escapeAttribute(_:)`` writes
+/// them (XML 1.0 §3.3.3). A test checks that both agree on every input.
 enum XMLTextBytes {
-    /// Appends `text`'s UTF-8, escaped for character data.
-    static func appendEscaped(_ text: String, to out: inout [UInt8]) {
+    /// Appends `text`'s UTF-8, escaped for character data, or for an attribute value when `inAttribute`.
+    static func appendEscaped(_ text: String, inAttribute: Bool = false, to out: inout [UInt8]) {
         var text = text
         text.withUTF8 { bytes in
             out.reserveCapacity(out.count + bytes.count + 16)
@@ -24,7 +25,8 @@ enum XMLTextBytes {
                 case UInt8(ascii: "\""): replacement = "&quot;"
                 case UInt8(ascii: "'"): replacement = "&apos;"
                 case 0x0D: replacement = "&#13;"
-                case 0x09, 0x0A: replacement = nil
+                case 0x09: replacement = inAttribute ? "&#9;" : nil
+                case 0x0A: replacement = inAttribute ? "&#10;" : nil
                 case 0x00..<0x20: replacement = "\u{FFFD}"
                 case 0xEF
                 where index + 2 < bytes.count && bytes[index + 1] == 0xBF
