@@ -177,6 +177,11 @@ final class SoakRig {
     func close() {
         daemon?.signal(SIGKILL)
         simulator.stop()
-        scratch.remove()
+        // For a post-mortem (`SOAK_KEEP_SCRATCH=1`): the databases, the configuration and the simulator's state.
+        if ProcessInfo.processInfo.environment["SOAK_KEEP_SCRATCH"] == nil {
+            scratch.remove()
+        } else {
+            print("soak: scratch directory kept at \(scratch.url.path)")
+        }
     }
 }
