@@ -349,9 +349,7 @@ public final class ATModem: Modem {
         case .ready(let line):
             // A modem that restarted lost its volatile settings (CNMI, CMGF, CPMS): the layer above restarts it.
             if line == "RDY" || line == "^SYSSTART" || line == "SMS Ready" {
-                // Before start-up it is the modem's first boot (power-on URCs), not a restart.
-                if state.withLock({ $0.session.startup != nil }) { metrics.restarts.increment() }
-                broadcast(.restarted)
+                noteRestart()
             } else {
                 broadcast(.unrecognized(line: line))
             }
@@ -380,10 +378,7 @@ public final class ATModem: Modem {
             // settings or the SIM are not those of the start-up: the layer above starts again (a ^SIMST during
             // the start-up is part of it). ModemManager watches it for SIM hot swap on Huawei modems (assumed
             // from its `\^SIMST:.+` pattern in `mm-broadband-modem-huawei.c`; the restart reading is ours).
-            if name == "^SIMST" {
-                if state.withLock({ $0.session.startup != nil }) { metrics.restarts.increment() }
-                broadcast(.restarted)
-            }
+            if name == "^SIMST" { noteRestart() }
             broadcast(.unrecognized(line: "\(name): \(value)"))
         case .unknown(let line):
             broadcast(.unrecognized(line: line))
@@ -452,6 +447,21 @@ public final class ATModem: Modem {
         // A signal without a storage name is always reported: the modem says it is (still) full.
         guard changed || (isFull && storage == nil) else { return }
         broadcast(isFull ? .storageFull(storage) : .storageAvailable(storage))
+    }
+
+    /// The modem restarted: its AT+CPMS <mem1> (TS 27.005 §3.2.2) is back at the power-on default, like its +CNMI
+    /// (assumed for every stick; the simulator models it so). The selection this driver remembers is forgotten at
+    /// once, before the layer above hears of the restart, so that the next storage command selects again: an
+    /// AT+CMGD=<index> meant for ME that ran on the default SM would delete a message or status report that was
+    /// never read.
+    private func noteRestart() {
+        let wasStarted = state.withLock { state in
+            state.session.selectedStorage = nil
+            return state.session.startup != nil
+        }
+        // Before start-up it is the modem's first boot (power-on URCs), not a restart.
+        if wasStarted { metrics.restarts.increment() }
+        broadcast(.restarted)
     }
 
     private func makeToken() -> DeliveryToken {
