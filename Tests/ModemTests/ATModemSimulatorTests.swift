@@ -315,6 +315,29 @@ import Testing
         }
     }
 
+    /// A reboot puts the modem's AT+CPMS <mem1> back at SM: a delete in ME after it must select ME again, not delete
+    /// the SIM's message at the same index (in the soak, a status report stored on the SIM just before a reboot
+    /// was deleted unread this way while the mirror was deleting what it had imported from ME).
+    @Test func aDeleteAfterARebootSelectsItsStorageAgain() async throws {
+        let pdu = try PDUHex.decode(
+            "07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034"
+        )
+        try await Self.withRig { rig in
+            try await rig.modem.start()
+            // Subscribed after the start-up, whose own ^SIMST is no restart of interest here.
+            var events = rig.modem.events().makeAsyncIterator()
+            let onSIM = try #require(await rig.simulated.preload(pdu, status: .receivedUnread, in: .sim))
+            let onPhone = try #require(await rig.simulated.preload(pdu, status: .receivedRead, in: .phone))
+            #expect(onSIM == onPhone)
+            #expect(try await rig.modem.listMessages(in: .phone).map(\.index) == [onPhone])
+            await rig.simulated.reboot()
+            #expect(await Self.next(&events) { $0 == .restarted } == .restarted)
+            try await rig.modem.deleteMessage(at: onPhone, in: .phone)
+            #expect(await rig.simulated.storedMessages(in: .phone).isEmpty)
+            #expect(await rig.simulated.storedMessages(in: .sim).map(\.index) == [onSIM])
+        }
+    }
+
     @Test func garbageAndRandomSendErrorsDoNotStopTheDriver() async throws {
         try await Self.withRig { rig in
             try await rig.modem.start()

@@ -64,7 +64,11 @@ package final class ATEngine: Sendable {
                 }
                 let now = clock.now()
                 let actions = state.withLock { $0.machine.receive(bytes, now: now) }
-                await perform(actions)
+                // The URCs of these bytes reach `onUnsolicited` before the commands they end are resumed: a modem's
+                // restart sign (^SIMST, RDY) read together with an answer must change the driver's view of the
+                // modem (its storage selection) before the next command is built on it.
+                for case .emit(let urc) in actions { onUnsolicited(urc) }
+                await perform(actions.filter { if case .emit = $0 { false } else { true } })
             } catch {
                 let actions = state.withLock { $0.machine.transportEnded() }
                 await perform(actions)

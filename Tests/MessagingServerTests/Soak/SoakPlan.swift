@@ -15,6 +15,10 @@ struct SoakPlan {
         case national
         /// UCS-2, emoji (surrogate pairs) included, over one or more parts.
         case ucs2
+        /// An MMS (OMA-TS-MMS_ENC §6.1 m-send-req through the simulated MMSC) with a text part and a small JPEG,
+        /// sent to the echo, which answers with the same parts, or to modem 2, whose device fetches it after the
+        /// WAP push (§6.2 m-notification-ind, an SMS through the modem and its faults).
+        case mms
     }
 
     /// Where a message goes.
@@ -89,7 +93,9 @@ struct SoakPlan {
         var random = SeededRandom(seed: seed)
         let messages = (0..<count).map { index in
             let kind = Kind.allCases.randomElement(using: &random)!
-            let direction = Direction.allCases.randomElement(using: &random)!
+            var direction = Direction.allCases.randomElement(using: &random)!
+            // The network injects SMS only: an MMS goes out from device 1.
+            if kind == .mms, direction == .injected { direction = .toEcho }
             return Message(
                 index: index,
                 kind: kind,
@@ -152,6 +158,8 @@ struct SoakPlan {
             append(from: turkish + words, until: Int.random(in: 20...200, using: &random))
         case .ucs2:
             append(from: wide + words, until: Int.random(in: 10...150, using: &random))
+        case .mms:
+            append(from: words + wide, until: Int.random(in: 10...300, using: &random))
         }
         return text
     }

@@ -6,6 +6,9 @@ import MessageStore
 /// - Sent through device 1 (to the echo or to modem 2): once in device 1's Sent, once in the network's log (its
 ///   parts reassembled), and once at the other end: "echo: <text>" in device 1's Received, or the text in device 2's
 ///   Received. Every part of it has its status report applied (TS 23.040 §9.2.3.15: delivered).
+/// - An MMS (through the MMSC, not the SMS network log): once in device 1's Sent and once at the other end, as for
+///   SMS, each copy with the one picture sent, byte for byte. One in device 1's Outgoing at a SIGKILL may arrive
+///   twice (the MMSC may have taken it just before the kill: at least once).
 /// - Injected from the network, and the SIM-full fillers: once in device 1's Received.
 /// - Any text stored or seen that is not one of these exactly is corrupted.
 ///
@@ -37,8 +40,11 @@ struct Reconciliation {
         killMarks: [Int],
         lineFaultMarks: [Int],
         unroutedReports: [(reference: Int, recipient: String)],
+        mmsInFlightAtKill: Set<String>,
         device1: [MessageDetail],
-        device2: [MessageDetail]
+        device2: [MessageDetail],
+        mmsAttachments: [[String: [[UInt8]]]],
+        picture: [UInt8]
     ) {
         func counts(_ details: [MessageDetail], _ folder: MessageRecord.Folder) -> [String: Int] {
             details.filter { $0.message.folder == folder }.reduce(into: [:]) {
@@ -91,6 +97,29 @@ struct Reconciliation {
             case .injected:
                 expected1.insert(message.text)
                 expectOnce(message.text, in: received1, "device 1 Received (injected)")
+            case .toEcho where message.kind == .mms, .toModem2 where message.kind == .mms:
+                expectOnce(message.text, in: sent, "device 1 Sent (MMS)")
+                expectedSent.insert(message.text)
+                let extra = mmsInFlightAtKill.contains(message.text) ? 1 : 0
+                let (arrival, table, device, place) =
+                    message.direction == .toEcho
+                    ? ("echo: " + message.text, received1, 0, "device 1 Received (MMS echo)")
+                    : (message.text, received2, 1, "device 2 Received (MMS)")
+                if message.direction == .toEcho { expected1.insert(arrival) } else { expected2.insert(arrival) }
+                expectOnce(arrival, in: table, place, allowedExtra: extra)
+                // Each stored copy carries the picture, byte for byte (the far end's also has the SMIL the MMSC added).
+                for (text, database, copies, label) in [
+                    (message.text, 0, sent[message.text] ?? 0, "device 1 Sent (MMS)"),
+                    (arrival, device, table[arrival] ?? 0, place),
+                ] {
+                    let contents = mmsAttachments[database][text] ?? []
+                    if contents.count != copies || contents.contains(where: { $0 != picture }) {
+                        corrupted.append(
+                            "\(label): attachments of \(Self.short(text)) are \(contents.map(\.count)) bytes, "
+                                + "not \(copies)× the \(picture.count)-byte picture"
+                        )
+                    }
+                }
             case .toEcho, .toModem2:
                 expectOnce(message.text, in: sent, "device 1 Sent")
                 expectedSent.insert(message.text)
@@ -230,7 +259,7 @@ struct SoakReport {
             "soak: directions "
                 + SoakPlan.Direction.allCases.map { direction in
                     "\(direction.rawValue) \(messages.filter { $0.direction == direction }.count)"
-                }.joined(separator: ", ") + ", SIM-full fillers \(fillers); MMS: not in the mix (no MMS path yet)"
+                }.joined(separator: ", ") + ", SIM-full fillers \(fillers); MMS (kind mms) through the simulated MMSC"
         )
         lines.append(
             "soak: faults "

@@ -26,7 +26,15 @@ final class SoakRig {
 
     init() async throws {
         scratch = try ScratchDirectory("messagingd-soak")
-        simulator = try await ControlledSimulator(count: 2, arguments: ["--profile", "huawei-e3372"], in: scratch.url)
+        simulator = try await ControlledSimulator(
+            count: 2,
+            arguments: ["--profile", "huawei-e3372", "--mmsc"],
+            in: scratch.url
+        )
+        // One MMSC for both devices: only device 1 sends, at the URL that names modem 1 as the sender; device 2
+        // fetches what its push names.
+        let mmscURL = try #require(simulator.start.first?["mmscURL"] as? String)
+        let proxy = try #require(simulator.start.first?["mmsProxy"] as? String)
         databases = [scratch.path("device1/messages.sqlite"), scratch.path("device2/messages.sqlite")]
         configuration = scratch.path("messagingd.conf")
         try """
@@ -35,6 +43,9 @@ final class SoakRig {
         interfaces = ["lo"]
         http-port = 0
         ssdp-port = 0
+        [mms]
+        mmsc-url = "\(mmscURL)"
+        mms-proxy = "\(proxy)"
         [[modem]]
         device = "\(simulator.link(1))"
         database = "\(databases[0])"
@@ -105,15 +116,17 @@ final class SoakRig {
         return status
     }
 
-    /// SendMessage of `text` to `recipient` on device 1 (SOAP, as a control point on the LAN sends).
-    func send(_ text: String, to recipient: String) async throws {
+    /// SendMessage of `text` to `recipient` on device 1 (SOAP, as a control point on the LAN sends): an SMS, or an
+    /// MMS when `picture` is given, the link at which the control point offers the JPEG (messaging-v2.md §5.6).
+    func send(_ text: String, to recipient: String, picture: (link: String, size: Int)? = nil) async throws {
         let message = MessageFragment(
             messageID: "",
-            messageClass: "SMS",
+            messageClass: picture == nil ? "SMS" : "MMS",
             messageFolder: "Outgoing",
             messageStatus: "Unread",
             recipients: RecipientsListFragment(to: [PeerFragment(id: recipient)]),
-            text: text
+            text: text,
+            attachments: picture.map { [.init(uri: $0.link, size: UInt64($0.size), mimeType: "image/jpeg")] } ?? []
         )
         let answer = try await MessagingServerTests.call(
             port: ports[0],
@@ -164,6 +177,18 @@ final class SoakRig {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    /// The content of each JPEG attachment of each MMS of a database, by the MMS's text.
+    static func mmsAttachments(of database: String) async throws -> [String: [[UInt8]]] {
+        let store = try MessageStore(path: database)
+        var contents: [String: [[UInt8]]] = [:]
+        for summary in try await store.search(StoreQuery()) where summary.message.messageClass == "MMS" {
+            guard let id = summary.message.id else { continue }
+            contents[summary.message.text ?? "", default: []] += try await store.attachmentContents(messageID: id)
+                .filter { $0.row.mimeType == "image/jpeg" }.map(\.bytes)
+        }
+        return contents
+    }
+
     /// Every message of a database: folder, text, peers, and for sent ones the parts' states (status reports).
     static func contents(of database: String) async throws -> [MessageDetail] {
         let store = try MessageStore(path: database)
@@ -177,6 +202,11 @@ final class SoakRig {
     func close() {
         daemon?.signal(SIGKILL)
         simulator.stop()
-        scratch.remove()
+        // For a post-mortem (`SOAK_KEEP_SCRATCH=1`): the databases, the configuration and the simulator's state.
+        if ProcessInfo.processInfo.environment["SOAK_KEEP_SCRATCH"] == nil {
+            scratch.remove()
+        } else {
+            print("soak: scratch directory kept at \(scratch.url.path)")
+        }
     }
 }
