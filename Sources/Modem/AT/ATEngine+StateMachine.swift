@@ -57,6 +57,8 @@ extension ATEngine {
         private var framer = ATLineFramer()
         private var turnOwner: CommandID?
         private var current: Current?
+        /// The command written and not yet answered.
+        package var commandInFlight: CommandID? { current?.id }
         private var waiting: [CommandID] = []
         private var pendingPDU: (kind: ATUnsolicited.PDUKind, header: String)?
         private var isClosed = false

@@ -115,6 +115,18 @@ package final class ATEngine: Sendable {
         await perform(actions)
     }
 
+    /// The command written and not yet answered, for ``abort(_:)``.
+    package var commandInFlight: StateMachine.CommandID? { state.withLock { $0.machine.commandInFlight } }
+
+    /// Fails command `id` with ``ATError/Code/aborted`` if it is still the one in flight; a later command is left
+    /// alone. For an answer that will never come (the modem restarted under it).
+    package func abort(_ id: StateMachine.CommandID) async {
+        let actions = state.withLock { state in
+            state.machine.commandInFlight == id ? state.machine.abortCurrent() : []
+        }
+        await perform(actions)
+    }
+
     /// `AT` until OK (after a stall or timeout), so that a late answer is not taken for the next command's.
     private func resynchronise(_ id: StateMachine.CommandID, unlessAbortedSince epoch: UInt64?) async {
         for attempt in 1...Self.resyncAttempts {

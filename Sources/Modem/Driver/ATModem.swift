@@ -506,9 +506,10 @@ public final class ATModem: Modem {
     /// A restart line came: the modem's volatile settings, <mem1> among them, are back at their power-on values
     /// (TS 27.005 §3.2.2 leaves those to the manufacturer), so no selection made before it holds.
     ///
-    /// The command in flight then fails at once (`aborted`): the restarted modem lost it, and waiting out its
+    /// The command still in flight then fails at once (`aborted`): the restarted modem lost it, and waiting out its
     /// deadline (a listing's is a minute) would hold the next start-up back. Not during a start-up, whose own
-    /// commands run while the boot's lines still come.
+    /// commands run while the boot's lines still come. (A command answered in the same bytes as the line is no
+    /// longer in flight: the engine hands lines over before it resumes the commands they follow.)
     private func noteRestart() {
         let (isRestart, engine) = state.withLock { state in
             state.restartLines &+= 1
@@ -518,7 +519,7 @@ public final class ATModem: Modem {
             return (isRestart, isRestart && !state.isStarting ? state.session.engine : nil)
         }
         if isRestart { metrics.restarts.increment() }
-        if let engine { Task { await engine.abortCommands() } }
+        if let engine, let lost = engine.commandInFlight { Task { await engine.abort(lost) } }
     }
 
     func setStarting(_ isStarting: Bool) { state.withLock { $0.isStarting = isStarting } }
