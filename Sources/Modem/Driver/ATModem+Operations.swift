@@ -326,7 +326,6 @@ extension ATModem {
         if let incoming, write != nil { arguments.append("\"\(incoming.rawValue)\"") }
         do {
             let response = try await command("AT+CPMS=" + arguments.joined(separator: ","), prefix: "+CPMS")
-            setSelectedStorage(first)
             if let counters = response.values(prefixed: "+CPMS").first {
                 let pairs = ATResponseParser.storageCounters(counters)
                 if let pair = pairs.first {
@@ -466,14 +465,14 @@ extension ATModem {
     // MARK: - Storage
 
     /// The counters of every storage that accepts selection; a storage the modem refuses is left out (and dropped,
-    /// see ``select(_:force:)``) rather than failing the whole answer.
+    /// see ``select(_:)``) rather than failing the whole answer.
     public func storageStatus() async throws -> [StorageStatus] {
         try await serialized {
             guard let storages = startupState?.storages else { throw ModemError(.notStarted) }
             var result: [StorageStatus] = []
             for storage in storages {
                 do {
-                    if let status = try await select(storage, force: true) { result.append(status) }
+                    if let status = try await select(storage) { result.append(status) }
                 } catch let error as ModemError where error.code == .storageUnavailable(storage) {
                     continue
                 }
@@ -482,7 +481,10 @@ extension ATModem {
         }
     }
 
-    /// AT+CPMS=<storage> unless already selected; returns its counters when the modem sent them.
+    /// AT+CPMS=<storage>, before every storage-bound command: the driver keeps no idea of what is selected,
+    /// because a restart line can still be on its way while a command goes out (the modem answers it from its
+    /// power-on <mem1>), and one AT+CPMS per operation is cheap against a message deleted from the wrong storage.
+    /// Returns the storage's counters when the modem sent them.
     ///
     /// A storage that `AT+CPMS=?` advertised but whose selection the modem refuses with an error result (Huawei
     /// sticks answer `AT+CPMS="SR"` with `+CMS ERROR: 302`) is dropped from the session's storages and logged once:
@@ -490,11 +492,9 @@ extension ATModem {
     /// when one cannot be read (`src/mm-iface-modem-messaging.c`, `load_initial_sms_parts_ready`).
     /// - Throws: ``ModemError`` `.storageUnavailable(storage)` for a storage that is not (or no longer) usable.
     @discardableResult
-    private func select(_ storage: MessageStorage, force: Bool = false) async throws -> StorageStatus? {
+    private func select(_ storage: MessageStorage) async throws -> StorageStatus? {
         guard let startup = startupState else { throw ModemError(.notStarted) }
         guard startup.storages.contains(storage) else { throw ModemError(.storageUnavailable(storage)) }
-        if !force, selectedStorage == storage { return nil }
-        setSelectedStorage(nil)
         let response: ATResponse
         do {
             response = try await command("AT+CPMS=\"\(storage.rawValue)\"", prefix: "+CPMS")
@@ -508,7 +508,6 @@ extension ATModem {
             )
             throw ModemError(.storageUnavailable(storage), reason: "the modem refused AT+CPMS", underlying: error)
         }
-        setSelectedStorage(storage)
         guard let value = response.values(prefixed: "+CPMS").first,
             let pair = ATResponseParser.storageCounters(value).first
         else {
@@ -538,9 +537,6 @@ extension ATModem {
         return result
     }
 
-    /// Selected again even when the driver believes it is: a restart line can still be on its way while the command
-    /// goes out (the modem answers it from its power-on settings), and one AT+CPMS per listing or deletion is cheap
-    /// against a message deleted from the wrong storage.
     public func listMessages(in storage: MessageStorage) async throws -> [StoredMessage] {
         try await serialized {
             try await withinOneModemSession { try await list(storage) }
@@ -548,7 +544,7 @@ extension ATModem {
     }
 
     private func list(_ storage: MessageStorage) async throws -> [StoredMessage] {
-        try await select(storage, force: true)
+        try await select(storage)
         let response = try await send(
             ATCommand("AT+CMGL=4", timeout: configuration.listTimeout, responsePrefix: "+CMGL")
         )
@@ -597,13 +593,12 @@ extension ATModem {
         }
     }
 
-    /// Selects `storage` first even when the driver believes it is selected (see ``listMessages(in:)``); a
-    /// `.restarted` failure means the slot deleted may have been in the modem's power-on storage.
+    /// A `.restarted` failure means the slot deleted may have been in the modem's power-on storage.
     public func deleteMessage(at index: Int, in storage: MessageStorage) async throws {
         try await serialized {
             do {
                 try await withinOneModemSession {
-                    try await select(storage, force: true)
+                    try await select(storage)
                     _ = try await command("AT+CMGD=\(index)")
                 }
             } catch let error as ATError where error.cmsError == .invalidIndex || error.cmeError == .invalidIndex {

@@ -38,7 +38,6 @@ public final class ATModem: Modem {
         var transport: any ByteTransport
         var isDisconnected = false
         var startup: ATModemStartup?
-        var selectedStorage: MessageStorage?
         var fullStorages: Set<MessageStorage> = []
         var pendingAcknowledgements: [UInt64] = []
         var indicatorNames: [Int: String] = [:]
@@ -495,16 +494,12 @@ public final class ATModem: Modem {
         state.withLock { state in
             state.session.startup = startup
             state.session.indicatorNames = indicatorNames
-            state.session.selectedStorage = startup.storages.first
         }
     }
 
-    var selectedStorage: MessageStorage? {
-        get { state.withLock { $0.session.selectedStorage } }
-    }
-
     /// A restart line came: the modem's volatile settings, <mem1> among them, are back at their power-on values
-    /// (TS 27.005 §3.2.2 leaves those to the manufacturer), so no selection made before it holds.
+    /// (TS 27.005 §3.2.2 leaves those to the manufacturer), so an operation that spans it fails (see
+    /// ``withinOneModemSession(_:)``).
     ///
     /// The command still in flight then fails at once (`aborted`): the restarted modem lost it, and waiting out its
     /// deadline (a listing's is a minute) would hold the next start-up back. Not during a start-up, whose own
@@ -513,7 +508,6 @@ public final class ATModem: Modem {
     private func noteRestart() {
         let (isRestart, engine) = state.withLock { state in
             state.restartLines &+= 1
-            state.session.selectedStorage = nil
             // Before start-up it is the modem's first boot (power-on URCs), not a restart.
             let isRestart = state.session.startup != nil
             return (isRestart, isRestart && !state.isStarting ? state.session.engine : nil)
@@ -529,10 +523,6 @@ public final class ATModem: Modem {
     /// Removes a storage the modem refuses from the session's storages (until the next start-up).
     func dropStorage(_ storage: MessageStorage) {
         state.withLock { $0.session.startup?.storages.removeAll { $0 == storage } }
-    }
-
-    func setSelectedStorage(_ storage: MessageStorage?) {
-        state.withLock { $0.session.selectedStorage = storage }
     }
 
     var cachedIdentity: ModemIdentity? { state.withLock { $0.session.identity } }
