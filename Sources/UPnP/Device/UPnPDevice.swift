@@ -186,10 +186,31 @@ public final class UPnPDevice: Service, Sendable {
     private func runDevice() async throws {
         let interfaces = try ServedInterface.resolve(configuration.interfaces)
         let group = MultiThreadedEventLoopGroup.singleton
+        let http = UPnPHTTPServer(
+            router: UPnPRequestRouter(
+                services: services,
+                descriptionBody: descriptionBody,
+                hostNames: Set(configuration.hostNames.map { $0.lowercased() }),
+                policy: configuration.accessPolicy,
+                limits: configuration.limits,
+                server: server,
+                hub: hub,
+                extraRoutes: Dictionary(
+                    configuration.extraRoutes.map { ($0.path, $0) },
+                    uniquingKeysWith: { first, _ in first }
+                ),
+                metrics: metrics,
+                logger: logger
+            ),
+            limits: configuration.limits,
+            logger: logger,
+            connections: connections
+        )
         let listener = try await SSDPServer.bindListener(port: configuration.ssdpPort, group: group)
         try await listener.executeThenClose { ssdpInbound, ssdpOutbound in
             let ssdpPort = listener.channel.localAddress?.port ?? configuration.ssdpPort
             try await withHTTPListeners(
+                http,
                 on: interfaces[...],
                 port: configuration.httpPort,
                 group: group,
@@ -215,26 +236,6 @@ public final class UPnPDevice: Service, Sendable {
                 )
                 try await ssdp.join(listener)
                 let senders = try await ssdp.makeSenders(group: group)
-                let http = UPnPHTTPServer(
-                    router: UPnPRequestRouter(
-                        services: services,
-                        descriptionBody: descriptionBody,
-                        hostNames: Set(configuration.hostNames.map { $0.lowercased() }),
-                        policy: configuration.accessPolicy,
-                        limits: configuration.limits,
-                        server: server,
-                        hub: hub,
-                        extraRoutes: Dictionary(
-                            configuration.extraRoutes.map { ($0.path, $0) },
-                            uniquingKeysWith: { first, _ in first }
-                        ),
-                        metrics: metrics,
-                        logger: logger
-                    ),
-                    limits: configuration.limits,
-                    logger: logger,
-                    connections: connections
-                )
                 let notifier = GENANotifier(group: group, timeout: configuration.limits.notifyTimeout, logger: logger)
                 try await withThrowingDiscardingTaskGroup { tasks in
                     // Child tasks end by cancellation at shutdown; an error after that is the cancellation's echo,
@@ -278,6 +279,7 @@ public final class UPnPDevice: Service, Sendable {
     /// Binds one HTTP listener per interface (the first picks the port when 0 is asked for, the others reuse it),
     /// each inside its own `executeThenClose`, then runs `body` with all their inbound streams.
     private func withHTTPListeners(
+        _ http: UPnPHTTPServer,
         on interfaces: ArraySlice<ServedInterface>,
         port: Int,
         group: any EventLoopGroup,
@@ -288,16 +290,11 @@ public final class UPnPDevice: Service, Sendable {
             try await body(port, inbounds)
             return
         }
-        let listener = try await UPnPHTTPServer.bind(
-            host: interface.address.description,
-            port: port,
-            group: group,
-            limits: configuration.limits,
-            connections: connections
-        )
+        let listener = try await http.bind(host: interface.address.description, port: port, group: group)
         let boundPort = listener.channel.localAddress?.port ?? port
         try await listener.executeThenClose { inbound in
             try await withHTTPListeners(
+                http,
                 on: interfaces.dropFirst(),
                 port: boundPort,
                 group: group,
