@@ -218,7 +218,9 @@ final class UPnPHTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHa
             headers.add(name: "Connection", value: "keep-alive")
         }
         context.write(
-            wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))),
+            wrapOutboundOut(
+                .head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))
+            ),
             promise: nil
         )
         if !response.body.isEmpty && request.method != .HEAD {
@@ -263,7 +265,9 @@ final class UPnPHTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHa
         var headers = responseHeaders(response, extra: 1)
         headers.add(name: "Connection", value: "close")
         context.writeAndFlush(
-            wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))),
+            wrapOutboundOut(
+                .head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))
+            ),
             promise: nil
         )
         let channel = context.channel
@@ -279,7 +283,9 @@ final class UPnPHTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHa
             do {
                 try await body(
                     UPnPHTTPRoute.BodyWriter { bytes in
-                        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: bytes))))
+                        try await channel.writeAndFlush(
+                            HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: bytes)))
+                        )
                     }
                 )
             } catch {
