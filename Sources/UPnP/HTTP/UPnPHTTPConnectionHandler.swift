@@ -72,9 +72,12 @@ final class UPnPHTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHa
         closed()
     }
 
+    /// Ends the connection. A malformed request has had its 400 from HTTPServerProtocolErrorHandler by now (after
+    /// the answers to the requests before it: HTTPServerPipelineHandler holds the error until then).
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // HTTPServerProtocolErrorHandler has answered a malformed request with 400 and closes the connection.
-        server.logger.trace("upnp.http connection error", metadata: ["error": "\(error)"])
+        server.logger.trace("upnp.http connection ended with an error", metadata: ["error": "\(error)"])
+        state = .closing
+        context.close(promise: nil)
     }
 
     /// Takes a slot in the ``ConnectionTable``, or closes the connection when there is none for its client.
