@@ -449,23 +449,60 @@ import Testing
             for (name, value) in SOAPTest.headers(action: "Echo") { head += "\(name): \(value)\r\n" }
             head += "Content-Length: \(body.count)\r\n\r\n"
             let request = Array(head.utf8) + body
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connect(host: "127.0.0.1", port: endpoints.httpPort) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                    }
-                }
-            let received = try await channel.executeThenClose { inbound, outbound in
-                try await outbound.write(ByteBuffer(bytes: request + request + Array("NOT HTTP\r\n\r\n".utf8)))
-                var received: [UInt8] = []
-                for try await buffer in inbound { received += buffer.readableBytesView }  // Until the device closes.
-                return received
-            }
-            let text = String(decoding: received, as: UTF8.self)
+            let text = try await Self.exchange(
+                request + request + Array("NOT HTTP\r\n\r\n".utf8),
+                port: endpoints.httpPort
+            )
             #expect(
                 text.ranges(of: "HTTP/1.1 ").map { String(text[$0.upperBound...].prefix(3)) } == ["200", "200", "400"]
             )
         }
+    }
+
+    /// Pipelined requests to a route that suspends (an actor call: its answer comes back to the connection's event
+    /// loop from the concurrency pool) and to one that does not (answered inside the read) leave in request order.
+    @Test func pipelinedAnswersOfSuspendingAndImmediateRoutesLeaveInRequestOrder() async throws {
+        actor Counter {
+            var count = 0
+            func next() -> Int {
+                count += 1
+                return count
+            }
+        }
+        let counter = Counter()
+        let routes = [
+            UPnPHTTPRoute(path: "/slow") { _ in
+                await Task.yield()
+                return UPnPHTTPRoute.Response(status: 200, body: Array("slow\(await counter.next())".utf8))
+            },
+            UPnPHTTPRoute(path: "/fast") { _ in UPnPHTTPRoute.Response(status: 200, body: Array("fast".utf8)) },
+        ]
+        try await withRunningDevice(.test(services: [TestService()], extraRoutes: routes)) { _, endpoints in
+            let host = "Host: 127.0.0.1:\(endpoints.httpPort)\r\n"
+            var requests = ""
+            for path in ["/slow", "/fast", "/slow", "/fast"] { requests += "GET \(path) HTTP/1.1\r\n\(host)\r\n" }
+            requests += "GET /slow HTTP/1.1\r\n\(host)Connection: close\r\n\r\n"
+            let text = try await Self.exchange(Array(requests.utf8), port: endpoints.httpPort)
+            let bodies = text.split(separator: "\r\n\r\n").dropFirst().map { $0.prefix { $0 != "H" } }
+            #expect(bodies == ["slow1", "fast", "slow2", "fast", "slow3"])
+        }
+    }
+
+    /// Sends `bytes` on a new connection and returns everything the device sends until it closes the connection.
+    static func exchange(_ bytes: [UInt8], port: Int) async throws -> String {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let received = try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(bytes: bytes))
+            var received: [UInt8] = []
+            for try await buffer in inbound { received += buffer.readableBytesView }
+            return received
+        }
+        return String(decoding: received, as: UTF8.self)
     }
 }
 
