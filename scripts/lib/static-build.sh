@@ -33,3 +33,12 @@ STATIC_BUILD=(
     -Xlinker "--symbol-ordering-file=$PWD/$STATIC_BUILD_ORDER_FILE" -Xlinker --no-warn-symbol-ordering
     -Xlinker -T -Xlinker "$PWD/scripts/lib/messagingd-text.ld"
 )
+
+# static_build_forget PRODUCT...: removes the linked executables, so that the next build links them again. SwiftPM
+# does not know the link reads the ordering file and the linker script, and would keep executables linked with an
+# older ordering (relinking takes seconds; nothing is compiled again).
+static_build_forget() {
+    local bin product
+    bin=$(swift build "${STATIC_BUILD[@]}" --show-bin-path)
+    for product in "$@"; do rm -f "$bin/$product"; done
+}
