@@ -20,8 +20,8 @@
 #   moves functions, not whole files (the toolchain's libswiftCore.a is built so already), and --gc-sections
 #   (which SwiftPM passes in release) drops the unused ones.
 # - --no-export-dynamic: the toolchain's static-stdlib-args.lnk exports every symbol of the package's objects
-#   (-export-dynamic), 4 MB of dynamic symbol table that the dynamic loader searches at every start; nothing looks
-#   them up (no plugins are loaded; Swift finds its metadata through its own sections).
+#   (-export-dynamic): 4.5 MB of dynamic symbol table, which the dynamic loader searches at every start;
+#   nothing looks them up (no plugins are loaded; Swift finds its metadata through its own sections).
 STATIC_BUILD_ORDER_FILE=scripts/lib/messagingd.order
 STATIC_BUILD=(
     -c release --scratch-path .build/static
