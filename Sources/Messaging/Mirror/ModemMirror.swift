@@ -71,14 +71,18 @@ extension MessagingService {
                     await self.handle(event, modem: modem)
                 }
             }
-            group.addTask { try await self.runPasses(modem: modem) }
+            // `self.`: a bare `clock` also names C's clock(), which Foundation brings in.
+            group.addTask { try await self.runPasses(modem: modem, on: self.clock) }
             try await group.next()
             group.cancelAll()
         }
     }
 
-    /// Passes on start, on request and on the slow timer; after a failure, retries sooner.
-    func runPasses(modem: any Modem) async throws {
+    /// Passes on start, on request and on the slow timer; after a failure, retries sooner. `clock` is the
+    /// injected clock, opened so that its instants can be kept.
+    private func runPasses<C: Clock<Duration>>(modem: any Modem, on clock: C) async throws {
+        let origin = clock.now
+        var releases = MemoryReleaseSchedule()
         var failures = 0
         while !Task.isCancelled {
             do {
@@ -87,7 +91,10 @@ extension MessagingService {
                 metrics.mirrorPasses.increment()
                 failures = 0
                 // An import grows SQLite's caches and the heap; an idle daemon should not keep that.
-                if mirror.importedParts > importedBefore { await store.releaseMemory() }
+                let imported = mirror.importedParts - importedBefore
+                if releases.passEnded(imported: imported, at: origin.duration(to: clock.now)) {
+                    await store.releaseMemory()
+                }
             } catch is CancellationError {
                 return
             } catch {
