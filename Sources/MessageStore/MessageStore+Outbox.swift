@@ -143,7 +143,7 @@ extension MessageStore {
 
     /// The next concatenation reference for a new message to `destination`, counting up modulo `modulus` and
     /// passing over the references held back (``holdConcatReferencesOfUncertainSegments(part:now:in:)``). When every
-    /// reference is held, the one held longest is given out again.
+    /// reference is held, the one held longest is given out again (and counts as held last).
     static func allocateConcatReference(to destination: String, modulus: Int, in db: Database) throws -> Int {
         let current =
             try Int.fetchOne(
@@ -161,15 +161,25 @@ extension MessageStore {
         var value = current % modulus
         if let free = (0..<modulus).lazy.map({ (value + $0) % modulus }).first(where: { !held.contains($0) }) {
             value = free
-        } else if let oldest = try Int.fetchOne(
+        } else if let oldest = try Row.fetchOne(
             db,
-            sql: "SELECT reference FROM heldConcatReference WHERE destination = ? ORDER BY heldAt, reference LIMIT 1",
+            sql: """
+                SELECT reference, heldAt FROM heldConcatReference WHERE destination = ?
+                ORDER BY heldAt, reference LIMIT 1
+                """,
             arguments: [destination]
         ) {
-            value = oldest
+            // Still held, but now as the newest: the next message takes the next oldest, not this one again.
+            value = oldest["reference"]
+            let newest =
+                try Double.fetchOne(
+                    db,
+                    sql: "SELECT MAX(heldAt) FROM heldConcatReference WHERE destination = ?",
+                    arguments: [destination]
+                ) ?? 0
             try db.execute(
-                sql: "DELETE FROM heldConcatReference WHERE destination = ? AND reference = ?",
-                arguments: [destination, oldest]
+                sql: "UPDATE heldConcatReference SET heldAt = ? WHERE destination = ? AND reference = ?",
+                arguments: [newest + 1e-6, destination, value]
             )
         }
         try db.execute(
@@ -182,10 +192,11 @@ extension MessageStore {
         return value
     }
 
-    /// Holds back the concatenation references of the segments still `submitting`: the last submission of each
+    /// Holds back the concatenation references of the last segments still `submitting`: the last submission of each
     /// ended without a known outcome (its answer lost, or the process stopped), so the network may have taken it
-    /// and the coming submission may reach the recipient twice. A second copy that comes after its message was
-    /// complete is kept by the recipient as the start of another message with that reference and total
+    /// and the coming submission may reach the recipient twice. Only a message's last segment matters: the parts go
+    /// in order, so a second copy of an earlier one arrives while the message is incomplete, and the recipient
+    /// drops it as a repeat. A second copy that comes after its message was complete is kept by the recipient as the start of another message with that reference and total
     /// (TS 23.040 §9.2.3.24.1 groups by originator, reference and total; Android's InboundSmsTracker keeps a
     /// repeated segment whose service-centre time differs, and a resent one's does), which a later message of ours
     /// with the same reference would complete with the wrong text. Called before those segments are sent again.
@@ -199,7 +210,7 @@ extension MessageStore {
             sql: """
                 INSERT OR REPLACE INTO heldConcatReference (destination, reference, heldAt)
                 SELECT DISTINCT recipient, concatRef, ? FROM outboxPart
-                WHERE state = 'submitting' AND concatRef IS NOT NULL
+                WHERE state = 'submitting' AND concatRef IS NOT NULL AND seq = total
                   AND (? IS NULL OR (messageId = ? AND recipientIndex = ? AND seq = ?))
                 """,
             arguments: [now, part?.messageID, part?.messageID, part?.recipientIndex, part?.seq]

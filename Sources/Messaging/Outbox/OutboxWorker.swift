@@ -214,14 +214,24 @@ extension MessagingService {
         return codes
     }()
 
-    /// True when the modem answered the submission with an error result (+CMS ERROR, TS 27.005 §3.2.5) or never
-    /// prompted for the PDU: the network did not take the segment. Any other failure leaves it unknown.
+    /// True when the failure shows that the network cannot have the segment: the modem answered the submission with
+    /// an error result (+CMS ERROR, TS 27.005 §3.2.5), or it failed before its PDU was written (no `> ` prompt yet,
+    /// the modem away or being recovered; TS 27.005 §3.5.1 sends the PDU only after the prompt). A failure after the
+    /// PDU went out without a result (a timeout, a lost answer, an unplug) leaves it unknown.
     static func wasRefused(_ error: any Error) -> Bool {
-        guard let atError = (error as? ModemError)?.underlying ?? (error as? ATError) else { return false }
-        switch atError.code {
-        case .result, .noPrompt: return true
-        default: return false
+        if error is SendError { return false }  // the modem said OK without a message reference
+        guard let modemError = error as? ModemError else {
+            guard let atError = error as? ATError else { return false }
+            if case .result = atError.code { return true }
+            return !atError.payloadWritten
         }
+        guard let atError = modemError.underlying else {
+            // An answer without a message reference still said OK; any other error of the driver came before the line.
+            if case .sendFailed = modemError.code { return false }
+            return true
+        }
+        if case .result = atError.code { return true }
+        return !atError.payloadWritten
     }
 
     static func classify(_ error: any Error) -> SendFailure {
