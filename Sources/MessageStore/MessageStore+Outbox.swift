@@ -33,10 +33,12 @@ extension MessageStore {
 
     /// After a restart: an attempt that was in flight when the process died is made again (at-least-once, see
     /// `OutboxWorker`). Outbox rows in `sending` go back to `queued`, due now; parts whose AT+CMGS was in flight
-    /// (`submitting`) go back to `notSent`. Parts already `accepted` keep their TP-MR and are not resent.
+    /// (`submitting`) go back to `notSent`, their concatenation references held back. Parts already `accepted` keep
+    /// their TP-MR and are not resent.
     /// - Returns: the number of messages that were in flight.
     package func recoverInterruptedSends(now: Double) async throws -> Int {
         try await writer.write { db in
+            try Self.holdConcatReferencesOfUncertainSegments(now: now, in: db)
             try db.execute(sql: "UPDATE outboxPart SET state = 'notSent' WHERE state = 'submitting'")
             try db.execute(
                 sql: "UPDATE outbox SET state = 'queued', nextAttemptAt = ? WHERE state = 'sending'",
@@ -128,21 +130,7 @@ extension MessageStore {
             )
             if !existing.isEmpty { return existing }
             let allocate: (String, Int) throws -> Int = { destination, modulus in
-                let current =
-                    try Int.fetchOne(
-                        db,
-                        sql: "SELECT nextValue FROM concatReference WHERE destination = ?",
-                        arguments: [destination]
-                    ) ?? 0
-                let value = current % max(1, modulus)
-                try db.execute(
-                    sql: """
-                        INSERT INTO concatReference (destination, nextValue) VALUES (?, ?)
-                        ON CONFLICT (destination) DO UPDATE SET nextValue = excluded.nextValue
-                        """,
-                    arguments: [destination, (value + 1) % max(1, modulus)]
-                )
-                return value
+                try Self.allocateConcatReference(to: destination, modulus: max(1, modulus), in: db)
             }
             let parts = try encode(allocate)
             for var part in parts {
@@ -153,9 +141,101 @@ extension MessageStore {
         }
     }
 
-    /// Marks a part as in flight (AT+CMGS issued) before the command is sent.
+    /// The next concatenation reference for a new message to `destination`, counting up modulo `modulus` and
+    /// passing over the references held back (``holdConcatReferencesOfUncertainSegments(part:now:in:)``). When every
+    /// reference is held, the one held longest is given out again (and counts as held last).
+    static func allocateConcatReference(to destination: String, modulus: Int, in db: Database) throws -> Int {
+        let current =
+            try Int.fetchOne(
+                db,
+                sql: "SELECT nextValue FROM concatReference WHERE destination = ?",
+                arguments: [destination]
+            ) ?? 0
+        let held = try Set(
+            Int.fetchAll(
+                db,
+                sql: "SELECT reference FROM heldConcatReference WHERE destination = ?",
+                arguments: [destination]
+            )
+        )
+        var value = current % modulus
+        if let free = (0..<modulus).lazy.map({ (value + $0) % modulus }).first(where: { !held.contains($0) }) {
+            value = free
+        } else if let oldest = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT reference, heldAt FROM heldConcatReference WHERE destination = ?
+                ORDER BY heldAt, reference LIMIT 1
+                """,
+            arguments: [destination]
+        ) {
+            // Still held, but now as the newest: the next message takes the next oldest, not this one again.
+            value = oldest["reference"]
+            let newest =
+                try Double.fetchOne(
+                    db,
+                    sql: "SELECT MAX(heldAt) FROM heldConcatReference WHERE destination = ?",
+                    arguments: [destination]
+                ) ?? 0
+            try db.execute(
+                sql: "UPDATE heldConcatReference SET heldAt = ? WHERE destination = ? AND reference = ?",
+                arguments: [newest + 1e-6, destination, value]
+            )
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO concatReference (destination, nextValue) VALUES (?, ?)
+                ON CONFLICT (destination) DO UPDATE SET nextValue = excluded.nextValue
+                """,
+            arguments: [destination, (value + 1) % modulus]
+        )
+        return value
+    }
+
+    /// Holds back the concatenation references of the last segments still `submitting`: the last submission of each
+    /// ended without a known outcome (its answer lost, or the process stopped), so the network may have taken it
+    /// and the coming submission may reach the recipient twice. Only a message's last segment matters: the parts go
+    /// in order, so a second copy of an earlier one arrives while the message is incomplete, and the recipient
+    /// drops it as a repeat. A second copy that comes after its message was complete is kept by the recipient as the start of another message with that reference and total
+    /// (TS 23.040 §9.2.3.24.1 groups by originator, reference and total; Android's InboundSmsTracker keeps a
+    /// repeated segment whose service-centre time differs, and a resent one's does), which a later message of ours
+    /// with the same reference would complete with the wrong text. Called before those segments are sent again.
+    /// `part` limits it to one segment (message ID, recipient index, sequence number).
+    static func holdConcatReferencesOfUncertainSegments(
+        part: (messageID: Int64, recipientIndex: Int, seq: Int)? = nil,
+        now: Double,
+        in db: Database
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO heldConcatReference (destination, reference, heldAt)
+                SELECT DISTINCT recipient, concatRef, ? FROM outboxPart
+                WHERE state = 'submitting' AND concatRef IS NOT NULL AND seq = total
+                  AND (? IS NULL OR (messageId = ? AND recipientIndex = ? AND seq = ?))
+                """,
+            arguments: [now, part?.messageID, part?.messageID, part?.recipientIndex, part?.seq]
+        )
+    }
+
+    /// A part whose submission the modem or network refused (an error result: nothing was taken) is not in flight
+    /// any more: sending it again makes no second copy.
+    package func markPartRefused(messageID: Int64, recipientIndex: Int, seq: Int) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outboxPart SET state = 'notSent'
+                    WHERE messageId = ? AND recipientIndex = ? AND seq = ? AND state = 'submitting'
+                    """,
+                arguments: [messageID, recipientIndex, seq]
+            )
+        }
+    }
+
+    /// Marks a part as in flight (AT+CMGS issued) before the command is sent. A part already in flight (its last
+    /// submission's outcome unknown) has its concatenation reference held back first.
     package func markPartSubmitting(messageID: Int64, recipientIndex: Int, seq: Int, now: Double) async throws {
         try await writer.write { db in
+            try Self.holdConcatReferencesOfUncertainSegments(part: (messageID, recipientIndex, seq), now: now, in: db)
             try db.execute(
                 sql:
                     "UPDATE outboxPart SET state = 'submitting', submittedAt = ? WHERE messageId = ? AND recipientIndex = ? AND seq = ?",

@@ -10,7 +10,7 @@ package enum MessageStoreMigrations {
     /// Migration identifiers, in order. Never rename or reorder.
     package static let identifiers = [
         "v1-core", "v2-search", "v3-concat-reference-width", "v4-hooks", "v5-mms",
-        "v6-early-status-reports",
+        "v6-early-status-reports", "v7-held-concat-references",
     ]
 
     /// A migrator with every migration, or only the first `count` (tests build old databases with it).
@@ -23,6 +23,7 @@ package enum MessageStoreMigrations {
             (identifiers[3], v4Hooks),
             (identifiers[4], v5MMS),
             (identifiers[5], v6EarlyStatusReports),
+            (identifiers[6], v7HeldConcatReferences),
         ]
         for (identifier, body) in all.prefix(count) {
             migrator.registerMigration(identifier, migrate: body)
@@ -385,6 +386,27 @@ package enum MessageStoreMigrations {
                     receivedAt REAL NOT NULL
                 );
                 CREATE INDEX earlyStatusReport_mr ON earlyStatusReport (mr, receivedAt);
+                """
+        )
+    }
+
+    /// v7: the concatenation reference of each outgoing segment, and the references held back from reuse.
+    static func v7HeldConcatReferences(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                -- The concatenation reference the segment carries (NULL: a single-part message).
+                ALTER TABLE outboxPart ADD COLUMN concatRef INTEGER;
+
+                -- A reference not to give a new message to this destination yet: a segment carrying it was submitted
+                -- again after an attempt whose outcome was unknown, so the recipient may keep a second copy of it
+                -- after the first completed the message. It would join a later message with the same reference and
+                -- total (the recipient groups segments by originator, reference and total, TS 23.040 §9.2.3.24.1).
+                CREATE TABLE heldConcatReference (
+                    destination TEXT NOT NULL,
+                    reference INTEGER NOT NULL,
+                    heldAt REAL NOT NULL,
+                    PRIMARY KEY (destination, reference)
+                );
                 """
         )
     }

@@ -402,6 +402,8 @@ package struct OutboxPartRecord: Codable, Sendable, Hashable, FetchableRecord, M
     package var recipient: String
     package var pdu: Data
     package var tpduLength: Int
+    /// The concatenation reference the segment carries (TS 23.040 §9.2.3.24.1); nil for a single-part message.
+    package var concatRef: Int?
     package var state: State
     package var mr: Int?
     package var submittedAt: Double?
@@ -411,7 +413,7 @@ package struct OutboxPartRecord: Codable, Sendable, Hashable, FetchableRecord, M
 
     enum CodingKeys: String, CodingKey {
         case messageID = "messageId"
-        case recipientIndex, seq, total, recipient, pdu, tpduLength, state, mr, submittedAt
+        case recipientIndex, seq, total, recipient, pdu, tpduLength, concatRef, state, mr, submittedAt
         case statusCode, statusTime, statusTimeOffset
     }
 
@@ -423,6 +425,7 @@ package struct OutboxPartRecord: Codable, Sendable, Hashable, FetchableRecord, M
         recipient: String,
         pdu: Data,
         tpduLength: Int,
+        concatRef: Int? = nil,
         state: State = .notSent,
         mr: Int? = nil,
         submittedAt: Double? = nil,
@@ -437,6 +440,7 @@ package struct OutboxPartRecord: Codable, Sendable, Hashable, FetchableRecord, M
         self.recipient = recipient
         self.pdu = pdu
         self.tpduLength = tpduLength
+        self.concatRef = concatRef
         self.state = state
         self.mr = mr
         self.submittedAt = submittedAt

@@ -49,7 +49,8 @@ import Testing
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
         for table in [
-            "concatReference", "fileTransfer", "message", "messageAttachment", "messageRecipient", "modemSlot",
+            "concatReference", "heldConcatReference", "fileTransfer", "message", "messageAttachment",
+            "messageRecipient", "modemSlot",
             "outbox",
             "outboxPart", "receivedPart", "serviceState", "session", "sessionEvent", "sessionParticipant",
             "sessionRecipient", "sim", "messageText",

@@ -197,6 +197,24 @@ import Testing
         #expect(Self.completion(harness.feed("+CMGS: 9\r\n\r\nOK\r\n")) != nil)
     }
 
+    /// A send that fails before its prompt came never wrote its PDU (TS 27.005 §3.5.1): nothing reached the network,
+    /// and the error says so. After the prompt the PDU went out, and a failure leaves the outcome unknown.
+    @Test(arguments: [false, true])
+    func aSendsFailureSaysWhetherItsPDUWasWritten(promptCame: Bool) throws {
+        var harness = Harness()
+        let (id, _) = harness.begin(
+            ATCommand("AT+CMGS=1", timeout: .seconds(90), responsePrefix: "+CMGS", payload: Array("00".utf8))
+        )
+        if promptCame { _ = harness.feed("\r\n> ") }
+        let actions = harness.machine.timeoutFired(id, now: .seconds(200))
+        guard case .failure(let error) = try #require(Self.completion(actions)) else {
+            Issue.record("the send succeeded")
+            return
+        }
+        #expect(error.code == .timeout)
+        #expect(error.payloadWritten == promptCame)
+    }
+
     /// One lost byte can eat a send's final result (`OK` → `K`, or `O` with no line end). The answer has begun, so
     /// its end is due within seconds, not at the send's 90 s deadline: with the `+CMGS: <mr>` line the network took
     /// the message (the line comes only on success, TS 27.005 §3.5.1); without it the outcome is unknown. Either

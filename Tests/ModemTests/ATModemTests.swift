@@ -182,6 +182,63 @@ import Testing
         }
     }
 
+    /// A misread IMSI or ICCID would key a second mirror of the same SIM, which imports every stored message again:
+    /// the identity takes a value only when two reads agree.
+    @Test func aGarbledIMSIOrICCIDReadIsReadAgainUntilTwoReadsAgree() async throws {
+        let reads = Mutex<[String: Int]>([:])
+        let handler = try Self.huaweiHandler { command in
+            guard command == "AT+CIMI" || command == "AT^ICCID?" else { return nil }
+            let read = reads.withLock { reads in
+                reads[command, default: 0] += 1
+                return reads[command]!
+            }
+            switch (command, read) {
+            case ("AT+CIMI", 1): return .text("11111111111111\r\nOK\r\n")  // a digit dropped on the line
+            case ("AT+CIMI", _): return .text("111111111111111\r\nOK\r\n")
+            case (_, 1): return .text("^ICCID: 9844100030164131300\r\nOK\r\n")
+            default: return .text("^ICCID: 98441000301641313004\r\nOK\r\n")
+            }
+        }
+        try await Self.withScripted(handler: handler) { modem, _ in
+            try await modem.start()
+            let identity = try await modem.identity()
+            #expect(identity.imsi == "111111111111111")
+            #expect(identity.iccid == "98441000301641313004")
+            #expect(reads.withLock { $0 } == ["AT+CIMI": 3, "AT^ICCID?": 3])
+        }
+    }
+
+    /// A SIM still busy, or an answer that is not an IMSI, fails the identity rather than leaving the key empty; it
+    /// is not cached, so the next call reads it again.
+    @Test(arguments: ["+CME ERROR: 14\r\n", "+CSQ: 17,99\r\nOK\r\n"])
+    func anIdentityWithoutAnIMSIIsAnErrorAndNotKept(firstAnswer: String) async throws {
+        let reads = Mutex(0)
+        let handler = try Self.huaweiHandler { command in
+            guard command == "AT+CIMI" else { return nil }
+            let read = reads.withLock { reads in
+                reads += 1
+                return reads
+            }
+            return .text(read == 1 ? firstAnswer : "111111111111111\r\nOK\r\n")
+        }
+        try await Self.withScripted(handler: handler) { modem, _ in
+            try await modem.start()
+            await #expect(throws: (any Error).self) { try await modem.identity() }
+            #expect(try await modem.identity().imsi == "111111111111111")
+        }
+    }
+
+    /// A modem that refuses AT+CIMI (an error result) has no IMSI to offer: the identity goes on without it.
+    @Test func aRefusedIMSIIsEmpty() async throws {
+        let handler = try Self.huaweiHandler { $0 == "AT+CIMI" ? .text("ERROR\r\n") : nil }
+        try await Self.withScripted(handler: handler) { modem, _ in
+            try await modem.start()
+            let identity = try await modem.identity()
+            #expect(identity.imsi == "")
+            #expect(identity.iccid == "98441000301641313004")
+        }
+    }
+
     @Test func listReadAndDelete() async throws {
         try await Self.withScripted(handler: try Self.huaweiHandler()) { modem, scripted in
             try await modem.start()

@@ -11,8 +11,11 @@ import SMSCodec
 // `+CMGS: <mr>` the part is committed as `accepted` with its TP-MR. If the process dies between the two commits, the
 // service cannot know whether the service centre took the segment, so at the next start every `submitting` part is
 // sent again (`recoverInterruptedSends`). The recipient may then get that one segment twice — a duplicate segment
-// of a concatenated message carries the same concatenation reference and sequence number, which most handsets
-// discard on reassembly; a single-part message arrives twice. The same holds while the process lives when the
+// of a concatenated message carries the same concatenation reference and sequence number, which handsets discard
+// while the message is incomplete; a single-part message arrives twice. A copy that comes after the message was
+// complete stays at the recipient as the start of another message with that reference, so the store holds the
+// reference back from the next messages to that destination (`markPartSubmitting`, `recoverInterruptedSends`); a
+// submission the modem refused (+CMS ERROR, no prompt) took nothing and holds nothing. The same holds while the process lives when the
 // modem's answer to an AT+CMGS is lost on the line (garbled or dropped bytes, a stall or hang past the command's
 // deadline, the stick unplugged or restarting): the attempt fails, and the retry sends the part again, which the
 // service centre may already have taken. A message is never lost: the choice is deliberate,
@@ -82,7 +85,8 @@ extension MessagingService {
                                 total: encoded.parts.count,
                                 recipient: recipient,
                                 pdu: Data(part.bytes),
-                                tpduLength: part.tpduLength
+                                tpduLength: part.tpduLength,
+                                concatRef: encoded.parts.count > 1 ? reference : nil
                             )
                         )
                     }
@@ -129,6 +133,13 @@ extension MessagingService {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
+                if Self.wasRefused(error) {
+                    try await store.markPartRefused(
+                        messageID: messageID,
+                        recipientIndex: part.recipientIndex,
+                        seq: part.seq
+                    )
+                }
                 let failure = (error as? SendError)?.failure ?? Self.classify(error)
                 try await recordFailure(messageID: messageID, attempts: outbox.attempts, failure: failure)
                 return
@@ -202,6 +213,26 @@ extension MessagingService {
         for code in 128...255 where ![192, 194, 208, 209, 210, 211, 212, 213, 255].contains(code) { codes.insert(code) }
         return codes
     }()
+
+    /// True when the failure shows that the network cannot have the segment: the modem answered the submission with
+    /// an error result (+CMS ERROR, TS 27.005 §3.2.5), or it failed before its PDU was written (no `> ` prompt yet,
+    /// the modem away or being recovered; TS 27.005 §3.5.1 sends the PDU only after the prompt). A failure after the
+    /// PDU went out without a result (a timeout, a lost answer, an unplug) leaves it unknown.
+    static func wasRefused(_ error: any Error) -> Bool {
+        if error is SendError { return false }  // the modem said OK without a message reference
+        guard let modemError = error as? ModemError else {
+            guard let atError = error as? ATError else { return false }
+            if case .result = atError.code { return true }
+            return !atError.payloadWritten
+        }
+        guard let atError = modemError.underlying else {
+            // An answer without a message reference still said OK; any other error of the driver came before the line.
+            if case .sendFailed = modemError.code { return false }
+            return true
+        }
+        if case .result = atError.code { return true }
+        return !atError.payloadWritten
+    }
 
     static func classify(_ error: any Error) -> SendFailure {
         let atError = (error as? ModemError)?.underlying ?? (error as? ATError)

@@ -134,13 +134,25 @@ public struct ATError: Error, Hashable, Sendable, CustomStringConvertible {
     public var code: Code
     public var command: String
     public var reason: String
+    /// True when the command's payload (a send's PDU and Ctrl-Z, TS 27.005 §3.5.1) had been written before it
+    /// failed: the modem may have passed it on. False when the failure came before (no `> ` prompt yet, or the
+    /// command never reached the line), so nothing was sent.
+    public var payloadWritten: Bool
     public var file: String
     public var line: Int
 
-    public init(_ code: Code, command: String, reason: String = "", file: String = #fileID, line: Int = #line) {
+    public init(
+        _ code: Code,
+        command: String,
+        reason: String = "",
+        payloadWritten: Bool = false,
+        file: String = #fileID,
+        line: Int = #line
+    ) {
         self.code = code
         self.command = command
         self.reason = reason
+        self.payloadWritten = payloadWritten
         self.file = file
         self.line = line
     }

@@ -32,6 +32,12 @@ extension ATEngine {
             var id: CommandID
             var command: ATCommand
             var phase: Phase
+
+            /// The error the command fails with, saying whether its payload was written (the prompt came, so the
+            /// PDU went out: TS 27.005 §3.5.1).
+            func failure(_ code: ATError.Code) -> ATError {
+                ATError(code, command: command.text, payloadWritten: command.payload != nil && phase == .awaitingFinal)
+            }
             /// When the command fails unless its answer is complete: it moves (``timeoutFired(_:now:)`` ignores an
             /// earlier timer) when the prompt comes, and when a send's answer has begun but not ended.
             var deadline: Duration
@@ -152,7 +158,7 @@ extension ATEngine {
             pendingPDU = nil
             needsResync = true
             current = nil
-            actions.append(.complete(id, .failure(ATError(.timeout, command: running.command.text))))
+            actions.append(.complete(id, .failure(running.failure(.timeout))))
             return actions
         }
 
@@ -175,7 +181,7 @@ extension ATEngine {
                 actions.append(.trace("final result lost after the information text: taken as OK"))
                 actions.append(.complete(running.id, .success(ATResponse(lines: running.lines, result: .ok))))
             } else {
-                actions.append(.complete(running.id, .failure(ATError(.answerLost, command: running.command.text))))
+                actions.append(.complete(running.id, .failure(running.failure(.answerLost))))
             }
             return actions
         }
@@ -191,7 +197,7 @@ extension ATEngine {
             pendingPDU = nil
             needsResync = true
             current = nil
-            actions.append(.complete(running.id, .failure(ATError(.aborted, command: running.command.text))))
+            actions.append(.complete(running.id, .failure(running.failure(.aborted))))
             return actions
         }
 
@@ -202,7 +208,7 @@ extension ATEngine {
                 current = nil
                 needsResync = true
                 if running.payloadHex != nil { actions.append(.write([0x1B])) }
-                actions.append(.complete(id, .failure(ATError(.cancelled, command: running.command.text))))
+                actions.append(.complete(id, .failure(running.failure(.cancelled))))
             }
             actions += releaseTurn(id)
             return actions
@@ -214,7 +220,7 @@ extension ATEngine {
             closeReason = reason
             var actions: [Action] = []
             if let running = current {
-                actions.append(.complete(running.id, .failure(ATError(reason, command: running.command.text))))
+                actions.append(.complete(running.id, .failure(running.failure(reason))))
                 current = nil
             }
             for id in waiting { actions.append(.grantTurn(id)) }  // each will find the engine closed in begin()
@@ -328,12 +334,12 @@ extension ATEngine {
                 if final.isSuccess, running.phase == .awaitingPrompt {
                     // TS 27.005 §3.5.1: the PDU goes out only after `> `. A success before the prompt (a confused
                     // modem, line noise reading as OK/CONNECT) means nothing was sent: never report it as sent.
-                    actions.append(.complete(running.id, .failure(ATError(.noPrompt, command: running.command.text))))
+                    actions.append(.complete(running.id, .failure(running.failure(.noPrompt))))
                 } else if final.isSuccess {
                     actions.append(.complete(running.id, .success(ATResponse(lines: running.lines, result: final))))
                 } else {
                     actions.append(
-                        .complete(running.id, .failure(ATError(.result(final), command: running.command.text)))
+                        .complete(running.id, .failure(running.failure(.result(final))))
                     )
                 }
                 return
@@ -354,7 +360,7 @@ extension ATEngine {
                 current = nil
                 needsResync = true
                 actions.append(
-                    .complete(running.id, .failure(ATError(.responseTooLong, command: running.command.text)))
+                    .complete(running.id, .failure(running.failure(.responseTooLong)))
                 )
                 return
             }

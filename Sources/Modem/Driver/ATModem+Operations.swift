@@ -389,13 +389,17 @@ extension ATModem {
             let model = try await firstValue(of: "AT+CGMM", prefix: "+CGMM")
             let revision = (try? await firstValue(of: "AT+CGMR", prefix: "+CGMR")) ?? ""
             let imei = (try? await firstValue(of: "AT+CGSN", prefix: "+CGSN")) ?? ""
-            let imsi = (try? await firstValue(of: "AT+CIMI", prefix: "+CIMI")) ?? ""
+            // IMSI and ICCID key the store's mirror of this SIM: a value misread (a timeout, garbled or dropped
+            // bytes) would make a SIM of its own, whose first pass imports every stored message again. So each is
+            // read until two reads agree, and a read that fails other than by the modem's refusal fails the call
+            // (the caller retries) instead of leaving the key empty.
+            let imsi = try await confirmed("IMSI") { try await self.readIMSI() }
             var msisdn = ""
             if let response = try? await command("AT+CNUM", prefix: "+CNUM") {
                 msisdn = ATResponseParser.ownNumbers(response.lines).first.map(decodedText) ?? ""
             }
             let profile = startupState?.profile ?? ATModemProfile.detect(manufacturer: manufacturer, model: model)
-            let iccid = await readICCID(profile: profile) ?? ""
+            let iccid = try await confirmed("ICCID") { try await self.readICCID(profile: profile) }
             let identity = ModemIdentity(
                 manufacturer: manufacturer,
                 model: model,
@@ -410,24 +414,64 @@ extension ATModem {
         }
     }
 
-    /// The vendor ICCID commands, the profile's first, then AT+CRSM READ BINARY of EF_ICCID (2FE2 = 12258,
-    /// TS 27.007 §8.18, TS 102 221 §13.2).
-    private func readICCID(profile: ATModemProfile) async -> String? {
+    /// A value read until two reads agree (at most three reads).
+    /// - Throws: ``ModemError/Code/malformedResponse`` when no two of three reads agree, or the read's own error.
+    private func confirmed(_ name: String, _ read: () async throws -> String) async throws -> String {
+        var seen: [String] = []
+        for _ in 0..<3 {
+            let value = try await read()
+            if seen.contains(value) { return value }
+            seen.append(value)
+        }
+        throw ModemError(.malformedResponse, reason: "the \(name) read differently each time: \(seen)")
+    }
+
+    /// The IMSI (AT+CIMI, TS 27.007 §5.6), "" when the modem refuses the command. TS 23.003 §2.2: at most 15
+    /// digits, of which the MCC and MNC are at least 5.
+    private func readIMSI() async throws -> String {
+        let value: String
+        do {
+            value = try await firstValue(of: "AT+CIMI", prefix: "+CIMI")
+        } catch let error as ATError where Self.isRefusal(error) {
+            return ""
+        }
+        guard (5...15).contains(value.utf8.count), value.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            throw ModemError(.malformedResponse, reason: "+CIMI: \(value)")
+        }
+        return value
+    }
+
+    /// True when the modem answered a command with an error result that is not about a SIM still getting ready: it
+    /// does not offer the command. A timeout, garbled answer or SIM busy is not a refusal: asking again may work.
+    private static func isRefusal(_ error: ATError) -> Bool {
+        guard case .result = error.code else { return false }
+        return !error.isSIMNotReady
+    }
+
+    /// The ICCID, "" when the modem refuses every way of reading it: the vendor ICCID commands, the profile's
+    /// first, then AT+CRSM READ BINARY of EF_ICCID (2FE2 = 12258, TS 27.007 §8.18, TS 102 221 §13.2).
+    private func readICCID(profile: ATModemProfile) async throws -> String {
         var commands = profile.iccidCommands
         for candidate in ["AT+CCID", "AT^ICCID?", "AT+QCCID", "AT+ICCID", "AT+CICCID"]
         where !commands.contains(candidate) {
             commands.append(candidate)
         }
         for text in commands {
-            guard let response = try? await command(text) else { continue }
+            let response: ATResponse
+            do {
+                response = try await command(text)
+            } catch let error as ATError where Self.isRefusal(error) {
+                continue
+            }
             if let iccid = ATResponseParser.iccid(response.lines) { return iccid }
         }
-        if let response = try? await command("AT+CRSM=176,12258,0,0,10", prefix: "+CRSM"),
-            let value = response.values(prefixed: "+CRSM").first
-        {
-            return ATResponseParser.iccidFromRestrictedSIMAccess(value)
+        let response: ATResponse
+        do {
+            response = try await command("AT+CRSM=176,12258,0,0,10", prefix: "+CRSM")
+        } catch let error as ATError where Self.isRefusal(error) {
+            return ""
         }
-        return nil
+        return response.values(prefixed: "+CRSM").first.flatMap(ATResponseParser.iccidFromRestrictedSIMAccess) ?? ""
     }
 
     public func signalQuality() async throws -> SignalQuality {

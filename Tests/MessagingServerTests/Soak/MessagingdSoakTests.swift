@@ -52,13 +52,6 @@ import UPnP
         if let path = environment["SOAK_REPORT"] {
             try report.text.write(toFile: path, atomically: true, encoding: .utf8)
         }
-        if let path = environment["SOAK_DAEMON_LOG"] {
-            try rig.endedDaemonLogs.joined(separator: "\n--- restart ---\n").write(
-                toFile: path,
-                atomically: true,
-                encoding: .utf8
-            )
-        }
         #expect(report.daemonExitStatus == 0)
         #expect(report.reconciliation.lost == [], "lost")
         #expect(report.reconciliation.duplicated == [], "duplicated")

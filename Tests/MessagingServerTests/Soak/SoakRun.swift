@@ -202,6 +202,12 @@ final class SoakRig {
     func close() {
         daemon?.signal(SIGKILL)
         simulator.stop()
+        // For a post-mortem (`SOAK_DAEMON_LOG`), also of a run that failed early: every daemon's log, the one
+        // still running at the end last.
+        if let path = ProcessInfo.processInfo.environment["SOAK_DAEMON_LOG"] {
+            let logs = endedDaemonLogs + (daemon.map { [$0.stderr] } ?? [])
+            try? logs.joined(separator: "\n--- restart ---\n").write(toFile: path, atomically: true, encoding: .utf8)
+        }
         // For a post-mortem (`SOAK_KEEP_SCRATCH=1`): the databases, the configuration and the simulator's state.
         if ProcessInfo.processInfo.environment["SOAK_KEEP_SCRATCH"] == nil {
             scratch.remove()
