@@ -65,6 +65,22 @@ package enum ImportFixtures {
         in store: MessageStore,
         now: Double
     ) async throws -> Int64 {
+        try await outgoing(parts: parts, requestStatusReport: true, allocatesReference: false, in: store, now: now).id
+    }
+
+    /// The peer every outgoing message of these fixtures goes to.
+    package static let outgoingRecipient = "+15550000099"
+
+    /// Enqueues an outgoing message to ``outgoingRecipient``, already split into `parts` parts (none sent yet).
+    /// With `allocatesReference` the parts carry a concatenation reference from the store's per-destination counter.
+    /// - Returns: its row ID and reference.
+    package static func outgoing(
+        parts: Int,
+        requestStatusReport: Bool,
+        allocatesReference: Bool,
+        in store: MessageStore,
+        now: Double
+    ) async throws -> (id: Int64, reference: Int?) {
         let message = MessageRecord(
             messageClass: "SMS",
             folder: .outgoing,
@@ -78,22 +94,24 @@ package enum ImportFixtures {
             message,
             recipients: [],
             attachments: [],
-            requestStatusReport: true,
+            requestStatusReport: requestStatusReport,
             now: now
         )
-        _ = try await store.preparePartsIfNeeded(messageID: id) { _ in
-            (1...parts).map {
+        let records = try await store.preparePartsIfNeeded(messageID: id) { allocate in
+            let reference = allocatesReference ? try allocate(outgoingRecipient, 256) : nil
+            return (1...parts).map {
                 OutboxPartRecord(
                     messageID: 0,
                     recipientIndex: 0,
                     seq: $0,
                     total: parts,
-                    recipient: "+15550000099",
+                    recipient: outgoingRecipient,
                     pdu: Data([UInt8($0)]),
-                    tpduLength: 1
+                    tpduLength: 1,
+                    concatRef: reference
                 )
             }
         }
-        return id
+        return (id, records.first?.concatRef)
     }
 }

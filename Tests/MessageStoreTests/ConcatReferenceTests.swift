@@ -8,43 +8,19 @@ import Testing
 /// The concatenation references given to outgoing messages (TS 23.040 §9.2.3.24.1), and the references held back
 /// because a segment carrying one may reach the recipient twice.
 @Suite struct ConcatReferenceTests {
-    static let destination = "+15550000099"
+    static let destination = ImportFixtures.outgoingRecipient
 
     /// Enqueues a two-part message to ``destination``, its reference allocated by the store; returns its row ID and
     /// reference.
     static func enqueueTwoParts(in store: MessageStore, now: Double) async throws -> (id: Int64, reference: Int) {
-        let message = MessageRecord(
-            messageClass: "SMS",
-            folder: .outgoing,
-            status: .unread,
-            direction: .outgoing,
-            fromID: "+15550000001",
-            text: "two parts",
-            sortTime: now
-        )
-        let id = try await store.enqueueOutgoing(
-            message,
-            recipients: [],
-            attachments: [],
+        let (id, reference) = try await ImportFixtures.outgoing(
+            parts: 2,
             requestStatusReport: false,
+            allocatesReference: true,
+            in: store,
             now: now
         )
-        let parts = try await store.preparePartsIfNeeded(messageID: id) { allocate in
-            let reference = try allocate(destination, 256)
-            return (1...2).map {
-                OutboxPartRecord(
-                    messageID: 0,
-                    recipientIndex: 0,
-                    seq: $0,
-                    total: 2,
-                    recipient: destination,
-                    pdu: Data([UInt8($0)]),
-                    tpduLength: 1,
-                    concatRef: reference
-                )
-            }
-        }
-        return (id, try #require(parts.first?.concatRef))
+        return (id, try #require(reference))
     }
 
     /// Makes the next allocation start from `value` again, as after the counter wrapped.
