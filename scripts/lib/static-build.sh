@@ -42,3 +42,14 @@ static_build_forget() {
     bin=$(swift build "${STATIC_BUILD[@]}" --show-bin-path)
     for product in "$@"; do rm -f "$bin/$product"; done
 }
+
+# SwiftPM does not compile again what .build/static holds when only the compiler flags above change (seen with
+# -function-sections: a folder built before kept its objects without it, and the ordering could not move their
+# functions). So the flags are kept beside the build, and a folder built with other flags is started afresh.
+static_build_stamp=.build/static/static-build-flags
+if [ -d .build/static ] && [ "$(cat "$static_build_stamp" 2>/dev/null)" != "${STATIC_BUILD[*]}" ]; then
+    echo "static-build: .build/static was built with other flags; building it afresh" >&2
+    rm -rf .build/static
+fi
+mkdir -p .build/static
+printf '%s' "${STATIC_BUILD[*]}" >"$static_build_stamp"
