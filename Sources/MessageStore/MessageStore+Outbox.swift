@@ -196,10 +196,11 @@ extension MessageStore {
     /// ended without a known outcome (its answer lost, or the process stopped), so the network may have taken it
     /// and the coming submission may reach the recipient twice. Only a message's last segment matters: the parts go
     /// in order, so a second copy of an earlier one arrives while the message is incomplete, and the recipient
-    /// drops it as a repeat. A second copy that comes after its message was complete is kept by the recipient as the start of another message with that reference and total
-    /// (TS 23.040 §9.2.3.24.1 groups by originator, reference and total; Android's InboundSmsTracker keeps a
-    /// repeated segment whose service-centre time differs, and a resent one's does), which a later message of ours
-    /// with the same reference would complete with the wrong text. Called before those segments are sent again.
+    /// drops it as a repeat. A second copy that comes after its message was complete is kept by the recipient as the
+    /// start of another message with that reference and total (TS 23.040 §9.2.3.24.1 groups by originator,
+    /// reference and total; Android's InboundSmsTracker keeps a repeated segment whose service-centre time differs,
+    /// and a resent one's does), which a later message of ours with the same reference would complete with the wrong
+    /// text. Called before those segments are sent again.
     /// `part` limits it to one segment (message ID, recipient index, sequence number).
     static func holdConcatReferencesOfUncertainSegments(
         part: (messageID: Int64, recipientIndex: Int, seq: Int)? = nil,

@@ -15,10 +15,10 @@ import SMSCodec
 // while the message is incomplete; a single-part message arrives twice. A copy that comes after the message was
 // complete stays at the recipient as the start of another message with that reference, so the store holds the
 // reference back from the next messages to that destination (`markPartSubmitting`, `recoverInterruptedSends`); a
-// submission the modem refused (+CMS ERROR, no prompt) took nothing and holds nothing. The same holds while the process lives when the
-// modem's answer to an AT+CMGS is lost on the line (garbled or dropped bytes, a stall or hang past the command's
-// deadline, the stick unplugged or restarting): the attempt fails, and the retry sends the part again, which the
-// service centre may already have taken. A message is never lost: the choice is deliberate,
+// submission the modem refused (+CMS ERROR, no prompt) took nothing and holds nothing. The same holds while the
+// process lives when the modem's answer to an AT+CMGS is lost on the line (garbled or dropped bytes, a stall or hang
+// past the command's deadline, the stick unplugged or restarting): the attempt fails, and the retry sends the part
+// again, which the service centre may already have taken. A message is never lost: the choice is deliberate,
 // because a lost SMS cannot be noticed by the sender while a duplicate can. Parts already `accepted` are never
 // resent. `scripts/soak` counts such duplicates on a line of their own and fails on any other.
 
@@ -219,16 +219,19 @@ extension MessagingService {
     /// the modem away or being recovered; TS 27.005 §3.5.1 sends the PDU only after the prompt). A failure after the
     /// PDU went out without a result (a timeout, a lost answer, an unplug) leaves it unknown.
     static func wasRefused(_ error: any Error) -> Bool {
-        if error is SendError { return false }  // the modem said OK without a message reference
-        guard let modemError = error as? ModemError else {
-            guard let atError = error as? ATError else { return false }
-            if case .result = atError.code { return true }
-            return !atError.payloadWritten
-        }
-        guard let atError = modemError.underlying else {
-            // An answer without a message reference still said OK; any other error of the driver came before the line.
-            if case .sendFailed = modemError.code { return false }
-            return true
+        let atError: ATError
+        switch error {
+        case let error as ATError:
+            atError = error
+        case let error as ModemError:
+            guard let underlying = error.underlying else {
+                // An answer without a message reference still said OK; any other error of the driver came first.
+                if case .sendFailed = error.code { return false }
+                return true
+            }
+            atError = underlying
+        default:
+            return false  // SendError: the modem said OK without a message reference
         }
         if case .result = atError.code { return true }
         return !atError.payloadWritten
