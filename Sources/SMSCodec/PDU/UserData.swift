@@ -150,13 +150,12 @@ public struct UserData: Hashable, Sendable {
             self.bodyLength = count
             switch dcs.coding {
             case .alphabet:
-                let alphabet = Self.alphabet(for: header)
-                if alphabet.isDefault {
-                    // The length checks above guarantee 7 × count bits after the fill bits.
-                    self.content = .text(TextDecoding.gsm7Default(body, count: count, fillBits: fill))
-                } else {
+                if let alphabet = Self.nationalAlphabet(for: header) {
                     let septets = (try? SeptetPacking.unpack(body, count: count, fillBits: fill)) ?? []
                     self.content = .text(alphabet.decode(septets))
+                } else {
+                    // The length checks above guarantee 7 × count bits after the fill bits.
+                    self.content = .text(TextDecoding.gsm7Default(body, count: count, fillBits: fill))
                 }
             case .reservedAlphabet:
                 self.content = .unsupported(UnsupportedUserData(reason: .reservedAlphabet, octets: Array(body)))
@@ -174,14 +173,17 @@ public struct UserData: Hashable, Sendable {
         }
     }
 
-    /// The GSM 7-bit tables a header selects (IEI 0x24/0x25, TS 23.038 §6.2.1.2.4).
-    /// Identifiers this codec has no table for (0, 14…255) select the default tables, as §6.2.1.2.4 requires.
-    static func alphabet(for header: UserDataHeader?) -> GSM7Alphabet {
-        guard let header else { return .default }
+    /// The national GSM 7-bit tables a header selects (IEI 0x24/0x25, TS 23.038 §6.2.1.2.4), or `nil` for the
+    /// default tables. Identifiers this codec has no table for (0, 14…255) select the default tables, as
+    /// §6.2.1.2.4 requires. `nil` rather than ``GSM7Alphabet/default``: most messages have no national shift, and
+    /// they decode through ``TextDecoding`` without copying the default table pair.
+    static func nationalAlphabet(for header: UserDataHeader?) -> GSM7Alphabet? {
+        guard let header else { return nil }
         let locking = header.nationalLanguageLockingShift.flatMap(NationalLanguage.init(rawValue:))
         let single = header.nationalLanguageSingleShift.flatMap(NationalLanguage.init(rawValue:))
-        if locking == nil, single == nil { return .default }
-        return GSM7Alphabet.make(locking: locking, single: single)
+        if locking == nil, single == nil { return nil }
+        let alphabet = GSM7Alphabet.make(locking: locking, single: single)
+        return alphabet.isDefault ? nil : alphabet
     }
 
     // MARK: - Building
