@@ -52,4 +52,12 @@ struct PDUCursor {
         position = bytes.endIndex
         return rest
     }
+
+    /// Consumes everything left into an array of its own: the trailing octets a decoded message keeps. There are
+    /// almost never any, and then this makes no array (`Array(slice)` of an empty slice still checks and retains
+    /// the slice's buffer).
+    mutating func readTrailingOctets() -> [UInt8] {
+        let rest = readRest()
+        return rest.isEmpty ? [] : Array(rest)
+    }
 }

@@ -125,14 +125,13 @@ public struct UserData: Hashable, Sendable {
         baseOffset: Int,
         missingOctets: Int = 0
     ) throws(PDUError) {
-        self.missingOctets = missingOctets
-        self.length = length
-        self.octets = octets
+        // Locals first and the value made at the end (see ``SMSDeliver/init(decoding:options:)``).
         let header = hasHeader ? try UserDataHeader(decoding: octets, baseOffset: baseOffset) : nil
-        self.header = header
         let headerOctets = header.map { $0.length + 1 } ?? 0
-        let body = octets.dropFirst(headerOctets)
-
+        let body = octets[(octets.startIndex + min(headerOctets, octets.count))...]
+        let content: UserDataContent
+        let fillBits: Int
+        let bodyLength: Int
         if dcs.userDataLengthCountsSeptets {
             let headerSeptets = (headerOctets * 8 + 6) / 7
             guard headerSeptets <= Int(length) else {
@@ -146,31 +145,40 @@ public struct UserData: Hashable, Sendable {
             // Normally all TP-UDL septets are present; a truncated PDU (lenient mode) yields those that are.
             let presentSeptets = min(Int(length), octets.count * 8 / 7)
             let count = max(0, presentSeptets - headerSeptets)
-            self.fillBits = fill
-            self.bodyLength = count
+            fillBits = fill
+            bodyLength = count
             switch dcs.coding {
             case .alphabet:
                 if let alphabet = Self.nationalAlphabet(for: header) {
                     let septets = (try? SeptetPacking.unpack(body, count: count, fillBits: fill)) ?? []
-                    self.content = .text(alphabet.decode(septets))
+                    content = .text(alphabet.decode(septets))
                 } else {
                     // The length checks above guarantee 7 × count bits after the fill bits.
-                    self.content = .text(TextDecoding.gsm7Default(body, count: count, fillBits: fill))
+                    content = .text(TextDecoding.gsm7Default(body, count: count, fillBits: fill))
                 }
             case .reservedAlphabet:
-                self.content = .unsupported(UnsupportedUserData(reason: .reservedAlphabet, octets: Array(body)))
+                content = .unsupported(UnsupportedUserData(reason: .reservedAlphabet, octets: Array(body)))
             default:
-                self.content = .unsupported(UnsupportedUserData(reason: .reservedCodingGroup, octets: Array(body)))
+                content = .unsupported(UnsupportedUserData(reason: .reservedCodingGroup, octets: Array(body)))
             }
         } else {
-            self.fillBits = 0
-            self.bodyLength = body.count
+            fillBits = 0
+            bodyLength = body.count
             switch dcs.coding {
-            case .alphabet(.ucs2): self.content = .text(TextDecoding.ucs2(body))
-            case .alphabet: self.content = .data(Array(body))
-            default: self.content = .unsupported(UnsupportedUserData(reason: .compressed, octets: Array(body)))
+            case .alphabet(.ucs2): content = .text(TextDecoding.ucs2(body))
+            case .alphabet: content = .data(Array(body))
+            default: content = .unsupported(UnsupportedUserData(reason: .compressed, octets: Array(body)))
             }
         }
+        self.init(
+            length: length,
+            octets: octets,
+            header: header,
+            content: content,
+            fillBits: fillBits,
+            bodyLength: bodyLength,
+            missingOctets: missingOctets
+        )
     }
 
     /// The national GSM 7-bit tables a header selects (IEI 0x24/0x25, TS 23.038 §6.2.1.2.4), or `nil` for the
