@@ -146,6 +146,8 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
         afterValue = true
     }
 
+    /// Inlined: every key is a literal, so its length and bytes are constants where it is written.
+    @inline(__always)
     package mutating func key(_ key: StaticString) {
         // One capacity check for the comma, the quoted key and the colon: a PDU's JSON has about 30 keys.
         let length = key.utf8CodeUnitCount

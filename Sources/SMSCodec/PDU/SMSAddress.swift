@@ -72,13 +72,17 @@ public struct SMSAddress: Hashable, Sendable {
     /// and there is at least one digit; returns the count. Every decoded PDU's JSON holds two of these, written
     /// straight into the output (or a String's storage) rather than appended scalar by scalar.
     func writeBCDDigits(withPlus: Bool, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let count = bcdDigitCount
         var written = withPlus ? 1 : 0
-        for index in 0..<bcdDigitCount {
-            let octet = valueOctets[valueOctets.startIndex + index / 2]
-            let nibble = index % 2 == 0 ? octet & 0x0F : octet >> 4
-            guard nibble != 0x0F else { break }
-            buffer[written] = Self.bcdCharacters.utf8Start[Int(nibble)]
-            written += 1
+        valueOctets.withUnsafeBufferPointer { octets in
+            let characters = Self.bcdCharacters.utf8Start
+            for index in 0..<count {
+                let octet = octets[index >> 1]
+                let nibble = index & 1 == 0 ? octet & 0x0F : octet >> 4
+                guard nibble != 0x0F else { break }
+                buffer[written] = characters[Int(nibble)]
+                written += 1
+            }
         }
         if withPlus {
             // No "+" before an empty number.
