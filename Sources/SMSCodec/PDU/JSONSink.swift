@@ -18,6 +18,9 @@ package protocol JSONSink: ~Copyable {
     /// ISO 8601 time), which `body` writes into the buffer it is given, returning how many it wrote. The byte
     /// writer lets `body` write into its own storage, so such a value costs no String.
     mutating func asciiString(capacity: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Int)
+    /// A string value that is one of a schema's names for a value (a type of number, a coding group): plain ASCII
+    /// that needs no escaping, like a key.
+    mutating func plainString(_ text: StaticString)
 }
 
 extension JSONSink where Self: ~Copyable {
@@ -26,6 +29,13 @@ extension JSONSink where Self: ~Copyable {
     package mutating func member(_ key: StaticString, _ value: JSONValue) {
         self.key(key)
         self.value(value)
+    }
+
+    /// `key` and one of a schema's names for a value (see ``plainString(_:)``).
+    @inline(__always)
+    package mutating func member(_ key: StaticString, plain text: StaticString) {
+        self.key(key)
+        plainString(text)
     }
 
     /// `key` and the upper-case hex of `octet` (a TOA, a DCS, a first octet) as its string value.
@@ -221,6 +231,21 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
         afterValue = true
     }
 
+    @inline(__always)
+    package mutating func plainString(_ text: StaticString) {
+        let length = text.utf8CodeUnitCount
+        if capacity - count < length + 3 { grow(to: count + length + 3) }
+        if afterValue {
+            storage[count] = UInt8(ascii: ",")
+            count += 1
+        }
+        storage[count] = UInt8(ascii: "\"")
+        Self.copy(text.utf8Start, count: length, to: storage + count + 1)
+        storage[count + 1 + length] = UInt8(ascii: "\"")
+        count += length + 2
+        afterValue = true
+    }
+
     /// Ends a document of JSON lines: a line feed, and the next value starts a new document.
     package mutating func endLine() {
         put(UInt8(ascii: "\n"))
@@ -387,6 +412,8 @@ package struct JSONTreeBuilder: JSONSink {
     package mutating func asciiString(capacity: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
         value(.string(String(unsafeUninitializedCapacity: capacity, initializingUTF8With: body)))
     }
+
+    package mutating func plainString(_ text: StaticString) { value(.string(text.description)) }
 
     package mutating func value(_ value: JSONValue) {
         switch open.popLast() {

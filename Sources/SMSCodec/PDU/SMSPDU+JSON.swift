@@ -72,7 +72,7 @@ extension SMSPDU {
 
     /// The members every TPDU starts with: type, SMSC prefix, TPDU length, first octet.
     private func writeHeadJSON(tpduLength: Int, firstOctet: UInt8, to sink: inout some JSONSink & ~Copyable) {
-        sink.member("type", .string(tpdu.typeName))
+        sink.member("type", plain: tpdu.staticTypeName)
         if let serviceCentre {
             sink.key("smsc")
             if serviceCentre.lengthField == 0 { sink.value(.null) } else { serviceCentre.writeJSON(to: &sink) }
@@ -107,8 +107,12 @@ extension SMSAddress {
         sink.beginObject()
         sink.member("toa", hex: toa.rawValue)
         if toa.isWellFormed {
-            sink.member("ton", .string(toa.typeOfNumber.name))
-            sink.member("npi", .string(toa.numberingPlan.name))
+            sink.member("ton", plain: toa.typeOfNumber.staticName)
+            if let npi = toa.numberingPlan.staticName {
+                sink.member("npi", plain: npi)
+            } else {
+                sink.member("npi", .string(toa.numberingPlan.name))
+            }
             sink.key("number")
             if toa.typeOfNumber == .alphanumeric {
                 sink.value(number.map(JSONValue.string) ?? .null)
@@ -137,7 +141,7 @@ extension DataCodingScheme {
         sink.member("dcs_hex", hex: rawValue)
         sink.member("alphabet", alphabet.map { .string($0.rawValue) } ?? .null)
         sink.member("class", messageClass.map { .int(Int($0.rawValue)) } ?? .null)
-        sink.member("dcs_group", .string(group.name))
+        sink.member("dcs_group", plain: group.staticName)
         if isCompressed { sink.member("compressed", .bool(true)) }
         if let mwi = messageWaiting {
             sink.key("mwi")
