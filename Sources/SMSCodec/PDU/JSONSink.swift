@@ -159,19 +159,28 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
     /// Inlined: every key is a literal, so its length and bytes are constants where it is written.
     @inline(__always)
     package mutating func key(_ key: StaticString) {
-        // One capacity check for the comma, the quoted key and the colon: a PDU's JSON has about 30 keys.
-        let length = key.utf8CodeUnitCount
+        writeQuoted(key, colon: true)
+        afterValue = false
+    }
+
+    /// A comma if one is due, then `text` between quotes, then a colon if asked, with one capacity check: a PDU's
+    /// JSON has about 30 keys and several names.
+    @inline(__always)
+    private mutating func writeQuoted(_ text: StaticString, colon: Bool) {
+        let length = text.utf8CodeUnitCount
         if capacity - count < length + 4 { grow(to: count + length + 4) }
         if afterValue {
             storage[count] = UInt8(ascii: ",")
             count += 1
         }
         storage[count] = UInt8(ascii: "\"")
-        Self.copy(key.utf8Start, count: length, to: storage + count + 1)
+        Self.copy(text.utf8Start, count: length, to: storage + count + 1)
         storage[count + 1 + length] = UInt8(ascii: "\"")
-        storage[count + 2 + length] = UInt8(ascii: ":")
-        count += length + 3
-        afterValue = false
+        count += length + 2
+        if colon {
+            storage[count] = UInt8(ascii: ":")
+            count += 1
+        }
     }
 
     /// A key of a ``JSONValue`` object: any text, escaped.
@@ -233,16 +242,7 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
 
     @inline(__always)
     package mutating func plainString(_ text: StaticString) {
-        let length = text.utf8CodeUnitCount
-        if capacity - count < length + 3 { grow(to: count + length + 3) }
-        if afterValue {
-            storage[count] = UInt8(ascii: ",")
-            count += 1
-        }
-        storage[count] = UInt8(ascii: "\"")
-        Self.copy(text.utf8Start, count: length, to: storage + count + 1)
-        storage[count + 1 + length] = UInt8(ascii: "\"")
-        count += length + 2
+        writeQuoted(text, colon: false)
         afterValue = true
     }
 

@@ -48,13 +48,15 @@ public struct SMSDeliver: Hashable, Sendable {
         if statusReportIndication { first |= 0x20 }
         if userData.header != nil { first |= 0x40 }
         if replyPath { first |= 0x80 }
-        self.firstOctet = first
-        self.originator = originator
-        self.protocolIdentifier = protocolIdentifier
-        self.dataCodingScheme = dataCodingScheme
-        self.serviceCentreTimestamp = serviceCentreTimestamp
-        self.userData = userData
-        self.trailingOctets = []
+        self.init(
+            firstOctet: first,
+            originator: originator,
+            protocolIdentifier: protocolIdentifier,
+            dataCodingScheme: dataCodingScheme,
+            serviceCentreTimestamp: serviceCentreTimestamp,
+            userData: userData,
+            trailingOctets: []
+        )
     }
 
     // Every field is read into a local and the value is made at the end: assigned one by one between reads that

@@ -48,14 +48,16 @@ public struct SMSSubmit: Hashable, Sendable {
         if statusReportRequest { first |= 0x20 }
         if userData.header != nil { first |= 0x40 }
         if replyPath { first |= 0x80 }
-        self.firstOctet = first
-        self.messageReference = messageReference
-        self.destination = destination
-        self.protocolIdentifier = protocolIdentifier
-        self.dataCodingScheme = dataCodingScheme
-        self.validityPeriod = validityPeriod
-        self.userData = userData
-        self.trailingOctets = []
+        self.init(
+            firstOctet: first,
+            messageReference: messageReference,
+            destination: destination,
+            protocolIdentifier: protocolIdentifier,
+            dataCodingScheme: dataCodingScheme,
+            validityPeriod: validityPeriod,
+            userData: userData,
+            trailingOctets: []
+        )
     }
 
     // Fields are read into locals and the value made at the end, as in ``SMSDeliver/init(decoding:options:)``.
