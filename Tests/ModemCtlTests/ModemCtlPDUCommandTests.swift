@@ -141,6 +141,25 @@ import Testing
         )
     }
 
+    /// Lines that straddle the batch path's 64 KiB read blocks (and whatever pieces the pipe hands over) come out
+    /// as if they had been read whole: nine copies of `pdu-batch/input.txt` (about 145 KiB, each ended by a
+    /// newline) print nine copies of `expected.jsonl`.
+    @Test func decodeStandardInputJoinsLinesSplitAcrossReadBlocks() async throws {
+        let input = try Data(contentsOf: Fixtures.url("pdu-batch/input.txt"))
+        let expected = try Data(contentsOf: Fixtures.url("pdu-batch/expected.jsonl"))
+        let copies = 9
+        let run = try await Subprocess.run(
+            try BuiltProducts.executable("modemctl"),
+            ["pdu", "decode", "-"],
+            inputBytes: Data(Array(repeating: input + Data("\n".utf8), count: copies).joined())
+        )
+        #expect(!run.timedOut)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let want = String(decoding: Data(Array(repeating: expected, count: copies).joined()), as: UTF8.self)
+        #expect(run.stdout.utf8.count == want.utf8.count)
+        #expect(run.stdout == want)
+    }
+
     /// A coprocess that writes one PDU and waits for its answer before it writes the next gets each answer at
     /// once: the batch path writes what it has before every read that may block.
     @Test func decodeStandardInputAnswersEachLineBeforeTheNextArrives() async throws {

@@ -51,6 +51,46 @@ import Testing
         }
     }
 
+    /// Every byte value at every position of a run of digits long enough for the eight-at-a-time path and its
+    /// scalar tail: the octets, or the error naming the first bad digit, are what a digit-by-digit parse gives.
+    @Test func hexAgreesWithADigitByDigitParseForEveryByteAtEveryPosition() {
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: c - 0x30
+            case 0x41...0x46: c - 0x41 + 10
+            case 0x61...0x66: c - 0x61 + 10
+            default: nil
+            }
+        }
+        let base = Array("0123456789abcdefABCDEF0f9A".utf8)  // 26 digits: 3 words of 8 and a tail of 2
+        var buffer: [UInt8] = []
+        for position in base.indices {
+            for byte in UInt8.min...UInt8.max where byte != 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
+                var digits = base
+                digits[position] = byte
+                let expectedBad = digits.firstIndex { nibble($0) == nil }
+                let result = Result { () throws(PDUError) in
+                    try digits.withUnsafeBufferPointer { (utf8) throws(PDUError) in
+                        try PDUHex.decode(utf8: utf8, into: &buffer)
+                    }
+                }
+                if let expectedBad {
+                    guard case .failure(let error) = result else {
+                        Issue.record("byte \(byte) at \(position): accepted")
+                        continue
+                    }
+                    #expect(error.code == .invalidHexDigit && error.offset == expectedBad / 2, "\(byte) at \(position)")
+                    #expect(error.reason.contains("at position \(expectedBad) "), "\(error.reason)")
+                } else {
+                    let expected = stride(from: 0, to: digits.count, by: 2).map {
+                        nibble(digits[$0])! << 4 | nibble(digits[$0 + 1])!
+                    }
+                    #expect(buffer == expected, "byte \(byte) at \(position)")
+                }
+            }
+        }
+    }
+
     @Test func hexHonoursACallersTighterBound() {
         #expect((try? PDUHex.decode("0011", maximumOctets: 2)) == [0x00, 0x11])
         let long = #expect(throws: PDUError.self) { try PDUHex.decode("001122", maximumOctets: 2) }

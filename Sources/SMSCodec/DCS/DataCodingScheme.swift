@@ -46,7 +46,10 @@ public struct DataCodingScheme: RawRepresentable, Hashable, Sendable, Codable {
         case reserved
 
         /// The name used in JSON output and test vectors (`dcs_group`).
-        public var name: String {
+        public var name: String { staticName.description }
+
+        /// ``name`` as the JSON writer takes it, with no String in between.
+        var staticName: StaticString {
             switch self {
             case .generalDataCoding: "general-data-coding"
             case .automaticDeletion: "auto-deletion"

@@ -18,6 +18,9 @@ package protocol JSONSink: ~Copyable {
     /// ISO 8601 time), which `body` writes into the buffer it is given, returning how many it wrote. The byte
     /// writer lets `body` write into its own storage, so such a value costs no String.
     mutating func asciiString(capacity: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Int)
+    /// A string value that is one of a schema's names for a value (a type of number, a coding group): plain ASCII
+    /// that needs no escaping, like a key.
+    mutating func plainString(_ text: StaticString)
 }
 
 extension JSONSink where Self: ~Copyable {
@@ -26,6 +29,13 @@ extension JSONSink where Self: ~Copyable {
     package mutating func member(_ key: StaticString, _ value: JSONValue) {
         self.key(key)
         self.value(value)
+    }
+
+    /// `key` and one of a schema's names for a value (see ``plainString(_:)``).
+    @inline(__always)
+    package mutating func member(_ key: StaticString, plain text: StaticString) {
+        self.key(key)
+        plainString(text)
     }
 
     /// `key` and the upper-case hex of `octet` (a TOA, a DCS, a first octet) as its string value.
@@ -87,8 +97,36 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
     private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
         if capacity - count < bytes.count { grow(to: count + bytes.count) }
-        (storage + count).initialize(from: source, count: bytes.count)
+        Self.copy(source, count: bytes.count, to: storage + count)
         count += bytes.count
+    }
+
+    /// Copies `length` bytes. Most copies here are a key, a keyword or a short value of under 16 bytes, for which a
+    /// call to `memmove` costs more than the copy: those take two overlapping loads and stores that never touch a
+    /// byte outside either range.
+    @inline(__always)
+    private static func copy(_ source: UnsafePointer<UInt8>, count length: Int, to target: UnsafeMutablePointer<UInt8>)
+    {
+        let from = UnsafeRawPointer(source)
+        let to = UnsafeMutableRawPointer(target)
+        switch length {
+        case 8...16:
+            let head = from.loadUnaligned(as: UInt64.self)
+            let tail = from.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: length - 8, as: UInt64.self)
+        case 4..<8:
+            let head = from.loadUnaligned(as: UInt32.self)
+            let tail = from.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: length - 4, as: UInt32.self)
+        case 1..<4:
+            target[0] = source[0]
+            target[length / 2] = source[length / 2]
+            target[length - 1] = source[length - 1]
+        case 0: break
+        default: target.update(from: source, count: length)
+        }
     }
 
     private mutating func grow(to needed: Int) {
@@ -118,20 +156,31 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
         afterValue = true
     }
 
+    /// Inlined: every key is a literal, so its length and bytes are constants where it is written.
+    @inline(__always)
     package mutating func key(_ key: StaticString) {
-        // One capacity check for the comma, the quoted key and the colon: a PDU's JSON has about 30 keys.
-        let length = key.utf8CodeUnitCount
+        writeQuoted(key, colon: true)
+        afterValue = false
+    }
+
+    /// A comma if one is due, then `text` between quotes, then a colon if asked, with one capacity check: a PDU's
+    /// JSON has about 30 keys and several names.
+    @inline(__always)
+    private mutating func writeQuoted(_ text: StaticString, colon: Bool) {
+        let length = text.utf8CodeUnitCount
         if capacity - count < length + 4 { grow(to: count + length + 4) }
         if afterValue {
             storage[count] = UInt8(ascii: ",")
             count += 1
         }
         storage[count] = UInt8(ascii: "\"")
-        (storage + count + 1).initialize(from: key.utf8Start, count: length)
+        Self.copy(text.utf8Start, count: length, to: storage + count + 1)
         storage[count + 1 + length] = UInt8(ascii: "\"")
-        storage[count + 2 + length] = UInt8(ascii: ":")
-        count += length + 3
-        afterValue = false
+        count += length + 2
+        if colon {
+            storage[count] = UInt8(ascii: ":")
+            count += 1
+        }
     }
 
     /// A key of a ``JSONValue`` object: any text, escaped.
@@ -142,6 +191,8 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
         afterValue = false
     }
 
+    /// Inlined: a schema's `.int(…)`, `.bool(…)` or `.null` then costs no `JSONValue` and no switch.
+    @inline(__always)
     package mutating func value(_ value: JSONValue) {
         switch value {
         case .null:
@@ -149,13 +200,21 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
             append("null")
         case .bool(let v):
             separate()
-            append(v ? "true" : "false")
+            if v { append("true") } else { append("false") }
         case .int(let v):
             separate()
             writeInteger(v)
         case .string(let v):
             separate()
             writeString(v)
+        case .array, .object: writeContainer(value)
+        }
+        afterValue = true
+    }
+
+    private mutating func writeContainer(_ value: JSONValue) {
+        switch value {
+        case .null, .bool, .int, .string: self.value(value)
         case .array(let values):
             beginArray()
             for element in values { self.value(element) }
@@ -181,6 +240,12 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
         afterValue = true
     }
 
+    @inline(__always)
+    package mutating func plainString(_ text: StaticString) {
+        writeQuoted(text, colon: false)
+        afterValue = true
+    }
+
     /// Ends a document of JSON lines: a line feed, and the next value starts a new document.
     package mutating func endLine() {
         put(UInt8(ascii: "\n"))
@@ -197,7 +262,27 @@ package struct JSONByteWriter: ~Copyable, JSONSink {
         put(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    @inline(__always)
     private mutating func writeInteger(_ value: Int) {
+        // Most integers of a PDU's JSON (PID, DCS, lengths, IEIs) are below 1000.
+        if (0..<1000).contains(value) {
+            if capacity - count < 3 { grow(to: count + 3) }
+            if value >= 100 {
+                storage[count] = UInt8(ascii: "0") + UInt8(value / 100)
+                count += 1
+            }
+            if value >= 10 {
+                storage[count] = UInt8(ascii: "0") + UInt8(value / 10 % 10)
+                count += 1
+            }
+            storage[count] = UInt8(ascii: "0") + UInt8(value % 10)
+            count += 1
+            return
+        }
+        writeAnyInteger(value)
+    }
+
+    private mutating func writeAnyInteger(_ value: Int) {
         if value < 0 { put(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         // Up to 20 decimal digits (UInt64.max), written from the right into a fixed 24-byte scratch.
@@ -327,6 +412,8 @@ package struct JSONTreeBuilder: JSONSink {
     package mutating func asciiString(capacity: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
         value(.string(String(unsafeUninitializedCapacity: capacity, initializingUTF8With: body)))
     }
+
+    package mutating func plainString(_ text: StaticString) { value(.string(text.description)) }
 
     package mutating func value(_ value: JSONValue) {
         switch open.popLast() {

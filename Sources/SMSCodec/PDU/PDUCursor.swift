@@ -43,6 +43,25 @@ struct PDUCursor {
         return slice
     }
 
+    /// Reads `count` octets of the field `field` and hands them to `body` (a value that keeps a copy of them
+    /// rather than a slice of the input).
+    mutating func readBytes<R>(
+        _ count: Int,
+        _ field: StaticString,
+        _ body: (UnsafeBufferPointer<UInt8>) -> R
+    ) throws(PDUError) -> R {
+        guard count >= 0, count <= remaining else {
+            throw PDUError(
+                .truncated,
+                offset: offset,
+                reason: "\(field) needs \(count) octets, \(remaining) follow"
+            )
+        }
+        let start = position - bytes.startIndex
+        position += count
+        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<(start + count)])) }
+    }
+
     /// The next octet without consuming it.
     func peekByte() -> UInt8? { position < bytes.endIndex ? bytes[position] : nil }
 
@@ -51,5 +70,13 @@ struct PDUCursor {
         let rest = bytes[position...]
         position = bytes.endIndex
         return rest
+    }
+
+    /// Consumes everything left into an array of its own: the trailing octets a decoded message keeps. There are
+    /// almost never any, and then this makes no array (`Array(slice)` of an empty slice still checks and retains
+    /// the slice's buffer).
+    mutating func readTrailingOctets() -> [UInt8] {
+        let rest = readRest()
+        return rest.isEmpty ? [] : Array(rest)
     }
 }

@@ -108,9 +108,24 @@ public enum PDUHex {
     )
         -> Int?
     {
-        // One table load per digit: PDU files of hundreds of thousands of lines go through here.
-        nibbleValues.withUnsafeBufferPointer { values in
-            for index in 0..<digits.count / 2 {
+        let octetCount = digits.count / 2
+        var start = 0
+        // PDU files of hundreds of thousands of lines go through here: eight digits at a time while they are all
+        // hex, then one table load per digit for the rest (and for a word with a bad digit, to find it).
+        if let source = digits.baseAddress, let target = buffer.baseAddress {
+            while start + 4 <= octetCount,
+                let four = octets(
+                    ofEightDigits: UInt64(
+                        littleEndian: UnsafeRawPointer(source + 2 * start).loadUnaligned(as: UInt64.self)
+                    )
+                )
+            {
+                UnsafeMutableRawPointer(target + start).storeBytes(of: four.littleEndian, as: UInt32.self)
+                start += 4
+            }
+        }
+        return nibbleValues.withUnsafeBufferPointer { values in
+            for index in start..<octetCount {
                 let h = values[Int(digits[2 * index])]
                 let l = values[Int(digits[2 * index + 1])]
                 guard h | l < 0x10 else { return h < 0x10 ? 2 * index + 1 : 2 * index }
@@ -118,6 +133,31 @@ public enum PDUHex {
             }
             return nil
         }
+    }
+
+    /// The four octets of eight hex digits (the first digit in the lowest byte of `word`, the first octet in the
+    /// lowest byte of the result), or `nil` when any of them is not a hex digit. Bytes are tested as lanes of one
+    /// word: with every byte below 0x80, adding 0x80 − lo sets a lane's high bit exactly when it is ≥ lo, and adding
+    /// 0x7F − hi exactly when it is > hi, with no carry into the next lane.
+    @inline(__always)
+    private static func octets(ofEightDigits word: UInt64) -> UInt32? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        guard word & highs == 0 else { return nil }
+        func inRange(_ w: UInt64, _ lo: UInt8, _ hi: UInt8) -> UInt64 {
+            (w &+ ones &* UInt64(0x80 - lo)) & ~(w &+ ones &* UInt64(0x7F - hi)) & highs
+        }
+        let isDigit = inRange(word, UInt8(ascii: "0"), UInt8(ascii: "9"))
+        // Lower case folds "A"…"F" onto "a"…"f" and leaves the digits as they are.
+        let isLetter = inRange(word | (ones &* 0x20), UInt8(ascii: "a"), UInt8(ascii: "f"))
+        guard isDigit | isLetter == highs else { return nil }
+        // "0"…"9" & 0x0F are 0…9, "a"…"f" & 0x0F are 1…6, and a letter adds 9.
+        let nibbles = (word & (ones &* 0x0F)) &+ (isLetter >> 7) &* 9
+        // Each 16-bit lane holds two nibbles, the high one first: make it one octet, then pack the four octets.
+        var packed = (nibbles & 0x00FF_00FF_00FF_00FF) << 4 | (nibbles >> 8) & 0x00FF_00FF_00FF_00FF
+        packed = (packed | packed >> 8) & 0x0000_FFFF_0000_FFFF
+        packed = (packed | packed >> 16) & 0xFFFF_FFFF
+        return UInt32(truncatingIfNeeded: packed)
     }
 
     private static func invalidDigit(in digits: UnsafeBufferPointer<UInt8>, at bad: Int) -> PDUError {

@@ -28,8 +28,13 @@ public struct SMSAddress: Hashable, Sendable {
     public let typeOfAddress: TypeOfAddress?
     /// The address-length octet as it was on the wire.
     public let lengthField: UInt8
-    /// The Address-Value octets as they were on the wire (a slice of the decoded input: no copy).
-    public let valueOctets: ArraySlice<UInt8>
+    /// The Address-Value octets as they were on the wire.
+    public var valueOctets: ArraySlice<UInt8> { value.withOctets { Array($0)[...] } }
+
+    /// The Address-Value octets, kept inline: at most 10 (20 semi-octets in a TP address, 11 octets with the
+    /// Type-of-Address in the SMSC prefix), so an address holds no reference to the decoded input that every copy
+    /// of a decoded PDU would retain and release.
+    private let value: AddressValue
 
     // MARK: - Derived view
 
@@ -52,10 +57,10 @@ public struct SMSAddress: Hashable, Sendable {
             let septetCount: Int
             switch kind {
             case .transport: septetCount = Int(lengthField) * 4 / 7
-            case .serviceCentre: septetCount = valueOctets.count * 8 / 7
+            case .serviceCentre: septetCount = value.count * 8 / 7
             }
             // The value always holds these septets: the length field counts at most the semi-octets read.
-            return TextDecoding.gsm7Default(valueOctets, count: septetCount, fillBits: 0)
+            return value.withOctets { TextDecoding.gsm7Default($0, count: septetCount, fillBits: 0) }
         }
         return String(unsafeUninitializedCapacity: bcdDigitCount + 1) { writeBCDDigits(withPlus: withPlus, into: $0) }
     }
@@ -63,8 +68,8 @@ public struct SMSAddress: Hashable, Sendable {
     /// The BCD semi-octets the value holds (fewer are digits when an 0xF nibble ends them early).
     var bcdDigitCount: Int {
         switch kind {
-        case .transport: min(Int(lengthField), valueOctets.count * 2)
-        case .serviceCentre: valueOctets.count * 2
+        case .transport: min(Int(lengthField), value.count * 2)
+        case .serviceCentre: value.count * 2
         }
     }
 
@@ -72,13 +77,17 @@ public struct SMSAddress: Hashable, Sendable {
     /// and there is at least one digit; returns the count. Every decoded PDU's JSON holds two of these, written
     /// straight into the output (or a String's storage) rather than appended scalar by scalar.
     func writeBCDDigits(withPlus: Bool, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let count = bcdDigitCount
         var written = withPlus ? 1 : 0
-        for index in 0..<bcdDigitCount {
-            let octet = valueOctets[valueOctets.startIndex + index / 2]
-            let nibble = index % 2 == 0 ? octet & 0x0F : octet >> 4
-            guard nibble != 0x0F else { break }
-            buffer[written] = Self.bcdCharacters.utf8Start[Int(nibble)]
-            written += 1
+        value.withOctets { octets in
+            let characters = Self.bcdCharacters.utf8Start
+            for index in 0..<count {
+                let octet = octets[index >> 1]
+                let nibble = index & 1 == 0 ? octet & 0x0F : octet >> 4
+                guard nibble != 0x0F else { break }
+                buffer[written] = characters[Int(nibble)]
+                written += 1
+            }
         }
         if withPlus {
             // No "+" before an empty number.
@@ -89,7 +98,7 @@ public struct SMSAddress: Hashable, Sendable {
     }
 
     /// True for an SMSC prefix of length 0 or an address with no digits.
-    public var isEmpty: Bool { valueOctets.isEmpty }
+    public var isEmpty: Bool { value.count == 0 }
 
     /// ASCII of the BCD nibbles 0x0…0xE (0xF ends the digits).
     private static let bcdCharacters: StaticString = "0123456789*#abc"
@@ -149,7 +158,7 @@ public struct SMSAddress: Hashable, Sendable {
         }
         self.kind = kind
         self.typeOfAddress = typeOfAddress
-        self.valueOctets = octets[...]
+        self.value = octets.withUnsafeBufferPointer(AddressValue.init)
         switch kind {
         case .transport: self.lengthField = UInt8(nibbles.count)
         case .serviceCentre: self.lengthField = UInt8(octets.count + 1)
@@ -172,7 +181,7 @@ public struct SMSAddress: Hashable, Sendable {
         self.kind = .transport
         self.typeOfAddress = .alphanumeric
         self.lengthField = UInt8(semiOctets)
-        self.valueOctets = SeptetPacking.pack(septets)[...]
+        self.value = SeptetPacking.pack(septets).withUnsafeBufferPointer(AddressValue.init)
     }
 
     /// The SMSC prefix `00`: no address, the modem uses the stored service centre (AT+CSCA).
@@ -180,14 +189,14 @@ public struct SMSAddress: Hashable, Sendable {
         kind: .serviceCentre,
         typeOfAddress: nil,
         lengthField: 0,
-        valueOctets: []
+        value: AddressValue()
     )
 
-    init(kind: Kind, typeOfAddress: TypeOfAddress?, lengthField: UInt8, valueOctets: ArraySlice<UInt8>) {
+    private init(kind: Kind, typeOfAddress: TypeOfAddress?, lengthField: UInt8, value: AddressValue) {
         self.kind = kind
         self.typeOfAddress = typeOfAddress
         self.lengthField = lengthField
-        self.valueOctets = valueOctets
+        self.value = value
     }
 
     // MARK: - Wire format
@@ -210,7 +219,7 @@ public struct SMSAddress: Hashable, Sendable {
                 )
             }
             self.typeOfAddress = TypeOfAddress(rawValue: try cursor.readByte(field))
-            self.valueOctets = try cursor.readBytes((Int(length) + 1) / 2, field)
+            self.value = try cursor.readBytes((Int(length) + 1) / 2, field, AddressValue.init)
         case .serviceCentre:
             guard length <= Self.maximumSMSCOctets else {
                 throw PDUError(
@@ -221,21 +230,52 @@ public struct SMSAddress: Hashable, Sendable {
             }
             if length == 0 {
                 self.typeOfAddress = nil
-                self.valueOctets = []
+                self.value = AddressValue()
             } else {
                 self.typeOfAddress = TypeOfAddress(rawValue: try cursor.readByte(field))
-                self.valueOctets = try cursor.readBytes(Int(length) - 1, field)
+                self.value = try cursor.readBytes(Int(length) - 1, field, AddressValue.init)
             }
         }
     }
 
     /// The octets ``encode(into:)`` appends.
-    var encodedCount: Int { 1 + (typeOfAddress == nil ? 0 : 1) + valueOctets.count }
+    var encodedCount: Int { 1 + (typeOfAddress == nil ? 0 : 1) + value.count }
 
     /// Appends the field exactly as parsed or built.
     func encode(into out: inout [UInt8]) {
         out.append(lengthField)
         if let typeOfAddress { out.append(typeOfAddress.rawValue) }
-        out.append(contentsOf: valueOctets)
+        value.withOctets { out.append(contentsOf: $0) }
+    }
+}
+
+/// Up to 16 octets stored in the value itself (the octets after `count` are zero, so equal values are equal
+/// words).
+private struct AddressValue: Hashable, Sendable {
+    private var words: (UInt64, UInt64) = (0, 0)
+    private(set) var count = 0
+
+    init() {}
+
+    init(_ octets: UnsafeBufferPointer<UInt8>) {
+        precondition(octets.count <= 16, "an address value holds at most 16 octets")
+        count = octets.count
+        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(octets)) }
+    }
+
+    func withOctets<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try withUnsafeBytes(of: words) { raw in
+            try raw.withMemoryRebound(to: UInt8.self) { try body(UnsafeBufferPointer(rebasing: $0[..<count])) }
+        }
+    }
+
+    static func == (lhs: AddressValue, rhs: AddressValue) -> Bool {
+        lhs.count == rhs.count && lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        hasher.combine(words.0)
+        hasher.combine(words.1)
     }
 }

@@ -48,28 +48,58 @@ public struct SMSDeliver: Hashable, Sendable {
         if statusReportIndication { first |= 0x20 }
         if userData.header != nil { first |= 0x40 }
         if replyPath { first |= 0x80 }
-        self.firstOctet = first
-        self.originator = originator
-        self.protocolIdentifier = protocolIdentifier
-        self.dataCodingScheme = dataCodingScheme
-        self.serviceCentreTimestamp = serviceCentreTimestamp
-        self.userData = userData
-        self.trailingOctets = []
+        self.init(
+            firstOctet: first,
+            originator: originator,
+            protocolIdentifier: protocolIdentifier,
+            dataCodingScheme: dataCodingScheme,
+            serviceCentreTimestamp: serviceCentreTimestamp,
+            userData: userData,
+            trailingOctets: []
+        )
     }
 
+    // Every field is read into a local and the value is made at the end: assigned one by one between reads that
+    // may throw, the fields were built in place and then copied out (a retain and a release of each array).
     init(decoding cursor: inout PDUCursor, options: PDUDecodingOptions) throws(PDUError) {
-        firstOctet = try cursor.readByte("first octet")
-        originator = try SMSAddress(decoding: &cursor, kind: .transport, field: "TP-OA")
-        protocolIdentifier = try cursor.readByte("TP-PID")
-        dataCodingScheme = DataCodingScheme(rawValue: try cursor.readByte("TP-DCS"))
-        serviceCentreTimestamp = try SMSTimestamp(decoding: &cursor, field: "TP-SCTS")
-        userData = try UserData(
+        let firstOctet = try cursor.readByte("first octet")
+        let originator = try SMSAddress(decoding: &cursor, kind: .transport, field: "TP-OA")
+        let protocolIdentifier = try cursor.readByte("TP-PID")
+        let dataCodingScheme = DataCodingScheme(rawValue: try cursor.readByte("TP-DCS"))
+        let serviceCentreTimestamp = try SMSTimestamp(decoding: &cursor, field: "TP-SCTS")
+        let userData = try UserData(
             decoding: &cursor,
             dcs: dataCodingScheme,
             hasHeader: firstOctet & 0x40 != 0,
             options: options
         )
-        trailingOctets = Array(cursor.readRest())
+        self.init(
+            firstOctet: firstOctet,
+            originator: originator,
+            protocolIdentifier: protocolIdentifier,
+            dataCodingScheme: dataCodingScheme,
+            serviceCentreTimestamp: serviceCentreTimestamp,
+            userData: userData,
+            trailingOctets: cursor.readTrailingOctets()
+        )
+    }
+
+    private init(
+        firstOctet: UInt8,
+        originator: SMSAddress,
+        protocolIdentifier: UInt8,
+        dataCodingScheme: DataCodingScheme,
+        serviceCentreTimestamp: SMSTimestamp,
+        userData: UserData,
+        trailingOctets: [UInt8]
+    ) {
+        self.firstOctet = firstOctet
+        self.originator = originator
+        self.protocolIdentifier = protocolIdentifier
+        self.dataCodingScheme = dataCodingScheme
+        self.serviceCentreTimestamp = serviceCentreTimestamp
+        self.userData = userData
+        self.trailingOctets = trailingOctets
     }
 
     /// The octets ``encode(into:)`` appends: first octet, TP-OA, TP-PID, TP-DCS, TP-SCTS, user data, trailing octets.

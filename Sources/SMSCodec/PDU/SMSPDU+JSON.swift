@@ -14,11 +14,30 @@ extension SMSPDU {
     /// Sends the JSON object of this PDU to `sink`.
     package func writeJSON(to sink: inout some JSONSink & ~Copyable) {
         sink.beginObject()
-        // One `switch` that binds the message: each binding copies it (a retain and a release of every array it
-        // holds), and the batch path writes hundreds of thousands of these.
-        switch tpdu {
+        tpdu.writeJSONMembers(serviceCentre: serviceCentre, to: &sink)
+        sink.endObject()
+    }
+
+    /// The member every TPDU ends with when octets follow its last field.
+    fileprivate static func writeTrailingJSON(_ trailing: [UInt8], to sink: inout some JSONSink & ~Copyable) {
+        if !trailing.isEmpty {
+            sink.key("trailing_octets")
+            sink.hexString(trailing)
+        }
+    }
+}
+
+extension TPDU {
+    /// The members of the PDU's object: the head every TPDU starts with, then the message's own.
+    ///
+    /// A method of the TPDU that switches over itself, given what the head needs: a `switch` over the stored TPDU
+    /// of a borrowed PDU, or a method of the PDU called inside it, copied the message out (a retain and a release
+    /// of every array it holds), and the batch path writes hundreds of thousands of these.
+    fileprivate func writeJSONMembers(serviceCentre: SMSAddress?, to sink: inout some JSONSink & ~Copyable) {
+        let type = staticTypeName
+        switch self {
         case .deliver(let m):
-            writeHeadJSON(tpduLength: m.encodedCount, firstOctet: m.firstOctet, to: &sink)
+            Self.writeHeadJSON(type, serviceCentre, tpduLength: m.encodedCount, firstOctet: m.firstOctet, to: &sink)
             sink.key("originator")
             m.originator.writeJSON(to: &sink)
             sink.member("pid", .int(Int(m.protocolIdentifier)))
@@ -31,9 +50,9 @@ extension SMSPDU {
             sink.member("sri", .bool(m.statusReportIndication))
             sink.member("lp", .bool(m.loopPrevention))
             m.userData.writeJSONMembers(to: &sink)
-            Self.writeTrailingJSON(m.trailingOctets, to: &sink)
+            SMSPDU.writeTrailingJSON(m.trailingOctets, to: &sink)
         case .submit(let m):
-            writeHeadJSON(tpduLength: m.encodedCount, firstOctet: m.firstOctet, to: &sink)
+            Self.writeHeadJSON(type, serviceCentre, tpduLength: m.encodedCount, firstOctet: m.firstOctet, to: &sink)
             sink.key("destination")
             m.destination.writeJSON(to: &sink)
             sink.member("mr", .int(Int(m.messageReference)))
@@ -46,9 +65,9 @@ extension SMSPDU {
             sink.key("vp")
             if let vp = m.validityPeriod { vp.writeJSON(to: &sink) } else { sink.value(.null) }
             m.userData.writeJSONMembers(to: &sink)
-            Self.writeTrailingJSON(m.trailingOctets, to: &sink)
+            SMSPDU.writeTrailingJSON(m.trailingOctets, to: &sink)
         case .statusReport(let m):
-            writeHeadJSON(tpduLength: m.encodedCount, firstOctet: m.firstOctet, to: &sink)
+            Self.writeHeadJSON(type, serviceCentre, tpduLength: m.encodedCount, firstOctet: m.firstOctet, to: &sink)
             sink.key("recipient")
             m.recipient.writeJSON(to: &sink)
             sink.member("mr", .int(Int(m.messageReference)))
@@ -65,28 +84,25 @@ extension SMSPDU {
                 if let dcs = parameters.dataCodingScheme { dcs.writeJSONMembers(to: &sink) }
                 if let userData = parameters.userData { userData.writeJSONMembers(to: &sink) }
             }
-            Self.writeTrailingJSON(m.trailingOctets, to: &sink)
+            SMSPDU.writeTrailingJSON(m.trailingOctets, to: &sink)
         }
-        sink.endObject()
     }
 
     /// The members every TPDU starts with: type, SMSC prefix, TPDU length, first octet.
-    private func writeHeadJSON(tpduLength: Int, firstOctet: UInt8, to sink: inout some JSONSink & ~Copyable) {
-        sink.member("type", .string(tpdu.typeName))
+    private static func writeHeadJSON(
+        _ type: StaticString,
+        _ serviceCentre: SMSAddress?,
+        tpduLength: Int,
+        firstOctet: UInt8,
+        to sink: inout some JSONSink & ~Copyable
+    ) {
+        sink.member("type", plain: type)
         if let serviceCentre {
             sink.key("smsc")
             if serviceCentre.lengthField == 0 { sink.value(.null) } else { serviceCentre.writeJSON(to: &sink) }
         }
         sink.member("tpdu_length", .int(tpduLength))
         sink.member("first_octet", hex: firstOctet)
-    }
-
-    /// The member every TPDU ends with when octets follow its last field.
-    private static func writeTrailingJSON(_ trailing: [UInt8], to sink: inout some JSONSink & ~Copyable) {
-        if !trailing.isEmpty {
-            sink.key("trailing_octets")
-            sink.hexString(trailing)
-        }
     }
 }
 
@@ -107,8 +123,12 @@ extension SMSAddress {
         sink.beginObject()
         sink.member("toa", hex: toa.rawValue)
         if toa.isWellFormed {
-            sink.member("ton", .string(toa.typeOfNumber.name))
-            sink.member("npi", .string(toa.numberingPlan.name))
+            sink.member("ton", plain: toa.typeOfNumber.staticName)
+            if let npi = toa.numberingPlan.staticName {
+                sink.member("npi", plain: npi)
+            } else {
+                sink.member("npi", .string(toa.numberingPlan.name))
+            }
             sink.key("number")
             if toa.typeOfNumber == .alphanumeric {
                 sink.value(number.map(JSONValue.string) ?? .null)
@@ -137,7 +157,7 @@ extension DataCodingScheme {
         sink.member("dcs_hex", hex: rawValue)
         sink.member("alphabet", alphabet.map { .string($0.rawValue) } ?? .null)
         sink.member("class", messageClass.map { .int(Int($0.rawValue)) } ?? .null)
-        sink.member("dcs_group", .string(group.name))
+        sink.member("dcs_group", plain: group.staticName)
         if isCompressed { sink.member("compressed", .bool(true)) }
         if let mwi = messageWaiting {
             sink.key("mwi")

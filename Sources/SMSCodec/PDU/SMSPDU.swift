@@ -114,7 +114,10 @@ public enum TPDU: Hashable, Sendable {
     case statusReport(SMSStatusReport)
 
     /// The name used in JSON output: `deliver`, `submit`, `status-report`.
-    public var typeName: String {
+    public var typeName: String { staticTypeName.description }
+
+    /// ``typeName`` as the JSON writer takes it, with no String in between.
+    var staticTypeName: StaticString {
         switch self {
         case .deliver: "deliver"
         case .submit: "submit"

@@ -38,7 +38,7 @@ public struct SMSSubmitReport: Hashable, Sendable {
         let indicator = try OptionalParameters.readIndicator(&cursor)
         serviceCentreTimestamp = try SMSTimestamp(decoding: &cursor, field: "TP-SCTS")
         parameters = try OptionalParameters(indicator: indicator, decoding: &cursor, hasHeader: firstOctet & 0x40 != 0)
-        trailingOctets = Array(cursor.readRest())
+        trailingOctets = cursor.readTrailingOctets()
     }
 
     /// The TPDU octets.
@@ -85,7 +85,7 @@ public struct SMSDeliverReport: Hashable, Sendable {
         }
         failureCause = isError ? try cursor.readByte("TP-FCS") : nil
         parameters = try OptionalParameters(decoding: &cursor, hasHeader: firstOctet & 0x40 != 0)
-        trailingOctets = Array(cursor.readRest())
+        trailingOctets = cursor.readTrailingOctets()
     }
 
     /// The TPDU octets.

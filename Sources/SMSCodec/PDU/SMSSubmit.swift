@@ -48,30 +48,62 @@ public struct SMSSubmit: Hashable, Sendable {
         if statusReportRequest { first |= 0x20 }
         if userData.header != nil { first |= 0x40 }
         if replyPath { first |= 0x80 }
-        self.firstOctet = first
+        self.init(
+            firstOctet: first,
+            messageReference: messageReference,
+            destination: destination,
+            protocolIdentifier: protocolIdentifier,
+            dataCodingScheme: dataCodingScheme,
+            validityPeriod: validityPeriod,
+            userData: userData,
+            trailingOctets: []
+        )
+    }
+
+    // Fields are read into locals and the value made at the end, as in ``SMSDeliver/init(decoding:options:)``.
+    init(decoding cursor: inout PDUCursor, options: PDUDecodingOptions) throws(PDUError) {
+        let firstOctet = try cursor.readByte("first octet")
+        let messageReference = try cursor.readByte("TP-MR")
+        let destination = try SMSAddress(decoding: &cursor, kind: .transport, field: "TP-DA")
+        let protocolIdentifier = try cursor.readByte("TP-PID")
+        let dataCodingScheme = DataCodingScheme(rawValue: try cursor.readByte("TP-DCS"))
+        let validityPeriod = try ValidityPeriod.decode(format: firstOctet >> 3, from: &cursor)
+        let userData = try UserData(
+            decoding: &cursor,
+            dcs: dataCodingScheme,
+            hasHeader: firstOctet & 0x40 != 0,
+            options: options
+        )
+        self.init(
+            firstOctet: firstOctet,
+            messageReference: messageReference,
+            destination: destination,
+            protocolIdentifier: protocolIdentifier,
+            dataCodingScheme: dataCodingScheme,
+            validityPeriod: validityPeriod,
+            userData: userData,
+            trailingOctets: cursor.readTrailingOctets()
+        )
+    }
+
+    private init(
+        firstOctet: UInt8,
+        messageReference: UInt8,
+        destination: SMSAddress,
+        protocolIdentifier: UInt8,
+        dataCodingScheme: DataCodingScheme,
+        validityPeriod: ValidityPeriod?,
+        userData: UserData,
+        trailingOctets: [UInt8]
+    ) {
+        self.firstOctet = firstOctet
         self.messageReference = messageReference
         self.destination = destination
         self.protocolIdentifier = protocolIdentifier
         self.dataCodingScheme = dataCodingScheme
         self.validityPeriod = validityPeriod
         self.userData = userData
-        self.trailingOctets = []
-    }
-
-    init(decoding cursor: inout PDUCursor, options: PDUDecodingOptions) throws(PDUError) {
-        firstOctet = try cursor.readByte("first octet")
-        messageReference = try cursor.readByte("TP-MR")
-        destination = try SMSAddress(decoding: &cursor, kind: .transport, field: "TP-DA")
-        protocolIdentifier = try cursor.readByte("TP-PID")
-        dataCodingScheme = DataCodingScheme(rawValue: try cursor.readByte("TP-DCS"))
-        validityPeriod = try ValidityPeriod.decode(format: firstOctet >> 3, from: &cursor)
-        userData = try UserData(
-            decoding: &cursor,
-            dcs: dataCodingScheme,
-            hasHeader: firstOctet & 0x40 != 0,
-            options: options
-        )
-        trailingOctets = Array(cursor.readRest())
+        self.trailingOctets = trailingOctets
     }
 
     /// The octets ``encode(into:)`` appends: first octet, TP-MR, TP-DA, TP-PID, TP-DCS, TP-VP, user data, trailing

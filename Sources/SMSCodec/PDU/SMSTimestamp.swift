@@ -171,7 +171,25 @@ public struct SMSTimestamp: Hashable, Sendable, Codable {
 
     /// Writes `String(value)` left-padded with zeros to `width` characters (a minus sign counts as one) at `out`;
     /// returns the count written.
+    @inline(__always)
     private static func writePadded(_ value: Int, _ width: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        // The fields of a valid time stamp: two digits, or a four-digit year.
+        if width == 2, (0..<100).contains(value) {
+            out[0] = UInt8(ascii: "0") + UInt8(value / 10)
+            out[1] = UInt8(ascii: "0") + UInt8(value % 10)
+            return 2
+        }
+        if width == 4, (1000..<10_000).contains(value) {
+            out[0] = UInt8(ascii: "0") + UInt8(value / 1000)
+            out[1] = UInt8(ascii: "0") + UInt8(value / 100 % 10)
+            out[2] = UInt8(ascii: "0") + UInt8(value / 10 % 10)
+            out[3] = UInt8(ascii: "0") + UInt8(value % 10)
+            return 4
+        }
+        return writeAnyPadded(value, width, into: out)
+    }
+
+    private static func writeAnyPadded(_ value: Int, _ width: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
         var magnitude = value.magnitude
         var scale: UInt = 1
         var digits = 1

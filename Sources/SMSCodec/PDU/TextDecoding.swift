@@ -49,43 +49,49 @@ enum TextDecoding {
     /// Decodes `count` septets packed in `octets` after `fillBits`, with the default alphabet and extension table.
     /// The caller guarantees `fillBits + 7 × count <= 8 × octets.count`.
     static func gsm7Default(_ octets: ArraySlice<UInt8>, count requested: Int, fillBits: Int) -> String {
+        octets.withUnsafeBufferPointer { gsm7Default($0, count: requested, fillBits: fillBits) }
+    }
+
+    /// ``gsm7Default(_:count:fillBits:)`` of octets in a buffer.
+    static func gsm7Default(_ packed: UnsafeBufferPointer<UInt8>, count requested: Int, fillBits: Int) -> String {
         // Never read past the octets, whatever the caller says: at most the septets that fit after the fill bits.
-        let count = min(requested, max(0, (octets.count * 8 - fillBits) / 7))
+        let count = min(requested, max(0, (packed.count * 8 - fillBits) / 7))
         guard count > 0 else { return "" }
         return utf8Table.withUnsafeBufferPointer { table in
-            octets.withUnsafeBufferPointer { packed in
-                decodeInTemporaryBuffer(capacity: count * 3 + 1) { buffer in
-                    var written = 0
-                    var escaped = false
-                    let end = packed.count
-                    for index in 0..<count {
-                        let bit = fillBits + index * 7
-                        let position = bit >> 3
-                        let shift = bit & 7
-                        var value = UInt16(packed[position]) >> UInt16(shift)
-                        if shift > 1, position + 1 < end {
-                            value |= UInt16(packed[position + 1]) << UInt16(8 - shift)
-                        }
-                        let septet = Int(value & 0x7F)
-                        if !escaped, septet == 0x1B {
-                            escaped = true
-                            continue
-                        }
-                        var entry = table[escaped ? 128 + septet : septet]
-                        escaped = false
-                        let length = Int(entry >> 24)
-                        for _ in 0..<length {
-                            buffer[written] = UInt8(truncatingIfNeeded: entry)
-                            entry >>= 8
-                            written += 1
-                        }
+            decodeInTemporaryBuffer(capacity: count * 3 + 1) { buffer in
+                let out = UnsafeMutableRawPointer(buffer.baseAddress!)
+                var written = 0
+                var escaped = false
+                // Septets come out of the packed octets low bits first (TS 23.038 §6.1.2.1.1): an accumulator
+                // of the bits not yet used takes one octet whenever it holds fewer than seven.
+                var bits = UInt32(packed[0]) >> UInt32(fillBits)
+                var available = 8 - fillBits
+                var next = 1
+                for _ in 0..<count {
+                    if available < 7 {
+                        if next < packed.count { bits |= UInt32(packed[next]) << UInt32(available) }
+                        next += 1
+                        available += 8
                     }
-                    if escaped {
-                        buffer[written] = 0x20  // a trailing lone ESC shows a space, as GSM7Alphabet.decode does
-                        written += 1
+                    let septet = Int(bits & 0x7F)
+                    bits >>= 7
+                    available -= 7
+                    if !escaped, septet == 0x1B {
+                        escaped = true
+                        continue
                     }
-                    return written
+                    let entry = table[escaped ? 128 + septet : septet]
+                    escaped = false
+                    // All four bytes of the entry at once (the buffer has room: at most 3 per septet, plus
+                    // one); only its `length` UTF-8 bytes count, the next character overwrites the rest.
+                    out.storeBytes(of: entry.littleEndian, toByteOffset: written, as: UInt32.self)
+                    written += Int(entry >> 24)
                 }
+                if escaped {
+                    buffer[written] = 0x20  // a trailing lone ESC shows a space, as GSM7Alphabet.decode does
+                    written += 1
+                }
+                return written
             }
         }
     }

@@ -39,7 +39,10 @@ public enum TypeOfNumber: UInt8, Hashable, Sendable, CaseIterable {
     case reserved = 7
 
     /// The name used in JSON output and test vectors.
-    public var name: String {
+    public var name: String { staticName.description }
+
+    /// ``name`` as the JSON writer takes it, with no String in between.
+    var staticName: StaticString {
         switch self {
         case .unknown: "unknown"
         case .international: "international"
@@ -75,7 +78,11 @@ public struct NumberingPlan: RawRepresentable, Hashable, Sendable {
     public static let ermes = NumberingPlan(rawValue: 10)
 
     /// The name used in JSON output and test vectors.
-    public var name: String {
+    public var name: String { staticName?.description ?? "reserved-\(rawValue)" }
+
+    /// ``name`` as the JSON writer takes it, with no String in between; `nil` for a reserved value, whose name
+    /// holds the value.
+    var staticName: StaticString? {
         switch rawValue {
         case 0: "unknown"
         case 1: "isdn"
@@ -86,7 +93,7 @@ public struct NumberingPlan: RawRepresentable, Hashable, Sendable {
         case 8: "national"
         case 9: "private"
         case 10: "ermes"
-        default: "reserved-\(rawValue)"
+        default: nil
         }
     }
 }

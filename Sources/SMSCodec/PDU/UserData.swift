@@ -125,14 +125,13 @@ public struct UserData: Hashable, Sendable {
         baseOffset: Int,
         missingOctets: Int = 0
     ) throws(PDUError) {
-        self.missingOctets = missingOctets
-        self.length = length
-        self.octets = octets
+        // Locals first and the value made at the end (see ``SMSDeliver/init(decoding:options:)``).
         let header = hasHeader ? try UserDataHeader(decoding: octets, baseOffset: baseOffset) : nil
-        self.header = header
         let headerOctets = header.map { $0.length + 1 } ?? 0
-        let body = octets.dropFirst(headerOctets)
-
+        let body = octets[(octets.startIndex + min(headerOctets, octets.count))...]
+        let content: UserDataContent
+        let fillBits: Int
+        let bodyLength: Int
         if dcs.userDataLengthCountsSeptets {
             let headerSeptets = (headerOctets * 8 + 6) / 7
             guard headerSeptets <= Int(length) else {
@@ -146,42 +145,53 @@ public struct UserData: Hashable, Sendable {
             // Normally all TP-UDL septets are present; a truncated PDU (lenient mode) yields those that are.
             let presentSeptets = min(Int(length), octets.count * 8 / 7)
             let count = max(0, presentSeptets - headerSeptets)
-            self.fillBits = fill
-            self.bodyLength = count
+            fillBits = fill
+            bodyLength = count
             switch dcs.coding {
             case .alphabet:
-                let alphabet = Self.alphabet(for: header)
-                if alphabet.isDefault {
-                    // The length checks above guarantee 7 × count bits after the fill bits.
-                    self.content = .text(TextDecoding.gsm7Default(body, count: count, fillBits: fill))
-                } else {
+                if let alphabet = Self.nationalAlphabet(for: header) {
                     let septets = (try? SeptetPacking.unpack(body, count: count, fillBits: fill)) ?? []
-                    self.content = .text(alphabet.decode(septets))
+                    content = .text(alphabet.decode(septets))
+                } else {
+                    // The length checks above guarantee 7 × count bits after the fill bits.
+                    content = .text(TextDecoding.gsm7Default(body, count: count, fillBits: fill))
                 }
             case .reservedAlphabet:
-                self.content = .unsupported(UnsupportedUserData(reason: .reservedAlphabet, octets: Array(body)))
+                content = .unsupported(UnsupportedUserData(reason: .reservedAlphabet, octets: Array(body)))
             default:
-                self.content = .unsupported(UnsupportedUserData(reason: .reservedCodingGroup, octets: Array(body)))
+                content = .unsupported(UnsupportedUserData(reason: .reservedCodingGroup, octets: Array(body)))
             }
         } else {
-            self.fillBits = 0
-            self.bodyLength = body.count
+            fillBits = 0
+            bodyLength = body.count
             switch dcs.coding {
-            case .alphabet(.ucs2): self.content = .text(TextDecoding.ucs2(body))
-            case .alphabet: self.content = .data(Array(body))
-            default: self.content = .unsupported(UnsupportedUserData(reason: .compressed, octets: Array(body)))
+            case .alphabet(.ucs2): content = .text(TextDecoding.ucs2(body))
+            case .alphabet: content = .data(Array(body))
+            default: content = .unsupported(UnsupportedUserData(reason: .compressed, octets: Array(body)))
             }
         }
+        self.init(
+            length: length,
+            octets: octets,
+            header: header,
+            content: content,
+            fillBits: fillBits,
+            bodyLength: bodyLength,
+            missingOctets: missingOctets
+        )
     }
 
-    /// The GSM 7-bit tables a header selects (IEI 0x24/0x25, TS 23.038 §6.2.1.2.4).
-    /// Identifiers this codec has no table for (0, 14…255) select the default tables, as §6.2.1.2.4 requires.
-    static func alphabet(for header: UserDataHeader?) -> GSM7Alphabet {
-        guard let header else { return .default }
+    /// The national GSM 7-bit tables a header selects (IEI 0x24/0x25, TS 23.038 §6.2.1.2.4), or `nil` for the
+    /// default tables. Identifiers this codec has no table for (0, 14…255) select the default tables, as
+    /// §6.2.1.2.4 requires. `nil` rather than ``GSM7Alphabet/default``: most messages have no national shift, and
+    /// they decode through ``TextDecoding`` without copying the default table pair.
+    static func nationalAlphabet(for header: UserDataHeader?) -> GSM7Alphabet? {
+        guard let header else { return nil }
         let locking = header.nationalLanguageLockingShift.flatMap(NationalLanguage.init(rawValue:))
         let single = header.nationalLanguageSingleShift.flatMap(NationalLanguage.init(rawValue:))
-        if locking == nil, single == nil { return .default }
-        return GSM7Alphabet.make(locking: locking, single: single)
+        if locking == nil, single == nil { return nil }
+        let alphabet = GSM7Alphabet.make(locking: locking, single: single)
+        return alphabet.isDefault ? nil : alphabet
     }
 
     // MARK: - Building
