@@ -194,9 +194,13 @@ public struct UPnPDeviceConfiguration: Sendable {
     }
 
     static func isValidType(_ type: String, kind: String) -> Bool {
-        // `urn:DOMAIN:KIND:TYPE:VERSION`, walked field by field over the UTF-8 bytes without an array of the parts:
-        // checked for every SOAP action.
-        let bytes = type.utf8
+        var type = type
+        return type.withUTF8 { isValidType($0[...], kind: kind) }
+    }
+
+    /// ``isValidType(_:kind:)`` over UTF-8 bytes: `urn:DOMAIN:KIND:TYPE:VERSION`, walked field by field without an
+    /// array of the parts (checked for every SOAP action).
+    static func isValidType(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, kind: String) -> Bool {
         guard bytes.count <= 200 else { return false }
         var field = 0
         var fieldStart = bytes.startIndex
@@ -210,15 +214,18 @@ public struct UPnPDeviceConfiguration: Sendable {
                 case 1, 3: guard !part.isEmpty else { return false }
                 case 2: guard part.elementsEqual(kind.utf8) else { return false }
                 case 4:
-                    guard atEnd, let version = Int(Substring(part)), version >= 1 else { return false }
+                    // A decimal version of at least 1, as `Int(_:)` reads it (a sign is allowed).
+                    guard atEnd, let version = Int(String(decoding: part, as: UTF8.self)), version >= 1 else {
+                        return false
+                    }
                     return true
                 default: return false
                 }
                 guard !atEnd else { return false }
                 field += 1
-                fieldStart = bytes.index(after: index)
+                fieldStart = index + 1
             }
-            index = bytes.index(after: index)
+            index += 1
         }
     }
 

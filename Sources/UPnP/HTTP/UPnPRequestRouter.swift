@@ -312,35 +312,39 @@ struct UPnPRequestRouter: Sendable {
 
     /// `text/xml` with no charset or charset utf-8 (quoted or not, any case).
     static func isXMLUTF8(_ values: [String]) -> Bool {
-        // Over UTF-8 bytes with ASCII case folding, by index, without lower-cased copies or arrays of the parts:
-        // checked for every action. Empty parts (`;;`) are skipped.
+        // Over the contiguous UTF-8 bytes with ASCII case folding, by index, without lower-cased copies or arrays of
+        // the parts: checked for every action. Empty parts (`;;`) are skipped.
         guard values.count == 1 else { return false }
-        var rest = values[0].utf8[...]
-        var sawMediaType = false
-        while !rest.isEmpty {
-            let end = rest.firstIndex(of: UInt8(ascii: ";")) ?? rest.endIndex
-            let part = rest[..<end]
-            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
-            if part.isEmpty { continue }
-            guard sawMediaType else {
-                guard UPnPHeaderParsing.equalsIgnoringASCIICase(UPnPHeaderParsing.trimmingBlanks(part), "text/xml")
-                else { return false }
-                sawMediaType = true
-                continue
+        var value = values[0]
+        return value.withUTF8 { bytes in
+            var rest = bytes[...]
+            var sawMediaType = false
+            while !rest.isEmpty {
+                let end = rest.firstIndex(of: UInt8(ascii: ";")) ?? rest.endIndex
+                let part = rest[..<end]
+                rest = rest[min(end + 1, rest.endIndex)...]
+                if part.isEmpty { continue }
+                guard sawMediaType else {
+                    guard UPnPHeaderParsing.equalsIgnoringASCIICase(UPnPHeaderParsing.trimmingBlanks(part), "text/xml")
+                    else { return false }
+                    sawMediaType = true
+                    continue
+                }
+                // A parameter: a name and a value, neither empty.
+                guard let equals = part.firstIndex(of: UInt8(ascii: "=")), equals + 1 != part.endIndex else {
+                    return false
+                }
+                let name = UPnPHeaderParsing.trimmingBlanks(part[..<equals])
+                guard !name.isEmpty else { return false }
+                guard UPnPHeaderParsing.equalsIgnoringASCIICase(name, "charset") else { continue }
+                var charset = UPnPHeaderParsing.trimmingBlanks(part[(equals + 1)...])
+                if charset.count >= 2, charset.first == UInt8(ascii: "\""), charset.last == UInt8(ascii: "\"") {
+                    charset = charset.dropFirst().dropLast()
+                }
+                guard UPnPHeaderParsing.equalsIgnoringASCIICase(charset, "utf-8") else { return false }
             }
-            // A parameter: a name and a value, neither empty.
-            guard let equals = part.firstIndex(of: UInt8(ascii: "=")), part.index(after: equals) != part.endIndex
-            else { return false }
-            let name = UPnPHeaderParsing.trimmingBlanks(part[..<equals])
-            guard !name.isEmpty else { return false }
-            guard UPnPHeaderParsing.equalsIgnoringASCIICase(name, "charset") else { continue }
-            var value = UPnPHeaderParsing.trimmingBlanks(part[part.index(after: equals)...])
-            if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
-                value = value.dropFirst().dropLast()
-            }
-            guard UPnPHeaderParsing.equalsIgnoringASCIICase(value, "utf-8") else { return false }
+            return sawMediaType
         }
-        return sawMediaType
     }
 
     // MARK: - GENA (UDA 1.1 §4.1)
