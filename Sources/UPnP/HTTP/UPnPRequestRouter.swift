@@ -227,7 +227,8 @@ struct UPnPRequestRouter: Sendable {
         }
         let arguments: [(name: String, value: String)]
         let aliases = service.argumentAliases
-        let given = envelope.arguments.map { (name: aliases[$0.name] ?? $0.name, value: $0.value) }
+        let given =
+            aliases.isEmpty ? envelope.arguments : envelope.arguments.map { (name: aliases[$0.name] ?? $0.name, value: $0.value) }
         switch UPnPRequestRouter.orderedArguments(given, expected: action.inArguments) {
         case .success(let ordered): arguments = ordered
         case .failure(let error): return fault(error, action: action.name)
@@ -285,6 +286,8 @@ struct UPnPRequestRouter: Sendable {
     ) -> Result<[(name: String, value: String)], UPnPActionError> {
         // By position in `expected`, not through a dictionary: an action has a handful of arguments, and this runs
         // twice for every action.
+        // What control points send and services return: every name once, in SCPD order.
+        if given.count == expected.count, zip(given, expected).allSatisfy({ $0.name == $1 }) { return .success(given) }
         var values = [String?](repeating: nil, count: expected.count)
         for argument in given {
             var known = false
