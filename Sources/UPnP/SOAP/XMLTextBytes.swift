@@ -8,87 +8,52 @@ enum XMLTextBytes {
     static func appendEscaped(_ text: String, inAttribute: Bool = false, to out: inout [UInt8]) {
         var text = text
         text.withUTF8 { bytes in
-            // Two passes: the first finds the escaped length, so that the second writes runs and replacements
-            // straight into storage of the right size, without an append (and its capacity check) per piece.
+            // Markup-valued arguments grow by about a third; room for half more, in geometric steps so that many
+            // small appends (XMLWriter) do not reallocate each time.
+            let needed = out.count + bytes.count + bytes.count / 2 + 16
+            if out.capacity < needed { out.reserveCapacity(max(needed, 2 * out.capacity)) }
+            // Bytes below 0x40 that need a replacement, as bits of a mask; at or above 0x40 only 0xEF, the lead byte
+            // of U+FFFE/U+FFFF, needs a look. Runs of other bytes are copied whole.
             let mask = inAttribute ? attributeMask : textMask
-            var length = 0
-            forEachPiece(of: bytes, mask: mask) { piece in
-                switch piece {
-                case .run(let run): length += run.count
-                case .replacement(let replacement): length += replacement.utf8CodeUnitCount
-                }
-            }
-            let start = out.count
-            out.append(contentsOf: repeatElement(0, count: length))
-            out.withUnsafeMutableBytes { storage in
-                var offset = start
-                forEachPiece(of: bytes, mask: mask) { piece in
-                    let source =
-                        switch piece {
-                        case .run(let run): UnsafeRawBufferPointer(run)
-                        case .replacement(let replacement):
-                            UnsafeRawBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount)
-                        }
-                    storage.baseAddress!.advanced(by: offset).copyMemory(from: source.baseAddress!, byteCount: source.count)
-                    offset += source.count
-                }
-            }
-        }
-    }
-
-    /// A piece of escaped output: bytes copied as they are, or the replacement of one character.
-    private enum Piece {
-        case run(UnsafeBufferPointer<UInt8>)
-        case replacement(StaticString)
-    }
-
-    /// Cuts `bytes` into runs of bytes that stay and replacements of those that do not, in order.
-    @inline(__always)
-    private static func forEachPiece(
-        of bytes: UnsafeBufferPointer<UInt8>,
-        mask: UInt64,
-        _ body: (Piece) -> Void
-    ) {
-        // Bytes below 0x40 that need a replacement are bits of `mask`; at or above 0x40 only 0xEF, the lead byte
-        // of U+FFFE/U+FFFF, needs a look.
-        var start = 0  // First byte not yet handed over.
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            let special = byte < 0x40 ? (mask &>> UInt64(byte)) & 1 != 0 : byte == 0xEF
-            guard special else {
-                index &+= 1
-                continue
-            }
-            let replacement: StaticString
-            var length = 1
-            switch byte {
-            case UInt8(ascii: "&"): replacement = "&amp;"
-            case UInt8(ascii: "<"): replacement = "&lt;"
-            case UInt8(ascii: ">"): replacement = "&gt;"
-            case UInt8(ascii: "\""): replacement = "&quot;"
-            case UInt8(ascii: "'"): replacement = "&apos;"
-            case 0x0D: replacement = "&#13;"
-            case 0x09: replacement = "&#9;"  // In the mask only for attributes.
-            case 0x0A: replacement = "&#10;"
-            case 0xEF:
-                // U+FFFE / U+FFFF (EF BF BE / EF BF BF); any other EF sequence is copied.
-                guard index + 2 < bytes.count, bytes[index + 1] == 0xBF,
-                    bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF
-                else {
+            var start = 0  // First byte not yet copied.
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                let special = byte < 0x40 ? (mask &>> UInt64(byte)) & 1 != 0 : byte == 0xEF
+                guard special else {
                     index &+= 1
                     continue
                 }
-                replacement = "\u{FFFD}"
-                length = 3
-            default: replacement = "\u{FFFD}"  // A C0 control XML 1.0 §2.2 forbids.
+                let replacement: StaticString
+                var length = 1
+                switch byte {
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case UInt8(ascii: "\""): replacement = "&quot;"
+                case UInt8(ascii: "'"): replacement = "&apos;"
+                case 0x0D: replacement = "&#13;"
+                case 0x09: replacement = "&#9;"  // In the mask only for attributes.
+                case 0x0A: replacement = "&#10;"
+                case 0xEF:
+                    // U+FFFE / U+FFFF (EF BF BE / EF BF BF); any other EF sequence is copied.
+                    guard index + 2 < bytes.count, bytes[index + 1] == 0xBF,
+                        bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF
+                    else {
+                        index &+= 1
+                        continue
+                    }
+                    replacement = "\u{FFFD}"
+                    length = 3
+                default: replacement = "\u{FFFD}"  // A C0 control XML 1.0 §2.2 forbids.
+                }
+                if index > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index])) }
+                replacement.withUTF8Buffer { out.append(contentsOf: $0) }
+                index &+= length
+                start = index
             }
-            if index > start { body(.run(UnsafeBufferPointer(rebasing: bytes[start..<index]))) }
-            body(.replacement(replacement))
-            index &+= length
-            start = index
+            if bytes.count > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...])) }
         }
-        if bytes.count > start { body(.run(UnsafeBufferPointer(rebasing: bytes[start...]))) }
     }
 
     /// Bit n set: byte n (below 0x40) is replaced in character data: the C0 controls but tab and LF, and
