@@ -311,24 +311,22 @@ final class UPnPHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
         var response = response
         let keepAlive = request.isKeepAlive && !response.closeConnection
         let sendsBody = request.method != .HEAD
+        let connection: HTTPResponseBytes.ConnectionHeader =
+            !keepAlive ? .close : request.version.major == 1 && request.version.minor == 0 ? .keepAlive : .none
         var buffer = context.channel.allocator.buffer(capacity: 256 + (sendsBody ? response.body.count : 0))
         do {
             try writeHead(
                 of: response,
                 to: request,
                 framing: .length(response.body.count),
-                connection: keepAlive
-                    ? (request.version.major == 1 && request.version.minor == 0 ? .keepAlive : .none) : .close,
+                connection: connection,
                 to: &buffer
             )
         } catch {
-            server.logger.error(
-                "upnp.http a route answered with a header field that cannot be sent; answering 500",
-                metadata: ["http.header": "\(error.name.prefix(64))"]
-            )
+            logUnsendable(error)
             response = .status(.internalServerError)
             buffer.clear()
-            try? writeHead(of: response, to: request, framing: .length(0), connection: keepAlive ? .none : .close, to: &buffer)
+            try? writeHead(of: response, to: request, framing: .length(0), connection: connection, to: &buffer)
         }
         if sendsBody { buffer.writeBytes(response.body) }
         if keepAlive, let id {
@@ -384,10 +382,7 @@ final class UPnPHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
                 to: &buffer
             )
         } catch {
-            server.logger.error(
-                "upnp.http a route answered with a header field that cannot be sent; answering 500",
-                metadata: ["http.header": "\(error.name.prefix(64))"]
-            )
+            logUnsendable(error)
             send(.status(.internalServerError, close: true), to: request, context: context)
             return
         }
@@ -427,6 +422,13 @@ final class UPnPHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
             try? await channel.close()
             loop.execute { handler.value.workEnded() }
         }
+    }
+
+    private func logUnsendable(_ error: HTTPResponseBytes.InvalidField) {
+        server.logger.error(
+            "upnp.http a route answered with a header field that cannot be sent; answering 500",
+            metadata: ["http.header": "\(error.name.prefix(64))"]
+        )
     }
 
     /// The head of `response` to `request`: its own header fields, then `Server`, `Date`, framing and connection.

@@ -228,7 +228,8 @@ struct UPnPRequestRouter: Sendable {
         let arguments: [(name: String, value: String)]
         let aliases = service.argumentAliases
         let given =
-            aliases.isEmpty ? envelope.arguments : envelope.arguments.map { (name: aliases[$0.name] ?? $0.name, value: $0.value) }
+            aliases.isEmpty
+            ? envelope.arguments : envelope.arguments.map { (name: aliases[$0.name] ?? $0.name, value: $0.value) }
         switch UPnPRequestRouter.orderedArguments(given, expected: action.inArguments) {
         case .success(let ordered): arguments = ordered
         case .failure(let error): return fault(error, action: action.name)
