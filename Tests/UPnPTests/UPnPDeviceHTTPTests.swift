@@ -470,13 +470,7 @@ import Testing
             }
         }
         let counter = Counter()
-        let routes = [
-            UPnPHTTPRoute(path: "/slow") { _ in
-                await Task.yield()
-                return UPnPHTTPRoute.Response(status: 200, body: Array("slow\(await counter.next())".utf8))
-            },
-            UPnPHTTPRoute(path: "/fast") { _ in UPnPHTTPRoute.Response(status: 200, body: Array("fast".utf8)) },
-        ]
+        let routes = Self.slowAndFastRoutes { "slow\(await counter.next())" }
         try await withRunningDevice(.test(services: [TestService()], extraRoutes: routes)) { _, endpoints in
             let host = "Host: 127.0.0.1:\(endpoints.httpPort)\r\n"
             var requests = ""
@@ -491,13 +485,7 @@ import Testing
     /// A request the decoder cannot parse, pipelined behind one whose route suspends, gets its 400 after that
     /// answer, not before it; the answers of immediate routes written in one read leave in order too.
     @Test func aMalformedRequestBehindASuspendingRouteIsAnsweredAfterIt() async throws {
-        let routes = [
-            UPnPHTTPRoute(path: "/slow") { _ in
-                await Task.yield()
-                return UPnPHTTPRoute.Response(status: 200, body: Array("slow".utf8))
-            },
-            UPnPHTTPRoute(path: "/fast") { _ in UPnPHTTPRoute.Response(status: 200, body: Array("fast".utf8)) },
-        ]
+        let routes = Self.slowAndFastRoutes { "slow" }
         try await withRunningDevice(.test(services: [TestService()], extraRoutes: routes)) { _, endpoints in
             let host = "Host: 127.0.0.1:\(endpoints.httpPort)\r\n"
             let requests =
@@ -549,6 +537,18 @@ import Testing
             #expect(parts.first?.contains("Transfer-Encoding") == false)
             #expect(parts.last == "first\nsecond\n")
         }
+    }
+
+    /// `/slow`, whose route suspends (its answer comes back to the loop from the concurrency pool) before it answers
+    /// `slowBody()`, and `/fast`, which answers `fast` inside the read.
+    static func slowAndFastRoutes(_ slowBody: @escaping @Sendable () async -> String) -> [UPnPHTTPRoute] {
+        [
+            UPnPHTTPRoute(path: "/slow") { _ in
+                await Task.yield()
+                return UPnPHTTPRoute.Response(status: 200, body: Array(await slowBody().utf8))
+            },
+            UPnPHTTPRoute(path: "/fast") { _ in UPnPHTTPRoute.Response(status: 200, body: Array("fast".utf8)) },
+        ]
     }
 
     /// Sends `bytes` on a new connection and returns everything the device sends until it closes the connection.
