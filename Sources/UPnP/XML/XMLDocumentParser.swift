@@ -108,8 +108,10 @@ public enum XMLDocumentParser {
 
         private static let spare = Mutex<[Pooled]>([])
 
+        // Never waits for the lock: two event loops parse at once, and one that waited for the other (preempted
+        // while holding it) would stall all its connections. A busy pool means a new context, or one freed.
         static func take() -> Pooled? {
-            if let pooled = spare.withLock({ $0.popLast() }) { return pooled }
+            if let pooled = spare.withLockIfAvailable({ $0.popLast() }) ?? nil { return pooled }
             guard let context = xmlNewParserCtxt() else { return nil }
             return Pooled(context: context, originalStartElement: context.pointee.sax.pointee.startElementNs)
         }
@@ -119,11 +121,11 @@ public enum XMLDocumentParser {
             context.pointee._private = nil
             let kept =
                 xmlDictSize(context.pointee.dict) <= keptNames
-                && spare.withLock { spare in
+                && spare.withLockIfAvailable { spare in
                     guard spare.count < keptCount else { return false }
                     spare.append(pooled)
                     return true
-                }
+                } == true
             if !kept { xmlFreeParserCtxt(context) }
         }
     }
