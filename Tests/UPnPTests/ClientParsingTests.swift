@@ -215,6 +215,32 @@ import Testing
         #expect(request.arguments.map(\.value) == ["<message>&</message>", ""])
     }
 
+    /// The request is read off libxml2's tree: the same rules as the XMLElement view of it.
+    @Test func aRequestIsReadAsItsXMLElementTreeReadsIt() throws {
+        let envelope = #"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">"#
+        let request = try SOAPActionRequest(
+            parsing: Array(
+                (envelope + #"<s:Header/><s:Body><u:A xmlns:u="urn:x-org:service:T:1"><X>a<!-- c --><![CDATA[<b>]]>"#
+                    + "&amp;<?pi x?>&#233;</X><Y/>\n</u:A></s:Body></s:Envelope>").utf8
+            )
+        )
+        #expect(request.actionName == "A" && request.serviceType == "urn:x-org:service:T:1")
+        #expect(request.arguments.map(\.name) == ["X", "Y"] && request.arguments.map(\.value) == ["a<b>&é", ""])
+        let refused: [(String, SOAPActionRequest.ParseError)] = [
+            ("<Envelope><Body><A/></Body></Envelope>", .notAnEnvelope("root is not a SOAP 1.1 Envelope")),
+            (envelope + "<Body><A/></Body></s:Envelope>", .notAnEnvelope("no Body")),
+            (
+                envelope + "<s:Body><A/><B/></s:Body></s:Envelope>",
+                .notAnEnvelope("Body must hold exactly one action element")
+            ),
+            (envelope + "<s:Body><A><X><y/></X></A></s:Body></s:Envelope>", .structuredArgument("X")),
+        ]
+        for (text, expected) in refused {
+            #expect(throws: expected) { try SOAPActionRequest(parsing: Array(text.utf8)) }
+        }
+        #expect(throws: SOAPActionRequest.ParseError.self) { try SOAPActionRequest(parsing: Array("<a/".utf8)) }
+    }
+
     @Test(arguments: [
         "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault><detail>"
             + "<UPnPError xmlns=\"urn:schemas-upnp-org:control-1-0\"><errorCode>7o1</errorCode></UPnPError>"

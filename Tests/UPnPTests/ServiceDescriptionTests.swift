@@ -26,6 +26,14 @@ import Testing
         #expect(throws: ServiceDescription.Error.self) {
             try ServiceDescription(parsing: "<!DOCTYPE scpd [<!ENTITY x \"y\">]><scpd/>")
         }
+        #expect(throws: ServiceDescription.Error.self) {
+            try ServiceDescription(
+                parsing: "<scpd><actionList><action><name>A</name><argumentList>"
+                    + "<argument><name>x</name><direction>in</direction></argument>"
+                    + "<argument><name>x</name><direction>out</direction></argument>"
+                    + "</argumentList></action></actionList></scpd>"
+            )
+        }
     }
 
     @Test func setsConfigID() {

@@ -470,13 +470,7 @@ import Testing
             }
         }
         let counter = Counter()
-        let routes = [
-            UPnPHTTPRoute(path: "/slow") { _ in
-                await Task.yield()
-                return UPnPHTTPRoute.Response(status: 200, body: Array("slow\(await counter.next())".utf8))
-            },
-            UPnPHTTPRoute(path: "/fast") { _ in UPnPHTTPRoute.Response(status: 200, body: Array("fast".utf8)) },
-        ]
+        let routes = Self.slowAndFastRoutes { "slow\(await counter.next())" }
         try await withRunningDevice(.test(services: [TestService()], extraRoutes: routes)) { _, endpoints in
             let host = "Host: 127.0.0.1:\(endpoints.httpPort)\r\n"
             var requests = ""
@@ -486,6 +480,75 @@ import Testing
             let bodies = text.split(separator: "\r\n\r\n").dropFirst().map { $0.prefix { $0 != "H" } }
             #expect(bodies == ["slow1", "fast", "slow2", "fast", "slow3"])
         }
+    }
+
+    /// A request the decoder cannot parse, pipelined behind one whose route suspends, gets its 400 after that
+    /// answer, not before it; the answers of immediate routes written in one read leave in order too.
+    @Test func aMalformedRequestBehindASuspendingRouteIsAnsweredAfterIt() async throws {
+        let routes = Self.slowAndFastRoutes { "slow" }
+        try await withRunningDevice(.test(services: [TestService()], extraRoutes: routes)) { _, endpoints in
+            let host = "Host: 127.0.0.1:\(endpoints.httpPort)\r\n"
+            let requests =
+                "GET /fast HTTP/1.1\r\n\(host)\r\nGET /fast HTTP/1.1\r\n\(host)\r\n"
+                + "GET /slow HTTP/1.1\r\n\(host)\r\nNOT HTTP\r\n\r\n"
+            let text = try await Self.exchange(Array(requests.utf8), port: endpoints.httpPort)
+            let statuses = text.ranges(of: "HTTP/1.1 ").map { String(text[$0.upperBound...].prefix(3)) }
+            #expect(statuses == ["200", "200", "200", "400"])
+            let bodies = text.split(separator: "\r\n\r\n").dropFirst().map { $0.prefix { $0 != "H" } }
+            #expect(bodies.prefix(3) == ["fast", "fast", "slow"])
+            // Each answer is framed by its own length.
+            #expect(text.ranges(of: "\r\nContent-Length: 4\r\n").count == 3)
+        }
+    }
+
+    /// A route's header value with CR LF would split the response (RFC 9110 §5.5): the client gets a 500 instead,
+    /// and the injected field never reaches it.
+    @Test func aRouteHeaderThatWouldSplitTheResponseBecomesA500() async throws {
+        let route = UPnPHTTPRoute(path: "/split") { _ in
+            UPnPHTTPRoute.Response(status: 200, headers: [("X-Name", "a\r\nSet-Cookie: stolen=1")], body: [0x41])
+        }
+        try await withRunningDevice(.test(services: [TestService()], extraRoutes: [route])) { _, endpoints in
+            let response = try await TestHTTPConnection.request(port: endpoints.httpPort, path: "/split")
+            #expect(response.status == .internalServerError)
+            #expect(response.headers["Set-Cookie"].isEmpty && response.headers["X-Name"].isEmpty)
+            #expect(response.body.isEmpty)
+            // The connection still serves the next request.
+            let description = try await TestHTTPConnection.request(port: endpoints.httpPort, path: "/description.xml")
+            #expect(description.status == .ok)
+        }
+    }
+
+    /// An HTTP/1.0 client cannot read chunks (RFC 9112 §7.1): a streamed body reaches it unframed, ended by the
+    /// close.
+    @Test func aStreamedBodyToAnHTTP10ClientEndsWithTheConnection() async throws {
+        let route = UPnPHTTPRoute(path: "/events") { _ in
+            UPnPHTTPRoute.Response(status: 200, headers: [("Content-Type", "text/plain")]) { writer in
+                try await writer.write(Array("first\n".utf8))
+                try await writer.write([])
+                try await writer.write(Array("second\n".utf8))
+            }
+        }
+        try await withRunningDevice(.test(services: [TestService()], extraRoutes: [route])) { _, endpoints in
+            let request = "GET /events HTTP/1.0\r\nHost: 127.0.0.1:\(endpoints.httpPort)\r\n\r\n"
+            let text = try await Self.exchange(Array(request.utf8), port: endpoints.httpPort)
+            let parts = text.split(separator: "\r\n\r\n", maxSplits: 1)
+            #expect(parts.first?.hasPrefix("HTTP/1.0 200 OK\r\n") == true)
+            #expect(parts.first?.contains("Connection: close") == true)
+            #expect(parts.first?.contains("Transfer-Encoding") == false)
+            #expect(parts.last == "first\nsecond\n")
+        }
+    }
+
+    /// `/slow`, whose route suspends (its answer comes back to the loop from the concurrency pool) before it answers
+    /// `slowBody()`, and `/fast`, which answers `fast` inside the read.
+    static func slowAndFastRoutes(_ slowBody: @escaping @Sendable () async -> String) -> [UPnPHTTPRoute] {
+        [
+            UPnPHTTPRoute(path: "/slow") { _ in
+                await Task.yield()
+                return UPnPHTTPRoute.Response(status: 200, body: Array(await slowBody().utf8))
+            },
+            UPnPHTTPRoute(path: "/fast") { _ in UPnPHTTPRoute.Response(status: 200, body: Array("fast".utf8)) },
+        ]
     }
 
     /// Sends `bytes` on a new connection and returns everything the device sends until it closes the connection.

@@ -90,6 +90,13 @@ import Testing
         #expect(!UPnPRequestRouter.isXMLUTF8(["text/xml; charset=\"utf-8"]))
         #expect(!UPnPRequestRouter.isXMLUTF8(["text/xml; charset=utf-16"]))
         #expect(!UPnPRequestRouter.isXMLUTF8(["text/x\u{0301}ml"]))
+        // Empty parts are skipped; a parameter needs a name and a value.
+        #expect(UPnPRequestRouter.isXMLUTF8(["text/xml;"]))
+        #expect(UPnPRequestRouter.isXMLUTF8(["text/xml;;charset=utf-8"]))
+        #expect(!UPnPRequestRouter.isXMLUTF8(["text/xml; =utf-8"]))
+        #expect(!UPnPRequestRouter.isXMLUTF8(["text/xml; charset="]))
+        #expect(!UPnPRequestRouter.isXMLUTF8([";"]))
+        #expect(!UPnPRequestRouter.isXMLUTF8([""]))
     }
 
     /// The router accepts a Host equal to hostHeader(local, port) without parsing it: the parse must agree.
@@ -115,6 +122,11 @@ import Testing
         #expect(!UPnPDeviceConfiguration.isValidType("urn::service:Messaging:2", kind: "service"))
         #expect(!UPnPDeviceConfiguration.isValidType("urn:x:service:Messaging:0", kind: "service"))
         #expect(!UPnPDeviceConfiguration.isValidType("urn:x:service:Messaging:2:3", kind: "service"))
+        #expect(!UPnPDeviceConfiguration.isValidType("urn:x:service:Messaging", kind: "service"))
+        #expect(!UPnPDeviceConfiguration.isValidType("urn:x:service::2", kind: "service"))
+        #expect(!UPnPDeviceConfiguration.isValidType("urn:x:service:Messaging:", kind: "service"))
+        #expect(!UPnPDeviceConfiguration.isValidType("urx:x:service:Messaging:2", kind: "service"))
+        #expect(UPnPDeviceConfiguration.isValidType("urn:x:service:Messaging:12", kind: "service"))
         #expect(UPnPHeaderParsing.soapAction("\t\"\(ours)#ReadMessage\" ")?.action == "ReadMessage")
         #expect(UPnPHeaderParsing.soapAction("\"\(ours)#\"") == nil)
     }

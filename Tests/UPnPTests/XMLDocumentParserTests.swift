@@ -237,4 +237,33 @@ import Testing
         #expect(results.count == 8)
         #expect(results.values.allSatisfy { $0 })
     }
+
+    /// Parser contexts are reused: a parse that a hook stopped, that failed, or that interned many names leaves
+    /// nothing behind for the next document on the same thread.
+    @Test func aParseAfterAStoppedOrFailedOneStartsClean() throws {
+        let valid = #"<s:a xmlns:s="urn:x"><b>ok</b></s:a>"#
+        let limits = XMLParseLimits(maxDepth: 3, maxElements: 700)
+        let manyNames = "<r>" + (0..<600).map { "<n\($0)/>" }.joined() + "</r>"
+        let hostile: [(String, XMLParseError.Code?)] = [
+            ("<a><b><c><d/></c></b></a>", .tooDeep),
+            ("<r>" + String(repeating: "<e/>", count: 800) + "</r>", .tooManyElements),
+            ("<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>", .doctypeForbidden),
+            ("<a><b></a>", .malformed),
+            ("<p:a/>", .malformed),
+            (manyNames, nil),
+        ]
+        for _ in 0..<3 {
+            for (document, code) in hostile {
+                do {
+                    _ = try XMLDocumentParser.parse(document, limits: limits)
+                    #expect(code == nil, "\(document.prefix(40)) parsed")
+                } catch {
+                    #expect(error.code == code, "\(document.prefix(40))")
+                }
+                let root = try XMLDocumentParser.parse(valid, limits: limits)
+                #expect(root.name == "a" && root.namespaceURI == "urn:x")
+                #expect(root.firstElement(named: "b")?.text == "ok")
+            }
+        }
+    }
 }

@@ -194,14 +194,39 @@ public struct UPnPDeviceConfiguration: Sendable {
     }
 
     static func isValidType(_ type: String, kind: String) -> Bool {
-        // Split at the ASCII colon byte rather than by Characters: checked for every SOAP action.
-        guard type.utf8.count <= 200 else { return false }
-        let parts = type.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0].elementsEqual("urn".utf8), !parts[1].isEmpty,
-            parts[2].elementsEqual(kind.utf8), !parts[3].isEmpty,
-            let version = Int(Substring(parts[4])), version >= 1
-        else { return false }
-        return true
+        var type = type
+        return type.withUTF8 { isValidType($0[...], kind: kind) }
+    }
+
+    /// ``isValidType(_:kind:)`` over UTF-8 bytes: `urn:DOMAIN:KIND:TYPE:VERSION`, walked field by field without an
+    /// array of the parts (checked for every SOAP action).
+    static func isValidType(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, kind: String) -> Bool {
+        guard bytes.count <= 200 else { return false }
+        var field = 0
+        var fieldStart = bytes.startIndex
+        var index = bytes.startIndex
+        while true {
+            let atEnd = index == bytes.endIndex
+            if atEnd || bytes[index] == UInt8(ascii: ":") {
+                let part = bytes[fieldStart..<index]
+                switch field {
+                case 0: guard part.elementsEqual("urn".utf8) else { return false }
+                case 1, 3: guard !part.isEmpty else { return false }
+                case 2: guard part.elementsEqual(kind.utf8) else { return false }
+                case 4:
+                    // A decimal version of at least 1, as `Int(_:)` reads it (a sign is allowed).
+                    guard atEnd, let version = Int(String(decoding: part, as: UTF8.self)), version >= 1 else {
+                        return false
+                    }
+                    return true
+                default: return false
+                }
+                guard !atEnd else { return false }
+                field += 1
+                fieldStart = index + 1
+            }
+            index += 1
+        }
     }
 
     static func isValidUDN(_ udn: String) -> Bool {

@@ -12,13 +12,42 @@ final class ConnectionTable: Sendable {
     /// One admitted connection.
     struct ID: Hashable, Sendable {
         fileprivate let value: UInt64
+        fileprivate let slot: Slot
+
+        static func == (lhs: ID, rhs: ID) -> Bool { lhs.value == rhs.value }
+        func hash(into hasher: inout Hasher) { hasher.combine(value) }
+    }
+
+    /// When a connection began waiting for its next request head, or that it is busy. Its own event loop sets it
+    /// twice per request, so it is an atomic of the connection's rather than a field behind the table's lock: a
+    /// lock shared by every connection and taken twice per request makes one event loop wait for the other
+    /// whenever the other is preempted while holding it.
+    fileprivate final class Slot: Sendable {
+        /// `NIODeadline.uptimeNanoseconds`, or `busy`.
+        private let since: Atomic<UInt64>
+        private static let busy = UInt64.max
+
+        init(waitingSince: NIODeadline) {
+            since = Atomic(waitingSince.uptimeNanoseconds)
+        }
+
+        /// `nil` while a request is in hand.
+        var waitingSince: NIODeadline? {
+            let value = since.load(ordering: .relaxed)
+            return value == Self.busy ? nil : .uptimeNanoseconds(value)
+        }
+
+        func set(waitingSince: NIODeadline?) {
+            since.store(waitingSince?.uptimeNanoseconds ?? Self.busy, ordering: .relaxed)
+        }
     }
 
     private struct Entry {
         let address: IPAddress
         let channel: any Channel
+        let slot: Slot
         /// When the connection began waiting for its next request head; `nil` while a request is in hand.
-        var waitingSince: NIODeadline?
+        var waitingSince: NIODeadline? { slot.waitingSince }
     }
 
     private struct State {
@@ -92,9 +121,10 @@ final class ConnectionTable: Sendable {
                 }
                 evict(victim.key)
             }
-            let id = ID(value: state.nextID)
+            let slot = Slot(waitingSince: now)
+            let id = ID(value: state.nextID, slot: slot)
             state.nextID &+= 1
-            state.entries[id] = Entry(address: address, channel: channel, waitingSince: now)
+            state.entries[id] = Entry(address: address, channel: channel, slot: slot)
             state.perAddress[address, default: 0] += 1
             count.store(state.entries.count, ordering: .relaxed)
             return (id, evicted)
@@ -109,12 +139,12 @@ final class ConnectionTable: Sendable {
 
     /// A request head arrived: the connection is busy and cannot be evicted until ``requestAnswered(_:now:)``.
     func requestStarted(_ id: ID) {
-        state.withLock { $0.entries[id]?.waitingSince = nil }
+        id.slot.set(waitingSince: nil)
     }
 
     /// The response was written and the connection stays open: it waits for its next head from `now`.
     func requestAnswered(_ id: ID, now: NIODeadline) {
-        state.withLock { $0.entries[id]?.waitingSince = now }
+        id.slot.set(waitingSince: now)
     }
 
     /// The connection ended (a no-op when it was evicted).

@@ -21,12 +21,14 @@ enum HTTPDate {
             + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
     }
 
-    /// The current date, formatted at most once per second (every response carries one).
+    /// The current date, formatted at most once per second (every response carries one). Never waits for the
+    /// cache's lock: an event loop that waited for another (preempted while holding it) would stall its
+    /// connections; formatting once more costs less.
     static func now() -> String {
         let seconds = Int(time(nil))
-        if let cached = cache.withLock({ $0 }), cached.seconds == seconds { return cached.text }
+        if let cached = cache.withLockIfAvailable({ $0 }) ?? nil, cached.seconds == seconds { return cached.text }
         let text = format(secondsSince1970: seconds)
-        cache.withLock { $0 = (seconds, text) }
+        cache.withLockIfAvailable { $0 = (seconds, text) }
         return text
     }
 

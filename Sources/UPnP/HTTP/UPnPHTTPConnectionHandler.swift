@@ -2,25 +2,32 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Serves one HTTP connection of the device, on the connection's event loop: gathers a request's head and body,
-/// routes the complete request and writes the answer with `context.write`. Behind `HTTPServerPipelineHandler`,
-/// which holds a pipelined request until the previous response's end is written (RFC 7230 §6.3.2: responses leave in
-/// request order), so at most one request is in hand.
+/// Serves one HTTP connection of the device, on the connection's event loop: gathers a request's head and body from
+/// NIO's request decoder, routes the complete request and writes the answer, head and body serialised into one
+/// buffer (``HTTPResponseBytes``), so that it leaves in one write with no response encoder in between.
 ///
 /// Routes are async, but most answer without suspending (documents, a service that computes its answer): the route
 /// starts as an immediate task (SE-0472) inside `channelRead`, and when it finishes before the first suspension the
-/// answer is written there and then, with no task switch. A route that suspends (an actor call) finishes on the
-/// concurrency pool and hands its answer back to the event loop once.
-final class UPnPHTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// answer is written there and then, with no task switch; answers written during one read are flushed once, in
+/// `channelReadComplete`. A route that suspends (an actor call) finishes on the concurrency pool and hands its
+/// answer back to the event loop once.
+///
+/// Responses leave in request order (RFC 9112 §9.3.2): while a suspended route's answer is awaited, the parts of
+/// pipelined requests and a decoding error are held back in arrival order and reading stops; they are taken up
+/// once the answer is written. A request the decoder cannot parse gets a 400 after the answers before it, then the
+/// connection closes.
+final class UPnPHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private enum State {
         /// Waiting for a request head.
         case idle
         /// Reading the body of a request whose head passed ``UPnPRequestRouter/precheck(_:local:localPort:localHost:)``.
         case reading(HTTPRequestHead, body: [UInt8])
-        /// The request is complete and its answer is being made.
+        /// The request is complete and its answer is being made; when this lasts past `channelRead`, its route
+        /// suspended and what arrives meanwhile waits in `heldBack`.
         case answering
         /// The last response of the connection is on its way: anything still read is dropped.
         case closing
@@ -46,6 +53,15 @@ final class UPnPHTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHa
     /// True while a route runs inside `channelRead`: its answer is then left in `answeredInline`.
     private var isDispatching = false
     private var answeredInline: UPnPHTTPResponse?
+    /// Parts of pipelined requests that arrived while a suspended route's answer was awaited, in arrival order.
+    private var heldBack = CircularBuffer<HTTPServerRequestPart>()
+    /// The first error caught while an answer was awaited: handled after the parts before it.
+    private var heldBackError: (any Error)?
+    /// A `read` withheld while an answer was awaited.
+    private var readPending = false
+    /// True from a `channelRead` to its `channelReadComplete`: answers written meanwhile are flushed together then.
+    private var isReading = false
+    private var flushPending = false
 
     init(server: UPnPHTTPServer, finished: EventLoopPromise<Void>) {
         self.server = server
@@ -72,12 +88,40 @@ final class UPnPHTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHa
         closed()
     }
 
-    /// Ends the connection. A malformed request has had its 400 from HTTPServerProtocolErrorHandler by now (after
-    /// the answers to the requests before it: HTTPServerPipelineHandler holds the error until then).
+    /// Ends the connection: a request the decoder could not parse gets its 400 first (after the answers to the
+    /// requests before it, when one is still awaited).
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if isAwaitingAnswer {
+            if heldBackError == nil { heldBackError = error }
+            return
+        }
+        end(after: error, context: context)
+    }
+
+    private func end(after error: any Error, context: ChannelHandlerContext) {
         server.logger.trace("upnp.http connection ended with an error", metadata: ["error": "\(error)"])
+        let answersBadRequest: Bool
+        if case .closing = state { answersBadRequest = false } else { answersBadRequest = error is HTTPParserError }
         state = .closing
-        context.close(promise: nil)
+        guard answersBadRequest else {
+            if flushPending {
+                flushPending = false
+                context.flush()
+            }
+            context.close(promise: nil)
+            return
+        }
+        var buffer = context.channel.allocator.buffer(capacity: 80)
+        buffer.writeStaticString(HTTPResponseBytes.badRequest)
+        flushPending = false
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in boundContext.value.close(promise: nil) }
+    }
+
+    /// True while a route that suspended runs: what arrives meanwhile is held back.
+    private var isAwaitingAnswer: Bool {
+        if case .answering = state { return true }
+        return !heldBack.isEmpty
     }
 
     /// Takes a slot in the ``ConnectionTable``, or closes the connection when there is none for its client.
@@ -124,8 +168,36 @@ final class UPnPHTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHa
     // MARK: - Requests
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        isReading = true
+        let part = unwrapInboundIn(data)
+        if isAwaitingAnswer {
+            heldBack.append(part)
+        } else {
+            handle(part, context: context)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        isReading = false
+        if flushPending {
+            flushPending = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    /// Withholds reading while an answer is awaited, so that a client cannot pile up pipelined requests meanwhile.
+    func read(context: ChannelHandlerContext) {
+        if isAwaitingAnswer {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         guard let addresses, let id else { return }
-        switch (unwrapInboundIn(data), state) {
+        switch (part, state) {
         case (.head(let head), .idle):
             server.connections.requestStarted(id)
             if let rejection = server.router.precheck(
@@ -143,10 +215,9 @@ final class UPnPHTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHa
             if head.version.minor >= 1,
                 head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" })
             {
-                context.writeAndFlush(
-                    wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))),
-                    promise: nil
-                )
+                var buffer = context.channel.allocator.buffer(capacity: 32)
+                buffer.writeStaticString(HTTPResponseBytes.continueResponse)
+                context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
             }
         case (.body(let buffer), .reading(let head, var body)):
             guard body.count + buffer.readableBytes <= server.limits.maximumRequestBodyBytes else {
@@ -193,6 +264,7 @@ final class UPnPHTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHa
                 loop.execute {
                     handler.value.workEnded()
                     handler.value.send(response, to: request.head, context: boundContext.value)
+                    handler.value.takeUpHeldBack(context: boundContext.value)
                 }
             }
         }
@@ -205,6 +277,30 @@ final class UPnPHTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHa
         }
     }
 
+    /// Handles what arrived while an awaited answer was made, in arrival order, until another route suspends; then
+    /// reads again.
+    private func takeUpHeldBack(context: ChannelHandlerContext) {
+        let wasReading = isReading
+        isReading = true
+        while !heldBack.isEmpty {
+            if case .answering = state { break }
+            handle(heldBack.removeFirst(), context: context)
+        }
+        isReading = wasReading
+        if !isReading && flushPending {
+            flushPending = false
+            context.flush()
+        }
+        guard !isAwaitingAnswer else { return }
+        if let error = heldBackError {
+            heldBackError = nil
+            end(after: error, context: context)
+        } else if readPending {
+            readPending = false
+            context.read()
+        }
+    }
+
     /// Writes a response with a complete body, then waits for the next request or closes the connection.
     private func send(_ response: UPnPHTTPResponse, to request: HTTPRequestHead, context: ChannelHandlerContext) {
         guard !isClosed else { return }
@@ -212,24 +308,27 @@ final class UPnPHTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHa
             sendStreamed(response, body: stream, to: request, context: context)
             return
         }
+        var response = response
         let keepAlive = request.isKeepAlive && !response.closeConnection
-        var headers = responseHeaders(response, extra: 3)
-        headers.add(name: "Content-Length", value: String(response.body.count))
-        if !keepAlive {
-            headers.add(name: "Connection", value: "close")
-        } else if request.version.major == 1 && request.version.minor == 0 {
-            headers.add(name: "Connection", value: "keep-alive")
+        let sendsBody = request.method != .HEAD
+        let connection: HTTPResponseBytes.ConnectionHeader =
+            !keepAlive ? .close : request.version.major == 1 && request.version.minor == 0 ? .keepAlive : .none
+        var buffer = context.channel.allocator.buffer(capacity: 256 + (sendsBody ? response.body.count : 0))
+        do {
+            try writeHead(
+                of: response,
+                to: request,
+                framing: .length(response.body.count),
+                connection: connection,
+                to: &buffer
+            )
+        } catch {
+            logUnsendable(error)
+            response = .status(.internalServerError)
+            buffer.clear()
+            try? writeHead(of: response, to: request, framing: .length(0), connection: connection, to: &buffer)
         }
-        context.write(
-            wrapOutboundOut(
-                .head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))
-            ),
-            promise: nil
-        )
-        if !response.body.isEmpty && request.method != .HEAD {
-            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
-        }
-        // Both before the end is written: writing it lets HTTPServerPipelineHandler hand over the next request.
+        if sendsBody { buffer.writeBytes(response.body) }
         if keepAlive, let id {
             state = .idle
             server.connections.requestAnswered(id, now: context.eventLoop.now)
@@ -237,11 +336,18 @@ final class UPnPHTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHa
             state = .closing
         }
         guard !keepAlive || response.afterSent != nil else {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            // Pipelined answers written in one read leave together (channelReadComplete flushes).
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            if isReading {
+                flushPending = true
+            } else {
+                context.flush()
+            }
             return
         }
+        flushPending = false
         let written = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: written)
         if !keepAlive {
             let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
             written.futureResult.whenComplete { _ in boundContext.value.close(promise: nil) }
@@ -254,10 +360,10 @@ final class UPnPHTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHa
     }
 
     /// Writes a response whose body `body` streams (``UPnPHTTPRoute/Response/stream``): the head without
-    /// `Content-Length` (NIOHTTP1 then frames an HTTP/1.1 body as chunked, RFC 7230 §3.3.3) and `Connection: close`,
-    /// then every piece as it comes, then the end, and closes. The idle deadline is lifted while it runs: a stream is
-    /// quiet between pieces by design, and its handler bounds its lifetime. A client that went away ends it with a
-    /// write error; the connection closing cancels it.
+    /// `Content-Length` and with `Connection: close` (an HTTP/1.1 body chunked, RFC 9112 §7.1; an HTTP/1.0 one ends
+    /// with the connection), then every piece as it comes, then the end, and closes. The idle deadline is lifted
+    /// while it runs: a stream is quiet between pieces by design, and its handler bounds its lifetime. A client that
+    /// went away ends it with a write error; the connection closing cancels it.
     private func sendStreamed(
         _ response: UPnPHTTPResponse,
         body: @escaping @Sendable (UPnPHTTPRoute.BodyWriter) async throws -> Void,
@@ -265,19 +371,28 @@ final class UPnPHTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHa
         context: ChannelHandlerContext
     ) {
         state = .closing
-        var headers = responseHeaders(response, extra: 1)
-        headers.add(name: "Connection", value: "close")
-        context.writeAndFlush(
-            wrapOutboundOut(
-                .head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))
-            ),
-            promise: nil
-        )
-        let channel = context.channel
-        guard request.method != .HEAD else {
-            channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) }
+        let chunked = request.version.major == 1 && request.version.minor >= 1 && request.method != .HEAD
+        var buffer = context.channel.allocator.buffer(capacity: 256)
+        do {
+            try writeHead(
+                of: response,
+                to: request,
+                framing: chunked ? .chunked : .untilClose,
+                connection: .close,
+                to: &buffer
+            )
+        } catch {
+            logUnsendable(error)
+            send(.status(.internalServerError, close: true), to: request, context: context)
             return
         }
+        flushPending = false
+        let channel = context.channel
+        guard request.method != .HEAD else {
+            context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
+            return
+        }
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         channel.pipeline.fireUserInboundEventTriggered(RequestDeadlineHandler.StreamingResponseStarted())
         let loop = context.eventLoop
         let handler = NIOLoopBound(self, eventLoop: loop)
@@ -286,28 +401,54 @@ final class UPnPHTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHa
             do {
                 try await body(
                     UPnPHTTPRoute.BodyWriter { bytes in
-                        try await channel.writeAndFlush(
-                            HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: bytes)))
-                        )
+                        guard !bytes.isEmpty else { return }
+                        var piece = channel.allocator.buffer(capacity: bytes.count + 16)
+                        if chunked {
+                            HTTPResponseBytes.writeChunk(bytes, to: &piece)
+                        } else {
+                            piece.writeBytes(bytes)
+                        }
+                        try await channel.writeAndFlush(piece)
                     }
                 )
             } catch {
                 logger.trace("upnp.http streamed response ended with an error", metadata: ["error": "\(error)"])
             }
-            try? await channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+            if chunked {
+                var end = channel.allocator.buffer(capacity: 8)
+                end.writeStaticString(HTTPResponseBytes.lastChunk)
+                try? await channel.writeAndFlush(end)
+            }
             try? await channel.close()
             loop.execute { handler.value.workEnded() }
         }
     }
 
-    /// The response's own header fields, `Server` and `Date`, with room for `extra` more.
-    private func responseHeaders(_ response: UPnPHTTPResponse, extra: Int) -> HTTPHeaders {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(response.headers.count + 2 + extra)
-        for (name, value) in response.headers { headers.add(name: name, value: value) }
-        headers.add(name: "Server", value: server.router.server)
-        headers.add(name: "Date", value: HTTPDate.now())
-        return headers
+    private func logUnsendable(_ error: HTTPResponseBytes.InvalidField) {
+        server.logger.error(
+            "upnp.http a route answered with a header field that cannot be sent; answering 500",
+            metadata: ["http.header": "\(error.name.prefix(64))"]
+        )
+    }
+
+    /// The head of `response` to `request`: its own header fields, then `Server`, `Date`, framing and connection.
+    private func writeHead(
+        of response: UPnPHTTPResponse,
+        to request: HTTPRequestHead,
+        framing: HTTPResponseBytes.Framing,
+        connection: HTTPResponseBytes.ConnectionHeader,
+        to buffer: inout ByteBuffer
+    ) throws(HTTPResponseBytes.InvalidField) {
+        try HTTPResponseBytes.writeHead(
+            version: request.version,
+            status: response.status,
+            headers: response.headers,
+            server: server.router.server,
+            date: HTTPDate.now(),
+            framing: framing,
+            connection: connection,
+            to: &buffer
+        )
     }
 }
 

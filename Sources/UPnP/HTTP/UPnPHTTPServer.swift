@@ -40,7 +40,9 @@ struct UPnPHTTPServer: Sendable {
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                    // No response encoder, pipelining or error handler of NIO's: UPnPHTTPConnectionHandler writes
+                    // serialised responses in request order and answers a malformed request itself.
+                    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                     try pipeline.addHandler(
                         RequestDeadlineHandler(idleTimeout: idle, requestTimeout: request, connections: connections)
                     )

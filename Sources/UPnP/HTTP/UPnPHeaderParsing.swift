@@ -22,30 +22,37 @@ enum UPnPHeaderParsing {
     /// The standard form is quoted; unquoted values are accepted (liberal in what we accept), as are surrounding
     /// blanks. The service type must be `urn:…:service:…:N` and the action name an XML name without a colon.
     static func soapAction(_ value: String) -> (serviceType: String, action: String)? {
-        // Over UTF-8 bytes, not Characters: this runs for every action (scripts/bench-upnp), and every delimiter
-        // is ASCII, so the indices found are valid String indices.
-        let bytes = value.utf8
-        guard bytes.count <= maximumSOAPActionLength else { return nil }
-        var text = trimmingBlanks(bytes[...])
-        if text.count >= 2, text.first == UInt8(ascii: "\""), text.last == UInt8(ascii: "\"") {
-            text = text.dropFirst().dropLast()
+        // Over the contiguous UTF-8 bytes, not Characters or String indices: this runs for every action
+        // (scripts/bench-upnp), and every delimiter is ASCII.
+        guard value.utf8.count <= maximumSOAPActionLength else { return nil }
+        var value = value
+        return value.withUTF8 { bytes -> (serviceType: String, action: String)? in
+            var text = trimmingBlanks(bytes)
+            if text.count >= 2, text.first == UInt8(ascii: "\""), text.last == UInt8(ascii: "\"") {
+                text = text.dropFirst().dropLast()
+            }
+            guard let hash = text.lastIndex(of: UInt8(ascii: "#")) else { return nil }
+            let serviceType = text[..<hash]
+            let action = text[(hash + 1)...]
+            guard UPnPDeviceConfiguration.isValidType(serviceType, kind: "service"),
+                action.count <= maximumActionNameLength, isXMLName(action)
+            else { return nil }
+            return (String(decoding: serviceType, as: UTF8.self), String(decoding: action, as: UTF8.self))
         }
-        guard let hash = text.lastIndex(of: UInt8(ascii: "#")) else { return nil }
-        let serviceType = String(value[text.startIndex..<hash])
-        let action = String(value[bytes.index(after: hash)..<text.endIndex])
-        guard UPnPDeviceConfiguration.isValidType(serviceType, kind: "service"),
-            action.utf8.count <= maximumActionNameLength, isXMLName(action)
-        else { return nil }
-        return (serviceType, action)
     }
 
     /// Whether `name` is a plain XML name (ASCII letters, digits, `_`, `-`, `.`, not starting with a digit, `-` or
     /// `.`); UPnP action and argument names are of this form (UDA 1.1 §2.5).
     static func isXMLName(_ name: String) -> Bool {
-        guard let first = name.utf8.first else { return false }
+        isXMLName(name.utf8)
+    }
+
+    /// ``isXMLName(_:)`` over UTF-8 bytes.
+    static func isXMLName(_ name: some Collection<UInt8>) -> Bool {
+        guard let first = name.first else { return false }
         func isLetter(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 }
         guard isLetter(first) else { return false }
-        return name.utf8.allSatisfy { isLetter($0) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 46 }
+        return name.allSatisfy { isLetter($0) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 46 }
     }
 
     // MARK: - CALLBACK (UDA 1.1 §4.1.2)
@@ -177,16 +184,16 @@ enum UPnPHeaderParsing {
 
 extension UPnPHeaderParsing {
     /// `bytes` without leading and trailing spaces and tabs (RFC 7230 §3.2.3 OWS).
-    static func trimmingBlanks(_ bytes: Substring.UTF8View) -> Substring.UTF8View {
+    static func trimmingBlanks<Bytes: BidirectionalCollection<UInt8>>(_ bytes: Bytes) -> Bytes.SubSequence {
         func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        var text = bytes
+        var text = bytes[...]
         while let first = text.first, isBlank(first) { text = text.dropFirst() }
         while let last = text.last, isBlank(last) { text = text.dropLast() }
         return text
     }
 
     /// Whether `bytes` equal `lowercase` (ASCII lower-case text) ignoring ASCII case.
-    static func equalsIgnoringASCIICase(_ bytes: Substring.UTF8View, _ lowercase: StaticString) -> Bool {
+    static func equalsIgnoringASCIICase(_ bytes: some Sequence<UInt8>, _ lowercase: StaticString) -> Bool {
         lowercase.withUTF8Buffer { expected in
             bytes.elementsEqual(expected) { ($0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0) == $1 }
         }

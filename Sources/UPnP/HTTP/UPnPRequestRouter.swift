@@ -227,7 +227,9 @@ struct UPnPRequestRouter: Sendable {
         }
         let arguments: [(name: String, value: String)]
         let aliases = service.argumentAliases
-        let given = envelope.arguments.map { (name: aliases[$0.name] ?? $0.name, value: $0.value) }
+        let given =
+            aliases.isEmpty
+            ? envelope.arguments : envelope.arguments.map { (name: aliases[$0.name] ?? $0.name, value: $0.value) }
         switch UPnPRequestRouter.orderedArguments(given, expected: action.inArguments) {
         case .success(let ordered): arguments = ordered
         case .failure(let error): return fault(error, action: action.name)
@@ -285,6 +287,8 @@ struct UPnPRequestRouter: Sendable {
     ) -> Result<[(name: String, value: String)], UPnPActionError> {
         // By position in `expected`, not through a dictionary: an action has a handful of arguments, and this runs
         // twice for every action.
+        // What control points send and services return: every name once, in SCPD order.
+        if given.count == expected.count, zip(given, expected).allSatisfy({ $0.name == $1 }) { return .success(given) }
         var values = [String?](repeating: nil, count: expected.count)
         for argument in given {
             var known = false
@@ -312,24 +316,39 @@ struct UPnPRequestRouter: Sendable {
 
     /// `text/xml` with no charset or charset utf-8 (quoted or not, any case).
     static func isXMLUTF8(_ values: [String]) -> Bool {
-        // Over UTF-8 bytes with ASCII case folding, without lower-cased copies: checked for every action.
+        // Over the contiguous UTF-8 bytes with ASCII case folding, by index, without lower-cased copies or arrays of
+        // the parts: checked for every action. Empty parts (`;;`) are skipped.
         guard values.count == 1 else { return false }
-        let parts = values[0].utf8[...].split(separator: UInt8(ascii: ";"))
-        guard let first = parts.first,
-            UPnPHeaderParsing.equalsIgnoringASCIICase(UPnPHeaderParsing.trimmingBlanks(first), "text/xml")
-        else { return false }
-        for parameter in parts.dropFirst() {
-            let pair = parameter.split(separator: UInt8(ascii: "="), maxSplits: 1)
-            guard pair.count == 2 else { return false }
-            if UPnPHeaderParsing.equalsIgnoringASCIICase(UPnPHeaderParsing.trimmingBlanks(pair[0]), "charset") {
-                var value = UPnPHeaderParsing.trimmingBlanks(pair[1])
-                if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
-                    value = value.dropFirst().dropLast()
+        var value = values[0]
+        return value.withUTF8 { bytes in
+            var rest = bytes[...]
+            var sawMediaType = false
+            while !rest.isEmpty {
+                let end = rest.firstIndex(of: UInt8(ascii: ";")) ?? rest.endIndex
+                let part = rest[..<end]
+                rest = rest[min(end + 1, rest.endIndex)...]
+                if part.isEmpty { continue }
+                guard sawMediaType else {
+                    guard UPnPHeaderParsing.equalsIgnoringASCIICase(UPnPHeaderParsing.trimmingBlanks(part), "text/xml")
+                    else { return false }
+                    sawMediaType = true
+                    continue
                 }
-                guard UPnPHeaderParsing.equalsIgnoringASCIICase(value, "utf-8") else { return false }
+                // A parameter: a name and a value, neither empty.
+                guard let equals = part.firstIndex(of: UInt8(ascii: "=")), equals + 1 != part.endIndex else {
+                    return false
+                }
+                let name = UPnPHeaderParsing.trimmingBlanks(part[..<equals])
+                guard !name.isEmpty else { return false }
+                guard UPnPHeaderParsing.equalsIgnoringASCIICase(name, "charset") else { continue }
+                var charset = UPnPHeaderParsing.trimmingBlanks(part[(equals + 1)...])
+                if charset.count >= 2, charset.first == UInt8(ascii: "\""), charset.last == UInt8(ascii: "\"") {
+                    charset = charset.dropFirst().dropLast()
+                }
+                guard UPnPHeaderParsing.equalsIgnoringASCIICase(charset, "utf-8") else { return false }
             }
+            return sawMediaType
         }
-        return true
     }
 
     // MARK: - GENA (UDA 1.1 §4.1)

@@ -1,3 +1,11 @@
+import CLibXML2
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A parsed SOAP control request (UDA 1.1 §3.2.1): the action element of the body and its in-arguments.
 ///
 /// ```
@@ -9,7 +17,8 @@
 /// returned unescaped, as text). An argument with child elements is refused (402): UDA arguments are simple values.
 package struct SOAPActionRequest: Sendable, Hashable {
     /// The SOAP 1.1 envelope namespace.
-    static let envelopeNamespace = "http://schemas.xmlsoap.org/soap/envelope/"
+    static let envelopeNamespace = envelopeNamespaceText.description
+    private static let envelopeNamespaceText: StaticString = "http://schemas.xmlsoap.org/soap/envelope/"
 
     /// The action element's local name.
     var actionName: String
@@ -52,29 +61,93 @@ package struct SOAPActionRequest: Sendable, Hashable {
     )
         throws(ParseError)
     {
-        let root: XMLElement
+        let request: Result<SOAPActionRequest, ParseError>
         do {
-            root = try XMLDocumentParser.parse(body, limits: limits)
+            // Read straight off libxml2's tree rather than an XMLElement copy of it: this runs for every action.
+            request = try XMLDocumentParser.withDocument(body, limits: limits) { document throws(XMLParseError) in
+                guard let root = xmlDocGetRootElement(document) else {
+                    throw XMLParseError(.malformed, "no root element")
+                }
+                return Self.read(envelope: root)
+            }
         } catch {
             throw .xml(error)
         }
-        guard root.name == "Envelope", root.namespaceURI == SOAPActionRequest.envelopeNamespace else {
-            throw .notAnEnvelope("root is not a SOAP 1.1 Envelope")
+        self = try request.get()
+    }
+
+    /// `Envelope/Body/action/argument*` of a parsed document.
+    private static func read(envelope root: xmlNodePtr) -> Result<SOAPActionRequest, ParseError> {
+        guard isElement(root, named: "Envelope", in: envelopeNamespaceText) else {
+            return .failure(.notAnEnvelope("root is not a SOAP 1.1 Envelope"))
         }
-        guard let soapBody = root.firstElement(named: "Body", namespaceURI: SOAPActionRequest.envelopeNamespace) else {
-            throw .notAnEnvelope("no Body")
+        guard
+            let soapBody = elements(of: root).first(where: {
+                isElement($0, named: "Body", in: envelopeNamespaceText)
+            })
+        else {
+            return .failure(.notAnEnvelope("no Body"))
         }
-        let actions = soapBody.elements
+        let actions = elements(of: soapBody)
         guard actions.count == 1, let action = actions.first else {
-            throw .notAnEnvelope("Body must hold exactly one action element")
+            return .failure(.notAnEnvelope("Body must hold exactly one action element"))
         }
         var arguments: [(name: String, value: String)] = []
-        for argument in action.elements {
-            guard !argument.hasElementChildren else { throw .structuredArgument(argument.name) }
-            arguments.append((argument.name, argument.text))
+        for argument in elements(of: action) {
+            let name = String(xmlChars: argument.pointee.name) ?? ""
+            guard elements(of: argument).isEmpty else { return .failure(.structuredArgument(name)) }
+            arguments.append((name, text(of: argument)))
         }
-        self.actionName = action.name
-        self.serviceType = action.namespaceURI
+        return .success(
+            SOAPActionRequest(
+                actionName: String(xmlChars: action.pointee.name) ?? "",
+                serviceType: String(xmlChars: action.pointee.ns?.pointee.href),
+                arguments: arguments
+            )
+        )
+    }
+
+    /// The element children of `node`, in document order.
+    private static func elements(of node: xmlNodePtr) -> [xmlNodePtr] {
+        var elements: [xmlNodePtr] = []
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE { elements.append(current) }
+            child = current.pointee.next
+        }
+        return elements
+    }
+
+    /// The text and CDATA children of `node`, joined (as ``XMLElement/text``: comments and instructions left out).
+    private static func text(of node: xmlNodePtr) -> String {
+        var text = ""
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE {
+                text += String(xmlChars: current.pointee.content) ?? ""
+            }
+            child = current.pointee.next
+        }
+        return text
+    }
+
+    /// Whether `node` has local name `name` in namespace `namespace`, compared as C strings without a copy.
+    private static func isElement(_ node: xmlNodePtr, named name: StaticString, in namespace: StaticString) -> Bool {
+        equals(node.pointee.name, name) && equals(node.pointee.ns?.pointee.href, namespace)
+    }
+
+    private static func equals(_ chars: UnsafePointer<xmlChar>?, _ text: StaticString) -> Bool {
+        guard let chars else { return false }
+        let count = text.utf8CodeUnitCount
+        return chars.withMemoryRebound(to: CChar.self, capacity: count + 1) { chars in
+            text.utf8Start.withMemoryRebound(to: CChar.self, capacity: count) { strncmp(chars, $0, count) == 0 }
+                && chars[count] == 0
+        }
+    }
+
+    private init(actionName: String, serviceType: String?, arguments: [(name: String, value: String)]) {
+        self.actionName = actionName
+        self.serviceType = serviceType
         self.arguments = arguments
     }
 }

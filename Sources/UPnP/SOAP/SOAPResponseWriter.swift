@@ -7,7 +7,7 @@ enum SOAPResponseWriter {
         #"<?xml version="1.0" encoding="utf-8"?>"#
         + #"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" "#
         + #"s:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body>"#
-    private static let envelopeEnd = "</s:Body></s:Envelope>"
+    private static let envelopeEnd: StaticString = "</s:Body></s:Envelope>"
 
     /// `<u:ACTIONResponse xmlns:u="SERVICE-TYPE"><ARG>value</ARG>…</u:ACTIONResponse>` in an envelope; arguments
     /// unqualified and in the order given (the caller puts them in SCPD order).
@@ -16,7 +16,9 @@ enum SOAPResponseWriter {
         var out: [UInt8] = []
         out.reserveCapacity(512 + arguments.reduce(0) { $0 + $1.value.utf8.count + 2 * $1.name.utf8.count })
         XMLTextBytes.appendRaw(envelopeStart, to: &out)
-        XMLTextBytes.appendRaw("<u:\(action)Response xmlns:u=\"", to: &out)
+        XMLTextBytes.append("<u:", to: &out)
+        XMLTextBytes.appendRaw(action, to: &out)
+        XMLTextBytes.append("Response xmlns:u=\"", to: &out)
         XMLTextBytes.appendEscaped(serviceType, to: &out)
         XMLTextBytes.append("\">", to: &out)
         for argument in arguments {
@@ -29,8 +31,10 @@ enum SOAPResponseWriter {
             XMLTextBytes.appendRaw(argument.name, to: &out)
             out.append(UInt8(ascii: ">"))
         }
-        XMLTextBytes.appendRaw("</u:\(action)Response>", to: &out)
-        XMLTextBytes.appendRaw(envelopeEnd, to: &out)
+        XMLTextBytes.append("</u:", to: &out)
+        XMLTextBytes.appendRaw(action, to: &out)
+        XMLTextBytes.append("Response>", to: &out)
+        XMLTextBytes.append(envelopeEnd, to: &out)
         return out
     }
 
@@ -41,7 +45,7 @@ enum SOAPResponseWriter {
         text += #"<UPnPError xmlns="urn:schemas-upnp-org:control-1-0">"#
         text += "<errorCode>\(error.code)</errorCode>"
         text += "<errorDescription>\(XMLEscaping.escape(error.description))</errorDescription>"
-        text += "</UPnPError></detail></s:Fault>" + envelopeEnd
+        text += "</UPnPError></detail></s:Fault>" + envelopeEnd.description
         return Array(text.utf8)
     }
 }

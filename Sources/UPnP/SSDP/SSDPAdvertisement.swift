@@ -49,20 +49,26 @@ struct SSDPAdvertisement: Sendable, Hashable {
 
     /// Whether a requested `urn:domain:kind:name:version` is served by `ours` (same prefix, version ≤ ours).
     static func type(_ requested: String, isServedBy ours: String) -> Bool {
-        // Byte comparison (types are ASCII URNs); checked for every SOAP action and every search.
-        let ourBytes = ours.utf8
-        guard let separator = ourBytes.lastIndex(of: UInt8(ascii: ":")),
-            let ourVersion = Int(ours[ourBytes.index(after: separator)...])
-        else {
-            return false
+        // Over the contiguous UTF-8 bytes (types are ASCII URNs); checked for every SOAP action and every search.
+        var requested = requested
+        var ours = ours
+        return ours.withUTF8 { ourBytes in
+            requested.withUTF8 { requestedBytes in
+                guard let separator = ourBytes.lastIndex(of: UInt8(ascii: ":")),
+                    let ourVersion = Int(String(decoding: ourBytes[(separator + 1)...], as: UTF8.self))
+                else {
+                    return false
+                }
+                let prefix = ourBytes[...separator]
+                guard requestedBytes.starts(with: prefix) else { return false }
+                let versionText = requestedBytes[prefix.count...]
+                guard (1...9).contains(versionText.count), versionText.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                    return false
+                }
+                let version = versionText.reduce(0) { $0 * 10 + Int($1 - 48) }
+                return (1...ourVersion).contains(version)
+            }
         }
-        let prefix = ourBytes[...separator]
-        guard requested.utf8.starts(with: prefix) else { return false }
-        let versionText = requested.utf8.dropFirst(prefix.count)
-        guard (1...9).contains(versionText.count), versionText.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-            let version = Int(Substring(versionText))
-        else { return false }
-        return (1...ourVersion).contains(version)
     }
 
     /// The unicast answer to a search (UDA 1.1 §1.3.3).

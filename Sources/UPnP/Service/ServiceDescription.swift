@@ -45,6 +45,10 @@ package struct ServiceDescription: Sendable, Hashable {
                 else {
                     throw Error(message: "an argument of \(name) has no name")
                 }
+                // A name given twice would make the SOAP body ambiguous (UDA 1.1 §3.2.1 passes arguments by name).
+                guard !inArguments.contains(argumentName), !outArguments.contains(argumentName) else {
+                    throw Error(message: "argument \(argumentName) of \(name) is declared twice")
+                }
                 switch argument.firstElement(named: "direction")?.text.trimmedXMLSpace {
                 case "in": inArguments.append(argumentName)
                 case "out": outArguments.append(argumentName)

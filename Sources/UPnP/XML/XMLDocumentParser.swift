@@ -1,4 +1,5 @@
 import CLibXML2
+import Synchronization
 
 /// The hardened XML parser for everything that arrives from the network (SOAP bodies, GENA, XML-valued
 /// arguments, descriptions fetched by control points).
@@ -52,10 +53,11 @@ public enum XMLDocumentParser {
             )
         }
         LibXML2.ensureInitialized()
-        guard let context = xmlNewParserCtxt() else { throw XMLParseError(.malformed, "out of memory") }
-        defer { xmlFreeParserCtxt(context) }
+        guard let pooled = ContextPool.take() else { throw XMLParseError(.malformed, "out of memory") }
+        let context = pooled.context
+        defer { ContextPool.give(pooled) }
 
-        let state = ParseState(limits: limits, originalStartElement: context.pointee.sax.pointee.startElementNs)
+        let state = ParseState(limits: limits, originalStartElement: pooled.originalStartElement)
         let retained = Unmanaged.passRetained(state)
         defer { retained.release() }
         context.pointee._private = retained.toOpaque()
@@ -86,6 +88,46 @@ public enum XMLDocumentParser {
             throw XMLParseError(.doctypeForbidden, "DOCTYPE declarations are not accepted")
         }
         return try body(document)
+    }
+
+    /// Parser contexts kept for the next parse: making a context and its name dictionary for every document cost
+    /// about as much as parsing a small SOAP request. `xmlCtxtReadMemory` resets a context before it parses
+    /// (libxml2 parser.c, xmlCtxtReset), so nothing of one document reaches the next but interned names; a context
+    /// whose dictionary has grown (a peer sending ever new names) is freed rather than kept.
+    private enum ContextPool {
+        struct Pooled: @unchecked Sendable {
+            let context: xmlParserCtxtPtr
+            /// libxml2's own start-element handler, which the hook calls; read once, before the hook replaces it.
+            let originalStartElement: startElementNsSAX2Func?
+        }
+
+        /// One per event loop thread and a few for the concurrency pool is plenty.
+        static let keptCount = 8
+        /// Names interned in a kept context's dictionary; SOAP, GENA and descriptions use a few dozen.
+        static let keptNames = 512
+
+        private static let spare = Mutex<[Pooled]>([])
+
+        // Never waits for the lock: two event loops parse at once, and one that waited for the other (preempted
+        // while holding it) would stall all its connections. A busy pool means a new context, or one freed.
+        static func take() -> Pooled? {
+            if let pooled = spare.withLockIfAvailable({ $0.popLast() }) ?? nil { return pooled }
+            guard let context = xmlNewParserCtxt() else { return nil }
+            return Pooled(context: context, originalStartElement: context.pointee.sax.pointee.startElementNs)
+        }
+
+        static func give(_ pooled: Pooled) {
+            let context = pooled.context
+            context.pointee._private = nil
+            let kept =
+                xmlDictSize(context.pointee.dict) <= keptNames
+                && spare.withLockIfAvailable { spare in
+                    guard spare.count < keptCount else { return false }
+                    spare.append(pooled)
+                    return true
+                } == true
+            if !kept { xmlFreeParserCtxt(context) }
+        }
     }
 
     /// Per-parse state reached from the SAX callbacks through the context's `_private` pointer.
