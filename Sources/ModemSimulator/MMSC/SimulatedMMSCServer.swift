@@ -62,6 +62,8 @@ public final class SimulatedMMSCServer: Sendable {
                                 await serve(connection, mmsc: mmsc, clock: clock, logger: logger)
                             }
                         }
+                        // The listener closed (``shutdown()``): the connections still open stop too.
+                        group.cancelAll()
                     }
                 }
             } catch {
@@ -71,9 +73,10 @@ public final class SimulatedMMSCServer: Sendable {
         return SimulatedMMSCServer(mmsc: mmsc, host: host, port: boundPort, channel: server.channel, acceptor: acceptor)
     }
 
-    /// Stops listening and drops the open connections.
+    /// Stops listening and drops the open connections. The listener is closed rather than its acceptor cancelled: its
+    /// stream then hands out every connection it accepted before it ends, whereas a cancelled one drops them unread,
+    /// and NIO traps on each (its writer was never finished: apple/swift-nio#2813).
     public func shutdown() async {
-        acceptor.cancel()
         try? await channel.close()
         await acceptor.value
     }

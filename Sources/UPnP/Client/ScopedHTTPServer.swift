@@ -25,25 +25,51 @@ enum ScopedHTTPServer {
             }
         let port = listener.channel.localAddress?.port ?? 0
         return try await listener.executeThenClose { inbound in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    let open = ConnectionCounter()
-                    try await withThrowingDiscardingTaskGroup { connections in
-                        for try await connection in inbound {
-                            guard open.enter(limit: maximumConnections) else {
-                                try? await connection.executeThenClose { _, _ in }
-                                continue
-                            }
-                            connections.addTask {
-                                defer { open.leave() }
-                                await serve(connection)
-                            }
-                        }
-                    }
-                }
-                defer { group.cancelAll() }
-                return try await body(port)
+            // The accept loop is not a child task: it is never cancelled, and ends when the listener closes, after
+            // every connection the listener accepted before was handed out and served or closed. A stream of
+            // accepted connections that is cancelled drops those unread, and NIO traps on each (its writer was
+            // never finished: apple/swift-nio#2813).
+            let accepting = Task {
+                try await accept(inbound, maximumConnections: maximumConnections, serve: serve)
             }
+            let result: Result<R, any Error>
+            do {
+                result = .success(
+                    try await withTaskCancellationHandler {
+                        try await body(port)
+                    } onCancel: {
+                        listener.channel.close(promise: nil)
+                    }
+                )
+            } catch {
+                result = .failure(error)
+            }
+            listener.channel.close(promise: nil)
+            _ = await accepting.result
+            return try result.get()
+        }
+    }
+
+    /// Serves each connection of `inbound` in a task of its own until the listener closes; then stops those still
+    /// open.
+    private static func accept(
+        _ inbound: NIOAsyncChannelInboundStream<Connection>,
+        maximumConnections: Int,
+        serve: @escaping @Sendable (Connection) async -> Void
+    ) async throws {
+        let open = ConnectionCounter()
+        try await withThrowingDiscardingTaskGroup { connections in
+            for try await connection in inbound {
+                guard open.enter(limit: maximumConnections) else {
+                    try? await connection.executeThenClose { _, _ in }
+                    continue
+                }
+                connections.addTask {
+                    defer { open.leave() }
+                    await serve(connection)
+                }
+            }
+            connections.cancelAll()
         }
     }
 }
