@@ -70,6 +70,30 @@ import Testing
         #expect(group.waiting.map(\.sequence) == [2, 3])
     }
 
+    /// A new message on a reused reference whose last segment equals the shown message's ("a"): the segment
+    /// completes the new message instead of being taken for a late repeat of the old one. A repeat of the old
+    /// message's part that the new set already holds in its own version stays a duplicate.
+    @Test func aPartTheWaitingSetLacksJoinsItEvenWhenTheShownMessageHoldsItsTwin() throws {
+        let old = [Self.part(1, "old1"), Self.part(2, "old2"), Self.part(3, "a")]
+        let shown = Reassembler.Group.Shown(parts: old, shownAt: 0)
+        var group = Reassembler.Group(
+            key: Self.key,
+            waiting: [Self.part(1, "new1"), Self.part(2, "new2")],
+            shown: shown
+        )
+        #expect(
+            try group.add(Self.part(3, "a", id: "new3"), now: 10, configuration: Self.configuration)
+                == .completed([Self.part(1, "new1"), Self.part(2, "new2"), Self.part(3, "a", id: "new3")])
+        )
+
+        var newer = Reassembler.Group(key: Self.key, waiting: [Self.part(1, "new1")], shown: shown)
+        #expect(
+            try newer.add(Self.part(1, "old1", id: "again"), now: 10, configuration: Self.configuration)
+                == .duplicate(of: Self.part(1, "old1"))
+        )
+        #expect(newer.waiting == [Self.part(1, "new1")])
+    }
+
     @Test func aPartTheShownMessageHoldsWithOtherContentStartsANewSet() throws {
         let parts = [Self.part(1, "a"), Self.part(2, "b"), Self.part(3, "c")]
         let shown = Reassembler.Group.Shown(parts: parts, shownAt: 0)
