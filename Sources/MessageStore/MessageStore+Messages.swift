@@ -235,6 +235,7 @@ extension MessageStore {
                 sql: "UPDATE outbox SET state = 'cancelled' WHERE messageId = ? AND state IN ('queued', 'failed')",
                 arguments: [id]
             )
+            if db.changesCount > 0 { try Self.holdConcatReferencesOfAbandonedMessage(id, in: db) }
             let wasNew = message.folder == .received && message.status == .unread
             return .movedToDeleted(wasNew: wasNew)
         }

@@ -142,8 +142,11 @@ extension MessageStore {
     }
 
     /// The next concatenation reference for a new message to `destination`, counting up modulo `modulus` and
-    /// passing over the references held back (``holdConcatReferencesOfUncertainSegments(part:now:in:)``). When every
-    /// reference is held, the one held longest is given out again (and counts as held last).
+    /// passing over the references of messages to it not yet finished (queued or being sent: some of their parts may
+    /// wait at the recipient for the rest, TS 23.040 §9.2.3.24.1) and those held back
+    /// (``holdConcatReferencesOfUncertainSegments(part:now:in:)``, ``holdConcatReferencesOfAbandonedMessage(_:in:)``).
+    /// When every reference is taken, the one held longest that no unfinished message uses is given out again (and
+    /// counts as held last).
     static func allocateConcatReference(to destination: String, modulus: Int, in db: Database) throws -> Int {
         let current =
             try Int.fetchOne(
@@ -151,26 +154,28 @@ extension MessageStore {
                 sql: "SELECT nextValue FROM concatReference WHERE destination = ?",
                 arguments: [destination]
             ) ?? 0
-        let held = try Set(
+        let heldOldestFirst = try Int.fetchAll(
+            db,
+            sql: "SELECT reference FROM heldConcatReference WHERE destination = ? ORDER BY heldAt, reference",
+            arguments: [destination]
+        )
+        let inUse = try Set(
             Int.fetchAll(
                 db,
-                sql: "SELECT reference FROM heldConcatReference WHERE destination = ?",
+                sql: """
+                    SELECT DISTINCT p.concatRef FROM outbox o JOIN outboxPart p ON p.messageId = o.messageId
+                    WHERE o.state IN ('queued', 'sending') AND p.recipient = ? AND p.concatRef IS NOT NULL
+                    """,
                 arguments: [destination]
             )
         )
         var value = current % modulus
-        if let free = (0..<modulus).lazy.map({ (value + $0) % modulus }).first(where: { !held.contains($0) }) {
+        let taken = inUse.union(heldOldestFirst)
+        if let free = (0..<modulus).lazy.map({ (value + $0) % modulus }).first(where: { !taken.contains($0) }) {
             value = free
-        } else if let oldest = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT reference, heldAt FROM heldConcatReference WHERE destination = ?
-                ORDER BY heldAt, reference LIMIT 1
-                """,
-            arguments: [destination]
-        ) {
+        } else if let oldest = heldOldestFirst.first(where: { !inUse.contains($0) }) {
             // Still held, but now as the newest: the next message takes the next oldest, not this one again.
-            value = oldest["reference"]
+            value = oldest
             let newest =
                 try Double.fetchOne(
                     db,
@@ -215,6 +220,23 @@ extension MessageStore {
                   AND (? IS NULL OR (messageId = ? AND recipientIndex = ? AND seq = ?))
                 """,
             arguments: [now, part?.messageID, part?.messageID, part?.recipientIndex, part?.seq]
+        )
+    }
+
+    /// Holds back the concatenation references of a message given up (failed for good, or deleted before it was
+    /// sent) after some of its parts went out: the recipient keeps those parts, waiting for the rest, and a later
+    /// message with the same reference and total would be completed with them (TS 23.040 §9.2.3.24.1). Each is held
+    /// from its last submission, so that, when every reference is taken, the oldest is the first given out again.
+    static func holdConcatReferencesOfAbandonedMessage(_ messageID: Int64, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO heldConcatReference (destination, reference, heldAt)
+                SELECT recipient, concatRef, MAX(submittedAt) FROM outboxPart
+                WHERE messageId = ? AND concatRef IS NOT NULL AND state != 'notSent' AND submittedAt IS NOT NULL
+                GROUP BY recipientIndex
+                ON CONFLICT (destination, reference) DO UPDATE SET heldAt = MAX(heldAt, excluded.heldAt)
+                """,
+            arguments: [messageID]
         )
     }
 
@@ -318,6 +340,7 @@ extension MessageStore {
                     """,
                 arguments: [state, nextAttemptAt, code, reason, isPermanent, messageID]
             )
+            if state == .failed { try Self.holdConcatReferencesOfAbandonedMessage(messageID, in: db) }
         }
     }
 

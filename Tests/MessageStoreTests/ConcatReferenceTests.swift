@@ -30,6 +30,14 @@ import Testing
         }
     }
 
+    /// Every part accepted and the message sent: its reference is free again unless held.
+    static func finishSent(_ id: Int64, in store: MessageStore, now: Double) async throws {
+        try await store.writer.write { db in
+            try db.execute(sql: "UPDATE outboxPart SET state = 'accepted' WHERE messageId = ?", arguments: [id])
+        }
+        try await store.finishSent(messageID: id, now: now, offset: 0)
+    }
+
     static func held(in store: MessageStore) async throws -> [Int] {
         try await store.writer.read { db in
             try Int.fetchAll(db, sql: "SELECT reference FROM heldConcatReference ORDER BY reference")
@@ -57,6 +65,7 @@ import Testing
         #expect(try await Self.held(in: store) == [])
         try await store.markPartSubmitting(messageID: id, recipientIndex: 0, seq: 2, now: 4)
         #expect(try await Self.held(in: store) == [reference])
+        try await Self.finishSent(id, in: store, now: 5)
 
         try await Self.rewindCounter(to: reference, in: store)
         #expect(try await Self.enqueueTwoParts(in: store, now: 3).reference == reference + 1)
@@ -70,6 +79,7 @@ import Testing
         try await store.markPartRefused(messageID: id, recipientIndex: 0, seq: 2)
         try await store.markPartSubmitting(messageID: id, recipientIndex: 0, seq: 2, now: 2)
         #expect(try await Self.held(in: store) == [])
+        try await Self.finishSent(id, in: store, now: 3)
 
         try await Self.rewindCounter(to: reference, in: store)
         #expect(try await Self.enqueueTwoParts(in: store, now: 3).reference == reference)
@@ -91,7 +101,7 @@ import Testing
     /// after it take the next oldest, and so on round.
     @Test func whenEveryReferenceIsHeldTheOldestIsReused() async throws {
         let store = try await ImportFixtures.makeStore()
-        _ = try await Self.enqueueTwoParts(in: store, now: 0)
+        try await Self.finishSent(try await Self.enqueueTwoParts(in: store, now: 0).id, in: store, now: 0)
         try await store.writer.write { db in
             for reference in 0..<256 {
                 try db.execute(
@@ -105,5 +115,58 @@ import Testing
         var next: [Int] = []
         for now in 61..<64 { next.append(try await Self.enqueueTwoParts(in: store, now: Double(now)).reference) }
         #expect(next == [0, 1, 2])
+    }
+
+    /// A message not yet finished keeps its reference: its first parts may already wait at the recipient while the
+    /// rest is retried, so however often the counter comes round meanwhile, no other message gets it.
+    @Test func anUnfinishedMessageKeepsItsReferenceUntilItIsSent() async throws {
+        let store = try await ImportFixtures.makeStore()
+        let first = try await Self.enqueueTwoParts(in: store, now: 0)
+        try await store.writer.write { db in
+            try db.execute(
+                sql: "UPDATE outboxPart SET state = 'accepted', submittedAt = 1 WHERE messageId = ? AND seq = 1",
+                arguments: [first.id]
+            )
+        }
+        try await Self.rewindCounter(to: first.reference, in: store)
+        let second = try await Self.enqueueTwoParts(in: store, now: 2)
+        #expect(second.reference == first.reference + 1)
+
+        try await Self.finishSent(first.id, in: store, now: 3)
+        try await Self.rewindCounter(to: first.reference, in: store)
+        #expect(try await Self.enqueueTwoParts(in: store, now: 4).reference == first.reference)
+        #expect(try await Self.held(in: store) == [])
+    }
+
+    /// A message given up after some of its parts went out (failed for good, or deleted) leaves them waiting at
+    /// the recipient: its reference is held. One given up before any part went out holds nothing.
+    @Test func aMessageGivenUpAfterSomePartsWentOutHoldsItsReference() async throws {
+        let store = try await ImportFixtures.makeStore()
+        let failed = try await Self.enqueueTwoParts(in: store, now: 0)
+        let deleted = try await Self.enqueueTwoParts(in: store, now: 0)
+        let untouched = try await Self.enqueueTwoParts(in: store, now: 0)
+        for message in [failed, deleted] {
+            try await store.markPartSubmitting(messageID: message.id, recipientIndex: 0, seq: 1, now: 1)
+        }
+        try await store.recordSendFailure(
+            messageID: failed.id,
+            code: 500,
+            reason: "+CMS ERROR: 500",
+            isPermanent: true,
+            nextAttemptAt: nil
+        )
+        _ = try await store.deleteMessage(id: deleted.id)
+        try await store.recordSendFailure(
+            messageID: untouched.id,
+            code: 500,
+            reason: "+CMS ERROR: 500",
+            isPermanent: true,
+            nextAttemptAt: nil
+        )
+        #expect(try await Self.held(in: store) == [failed.reference, deleted.reference].sorted())
+
+        try await Self.rewindCounter(to: failed.reference, in: store)
+        let next = try await Self.enqueueTwoParts(in: store, now: 2).reference
+        #expect(next == untouched.reference)
     }
 }

@@ -372,6 +372,21 @@ import Testing
         }
     }
 
+    /// After a recovery's `AT` was answered, the modem's SMS service may still hang: an operation that reaches the
+    /// gate before the start-up has checked the modem fails at once (aborted), and the start-up itself gives the
+    /// line back.
+    @Test func operationsFailUntilTheStartUpAfterARecoveryTakesTheLine() async throws {
+        try await Self.withRig { rig in
+            try await rig.modem.start()
+            await rig.modem.beginRecovery()
+            _ = try await rig.modem.send(ATCommand("AT"), isRecoveryCommand: true)
+            let refused = await #expect(throws: ModemError.self) { try await rig.modem.signalQuality() }
+            #expect(refused?.underlying?.code == .aborted)
+            try await rig.modem.start()
+            #expect(try await rig.modem.signalQuality().rssi >= 0)
+        }
+    }
+
     @Test func pinLockedSIMIsUnlockedWithTheConfiguredPIN() async throws {
         try await Self.withRig(
             configuration: ATModemConfiguration(pin: "4321"),

@@ -356,6 +356,56 @@ import Testing
         }
     }
 
+    /// A stick whose SMS sending alone hangs (AT+CMGS gets no `> ` prompt, while `AT` and the whole start-up are
+    /// answered): each hang takes the next recovery step instead of the same one again, so the third one reaches
+    /// the reset, which cures it, and the send after it goes out (gammu resets such sticks after a timeout,
+    /// `libgammu/gsmphones.c` F_RESET_AFTER_TIMEOUT).
+    @Test func aSendThatHangsAfterEachRecoveryReachesTheReset() async throws {
+        let base = try ATModemTests.huaweiHandler()
+        let resets = Mutex(0)
+        var configuration = ATModemConfiguration()
+        configuration.sendTimeout = .milliseconds(300)  // bounds the wait for the prompt too
+        let handler: SessionHandler = { _ in
+            { command in
+                if command.hasPrefix("AT^RESET") || command.hasPrefix("AT+CFUN=1,1") {
+                    resets.withLock { $0 += 1 }
+                    return .text("\r\nOK\r\n")
+                }
+                if command.hasPrefix("AT+CMGS"), resets.withLock({ $0 == 0 }) { return .silent }
+                return base(command)
+            }
+        }
+        let clock = ManualClock()
+        try await Self.withScriptedSupervisor(configuration: configuration, clock: clock, handler: handler) {
+            service,
+            sessions in
+            try await eventually("ready") { service.status.isReady }
+            let part = try ATModemTests.onePart()
+            let afterReset = ModemSupervisor.Timing().afterReset
+            var failedSends = 0
+            var sent = false
+            while !sent, failedSends < 4 {
+                let restarts = service.status.restartCount
+                do {
+                    _ = try await service.modem.send([part])
+                    sent = true
+                } catch {
+                    failedSends += 1
+                    try await eventually("ready again after a recovery step", timeout: .seconds(30)) {
+                        if service.status.isReady && service.status.restartCount > restarts { return true }
+                        // After the reset the supervisor waits for the stick to reboot.
+                        if clock.hasSleeper(dueIn: afterReset) { clock.advance(by: afterReset) }
+                        return false
+                    }
+                }
+            }
+            #expect(sent)
+            #expect(failedSends == 3)  // resync, reopen, reset
+            #expect(resets.withLock { $0 } == 1)
+            #expect(sessions.count == 3)  // the first open, the reopen, and the open after the reset
+        }
+    }
+
     /// A stick hung on every command, on a real pty whose reopening does not re-power it: ESC/AT and the reopen do
     /// not help, the profile's reset (Huawei AT^RESET) does, and the modem is ready again.
     @Test func aModemHungUntilResetIsResetAndComesBack() async throws {

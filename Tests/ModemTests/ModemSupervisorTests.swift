@@ -179,6 +179,47 @@ import Testing
         #expect(machine.handle(.unresponsive) == .resync)
     }
 
+    /// A stick whose SMS service alone hangs answers `AT` and the whole start-up, then times out on the first send:
+    /// each such hang takes the next step, up to the reset, instead of looping on resync.
+    @Test func aModemThatHangsAgainBeforeItsNextLivenessCheckEscalates() {
+        var machine = Self.ready()
+        #expect(machine.handle(.unresponsive) == .resync)
+        #expect(machine.handle(.recoverySucceeded) == .start)
+        #expect(machine.handle(.startSucceeded) == .watch(checksSIM: true))
+        #expect(machine.handle(.unresponsive) == .reopen)
+        #expect(machine.handle(.recoverySucceeded) == .start)
+        #expect(machine.handle(.startSucceeded) == .watch(checksSIM: true))
+        #expect(machine.handle(.unresponsive) == .reset(command: "AT+CFUN=1,1"))
+        // After the reset the escalation starts afresh.
+        #expect(machine.handle(.recoverySucceeded) == .wait(.seconds(15)))
+        _ = machine.handle(.waitElapsed)
+        _ = machine.handle(.deviceFound(path: "/dev/ttyUSB2"))
+        _ = machine.handle(.opened)
+        _ = machine.handle(.startSucceeded)
+        #expect(machine.handle(.unresponsive) == .resync)
+    }
+
+    /// A modem that passed a liveness check after its recovery has outlived it: its next hang starts again from
+    /// the mildest step. So does a stick that was unplugged.
+    @Test func aModemThatOutlivesItsRecoveryStartsAgainFromResync() {
+        var checked = Self.ready()
+        _ = checked.handle(.unresponsive)
+        _ = checked.handle(.recoverySucceeded)
+        _ = checked.handle(.startSucceeded)
+        #expect(checked.handle(.alive) == .watch(checksSIM: true))
+        #expect(checked.handle(.unresponsive) == .resync)
+
+        var replugged = Self.ready()
+        _ = replugged.handle(.unresponsive)
+        _ = replugged.handle(.recoverySucceeded)
+        _ = replugged.handle(.startSucceeded)
+        #expect(replugged.handle(.disconnected("the tty closed")) == .locate)
+        _ = replugged.handle(.deviceFound(path: "/dev/ttyUSB3"))
+        _ = replugged.handle(.opened)
+        _ = replugged.handle(.startSucceeded)
+        #expect(replugged.handle(.unresponsive) == .resync)
+    }
+
     @Test func aProfileWithoutResetGoesFromReopenToAbsent() {
         var machine = Self.ready()
         machine.resetCommand = nil

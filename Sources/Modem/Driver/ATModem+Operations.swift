@@ -13,6 +13,9 @@ extension ATModem {
     public func start() async throws -> ATModemStartup {
         try configuration.validate()
         return try await serialized {
+            // Operations that waited for the gate during a recovery have failed by now; from here the start-up
+            // owns the line.
+            endRecovery()
             setStarting(true)
             defer { setStarting(false) }
             // A modem can be mid-line or in prompt mode from an earlier user: ESC, then AT until it answers.

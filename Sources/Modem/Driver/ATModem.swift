@@ -253,7 +253,8 @@ public final class ATModem: Modem {
         await engine.abortCommands()
     }
 
-    /// The recovery is over (the modem starts again, or is given up): commands go to the modem again.
+    /// The recovery is over: commands go to the modem again. ``start()`` calls it once it holds the operation gate
+    /// (the start-up after a recovery); the supervisor when it gives the modem up or waits.
     package func endRecovery() {
         state.withLock { $0.isRecovering = false }
     }

@@ -187,7 +187,8 @@ public struct ModemSupervisor: Hashable, Sendable {
 
     private var hasBeenReady = false
     private var absentRounds = 0
-    /// The last recovery step that succeeded since the modem was last ready.
+    /// The last recovery step that succeeded and that the modem has not yet outlived: it is forgotten at the first
+    /// liveness check the modem passes (``Event/alive``), or when start-up succeeds after a reset.
     private var lastRecovery: RecoveryStep?
 
     public init(timing: Timing = .init(), resetCommand: String? = "AT+CFUN=1,1") {
@@ -207,6 +208,8 @@ public struct ModemSupervisor: Hashable, Sendable {
         switch event {
         case .disconnected(let reason):
             lastError = "disconnected: \(reason)"
+            // Unplugged (or re-enumerated after a reset): the stick that comes back has been powered afresh.
+            lastRecovery = nil
             return lookForDevice()
         case .restarted:
             switch state {
@@ -245,7 +248,12 @@ public struct ModemSupervisor: Hashable, Sendable {
             state = .ready
             lastError = nil
             absentRounds = 0
-            lastRecovery = nil
+            // A start-up that succeeds after a resync or a reopen does not prove the modem well: a stick whose SMS
+            // service alone hangs answers the start-up and then times out on the first AT+CMGS or AT+CMGL. That
+            // hang takes the next step rather than the same one again, so that it reaches the reset (gammu resets
+            // such sticks after a timeout, `libgammu/gsmphones.c` F_RESET_AFTER_TIMEOUT). After a reset the
+            // escalation starts afresh: there is no stronger step to take.
+            if lastRecovery == .reset { lastRecovery = nil }
             hasBeenReady = true
             return .watch(checksSIM: true)
         case (.starting, .startFailed(let failure)):
@@ -256,6 +264,8 @@ public struct ModemSupervisor: Hashable, Sendable {
             return .start
 
         case (.ready, .alive):
+            // A liveness interval without a timeout: the last recovery worked.
+            lastRecovery = nil
             return .watch(checksSIM: true)
         case (.ready, .simChanged):
             lastError = "SIM changed"
@@ -327,9 +337,9 @@ public struct ModemSupervisor: Hashable, Sendable {
         }
     }
 
-    /// The modem hangs: the mildest step not yet tried since it was last ready. A step that "worked" (the port
-    /// reopened) but left a modem that still hangs is not repeated: the next one is taken, and after the reset the
-    /// modem is reported absent.
+    /// The modem hangs: the mildest step not yet tried since the modem last proved well. A step that "worked" (the
+    /// port reopened, even start-up succeeded) but left a modem that still hangs is not repeated: the next one is
+    /// taken, and after the reset the modem is reported absent.
     private mutating func recover() -> Action {
         guard let last = lastRecovery else {
             state = .recovering(.resync)

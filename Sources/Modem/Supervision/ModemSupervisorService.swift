@@ -148,9 +148,13 @@ public final class ModemSupervisorService: Service, Sendable {
         while true {
             try Task.checkCancellation()
             // A recovery takes the line from every other command (a send to a hung modem would hold it for its
-            // whole deadline); anything else gives it back.
+            // whole deadline); anything else gives it back. The start-up that follows a recovery gives it back
+            // itself, once it holds the operation gate (``ATModem/start()``): an operation that queued on the gate
+            // while the modem was being recovered fails at once instead of running on a modem whose SMS service
+            // may still hang, before the start-up has checked it.
             switch action {
             case .resync, .reopen, .reset: await modem.beginRecovery()
+            case .start: break
             default: modem.endRecovery()
             }
             let event: ModemSupervisor.Event
