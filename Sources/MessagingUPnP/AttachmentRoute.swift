@@ -69,18 +69,8 @@ public enum AttachmentRoute {
             separator: "/",
             omittingEmptySubsequences: false
         )
-        guard halves.count == 2, halves.allSatisfy({ !$0.isEmpty && $0.unicodeScalars.allSatisfy(isTokenCharacter) })
-        else { return "application/octet-stream" }
+        guard halves.count == 2, halves.allSatisfy(UPnPHeaderParsing.isToken) else { return "application/octet-stream" }
         return halves.joined(separator: "/")
-    }
-
-    /// RFC 9110 §5.6.2 `tchar`.
-    static func isTokenCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar {
-        case "a"..."z", "A"..."Z", "0"..."9": true
-        case "!", "#", "$", "%", "&", "'", "*", "+", "-", ".", "^", "_", "`", "|", "~": true
-        default: false
-        }
     }
 
     /// `inline` or `attachment` with the part's file name (RFC 6266 §4): an ASCII `filename` every browser reads

@@ -45,7 +45,7 @@ enum HTTPResponseBytes {
     ) throws(InvalidField) {
         writeStatusLine(version: version, status: status, to: &buffer)
         for (name, value) in headers {
-            guard isToken(name), isFieldValue(value) else { throw InvalidField(name: name) }
+            guard UPnPHeaderParsing.isToken(name), isFieldValue(value) else { throw InvalidField(name: name) }
             buffer.writeString(name)
             buffer.writeStaticString(": ")
             buffer.writeString(value)
@@ -126,24 +126,6 @@ enum HTTPResponseBytes {
                 rest /= 10
             }
             return count
-        }
-    }
-
-    /// RFC 9110 §5.6.2 token: one or more tchar.
-    static func isToken(_ name: String) -> Bool {
-        guard !name.isEmpty else { return false }
-        return name.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"):
-                true
-            case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-                UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-                true
-            default:
-                false
-            }
         }
     }
 

@@ -1,7 +1,7 @@
 /// Pure parsers for the UPnP-specific HTTP header values the stack reads (UDA 1.1 §3.2.1, §4.1.2, §4.1.3; RFC 7230
 /// §5.4). Each takes the raw header value, is bounded by a named length, and returns `nil` for anything malformed;
 /// the caller maps `nil` to the UDA status code. No NIO types, so that they can be fuzzed (Fuzz/FuzzHTTPHeaders).
-enum UPnPHeaderParsing {
+package enum UPnPHeaderParsing {
     /// Longest SOAPACTION value accepted: a service type (≤ 200 characters, checked at configuration) plus an action.
     static let maximumSOAPActionLength = 512
     /// Longest CALLBACK value accepted.
@@ -179,6 +179,26 @@ enum UPnPHeaderParsing {
             text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
         else { return nil }
         return String(text)
+    }
+}
+
+extension UPnPHeaderParsing {
+    /// RFC 9110 §5.6.2 token: one or more tchar.
+    package static func isToken(_ text: some StringProtocol) -> Bool {
+        guard !text.isEmpty else { return false }
+        return text.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"):
+                true
+            case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+                UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+                true
+            default:
+                false
+            }
+        }
     }
 }
 
