@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(name: "ModemMessaging", path: "../.."),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .executableTarget(
@@ -17,6 +18,8 @@ let package = Package(
             dependencies: [
                 .product(name: "UPnP", package: "ModemMessaging"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         )
     ],

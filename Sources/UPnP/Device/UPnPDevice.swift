@@ -37,6 +37,8 @@ public final class UPnPDevice: Service, Sendable {
     let metrics: UPnPMetrics
     /// The open HTTP connections of every listener, shared out between client addresses.
     let connections: ConnectionTable
+    /// What every HTTP listener of the device serves.
+    let http: UPnPHTTPServer
     private let state = Mutex(RunState())
 
     private struct RunState: Sendable {
@@ -124,6 +126,33 @@ public final class UPnPDevice: Service, Sendable {
         for service in served {
             service.handler.events.attach(GENAHubSink(hub: hub, serviceIndex: service.index))
         }
+        self.http = UPnPHTTPServer(
+            router: UPnPRequestRouter(
+                services: served,
+                descriptionBody: descriptionBody,
+                hostNames: Set(configuration.hostNames.map { $0.lowercased() }),
+                policy: configuration.accessPolicy,
+                limits: configuration.limits,
+                server: server,
+                hub: hub,
+                extraRoutes: Dictionary(
+                    configuration.extraRoutes.map { ($0.path, $0) },
+                    uniquingKeysWith: { first, _ in first }
+                ),
+                metrics: metrics,
+                logger: logger
+            ),
+            limits: configuration.limits,
+            logger: logger,
+            connections: connections
+        )
+    }
+
+    /// Serves `channel`, already active and with both addresses set, as one of the device's HTTP connections. For
+    /// measuring the request path without sockets (Benchmarks/UPnPBench drives an `EmbeddedChannel` with it); the
+    /// device's listeners set up every connection they accept the same way.
+    @_spi(Benchmarking) public func serveHTTPConnection(on channel: any Channel) throws {
+        _ = try http.addHandlers(to: channel)
     }
 
     /// Runs the device until graceful shutdown or cancellation; see the type's overview.
@@ -186,26 +215,7 @@ public final class UPnPDevice: Service, Sendable {
     private func runDevice() async throws {
         let interfaces = try ServedInterface.resolve(configuration.interfaces)
         let group = MultiThreadedEventLoopGroup.singleton
-        let http = UPnPHTTPServer(
-            router: UPnPRequestRouter(
-                services: services,
-                descriptionBody: descriptionBody,
-                hostNames: Set(configuration.hostNames.map { $0.lowercased() }),
-                policy: configuration.accessPolicy,
-                limits: configuration.limits,
-                server: server,
-                hub: hub,
-                extraRoutes: Dictionary(
-                    configuration.extraRoutes.map { ($0.path, $0) },
-                    uniquingKeysWith: { first, _ in first }
-                ),
-                metrics: metrics,
-                logger: logger
-            ),
-            limits: configuration.limits,
-            logger: logger,
-            connections: connections
-        )
+        let http = self.http
         let listener = try await SSDPServer.bindListener(port: configuration.ssdpPort, group: group)
         try await listener.executeThenClose { ssdpInbound, ssdpOutbound in
             let ssdpPort = listener.channel.localAddress?.port ?? configuration.ssdpPort

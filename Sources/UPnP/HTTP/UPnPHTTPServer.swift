@@ -12,7 +12,7 @@ import Synchronization
 /// Each connection is served on its event loop by a ``UPnPHTTPConnectionHandler``, with no task of its own: a task
 /// per connection and the async channel's streams between the loop and that task cost more than the answer itself
 /// for a small SOAP action (docs/performance.md).
-struct UPnPHTTPServer: Sendable {
+final class UPnPHTTPServer: Sendable {
     /// An accepted connection, as the listener hands it to ``serve(_:)``.
     struct Connection: Sendable {
         let channel: any Channel
@@ -28,34 +28,45 @@ struct UPnPHTTPServer: Sendable {
     /// Shared with every listener's connections.
     let connections: ConnectionTable
 
+    init(router: UPnPRequestRouter, limits: UPnPLimits, logger: Logger, connections: ConnectionTable) {
+        self.router = router
+        self.limits = limits
+        self.logger = logger
+        self.connections = connections
+    }
+
     /// Binds a listener. The caller must run it with `executeThenClose` at once (TOOLCHAIN.md §3).
     func bind(host: String, port: Int, group: any EventLoopGroup) async throws -> Listener {
-        let idle = TimeAmount(limits.idleTimeout)
-        let request = TimeAmount(limits.requestTimeout)
-        return try await ServerBootstrap(group: group)
+        try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .bind(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    // No response encoder, pipelining or error handler of NIO's: UPnPHTTPConnectionHandler writes
-                    // serialised responses in request order and answers a malformed request itself.
-                    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-                    try pipeline.addHandler(
-                        RequestDeadlineHandler(idleTimeout: idle, requestTimeout: request, connections: connections)
-                    )
-                    let finished = channel.eventLoop.makePromise(of: Void.self)
-                    do {
-                        try pipeline.addHandler(UPnPHTTPConnectionHandler(server: self, finished: finished))
-                    } catch {
-                        finished.fail(error)
-                        throw error
-                    }
-                    return Connection(channel: channel, finished: finished.futureResult)
-                }
+                channel.eventLoop.makeCompletedFuture { try self.addHandlers(to: channel) }
             }
+    }
+
+    /// Sets up an accepted connection's pipeline. No response encoder, pipelining or error handler of NIO's:
+    /// UPnPHTTPConnectionHandler writes serialised responses in request order and answers a malformed request itself.
+    func addHandlers(to channel: any Channel) throws -> Connection {
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+        try pipeline.addHandler(
+            RequestDeadlineHandler(
+                idleTimeout: TimeAmount(limits.idleTimeout),
+                requestTimeout: TimeAmount(limits.requestTimeout),
+                connections: connections
+            )
+        )
+        let finished = channel.eventLoop.makePromise(of: Void.self)
+        do {
+            try pipeline.addHandler(UPnPHTTPConnectionHandler(server: self, finished: finished))
+        } catch {
+            finished.fail(error)
+            throw error
+        }
+        return Connection(channel: channel, finished: finished.futureResult)
     }
 
     /// Holds every accepted connection until it has closed and its work has ended; when the task is cancelled, closes

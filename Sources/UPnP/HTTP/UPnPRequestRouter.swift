@@ -1,8 +1,9 @@
 import Logging
 import NIOHTTP1
 
-/// One service as the HTTP side serves it.
-struct ServedService: Sendable {
+/// One service as the HTTP side serves it. A class: the router walks its services for every request, and a copy of
+/// a reference is one retain where a copy of the fields is one per field.
+final class ServedService: Sendable {
     let index: Int
     let handler: any UPnPServiceHandler
     let description: ServiceDescription
@@ -12,13 +13,30 @@ struct ServedService: Sendable {
     /// The handler's ``UPnPServiceHandler/argumentAliases``, read once: an implementation may build the dictionary
     /// on every call (a computed property), and it is consulted for every action.
     let argumentAliases: [String: String]
+
+    init(
+        index: Int,
+        handler: any UPnPServiceHandler,
+        description: ServiceDescription,
+        paths: DeviceDescription.ServicePaths,
+        scpdBody: [UInt8],
+        argumentAliases: [String: String]
+    ) {
+        self.index = index
+        self.handler = handler
+        self.description = description
+        self.paths = paths
+        self.scpdBody = scpdBody
+        self.argumentAliases = argumentAliases
+    }
 }
 
 /// Answers every HTTP request of the device: description, SCPD, SOAP control and GENA (UDA 1.1 §2, §3, §4), with
 /// the security rules in front (Host check, access policy, CallStranger rule).
 ///
 /// No socket code: it maps a ``UPnPHTTPRequest`` to a ``UPnPHTTPResponse``, so that every rule is tested directly.
-struct UPnPRequestRouter: Sendable {
+/// A class, because every request hands it to a task: one retain rather than one per field.
+final class UPnPRequestRouter: Sendable {
     let services: [ServedService]
     let descriptionBody: [UInt8]
     /// Configured host names, lower-cased.
@@ -32,6 +50,30 @@ struct UPnPRequestRouter: Sendable {
     let extraRoutes: [String: UPnPHTTPRoute]
     let metrics: UPnPMetrics
     let logger: Logger
+
+    init(
+        services: [ServedService],
+        descriptionBody: [UInt8],
+        hostNames: Set<String>,
+        policy: UPnPAccessPolicy,
+        limits: UPnPLimits,
+        server: String,
+        hub: GENAHub,
+        extraRoutes: [String: UPnPHTTPRoute],
+        metrics: UPnPMetrics,
+        logger: Logger
+    ) {
+        self.services = services
+        self.descriptionBody = descriptionBody
+        self.hostNames = hostNames
+        self.policy = policy
+        self.limits = limits
+        self.server = server
+        self.hub = hub
+        self.extraRoutes = extraRoutes
+        self.metrics = metrics
+        self.logger = logger
+    }
 
     static let xmlContentType = "text/xml; charset=\"utf-8\""
 

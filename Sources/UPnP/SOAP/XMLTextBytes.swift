@@ -8,67 +8,84 @@ enum XMLTextBytes {
     static func appendEscaped(_ text: String, inAttribute: Bool = false, to out: inout [UInt8]) {
         var text = text
         text.withUTF8 { bytes in
-            // Markup-valued arguments grow by about a third; room for half more, in geometric steps so that many
-            // small appends (XMLWriter) do not reallocate each time.
-            let needed = out.count + bytes.count + bytes.count / 2 + 16
-            if out.capacity < needed { out.reserveCapacity(max(needed, 2 * out.capacity)) }
-            // Bytes below 0x40 that need a replacement, as bits of a mask; at or above 0x40 only 0xEF, the lead byte
-            // of U+FFFE/U+FFFF, needs a look. Runs of other bytes are copied whole.
-            let mask = inAttribute ? attributeMask : textMask
-            var start = 0  // First byte not yet copied.
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                let special = byte < 0x40 ? (mask &>> UInt64(byte)) & 1 != 0 : byte == 0xEF
-                guard special else {
-                    index &+= 1
-                    continue
+            let table = inAttribute ? attributeTable : textTable
+            table.withUnsafeBufferPointer { table in
+                // The escaped length, so that the bytes are then written in place rather than appended piece by
+                // piece: a markup-valued argument has a replacement every few bytes.
+                var length = 0
+                var hasLeadOfNoncharacter = false
+                for byte in bytes {
+                    length &+= Int(table[Int(byte)] &>> 56)
+                    hasLeadOfNoncharacter = hasLeadOfNoncharacter || byte == 0xEF
                 }
-                let replacement: StaticString
-                var length = 1
-                switch byte {
-                case UInt8(ascii: "&"): replacement = "&amp;"
-                case UInt8(ascii: "<"): replacement = "&lt;"
-                case UInt8(ascii: ">"): replacement = "&gt;"
-                case UInt8(ascii: "\""): replacement = "&quot;"
-                case UInt8(ascii: "'"): replacement = "&apos;"
-                case 0x0D: replacement = "&#13;"
-                case 0x09: replacement = "&#9;"  // In the mask only for attributes.
-                case 0x0A: replacement = "&#10;"
-                case 0xEF:
-                    // U+FFFE / U+FFFF (EF BF BE / EF BF BF); any other EF sequence is copied.
-                    guard index + 2 < bytes.count, bytes[index + 1] == 0xBF,
-                        bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF
-                    else {
-                        index &+= 1
-                        continue
+                guard length > bytes.count || hasLeadOfNoncharacter else {
+                    out.append(contentsOf: bytes)
+                    return
+                }
+                let start = out.count
+                if out.capacity < start + length + 7 {
+                    // Geometric steps, so that many small appends (XMLWriter) do not reallocate each time.
+                    out.reserveCapacity(max(start + length + 7, 2 * out.capacity))
+                }
+                // Seven bytes of slack: every byte is written as an 8-byte store of its table entry.
+                out.append(contentsOf: repeatElement(0, count: length + 7))
+                out.withUnsafeMutableBufferPointer { out in
+                    let base = UnsafeMutableRawPointer(out.baseAddress!)
+                    var written = start
+                    for byte in bytes {
+                        let entry = table[Int(byte)]
+                        (base + written).storeBytes(of: entry.littleEndian, as: UInt64.self)
+                        written &+= Int(entry &>> 56)
                     }
-                    replacement = "\u{FFFD}"
-                    length = 3
-                default: replacement = "\u{FFFD}"  // A C0 control XML 1.0 §2.2 forbids.
+                    if hasLeadOfNoncharacter {
+                        // U+FFFE and U+FFFF (EF BF BE, EF BF BF) become U+FFFD (EF BF BD). The replacements hold no
+                        // 0xEF, so every such sequence in the output came from `text`.
+                        var index = start
+                        while index + 2 < written {
+                            if out[index] == 0xEF, out[index + 1] == 0xBF, out[index + 2] & 0xFE == 0xBE {
+                                out[index + 2] = 0xBD
+                            }
+                            index += 1
+                        }
+                    }
                 }
-                if index > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index])) }
-                replacement.withUTF8Buffer { out.append(contentsOf: $0) }
-                index &+= length
-                start = index
+                out.removeLast(7)
             }
-            if bytes.count > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...])) }
         }
     }
 
-    /// Bit n set: byte n (below 0x40) is replaced in character data: the C0 controls but tab and LF, and
-    /// `"`, `&`, `'`, `<`, `>`.
-    private static let textMask: UInt64 = {
-        var mask: UInt64 = 0
-        for byte in 0..<0x20 where byte != 0x09 && byte != 0x0A { mask |= 1 << UInt64(byte) }
-        for byte in [UInt8(ascii: "\""), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">")] {
-            mask |= 1 << UInt64(byte)
-        }
-        return mask
-    }()
+    /// Each byte value's output as one 64-bit word: the bytes to write in the low bytes (little-endian), their count
+    /// in the top byte.
+    private static let textTable = table(escapingTabAndLineFeed: false)
+    /// As `textTable`, and tab and LF too (XML 1.0 §3.3.3).
+    private static let attributeTable = table(escapingTabAndLineFeed: true)
 
-    /// As `textMask`, and tab and LF too (XML 1.0 §3.3.3).
-    private static let attributeMask: UInt64 = textMask | 1 << 0x09 | 1 << 0x0A
+    private static func table(escapingTabAndLineFeed: Bool) -> [UInt64] {
+        var table = (0...255).map { UInt64($0) | 1 << 56 }
+        func replace(_ byte: UInt8, with replacement: StaticString) {
+            var entry = UInt64(replacement.utf8CodeUnitCount) << 56
+            for position in 0..<replacement.utf8CodeUnitCount {
+                entry |= UInt64(replacement.utf8Start[position]) << (8 * UInt64(position))
+            }
+            table[Int(byte)] = entry
+        }
+        // The C0 controls XML 1.0 §2.2 forbids become U+FFFD; tab, LF and CR are characters.
+        for byte: UInt8 in 0..<0x20 where byte != 0x09 && byte != 0x0A && byte != 0x0D {
+            replace(byte, with: "\u{FFFD}")
+        }
+        replace(UInt8(ascii: "&"), with: "&amp;")
+        replace(UInt8(ascii: "<"), with: "&lt;")
+        replace(UInt8(ascii: ">"), with: "&gt;")
+        replace(UInt8(ascii: "\""), with: "&quot;")
+        replace(UInt8(ascii: "'"), with: "&apos;")
+        replace(0x0D, with: "&#13;")  // A literal CR would reach the reader as LF (XML 1.0 §2.11).
+        if escapingTabAndLineFeed {
+            // Attribute-value normalisation would turn them into spaces (XML 1.0 §3.3.3).
+            replace(0x09, with: "&#9;")
+            replace(0x0A, with: "&#10;")
+        }
+        return table
+    }
 
     /// Appends `text`'s UTF-8 unchanged (markup the writer itself produces).
     static func append(_ text: StaticString, to out: inout [UInt8]) {
