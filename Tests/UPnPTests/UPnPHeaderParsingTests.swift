@@ -1,3 +1,4 @@
+import NIOHTTP1
 import Testing
 
 @testable import UPnP
@@ -76,27 +77,48 @@ import Testing
     }
 
     @Test func contentTypeMustBeXMLInUTF8() {
-        #expect(UPnPRequestRouter.isXMLUTF8(["text/xml; charset=\"utf-8\""]))
-        #expect(UPnPRequestRouter.isXMLUTF8(["TEXT/XML;charset=UTF-8"]))
-        #expect(UPnPRequestRouter.isXMLUTF8(["text/xml"]))
-        #expect(!UPnPRequestRouter.isXMLUTF8(["application/json"]))
-        #expect(!UPnPRequestRouter.isXMLUTF8(["text/xml; charset=iso-8859-1"]))
-        #expect(!UPnPRequestRouter.isXMLUTF8([]))
-        #expect(!UPnPRequestRouter.isXMLUTF8(["text/xml", "text/xml"]))
+        #expect(UPnPRequestRouter.isXMLUTF8("text/xml; charset=\"utf-8\""))
+        #expect(UPnPRequestRouter.isXMLUTF8("TEXT/XML;charset=UTF-8"))
+        #expect(UPnPRequestRouter.isXMLUTF8("text/xml"))
+        #expect(!UPnPRequestRouter.isXMLUTF8("application/json"))
+        #expect(!UPnPRequestRouter.isXMLUTF8("text/xml; charset=iso-8859-1"))
         // Blanks around parts and parameters, other parameters, case: all as RFC 7231 §3.1.1.1 allows.
-        #expect(UPnPRequestRouter.isXMLUTF8([" text/xml ;\tCharSet = \"Utf-8\" ; q=1"]))
-        #expect(!UPnPRequestRouter.isXMLUTF8(["text/xmlx; charset=utf-8"]))
-        #expect(!UPnPRequestRouter.isXMLUTF8(["text/xml; charset"]))
-        #expect(!UPnPRequestRouter.isXMLUTF8(["text/xml; charset=\"utf-8"]))
-        #expect(!UPnPRequestRouter.isXMLUTF8(["text/xml; charset=utf-16"]))
-        #expect(!UPnPRequestRouter.isXMLUTF8(["text/x\u{0301}ml"]))
+        #expect(UPnPRequestRouter.isXMLUTF8(" text/xml ;\tCharSet = \"Utf-8\" ; q=1"))
+        #expect(!UPnPRequestRouter.isXMLUTF8("text/xmlx; charset=utf-8"))
+        #expect(!UPnPRequestRouter.isXMLUTF8("text/xml; charset"))
+        #expect(!UPnPRequestRouter.isXMLUTF8("text/xml; charset=\"utf-8"))
+        #expect(!UPnPRequestRouter.isXMLUTF8("text/xml; charset=utf-16"))
+        #expect(!UPnPRequestRouter.isXMLUTF8("text/x\u{0301}ml"))
         // Empty parts are skipped; a parameter needs a name and a value.
-        #expect(UPnPRequestRouter.isXMLUTF8(["text/xml;"]))
-        #expect(UPnPRequestRouter.isXMLUTF8(["text/xml;;charset=utf-8"]))
-        #expect(!UPnPRequestRouter.isXMLUTF8(["text/xml; =utf-8"]))
-        #expect(!UPnPRequestRouter.isXMLUTF8(["text/xml; charset="]))
-        #expect(!UPnPRequestRouter.isXMLUTF8([";"]))
-        #expect(!UPnPRequestRouter.isXMLUTF8([""]))
+        #expect(UPnPRequestRouter.isXMLUTF8("text/xml;"))
+        #expect(UPnPRequestRouter.isXMLUTF8("text/xml;;charset=utf-8"))
+        #expect(!UPnPRequestRouter.isXMLUTF8("text/xml; =utf-8"))
+        #expect(!UPnPRequestRouter.isXMLUTF8("text/xml; charset="))
+        #expect(!UPnPRequestRouter.isXMLUTF8(";"))
+        #expect(!UPnPRequestRouter.isXMLUTF8(""))
+    }
+
+    @Test func requestFieldsAreFoundInOnePassWhateverTheirCase() {
+        let fields = UPnPRequestFields(
+            HTTPHeaders([
+                ("HOST", "127.0.0.1:49152"), ("content-type", "text/xml"), ("Content-Type", "text/xml"),
+                ("SoapAction", "\"urn:x#A\""), ("User-Agent", "first"), ("user-agent", "second"),
+                ("Expect", "100-Continue"), ("X-Other", "v"), ("Content-Length", "12"),
+            ])
+        )
+        #expect(fields.host == .once("127.0.0.1:49152"))
+        // A field that must be unique and came twice is told apart from one that came once.
+        #expect(fields.contentType == .repeated)
+        #expect(fields.contentType.value == nil)
+        #expect(fields.soapAction.value == "\"urn:x#A\"")
+        #expect(fields.userAgent == "first")
+        #expect(fields.expectsContinue)
+        #expect(fields.contentLength == .once("12"))
+        // Each name and value, plus ": " and CRLF.
+        let namesAndValues = 4 + 15 + 12 + 8 + 12 + 8 + 10 + 9 + 10 + 5 + 10 + 6 + 6 + 12 + 7 + 1 + 14 + 2
+        #expect(fields.headerBytes == namesAndValues + 9 * 4)
+        let none = UPnPRequestFields(HTTPHeaders([("Expect", "something-else"), ("Hostx", "a")]))
+        #expect(none.host == .absent && none.contentLength == .absent && !none.expectsContinue)
     }
 
     /// The router accepts a Host equal to hostHeader(local, port) without parsing it: the parse must agree.

@@ -61,7 +61,7 @@ public enum UPnPFuzzTargets {
             return false
         }
         if let sid = UPnPHeaderParsing.sid(line(4)), !sid.hasPrefix("uuid:") { return false }
-        _ = UPnPRequestRouter.isXMLUTF8([line(5)])
+        _ = UPnPRequestRouter.isXMLUTF8(line(5))
         if let address = IPAddress(line(6)) {
             // Formatting then parsing gives the same address.
             guard IPAddress(address.description) == address else { return false }

@@ -1,5 +1,3 @@
-import Synchronization
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -21,18 +19,27 @@ enum HTTPDate {
             + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
     }
 
-    /// The current date, formatted at most once per second (every response carries one). Never waits for the
-    /// cache's lock: an event loop that waited for another (preempted while holding it) would stall its
-    /// connections; formatting once more costs less.
+    /// The current date.
     static func now() -> String {
-        let seconds = Int(time(nil))
-        if let cached = cache.withLockIfAvailable({ $0 }) ?? nil, cached.seconds == seconds { return cached.text }
-        let text = format(secondsSince1970: seconds)
-        cache.withLockIfAvailable { $0 = (seconds, text) }
-        return text
+        format(secondsSince1970: Int(time(nil)))
     }
 
-    private static let cache = Mutex<(seconds: Int, text: String)?>(nil)
+    /// The current date for one owner that answers many requests (an HTTP connection), formatted at most once per
+    /// second. Each owner keeps its own rather than all sharing one: a shared cache is a cache line that both event
+    /// loops write for every response.
+    struct Cache {
+        private var seconds = Int.min
+        private var text = ""
+
+        mutating func now() -> String {
+            let seconds = Int(time(nil))
+            if seconds != self.seconds {
+                self.seconds = seconds
+                text = HTTPDate.format(secondsSince1970: seconds)
+            }
+            return text
+        }
+    }
 
     /// Proleptic Gregorian date of a day number (H. Hinnant's `civil_from_days`).
     static func civilDate(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {

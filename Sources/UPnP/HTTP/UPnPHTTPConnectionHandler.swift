@@ -25,7 +25,7 @@ final class UPnPHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
         /// Waiting for a request head.
         case idle
         /// Reading the body of a request whose head passed ``UPnPRequestRouter/precheck(_:local:localPort:localHost:)``.
-        case reading(HTTPRequestHead, body: [UInt8])
+        case reading(HTTPRequestHead, UPnPRequestFields, body: [UInt8])
         /// The request is complete and its answer is being made; when this lasts past `channelRead`, its route
         /// suspended and what arrives meanwhile waits in `heldBack`.
         case answering
@@ -62,6 +62,7 @@ final class UPnPHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
     /// True from a `channelRead` to its `channelReadComplete`: answers written meanwhile are flushed together then.
     private var isReading = false
     private var flushPending = false
+    private var date = HTTPDate.Cache()
 
     init(server: UPnPHTTPServer, finished: EventLoopPromise<Void>) {
         self.server = server
@@ -200,8 +201,10 @@ final class UPnPHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
         switch (part, state) {
         case (.head(let head), .idle):
             server.connections.requestStarted(id)
+            let fields = UPnPRequestFields(head.headers)
             if let rejection = server.router.precheck(
                 head,
+                fields: fields,
                 local: addresses.local,
                 localPort: addresses.localPort,
                 localHost: addresses.localHost
@@ -209,17 +212,15 @@ final class UPnPHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
                 send(rejection, to: head, context: context)
                 return
             }
-            state = .reading(head, body: [])
+            state = .reading(head, fields, body: [])
             // RFC 7231 §5.1.1: a client that sent `Expect: 100-continue` waits (curl: 1 s) for this before the
             // body; the head has passed the size and Host checks, so invite it.
-            if head.version.minor >= 1,
-                head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" })
-            {
+            if head.version.minor >= 1, fields.expectsContinue {
                 var buffer = context.channel.allocator.buffer(capacity: 32)
                 buffer.writeStaticString(HTTPResponseBytes.continueResponse)
                 context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
             }
-        case (.body(let buffer), .reading(let head, var body)):
+        case (.body(let buffer), .reading(let head, let fields, var body)):
             guard body.count + buffer.readableBytes <= server.limits.maximumRequestBodyBytes else {
                 // A chunked body that grew past the limit: answer and drop the connection, because the rest of the
                 // body is still on its way.
@@ -228,12 +229,13 @@ final class UPnPHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
             }
             state = .answering  // Releases the state's reference, so that the append does not copy the body.
             body.append(contentsOf: buffer.readableBytesView)
-            state = .reading(head, body: body)
-        case (.end, .reading(let head, let body)):
+            state = .reading(head, fields, body: body)
+        case (.end, .reading(let head, let fields, let body)):
             state = .answering
             answer(
                 UPnPHTTPRequest(
                     head: head,
+                    fields: fields,
                     body: body,
                     client: addresses.remote,
                     local: addresses.local,
@@ -444,7 +446,7 @@ final class UPnPHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
             status: response.status,
             headers: response.headers,
             server: server.router.server,
-            date: HTTPDate.now(),
+            date: date.now(),
             framing: framing,
             connection: connection,
             to: &buffer

@@ -84,18 +84,20 @@ final class UPnPRequestRouter: Sendable {
     /// `localHost` is ``hostHeader(_:port:)`` of the connection's address, computed once per connection.
     func precheck(
         _ head: HTTPRequestHead,
+        fields: UPnPRequestFields,
         local: IPAddress,
         localPort: Int,
         localHost: String? = nil
     ) -> UPnPHTTPResponse? {
-        var headerBytes = 0
-        for header in head.headers { headerBytes += header.name.utf8.count + header.value.utf8.count + 4 }
-        guard headerBytes <= limits.maximumHeaderBytes else {
+        guard fields.headerBytes <= limits.maximumHeaderBytes else {
             return .status(.requestHeaderFieldsTooLarge, close: true)
         }
-        let lengths = head.headers["content-length"]
-        if lengths.count > 1 { return .status(.badRequest, close: true) }
-        if let length = lengths.first {
+        switch fields.contentLength {
+        case .absent:
+            break
+        case .repeated:
+            return .status(.badRequest, close: true)
+        case .once(let length):
             guard let value = Int(length), value >= 0 else { return .status(.badRequest, close: true) }
             if value > limits.maximumRequestBodyBytes { return .status(.payloadTooLarge, close: true) }
             // An extra route's own, smaller bound: refused before the body is read (a method the route does not
@@ -109,7 +111,7 @@ final class UPnPRequestRouter: Sendable {
         }
         guard
             isAllowedHost(
-                head.headers["host"],
+                fields.host,
                 version: head.version,
                 local: local,
                 localPort: localPort,
@@ -125,14 +127,18 @@ final class UPnPRequestRouter: Sendable {
     /// brackets) or a configured name, and a port, if given, the listening port: a page that reached us through a
     /// rebound DNS name carries that name and is refused.
     func isAllowedHost(
-        _ values: [String],
+        _ host: UPnPRequestFields.Occurrence,
         version: HTTPVersion,
         local: IPAddress,
         localPort: Int,
         localHost: String? = nil
     ) -> Bool {
-        guard values.count <= 1 else { return false }
-        guard let value = values.first else { return version.major == 1 && version.minor == 0 }
+        let value: String
+        switch host {
+        case .repeated: return false
+        case .absent: return version.major == 1 && version.minor == 0
+        case .once(let once): value = once
+        }
         // What control points send (the URL's authority from LOCATION): exactly the form the parse below accepts
         // for this address and port, so the byte comparison answers for it without parsing on every request.
         if let localHost, value == localHost { return true }
@@ -237,11 +243,12 @@ final class UPnPRequestRouter: Sendable {
         service: ServedService,
         isolation: isolated (any Actor)? = #isolation
     ) async -> UPnPHTTPResponse {
-        let headers = request.head.headers
+        let fields = request.fields
         // UDA 1.1 §3.2.1: CONTENT-TYPE text/xml; charset="utf-8". Anything else is not ours to parse.
-        guard UPnPRequestRouter.isXMLUTF8(headers["content-type"]) else { return .status(.unsupportedMediaType) }
-        let soapActions = headers["soapaction"]
-        guard soapActions.count == 1, let soapAction = UPnPHeaderParsing.soapAction(soapActions[0]) else {
+        guard let contentType = fields.contentType.value, UPnPRequestRouter.isXMLUTF8(contentType) else {
+            return .status(.unsupportedMediaType)
+        }
+        guard let value = fields.soapAction.value, let soapAction = UPnPHeaderParsing.soapAction(value) else {
             return .status(.badRequest)
         }
         guard SSDPAdvertisement.type(soapAction.serviceType, isServedBy: service.handler.serviceType) else {
@@ -279,7 +286,7 @@ final class UPnPRequestRouter: Sendable {
         let context = UPnPActionContext(
             clientAddress: request.client,
             requestedServiceType: soapAction.serviceType,
-            userAgent: headers["user-agent"].first,
+            userAgent: fields.userAgent,
             isTrusted: policy.rule(for: request.client)?.isTrusted ?? false,
             baseURL: "http://"
                 + (request.localHost ?? UPnPRequestRouter.hostHeader(request.local, port: request.localPort))
@@ -357,11 +364,10 @@ final class UPnPRequestRouter: Sendable {
     }
 
     /// `text/xml` with no charset or charset utf-8 (quoted or not, any case).
-    static func isXMLUTF8(_ values: [String]) -> Bool {
+    static func isXMLUTF8(_ value: String) -> Bool {
         // Over the contiguous UTF-8 bytes with ASCII case folding, by index, without lower-cased copies or arrays of
         // the parts: checked for every action. Empty parts (`;;`) are skipped.
-        guard values.count == 1 else { return false }
-        var value = values[0]
+        var value = value
         return value.withUTF8 { bytes in
             var rest = bytes[...]
             var sawMediaType = false
