@@ -1,5 +1,5 @@
 import CLibXML2
-import Synchronization
+import NIOPosix
 
 /// The hardened XML parser for everything that arrives from the network (SOAP bodies, GENA, XML-valued
 /// arguments, descriptions fetched by control points).
@@ -90,10 +90,14 @@ public enum XMLDocumentParser {
         return try body(document)
     }
 
-    /// Parser contexts kept for the next parse: making a context and its name dictionary for every document cost
-    /// about as much as parsing a small SOAP request. `xmlCtxtReadMemory` resets a context before it parses
-    /// (libxml2 parser.c, xmlCtxtReset), so nothing of one document reaches the next but interned names; a context
-    /// whose dictionary has grown (a peer sending ever new names) is freed rather than kept.
+    /// Parser contexts kept for the next parse, one per thread: making a context and its name dictionary for every
+    /// document cost about as much as parsing a small SOAP request. `xmlCtxtReadMemory` resets a context before it
+    /// parses (libxml2 parser.c, xmlCtxtReset), so nothing of one document reaches the next but interned names; a
+    /// context whose dictionary has grown (a peer sending ever new names) is freed rather than kept.
+    ///
+    /// Per thread rather than one pool behind a lock: both event loops parse a SOAP request for every action, and a
+    /// shared pool is a lock and a cache line they would both write twice per request. The threads that parse are
+    /// few (the event loops and the concurrency pool), and a thread's context is freed when the thread ends.
     private enum ContextPool {
         struct Pooled: @unchecked Sendable {
             let context: xmlParserCtxtPtr
@@ -101,17 +105,26 @@ public enum XMLDocumentParser {
             let originalStartElement: startElementNsSAX2Func?
         }
 
-        /// One per event loop thread and a few for the concurrency pool is plenty.
-        static let keptCount = 8
+        /// A thread's idle context. Only the thread that owns the slot reads or writes it.
+        final class Slot: @unchecked Sendable {
+            var idle: Pooled?
+
+            deinit {
+                if let idle { xmlFreeParserCtxt(idle.context) }
+            }
+        }
+
         /// Names interned in a kept context's dictionary; SOAP, GENA and descriptions use a few dozen.
         static let keptNames = 512
 
-        private static let spare = Mutex<[Pooled]>([])
+        private static let slots = ThreadSpecificVariable<Slot>()
 
-        // Never waits for the lock: two event loops parse at once, and one that waited for the other (preempted
-        // while holding it) would stall all its connections. A busy pool means a new context, or one freed.
+        /// The thread's idle context, or a new one (the first parse on a thread, or a parse inside another's body).
         static func take() -> Pooled? {
-            if let pooled = spare.withLockIfAvailable({ $0.popLast() }) ?? nil { return pooled }
+            if let slot = slots.currentValue, let pooled = slot.idle {
+                slot.idle = nil
+                return pooled
+            }
             guard let context = xmlNewParserCtxt() else { return nil }
             return Pooled(context: context, originalStartElement: context.pointee.sax.pointee.startElementNs)
         }
@@ -119,14 +132,18 @@ public enum XMLDocumentParser {
         static func give(_ pooled: Pooled) {
             let context = pooled.context
             context.pointee._private = nil
-            let kept =
-                xmlDictSize(context.pointee.dict) <= keptNames
-                && spare.withLockIfAvailable { spare in
-                    guard spare.count < keptCount else { return false }
-                    spare.append(pooled)
-                    return true
-                } == true
-            if !kept { xmlFreeParserCtxt(context) }
+            let slot: Slot
+            if let current = slots.currentValue {
+                slot = current
+            } else {
+                slot = Slot()
+                slots.currentValue = slot
+            }
+            if slot.idle == nil, xmlDictSize(context.pointee.dict) <= keptNames {
+                slot.idle = pooled
+            } else {
+                xmlFreeParserCtxt(context)
+            }
         }
     }
 
