@@ -86,7 +86,6 @@ public final class UPnPDevice: Service, Sendable {
         configuration.configID = configID
         self.configuration = configuration
         self.logger = logger
-        self.metrics = UPnPMetrics(factory: metricsFactory)
         self.connections = ConnectionTable(limits: configuration.limits)
         var served: [ServedService] = []
         for (index, handler) in configuration.services.enumerated() {
@@ -116,6 +115,7 @@ public final class UPnPDevice: Service, Sendable {
             )
         }
         self.services = served
+        self.metrics = UPnPMetrics(factory: metricsFactory, actions: served.flatMap { $0.description.actions.keys })
         self.descriptionBody = DeviceDescription.document(configuration, paths: paths)
         self.server = "\(UPnPDevice.operatingSystemToken()) UPnP/1.1 \(configuration.product)"
         self.hub = GENAHub(
