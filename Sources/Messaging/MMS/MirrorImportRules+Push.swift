@@ -37,7 +37,8 @@ extension MirrorImportRules {
         Reassembler.Part(
             sequence: UInt8(clamping: segment.concatSeq ?? 0),
             content: .data([UInt8](segment.payload ?? Data())),
-            receivedAt: seconds(segment.receivedAt)
+            receivedAt: seconds(segment.receivedAt),
+            serviceCentreTime: serviceCentreTime(of: segment)
         )
     }
 
