@@ -115,6 +115,13 @@ import Testing
             messaging,
             ["MessageToSend=<message>&\"x'\r\n\t</message>", "Other="]
         ),
+        // Sixteen attributes on one element, the reader's bound.
+        Accepted(
+            envelope("<u:A xmlns:u=\"urn:a:b\"><X" + (0..<16).map { " a\($0)='1'" }.joined() + ">1</X></u:A>"),
+            "A",
+            "urn:a:b",
+            ["X=1"]
+        ),
         // An unprefixed action is in no namespace.
         Accepted(envelope("<A><X>1</X></A>"), "A", nil, ["X=1"]),
         // Declarations on an argument; an http namespace with a path.
@@ -204,6 +211,7 @@ import Testing
         open.replacing("soap/envelope/", with: "soap/envelope") + action + "</u:A>" + close,
         open + "<u:xmlns xmlns:u=\"urn:a:b\"></u:xmlns>" + close,
         open + action + String(repeating: "<X>1</X>", count: 65) + "</u:A>" + close,  // 65 arguments
+        open + action + "<X" + (0..<17).map { " a\($0)='1'" }.joined() + ">1</X></u:A>" + close,  // 17 attributes
         "",
     ]
 

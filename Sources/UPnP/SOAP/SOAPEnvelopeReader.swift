@@ -10,6 +10,8 @@
 enum SOAPEnvelopeReader {
     /// More arguments than any Messaging:2 action has; a longer list goes to libxml2.
     static let maximumArguments = 64
+    /// Attributes on one element: the duplicate check compares each pair, so it is bounded; control points send two.
+    static let maximumAttributes = 16
     /// Below libxml2's own bounds on names and text nodes (XML_MAX_NAME_LENGTH, XML_MAX_TEXT_LENGTH), so that
     /// libxml2 never refuses for a size the reader accepted.
     static let maximumNameBytes = 256
@@ -191,13 +193,8 @@ private struct Reader {
     private mutating func readPseudoAttribute(_ name: StaticString) -> Range<Int>? {
         guard hasPrefix(name) else { return nil }
         index += name.utf8CodeUnitCount
-        skipSpace()
-        guard index < bytes.count, bytes[index] == Byte.equals else { return nil }
-        index += 1
-        skipSpace()
-        guard index < bytes.count, bytes[index] == Byte.quote || bytes[index] == Byte.apostrophe else { return nil }
-        let quote = bytes[index]
-        let start = index + 1
+        guard let quote = readEqualsAndQuote() else { return nil }
+        let start = index
         var end = start
         while end < bytes.count, bytes[end] != quote {
             guard Byte.isNameChar(bytes[end]) else { return nil }
@@ -206,6 +203,17 @@ private struct Reader {
         guard end < bytes.count else { return nil }
         index = end + 1
         return start..<end
+    }
+
+    /// `Eq` (XML 1.0 §2.3, `S? '=' S?`) and the opening quote of the value, read past; the quote returned.
+    private mutating func readEqualsAndQuote() -> UInt8? {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == Byte.equals else { return nil }
+        index += 1
+        skipSpace()
+        guard index < bytes.count, bytes[index] == Byte.quote || bytes[index] == Byte.apostrophe else { return nil }
+        index += 1
+        return bytes[index - 1]
     }
 
     // MARK: Tags
@@ -232,7 +240,8 @@ private struct Reader {
                 break
             }
             // XML 1.0 §3.1: attributes are separated by whitespace.
-            guard spaced, let attribute = readAttribute() else { return nil }
+            guard spaced, attributes.count < SOAPEnvelopeReader.maximumAttributes, let attribute = readAttribute()
+            else { return nil }
             attributes.append(attribute)
         }
         self.depth = max(self.depth, depth)
@@ -285,14 +294,7 @@ private struct Reader {
     /// `QName Eq AttValue` (XML 1.0 §3.1, §2.3). The value may hold no `<` (a well-formedness error) and no `&`: the
     /// reader does not resolve references in attributes, where only namespace URIs matter to the request.
     private mutating func readAttribute() -> Attribute? {
-        guard let name = readQualifiedName() else { return nil }
-        skipSpace()
-        guard index < bytes.count, bytes[index] == Byte.equals else { return nil }
-        index += 1
-        skipSpace()
-        guard index < bytes.count, bytes[index] == Byte.quote || bytes[index] == Byte.apostrophe else { return nil }
-        let quote = bytes[index]
-        index += 1
+        guard let name = readQualifiedName(), let quote = readEqualsAndQuote() else { return nil }
         let start = index
         while index < bytes.count, bytes[index] != quote {
             let byte = bytes[index]
