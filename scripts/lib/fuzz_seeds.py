@@ -98,6 +98,10 @@ def xml_seeds():
         with open(path, "rb") as f:
             data = f.read()
         yield data
+        if path.endswith("-request.xml"):
+            # The request as control points send it, without the fixture's comment: the shape the SOAP fast reader
+            # takes (SOAPEnvelopeReader), so that mutations start inside its subset.
+            yield re.sub(rb"<!--.*?-->\s*", b"", data, flags=re.S)
         if os.sep + "soap" + os.sep in path:
             for element in ET.fromstring(data).iter():
                 if element.text and re.match(r"\s*<", element.text):

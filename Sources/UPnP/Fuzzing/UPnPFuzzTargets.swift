@@ -80,6 +80,11 @@ public enum UPnPFuzzTargets {
     /// writer) reads back to the same action, service type and arguments. `false` when an invariant breaks; a
     /// refused body leaves the parser's typed error in `refusal`.
     public static func soapRequest(_ bytes: [UInt8], refusal: inout (any Error)?) -> Bool {
+        // The fast reader's rule: what it reads, libxml2 reads too, to the same request.
+        let limits = SOAPActionRequest.limits(maximumBytes: 1 << 20)
+        if let fast = SOAPEnvelopeReader.read(bytes, maxDepth: limits.maxDepth, maxElements: limits.maxElements) {
+            guard (try? SOAPActionRequest(parsingWithLibXML2: bytes, limits: limits)) == fast else { return false }
+        }
         let request: SOAPActionRequest
         do {
             request = try SOAPActionRequest(parsing: bytes)

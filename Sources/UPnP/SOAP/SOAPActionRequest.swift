@@ -54,13 +54,26 @@ package struct SOAPActionRequest: Sendable, Hashable {
         XMLParseLimits(maxDocumentBytes: maximumBytes, maxDepth: 16, maxElements: 1024)
     }
 
-    /// Parses a request body with the hardened parser (XMLDocumentParser: no DTD, no entities, no network).
+    /// Parses a request body: the canonical shape with ``SOAPEnvelopeReader``, anything else with the hardened parser
+    /// (XMLDocumentParser: no DTD, no entities, no network), which gives the same request for what the reader takes.
     init(
         parsing body: [UInt8],
         limits: XMLParseLimits = SOAPActionRequest.limits(maximumBytes: 1 << 20)
     )
         throws(ParseError)
     {
+        // A body over the size bound is refused by the hardened parser before any reading, as before.
+        if body.count <= limits.maxDocumentBytes,
+            let request = SOAPEnvelopeReader.read(body, maxDepth: limits.maxDepth, maxElements: limits.maxElements)
+        {
+            self = request
+            return
+        }
+        try self.init(parsingWithLibXML2: body, limits: limits)
+    }
+
+    /// Parses a request body with the hardened parser only: the reference the fast reader must agree with.
+    init(parsingWithLibXML2 body: [UInt8], limits: XMLParseLimits) throws(ParseError) {
         let request: Result<SOAPActionRequest, ParseError>
         do {
             // Read straight off libxml2's tree rather than an XMLElement copy of it: this runs for every action.
@@ -145,7 +158,7 @@ package struct SOAPActionRequest: Sendable, Hashable {
         }
     }
 
-    private init(actionName: String, serviceType: String?, arguments: [(name: String, value: String)]) {
+    init(actionName: String, serviceType: String?, arguments: [(name: String, value: String)]) {
         self.actionName = actionName
         self.serviceType = serviceType
         self.arguments = arguments
