@@ -96,12 +96,9 @@ enum MMSFixtures {
         _ payload: [UInt8],
         from sender: String = sender,
         part: (reference: UInt8, total: UInt8, sequence: UInt8)? = nil,
-        second: UInt8 = 0x00,
-        moreMessagesWaiting: Bool = false
+        second: UInt8 = 0x00
     ) -> [UInt8] {
-        // No SMSC; SMS-DELIVER with TP-UDHI, and TP-MMS set unless more messages wait at the centre (TS 23.040
-        // §9.2.3.2: the bit is 0 when more are waiting), which may differ between two deliveries of one message.
-        var pdu: [UInt8] = [0x00, moreMessagesWaiting ? 0x40 : 0x44]
+        var pdu: [UInt8] = [0x00, 0x44]  // no SMSC; SMS-DELIVER with TP-UDHI and TP-MMS
         let digits = Array(sender.dropFirst())
         pdu.append(UInt8(digits.count))
         pdu.append(0x91)

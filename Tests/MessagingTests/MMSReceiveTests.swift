@@ -103,16 +103,15 @@ import Testing
     }
 
     /// Which segments make a push is SMSCodec's rule (``Reassembler/Group``): a copy of a waiting segment is a
-    /// duplicate (here delivered again with another TP-MMS bit, so that the store's check for an identical PDU
-    /// does not catch it first); another segment with a waiting one's sequence number means the reference was
-    /// reused, so the waiting one is shown incomplete and the new one starts the next push, which then completes.
+    /// duplicate; another segment with a waiting one's sequence number means the reference was reused, so the
+    /// waiting one is shown incomplete and the new one starts the next push, which then completes.
     @Test func pushSegmentsFollowTheCodecsReassemblyRules() async throws {
         let rig = try await MMSServiceRig(store: MessageStore.inMemory())
         let old = MMSFixtures.notificationPush(transactionID: "T-old", location: Self.location)
         let new = MMSFixtures.notificationPush(transactionID: "T-new", location: Self.location + "n")
         let outcomes = try await rig.receive([
             MMSFixtures.pushPDU(Array(old[..<(old.count / 2)]), part: (7, 2, 1)),
-            MMSFixtures.pushPDU(Array(old[..<(old.count / 2)]), part: (7, 2, 1), moreMessagesWaiting: true),
+            MMSFixtures.pushPDU(Array(old[..<(old.count / 2)]), part: (7, 2, 1), second: 0x05),
             MMSFixtures.pushPDU(Array(new[..<(new.count / 2)]), part: (7, 2, 1), second: 0x09),
             MMSFixtures.pushPDU(Array(new[(new.count / 2)...]), part: (7, 2, 2), second: 0x0A),
         ])

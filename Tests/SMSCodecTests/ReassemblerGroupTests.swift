@@ -94,45 +94,6 @@ import Testing
         #expect(newer.waiting == [Self.part(1, "new1")])
     }
 
-    /// A sender that reused the reference for a message with the same first part (a templated text): its
-    /// TP-SCTS is later than the shown message's, so the part starts a new set instead of being taken for a
-    /// repeat of the shown one. A repeat of the shown part (same TP-SCTS) is still a duplicate.
-    @Test func aTwinOfAShownPartWithALaterServiceCentreTimeStartsANewSet() throws {
-        func stamped(_ seq: UInt8, _ text: String, scts: Int64, id: String? = nil) -> Reassembler.Part {
-            Reassembler.Part(
-                sequence: seq,
-                content: .text(text),
-                receivedAt: 0,
-                partID: id ?? "row\(seq)",
-                serviceCentreTime: scts
-            )
-        }
-        let old = [stamped(1, "Your code is", scts: 1_000), stamped(2, " 1234", scts: 1_000)]
-        let key = Reassembler.Key(party: "+4912345", reference: 7, referenceBits: 8, total: 2)
-        let shown = Reassembler.Group.Shown(parts: old, shownAt: 0)
-
-        var repeated = Reassembler.Group(key: key, shown: shown)
-        #expect(
-            try repeated.add(
-                stamped(1, "Your code is", scts: 1_000, id: "again"),
-                now: 10,
-                configuration: Self.configuration
-            )
-                == .duplicate(of: old[0])
-        )
-
-        var group = Reassembler.Group(key: key, shown: shown)
-        let first = stamped(1, "Your code is", scts: 5_000, id: "new1")
-        #expect(try group.add(first, now: 10, configuration: Self.configuration) == .waiting)
-        let second = stamped(2, " 9876", scts: 5_000, id: "new2")
-        #expect(try group.add(second, now: 11, configuration: Self.configuration) == .completed([first, second]))
-
-        // Without both times the content alone decides, as before.
-        var unstamped = Reassembler.Group(key: key, shown: shown)
-        let noTime = Reassembler.Part(sequence: 1, content: .text("Your code is"), receivedAt: 10, partID: "x")
-        #expect(try unstamped.add(noTime, now: 10, configuration: Self.configuration) == .duplicate(of: old[0]))
-    }
-
     @Test func aPartTheShownMessageHoldsWithOtherContentStartsANewSet() throws {
         let parts = [Self.part(1, "a"), Self.part(2, "b"), Self.part(3, "c")]
         let shown = Reassembler.Group.Shown(parts: parts, shownAt: 0)

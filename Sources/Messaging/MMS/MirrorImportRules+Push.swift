@@ -37,8 +37,7 @@ extension MirrorImportRules {
         Reassembler.Part(
             sequence: UInt8(clamping: segment.concatSeq ?? 0),
             content: .data([UInt8](segment.payload ?? Data())),
-            receivedAt: seconds(segment.receivedAt),
-            serviceCentreTime: serviceCentreTime(of: segment)
+            receivedAt: seconds(segment.receivedAt)
         )
     }
 

@@ -87,19 +87,8 @@ struct MirrorImportRules: ImportRules {
         Reassembler.Part(
             sequence: UInt8(clamping: segment.concatSeq ?? 0),
             content: .text(segment.partText ?? ""),
-            receivedAt: seconds(segment.receivedAt),
-            serviceCentreTime: serviceCentreTime(of: segment)
+            receivedAt: seconds(segment.receivedAt)
         )
-    }
-
-    /// The TP-SCTS of a received SMS-DELIVER, read back from its stored PDU: it tells a repeated delivery from a
-    /// new message that reused the reference with the same text (``Reassembler/Part/isRepeat(of:)``). `nil` for a
-    /// stored SMS-SUBMIT, which has none.
-    static func serviceCentreTime(of segment: ReceivedPartRecord) -> Int64? {
-        guard let pdu = try? SMSPDU.decode([UInt8](segment.pdu), hasSMSC: true, options: .lenient),
-            case .deliver(let deliver) = pdu.tpdu
-        else { return nil }
-        return deliver.serviceCentreTimestamp.secondsSince1970()
     }
 
     /// Whole seconds since 1970, the scale the codec's rules compare.

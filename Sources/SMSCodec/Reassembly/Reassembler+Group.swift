@@ -7,8 +7,7 @@ extension Reassembler {
     /// - A group has at most one *waiting* set (parts not shown yet, one per sequence number) and remembers the
     ///   message last *shown* from its key (complete, or surfaced incomplete) for ``Configuration/lateRetention``.
     /// - An identical copy of a part held (waiting or shown) is a duplicate and changes nothing, except that a part
-    ///   the waiting set lacks joins it even when the shown message holds an identical one. A copy with another
-    ///   TP-SCTS is no copy: it belongs to a new message that reused the reference (``Part/isRepeat(of:)``).
+    ///   the waiting set lacks joins it even when the shown message holds an identical one.
     /// - A part joins the waiting set; the set completes when every sequence number is present.
     /// - A part with the sequence number of a waiting one but other content means the sender reused the reference
     ///   (an 8-bit reference wraps after 256 messages): the waiting set can no longer complete, so it surfaces
@@ -79,12 +78,12 @@ extension Reassembler {
             try Self.validate(part, key: key)
             forgetShown(now: now, configuration: configuration)
             let held = waiting.first { $0.sequence == part.sequence }
-            if let held, part.isRepeat(of: held) { return .duplicate(of: held) }
+            if let held, held.content == part.content { return .duplicate(of: held) }
             let shownPart = shown?.parts.first { $0.sequence == part.sequence }
             // A copy of a shown part is a late repeat only while no newer set has begun, or when that set holds its
             // own part of this number: a part the waiting set lacks belongs to it even when its content equals the
             // shown message's (the sender reused the reference; short last segments often are alike).
-            if let shownPart, part.isRepeat(of: shownPart), waiting.isEmpty || held != nil {
+            if let shownPart, shownPart.content == part.content, waiting.isEmpty || held != nil {
                 return .duplicate(of: shownPart)
             }
 

@@ -64,32 +64,12 @@ extension Reassembler {
         public var receivedAt: Int64
         /// The caller's handle for the stored part (e.g. a store row or SIM index), returned with the message.
         public var partID: String?
-        /// Its TP-SCTS in seconds since 1970, when known: when the service centre received the message
-        /// (TS 23.040 §9.2.3.11).
-        public var serviceCentreTime: Int64?
 
-        public init(
-            sequence: UInt8,
-            content: Content,
-            receivedAt: Int64,
-            partID: String? = nil,
-            serviceCentreTime: Int64? = nil
-        ) {
+        public init(sequence: UInt8, content: Content, receivedAt: Int64, partID: String? = nil) {
             self.sequence = sequence
             self.content = content
             self.receivedAt = receivedAt
             self.partID = partID
-            self.serviceCentreTime = serviceCentreTime
-        }
-
-        /// Whether this part is `held` delivered again rather than a part of another message that reused the
-        /// reference. The service centre stamps a message once, when it receives it (TS 23.040 §9.2.3.11), so a
-        /// repeat of a delivery carries the same TP-SCTS, and a new message with the same reference and the same
-        /// text (a templated text, a short last segment) a later one. Without both times, the content decides.
-        func isRepeat(of held: Part) -> Bool {
-            guard content == held.content else { return false }
-            guard let time = serviceCentreTime, let heldTime = held.serviceCentreTime else { return true }
-            return time == heldTime
         }
     }
 
