@@ -24,7 +24,7 @@ import Testing
         #expect(schedule.lastRelease == nil)
     }
 
-    @Test func atMostOneReleaseAMinuteThenTheOwedOneOnTheNextPass() {
+    @Test func atMostOneReleaseAMinuteWhilePartsKeepArriving() {
         var schedule = MemoryReleaseSchedule()
         // Passes on every +CMTI: imports within the minute are owed, not released.
         #expect(Self.releases([(3, 0), (2, 10), (4, 59)], into: &schedule) == [true, false, false])
@@ -33,6 +33,18 @@ import Testing
         #expect(Self.releases([(0, 60), (0, 200)], into: &schedule) == [true, false])
         #expect(schedule.owedParts == 0)
         #expect(schedule.lastRelease == .seconds(60))
+    }
+
+    @Test func theFirstPassThatImportsNothingEndsTheBurstAndReleases() {
+        var schedule = MemoryReleaseSchedule()
+        #expect(Self.releases([(3, 0), (2, 10), (4, 20)], into: &schedule) == [true, false, false])
+        // While parts are owed the mirror passes again after the quiet period, not the slow timer's minute.
+        #expect(schedule.nextPass(slowTimer: .seconds(60)) == .seconds(5))
+        #expect(Self.releases([(0, 25)], into: &schedule) == [true])
+        #expect(schedule.owedParts == 0)
+        #expect(schedule.nextPass(slowTimer: .seconds(60)) == .seconds(60))
+        // A slow timer shorter than the quiet period stays as it is.
+        #expect(schedule.nextPass(slowTimer: .seconds(2)) == .seconds(2))
     }
 
     @Test func aLargeImportReleasesWithinTheMinute() {

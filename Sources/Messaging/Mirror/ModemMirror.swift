@@ -106,7 +106,9 @@ extension MessagingService {
                 simID = nil
             }
             try await flushStaleSegments()
-            let delay = failures == 0 ? configuration.mirrorInterval : Self.mirrorRetryDelay(failures: failures)
+            let delay =
+                failures == 0
+                ? releases.nextPass(slowTimer: configuration.mirrorInterval) : Self.mirrorRetryDelay(failures: failures)
             await Self.wait(for: mirrorSignal, atMost: delay, clock: clock)
         }
     }
