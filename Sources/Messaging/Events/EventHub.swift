@@ -107,13 +107,19 @@ final class WakeSignal: Sendable {
         waiter?.resume()
     }
 
+    /// Whether a fire waits for the next ``wait()``.
+    var isPending: Bool { state.withLock { $0.isFired } }
+
     /// Returns when fired (or at once if it was fired since the last wait), or when the task is cancelled.
     /// One waiter at a time.
     func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow: Bool = state.withLock { state in
-                    if state.isFired || Task.isCancelled {
+                    // A cancelled wait (the loser of a race against a timeout) leaves a pending fire to the next
+                    // wait: taking it here would lose the wake-up it stands for.
+                    if Task.isCancelled { return true }
+                    if state.isFired {
                         state.isFired = false
                         return true
                     }
