@@ -24,7 +24,7 @@ final class UPnPHTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
     private enum State {
         /// Waiting for a request head.
         case idle
-        /// Reading the body of a request whose head passed ``UPnPRequestRouter/precheck(_:local:localPort:localHost:)``.
+        /// Reading the body of a request whose head passed ``UPnPRequestRouter/precheck(_:fields:local:localPort:localHost:)``.
         case reading(HTTPRequestHead, UPnPRequestFields, body: [UInt8])
         /// The request is complete and its answer is being made; when this lasts past `channelRead`, its route
         /// suspended and what arrives meanwhile waits in `heldBack`.

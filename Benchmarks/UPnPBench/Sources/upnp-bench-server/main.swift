@@ -123,7 +123,6 @@ if arguments.count >= 3, arguments.count <= 4, arguments[1] == "--micro-request"
         + "Content-Type: text/xml; charset=\"utf-8\"\r\n"
         + "SOAPACTION: \"urn:schemas-upnp-org:service:Messaging:2#ReadMessage\"\r\n\r\n"
     let request = ByteBuffer(bytes: Array(head.utf8) + body)
-    var answered = 0
     func exchange(_ times: Int) throws {
         for _ in 0..<times {
             try channel.writeInbound(request)
@@ -133,7 +132,6 @@ if arguments.count >= 3, arguments.count <= 4, arguments[1] == "--micro-request"
                 print("the request was not answered with 200 OK")
                 exit(1)
             }
-            answered += 1
         }
     }
     try exchange(count / 10)  // Warm-up: pooled parser contexts, caches.
